@@ -1,0 +1,18 @@
+package io.fleetcpu.aggregates;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** An aggregate as an operator writes it: POST names the id in the body, PUT in the path. */
+@Schema(description = "An aggregate: a readable id, a description and a policy")
+public record AggregateRequest(
+        @Schema(description = "readable id: lower-case letters, digits and dashes (POST only)", example = "haswell-east")
+        String id,
+        @Schema(example = "Haswell compute nodes in the east hall")
+        String description,
+        PolicyRequest policy) {
+
+    /** The policy as sent, checked by the service so the answer can name what is wrong. */
+    @Schema(description = "the aggregate policy; left out, the default policy (goal 'migration')")
+    public record PolicyRequest(@Schema(example = "migration") String goal) {
+    }
+}

@@ -1,0 +1,72 @@
+package io.fleetcpu.hosts;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * What fleetcpu knows of one host's CPU: the name libvirt gave it plus and minus features, and
+ * the full feature set that name stands for in the catalog.
+ *
+ * @param listedFeatures features named on top of the model, as the host reported them
+ * @param disabledFeatures features of the model the host does not have
+ * @param features every feature the host has, the model expanded through the catalog
+ * @param unknownFeatures reported features the catalog does not know
+ */
+public record HostCpu(
+        String arch,
+        String vendor,
+        String model,
+        boolean modelKnown,
+        String microcode,
+        Signature signature,
+        CpuSource source,
+        List<String> listedFeatures,
+        List<String> disabledFeatures,
+        List<String> features,
+        List<String> unknownFeatures) {
+
+    /** CPUID family, model and stepping. */
+    public record Signature(int family, int model, Integer stepping) {
+    }
+
+    /** Which of the host's documents the CPU facts were read from. */
+    public enum CpuSource {
+        CAPABILITIES("capabilitiesXml"), EXPANDED_CPU("expandedCpuXml"), CPU("cpu");
+
+        private final String wireName;
+
+        CpuSource(String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        static CpuSource fromWireName(String name) {
+            for (CpuSource s : values()) {
+                if (s.wireName.equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown CPU source " + name);
+        }
+    }
+
+    public HostCpu {
+        listedFeatures = List.copyOf(listedFeatures);
+        disabledFeatures = List.copyOf(disabledFeatures);
+        features = List.copyOf(features);
+        unknownFeatures = List.copyOf(unknownFeatures);
+    }
+
+    static HostCpu of(Host host) {
+        Signature signature = host.getSignatureFamily() == null ? null
+                : new Signature(host.getSignatureFamily(), host.getSignatureModel(), host.getSignatureStepping());
+        return new HostCpu(host.getArch(), host.getVendor(), host.getModel(), host.isModelKnown(), host.getMicrocode(),
+                signature, CpuSource.fromWireName(host.getCpuSource()), host.getListedFeatures(),
+                host.getDisabledFeatures(), host.getFeatures(), host.getUnknownFeatures());
+    }
+}

@@ -1,0 +1,35 @@
+package io.fleetcpu.hosts;
+
+import java.util.function.Function;
+
+/** The raw libvirt documents kept for each host, so a better parser can read them again. */
+enum HostDocument {
+    CAPABILITIES("capabilities", Host::getCapabilitiesXml),
+    DOMAIN_CAPABILITIES("domain-capabilities", Host::getDomainCapabilitiesXml),
+    EXPANDED_CPU("expanded-cpu", Host::getExpandedCpuXml);
+
+    private final String pathName;
+    private final Function<Host, String> content;
+
+    HostDocument(String pathName, Function<Host, String> content) {
+        this.pathName = pathName;
+        this.content = content;
+    }
+
+    String pathName() {
+        return pathName;
+    }
+
+    String content(Host host) {
+        return content.apply(host);
+    }
+
+    static HostDocument fromPathName(String name) {
+        for (HostDocument d : values()) {
+            if (d.pathName.equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+}

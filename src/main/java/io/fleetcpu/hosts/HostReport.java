@@ -1,0 +1,40 @@
+package io.fleetcpu.hosts;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * What an agent (or a person with curl) sends to register a host. The CPU comes from libvirt's
+ * own documents when the host runs libvirt, or as a structured {@code cpu} otherwise.
+ */
+@Schema(description = "A host registration: who the host is, which aggregates it joins, and its CPU as libvirt reports it")
+public record HostReport(
+        @Schema(description = "libvirt's host UUID (virsh capabilities: /capabilities/host/uuid); may be left out when capabilitiesXml carries it",
+                example = "4c4c4544-0046-3510-8057-b7c04f4e3232")
+        String uuid,
+        @Schema(description = "the host's name as operators know it", example = "compute-17")
+        String hostname,
+        @Schema(description = "aggregates the host belongs to; missing ones are created with the default policy")
+        List<String> aggregates,
+        @Schema(description = "the whole 'virsh capabilities' document")
+        String capabilitiesXml,
+        @Schema(description = "the whole 'virsh domcapabilities' document")
+        String domainCapabilitiesXml,
+        @Schema(description = "the host CPU with every feature spelled out, as 'virsh cpu-baseline --features' prints it")
+        String expandedCpuXml,
+        @Schema(description = "for hosts without libvirt: the CPU as arch, vendor, model and features")
+        ReportedCpu cpu) {
+
+    /** A CPU described without libvirt documents, in libvirt's names. */
+    @Schema(description = "A CPU in libvirt's words: a named model from the catalog plus features")
+    public record ReportedCpu(
+            @Schema(example = "x86_64") String arch,
+            @Schema(example = "Intel") String vendor,
+            @Schema(example = "Haswell-noTSX-IBRS") String model,
+            @Schema(description = "features on top of the model (or every feature, when the model is unknown)")
+            List<String> features,
+            @Schema(description = "features of the model this CPU does not have")
+            List<String> disabledFeatures) {
+    }
+}

@@ -1,0 +1,197 @@
+package io.fleetcpu.hosts;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Component;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.hosts.HostCpu.CpuSource;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.HostCapabilities;
+import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.system.InvalidRequestException;
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
+
+/**
+ * Reads a registration into the facts fleetcpu stores, or refuses it whole naming every field
+ * that is wrong. Documents are read with the hardened parser; the CPU is expanded through the
+ * catalog; features the catalog does not know are kept and reported back, never dropped.
+ */
+@Component
+class HostReportReader {
+
+    /** Architectures libvirt names; anything else is a typo or garbage. */
+    private static final Set<String> ARCHS = Set.of("x86_64", "i686", "aarch64", "armv7l", "armv6l", "ppc64",
+            "ppc64le", "ppc", "s390x", "s390", "riscv64", "riscv32", "loongarch64", "mips64", "mips64el", "mips",
+            "mipsel", "sparc64", "alpha", "parisc64");
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.\\-_]{0,251}[A-Za-z0-9])?");
+    private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
+
+    private final CpuCatalog catalog;
+
+    HostReportReader(CpuCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    HostDescription read(HostReport report) {
+        List<FieldProblem> problems = new ArrayList<>();
+        HostCapabilities capabilities = parse(problems, "capabilitiesXml", report.capabilitiesXml(), HostCapabilities::parse);
+        parse(problems, "domainCapabilitiesXml", report.domainCapabilitiesXml(), DomainCapabilities::parse);
+        CpuDefinition expanded = parse(problems, "expandedCpuXml", report.expandedCpuXml(), CpuDefinition::parse);
+
+        UUID id = readId(problems, report.uuid(), capabilities);
+        String hostname = report.hostname();
+        if (hostname == null || hostname.isBlank()) {
+            problems.add(new FieldProblem("hostname", "missing: name the host as operators know it"));
+        } else if (!HOSTNAME.matcher(hostname).matches()) {
+            problems.add(new FieldProblem("hostname", "'" + hostname + "' is not a host name"));
+        }
+        List<String> aggregates = report.aggregates() == null ? List.of()
+                : new ArrayList<>(new LinkedHashSet<>(report.aggregates()));
+
+        HostCpu cpu = readCpu(problems, report, capabilities, expanded);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return new HostDescription(id, hostname, aggregates, cpu, report.capabilitiesXml(),
+                report.domainCapabilitiesXml(), report.expandedCpuXml());
+    }
+
+    private interface Parser<T> {
+        T parse(String xml);
+    }
+
+    private static <T> T parse(List<FieldProblem> problems, String field, String xml, Parser<T> parser) {
+        if (xml == null) {
+            return null;
+        }
+        try {
+            return parser.parse(xml);
+        } catch (MalformedXmlException e) {
+            problems.add(new FieldProblem(field, e.getMessage()));
+            return null;
+        }
+    }
+
+    private static UUID readId(List<FieldProblem> problems, String uuid, HostCapabilities capabilities) {
+        UUID fromDocument = capabilities == null ? null : capabilities.hostUuid();
+        if (uuid == null || uuid.isBlank()) {
+            if (fromDocument == null) {
+                problems.add(new FieldProblem("uuid", "missing: send libvirt's host UUID, or capabilitiesXml that carries it"));
+            }
+            return fromDocument;
+        }
+        try {
+            UUID id = UUID.fromString(uuid.strip());
+            if (!id.toString().equalsIgnoreCase(uuid.strip())) {
+                throw new IllegalArgumentException();
+            }
+            if (fromDocument != null && !fromDocument.equals(id)) {
+                problems.add(new FieldProblem("uuid", "'" + uuid + "' differs from the host UUID in capabilitiesXml ("
+                        + fromDocument + ")"));
+            }
+            return id;
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem("uuid", "'" + uuid + "' is not a UUID"));
+            return null;
+        }
+    }
+
+    private HostCpu readCpu(List<FieldProblem> problems, HostReport report, HostCapabilities capabilities,
+            CpuDefinition expanded) {
+        if (capabilities != null && capabilities.cpu() != null) {
+            return fromDefinition(problems, "capabilitiesXml", CpuSource.CAPABILITIES, capabilities.cpu(), expanded);
+        }
+        if (expanded != null) {
+            return fromDefinition(problems, "expandedCpuXml", CpuSource.EXPANDED_CPU, expanded, null);
+        }
+        if (report.cpu() != null) {
+            HostReport.ReportedCpu c = report.cpu();
+            return describe(problems, "cpu", CpuSource.CPU, c.arch(), c.vendor(), c.model(), null, null,
+                    nonNull(c.features()), nonNull(c.disabledFeatures()), null);
+        }
+        if (report.capabilitiesXml() == null && report.domainCapabilitiesXml() == null) {
+            problems.add(new FieldProblem("cpu", "missing: send capabilitiesXml, expandedCpuXml or a cpu object"));
+        }
+        return null;
+    }
+
+    private HostCpu fromDefinition(List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
+            CpuDefinition expanded) {
+        HostCpu.Signature signature = cpu.signature() == null ? null
+                : new HostCpu.Signature(cpu.signature().family(), cpu.signature().model(), cpu.signature().stepping());
+        return describe(problems, field, source, cpu.arch(), cpu.vendor(), cpu.model(), cpu.microcodeVersion(), signature,
+                cpu.requiredFeatureNames(), cpu.disabledFeatureNames(), expanded);
+    }
+
+    private HostCpu describe(List<FieldProblem> problems, String field, CpuSource source, String arch, String vendor,
+            String model, String microcode, HostCpu.Signature signature, List<String> listed, List<String> disabled,
+            CpuDefinition expanded) {
+        int before = problems.size();
+        if (arch == null || arch.isBlank()) {
+            problems.add(new FieldProblem(field + ".arch", "missing: say which architecture the CPU is (x86_64, aarch64, …)"));
+        } else if (!ARCHS.contains(arch)) {
+            problems.add(new FieldProblem(field + ".arch", "'" + arch + "' is not an architecture libvirt knows"));
+        }
+        for (String name : concat(listed, disabled)) {
+            if (name == null || !FEATURE.matcher(name).matches()) {
+                problems.add(new FieldProblem(field + ".features", "'" + name + "' is not a CPU feature name"));
+            }
+        }
+        boolean catalogued = arch != null && catalog.supportsArch(arch);
+        if (catalogued && vendor != null && !catalog.vendors().contains(vendor)) {
+            problems.add(new FieldProblem(field + ".vendor", "'" + vendor + "' is not a CPU vendor the catalog knows; known: "
+                    + catalog.vendors()));
+        }
+        Optional<CpuModel> known = catalogued && model != null ? catalog.model(model) : Optional.empty();
+        if (catalogued && model != null && known.isEmpty() && listed.isEmpty() && expanded == null) {
+            problems.add(new FieldProblem(field + ".model", "'" + model + "' is not a CPU model the catalog ("
+                    + catalog.info().source() + ") knows, and no feature list says what it stands for: "
+                    + "send its features, or expandedCpuXml"));
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        List<String> unknown = catalogued ? concat(listed, disabled).stream()
+                .filter(f -> catalog.feature(f).isEmpty()).distinct().toList() : List.of();
+        List<String> features = catalogued ? expand(known, listed, disabled, expanded) : List.copyOf(listed);
+        return new HostCpu(arch, vendor, model, known.isPresent(), microcode, signature, source, listed, disabled,
+                features, unknown);
+    }
+
+    /** The model's features, plus the listed ones, minus the disabled ones, in catalog order. */
+    private List<String> expand(Optional<CpuModel> model, List<String> listed, List<String> disabled,
+            CpuDefinition expanded) {
+        List<String> extra = known(listed);
+        if (model.isEmpty() && expanded != null) {
+            extra = known(expanded.requiredFeatureNames());
+        }
+        FeatureSet set = model.map(CpuModel::features).orElse(FeatureSet.empty())
+                .union(catalog.featureSet(extra))
+                .minus(catalog.featureSet(known(disabled)));
+        return catalog.featureNames(set);
+    }
+
+    private List<String> known(List<String> names) {
+        return names.stream().filter(f -> catalog.feature(f).isPresent()).toList();
+    }
+
+    private static List<String> nonNull(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,33 @@
+package io.fleetcpu.hosts;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+interface HostRepository extends JpaRepository<Host, UUID> {
+
+    /** Each filter applies only when given. */
+    String FILTERS = """
+            from host h
+            where (cast(:aggregate as text) is null
+                   or exists (select 1 from aggregate_host m
+                              where m.host_id = h.id and m.aggregate_id = cast(:aggregate as text)))
+              and (cast(:vendor as text) is null or lower(h.vendor) = lower(cast(:vendor as text)))
+              and (cast(:model as text) is null or h.model = cast(:model as text))
+              and (cast(:feature as text) is null or h.features @> array[cast(:feature as text)])
+            """;
+
+    @Query(value = "select h.* " + FILTERS + " order by h.hostname, h.id",
+            countQuery = "select count(*) " + FILTERS,
+            nativeQuery = true)
+    Page<Host> search(@Param("aggregate") String aggregate, @Param("vendor") String vendor,
+            @Param("model") String model, @Param("feature") String feature, Pageable pageable);
+
+    @Query("select h from Host h join h.aggregates a where a = :aggregate order by h.hostname, h.id")
+    List<Host> findByAggregate(@Param("aggregate") String aggregate);
+}

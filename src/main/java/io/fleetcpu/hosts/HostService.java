@@ -1,0 +1,89 @@
+package io.fleetcpu.hosts;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.fleetcpu.system.NotFoundException;
+
+/** Registration and inventory of hosts; the one way other features reach host records. */
+@Service
+public class HostService {
+
+    /** The stored host, and whether this registration created it. */
+    public record Registration(Host host, boolean created) {
+    }
+
+    private final HostRepository hosts;
+    private final HostReportReader reader;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events) {
+        this.hosts = hosts;
+        this.reader = reader;
+        this.events = events;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Idempotent: the same report twice leaves the host as it was after the first. */
+    @Transactional
+    public Registration register(HostReport report) {
+        HostDescription description = reader.read(report);
+        events.publishEvent(new AggregatesNamed(description.aggregates()));
+        Instant now = clock.instant();
+        Host host = hosts.findById(description.id()).orElse(null);
+        boolean created = host == null;
+        if (created) {
+            host = new Host(description.id(), now);
+        }
+        if (created || host.differsFrom(description)) {
+            host.describe(description, now);
+        }
+        return new Registration(hosts.save(host), created);
+    }
+
+    @Transactional(readOnly = true)
+    public Host get(UUID id) {
+        return hosts.findById(id).orElseThrow(() -> new NotFoundException("no host with id " + id));
+    }
+
+    @Transactional(readOnly = true)
+    public Page<Host> search(String aggregate, String vendor, String model, String feature, Pageable page) {
+        return hosts.search(aggregate, vendor, model, feature, page);
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        hosts.delete(get(id));
+    }
+
+    @Transactional(readOnly = true)
+    public List<Host> hostsIn(String aggregateId) {
+        return hosts.findByAggregate(aggregateId);
+    }
+
+    @Transactional(readOnly = true)
+    public List<Host> all() {
+        return hosts.findAll();
+    }
+
+    /** @return true when the host was not in the aggregate before */
+    @Transactional
+    public boolean join(UUID hostId, String aggregateId) {
+        return get(hostId).joinAggregate(aggregateId, clock.instant());
+    }
+
+    /** @return true when the host was in the aggregate */
+    @Transactional
+    public boolean leave(UUID hostId, String aggregateId) {
+        return get(hostId).leaveAggregate(aggregateId, clock.instant());
+    }
+}

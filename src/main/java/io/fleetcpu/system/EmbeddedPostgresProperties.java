@@ -1,0 +1,18 @@
+package io.fleetcpu.system;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The PostgreSQL that fleetcpu starts for itself when no external server is configured.
+ *
+ * @param dataDirectory where the database files live; they survive restarts
+ * @param port TCP port on the loopback interface; 0 picks a free one
+ * @param clean wipe the data directory at start (for throw-away test databases)
+ */
+@ConfigurationProperties("fleetcpu.embedded-postgres")
+public record EmbeddedPostgresProperties(
+        @DefaultValue("./data/postgres") String dataDirectory,
+        @DefaultValue("0") int port,
+        @DefaultValue("false") boolean clean) {
+}

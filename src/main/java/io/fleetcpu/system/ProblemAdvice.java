@@ -1,0 +1,94 @@
+package io.fleetcpu.system;
+
+import java.util.List;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import io.fleetcpu.libvirtxml.MalformedXmlException;
+
+/** Turns every refusal into RFC 9457 problem details with a message a person can act on. */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalid(InvalidRequestException e) {
+        ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid request", e.getMessage());
+        problem.setProperty("errors", e.problems());
+        return problem;
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ProblemDetail notFound(NotFoundException e) {
+        return Problems.of(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ProblemDetail conflict(ConflictException e) {
+        ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, e.title(), e.getMessage());
+        problem.setProperty("hosts", e.hosts());
+        return problem;
+    }
+
+    @ExceptionHandler(MalformedXmlException.class)
+    ProblemDetail malformedXml(MalformedXmlException e) {
+        return Problems.of(HttpStatus.BAD_REQUEST, "Malformed XML", e.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "Invalid parameter",
+                "'" + e.getName() + "' cannot be '" + e.getValue() + "'");
+        problem.setProperty("errors", List.of(new InvalidRequestException.FieldProblem(e.getName(), "not a valid value")));
+        return problem;
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String cause = e.getMostSpecificCause().getMessage();
+        String detail = "the request body is not valid JSON for this endpoint"
+                + (cause == null ? "" : ": " + firstLine(cause));
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "Malformed request body", detail));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<InvalidRequestException.FieldProblem> problems = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> new InvalidRequestException.FieldProblem(f.getField(), f.getDefaultMessage()))
+                .toList();
+        return ResponseEntity.unprocessableContent().body(invalid(new InvalidRequestException(problems)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<InvalidRequestException.FieldProblem> problems = e.getParameterValidationResults().stream()
+                .flatMap(r -> r.getResolvableErrors().stream().map(err -> new InvalidRequestException.FieldProblem(
+                        r.getMethodParameter().getParameterName(), err.getDefaultMessage())))
+                .toList();
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "Invalid parameter",
+                new InvalidRequestException(problems).getMessage());
+        problem.setProperty("errors", problems);
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    private static String firstLine(String text) {
+        int cut = text.indexOf('\n');
+        String line = cut < 0 ? text : text.substring(0, cut);
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+}
