@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,9 +25,35 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AggregateController {
 
     private final AggregateService aggregates;
+    private final RecommendationService recommendations;
 
-    AggregateController(AggregateService aggregates) {
+    AggregateController(AggregateService aggregates, RecommendationService recommendations) {
         this.aggregates = aggregates;
+        this.recommendations = recommendations;
+    }
+
+    @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "The guest CPU every host of the aggregate runs, with reasons, the libvirt <cpu> element "
+            + "and nova.conf lines; Accept: application/xml gives the <cpu> element alone")
+    ResponseEntity<RecommendedCpuView> recommendedCpu(@PathVariable String id, WebRequest request) {
+        RecommendationService.Answer answer = recommendations.recommendedCpu(id);
+        if (request.checkNotModified(answer.etag())) {
+            return null;
+        }
+        return ResponseEntity.ok().eTag(answer.etag()).body(answer.view());
+    }
+
+    @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_XML_VALUE)
+    @Operation(hidden = true)
+    ResponseEntity<String> recommendedCpuXml(@PathVariable String id, WebRequest request) {
+        RecommendationService.Answer answer = recommendations.recommendedCpu(id);
+        // Another representation of the same answer needs its own strong validator.
+        String etag = answer.etag().substring(0, answer.etag().length() - 1) + "-xml\"";
+        if (request.checkNotModified(etag)) {
+            return null;
+        }
+        return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_XML)
+                .body(answer.view().libvirtXml());
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)

@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
@@ -69,7 +70,7 @@ public class Host {
 
     private String expandedCpuXml;
 
-    @ElementCollection
+    @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "aggregate_host", joinColumns = @JoinColumn(name = "host_id"))
     @Column(name = "aggregate_id")
     private Set<String> aggregates = new LinkedHashSet<>();

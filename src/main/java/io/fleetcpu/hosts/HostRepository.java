@@ -30,4 +30,41 @@ interface HostRepository extends JpaRepository<Host, UUID> {
 
     @Query("select h from Host h join h.aggregates a where a = :aggregate order by h.hostname, h.id")
     List<Host> findByAggregate(@Param("aggregate") String aggregate);
+
+    /** Hosts counted by what their CPUs are. */
+    interface CpuKindCount {
+        String getArch();
+
+        String getVendor();
+
+        String getModel();
+
+        String getMicrocode();
+
+        long getHosts();
+    }
+
+    /** Hosts counted by aggregate. */
+    interface AggregateCount {
+        String getAggregate();
+
+        long getHosts();
+    }
+
+    @Query(value = """
+            select arch, vendor, model, microcode, count(*) as hosts
+            from host group by arch, vendor, model, microcode
+            """, nativeQuery = true)
+    List<CpuKindCount> countByCpuKind();
+
+    @Query(value = "select aggregate_id as aggregate, count(*) as hosts from aggregate_host group by aggregate_id",
+            nativeQuery = true)
+    List<AggregateCount> countByAggregate();
+
+    @Query(value = "select count(*) from host h where not exists (select 1 from aggregate_host m where m.host_id = h.id)",
+            nativeQuery = true)
+    long countInNoAggregate();
+
+    @Query(value = "select distinct f from host, unnest(unknown_features) as f order by f", nativeQuery = true)
+    List<String> unknownFeatures();
 }

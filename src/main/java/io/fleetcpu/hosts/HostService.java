@@ -3,6 +3,9 @@ package io.fleetcpu.hosts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -85,5 +88,29 @@ public class HostService {
     @Transactional
     public boolean leave(UUID hostId, String aggregateId) {
         return get(hostId).leaveAggregate(aggregateId, clock.instant());
+    }
+
+    /** The fleet counted the ways a dashboard shows it. */
+    @Transactional(readOnly = true)
+    public InventoryView inventory() {
+        List<HostRepository.CpuKindCount> kinds = hosts.countByCpuKind();
+        Map<String, Long> byAggregate = new TreeMap<>();
+        hosts.countByAggregate().forEach(c -> byAggregate.put(c.getAggregate(), c.getHosts()));
+        return new InventoryView(kinds.stream().mapToLong(HostRepository.CpuKindCount::getHosts).sum(),
+                countBy(kinds, HostRepository.CpuKindCount::getArch),
+                countBy(kinds, HostRepository.CpuKindCount::getVendor),
+                countBy(kinds, HostRepository.CpuKindCount::getModel),
+                countBy(kinds, HostRepository.CpuKindCount::getMicrocode),
+                byAggregate, hosts.countInNoAggregate(), hosts.unknownFeatures());
+    }
+
+    private static Map<String, Long> countBy(List<HostRepository.CpuKindCount> kinds,
+            Function<HostRepository.CpuKindCount, String> value) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (HostRepository.CpuKindCount kind : kinds) {
+            String key = value.apply(kind) == null ? "unknown" : value.apply(kind);
+            counts.merge(key, kind.getHosts(), Long::sum);
+        }
+        return counts;
     }
 }

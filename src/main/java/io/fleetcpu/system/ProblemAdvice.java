@@ -22,6 +22,8 @@ import io.fleetcpu.libvirtxml.MalformedXmlException;
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemAdvice.class);
+
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
         ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid request", e.getMessage());
@@ -44,6 +46,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MalformedXmlException.class)
     ProblemDetail malformedXml(MalformedXmlException e) {
         return Problems.of(HttpStatus.BAD_REQUEST, "Malformed XML", e.getMessage());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("request failed", e);
+        return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "fleetcpu failed to answer this request; the service log has the details");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -1,0 +1,25 @@
+package io.fleetcpu.hosts;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+@RestController
+@Tag(name = "inventory", description = "The fleet's CPUs at a glance, for dashboards")
+class InventoryController {
+
+    private final HostService hosts;
+
+    InventoryController(HostService hosts) {
+        this.hosts = hosts;
+    }
+
+    @GetMapping(path = "/inventory", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Hosts counted by architecture, vendor, CPU model, microcode and aggregate")
+    InventoryView inventory() {
+        return hosts.inventory();
+    }
+}

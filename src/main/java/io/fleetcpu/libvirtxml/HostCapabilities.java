@@ -1,0 +1,105 @@
+package io.fleetcpu.libvirtxml;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code virsh capabilities} ({@code virConnectGetCapabilities}) says about a host: its UUID (the host's key in
+ * fleetcpu), its CPU, whether it migrates live, and which guests it can run under which domain types.
+ *
+ * @param hostUuid            {@code /capabilities/host/uuid}
+ * @param cpu                 {@code /capabilities/host/cpu}: host shape, arch always present
+ * @param liveMigration       whether {@code <migration_features>} has {@code <live/>}
+ * @param migrationTransports {@code <uri_transport>} values, e.g. tcp, rdma
+ * @param guests              the {@code <guest>} elements in document order
+ */
+public record HostCapabilities(
+        UUID hostUuid,
+        CpuDefinition cpu,
+        boolean liveMigration,
+        List<String> migrationTransports,
+        List<GuestCapability> guests) {
+
+    private static final String DOCUMENT = "capabilities";
+    // libvirt writes UUIDs in this form; java.util.UUID.fromString alone would take "1-2-3-4-5"
+    private static final Pattern UUID_FORM =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    public HostCapabilities {
+        Objects.requireNonNull(hostUuid, "hostUuid");
+        Objects.requireNonNull(cpu, "cpu");
+        migrationTransports = List.copyOf(migrationTransports);
+        guests = List.copyOf(guests);
+    }
+
+    /**
+     * Reads a {@code virsh capabilities} document. Errors name the element at fault, e.g.
+     * "capabilities: /capabilities/host/uuid is missing".
+     */
+    public static HostCapabilities parse(String xml) {
+        XmlElement root = XmlElement.root(DOCUMENT, xml, "capabilities");
+        XmlElement host = root.child("host");
+        UUID uuid = readUuid(host.child("uuid"));
+        XmlElement cpuElement = host.child("cpu");
+        CpuDefinition cpu = CpuDefinition.read(cpuElement);
+        if (cpu.arch() == null) {
+            throw new MalformedXmlException(DOCUMENT, cpuElement.path() + "/arch", "is missing");
+        }
+        boolean live = false;
+        List<String> transports = new ArrayList<>();
+        Optional<XmlElement> migration = host.optionalChild("migration_features");
+        if (migration.isPresent()) {
+            live = migration.get().optionalChild("live").isPresent();
+            migration.get().optionalChild("uri_transports").ifPresent(t ->
+                    t.children("uri_transport").forEach(u -> transports.add(u.text())));
+        }
+        List<GuestCapability> guests = root.children("guest").stream().map(HostCapabilities::readGuest).toList();
+        return new HostCapabilities(uuid, cpu, live, transports, guests);
+    }
+
+    /** The host's architecture, from its CPU. */
+    public String arch() {
+        return cpu.arch();
+    }
+
+    /** Every domain type offered for any guest, each once, in document order (e.g. {@code [qemu, kvm]}). */
+    public List<String> guestDomainTypes() {
+        LinkedHashSet<String> types = new LinkedHashSet<>();
+        guests.forEach(g -> types.addAll(g.domainTypes()));
+        return List.copyOf(types);
+    }
+
+    /** Domain types offered for guests of this arch (any OS type). */
+    public List<String> guestDomainTypes(String guestArch) {
+        LinkedHashSet<String> types = new LinkedHashSet<>();
+        guests.stream().filter(g -> g.arch().equals(guestArch)).forEach(g -> types.addAll(g.domainTypes()));
+        return List.copyOf(types);
+    }
+
+    /** Whether hardware-accelerated ({@code kvm}) guests of the host's own arch can run. */
+    public boolean offersKvm() {
+        return guestDomainTypes(arch()).contains("kvm");
+    }
+
+    private static UUID readUuid(XmlElement uuid) {
+        String text = uuid.text();
+        if (!UUID_FORM.matcher(text).matches()) {
+            throw uuid.problem("is not a UUID: '" + text + "'");
+        }
+        return UUID.fromString(text);
+    }
+
+    private static GuestCapability readGuest(XmlElement guest) {
+        String osType = guest.childText("os_type");
+        XmlElement arch = guest.child("arch");
+        String archName = arch.requiredAttribute("name");
+        String emulator = arch.optionalChildText("emulator").orElse(null);
+        List<String> types = arch.children("domain").stream().map(d -> d.requiredAttribute("type")).toList();
+        return new GuestCapability(osType, archName, emulator, types);
+    }
+}

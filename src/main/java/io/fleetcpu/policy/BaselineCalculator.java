@@ -1,0 +1,285 @@
+package io.fleetcpu.policy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.BaselineRefusedException.Reason;
+
+/**
+ * The guest CPU a set of hosts can all run, computed exactly as libvirt 9.0's {@code virConnectBaselineCPU}
+ * (x86 driver) computes it from the same host CPUs, so an operator gets the same answer from fleetcpu as from
+ * {@code virsh cpu-baseline}. Each feature of the catalog stands for one distinct CPUID/MSR bit (the catalog
+ * checks this), so libvirt's arithmetic on CPUID data is done here on feature sets.
+ */
+public final class BaselineCalculator {
+
+    private final CpuCatalog catalog;
+    /** Models newest first: libvirt's decode walks the map from its end. */
+    private final List<CpuModel> decodeOrder;
+    private final FeatureSet nonMigratable;
+
+    public BaselineCalculator(CpuCatalog catalog) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        List<CpuModel> reversed = new ArrayList<>(catalog.models());
+        java.util.Collections.reverse(reversed);
+        this.decodeOrder = List.copyOf(reversed);
+        FeatureSet.Builder b = FeatureSet.builder();
+        catalog.features().stream().filter(f -> !f.migratable()).forEach(f -> b.add(f.index()));
+        this.nonMigratable = b.build();
+    }
+
+    public CpuCatalog catalog() {
+        return catalog;
+    }
+
+    /** Every feature of a host's CPU: its model's features, plus the required ones, minus the disabled ones. */
+    public FeatureSet expand(CpuDescription cpu) {
+        return expand(new NamedCpu("(unnamed)", cpu));
+    }
+
+    public FeatureSet expand(NamedCpu host) {
+        CpuModel model = modelOf(host);
+        return features(host, model);
+    }
+
+    /**
+     * @param expandFeatures list every feature of the baseline (libvirt's {@code VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES})
+     * @param migratable     leave out features that prevent live migration ({@code VIR_CONNECT_BASELINE_CPU_MIGRATABLE})
+     * @throws BaselineRefusedException where libvirt refuses the same hosts, and for an empty list or non-x86 hosts
+     */
+    public Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable) {
+        if (hosts == null || hosts.isEmpty()) {
+            throw new BaselineRefusedException(Reason.NO_HOSTS, "no hosts given: a baseline needs at least one host CPU",
+                    List.of());
+        }
+        checkArchitectures(hosts);
+
+        NamedCpu first = hosts.get(0);
+        FeatureSet.Builder common = features(first, modelOf(first)).toBuilder();
+
+        // Vendor rules as libvirt applies them: the first host counts only with an explicit vendor; later hosts
+        // fall back to their model's vendor; the vendor is printed only if every host names one.
+        boolean outputVendor = first.cpu().vendor() != null;
+        String vendor = null;
+        NamedCpu vendorHost = null;
+        if (outputVendor) {
+            vendor = knownVendor(first, first.cpu().vendor());
+            vendorHost = first;
+        }
+        String preferred = first.cpu().model();
+        boolean matchingNames = true;
+
+        for (int i = 1; i < hosts.size(); i++) {
+            NamedCpu host = hosts.get(i);
+            CpuDescription cpu = host.cpu();
+            if (matchingNames && !preferred.equals(cpu.model())) {
+                preferred = null;
+                matchingNames = false;
+            }
+            CpuModel model = modelOf(host);
+            FeatureSet hostFeatures = features(host, model);
+            if (cpu.vendor() != null && model.vendor() != null && !cpu.vendor().equals(model.vendor())) {
+                throw new BaselineRefusedException(Reason.VENDOR_MISMATCH,
+                        "host " + host.host() + " reports CPU vendor " + cpu.vendor() + " but names CPU model "
+                                + model.name() + ", which is a " + model.vendor() + " model",
+                        List.of(host.host()));
+            }
+            String hostVendor = cpu.vendor();
+            if (hostVendor == null) {
+                outputVendor = false;
+                hostVendor = model.vendor();
+            }
+            if (hostVendor != null) {
+                if (vendor == null) {
+                    vendor = knownVendor(host, hostVendor);
+                    vendorHost = host;
+                } else if (!vendor.equals(hostVendor)) {
+                    throw new BaselineRefusedException(Reason.VENDOR_MISMATCH,
+                            "hosts " + vendorHost.host() + " (" + vendor + ") and " + host.host() + " (" + hostVendor
+                                    + ") have different CPU vendors; no guest CPU can run on both, so put them in "
+                                    + "different aggregates",
+                            distinct(vendorHost.host(), host.host()));
+                }
+            }
+            common.retainAll(hostFeatures);
+        }
+
+        FeatureSet data = common.build();
+        if (data.isEmpty()) {
+            throw new BaselineRefusedException(Reason.INCOMPATIBLE,
+                    "the CPUs of hosts " + String.join(", ", names(hosts)) + " have no feature in common",
+                    names(hosts));
+        }
+
+        Decoded decoded = decode(data, vendor, preferred, hosts);
+        FeatureSet required = decoded.required;
+        FeatureSet disabled = decoded.disabled;
+        if (migratable) {
+            // Libvirt drops non-migratable features only from the listed ones, not from the model itself.
+            required = required.minus(nonMigratable);
+            disabled = disabled.minus(nonMigratable);
+        }
+        FeatureSet guestFeatures = decoded.model.features().union(required).minus(disabled);
+        List<CpuFeaturePolicy> listed = expandFeatures
+                ? expandedList(decoded.model, required, disabled)
+                : shortList(required, disabled);
+        return new Baseline(decoded.model.name(), outputVendor ? vendor : null,
+                decoded.model.name().equals(preferred), listed, guestFeatures, catalog.info());
+    }
+
+    // ---- decode: libvirt's x86Decode for a guest CPU without signature ----------------------------------------
+
+    private record Decoded(CpuModel model, FeatureSet required, FeatureSet disabled) {
+        /**
+         * Libvirt's virCPUx86CompareCandidateFeatureList for guest CPUs: a disabled feature costs more than an
+         * extra one (2, 3, 4... for the first, second, third...), because a guest missing a model's feature
+         * surprises software that trusts the model name.
+         */
+        int disabledPenalty() {
+            int n = disabled.size();
+            return 2 * n + n * (n - 1) / 2;
+        }
+
+        int score() {
+            return required.size() + disabledPenalty();
+        }
+
+        boolean betterThan(Decoded current) {
+            return score() < current.score()
+                    || (score() == current.score() && disabledPenalty() < current.disabledPenalty());
+        }
+    }
+
+    private Decoded decode(FeatureSet data, String vendor, String preferred, List<NamedCpu> hosts) {
+        Decoded best = null;
+        for (CpuModel candidate : decodeOrder) {
+            if (vendor != null && candidate.vendor() != null && !vendor.equals(candidate.vendor())) {
+                continue;
+            }
+            if (!candidate.decodeGuest()) {
+                continue;
+            }
+            // A feature the map marks removed from the model is listed as disabled when the CPU lacks it, so
+            // that a consumer still counting it in the model does not give it to the guest.
+            Decoded d = new Decoded(candidate, data.minus(candidate.features()),
+                    candidate.features().union(candidate.removedFeatures()).minus(data));
+            if (candidate.name().equals(preferred)) {
+                return d;
+            }
+            // Newest first; an older model wins only with a strictly better score.
+            if (best == null || d.betterThan(best)) {
+                best = d;
+            }
+        }
+        if (best == null) {
+            throw new BaselineRefusedException(Reason.NO_SUITABLE_MODEL,
+                    "the catalog (libvirt " + catalog.info().libvirtVersion() + ") has no CPU model for the common "
+                            + "features of hosts " + String.join(", ", names(hosts)),
+                    names(hosts));
+        }
+        return best;
+    }
+
+    private List<CpuFeaturePolicy> shortList(FeatureSet required, FeatureSet disabled) {
+        List<CpuFeaturePolicy> out = new ArrayList<>(required.size() + disabled.size());
+        catalog.featureNames(required).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.REQUIRE)));
+        catalog.featureNames(disabled).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
+        return out;
+    }
+
+    /** Libvirt 9.0 prints the expanded form sorted by feature name (byte order), disabled ones in place. */
+    private List<CpuFeaturePolicy> expandedList(CpuModel model, FeatureSet required, FeatureSet disabled) {
+        FeatureSet all = model.features().union(required).union(disabled);
+        List<CpuFeaturePolicy> out = new ArrayList<>(all.size());
+        all.indexes().forEach(i -> out.add(new CpuFeaturePolicy(catalog.features().get(i).name(),
+                disabled.contains(i) ? FeaturePolicy.DISABLE : FeaturePolicy.REQUIRE)));
+        out.sort(Comparator.comparing(CpuFeaturePolicy::name));
+        return out;
+    }
+
+    // ---- reading one host ----------------------------------------------------------------------------------
+
+    private void checkArchitectures(List<NamedCpu> hosts) {
+        Set<String> arches = new TreeSet<>();
+        List<String> offending = new ArrayList<>();
+        for (NamedCpu host : hosts) {
+            String arch = host.cpu().arch();
+            if (arch == null || arch.isBlank()) {
+                throw new BaselineRefusedException(Reason.UNSUPPORTED_ARCH,
+                        "host " + host.host() + " does not say which CPU architecture it has", List.of(host.host()));
+            }
+            arches.add(arch);
+            if (!catalog.supportsArch(arch)) {
+                offending.add(host.host());
+            }
+        }
+        if (offending.isEmpty()) {
+            return;
+        }
+        if (arches.size() > 1) {
+            throw new BaselineRefusedException(Reason.MIXED_ARCH,
+                    "the hosts have different CPU architectures (" + String.join(", ", arches) + "); hosts "
+                            + String.join(", ", offending) + " are not x86, and a guest CPU cannot be shared across "
+                            + "architectures", offending);
+        }
+        throw new BaselineRefusedException(Reason.UNSUPPORTED_ARCH,
+                "hosts " + String.join(", ", offending) + " have architecture " + arches.iterator().next()
+                        + "; the catalog only covers x86 (x86_64, i686)", offending);
+    }
+
+    private CpuModel modelOf(NamedCpu host) {
+        String name = host.cpu().model();
+        if (name == null || name.isBlank()) {
+            throw new BaselineRefusedException(Reason.MISSING_MODEL,
+                    "host " + host.host() + " does not name a CPU model", List.of(host.host()));
+        }
+        return catalog.model(name).orElseThrow(() -> new BaselineRefusedException(Reason.UNKNOWN_MODEL,
+                "host " + host.host() + " names CPU model '" + name + "' that the catalog (libvirt "
+                        + catalog.info().libvirtVersion() + ") does not know", List.of(host.host())));
+    }
+
+    private FeatureSet features(NamedCpu host, CpuModel model) {
+        FeatureSet.Builder set = model.features().toBuilder();
+        for (String name : host.cpu().requiredFeatures()) {
+            set.add(feature(host, name).index());
+        }
+        for (String name : host.cpu().disabledFeatures()) {
+            set.remove(feature(host, name).index());
+        }
+        return set.build();
+    }
+
+    private CpuFeature feature(NamedCpu host, String name) {
+        return catalog.feature(name).orElseThrow(() -> new BaselineRefusedException(Reason.UNKNOWN_FEATURE,
+                "host " + host.host() + " reports feature '" + name + "' that the catalog (libvirt "
+                        + catalog.info().libvirtVersion() + ") does not know", List.of(host.host())));
+    }
+
+    private String knownVendor(NamedCpu host, String vendor) {
+        if (!catalog.vendors().contains(vendor)) {
+            throw new BaselineRefusedException(Reason.UNKNOWN_VENDOR,
+                    "host " + host.host() + " reports CPU vendor '" + vendor + "' that the catalog (libvirt "
+                            + catalog.info().libvirtVersion() + ") does not know", List.of(host.host()));
+        }
+        return vendor;
+    }
+
+    private static List<String> names(List<NamedCpu> hosts) {
+        Set<String> names = new LinkedHashSet<>();
+        hosts.forEach(h -> names.add(h.host()));
+        return List.copyOf(names);
+    }
+
+    private static List<String> distinct(String a, String b) {
+        return a.equals(b) ? List.of(a) : List.of(a, b);
+    }
+}

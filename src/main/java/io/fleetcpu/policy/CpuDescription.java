@@ -1,0 +1,20 @@
+package io.fleetcpu.policy;
+
+import java.util.List;
+
+/**
+ * A CPU as libvirt describes it: a named model plus the features it has on top, minus the ones it lacks.
+ * Libvirt's host CPU XML cannot say "minus"; {@code disabledFeatures} is for host-model (guest-shaped) reports.
+ */
+public record CpuDescription(String arch, String vendor, String model, List<String> requiredFeatures,
+                             List<String> disabledFeatures) {
+
+    public CpuDescription {
+        requiredFeatures = requiredFeatures == null ? List.of() : List.copyOf(requiredFeatures);
+        disabledFeatures = disabledFeatures == null ? List.of() : List.copyOf(disabledFeatures);
+    }
+
+    public static CpuDescription host(String arch, String vendor, String model, List<String> features) {
+        return new CpuDescription(arch, vendor, model, features, List.of());
+    }
+}

@@ -1,0 +1,83 @@
+package io.fleetcpu.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
+
+/**
+ * Recommends the guest CPU for a group of hosts that must keep live migration among them: libvirt's
+ * baseline of the hosts, explained host by host.
+ */
+public final class Recommender {
+
+    /** Asking "what without this host?" costs a baseline each; past this many, only the features are named. */
+    private static final int MODELS_WITHOUT_HOST_LIMIT = 16;
+
+    private final BaselineCalculator calculator;
+    private final CpuCatalog catalog;
+
+    public Recommender(BaselineCalculator calculator) {
+        this.calculator = calculator;
+        this.catalog = calculator.catalog();
+    }
+
+    /** @throws BaselineRefusedException when the hosts share no model, with the hosts in the way */
+    public RecommendedCpu recommend(List<NamedCpu> hosts) {
+        Baseline baseline = calculator.baseline(hosts, false, false);
+        List<FeatureSet> sets = hosts.stream().map(calculator::expand).toList();
+        return new RecommendedCpu("custom", baseline,
+                new RecommendedCpu.Reasons(hosts.size(), limitingHosts(hosts, sets, baseline), leftOut(hosts, sets, baseline)),
+                catalog.info());
+    }
+
+    /** A host limits the aggregate when all the other hosts share features it lacks. */
+    private List<RecommendedCpu.LimitingHost> limitingHosts(List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline) {
+        int n = sets.size();
+        if (n < 2) {
+            return List.of();
+        }
+        // Intersections of all hosts before i and after i, so "all but host i" costs one step per host.
+        FeatureSet[] before = new FeatureSet[n];
+        FeatureSet[] after = new FeatureSet[n];
+        for (int i = 1; i < n; i++) {
+            before[i] = i == 1 ? sets.get(0) : before[i - 1].intersection(sets.get(i - 1));
+        }
+        for (int i = n - 2; i >= 0; i--) {
+            after[i] = i == n - 2 ? sets.get(n - 1) : after[i + 1].intersection(sets.get(i + 1));
+        }
+        List<RecommendedCpu.LimitingHost> limiting = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            FeatureSet others = i == 0 ? after[0] : i == n - 1 ? before[n - 1] : before[i].intersection(after[i]);
+            FeatureSet gained = others.minus(baseline.featureSet());
+            if (gained.isEmpty()) {
+                continue;
+            }
+            String modelWithout = limiting.size() < MODELS_WITHOUT_HOST_LIMIT ? modelWithout(hosts, i) : null;
+            limiting.add(new RecommendedCpu.LimitingHost(hosts.get(i).host(), catalog.featureNames(gained), modelWithout));
+        }
+        return limiting;
+    }
+
+    private String modelWithout(List<NamedCpu> hosts, int skipped) {
+        List<NamedCpu> others = IntStream.range(0, hosts.size()).filter(j -> j != skipped).mapToObj(hosts::get).toList();
+        try {
+            return calculator.baseline(others, false, false).model();
+        } catch (BaselineRefusedException e) {
+            return null;
+        }
+    }
+
+    private List<RecommendedCpu.LeftOutFeature> leftOut(List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline) {
+        FeatureSet.Builder union = FeatureSet.builder();
+        sets.forEach(union::addAll);
+        FeatureSet missing = union.build().minus(baseline.featureSet());
+        return missing.indexes().mapToObj(feature -> new RecommendedCpu.LeftOutFeature(
+                catalog.features().get(feature).name(),
+                IntStream.range(0, sets.size()).filter(i -> !sets.get(i).contains(feature))
+                        .mapToObj(i -> hosts.get(i).host()).toList()))
+                .toList();
+    }
+}

@@ -1,0 +1,153 @@
+package io.fleetcpu.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Starts the whole service on a random port with its embedded PostgreSQL and talks to it over
+ * real HTTP, as agents and operators do. Every test starts from an empty database.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "fleetcpu.embedded-postgres.data-directory=target/test-postgres",
+        "fleetcpu.embedded-postgres.clean=true",
+        "fleetcpu.security.tokens=" + ApiTest.TOKEN })
+public abstract class ApiTest {
+
+    static final String TOKEN = "test-token-0123456789";
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    @BeforeEach
+    void emptyDatabase() {
+        jdbc.execute("truncate host, aggregate cascade");
+    }
+
+    /** An HTTP answer, with its body read as JSON when it is JSON. */
+    protected record Answer(int status, HttpHeaders headers, String body) {
+
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        public String contentType() {
+            return header("Content-Type");
+        }
+    }
+
+    protected Answer get(String path, String... headers) {
+        return send(builder(path, headers).GET());
+    }
+
+    protected Answer post(String path, Object body, String... headers) {
+        return send(builder(path, withToken(headers)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(text(body))));
+    }
+
+    protected Answer put(String path, Object body, String... headers) {
+        return send(builder(path, withToken(headers)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(text(body))));
+    }
+
+    protected Answer delete(String path, String... headers) {
+        return send(builder(path, withToken(headers)).DELETE());
+    }
+
+    protected Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected HttpRequest.Builder builder(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return b;
+    }
+
+    protected URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    protected static String[] withToken(String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Authorization")) {
+                return headers;
+            }
+        }
+        String[] all = new String[headers.length + 2];
+        all[0] = "Authorization";
+        all[1] = "Bearer " + TOKEN;
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return all;
+    }
+
+    private static String text(Object body) {
+        return body instanceof String s ? s : JSON.writeValueAsString(body);
+    }
+
+    /** A real CPU captured by libvirt's developers, from the test fixtures. */
+    protected static String cpuData(String path) {
+        try (InputStream in = ApiTest.class.getResourceAsStream("/cpudata/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture cpudata/" + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code virsh capabilities} document around a real host CPU. */
+    protected static String capabilities(String uuid, String hostCpuFile) {
+        return "<capabilities>\n  <host>\n    <uuid>" + uuid + "</uuid>\n" + cpuData(hostCpuFile)
+                + "  </host>\n</capabilities>\n";
+    }
+
+    /** A registration as an agent sends it. */
+    protected static Map<String, Object> registration(String uuid, String hostname, List<String> aggregates,
+            String hostCpuFile) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("hostname", hostname);
+        body.put("aggregates", aggregates);
+        body.put("capabilitiesXml", capabilities(uuid, hostCpuFile));
+        return body;
+    }
+}
