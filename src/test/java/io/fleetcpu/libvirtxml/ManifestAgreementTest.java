@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code virsh -c test:///default cpu-baseline} and checks libvirt reads it as MANIFEST.tsv says it did (same model,
  * or the same refusal). Skipped where virsh is not installed.
  */
-class LibvirtBaselineDifferentialTest {
+class ManifestAgreementTest {
 
     @TempDir
     static Path dir;
