@@ -17,6 +17,12 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
@@ -33,9 +39,32 @@ class AggregateController {
     }
 
     @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "The guest CPU every host of the aggregate runs, with reasons, the libvirt <cpu> element "
-            + "and nova.conf lines; Accept: application/xml gives the <cpu> element alone")
-    ResponseEntity<RecommendedCpuView> recommendedCpu(@PathVariable String id, WebRequest request) {
+    @Operation(operationId = "getRecommendedCpu",
+            summary = "The guest CPU every host of the aggregate runs, with reasons, the libvirt <cpu> element "
+                    + "and nova.conf lines; Accept: application/xml gives the <cpu> element alone",
+            description = "Computed from the aggregate's hosts as they are now. The answer carries a strong ETag "
+                    + "(each representation its own); send it back in If-None-Match to get 304 while nothing changed.",
+            parameters = @Parameter(in = ParameterIn.HEADER, name = "If-None-Match", required = false,
+                    description = "the ETag of an earlier answer", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "200", description = "The recommendation; with Accept: application/xml, "
+            + "the libvirt <cpu> element alone, ready for a domain XML",
+            headers = @Header(name = "ETag", description = "validator of this representation",
+                    schema = @Schema(type = "string")),
+            content = {
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = RecommendedCpuView.class)),
+                    @Content(mediaType = MediaType.APPLICATION_XML_VALUE, schema = @Schema(type = "string",
+                            example = "<cpu mode='custom' match='exact'>\n"
+                                    + "  <model fallback='forbid'>Haswell-noTSX-IBRS</model>\n"
+                                    + "  <vendor>Intel</vendor>\n"
+                                    + "  <feature policy='require' name='vmx'/>\n"
+                                    + "  <feature policy='disable' name='hle'/>\n</cpu>\n")) })
+    @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, "
+            + "or its hosts share no CPU model ('hosts' names the ones in the way)")
+    ResponseEntity<RecommendedCpuView> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
+            WebRequest request) {
         RecommendationService.Answer answer = recommendations.recommendedCpu(id);
         if (request.checkNotModified(answer.etag())) {
             return null;
@@ -44,7 +73,7 @@ class AggregateController {
     }
 
     @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_XML_VALUE)
-    @Operation(hidden = true)
+    @Operation(hidden = true) // documented as the application/xml response of getRecommendedCpu
     ResponseEntity<String> recommendedCpuXml(@PathVariable String id, WebRequest request) {
         RecommendationService.Answer answer = recommendations.recommendedCpu(id);
         // Another representation of the same answer needs its own strong validator.
@@ -57,27 +86,45 @@ class AggregateController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create an aggregate")
+    @Operation(operationId = "createAggregate", summary = "Create an aggregate",
+            description = "The id is in the body. To create or replace an aggregate under a known id, PUT /aggregates/{id}.")
+    @ApiResponse(responseCode = "201", description = "The aggregate, with no hosts yet", headers = @Header(name = "Location",
+            description = "/aggregates/{id} of the new aggregate", schema = @Schema(type = "string", format = "uri-reference")))
+    @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
+    @ApiResponse(responseCode = "409", description = "An aggregate with this id exists")
+    @ApiResponse(responseCode = "422", description = "Invalid id or unknown policy goal; 'errors' names each field")
     ResponseEntity<AggregateView> create(@RequestBody AggregateRequest request) {
         AggregateView created = aggregates.create(request);
         return ResponseEntity.created(URI.create("/aggregates/" + created.id())).body(created);
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "All aggregates")
+    @Operation(operationId = "listAggregates", summary = "All aggregates, by id, with their hosts")
+    @ApiResponse(responseCode = "200", description = "The aggregates")
     List<AggregateView> list() {
         return aggregates.list();
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "One aggregate with its hosts")
-    AggregateView get(@PathVariable String id) {
+    @Operation(operationId = "getAggregate", summary = "One aggregate with its hosts")
+    @ApiResponse(responseCode = "200", description = "The aggregate")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    AggregateView get(@Parameter(description = "the aggregate's id") @PathVariable String id) {
         return aggregates.get(id);
     }
 
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create or replace an aggregate's description and policy")
-    ResponseEntity<AggregateView> put(@PathVariable String id, @RequestBody AggregateRequest request) {
+    @Operation(operationId = "putAggregate", summary = "Create or replace an aggregate's description and policy",
+            description = "Its hosts stay. The body's id may be left out; when given it must equal the path's.")
+    @ApiResponse(responseCode = "200", description = "The aggregate existed and is replaced")
+    @ApiResponse(responseCode = "201", description = "A new aggregate", headers = @Header(name = "Location",
+            description = "/aggregates/{id}", schema = @Schema(type = "string", format = "uri-reference")))
+    @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
+    @ApiResponse(responseCode = "422", description = "Invalid id, the body's id differs from the path's, "
+            + "or unknown policy goal; 'errors' names each field")
+    ResponseEntity<AggregateView> put(
+            @Parameter(description = "lower-case letters, digits and dashes", example = "haswell-east") @PathVariable String id,
+            @RequestBody AggregateRequest request) {
         AggregateService.Saved saved = aggregates.put(id, request);
         return saved.created()
                 ? ResponseEntity.created(URI.create("/aggregates/" + id)).body(saved.aggregate())
@@ -85,23 +132,37 @@ class AggregateController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete an aggregate; its hosts stay registered")
-    ResponseEntity<Void> delete(@PathVariable String id) {
+    @Operation(operationId = "deleteAggregate", summary = "Delete an aggregate; its hosts stay registered")
+    @ApiResponse(responseCode = "204", description = "The aggregate is gone")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    ResponseEntity<Void> delete(@Parameter(description = "the aggregate's id") @PathVariable String id) {
         aggregates.delete(id);
         return ResponseEntity.noContent().build();
     }
 
     @PutMapping("/{id}/hosts/{hostId}")
-    @Operation(summary = "Add a host to the aggregate (201 when it joined, 204 when it was already a member)")
-    ResponseEntity<Void> addHost(@PathVariable String id, @PathVariable UUID hostId) {
+    @Operation(operationId = "addAggregateHost",
+            summary = "Add a host to the aggregate (201 when it joined, 204 when it was already a member)")
+    @ApiResponse(responseCode = "201", description = "The host joined the aggregate", headers = @Header(name = "Location",
+            description = "/aggregates/{id}/hosts/{hostId}", schema = @Schema(type = "string", format = "uri-reference")))
+    @ApiResponse(responseCode = "204", description = "The host was already a member")
+    @ApiResponse(responseCode = "400", description = "The host id is not a UUID")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id, or no host with this id")
+    ResponseEntity<Void> addHost(@Parameter(description = "the aggregate's id") @PathVariable String id,
+            @Parameter(description = "libvirt's host UUID") @PathVariable UUID hostId) {
         return aggregates.addHost(id, hostId)
                 ? ResponseEntity.created(URI.create("/aggregates/" + id + "/hosts/" + hostId)).build()
                 : ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/{id}/hosts/{hostId}")
-    @Operation(summary = "Take a host out of the aggregate")
-    ResponseEntity<Void> removeHost(@PathVariable String id, @PathVariable UUID hostId) {
+    @Operation(operationId = "removeAggregateHost", summary = "Take a host out of the aggregate",
+            description = "The host stays registered.")
+    @ApiResponse(responseCode = "204", description = "The host left the aggregate")
+    @ApiResponse(responseCode = "400", description = "The host id is not a UUID")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id, or the host is not in it")
+    ResponseEntity<Void> removeHost(@Parameter(description = "the aggregate's id") @PathVariable String id,
+            @Parameter(description = "libvirt's host UUID") @PathVariable UUID hostId) {
         aggregates.removeHost(id, hostId);
         return ResponseEntity.noContent().build();
     }

@@ -1,29 +1,24 @@
 package io.fleetcpu.aggregates;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.fleetcpu.hosts.AggregateId;
 import io.fleetcpu.hosts.AggregatesNamed;
 import io.fleetcpu.hosts.Host;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.NotFoundException;
 
 /** Aggregates, their policies and their members. */
 @Service
 public class AggregateService {
-
-    /** Readable ids that are also valid in URLs, DNS labels and OpenStack aggregate names. */
-    private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     /** The stored aggregate and whether the call created it. */
     public record Saved(AggregateView aggregate, boolean created) {
@@ -31,11 +26,12 @@ public class AggregateService {
 
     private final AggregateRepository aggregates;
     private final HostService hosts;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    AggregateService(AggregateRepository aggregates, HostService hosts) {
+    AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock) {
         this.aggregates = aggregates;
         this.hosts = hosts;
+        this.clock = clock;
     }
 
     @Transactional
@@ -108,19 +104,12 @@ public class AggregateService {
         return hosts.hostsIn(id);
     }
 
-    /** A host's registration names aggregates: make the missing ones, with the default policy. */
+    /**
+     * A host's registration names aggregates: make the missing ones, with the default policy. The
+     * registration has checked the ids already.
+     */
     @EventListener
     void aggregatesNamed(AggregatesNamed event) {
-        List<FieldProblem> problems = new ArrayList<>();
-        for (int i = 0; i < event.aggregateIds().size(); i++) {
-            String id = event.aggregateIds().get(i);
-            if (id == null || !ID.matcher(id).matches()) {
-                problems.add(new FieldProblem("aggregates[" + i + "]", idProblem(id)));
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
         for (String id : event.aggregateIds()) {
             if (!aggregates.existsById(id)) {
                 aggregates.save(new Aggregate(id, "", AggregatePolicy.DEFAULT, clock.instant()));
@@ -137,15 +126,10 @@ public class AggregateService {
     }
 
     private static String checkId(String field, String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidRequestException(field, idProblem(id));
+        if (!AggregateId.isValid(id)) {
+            throw new InvalidRequestException(field, AggregateId.problem(id));
         }
         return id;
-    }
-
-    private static String idProblem(String id) {
-        return (id == null ? "missing" : "'" + id + "' is not a valid aggregate id")
-                + ": use 1 to 63 lower-case letters, digits and dashes, starting and ending with a letter or digit";
     }
 
     private static AggregatePolicy readPolicy(AggregateRequest.PolicyRequest policy) {

@@ -4,16 +4,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** An aggregate as the API shows it, with its members. */
+@Schema(description = "An aggregate: a group of hosts that share one guest CPU configuration")
 public record AggregateView(
-        String id,
-        String description,
+        @Schema(example = "haswell-east") String id,
+        @Schema(example = "Haswell compute nodes in the east hall") String description,
         AggregatePolicy policy,
-        List<Member> hosts,
+        @Schema(description = "the hosts in the aggregate, by hostname") List<Member> hosts,
         Instant createdAt,
         Instant updatedAt) {
 
     /** A host in the aggregate. */
-    public record Member(UUID id, String hostname) {
+    @Schema(name = "AggregateMember", description = "A host in the aggregate; GET /hosts/{id} has the rest")
+    public record Member(@Schema(description = "libvirt's host UUID") UUID id, @Schema(example = "compute-17") String hostname) {
     }
 }

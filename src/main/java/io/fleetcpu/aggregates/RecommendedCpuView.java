@@ -5,25 +5,33 @@ import java.util.List;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.RecommendedCpu;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** The recommendation as the API answers it: what to paste, in each consumer's form, and why. */
+@Schema(description = "The guest CPU every host of an aggregate runs, in each consumer's form, and why")
 public record RecommendedCpuView(
-        String aggregate,
-        String mode,
-        String model,
-        String vendor,
-        String fallback,
-        List<Feature> features,
-        String libvirtXml,
+        @Schema(example = "haswell-east") String aggregate,
+        @Schema(description = "libvirt's <cpu mode>", example = "custom") String mode,
+        @Schema(description = "the named CPU model from the catalog", example = "Haswell-noTSX-IBRS") String model,
+        @Schema(example = "Intel") String vendor,
+        @Schema(description = "libvirt's <model fallback>: forbid or allow", example = "forbid") String fallback,
+        @Schema(description = "features on top of or taken from the model") List<Feature> features,
+        @Schema(description = "the libvirt <cpu> element, ready for a domain XML") String libvirtXml,
         NovaConf novaConf,
+        @Schema(description = "why this model and these features: the hosts that limit it and what was left out")
         RecommendedCpu.Reasons reasons,
-        CatalogInfo catalog) {
+        @Schema(description = "the catalog the recommendation was made with") CatalogInfo catalog) {
 
     /** A feature on top of (require) or taken from (disable) the named model. */
-    public record Feature(String name, String policy) {
+    @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
+    public record Feature(@Schema(example = "vmx") String name, @Schema(example = "require") String policy) {
     }
 
     /** The {@code [libvirt]} section of {@code nova.conf}, as settings and as text. */
-    public record NovaConf(String cpuMode, String cpuModels, String cpuModelExtraFlags, String text) {
+    @Schema(description = "The [libvirt] section of nova.conf, as settings and as text")
+    public record NovaConf(@Schema(example = "custom") String cpuMode, @Schema(example = "Haswell-noTSX-IBRS") String cpuModels,
+            @Schema(example = "vmx, pcid, -hle") String cpuModelExtraFlags,
+            @Schema(example = "[libvirt]\ncpu_mode = custom\ncpu_models = Haswell-noTSX-IBRS\ncpu_model_extra_flags = vmx, pcid, -hle\n") String text) {
     }
 
     static RecommendedCpuView of(String aggregate, RecommendedCpu cpu) {

@@ -266,7 +266,9 @@ public final class CpuCatalog {
             if (parents.size() > 1) {
                 throw new CatalogException(file + ": model " + name + " includes more than one model");
             }
+            String includes = null;
             for (Element p : parents) {
+                includes = required(p, "name", file);
                 CpuModel parent = modelsByName.get(required(p, "name", file));
                 if (parent == null) {
                     throw new CatalogException(file + ": model " + name + " includes model " + p.getAttribute("name")
@@ -309,7 +311,7 @@ public final class CpuCatalog {
                     set.add(feature.index());
                 }
             }
-            CpuModel model = new CpuModel(name, vendor, set.build(), decodeHost, decodeGuest, signatures, models.size(),
+            CpuModel model = new CpuModel(name, vendor, includes, set.build(), decodeHost, decodeGuest, signatures, models.size(),
                     removed.build());
             models.add(model);
             modelsByName.put(name, model);

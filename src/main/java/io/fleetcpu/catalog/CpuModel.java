@@ -9,11 +9,12 @@ import java.util.List;
  * @param vendor      null for generic models (qemu64, kvm64, 486...) that any vendor's CPU can run
  * @param decodeHost  libvirt may use this model to describe a host CPU
  * @param decodeGuest libvirt may use this model to describe a guest CPU, hence as a baseline
+ * @param includes    the model this one is built on ({@code <model name=…/>} inside it), or null
  * @param position    position in map order (index.xml include order)
  * @param removedFeatures features cpu_map lists with {@code removed='yes'}: dropped from the model later on
  *                    (e.g. {@code monitor} of EPYC); libvirt does not count them as part of the model
  */
-public record CpuModel(String name, String vendor, FeatureSet features, boolean decodeHost, boolean decodeGuest,
+public record CpuModel(String name, String vendor, String includes, FeatureSet features, boolean decodeHost, boolean decodeGuest,
                        List<CpuSignature> signatures, int position, FeatureSet removedFeatures) {
 
     public CpuModel {

@@ -6,6 +6,8 @@ import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * A named CPU model of the catalog.
  *
@@ -13,21 +15,24 @@ import io.fleetcpu.catalog.CpuModel;
  * @param features every feature of the model, its included model's as well, in catalog order
  * @param usableForGuests whether libvirt picks this model when it names a guest CPU
  */
+@Schema(description = "A named CPU model of libvirt's cpu_map")
 public record CpuModelView(
-        String name,
-        String vendor,
-        String includes,
+        @Schema(example = "Haswell-noTSX-IBRS") String name,
+        @Schema(example = "Intel") String vendor,
+        @Schema(description = "the model this one is built on in the catalog, if any") String includes,
+        @Schema(description = "every feature of the model, its included model's as well, in catalog order")
         List<String> features,
-        List<Signature> signatures,
-        boolean usableForGuests,
-        CatalogInfo catalog) {
+        @Schema(description = "the CPUID family and model numbers the model stands for") List<Signature> signatures,
+        @Schema(description = "whether libvirt picks this model when it names a guest CPU") boolean usableForGuests,
+        @Schema(description = "the catalog the model is from") CatalogInfo catalog) {
 
     /** A CPUID family and model the model stands for. */
+    @Schema(name = "CpuModelSignature", description = "A CPUID family, model and stepping (or stepping range) of the model")
     public record Signature(int family, int model, String stepping) {
     }
 
     static CpuModelView of(CpuModel model, CpuCatalog catalog) {
-        return new CpuModelView(model.name(), model.vendor(), null, catalog.featureNames(model.features()),
+        return new CpuModelView(model.name(), model.vendor(), model.includes(), catalog.featureNames(model.features()),
                 model.signatures().stream().map(s -> new Signature(s.family(), s.model(), s.stepping())).toList(),
                 model.decodeGuest(), catalog.info());
     }

@@ -20,6 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.fleetcpu.system.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
@@ -34,7 +38,16 @@ class HostController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Register a host, or update its registration (201 when new, 200 when known)")
+    @Operation(operationId = "registerHost",
+            summary = "Register a host, or update its registration (201 when new, 200 when known)",
+            description = "What the agent sends at boot. Idempotent: registering the same CPU again changes nothing; "
+                    + "a changed CPU is kept as history. Aggregates named in the registration are created when missing.")
+    @ApiResponse(responseCode = "200", description = "The host was known; its registration is updated")
+    @ApiResponse(responseCode = "201", description = "A new host", headers = @Header(name = "Location",
+            description = "/hosts/{id} of the new host", schema = @Schema(type = "string", format = "uri-reference")))
+    @ApiResponse(responseCode = "400", description = "The body is not JSON, or a libvirt document in it is not well-formed XML")
+    @ApiResponse(responseCode = "422", description = "The registration is incomplete or contradicts itself; "
+            + "'errors' names each field")
     ResponseEntity<HostView> register(@RequestBody HostReport report) {
         HostService.Registration registration = hosts.register(report);
         HostView view = HostView.of(registration.host());
@@ -44,25 +57,45 @@ class HostController {
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "List hosts, filtered by aggregate, vendor, model or feature")
-    PageView<HostView> list(@RequestParam(required = false) String aggregate,
+    @Operation(operationId = "listHosts", summary = "List hosts, filtered by aggregate, vendor, model or feature",
+            description = "Filters combine (all must match). One page at a time, ordered by hostname.")
+    @ApiResponse(responseCode = "200", description = "One page of hosts")
+    @ApiResponse(responseCode = "400", description = "'page' or 'size' is out of range or not a number")
+    PageView<HostView> list(
+            @Parameter(description = "only hosts in this aggregate", example = "haswell-east")
+            @RequestParam(required = false) String aggregate,
+            @Parameter(description = "only hosts of this CPU vendor, as libvirt names it", example = "Intel")
             @RequestParam(required = false) String vendor,
+            @Parameter(description = "only hosts whose CPU libvirt names this model", example = "Haswell-noTSX-IBRS")
             @RequestParam(required = false) String model,
+            @Parameter(description = "only hosts whose CPU has this feature (libvirt's name)", example = "avx2")
             @RequestParam(required = false) String feature,
-            @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+            @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
+            @Parameter(description = "hosts per page") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         return PageView.of(hosts.search(aggregate, vendor, model, feature, PageRequest.of(page, size)), HostView::of);
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "One host")
-    HostView get(@PathVariable UUID id) {
+    @Operation(operationId = "getHost", summary = "One host, with its CPU as reported and as the catalog expands it")
+    @ApiResponse(responseCode = "200", description = "The host")
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID")
+    @ApiResponse(responseCode = "404", description = "No host with this id")
+    HostView get(@Parameter(description = "libvirt's host UUID") @PathVariable UUID id) {
         return HostView.of(hosts.get(id));
     }
 
     @GetMapping(path = "/{id}/documents/{document}", produces = MediaType.APPLICATION_XML_VALUE)
-    @Operation(summary = "A raw libvirt document the host sent: capabilities, domain-capabilities or expanded-cpu")
-    String document(@PathVariable UUID id, @PathVariable String document) {
+    @Operation(operationId = "getHostDocument",
+            summary = "A raw libvirt document the host sent: capabilities, domain-capabilities or expanded-cpu",
+            description = "Exactly as the agent sent it, so a better parser can read it again later.")
+    @ApiResponse(responseCode = "200", description = "The XML document")
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID")
+    @ApiResponse(responseCode = "404", description = "No host with this id, no such kind of document, "
+            + "or the host did not send this document")
+    String document(@Parameter(description = "libvirt's host UUID") @PathVariable UUID id,
+            @Parameter(description = "which document", schema = @Schema(type = "string",
+                    allowableValues = { "capabilities", "domain-capabilities", "expanded-cpu" }))
+            @PathVariable String document) {
         HostDocument kind = HostDocument.fromPathName(document);
         if (kind == null) {
             throw new NotFoundException("no document '" + document
@@ -76,8 +109,12 @@ class HostController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Forget a host")
-    ResponseEntity<Void> delete(@PathVariable UUID id) {
+    @Operation(operationId = "deleteHost", summary = "Forget a host",
+            description = "Its CPU history goes with it; it leaves every aggregate. Its agent registers it again at next boot.")
+    @ApiResponse(responseCode = "204", description = "The host is forgotten")
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID")
+    @ApiResponse(responseCode = "404", description = "No host with this id")
+    ResponseEntity<Void> delete(@Parameter(description = "libvirt's host UUID") @PathVariable UUID id) {
         hosts.delete(id);
         return ResponseEntity.noContent().build();
     }

@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * What fleetcpu knows of one host's CPU: the name libvirt gave it plus and minus features, and
  * the full feature set that name stands for in the catalog.
@@ -13,20 +15,22 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param features every feature the host has, the model expanded through the catalog
  * @param unknownFeatures reported features the catalog does not know
  */
+@Schema(description = "A host's CPU: the model libvirt named plus and minus features, and every feature it has")
 public record HostCpu(
-        String arch,
-        String vendor,
-        String model,
-        boolean modelKnown,
-        String microcode,
+        @Schema(example = "x86_64") String arch,
+        @Schema(example = "Intel") String vendor,
+        @Schema(description = "the CPU model libvirt named for the host", example = "Haswell-noTSX-IBRS") String model,
+        @Schema(description = "whether the catalog knows the model") boolean modelKnown,
+        @Schema(description = "microcode version as libvirt writes it (a decimal number), when reported", example = "73") String microcode,
         Signature signature,
-        CpuSource source,
-        List<String> listedFeatures,
-        List<String> disabledFeatures,
-        List<String> features,
-        List<String> unknownFeatures) {
+        @Schema(description = "which part of the registration the CPU facts were read from") CpuSource source,
+        @Schema(description = "features named on top of the model, as the host reported them") List<String> listedFeatures,
+        @Schema(description = "features of the model the host does not have") List<String> disabledFeatures,
+        @Schema(description = "every feature the host has: the model expanded through the catalog") List<String> features,
+        @Schema(description = "reported features the catalog does not know") List<String> unknownFeatures) {
 
     /** CPUID family, model and stepping. */
+    @Schema(name = "HostCpuSignature", description = "The host CPU's CPUID family, model and stepping")
     public record Signature(int family, int model, Integer stepping) {
     }
 

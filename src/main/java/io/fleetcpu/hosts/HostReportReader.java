@@ -34,6 +34,10 @@ class HostReportReader {
             "ppc64le", "ppc", "s390x", "s390", "riscv64", "riscv32", "loongarch64", "mips64", "mips64el", "mips",
             "mipsel", "sparc64", "alpha", "parisc64");
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.\\-_]{0,251}[A-Za-z0-9])?");
+    /** The widths of the host table's columns. */
+    private static final int MAX_VENDOR = 32;
+    private static final int MAX_MODEL = 64;
+    private static final int MAX_MICROCODE = 32;
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final CpuCatalog catalog;
@@ -55,8 +59,7 @@ class HostReportReader {
         } else if (!HOSTNAME.matcher(hostname).matches()) {
             problems.add(new FieldProblem("hostname", "'" + hostname + "' is not a host name"));
         }
-        List<String> aggregates = report.aggregates() == null ? List.of()
-                : new ArrayList<>(new LinkedHashSet<>(report.aggregates()));
+        List<String> aggregates = readAggregates(problems, report.aggregates());
 
         HostCpu cpu = readCpu(problems, report, capabilities, expanded);
         if (!problems.isEmpty()) {
@@ -64,6 +67,18 @@ class HostReportReader {
         }
         return new HostDescription(id, hostname, aggregates, cpu, report.capabilitiesXml(),
                 report.domainCapabilitiesXml(), report.expandedCpuXml());
+    }
+
+    private static List<String> readAggregates(List<FieldProblem> problems, List<String> ids) {
+        if (ids == null) {
+            return List.of();
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (!AggregateId.isValid(ids.get(i))) {
+                problems.add(new FieldProblem("aggregates[" + i + "]", AggregateId.problem(ids.get(i))));
+            }
+        }
+        return new ArrayList<>(new LinkedHashSet<>(ids));
     }
 
     private interface Parser<T> {
@@ -112,6 +127,10 @@ class HostReportReader {
             return fromDefinition(problems, "capabilitiesXml", CpuSource.CAPABILITIES, capabilities.cpu(), expanded);
         }
         if (expanded != null) {
+            // 'virsh cpu-baseline --features' prints no <arch>; a model of the catalog says which it is.
+            if (expanded.arch() == null && expanded.model() != null && catalog.model(expanded.model()).isPresent()) {
+                expanded = expanded.withArch("x86_64");
+            }
             return fromDefinition(problems, "expandedCpuXml", CpuSource.EXPANDED_CPU, expanded, null);
         }
         if (report.cpu() != null) {
@@ -119,8 +138,10 @@ class HostReportReader {
             return describe(problems, "cpu", CpuSource.CPU, c.arch(), c.vendor(), c.model(), null, null,
                     nonNull(c.features()), nonNull(c.disabledFeatures()), null);
         }
-        if (report.capabilitiesXml() == null && report.domainCapabilitiesXml() == null) {
-            problems.add(new FieldProblem("cpu", "missing: send capabilitiesXml, expandedCpuXml or a cpu object"));
+        if (report.capabilitiesXml() == null) {
+            problems.add(new FieldProblem("cpu", "missing: send capabilitiesXml, expandedCpuXml or a cpu object"
+                    + (report.domainCapabilitiesXml() == null ? ""
+                            : " (domainCapabilitiesXml says what guests can get, not what the host CPU is)")));
         }
         return null;
     }
@@ -147,6 +168,9 @@ class HostReportReader {
                 problems.add(new FieldProblem(field + ".features", "'" + name + "' is not a CPU feature name"));
             }
         }
+        checkLength(problems, field + ".vendor", vendor, MAX_VENDOR);
+        checkLength(problems, field + ".model", model, MAX_MODEL);
+        checkLength(problems, field + ".microcode", microcode, MAX_MICROCODE);
         boolean catalogued = arch != null && catalog.supportsArch(arch);
         if (catalogued && vendor != null && !catalog.vendors().contains(vendor)) {
             problems.add(new FieldProblem(field + ".vendor", "'" + vendor + "' is not a CPU vendor the catalog knows; known: "
@@ -183,6 +207,12 @@ class HostReportReader {
 
     private List<String> known(List<String> names) {
         return names.stream().filter(f -> catalog.feature(f).isPresent()).toList();
+    }
+
+    private static void checkLength(List<FieldProblem> problems, String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            problems.add(new FieldProblem(field, "longer than " + max + " characters"));
+        }
     }
 
     private static List<String> nonNull(List<String> list) {

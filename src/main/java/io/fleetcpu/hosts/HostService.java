@@ -29,11 +29,11 @@ public class HostService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events) {
+    HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock) {
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     /** Idempotent: the same report twice leaves the host as it was after the first. */

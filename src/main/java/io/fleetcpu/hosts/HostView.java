@@ -6,15 +6,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** A host as the API shows it. */
+@Schema(description = "A registered host and its CPU")
 public record HostView(
-        UUID id,
-        String hostname,
-        List<String> aggregates,
+        @Schema(description = "libvirt's host UUID") UUID id,
+        @Schema(example = "compute-17") String hostname,
+        @Schema(description = "ids of the aggregates the host is in, sorted") List<String> aggregates,
         HostCpu cpu,
+        @Schema(description = "the raw libvirt documents the host sent: kind → URL path of the document",
+                example = "{\"capabilities\": \"/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232/documents/capabilities\"}")
         Map<String, String> documents,
-        Instant registeredAt,
-        Instant updatedAt) {
+        @Schema(description = "when the host first registered") Instant registeredAt,
+        @Schema(description = "when its registration last changed") Instant updatedAt) {
 
     static HostView of(Host host) {
         Map<String, String> documents = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
@@ -18,7 +19,9 @@ class InventoryController {
     }
 
     @GetMapping(path = "/inventory", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Hosts counted by architecture, vendor, CPU model, microcode and aggregate")
+    @Operation(operationId = "getInventory",
+            summary = "Hosts counted by architecture, vendor, CPU model, microcode and aggregate")
+    @ApiResponse(responseCode = "200", description = "The counts; hosts that did not report a value count under 'unknown'")
     InventoryView inventory() {
         return hosts.inventory();
     }

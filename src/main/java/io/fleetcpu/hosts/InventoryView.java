@@ -3,17 +3,21 @@ package io.fleetcpu.hosts;
 import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * The fleet's CPUs counted the ways a dashboard shows them. Each map goes from a value to the number
  * of hosts with it; hosts that did not report a value count under {@code "unknown"}.
  */
+@Schema(description = "The fleet's hosts counted by architecture, vendor, CPU model, microcode and aggregate; "
+        + "each map goes from a value to the number of hosts with it, hosts without a value under 'unknown'")
 public record InventoryView(
-        long hosts,
+        @Schema(description = "registered hosts") long hosts,
         Map<String, Long> byArch,
         Map<String, Long> byVendor,
         Map<String, Long> byModel,
         Map<String, Long> byMicrocode,
         Map<String, Long> byAggregate,
-        long hostsInNoAggregate,
-        List<String> unknownFeatures) {
+        @Schema(description = "hosts that are in no aggregate") long hostsInNoAggregate,
+        @Schema(description = "features hosts reported that the catalog does not know") List<String> unknownFeatures) {
 }

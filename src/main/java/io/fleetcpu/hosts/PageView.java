@@ -5,8 +5,16 @@ import java.util.function.Function;
 
 import org.springframework.data.domain.Page;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** One page of a listing, with what a client needs to ask for the next. */
-public record PageView<T>(List<T> items, int page, int size, long totalItems, int totalPages) {
+@Schema(description = "One page of a listing")
+public record PageView<T>(
+        List<T> items,
+        @Schema(description = "this page's number, from 0") int page,
+        @Schema(description = "the most items a page holds") int size,
+        @Schema(description = "items on all pages") long totalItems,
+        @Schema(description = "pages in all") int totalPages) {
 
     public static <E, T> PageView<T> of(Page<E> page, Function<E, T> view) {
         return new PageView<>(page.getContent().stream().map(view).toList(), page.getNumber(), page.getSize(),

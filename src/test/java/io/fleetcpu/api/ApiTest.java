@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * real HTTP, as agents and operators do. Every test starts from an empty database.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "fleetcpu.embedded-postgres.data-directory=target/test-postgres",
+        "fleetcpu.embedded-postgres.data-directory=target/test-postgres/${random.uuid}",
         "fleetcpu.embedded-postgres.clean=true",
         "fleetcpu.security.tokens=" + ApiTest.TOKEN })
 public abstract class ApiTest {
