@@ -1,0 +1,81 @@
+package io.fleetcpu.architecture;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith;
+import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import org.springframework.data.repository.Repository;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layout DESIGN.md promises, checked on the compiled main classes: the engine and the readers of
+ * libvirt's formats are plain Java, libvirt itself is only touched by the agent, controllers only
+ * translate HTTP, and features depend on each other in one direction.
+ */
+@AnalyzeClasses(packages = "io.fleetcpu", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String[] PURE_PACKAGES = { "io.fleetcpu.policy..", "io.fleetcpu.catalog..",
+            "io.fleetcpu.libvirtxml.." };
+
+    @ArchTest
+    static final ArchRule pureCodeUsesNoSpring = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
+            .because("policy, catalog and libvirtxml are plain Java, testable and reusable without a Spring context");
+
+    @ArchTest
+    static final ArchRule pureCodeUsesNoPersistence = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.persistence..", "org.hibernate..")
+            .because("storage belongs to the feature packages, not to the engine");
+
+    @ArchTest
+    static final ArchRule pureCodeUsesNoLibvirt = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
+            .should().dependOnClassesThat().resideInAnyPackage("org.libvirt..", "com.sun.jna..")
+            .because("the engine works on documents, so it runs (and is tested) where libvirt is not installed");
+
+    @ArchTest
+    static final ArchRule pureCodeUsesNoServlet = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "javax.servlet..")
+            .because("the engine knows nothing of HTTP");
+
+    @ArchTest
+    static final ArchRule libvirtOnlyInTheAgent = noClasses().that().resideOutsideOfPackage("io.fleetcpu.agent..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.libvirt..", "com.sun.jna..")
+            .because("only the agent, on a compute node, talks to libvirt; the service reads what agents send");
+
+    @ArchTest
+    static final ArchRule controllersDoNotUseRepositories = noClasses().that().areAnnotatedWith(RestController.class)
+            .should().dependOnClassesThat().areAssignableTo(Repository.class)
+            .because("a controller only translates HTTP to service calls (DESIGN.md: no business rule in a controller)");
+
+    @ArchTest
+    static final ArchRule noVagueNames = noClasses()
+            .should().haveSimpleNameEndingWith("Util")
+            .orShould().haveSimpleNameEndingWith("Utils")
+            .orShould().haveSimpleNameEndingWith("Helper")
+            .orShould().haveSimpleNameEndingWith("Manager")
+            .because("names say what a thing is in the operators' words (DESIGN.md)");
+
+    @ArchTest
+    static final ArchRule hostsDoNotKnowAggregates = noClasses().that().resideInAPackage("io.fleetcpu.hosts..")
+            .should().dependOnClassesThat().resideInAPackage("io.fleetcpu.aggregates..")
+            .because("aggregates are built on hosts; hosts tell aggregates what they need through events "
+                    + "(AggregatesNamed), so the dependency goes one way");
+
+    /** Guards the rules above against passing vacuously, e.g. after a package is renamed. */
+    @ArchTest
+    static void theRulesSeeEveryPackageTheyTalkAbout(JavaClasses classes) {
+        for (String pkg : new String[] { "policy", "catalog", "libvirtxml", "hosts", "aggregates", "agent" }) {
+            assertThat(classes.that(resideInAPackage("io.fleetcpu." + pkg + "..")))
+                    .as("classes in io.fleetcpu.%s", pkg).isNotEmpty();
+        }
+        assertThat(classes.that(annotatedWith(RestController.class))).as("controllers").isNotEmpty();
+    }
+}
