@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
@@ -64,8 +65,11 @@ class AggregateController {
     @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, "
             + "or its hosts share no CPU model ('hosts' names the ones in the way)")
     ResponseEntity<RecommendedCpuView> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
+            @Parameter(description = "list every feature of the model (libvirt's VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES "
+                    + "form) instead of only the ones on top of it or taken from it")
+            @RequestParam(defaultValue = "false") boolean expand,
             WebRequest request) {
-        RecommendationService.Answer answer = recommendations.recommendedCpu(id);
+        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
         if (request.checkNotModified(answer.etag())) {
             return null;
         }
@@ -74,8 +78,9 @@ class AggregateController {
 
     @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_XML_VALUE)
     @Operation(hidden = true) // documented as the application/xml response of getRecommendedCpu
-    ResponseEntity<String> recommendedCpuXml(@PathVariable String id, WebRequest request) {
-        RecommendationService.Answer answer = recommendations.recommendedCpu(id);
+    ResponseEntity<String> recommendedCpuXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
+            WebRequest request) {
+        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
         // Another representation of the same answer needs its own strong validator.
         String etag = answer.etag().substring(0, answer.etag().length() - 1) + "-xml\"";
         if (request.checkNotModified(etag)) {

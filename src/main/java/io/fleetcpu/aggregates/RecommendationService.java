@@ -35,7 +35,8 @@ public class RecommendationService {
     }
 
     @Transactional(readOnly = true)
-    public Answer recommendedCpu(String aggregateId) {
+    /** @param expand list every feature of the model, as libvirt's EXPAND_FEATURES form does */
+    public Answer recommendedCpu(String aggregateId, boolean expand) {
         List<Host> members = aggregates.members(aggregateId);
         if (members.isEmpty()) {
             throw new ConflictException("Empty aggregate", "aggregate '" + aggregateId
@@ -44,7 +45,7 @@ public class RecommendationService {
         }
         try {
             RecommendedCpuView view = RecommendedCpuView.of(aggregateId,
-                    recommender.recommend(members.stream().map(RecommendationService::namedCpu).toList()));
+                    recommender.recommend(members.stream().map(RecommendationService::namedCpu).toList(), expand));
             return new Answer(view, etag(view));
         } catch (BaselineRefusedException e) {
             throw new ConflictException("No common CPU", "the hosts of aggregate '" + aggregateId

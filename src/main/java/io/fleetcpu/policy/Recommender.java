@@ -24,9 +24,12 @@ public final class Recommender {
         this.catalog = calculator.catalog();
     }
 
-    /** @throws BaselineRefusedException when the hosts share no model, with the hosts in the way */
-    public RecommendedCpu recommend(List<NamedCpu> hosts) {
-        Baseline baseline = calculator.baseline(hosts, false, false);
+    /**
+     * @param expandFeatures list every feature of the model, not only the extra and missing ones
+     * @throws BaselineRefusedException when the hosts share no model, with the hosts in the way
+     */
+    public RecommendedCpu recommend(List<NamedCpu> hosts, boolean expandFeatures) {
+        Baseline baseline = calculator.baseline(hosts, expandFeatures, false);
         List<FeatureSet> sets = hosts.stream().map(calculator::expand).toList();
         return new RecommendedCpu("custom", baseline,
                 new RecommendedCpu.Reasons(hosts.size(), limitingHosts(hosts, sets, baseline), leftOut(hosts, sets, baseline)),

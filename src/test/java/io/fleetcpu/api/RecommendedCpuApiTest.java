@@ -30,9 +30,13 @@ class RecommendedCpuApiTest extends ApiTest {
 
     /** libvirt's own answer for the same host CPUs, on the in-process test driver. */
     private static CpuDefinition libvirtBaseline(List<String> files) {
+        return libvirtBaseline(files, false);
+    }
+
+    private static CpuDefinition libvirtBaseline(List<String> files, boolean expand) {
         List<String> xml = files.stream().map(ApiTest::cpuData).toList();
         try (LibvirtConnection libvirt = LibvirtConnection.open("test:///default")) {
-            return CpuDefinition.parse(libvirt.baselineCpu(xml, false, false));
+            return CpuDefinition.parse(libvirt.baselineCpu(xml, expand, false));
         } catch (LibvirtException e) {
             assumeTrue(false, "libvirt not available: " + e.getMessage());
             throw e;
@@ -99,6 +103,21 @@ class RecommendedCpuApiTest extends ApiTest {
         assertThat(avx2).isNotNull();
         assertThat(avx2.get("hostsWithout").toString()).isEqualTo("[\"node3\"]");
         assertThat(cpu.get("catalog").get("libvirtVersion").asString()).isEqualTo("9.0.0");
+    }
+
+    @Test
+    void expandedFormIsLibvirtsExpandedForm() {
+        register("00000000-0000-4000-8000-000000000001", "node1", "east", HASWELL);
+        register("00000000-0000-4000-8000-000000000002", "node2", "east", IVY_BRIDGE);
+        CpuDefinition libvirt = libvirtBaseline(List.of(HASWELL, IVY_BRIDGE), true);
+
+        JsonNode cpu = get("/aggregates/east/recommended-cpu?expand=true").json();
+        assertThat(cpu.get("model").asString()).isEqualTo(libvirt.model());
+        assertThat(features(cpu)).isEqualTo(features(libvirt)).hasSizeGreaterThan(50);
+        Answer xml = get("/aggregates/east/recommended-cpu?expand=true", "Accept", "application/xml");
+        assertThat(CpuDefinition.parse(xml.body())).isEqualTo(libvirt);
+        assertThat(xml.header("ETag")).isNotEqualTo(get("/aggregates/east/recommended-cpu", "Accept", "application/xml")
+                .header("ETag"));
     }
 
     @Test
