@@ -7,11 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-
-import io.fleetcpu.libvirtxml.SecureXml;
+import io.fleetcpu.libvirtxml.CpuDefinition;
 
 /** The real CPUs of {@code src/test/resources/cpudata}, read from the classpath. */
 public final class CpuFixtures {
@@ -55,37 +51,19 @@ public final class CpuFixtures {
 
     private static Fixture load(String file, String kind, String vendor, boolean accepts) {
         String xml = read("cpudata/" + file);
-        Element cpu = SecureXml.parse(xml).getDocumentElement();
-        String arch = text(cpu, "arch");
-        String model = text(cpu, "model");
-        String v = text(cpu, "vendor");
-        List<String> required = new ArrayList<>();
-        List<String> disabled = new ArrayList<>();
-        for (Element f : children(cpu, "feature")) {
-            (f.getAttribute("policy").equals("disable") ? disabled : required).add(f.getAttribute("name"));
-        }
+        CpuDefinition cpu = CpuDefinition.parse(xml);
         if (kind.equals("host")) {
-            return new Fixture(file, kind, vendor, accepts, new CpuDescription(arch, v, model, required, List.of()), xml);
+            return new Fixture(file, kind, vendor, accepts, new CpuDescription(cpu.arch(), cpu.vendor(), cpu.model(),
+                    cpu.requiredFeatureNames(), List.of()), xml);
         }
         // Host shape cannot say "model minus a feature": the guest's disabled features are left out on both sides.
-        CpuDescription host = new CpuDescription("x86_64", v, model, required, List.of());
+        CpuDescription host = new CpuDescription("x86_64", cpu.vendor(), cpu.model(), cpu.requiredFeatureNames(), List.of());
         return new Fixture(file, kind, vendor, accepts, host, hostXml(host));
     }
 
     /** The host {@code <cpu>} libvirt reads for a description without disabled features. */
     public static String hostXml(CpuDescription cpu) {
-        StringBuilder s = new StringBuilder("<cpu>\n");
-        if (cpu.arch() != null) {
-            s.append("  <arch>").append(cpu.arch()).append("</arch>\n");
-        }
-        if (cpu.model() != null) {
-            s.append("  <model>").append(cpu.model()).append("</model>\n");
-        }
-        if (cpu.vendor() != null) {
-            s.append("  <vendor>").append(cpu.vendor()).append("</vendor>\n");
-        }
-        cpu.requiredFeatures().forEach(f -> s.append("  <feature name='").append(f).append("'/>\n"));
-        return s.append("</cpu>\n").toString();
+        return CpuDefinition.host(cpu.arch(), cpu.model(), cpu.vendor(), cpu.requiredFeatures()).toHostCpuXml();
     }
 
     private static String read(String resource) {
@@ -97,24 +75,5 @@ public final class CpuFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String text(Element parent, String tag) {
-        List<Element> c = children(parent, tag);
-        return c.isEmpty() ? null : c.get(0).getTextContent().trim();
-    }
-
-    private static List<Element> children(Element parent, String tag) {
-        List<Element> out = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getTagName().equals(tag)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    static Document parse(String xml) {
-        return SecureXml.parse(xml);
     }
 }
