@@ -10,7 +10,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.hosts.CpuView;
 import io.fleetcpu.hosts.Host;
+import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
@@ -44,8 +46,11 @@ public class RecommendationService {
                     + aggregateId + "/hosts/{hostId}", List.of());
         }
         try {
+            List<RecommendedCpuView.HostCpuView> views = members.stream()
+                    .map(h -> new RecommendedCpuView.HostCpuView(h.getHostname(), h.getId(), CpuView.of(h).wireName()))
+                    .toList();
             RecommendedCpuView view = RecommendedCpuView.of(aggregateId,
-                    recommender.recommend(members.stream().map(RecommendationService::namedCpu).toList(), expand));
+                    recommender.recommend(members.stream().map(RecommendationService::namedCpu).toList(), expand), views);
             return new Answer(view, etag(view));
         } catch (BaselineRefusedException e) {
             throw new ConflictException("No common CPU", "the hosts of aggregate '" + aggregateId
@@ -53,9 +58,11 @@ public class RecommendationService {
         }
     }
 
+    /** The host's CPU in the view fleetcpu computes with: the hypervisor's when the host sent it. */
     static NamedCpu namedCpu(Host host) {
-        return new NamedCpu(host.getHostname(), new CpuDescription(host.getArch(), host.getVendor(), host.getModel(),
-                host.getListedFeatures(), host.getDisabledFeatures()));
+        HostCpu cpu = CpuView.cpuOf(host);
+        return new NamedCpu(host.getHostname(), new CpuDescription(cpu.arch(), cpu.vendor(), cpu.model(),
+                cpu.listedFeatures(), cpu.disabledFeatures()));
     }
 
     private static String etag(RecommendedCpuView view) {

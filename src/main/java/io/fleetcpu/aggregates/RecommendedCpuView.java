@@ -1,6 +1,7 @@
 package io.fleetcpu.aggregates;
 
 import java.util.List;
+import java.util.UUID;
 
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.RecommendedCpu;
@@ -20,7 +21,16 @@ public record RecommendedCpuView(
         NovaConf novaConf,
         @Schema(description = "why this model and these features: the hosts that limit it and what was left out")
         RecommendedCpu.Reasons reasons,
+        @Schema(description = "each host of the aggregate and the view of its CPU it contributed")
+        List<HostCpuView> hosts,
         @Schema(description = "the catalog the recommendation was made with") CatalogInfo catalog) {
+
+    /** Which view of its CPU a host contributed: the hypervisor's, or the physical one. */
+    @Schema(description = "A host of the aggregate and the view of its CPU the recommendation used")
+    public record HostCpuView(@Schema(example = "compute-17") String host, UUID id,
+            @Schema(description = "'hypervisor' (what guests can really get there) or 'host' (the physical CPU)",
+                    example = "hypervisor") String cpuView) {
+    }
 
     /** A feature on top of (require) or taken from (disable) the named model. */
     @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
@@ -34,13 +44,13 @@ public record RecommendedCpuView(
             @Schema(example = "[libvirt]\ncpu_mode = custom\ncpu_models = Haswell-noTSX-IBRS\ncpu_model_extra_flags = vmx, pcid, -hle\n") String text) {
     }
 
-    static RecommendedCpuView of(String aggregate, RecommendedCpu cpu) {
+    static RecommendedCpuView of(String aggregate, RecommendedCpu cpu, List<HostCpuView> hosts) {
         RecommendedCpu.NovaConf nova = cpu.novaConf();
         return new RecommendedCpuView(aggregate, cpu.mode(), cpu.baseline().model(), cpu.baseline().vendor(),
                 cpu.baseline().fallbackForbid() ? "forbid" : "allow",
                 cpu.baseline().features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
                 cpu.libvirtXml(),
                 new NovaConf(nova.cpuMode(), nova.cpuModels(), nova.cpuModelExtraFlags(), nova.toIni()),
-                cpu.reasons(), cpu.catalog());
+                cpu.reasons(), hosts, cpu.catalog());
     }
 }

@@ -4,19 +4,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
-import jakarta.persistence.FetchType;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.EmbeddedColumnNaming;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -30,45 +33,44 @@ public class Host {
 
     private String hostname;
 
-    private String arch;
+    /** The physical CPU, as libvirt describes the host. */
+    @Embedded
+    private CpuFacts cpu;
 
-    private String vendor;
+    /** The CPU a guest on this host can really get, as the hypervisor reports it. */
+    @Embedded
+    @EmbeddedColumnNaming("hypervisor_%s")
+    private CpuFacts hypervisorCpu;
 
-    private String model;
-
-    private boolean modelKnown;
-
-    private String microcode;
-
-    private Integer signatureFamily;
-
-    private Integer signatureModel;
-
-    private Integer signatureStepping;
-
-    private String cpuSource;
+    private String hostModel;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
-    private List<String> listedFeatures = new ArrayList<>();
+    private List<String> usableModels;
 
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
-    private List<String> disabledFeatures = new ArrayList<>();
+    private String kernelRelease;
 
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
-    private List<String> features = new ArrayList<>();
+    private String kvmModule;
 
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
-    private List<String> unknownFeatures = new ArrayList<>();
+    private String nested;
+
+    private String virtualizationFlag;
+
+    private String libvirtVersion;
+
+    private String qemuVersion;
+
+    private String agentVersion;
 
     private String capabilitiesXml;
 
     private String domainCapabilitiesXml;
 
     private String expandedCpuXml;
+
+    private String migratableCpuXml;
+
+    private String hypervisorCpuXml;
 
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "aggregate_host", joinColumns = @JoinColumn(name = "host_id"))
@@ -94,22 +96,22 @@ public class Host {
     /** Replaces everything the agent reports; the host keeps its id and registration time. */
     void describe(HostDescription d, Instant now) {
         this.hostname = d.hostname();
-        this.arch = d.cpu().arch();
-        this.vendor = d.cpu().vendor();
-        this.model = d.cpu().model();
-        this.modelKnown = d.cpu().modelKnown();
-        this.microcode = d.cpu().microcode();
-        this.signatureFamily = d.cpu().signature() == null ? null : d.cpu().signature().family();
-        this.signatureModel = d.cpu().signature() == null ? null : d.cpu().signature().model();
-        this.signatureStepping = d.cpu().signature() == null ? null : d.cpu().signature().stepping();
-        this.cpuSource = d.cpu().source().wireName();
-        this.listedFeatures = new ArrayList<>(d.cpu().listedFeatures());
-        this.disabledFeatures = new ArrayList<>(d.cpu().disabledFeatures());
-        this.features = new ArrayList<>(d.cpu().features());
-        this.unknownFeatures = new ArrayList<>(d.cpu().unknownFeatures());
-        this.capabilitiesXml = d.capabilitiesXml();
-        this.domainCapabilitiesXml = d.domainCapabilitiesXml();
-        this.expandedCpuXml = d.expandedCpuXml();
+        this.cpu = CpuFacts.of(d.cpu());
+        this.hypervisorCpu = CpuFacts.of(d.hypervisorCpu());
+        this.hostModel = d.guestModels() == null ? null : d.guestModels().hostModel();
+        this.usableModels = d.guestModels() == null ? null : new ArrayList<>(d.guestModels().usableModels());
+        this.kernelRelease = d.kernel().release();
+        this.kvmModule = d.kernel().kvmModule();
+        this.nested = d.kernel().nested();
+        this.virtualizationFlag = d.kernel().virtualizationFlag();
+        this.libvirtVersion = d.versions() == null ? null : d.versions().libvirt();
+        this.qemuVersion = d.versions() == null ? null : d.versions().qemu();
+        this.agentVersion = d.versions() == null ? null : d.versions().agent();
+        this.capabilitiesXml = d.documents().capabilitiesXml();
+        this.domainCapabilitiesXml = d.documents().domainCapabilitiesXml();
+        this.expandedCpuXml = d.documents().expandedCpuXml();
+        this.migratableCpuXml = d.documents().migratableCpuXml();
+        this.hypervisorCpuXml = d.documents().hypervisorCpuXml();
         this.aggregates = new LinkedHashSet<>(d.aggregates());
         this.updatedAt = now;
     }
@@ -117,11 +119,18 @@ public class Host {
     /** True when the agent's new report says anything different from what is stored. */
     boolean differsFrom(HostDescription d) {
         return !(d.hostname().equals(hostname)
-                && HostCpu.of(this).equals(d.cpu())
-                && java.util.Objects.equals(capabilitiesXml, d.capabilitiesXml())
-                && java.util.Objects.equals(domainCapabilitiesXml, d.domainCapabilitiesXml())
-                && java.util.Objects.equals(expandedCpuXml, d.expandedCpuXml())
+                && d.cpu().equals(getCpu())
+                && Objects.equals(d.hypervisorCpu(), getHypervisorCpu())
+                && Objects.equals(d.guestModels(), getGuestModels())
+                && d.kernel().equals(getKernel())
+                && Objects.equals(d.versions(), getVersions())
+                && d.documents().equals(documents())
                 && aggregates.equals(new LinkedHashSet<>(d.aggregates())));
+    }
+
+    private HostDescription.Documents documents() {
+        return new HostDescription.Documents(capabilitiesXml, domainCapabilitiesXml, expandedCpuXml, migratableCpuXml,
+                hypervisorCpuXml);
     }
 
     boolean joinAggregate(String aggregateId, Instant now) {
@@ -148,56 +157,26 @@ public class Host {
         return hostname;
     }
 
-    public String getArch() {
-        return arch;
+    public HostCpu getCpu() {
+        return cpu.toHostCpu();
     }
 
-    public String getVendor() {
-        return vendor;
+    /** The hypervisor's view of the CPU, or null when the host did not send it. */
+    public HostCpu getHypervisorCpu() {
+        return hypervisorCpu == null ? null : hypervisorCpu.toHostCpu();
     }
 
-    public String getModel() {
-        return model;
+    public GuestModels getGuestModels() {
+        return usableModels == null && hostModel == null ? null : new GuestModels(hostModel, usableModels);
     }
 
-    public boolean isModelKnown() {
-        return modelKnown;
+    public KernelFacts getKernel() {
+        return new KernelFacts(kernelRelease, kvmModule, nested, virtualizationFlag);
     }
 
-    public String getMicrocode() {
-        return microcode;
-    }
-
-    public Integer getSignatureFamily() {
-        return signatureFamily;
-    }
-
-    public Integer getSignatureModel() {
-        return signatureModel;
-    }
-
-    public Integer getSignatureStepping() {
-        return signatureStepping;
-    }
-
-    public String getCpuSource() {
-        return cpuSource;
-    }
-
-    public List<String> getListedFeatures() {
-        return List.copyOf(listedFeatures);
-    }
-
-    public List<String> getDisabledFeatures() {
-        return List.copyOf(disabledFeatures);
-    }
-
-    public List<String> getFeatures() {
-        return List.copyOf(features);
-    }
-
-    public List<String> getUnknownFeatures() {
-        return List.copyOf(unknownFeatures);
+    public SoftwareVersions getVersions() {
+        return libvirtVersion == null && qemuVersion == null && agentVersion == null ? null
+                : new SoftwareVersions(libvirtVersion, qemuVersion, agentVersion);
     }
 
     public String getCapabilitiesXml() {
@@ -210,6 +189,14 @@ public class Host {
 
     public String getExpandedCpuXml() {
         return expandedCpuXml;
+    }
+
+    public String getMigratableCpuXml() {
+        return migratableCpuXml;
+    }
+
+    public String getHypervisorCpuXml() {
+        return hypervisorCpuXml;
     }
 
     public Set<String> getAggregates() {

@@ -36,7 +36,7 @@ public record HostCpu(
 
     /** Which of the host's documents the CPU facts were read from. */
     public enum CpuSource {
-        CAPABILITIES("capabilitiesXml"), EXPANDED_CPU("expandedCpuXml"), CPU("cpu");
+        CAPABILITIES("capabilitiesXml"), EXPANDED_CPU("expandedCpuXml"), CPU("cpu"), HYPERVISOR_CPU("hypervisorCpuXml");
 
         private final String wireName;
 
@@ -64,13 +64,5 @@ public record HostCpu(
         disabledFeatures = List.copyOf(disabledFeatures);
         features = List.copyOf(features);
         unknownFeatures = List.copyOf(unknownFeatures);
-    }
-
-    static HostCpu of(Host host) {
-        Signature signature = host.getSignatureFamily() == null ? null
-                : new Signature(host.getSignatureFamily(), host.getSignatureModel(), host.getSignatureStepping());
-        return new HostCpu(host.getArch(), host.getVendor(), host.getModel(), host.isModelKnown(), host.getMicrocode(),
-                signature, CpuSource.fromWireName(host.getCpuSource()), host.getListedFeatures(),
-                host.getDisabledFeatures(), host.getFeatures(), host.getUnknownFeatures());
     }
 }

@@ -6,7 +6,9 @@ import java.util.function.Function;
 enum HostDocument {
     CAPABILITIES("capabilities", Host::getCapabilitiesXml),
     DOMAIN_CAPABILITIES("domain-capabilities", Host::getDomainCapabilitiesXml),
-    EXPANDED_CPU("expanded-cpu", Host::getExpandedCpuXml);
+    EXPANDED_CPU("expanded-cpu", Host::getExpandedCpuXml),
+    MIGRATABLE_CPU("migratable-cpu", Host::getMigratableCpuXml),
+    HYPERVISOR_CPU("hypervisor-cpu", Host::getHypervisorCpuXml);
 
     private final String pathName;
     private final Function<Host, String> content;

@@ -23,8 +23,15 @@ public record HostReport(
         String domainCapabilitiesXml,
         @Schema(description = "the host CPU with every feature spelled out, as 'virsh cpu-baseline --features' prints it")
         String expandedCpuXml,
+        @Schema(description = "the same with VIR_CONNECT_BASELINE_CPU_MIGRATABLE: features that block migration left out")
+        String migratableCpuXml,
+        @Schema(description = "the CPU a guest on this host can really get: virConnectBaselineHypervisorCPU with "
+                + "EXPAND_FEATURES over the domain capabilities' host-model CPU; when sent, fleetcpu computes with it")
+        String hypervisorCpuXml,
         @Schema(description = "for hosts without libvirt: the CPU as arch, vendor, model and features")
-        ReportedCpu cpu) {
+        ReportedCpu cpu,
+        @Schema(description = "the kernel's KVM facts") KernelFacts kernel,
+        @Schema(description = "versions of the virtualisation stack") SoftwareVersions versions) {
 
     /** A CPU described without libvirt documents, in libvirt's names. */
     @Schema(description = "A CPU in libvirt's words: a named model from the catalog plus features")

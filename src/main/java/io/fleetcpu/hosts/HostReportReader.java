@@ -38,6 +38,10 @@ class HostReportReader {
     private static final int MAX_VENDOR = 32;
     private static final int MAX_MODEL = 64;
     private static final int MAX_MICROCODE = 32;
+    private static final int MAX_VERSION = 64;
+    private static final List<String> KVM_MODULES = List.of("kvm_intel", "kvm_amd");
+    private static final List<String> VIRTUALIZATION_FLAGS = List.of("vmx", "svm");
+    private static final List<String> NESTED_STATES = List.of("enabled", "disabled", "unknown");
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final CpuCatalog catalog;
@@ -49,8 +53,11 @@ class HostReportReader {
     HostDescription read(HostReport report) {
         List<FieldProblem> problems = new ArrayList<>();
         HostCapabilities capabilities = parse(problems, "capabilitiesXml", report.capabilitiesXml(), HostCapabilities::parse);
-        parse(problems, "domainCapabilitiesXml", report.domainCapabilitiesXml(), DomainCapabilities::parse);
+        DomainCapabilities domain = parse(problems, "domainCapabilitiesXml", report.domainCapabilitiesXml(),
+                DomainCapabilities::parse);
         CpuDefinition expanded = parse(problems, "expandedCpuXml", report.expandedCpuXml(), CpuDefinition::parse);
+        parse(problems, "migratableCpuXml", report.migratableCpuXml(), CpuDefinition::parse);
+        CpuDefinition hypervisor = parse(problems, "hypervisorCpuXml", report.hypervisorCpuXml(), CpuDefinition::parse);
 
         UUID id = readId(problems, report.uuid(), capabilities);
         String hostname = report.hostname();
@@ -62,11 +69,49 @@ class HostReportReader {
         List<String> aggregates = readAggregates(problems, report.aggregates());
 
         HostCpu cpu = readCpu(problems, report, capabilities, expanded);
+        HostCpu hypervisorCpu = hypervisor == null || cpu == null ? null
+                : fromDefinition(problems, "hypervisorCpuXml", CpuSource.HYPERVISOR_CPU,
+                        hypervisor.arch() == null ? hypervisor.withArch(cpu.arch()) : hypervisor, null);
+        KernelFacts kernel = readKernel(problems, report.kernel());
+        checkVersions(problems, report.versions());
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return new HostDescription(id, hostname, aggregates, cpu, report.capabilitiesXml(),
-                report.domainCapabilitiesXml(), report.expandedCpuXml());
+        GuestModels guestModels = domain == null ? null : new GuestModels(
+                domain.hostModel() == null ? null : domain.hostModel().model(), domain.usableModelNames());
+        return new HostDescription(id, hostname, aggregates, cpu, hypervisorCpu, guestModels, kernel,
+                report.versions(), new HostDescription.Documents(report.capabilitiesXml(),
+                        report.domainCapabilitiesXml(), report.expandedCpuXml(), report.migratableCpuXml(),
+                        report.hypervisorCpuXml()));
+    }
+
+    private static KernelFacts readKernel(List<FieldProblem> problems, KernelFacts kernel) {
+        if (kernel == null) {
+            return KernelFacts.UNKNOWN;
+        }
+        checkOneOf(problems, "kernel.kvmModule", kernel.kvmModule(), KVM_MODULES);
+        checkOneOf(problems, "kernel.virtualizationFlag", kernel.virtualizationFlag(), VIRTUALIZATION_FLAGS);
+        if (kernel.nested() != null) {
+            checkOneOf(problems, "kernel.nested", kernel.nested(), NESTED_STATES);
+        }
+        checkLength(problems, "kernel.release", kernel.release(), MAX_VERSION * 2);
+        return kernel.nested() == null
+                ? new KernelFacts(kernel.release(), kernel.kvmModule(), "unknown", kernel.virtualizationFlag())
+                : kernel;
+    }
+
+    private static void checkVersions(List<FieldProblem> problems, SoftwareVersions versions) {
+        if (versions != null) {
+            checkLength(problems, "versions.libvirt", versions.libvirt(), MAX_VERSION);
+            checkLength(problems, "versions.qemu", versions.qemu(), MAX_VERSION);
+            checkLength(problems, "versions.agent", versions.agent(), MAX_VERSION);
+        }
+    }
+
+    private static void checkOneOf(List<FieldProblem> problems, String field, String value, List<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            problems.add(new FieldProblem(field, "'" + value + "' is not one of " + allowed));
+        }
     }
 
     private static List<String> readAggregates(List<FieldProblem> problems, List<String> ids) {

@@ -14,7 +14,16 @@ public record HostView(
         @Schema(description = "libvirt's host UUID") UUID id,
         @Schema(example = "compute-17") String hostname,
         @Schema(description = "ids of the aggregates the host is in, sorted") List<String> aggregates,
-        HostCpu cpu,
+        @Schema(description = "the physical CPU, as libvirt describes the host") HostCpu cpu,
+        @Schema(description = "the CPU a guest on this host can really get, as the hypervisor reports it "
+                + "(virConnectBaselineHypervisorCPU of the host-model CPU); absent when the host did not send it")
+        HostCpu hypervisorCpu,
+        @Schema(description = "which of the two views baselines and recommendations use for this host: "
+                + "'hypervisor' when the host sent it, else 'host'", example = "hypervisor")
+        String cpuView,
+        GuestModels guestModels,
+        KernelFacts kernel,
+        SoftwareVersions versions,
         @Schema(description = "the raw libvirt documents the host sent: kind → URL path of the document",
                 example = "{\"capabilities\": \"/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232/documents/capabilities\"}")
         Map<String, String> documents,
@@ -29,6 +38,7 @@ public record HostView(
             }
         }
         return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
-                HostCpu.of(host), documents, host.getRegisteredAt(), host.getUpdatedAt());
+                host.getCpu(), host.getHypervisorCpu(), CpuView.of(host).wireName(), host.getGuestModels(),
+                host.getKernel(), host.getVersions(), documents, host.getRegisteredAt(), host.getUpdatedAt());
     }
 }

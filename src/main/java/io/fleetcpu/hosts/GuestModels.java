@@ -1,0 +1,16 @@
+package io.fleetcpu.hosts;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** What the host's hypervisor can give guests, from its domain capabilities. */
+@Schema(description = "From the host's domain capabilities: its host-model CPU and the named models QEMU can run there")
+public record GuestModels(
+        @Schema(description = "the model of the host-model CPU", example = "Broadwell-noTSX-IBRS") String hostModel,
+        @Schema(description = "named CPU models reported usable='yes'") List<String> usableModels) {
+
+    public GuestModels {
+        usableModels = usableModels == null ? List.of() : List.copyOf(usableModels);
+    }
+}
