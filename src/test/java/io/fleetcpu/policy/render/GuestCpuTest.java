@@ -1,0 +1,95 @@
+package io.fleetcpu.policy.render;
+
+import static io.fleetcpu.policy.render.RenderExamples.CATALOG;
+import static io.fleetcpu.policy.render.RenderExamples.RENDERER;
+import static io.fleetcpu.policy.render.RenderExamples.disable;
+import static io.fleetcpu.policy.render.RenderExamples.require;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.fleetcpu.policy.Baseline;
+import io.fleetcpu.policy.BaselineCalculator;
+import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.GuestCpu.Mode;
+import io.fleetcpu.policy.NamedCpu;
+
+/** What a GuestCpu accepts, and what every rendering refuses before writing anything. */
+class GuestCpuTest {
+
+    @Test
+    void modesUseLibvirtsWords() {
+        assertThat(Mode.HOST_PASSTHROUGH.libvirtName()).isEqualTo("host-passthrough");
+        assertThat(Mode.HOST_MODEL.libvirtName()).isEqualTo("host-model");
+        assertThat(Mode.CUSTOM.libvirtName()).isEqualTo("custom");
+    }
+
+    @Test
+    void customNeedsAModel() {
+        assertThatThrownBy(() -> GuestCpu.custom(null, null, false, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("named model");
+        assertThatThrownBy(() -> GuestCpu.custom(" ", null, false, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void hostModesRefuseModelVendorAndFallback() {
+        assertThatThrownBy(() -> new GuestCpu(Mode.HOST_MODEL, "Haswell", null, false, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes its model from the host");
+        assertThatThrownBy(() -> new GuestCpu(Mode.HOST_PASSTHROUGH, null, "Intel", false, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vendor");
+        assertThatThrownBy(() -> new GuestCpu(Mode.HOST_PASSTHROUGH, null, null, true, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fallback");
+    }
+
+    @Test
+    void aFeatureIsListedOnce() {
+        assertThatThrownBy(() -> GuestCpu.hostModel(List.of(require("vmx"), disable("vmx"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'vmx' is listed more than once");
+    }
+
+    @Test
+    void featuresAreCopied() {
+        var list = new java.util.ArrayList<>(List.of(require("vmx")));
+        GuestCpu cpu = GuestCpu.hostModel(list);
+        list.add(require("svm"));
+        assertThat(cpu.features()).hasSize(1);
+    }
+
+    @Test
+    void aBaselineBecomesACustomGuestCpu() {
+        Baseline baseline = new BaselineCalculator(CATALOG).baseline(List.of(
+                new NamedCpu("a", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))),
+                new NamedCpu("b", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx")))),
+                false, false);
+        GuestCpu cpu = GuestCpu.of(baseline);
+        assertThat(cpu.mode()).isEqualTo(Mode.CUSTOM);
+        assertThat(cpu.model()).isEqualTo(baseline.model());
+        assertThat(cpu.features()).isEqualTo(baseline.features());
+        // Same element as libvirt's baseline prints, so the renderer agrees with the engine's own XML.
+        assertThat(RENDERER.libvirtXml(cpu)).isEqualTo(baseline.toLibvirtXml());
+    }
+
+    @Test
+    void everyRenderingRefusesWhatTheCatalogDoesNotKnow() {
+        List<GuestCpu> bad = List.of(
+                GuestCpu.custom("Haswell-Turbo", null, false, List.of()),
+                GuestCpu.custom("Haswell", "Cyrix", false, List.of()),
+                GuestCpu.custom("EPYC", "Intel", false, List.of()),
+                GuestCpu.hostModel(List.of(require("sse4_1"))));
+        for (GuestCpu cpu : bad) {
+            assertThatThrownBy(() -> RENDERER.libvirtXml(cpu)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> RENDERER.novaConf(cpu)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> RENDERER.kubevirtYaml(cpu)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> RENDERER.qemuCpuArgument(cpu)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> RENDERER.cpuMapModel(cpu, "Mine")).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> RENDERER.libvirtXml(bad.get(0))).hasMessageContaining("unknown CPU model 'Haswell-Turbo'");
+        assertThatThrownBy(() -> RENDERER.libvirtXml(bad.get(2))).hasMessageContaining("EPYC is a AMD model");
+        assertThatThrownBy(() -> RENDERER.libvirtXml(bad.get(3))).hasMessageContaining("unknown CPU feature 'sse4_1'");
+    }
+}
