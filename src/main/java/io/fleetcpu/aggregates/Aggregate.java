@@ -2,10 +2,19 @@ package io.fleetcpu.aggregates;
 
 import java.time.Instant;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.fleetcpu.policy.CpuPolicy;
 
 /** A group of hosts that share one guest CPU configuration, so guests can migrate among them. */
 @Entity
@@ -19,6 +28,20 @@ public class Aggregate {
 
     private String goal;
 
+    private String nestedVirtualization;
+
+    private boolean strict;
+
+    private String mitigations;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> disabledMitigations = new ArrayList<>();
+
+    private String minimumModel;
+
+    private String pinnedModel;
+
     private Instant createdAt;
 
     private Instant updatedAt;
@@ -29,15 +52,21 @@ public class Aggregate {
     protected Aggregate() {
     }
 
-    Aggregate(String id, String description, AggregatePolicy policy, Instant now) {
+    Aggregate(String id, String description, CpuPolicy policy, Instant now) {
         this.id = id;
         this.createdAt = now;
         change(description, policy, now);
     }
 
-    void change(String description, AggregatePolicy policy, Instant now) {
+    void change(String description, CpuPolicy policy, Instant now) {
         this.description = description == null ? "" : description;
-        this.goal = policy.goal().wireName();
+        this.goal = CpuPolicy.wireName(policy.goal());
+        this.nestedVirtualization = CpuPolicy.wireName(policy.nested());
+        this.strict = policy.strict();
+        this.mitigations = CpuPolicy.wireName(policy.mitigations());
+        this.disabledMitigations = new ArrayList<>(policy.disabledMitigations());
+        this.minimumModel = policy.minimumModel();
+        this.pinnedModel = policy.pinnedModel();
         this.updatedAt = now;
     }
 
@@ -49,8 +78,14 @@ public class Aggregate {
         return description;
     }
 
-    public AggregatePolicy getPolicy() {
-        return new AggregatePolicy(AggregatePolicy.Goal.fromWireName(goal));
+    public CpuPolicy getPolicy() {
+        return new CpuPolicy(named(CpuPolicy.Goal.class, goal), named(CpuPolicy.Nested.class, nestedVirtualization),
+                strict, named(CpuPolicy.MitigationMode.class, mitigations), disabledMitigations, minimumModel,
+                pinnedModel);
+    }
+
+    private static <E extends Enum<E>> E named(Class<E> type, String wireName) {
+        return Enum.valueOf(type, wireName.toUpperCase(java.util.Locale.ROOT));
     }
 
     public Instant getCreatedAt() {

@@ -13,10 +13,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
+import io.fleetcpu.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -41,31 +43,47 @@ class AggregateController {
 
     @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getRecommendedCpu",
-            summary = "The guest CPU every host of the aggregate runs, with reasons, the libvirt <cpu> element "
-                    + "and nova.conf lines; Accept: application/xml gives the <cpu> element alone",
-            description = "Computed from the aggregate's hosts as they are now. The answer carries a strong ETag "
+            summary = "The guest CPU for the aggregate under its policy, with every choice explained, in the form "
+                    + "each consumer takes (libvirt, nova.conf, QEMU, KubeVirt, cpu_map)",
+            description = "Computed from the aggregate's hosts as they are now. JSON by default; "
+                    + "?format=libvirt|nova-conf|qemu|kubevirt|cpu-map (or Accept: application/xml for libvirt, "
+                    + "application/yaml for KubeVirt) gives one rendering alone. The answer carries a strong ETag "
                     + "(each representation its own); send it back in If-None-Match to get 304 while nothing changed.",
-            parameters = @Parameter(in = ParameterIn.HEADER, name = "If-None-Match", required = false,
-                    description = "the ETag of an earlier answer", schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "200", description = "The recommendation; with Accept: application/xml, "
-            + "the libvirt <cpu> element alone, ready for a domain XML",
+            parameters = {
+                    @Parameter(in = ParameterIn.HEADER, name = "If-None-Match", required = false,
+                            description = "the ETag of an earlier answer", schema = @Schema(type = "string")),
+                    @Parameter(in = ParameterIn.QUERY, name = "format", required = false,
+                            description = "one rendering alone instead of the JSON answer",
+                            schema = @Schema(type = "string", allowableValues = {"json", "libvirt", "nova-conf", "qemu",
+                                    "kubevirt", "cpu-map"})),
+                    @Parameter(in = ParameterIn.QUERY, name = "modelName", required = false,
+                            description = "with format=cpu-map: the name of the new model (default <model>-<aggregate>)",
+                            schema = @Schema(type = "string")) })
+    @ApiResponse(responseCode = "200", description = "The recommendation, or one rendering of it",
             headers = @Header(name = "ETag", description = "validator of this representation",
                     schema = @Schema(type = "string")),
             content = {
                     @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = RecommendedCpuView.class)),
                     @Content(mediaType = MediaType.APPLICATION_XML_VALUE, schema = @Schema(type = "string",
+                            description = "format=libvirt: the <cpu> element; format=cpu-map: a cpu_map model",
                             example = "<cpu mode='custom' match='exact'>\n"
-                                    + "  <model fallback='forbid'>Haswell-noTSX-IBRS</model>\n"
+                                    + "  <model fallback='allow'>Haswell-noTSX-IBRS</model>\n"
                                     + "  <vendor>Intel</vendor>\n"
                                     + "  <feature policy='require' name='vmx'/>\n"
-                                    + "  <feature policy='disable' name='hle'/>\n</cpu>\n")) })
+                                    + "  <feature policy='disable' name='spec-ctrl'/>\n</cpu>\n")),
+                    @Content(mediaType = "application/yaml", schema = @Schema(type = "string",
+                            description = "format=kubevirt: the spec.domain.cpu fragment")),
+                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
+                            description = "format=nova-conf: the [libvirt] section; format=qemu: the -cpu value")) })
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
+    @ApiResponse(responseCode = "400", description = "Unknown format")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, "
-            + "or its hosts share no CPU model ('hosts' names the ones in the way)")
+    @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, its hosts "
+            + "share no CPU model, the policy cannot be met (minimum model, strict nested), or the recommendation "
+            + "cannot be written in the format asked for ('hosts' names the ones in the way)")
     ResponseEntity<RecommendedCpuView> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
-            @Parameter(description = "list every feature of the model (libvirt's VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES "
+            @Parameter(description = "list every feature of a named model (libvirt's VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES "
                     + "form) instead of only the ones on top of it or taken from it")
             @RequestParam(defaultValue = "false") boolean expand,
             WebRequest request) {
@@ -76,18 +94,92 @@ class AggregateController {
         return ResponseEntity.ok().eTag(answer.etag()).body(answer.view());
     }
 
-    @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_XML_VALUE)
-    @Operation(hidden = true) // documented as the application/xml response of getRecommendedCpu
-    ResponseEntity<String> recommendedCpuXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
+    @GetMapping(path = "/{id}/recommended-cpu", produces = {MediaType.APPLICATION_XML_VALUE, "application/yaml"})
+    @Operation(hidden = true) // documented with getRecommendedCpu
+    ResponseEntity<?> recommendedCpuByAccept(@PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean expand,
+            @RequestHeader(name = "Accept") String accept, WebRequest request) {
+        String format = accept.contains(MediaType.APPLICATION_XML_VALUE) ? "libvirt" : "kubevirt";
+        return rendered(id, expand, format, null, request);
+    }
+
+    @GetMapping(path = "/{id}/recommended-cpu", params = "format")
+    @Operation(hidden = true) // documented with getRecommendedCpu
+    ResponseEntity<?> recommendedCpuInFormat(@PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean expand, @RequestParam String format,
+            @RequestParam(required = false) String modelName, WebRequest request) {
+        return rendered(id, expand, format, modelName, request);
+    }
+
+    private ResponseEntity<?> rendered(String id, boolean expand, String formatName, String modelName,
             WebRequest request) {
+        RecommendationService.OutputFormat format = RecommendationService.OutputFormat.fromWireName(formatName);
+        if (format == null) {
+            throw new InvalidParameterException("format", "'" + formatName + "' is not one of "
+                    + java.util.Arrays.stream(RecommendationService.OutputFormat.values())
+                            .map(RecommendationService.OutputFormat::wireName).toList());
+        }
         RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
-        // Another representation of the same answer needs its own strong validator.
+        // Each representation of the same answer needs its own strong validator.
+        String etag = format == RecommendationService.OutputFormat.JSON ? answer.etag()
+                : answer.etag().substring(0, answer.etag().length() - 1) + "-" + format.wireName()
+                        + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode())) + "\"";
+        if (request.checkNotModified(etag)) {
+            return null;
+        }
+        if (format == RecommendationService.OutputFormat.JSON) {
+            return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_JSON).body(answer.view());
+        }
+        MediaType type = switch (format) {
+            case LIBVIRT, CPU_MAP -> MediaType.APPLICATION_XML;
+            case KUBEVIRT -> MediaType.parseMediaType("application/yaml");
+            default -> MediaType.TEXT_PLAIN;
+        };
+        return ResponseEntity.ok().eTag(etag).contentType(type)
+                .body(recommendations.render(answer, format, modelName));
+    }
+
+    @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "getBaseline",
+            summary = "libvirt's exact baseline of the aggregate's hosts, whatever the policy",
+            description = "What libvirt's virConnectBaselineCPU answers for the same host CPUs with the same cpu_map: "
+                    + "no policy, no obsolete-model or usable-model filter. Accept: application/xml gives the <cpu> "
+                    + "element alone.")
+    @ApiResponse(responseCode = "200", description = "libvirt's baseline",
+            headers = @Header(name = "ETag", description = "validator of this representation",
+                    schema = @Schema(type = "string")),
+            content = {
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = BaselineView.class)),
+                    @Content(mediaType = MediaType.APPLICATION_XML_VALUE, schema = @Schema(type = "string",
+                            description = "the <cpu> element as libvirt returns it")) })
+    @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    @ApiResponse(responseCode = "409", description = "The aggregate has no hosts, or libvirt would refuse its hosts "
+            + "('hosts' names the ones in the way)")
+    ResponseEntity<BaselineView> baseline(@Parameter(description = "the aggregate's id") @PathVariable String id,
+            @Parameter(description = "VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES: list every feature of the model")
+            @RequestParam(defaultValue = "false") boolean expand,
+            @Parameter(description = "VIR_CONNECT_BASELINE_CPU_MIGRATABLE: leave out features that block migration")
+            @RequestParam(defaultValue = "false") boolean migratable,
+            WebRequest request) {
+        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable);
+        if (request.checkNotModified(answer.etag())) {
+            return null;
+        }
+        return ResponseEntity.ok().eTag(answer.etag()).body(answer.view());
+    }
+
+    @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
+    @Operation(hidden = true) // documented as the application/xml response of getBaseline
+    ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
+            @RequestParam(defaultValue = "false") boolean migratable, WebRequest request) {
+        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable);
         String etag = answer.etag().substring(0, answer.etag().length() - 1) + "-xml\"";
         if (request.checkNotModified(etag)) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_XML)
-                .body(answer.view().libvirtXml());
+        return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_XML).body(answer.view().libvirtXml());
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -112,10 +204,13 @@ class AggregateController {
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getAggregate", summary = "One aggregate with its hosts")
-    @ApiResponse(responseCode = "200", description = "The aggregate")
+    @ApiResponse(responseCode = "200", description = "The aggregate", headers = @Header(name = "ETag",
+            description = "its version; send it in If-Match to change it only as you saw it",
+            schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    AggregateView get(@Parameter(description = "the aggregate's id") @PathVariable String id) {
-        return aggregates.get(id);
+    ResponseEntity<AggregateView> get(@Parameter(description = "the aggregate's id") @PathVariable String id) {
+        AggregateView aggregate = aggregates.get(id);
+        return ResponseEntity.ok().eTag(aggregate.etag()).body(aggregate);
     }
 
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -125,23 +220,31 @@ class AggregateController {
     @ApiResponse(responseCode = "201", description = "A new aggregate", headers = @Header(name = "Location",
             description = "/aggregates/{id}", schema = @Schema(type = "string", format = "uri-reference")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
+    @ApiResponse(responseCode = "412", description = "If-Match named another version: the aggregate changed since "
+            + "it was read")
     @ApiResponse(responseCode = "422", description = "Invalid id, the body's id differs from the path's, "
-            + "or unknown policy goal; 'errors' names each field")
+            + "or an invalid policy (unknown goal, model or mitigation feature); 'errors' names each field")
     ResponseEntity<AggregateView> put(
             @Parameter(description = "lower-case letters, digits and dashes", example = "haswell-east") @PathVariable String id,
+            @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestBody AggregateRequest request) {
-        AggregateService.Saved saved = aggregates.put(id, request);
-        return saved.created()
-                ? ResponseEntity.created(URI.create("/aggregates/" + id)).body(saved.aggregate())
-                : ResponseEntity.ok(saved.aggregate());
+        AggregateService.Saved saved = aggregates.put(id, request, ifMatch);
+        ResponseEntity.BodyBuilder answer = saved.created()
+                ? ResponseEntity.created(URI.create("/aggregates/" + id))
+                : ResponseEntity.ok();
+        return answer.eTag(saved.aggregate().etag()).body(saved.aggregate());
     }
 
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteAggregate", summary = "Delete an aggregate; its hosts stay registered")
     @ApiResponse(responseCode = "204", description = "The aggregate is gone")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    ResponseEntity<Void> delete(@Parameter(description = "the aggregate's id") @PathVariable String id) {
-        aggregates.delete(id);
+    @ApiResponse(responseCode = "412", description = "If-Match named another version")
+    ResponseEntity<Void> delete(@Parameter(description = "the aggregate's id") @PathVariable String id,
+            @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
+            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+        aggregates.delete(id, ifMatch);
         return ResponseEntity.noContent().build();
     }
 

@@ -1,38 +1,46 @@
 package io.fleetcpu.aggregates;
 
-import java.util.Arrays;
+import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-
+import io.fleetcpu.policy.CpuPolicy;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * How an aggregate trades performance against live migration.
- *
- * @param goal {@code migration}: a named model every host runs, so guests migrate anywhere in the aggregate
+ * An aggregate's policy as operators write and read it. Left-out fields take their defaults; the
+ * service checks every field and names the wrong ones.
  */
-@Schema(description = "How the aggregate trades guest CPU performance against live migration")
-public record AggregatePolicy(@Schema(description = "what the recommendation optimises for", example = "migration") Goal goal) {
+@Schema(description = "How the aggregate trades guest CPU performance against live migration, nested "
+        + "virtualisation and security mitigations")
+public record AggregatePolicy(
+        @Schema(description = "migration (default): a named model every host runs; balanced: host-model when every "
+                + "host's host-model CPU is the same; performance: host-passthrough when every host is identical",
+                example = "migration", allowableValues = {"migration", "balanced", "performance"})
+        String goal,
+        @Schema(description = "off (default), allowed or required: whether guests get vmx/svm to run hypervisors "
+                + "of their own", example = "off", allowableValues = {"off", "allowed", "required"})
+        String nestedVirtualization,
+        @Schema(description = "with nestedVirtualization 'required': refuse with 409 when some host cannot do it, "
+                + "instead of explaining it in the answer", example = "false")
+        Boolean strict,
+        Mitigations mitigations,
+        @Schema(description = "refuse (409) rather than recommend a CPU without every feature of this model",
+                example = "SandyBridge")
+        String minimumModel,
+        @Schema(description = "always recommend this model; hosts that cannot run it are named", example = "Haswell-noTSX")
+        String pinnedModel) {
 
-    public static final AggregatePolicy DEFAULT = new AggregatePolicy(Goal.MIGRATION);
+    /** Whether guests get every mitigation feature the hosts share, or some are withheld. */
+    @Schema(description = "require (default): guests get every mitigation feature all hosts have; disable: the "
+            + "features listed are withheld (rendered as policy='disable'), with a warning naming the exposure")
+    public record Mitigations(
+            @Schema(example = "require", allowableValues = {"require", "disable"}) String mode,
+            @Schema(description = "with mode 'disable': the mitigation features to withhold", example = "[\"spec-ctrl\"]")
+            List<String> disable) {
+    }
 
-    /** The trade-off the recommendation is made for. */
-    public enum Goal {
-        MIGRATION("migration");
-
-        private final String wireName;
-
-        Goal(String wireName) {
-            this.wireName = wireName;
-        }
-
-        @JsonValue
-        public String wireName() {
-            return wireName;
-        }
-
-        static Goal fromWireName(String name) {
-            return Arrays.stream(values()).filter(g -> g.wireName.equals(name)).findFirst().orElse(null);
-        }
+    static AggregatePolicy of(CpuPolicy policy) {
+        return new AggregatePolicy(CpuPolicy.wireName(policy.goal()), CpuPolicy.wireName(policy.nested()),
+                policy.strict(), new Mitigations(CpuPolicy.wireName(policy.mitigations()), policy.disabledMitigations()),
+                policy.minimumModel(), policy.pinnedModel());
     }
 }

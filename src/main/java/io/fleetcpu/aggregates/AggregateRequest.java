@@ -9,10 +9,6 @@ public record AggregateRequest(
         String id,
         @Schema(example = "Haswell compute nodes in the east hall")
         String description,
-        PolicyRequest policy) {
-
-    /** The policy as sent, checked by the service so the answer can name what is wrong. */
-    @Schema(description = "the aggregate policy; left out, the default policy (goal 'migration')")
-    public record PolicyRequest(@Schema(example = "migration") String goal) {
-    }
+        @Schema(description = "the aggregate policy; left out, the default policy (goal 'migration')")
+        AggregatePolicy policy) {
 }

@@ -12,9 +12,11 @@ import io.fleetcpu.hosts.AggregateId;
 import io.fleetcpu.hosts.AggregatesNamed;
 import io.fleetcpu.hosts.Host;
 import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.NotFoundException;
+import io.fleetcpu.system.PreconditionFailedException;
 
 /** Aggregates, their policies and their members. */
 @Service
@@ -28,16 +30,19 @@ public class AggregateService {
     private final HostService hosts;
     private final Clock clock;
 
-    AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock) {
+    private final PolicyReader policies;
+
+    AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies) {
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.clock = clock;
+        this.policies = policies;
     }
 
     @Transactional
     public AggregateView create(AggregateRequest request) {
         String id = checkId("id", request.id());
-        AggregatePolicy policy = readPolicy(request.policy());
+        CpuPolicy policy = policies.read(request.policy());
         if (aggregates.existsById(id)) {
             throw new ConflictException("Aggregate exists", "aggregate '" + id + "' already exists; PUT /aggregates/" + id
                     + " changes it", List.of());
@@ -45,16 +50,21 @@ public class AggregateService {
         return view(aggregates.save(new Aggregate(id, request.description(), policy, clock.instant())));
     }
 
-    /** PUT: creates the aggregate or replaces its description and policy. */
+    /**
+     * PUT: creates the aggregate or replaces its description and policy.
+     *
+     * @param ifMatch the ETag the client last saw, or null to change it whatever its version
+     */
     @Transactional
-    public Saved put(String id, AggregateRequest request) {
+    public Saved put(String id, AggregateRequest request, String ifMatch) {
         checkId("id", id);
         if (request.id() != null && !request.id().equals(id)) {
             throw new InvalidRequestException("id", "the body names aggregate '" + request.id()
                     + "' but the path names '" + id + "'; leave the body's id out or make them equal");
         }
-        AggregatePolicy policy = readPolicy(request.policy());
+        CpuPolicy policy = policies.read(request.policy());
         Aggregate aggregate = aggregates.findById(id).orElse(null);
+        checkVersion(id, aggregate, ifMatch);
         if (aggregate == null) {
             return new Saved(view(aggregates.save(new Aggregate(id, request.description(), policy, clock.instant()))), true);
         }
@@ -74,8 +84,28 @@ public class AggregateService {
 
     /** The hosts stay registered; only their membership goes. */
     @Transactional
-    public void delete(String id) {
-        aggregates.delete(find(id));
+    public void delete(String id, String ifMatch) {
+        Aggregate aggregate = find(id);
+        checkVersion(id, aggregate, ifMatch);
+        aggregates.delete(aggregate);
+    }
+
+    /** If-Match: the client changes the aggregate only as it last saw it. */
+    private static void checkVersion(String id, Aggregate aggregate, String ifMatch) {
+        if (ifMatch == null) {
+            return;
+        }
+        if (aggregate == null) {
+            throw new PreconditionFailedException("If-Match names a version of aggregate '" + id
+                    + "', which does not exist");
+        }
+        String current = "\"" + aggregate.getVersion() + "\"";
+        boolean matches = java.util.Arrays.stream(ifMatch.split(",")).map(String::strip)
+                .anyMatch(tag -> tag.equals("*") || tag.equals(current));
+        if (!matches) {
+            throw new PreconditionFailedException("aggregate '" + id + "' changed since " + ifMatch
+                    + " (now " + current + "); GET it again and reapply the change");
+        }
     }
 
     /** @return true when the host was not a member before */
@@ -112,7 +142,7 @@ public class AggregateService {
     void aggregatesNamed(AggregatesNamed event) {
         for (String id : event.aggregateIds()) {
             if (!aggregates.existsById(id)) {
-                aggregates.save(new Aggregate(id, "", AggregatePolicy.DEFAULT, clock.instant()));
+                aggregates.save(new Aggregate(id, "", CpuPolicy.DEFAULT, clock.instant()));
             }
         }
         aggregates.flush();
@@ -121,8 +151,8 @@ public class AggregateService {
     private AggregateView view(Aggregate aggregate) {
         List<AggregateView.Member> members = hosts.hostsIn(aggregate.getId()).stream()
                 .map(h -> new AggregateView.Member(h.getId(), h.getHostname())).toList();
-        return new AggregateView(aggregate.getId(), aggregate.getDescription(), aggregate.getPolicy(), members,
-                aggregate.getCreatedAt(), aggregate.getUpdatedAt());
+        return new AggregateView(aggregate.getId(), aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy()), members,
+                aggregate.getCreatedAt(), aggregate.getUpdatedAt(), aggregate.getVersion());
     }
 
     private static String checkId(String field, String id) {
@@ -130,17 +160,5 @@ public class AggregateService {
             throw new InvalidRequestException(field, AggregateId.problem(id));
         }
         return id;
-    }
-
-    private static AggregatePolicy readPolicy(AggregateRequest.PolicyRequest policy) {
-        if (policy == null || policy.goal() == null) {
-            return AggregatePolicy.DEFAULT;
-        }
-        AggregatePolicy.Goal goal = AggregatePolicy.Goal.fromWireName(policy.goal());
-        if (goal == null) {
-            throw new InvalidRequestException("policy.goal", "'" + policy.goal() + "' is not a goal fleetcpu knows; known: "
-                    + java.util.Arrays.stream(AggregatePolicy.Goal.values()).map(AggregatePolicy.Goal::wireName).toList());
-        }
-        return new AggregatePolicy(goal);
     }
 }

@@ -14,7 +14,14 @@ public record AggregateView(
         AggregatePolicy policy,
         @Schema(description = "the hosts in the aggregate, by hostname") List<Member> hosts,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @Schema(description = "changes with every change of description or policy; also sent as the ETag, to send "
+                + "back in If-Match when changing the aggregate") long version) {
+
+    /** The strong validator of this version of the aggregate. */
+    public String etag() {
+        return "\"" + version + "\"";
+    }
 
     /** A host in the aggregate. */
     @Schema(name = "AggregateMember", description = "A host in the aggregate; GET /hosts/{id} has the rest")

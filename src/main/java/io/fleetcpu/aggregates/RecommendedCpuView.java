@@ -4,26 +4,46 @@ import java.util.List;
 import java.util.UUID;
 
 import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.policy.CpuConfigRenderer;
+import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
-
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** The recommendation as the API answers it: what to paste, in each consumer's form, and why. */
-@Schema(description = "The guest CPU every host of an aggregate runs, in each consumer's form, and why")
+@Schema(description = "The guest CPU for an aggregate under its policy, in each consumer's form, and why")
 public record RecommendedCpuView(
         @Schema(example = "haswell-east") String aggregate,
-        @Schema(description = "libvirt's <cpu mode>", example = "custom") String mode,
-        @Schema(description = "the named CPU model from the catalog", example = "Haswell-noTSX-IBRS") String model,
+        @Schema(description = "the policy the recommendation was made for") AggregatePolicy policy,
+        @Schema(description = "libvirt's <cpu mode>: custom, host-model or host-passthrough", example = "custom")
+        String mode,
+        @Schema(description = "the named CPU model from the catalog (custom mode only)", example = "Haswell-noTSX-IBRS")
+        String model,
         @Schema(example = "Intel") String vendor,
-        @Schema(description = "libvirt's <model fallback>: forbid or allow", example = "forbid") String fallback,
+        @Schema(description = "libvirt's <model fallback>: forbid or allow (custom mode only)", example = "forbid")
+        String fallback,
         @Schema(description = "features on top of or taken from the model") List<Feature> features,
         @Schema(description = "the libvirt <cpu> element, ready for a domain XML") String libvirtXml,
-        NovaConf novaConf,
-        @Schema(description = "why this model and these features: the hosts that limit it and what was left out")
+        @Schema(description = "the [libvirt] section of nova.conf") String novaConf,
+        @Schema(description = "QEMU's -cpu value; absent for host-model, which QEMU cannot express without the host")
+        String qemuCpu,
+        @Schema(description = "the KubeVirt spec.domain.cpu fragment (YAML)") String kubevirt,
+        @Schema(description = "every choice the policy made, in words") List<String> explanations,
+        @Schema(description = "what to know before using the answer: exposures, requirements not met") List<String> warnings,
+        @Schema(description = "for a named model: the hosts that hold it down and the features left out")
         RecommendedCpu.Reasons reasons,
+        @Schema(description = "nested virtualisation on each host, with the commands that enable it where needed")
+        PolicyRecommendation.NestedReport nested,
+        @Schema(description = "hosts that lack features of the recommended CPU (a pinned model), with what they lack")
+        List<PolicyRecommendation.HostGap> hostsThatCannotRun,
         @Schema(description = "each host of the aggregate and the view of its CPU it contributed")
         List<HostCpuView> hosts,
         @Schema(description = "the catalog the recommendation was made with") CatalogInfo catalog) {
+
+    /** A feature on top of (require) or taken from (disable) the named model. */
+    @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
+    public record Feature(@Schema(example = "vmx") String name, @Schema(example = "require") String policy) {
+    }
 
     /** Which view of its CPU a host contributed: the hypervisor's, or the physical one. */
     @Schema(description = "A host of the aggregate and the view of its CPU the recommendation used")
@@ -32,25 +52,15 @@ public record RecommendedCpuView(
                     example = "hypervisor") String cpuView) {
     }
 
-    /** A feature on top of (require) or taken from (disable) the named model. */
-    @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
-    public record Feature(@Schema(example = "vmx") String name, @Schema(example = "require") String policy) {
-    }
-
-    /** The {@code [libvirt]} section of {@code nova.conf}, as settings and as text. */
-    @Schema(description = "The [libvirt] section of nova.conf, as settings and as text")
-    public record NovaConf(@Schema(example = "custom") String cpuMode, @Schema(example = "Haswell-noTSX-IBRS") String cpuModels,
-            @Schema(example = "vmx, pcid, -hle") String cpuModelExtraFlags,
-            @Schema(example = "[libvirt]\ncpu_mode = custom\ncpu_models = Haswell-noTSX-IBRS\ncpu_model_extra_flags = vmx, pcid, -hle\n") String text) {
-    }
-
-    static RecommendedCpuView of(String aggregate, RecommendedCpu cpu, List<HostCpuView> hosts) {
-        RecommendedCpu.NovaConf nova = cpu.novaConf();
-        return new RecommendedCpuView(aggregate, cpu.mode(), cpu.baseline().model(), cpu.baseline().vendor(),
-                cpu.baseline().fallbackForbid() ? "forbid" : "allow",
-                cpu.baseline().features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
-                cpu.libvirtXml(),
-                new NovaConf(nova.cpuMode(), nova.cpuModels(), nova.cpuModelExtraFlags(), nova.toIni()),
-                cpu.reasons(), hosts, cpu.catalog());
+    static RecommendedCpuView of(String aggregate, AggregatePolicy policy, PolicyRecommendation recommendation,
+            CpuConfigRenderer renderer, List<HostCpuView> hosts) {
+        GuestCpu cpu = recommendation.cpu();
+        String qemu = cpu.mode() == GuestCpu.Mode.HOST_MODEL ? null : renderer.qemuCpuArgument(cpu);
+        return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
+                cpu.mode() == GuestCpu.Mode.CUSTOM ? (cpu.fallbackForbid() ? "forbid" : "allow") : null,
+                cpu.features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
+                renderer.libvirtXml(cpu), renderer.novaConf(cpu), qemu, renderer.kubevirtYaml(cpu),
+                recommendation.explanations(), recommendation.warnings(), recommendation.reasons(),
+                recommendation.nested(), recommendation.hostsThatCannotRun(), hosts, recommendation.catalog());
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuFeature;
@@ -57,6 +58,16 @@ public final class BaselineCalculator {
      * @throws BaselineRefusedException where libvirt refuses the same hosts, and for an empty list or non-x86 hosts
      */
     public Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable) {
+        return baseline(hosts, expandFeatures, migratable, model -> true);
+    }
+
+    /**
+     * The baseline with the choice of model limited to some candidates, as libvirt's
+     * virConnectBaselineHypervisorCPU limits it to the models the hypervisor can run. A model all hosts name is
+     * preferred only when it is a candidate.
+     */
+    public Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
+            Predicate<CpuModel> candidates) {
         if (hosts == null || hosts.isEmpty()) {
             throw new BaselineRefusedException(Reason.NO_HOSTS, "no hosts given: a baseline needs at least one host CPU",
                     List.of());
@@ -120,7 +131,7 @@ public final class BaselineCalculator {
                     names(hosts));
         }
 
-        Decoded decoded = decode(data, vendor, preferred, hosts);
+        Decoded decoded = decode(data, vendor, preferred, hosts, candidates);
         FeatureSet required = decoded.required;
         FeatureSet disabled = decoded.disabled;
         if (migratable) {
@@ -159,9 +170,13 @@ public final class BaselineCalculator {
         }
     }
 
-    private Decoded decode(FeatureSet data, String vendor, String preferred, List<NamedCpu> hosts) {
+    private Decoded decode(FeatureSet data, String vendor, String preferred, List<NamedCpu> hosts,
+            Predicate<CpuModel> candidates) {
         Decoded best = null;
         for (CpuModel candidate : decodeOrder) {
+            if (!candidates.test(candidate)) {
+                continue;
+            }
             if (vendor != null && candidate.vendor() != null && !vendor.equals(candidate.vendor())) {
                 continue;
             }
@@ -187,6 +202,15 @@ public final class BaselineCalculator {
                     names(hosts));
         }
         return best;
+    }
+
+    /**
+     * A guest CPU's feature lines as libvirt prints them: the short form (required ones, then disabled ones, in
+     * catalog order) or the expanded form (every feature of the model as well, sorted by name).
+     */
+    public List<CpuFeaturePolicy> featureList(CpuModel model, FeatureSet required, FeatureSet disabled,
+            boolean expanded) {
+        return expanded ? expandedList(model, required, disabled) : shortList(required, disabled);
     }
 
     private List<CpuFeaturePolicy> shortList(FeatureSet required, FeatureSet disabled) {

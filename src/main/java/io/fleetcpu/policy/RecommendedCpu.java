@@ -1,7 +1,6 @@
 package io.fleetcpu.policy;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 import io.fleetcpu.catalog.CatalogInfo;
 
@@ -33,35 +32,5 @@ public record RecommendedCpu(String mode, Baseline baseline, Reasons reasons, Ca
 
     /** A feature left out of the guest CPU because these hosts lack it. */
     public record LeftOutFeature(String feature, List<String> hostsWithout) {
-    }
-
-    /** The {@code <cpu>} element for a domain definition. */
-    public String libvirtXml() {
-        return baseline.toLibvirtXml();
-    }
-
-    /**
-     * The {@code [libvirt]} lines of {@code nova.conf}: nova takes extra flags by name and, since the
-     * Stein release, a leading {@code -} to turn a model's flag off.
-     */
-    public NovaConf novaConf() {
-        String extraFlags = baseline.features().stream()
-                .map(f -> f.policy() == FeaturePolicy.DISABLE ? "-" + f.name() : f.name())
-                .collect(Collectors.joining(", "));
-        return new NovaConf(mode, baseline.model(), extraFlags);
-    }
-
-    /** {@code nova.conf} settings that make every instance in the aggregate boot with this CPU. */
-    public record NovaConf(String cpuMode, String cpuModels, String cpuModelExtraFlags) {
-
-        public String toIni() {
-            StringBuilder ini = new StringBuilder("[libvirt]\n")
-                    .append("cpu_mode = ").append(cpuMode).append('\n')
-                    .append("cpu_models = ").append(cpuModels).append('\n');
-            if (!cpuModelExtraFlags.isEmpty()) {
-                ini.append("cpu_model_extra_flags = ").append(cpuModelExtraFlags).append('\n');
-            }
-            return ini.toString();
-        }
     }
 }

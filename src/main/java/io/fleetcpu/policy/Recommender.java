@@ -2,9 +2,11 @@ package io.fleetcpu.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 
 /**
@@ -29,15 +31,21 @@ public final class Recommender {
      * @throws BaselineRefusedException when the hosts share no model, with the hosts in the way
      */
     public RecommendedCpu recommend(List<NamedCpu> hosts, boolean expandFeatures) {
-        Baseline baseline = calculator.baseline(hosts, expandFeatures, false);
+        return recommend(hosts, expandFeatures, model -> true);
+    }
+
+    /** @param candidates the models the choice is limited to */
+    public RecommendedCpu recommend(List<NamedCpu> hosts, boolean expandFeatures, Predicate<CpuModel> candidates) {
+        Baseline baseline = calculator.baseline(hosts, expandFeatures, false, candidates);
         List<FeatureSet> sets = hosts.stream().map(calculator::expand).toList();
         return new RecommendedCpu("custom", baseline,
-                new RecommendedCpu.Reasons(hosts.size(), limitingHosts(hosts, sets, baseline), leftOut(hosts, sets, baseline)),
+                new RecommendedCpu.Reasons(hosts.size(), limitingHosts(hosts, sets, baseline, candidates), leftOut(hosts, sets, baseline)),
                 catalog.info());
     }
 
     /** A host limits the aggregate when all the other hosts share features it lacks. */
-    private List<RecommendedCpu.LimitingHost> limitingHosts(List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline) {
+    private List<RecommendedCpu.LimitingHost> limitingHosts(List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline,
+            Predicate<CpuModel> candidates) {
         int n = sets.size();
         if (n < 2) {
             return List.of();
@@ -58,16 +66,16 @@ public final class Recommender {
             if (gained.isEmpty()) {
                 continue;
             }
-            String modelWithout = limiting.size() < MODELS_WITHOUT_HOST_LIMIT ? modelWithout(hosts, i) : null;
+            String modelWithout = limiting.size() < MODELS_WITHOUT_HOST_LIMIT ? modelWithout(hosts, i, candidates) : null;
             limiting.add(new RecommendedCpu.LimitingHost(hosts.get(i).host(), catalog.featureNames(gained), modelWithout));
         }
         return limiting;
     }
 
-    private String modelWithout(List<NamedCpu> hosts, int skipped) {
+    private String modelWithout(List<NamedCpu> hosts, int skipped, Predicate<CpuModel> candidates) {
         List<NamedCpu> others = IntStream.range(0, hosts.size()).filter(j -> j != skipped).mapToObj(hosts::get).toList();
         try {
-            return calculator.baseline(others, false, false).model();
+            return calculator.baseline(others, false, false, candidates).model();
         } catch (BaselineRefusedException e) {
             return null;
         }

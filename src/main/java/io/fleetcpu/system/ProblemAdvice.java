@@ -24,6 +24,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemAdvice.class);
 
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail invalidParameter(InvalidParameterException e) {
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "Invalid parameter", e.getMessage());
+        problem.setProperty("errors", e.problems());
+        return problem;
+    }
+
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
         ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid request", e.getMessage());
@@ -41,6 +48,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, e.title(), e.getMessage());
         problem.setProperty("hosts", e.hosts());
         return problem;
+    }
+
+    @ExceptionHandler(PreconditionFailedException.class)
+    ProblemDetail preconditionFailed(PreconditionFailedException e) {
+        return Problems.of(HttpStatus.PRECONDITION_FAILED, "Changed since read", e.getMessage());
     }
 
     @ExceptionHandler(MalformedXmlException.class)

@@ -58,29 +58,36 @@ class RecommendedCpuApiTest extends ApiTest {
     }
 
     @Test
-    void threeRealCpusGetLibvirtsBaselineWithReasons() {
+    void baselineIsLibvirtsAndTheRecommendationExplainsItself() {
         register("00000000-0000-4000-8000-000000000001", "node1", "east", HASWELL);
         register("00000000-0000-4000-8000-000000000002", "node2", "east", HASWELL_XEON);
         register("00000000-0000-4000-8000-000000000003", "node3", "east", IVY_BRIDGE);
+        CpuDefinition libvirt = libvirtBaseline(List.of(HASWELL, HASWELL_XEON, IVY_BRIDGE));
+
+        JsonNode baseline = get("/aggregates/east/baseline").json();
+        assertThat(baseline.get("model").asString()).isEqualTo(libvirt.model()).isEqualTo("IvyBridge");
+        assertThat(baseline.get("vendor").asString()).isEqualTo(libvirt.vendor());
+        assertThat(baseline.get("fallback").asString()).isEqualTo(libvirt.modelFallback());
+        assertThat(features(baseline)).isEqualTo(features(libvirt));
+        assertThat(CpuDefinition.parse(baseline.get("libvirtXml").asString())).isEqualTo(libvirt);
+        assertThat(CpuDefinition.parse(get("/aggregates/east/baseline", "Accept", "application/xml").body()))
+                .isEqualTo(libvirt);
 
         Answer answer = get("/aggregates/east/recommended-cpu");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode cpu = answer.json();
-        CpuDefinition libvirt = libvirtBaseline(List.of(HASWELL, HASWELL_XEON, IVY_BRIDGE));
-
         assertThat(cpu.get("mode").asString()).isEqualTo("custom");
-        assertThat(cpu.get("model").asString()).isEqualTo(libvirt.model()).isEqualTo("IvyBridge");
-        assertThat(cpu.get("vendor").asString()).isEqualTo(libvirt.vendor());
-        assertThat(cpu.get("fallback").asString()).isEqualTo(libvirt.modelFallback());
-        assertThat(features(cpu)).isEqualTo(features(libvirt));
-        assertThat(CpuDefinition.parse(cpu.get("libvirtXml").asString())).isEqualTo(libvirt);
-
-        JsonNode nova = cpu.get("novaConf");
-        assertThat(nova.get("cpuMode").asString()).isEqualTo("custom");
-        assertThat(nova.get("cpuModels").asString()).isEqualTo("IvyBridge");
-        assertThat(List.of(nova.get("cpuModelExtraFlags").asString().split(", ")))
-                .isEqualTo(libvirt.requiredFeatureNames());
-        assertThat(nova.get("text").asString()).startsWith("[libvirt]\ncpu_mode = custom\ncpu_models = IvyBridge\n");
+        assertThat(cpu.get("model").asString()).isEqualTo("IvyBridge");
+        // The default policy keeps nested virtualisation off: libvirt's baseline, but vmx taken away.
+        List<String> expected = new ArrayList<>(features(libvirt));
+        assertThat(expected.remove("require:vmx")).isTrue();
+        expected.add("disable:vmx");
+        assertThat(features(cpu)).isEqualTo(expected);
+        assertThat(cpu.get("policy").get("goal").asString()).isEqualTo("migration");
+        assertThat(cpu.get("explanations").toString()).contains("nested virtualisation off");
+        assertThat(cpu.get("novaConf").asString()).startsWith("[libvirt]\n").contains("\ncpu_mode = custom\n")
+                .contains("\ncpu_models = IvyBridge\n").contains(", -vmx\n");
+        assertThat(cpu.get("qemuCpu").asString()).startsWith("IvyBridge,").contains(",-vmx");
 
         JsonNode reasons = cpu.get("reasons");
         assertThat(reasons.get("hostsConsidered").asInt()).isEqualTo(3);
@@ -111,13 +118,16 @@ class RecommendedCpuApiTest extends ApiTest {
         register("00000000-0000-4000-8000-000000000002", "node2", "east", IVY_BRIDGE);
         CpuDefinition libvirt = libvirtBaseline(List.of(HASWELL, IVY_BRIDGE), true);
 
-        JsonNode cpu = get("/aggregates/east/recommended-cpu?expand=true").json();
+        JsonNode cpu = get("/aggregates/east/baseline?expand=true").json();
+        assertThat(cpu.get("expanded").asBoolean()).isTrue();
         assertThat(cpu.get("model").asString()).isEqualTo(libvirt.model());
         assertThat(features(cpu)).isEqualTo(features(libvirt)).hasSizeGreaterThan(50);
-        Answer xml = get("/aggregates/east/recommended-cpu?expand=true", "Accept", "application/xml");
+        Answer xml = get("/aggregates/east/baseline?expand=true", "Accept", "application/xml");
         assertThat(CpuDefinition.parse(xml.body())).isEqualTo(libvirt);
-        assertThat(xml.header("ETag")).isNotEqualTo(get("/aggregates/east/recommended-cpu", "Accept", "application/xml")
+        assertThat(xml.header("ETag")).isNotEqualTo(get("/aggregates/east/baseline", "Accept", "application/xml")
                 .header("ETag"));
+        assertThat(get("/aggregates/east/recommended-cpu?expand=true").json().get("features").size())
+                .isGreaterThan(50);
     }
 
     @Test
@@ -129,12 +139,16 @@ class RecommendedCpuApiTest extends ApiTest {
         assertThat(xml.status()).isEqualTo(200);
         assertThat(xml.contentType()).startsWith("application/xml");
         assertThat(xml.body()).startsWith("<cpu mode='custom' match='exact'>");
-        assertThat(CpuDefinition.parse(xml.body())).isEqualTo(libvirtBaseline(List.of(HASWELL, HASWELL_XEON)));
+        CpuDefinition recommended = CpuDefinition.parse(xml.body());
+        assertThat(recommended.model()).isEqualTo(libvirtBaseline(List.of(HASWELL, HASWELL_XEON)).model());
+        assertThat(xml.body()).isEqualTo(get("/aggregates/east/recommended-cpu").json().get("libvirtXml").asString());
 
         Answer json = get("/aggregates/east/recommended-cpu");
         String etag = json.header("ETag");
         assertThat(etag).isNotBlank().isNotEqualTo(xml.header("ETag"));
         assertThat(get("/aggregates/east/recommended-cpu", "If-None-Match", etag).status()).isEqualTo(304);
+        assertThat(get("/aggregates/east/recommended-cpu", "Accept", "application/xml", "If-None-Match",
+                xml.header("ETag")).status()).isEqualTo(304);
 
         register("00000000-0000-4000-8000-000000000003", "node3", "east", IVY_BRIDGE);
         Answer changed = get("/aggregates/east/recommended-cpu", "If-None-Match", etag);
@@ -146,12 +160,14 @@ class RecommendedCpuApiTest extends ApiTest {
     void identicalHostsKeepTheirOwnModel() {
         register("00000000-0000-4000-8000-000000000001", "node1", "twins", HASWELL);
         register("00000000-0000-4000-8000-000000000002", "node2", "twins", HASWELL);
+        JsonNode baseline = get("/aggregates/twins/baseline").json();
+        assertThat(baseline.get("model").asString()).isEqualTo("Haswell-noTSX");
+        assertThat(baseline.get("fallback").asString()).isEqualTo("forbid");
+        assertThat(features(baseline)).isEqualTo(features(libvirtBaseline(List.of(HASWELL, HASWELL))));
         JsonNode cpu = get("/aggregates/twins/recommended-cpu").json();
         assertThat(cpu.get("model").asString()).isEqualTo("Haswell-noTSX");
-        assertThat(cpu.get("fallback").asString()).isEqualTo("forbid");
         assertThat(cpu.get("reasons").get("limitingHosts")).isEmpty();
         assertThat(cpu.get("reasons").get("featuresLeftOut")).isEmpty();
-        assertThat(features(cpu)).isEqualTo(features(libvirtBaseline(List.of(HASWELL, HASWELL))));
     }
 
     @Test

@@ -1,0 +1,31 @@
+package io.fleetcpu.aggregates;
+
+import java.util.List;
+
+import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.policy.Baseline;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** libvirt's own baseline of an aggregate's hosts, with no policy applied. */
+@Schema(description = "Exactly what libvirt's virConnectBaselineCPU answers for the aggregate's hosts")
+public record BaselineView(
+        @Schema(example = "haswell-east") String aggregate,
+        @Schema(example = "Haswell-noTSX") String model,
+        @Schema(example = "Intel") String vendor,
+        @Schema(description = "forbid or allow", example = "allow") String fallback,
+        @Schema(description = "as libvirt lists them: the short form, or every feature with expand=true")
+        List<RecommendedCpuView.Feature> features,
+        @Schema(description = "the <cpu> element as libvirt returns it") String libvirtXml,
+        @Schema(description = "whether this is the EXPAND_FEATURES form") boolean expanded,
+        @Schema(description = "whether this is the MIGRATABLE form") boolean migratable,
+        @Schema(description = "each host and the view of its CPU it contributed") List<RecommendedCpuView.HostCpuView> hosts,
+        CatalogInfo catalog) {
+
+    static BaselineView of(String aggregate, Baseline baseline, boolean expanded, boolean migratable,
+            List<RecommendedCpuView.HostCpuView> hosts) {
+        return new BaselineView(aggregate, baseline.model(), baseline.vendor(), baseline.fallbackForbid() ? "forbid" : "allow",
+                baseline.features().stream().map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName()))
+                        .toList(),
+                baseline.toLibvirtXml(), expanded, migratable, hosts, baseline.catalog());
+    }
+}

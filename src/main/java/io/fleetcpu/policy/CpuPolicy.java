@@ -1,0 +1,45 @@
+package io.fleetcpu.policy;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What an aggregate's operators want from its guest CPU: the trade-off between performance and live
+ * migration, nested virtualisation, and which security mitigations guests get.
+ *
+ * @param strict refuse (rather than explain) when {@code nested} is {@code REQUIRED} and some host cannot do it
+ * @param disabledMitigations with {@code mitigations = DISABLE}: the mitigation features guests do not get
+ * @param minimumModel refuse to recommend a CPU that lacks any feature of this model
+ * @param pinnedModel always this model; hosts that cannot run it are named
+ */
+public record CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode mitigations,
+        List<String> disabledMitigations, String minimumModel, String pinnedModel) {
+
+    public static final CpuPolicy DEFAULT = new CpuPolicy(Goal.MIGRATION, Nested.OFF, false, MitigationMode.REQUIRE,
+            List.of(), null, null);
+
+    /** What the recommendation optimises for. */
+    public enum Goal {
+        /** A named model every host runs: guests migrate anywhere in the aggregate. */
+        MIGRATION,
+        /** host-model when every host's host-model CPU is the same, otherwise as MIGRATION. */
+        BALANCED,
+        /** host-passthrough when every host is identical, otherwise as BALANCED. */
+        PERFORMANCE
+    }
+
+    /** Whether guests may run hypervisors of their own. */
+    public enum Nested { OFF, ALLOWED, REQUIRED }
+
+    /** Whether guests get every mitigation feature the hosts share, or some are withheld for speed. */
+    public enum MitigationMode { REQUIRE, DISABLE }
+
+    public CpuPolicy {
+        disabledMitigations = disabledMitigations == null ? List.of() : List.copyOf(disabledMitigations);
+    }
+
+    /** The lower-case word operators write for an enum value ({@code migration}, {@code allowed}, …). */
+    public static String wireName(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

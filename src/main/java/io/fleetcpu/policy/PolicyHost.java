@@ -1,0 +1,34 @@
+package io.fleetcpu.policy;
+
+import java.util.List;
+
+/**
+ * One host as the policy engine sees it.
+ *
+ * @param cpu the physical CPU, as libvirt describes the host
+ * @param hypervisorCpu what a guest on the host can really get (the hypervisor's expansion of its host-model
+ *        CPU), or null when the host did not report it
+ * @param microcode the microcode version, or null
+ * @param signature CPUID family/model/stepping as text, or null
+ * @param nested the kvm module's nested setting
+ * @param usableModels the named models the host's hypervisor reports usable, or null when not reported
+ */
+public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
+        String signature, NestedState nested, List<String> usableModels) {
+
+    /** The kvm module's {@code nested} parameter. */
+    public enum NestedState { ENABLED, DISABLED, UNKNOWN }
+
+    public PolicyHost {
+        usableModels = usableModels == null ? null : List.copyOf(usableModels);
+    }
+
+    /** The CPU recommendations are computed with: the hypervisor's view when known. */
+    public CpuDescription effectiveCpu() {
+        return hypervisorCpu != null ? hypervisorCpu : cpu;
+    }
+
+    NamedCpu named() {
+        return new NamedCpu(name, effectiveCpu());
+    }
+}
