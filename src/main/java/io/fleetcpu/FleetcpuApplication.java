@@ -1,14 +1,22 @@
 package io.fleetcpu;
 
+import java.util.Arrays;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+import io.fleetcpu.agent.AgentCommand;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class FleetcpuApplication {
 
     public static void main(String[] args) {
+        // 'java -jar fleetcpu.jar agent ...' runs the host agent: plain Java, no Spring context, quick to start
+        if (args.length > 0 && args[0].equals("agent")) {
+            System.exit(AgentCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(FleetcpuApplication.class, args);
     }
 }

@@ -9,19 +9,26 @@ import com.sun.jna.Pointer;
  * A connection to libvirt through {@link LibvirtNative}. Not thread-safe: libvirt reports errors per thread,
  * so use one connection from one thread at a time.
  */
-public final class LibvirtConnection implements AutoCloseable {
+public final class LibvirtConnection implements AutoCloseable, CpuQueries {
 
     private static volatile LibvirtNative api;
+    // Held for as long as libvirt may call it: JNA frees a callback whose Java object is collected.
+    private static final LibvirtNative.ErrorCallback QUIET = (userData, error) -> { };
 
     private final LibvirtNative lib;
+    private final String uri;
     private Pointer conn;
 
-    private LibvirtConnection(LibvirtNative lib, Pointer conn) {
+    private LibvirtConnection(LibvirtNative lib, String uri, Pointer conn) {
         this.lib = lib;
+        this.uri = uri;
         this.conn = conn;
     }
 
     /**
+     * A read-write connection: libvirt refuses domain capabilities and the hypervisor's baseline on read-only
+     * ones ("read only access prevents virConnectGetDomainCapabilities").
+     *
      * @param uri e.g. {@code qemu:///system}, or {@code test:///default} (libvirt's in-process test driver)
      * @throws LibvirtException when libvirt cannot be loaded or the connection fails
      */
@@ -29,43 +36,88 @@ public final class LibvirtConnection implements AutoCloseable {
         LibvirtNative lib = library();
         Pointer conn = lib.virConnectOpen(uri);
         if (conn == null) {
-            throw new LibvirtException("cannot connect to " + uri + ": " + lib.virGetLastErrorMessage());
+            throw cannotConnect(uri, lib.virGetLastErrorMessage(), lib.virGetLastErrorCode());
         }
-        return new LibvirtConnection(lib, conn);
+        return new LibvirtConnection(lib, uri, conn);
     }
 
-    /** Loads libvirt.so.0 once. @throws LibvirtException when it is not installed */
+    /**
+     * Loads libvirt.so.0 once and silences libvirt's default error printer (every error reaches the caller as a
+     * {@link LibvirtException} instead; libvirt-java, in the same process, reads errors the same way).
+     *
+     * @throws LibvirtException when it is not installed
+     */
     public static LibvirtNative library() {
         LibvirtNative lib = api;
         if (lib == null) {
-            try {
-                lib = LibvirtNative.load();
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                throw new LibvirtException("libvirt (libvirt.so.0) cannot be loaded: " + e.getMessage(), e);
+            synchronized (LibvirtConnection.class) {
+                lib = api;
+                if (lib == null) {
+                    try {
+                        lib = LibvirtNative.load();
+                    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                        throw new LibvirtException("libvirt (libvirt.so.0) cannot be loaded: " + e.getMessage()
+                                + " (Debian: apt-get install libvirt0)", e);
+                    }
+                    lib.virSetErrorFunc(null, QUIET);
+                    api = lib;
+                }
             }
-            api = lib;
         }
         return lib;
     }
 
+    /** The message for a failed connection, with the likely cause for drivers that live in a daemon. */
+    static LibvirtException cannotConnect(String uri, String libvirtMessage, int code) {
+        String message = "cannot connect to " + uri + ": " + (libvirtMessage == null ? "no reason given"
+                : libvirtMessage);
+        if (!uri.startsWith("test:")) {
+            message += " (is libvirtd running?)";
+        }
+        return new LibvirtException(message, code);
+    }
+
+    public String uri() {
+        return uri;
+    }
+
     /** libvirt's baseline of the given host {@code <cpu>} documents ({@code virConnectBaselineCPU}). */
+    @Override
     public String baselineCpu(List<String> hostCpuXml, boolean expandFeatures, boolean migratable) {
-        int flags = (expandFeatures ? LibvirtNative.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES : 0)
-                | (migratable ? LibvirtNative.VIR_CONNECT_BASELINE_CPU_MIGRATABLE : 0);
         String[] xml = hostCpuXml.toArray(String[]::new);
-        return takeString(lib.virConnectBaselineCPU(handle(), xml, xml.length, flags), "virConnectBaselineCPU");
+        return takeString(lib.virConnectBaselineCPU(handle(), xml, xml.length, flags(expandFeatures, migratable)),
+                "virConnectBaselineCPU");
     }
 
     /** {@code virsh domcapabilities}; any argument may be null for the hypervisor's default. */
+    @Override
     public String domainCapabilities(String emulator, String arch, String machine, String virtType) {
         return takeString(lib.virConnectGetDomainCapabilities(handle(), emulator, arch, machine, virtType, 0),
                 "virConnectGetDomainCapabilities");
     }
 
+    /**
+     * {@code virsh hypervisor-cpu-baseline}: the CPU the hypervisor can give a guest that runs on every one of
+     * these CPUs. Unlike {@link #baselineCpu}, it knows what QEMU and KVM can really provide.
+     */
+    @Override
+    public String baselineHypervisorCpu(String emulator, String arch, String machine, String virtType,
+                                        List<String> cpuXml, boolean expandFeatures, boolean migratable) {
+        String[] xml = cpuXml.toArray(String[]::new);
+        return takeString(lib.virConnectBaselineHypervisorCPU(handle(), emulator, arch, machine, virtType, xml,
+                xml.length, flags(expandFeatures, migratable)), "virConnectBaselineHypervisorCPU");
+    }
+
+    private static int flags(boolean expandFeatures, boolean migratable) {
+        return (expandFeatures ? LibvirtNative.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES : 0)
+                | (migratable ? LibvirtNative.VIR_CONNECT_BASELINE_CPU_MIGRATABLE : 0);
+    }
+
     private String takeString(Pointer p, String call) {
         if (p == null) {
             String message = lib.virGetLastErrorMessage();
-            throw new LibvirtException(message == null ? call + " failed" : message);
+            int code = lib.virGetLastErrorCode();
+            throw new LibvirtException(message == null ? call + " failed" : message, code);
         }
         try {
             return p.getString(0, "UTF-8");

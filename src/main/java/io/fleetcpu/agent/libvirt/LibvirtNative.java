@@ -1,17 +1,26 @@
 package io.fleetcpu.agent.libvirt;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
  * The few functions of libvirt's C API ({@code libvirt.so.0}) that libvirt-java 0.5.4 lacks or hides:
- * baseline flags and domain capabilities. Returned {@code char*} must be released with {@link Native#free}.
+ * baseline flags, the hypervisor's baseline and domain capabilities. Returned {@code char*} must be released with
+ * {@link Native#free}.
  */
 public interface LibvirtNative extends Library {
 
     int VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES = 1;
     int VIR_CONNECT_BASELINE_CPU_MIGRATABLE = 2;
+
+    /** {@code virErrorNumber} values the agent tells apart. */
+    int VIR_ERR_NO_SUPPORT = 3;
+    int VIR_ERR_INVALID_ARG = 8;
+    int VIR_ERR_SYSTEM_ERROR = 38;
+    int VIR_ERR_ARGUMENT_UNSUPPORTED = 74;
+    int VIR_ERR_OPERATION_UNSUPPORTED = 84;
 
     /** Tries the development name first, then the runtime soname that a plain {@code libvirt0} install has. */
     static LibvirtNative load() {
@@ -36,4 +45,18 @@ public interface LibvirtNative extends Library {
 
     /** Message of the calling thread's last error; owned by libvirt, do not free. */
     String virGetLastErrorMessage();
+
+    /** {@code virErrorNumber} of the calling thread's last error, 0 when there is none. */
+    int virGetLastErrorCode();
+
+    /** libvirt's global error callback ({@code virErrorFunc}); the error itself is ignored here. */
+    interface ErrorCallback extends Callback {
+        void invoke(Pointer userData, Pointer error);
+    }
+
+    /**
+     * Replaces libvirt's default handler, which prints every error to stderr, also those the caller handles. The
+     * last error stays readable through {@link #virGetLastErrorMessage()}.
+     */
+    void virSetErrorFunc(Pointer userData, ErrorCallback handler);
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -27,15 +28,24 @@ import io.fleetcpu.policy.NamedCpu;
 
 /**
  * fleetcpu's baseline against libvirt's own ({@code virConnectBaselineCPU}) on the same real host CPUs.
- * Skipped, not passed, when libvirt cannot be loaded. The URI defaults to the in-process test driver;
- * {@code -Dfleetcpu.libvirt.uri=qemu:///system} uses a real libvirtd, which also supports the migratable flag
- * (the test driver of libvirt 9.0 refuses it, so that form is then skipped).
+ * Skipped, not passed, when libvirt cannot be loaded. The URI defaults to the in-process test driver
+ * ({@code -Dfleetcpu.libvirt.uri=…} to change it). libvirt 9.0's test driver refuses the migratable flag, so that
+ * form is compared with the QEMU driver of a running libvirtd ({@code qemu:///system}, or
+ * {@code -Dfleetcpu.libvirt.qemu.uri=…}), whose {@code virConnectBaselineCPU} runs the same CPU code
+ * ({@code virCPUBaseline}, then {@code virCPUExpandFeatures}) with the flag, with one difference: it drops the
+ * features it never passes to QEMU ({@code virQEMUCapsCPUFilterFeatures}: cmt, mbm_total, mbm_local, osxsave,
+ * ospke). The comparison drops them from fleetcpu's answer too, and checks on the way that this is the only
+ * difference between the two drivers. Skipped when no driver accepts the flag.
  */
 class LibvirtBaselineDifferentialTest {
 
     private static final String URI = System.getProperty("fleetcpu.libvirt.uri", "test:///default");
+    private static final String QEMU_URI = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
     private static LibvirtConnection libvirt;
     private static String unavailable;
+    /** The connection that accepts VIR_CONNECT_BASELINE_CPU_MIGRATABLE, or null; see {@link #noMigratable}. */
+    private static LibvirtConnection migratableLibvirt;
+    private static String noMigratable;
     private static final BaselineCalculator calculator = new BaselineCalculator(CpuCatalog.bundled());
 
     @BeforeAll
@@ -49,6 +59,9 @@ class LibvirtBaselineDifferentialTest {
 
     @AfterAll
     static void disconnect() {
+        if (migratableLibvirt != null && migratableLibvirt != libvirt) {
+            migratableLibvirt.close();
+        }
         if (libvirt != null) {
             libvirt.close();
         }
@@ -58,22 +71,70 @@ class LibvirtBaselineDifferentialTest {
         assumeTrue(libvirt != null, () -> "libvirt not available: " + unavailable);
     }
 
-    private static boolean migratableSupported() {
+    /** The main connection if it takes the migratable flag, else the QEMU driver's; null (with the reason) if neither. */
+    private static LibvirtConnection connectMigratable() {
+        if (migratableLibvirt != null || noMigratable != null) {
+            return migratableLibvirt;
+        }
+        String refusedHere = refusesMigratable(libvirt);
+        if (refusedHere == null) {
+            return migratableLibvirt = libvirt;
+        }
+        String why = URI + " refuses it (" + refusedHere + ")";
+        LibvirtConnection qemu;
         try {
-            libvirt.baselineCpu(List.of(CpuFixtures.accepted().get(0).hostXml()), false, true);
-            return true;
+            qemu = LibvirtConnection.open(QEMU_URI);
         } catch (LibvirtException e) {
-            return false;
+            noMigratable = "VIR_CONNECT_BASELINE_CPU_MIGRATABLE needs the QEMU driver of a running libvirtd: " + why
+                    + ", and " + e.getMessage();
+            return null;
+        }
+        String refused = refusesMigratable(qemu);
+        if (refused != null) {
+            qemu.close();
+            noMigratable = why + ", and so does " + QEMU_URI + " (" + refused + ")";
+            return null;
+        }
+        return migratableLibvirt = qemu;
+    }
+
+    private static String refusesMigratable(LibvirtConnection connection) {
+        try {
+            connection.baselineCpu(List.of(CpuFixtures.accepted().get(0).hostXml()), false, true);
+            return null;
+        } catch (LibvirtException e) {
+            return e.getMessage();
         }
     }
 
     /** Compares one form; returns true when both computed, false when both refused. */
     private static boolean compare(List<Fixture> set, boolean expand, boolean migratable) {
+        return compare(libvirt, set, expand, migratable);
+    }
+
+    private static boolean compare(LibvirtConnection libvirt, List<Fixture> set, boolean expand, boolean migratable) {
+        return compare(libvirt, set, expand, migratable, false);
+    }
+
+    /** A baseline as the QEMU driver gives it: without the features it never passes to QEMU. */
+    private static String qemuFiltered(String cpuXml) {
+        return QEMU_FILTERED_FEATURE.matcher(cpuXml).replaceAll("");
+    }
+
+    private static final Pattern QEMU_FILTERED_FEATURE = Pattern.compile(
+            "  <feature policy='require' name='(" + String.join("|",
+                    LibvirtHostReaderQemuTest.QEMU_FILTERED_FEATURES) + ")'/>\n");
+
+    private static boolean compare(LibvirtConnection libvirt, List<Fixture> set, boolean expand, boolean migratable,
+                                   boolean qemuDriver) {
         List<String> xml = set.stream().map(Fixture::hostXml).toList();
         List<NamedCpu> hosts = set.stream().map(Fixture::named).toList();
         String ours;
         try {
             ours = calculator.baseline(hosts, expand, migratable).toLibvirtXml();
+            if (qemuDriver) {
+                ours = qemuFiltered(ours);
+            }
         } catch (BaselineRefusedException e) {
             ours = "REFUSED: " + e.getMessage();
         }
@@ -83,18 +144,18 @@ class LibvirtBaselineDifferentialTest {
         } catch (LibvirtException e) {
             theirs = "REFUSED: " + e.getMessage();
         }
-        String what = "expand=" + expand + " migratable=" + migratable + " hosts="
+        String what = libvirt.uri() + " expand=" + expand + " migratable=" + migratable + " hosts="
                 + set.stream().map(Fixture::file).collect(Collectors.joining(", "));
         if (theirs.startsWith("REFUSED") || ours.startsWith("REFUSED")) {
             assertEquals(theirs.startsWith("REFUSED"), ours.startsWith("REFUSED"),
-                    () -> what + "\nlibvirt: " + libvirt(xml, expand, migratable) + "\nfleetcpu: " + null);
+                    () -> what + "\nlibvirt: " + libvirt(libvirt, xml, expand, migratable) + "\nfleetcpu: " + null);
             return false;
         }
         assertEquals(theirs, ours, what);
         return true;
     }
 
-    private static String libvirt(List<String> xml, boolean expand, boolean migratable) {
+    private static String libvirt(LibvirtConnection libvirt, List<String> xml, boolean expand, boolean migratable) {
         try {
             return libvirt.baselineCpu(xml, expand, migratable);
         } catch (LibvirtException e) {
@@ -146,10 +207,29 @@ class LibvirtBaselineDifferentialTest {
     @Test
     void migratableFormMatchesLibvirtOnRandomSetsOfRealHosts() {
         assumeLibvirt();
-        assumeTrue(migratableSupported(), "driver " + URI + " does not support VIR_CONNECT_BASELINE_CPU_MIGRATABLE");
+        LibvirtConnection withFlag = connectMigratable();
+        assumeTrue(withFlag != null, () -> noMigratable);
+        boolean qemuDriver = withFlag != libvirt;
+        int computed = 0;
         for (List<Fixture> set : allRandomSets()) {
-            compare(set, false, true);
-            compare(set, true, true);
+            if (qemuDriver) {
+                // the filter is the only difference between the drivers
+                List<String> xml = set.stream().map(Fixture::hostXml).toList();
+                for (boolean expand : List.of(false, true)) {
+                    String test = libvirt(libvirt, xml, expand, false);
+                    assertEquals(test.startsWith("REFUSED") ? "REFUSED" : qemuFiltered(test),
+                            libvirt(withFlag, xml, expand, false).replaceAll("(?s)^REFUSED.*", "REFUSED"),
+                            () -> "drivers differ beyond the QEMU filter: " + set);
+                }
+            }
+            boolean a = compare(withFlag, set, false, true, qemuDriver);
+            boolean b = compare(withFlag, set, true, true, qemuDriver);
+            assertEquals(a, b);
+            computed += a ? 1 : 0;
+        }
+        assertTrue(computed > 200, "most single-vendor sets should compute: " + computed);
+        for (Fixture f : CpuFixtures.accepted()) {
+            assertTrue(compare(withFlag, List.of(f), true, true, qemuDriver), f.file());
         }
     }
 

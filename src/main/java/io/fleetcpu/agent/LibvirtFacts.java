@@ -1,0 +1,24 @@
+package io.fleetcpu.agent;
+
+/**
+ * What libvirt says about this host, as the agent sends it. Mirrors
+ * {@code io.fleetcpu.agent.libvirt.LibvirtHostFacts} so the command can be tested without libvirt.
+ *
+ * @param capabilitiesXml       {@code virsh capabilities}
+ * @param domainCapabilitiesXml {@code virsh domcapabilities}, or null when the driver cannot answer it
+ * @param expandedCpuXml        the host CPU with every feature spelled out
+ * @param migratableCpuXml      the same, limited to what can be live-migrated
+ * @param hypervisorCpuXml      the CPU QEMU itself can give a guest on this host, or null
+ * @param libvirtVersion        e.g. {@code 9.0.0}
+ * @param qemuVersion           e.g. {@code 7.2.0}, or null
+ * @param hostUuid              libvirt's host UUID ({@code /capabilities/host/uuid})
+ * @param notes                 why a field is null, or which fallback was taken; shown with {@code --verbose}
+ */
+public record LibvirtFacts(String capabilitiesXml, String domainCapabilitiesXml, String expandedCpuXml,
+                           String migratableCpuXml, String hypervisorCpuXml, String libvirtVersion,
+                           String qemuVersion, String hostUuid, java.util.List<String> notes) {
+
+    public LibvirtFacts {
+        notes = notes == null ? java.util.List.of() : java.util.List.copyOf(notes);
+    }
+}

@@ -1,0 +1,34 @@
+package io.fleetcpu.agent;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The body of {@code POST /hosts}: the service's registration contract. Null fields are left out, so a host whose
+ * libvirt cannot give domain capabilities simply does not send them.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Registration(String uuid, String hostname, List<String> aggregates,
+                           String capabilitiesXml, String domainCapabilitiesXml, String expandedCpuXml,
+                           String migratableCpuXml, String hypervisorCpuXml,
+                           Kernel kernel, Versions versions) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Kernel(String release, String kvmModule, String nested, String virtualizationFlag) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Versions(String libvirt, String qemu, String agent) {
+    }
+
+    public static Registration of(LibvirtFacts libvirt, KernelFacts kernel, List<String> aggregates,
+                                  String agentVersion) {
+        return new Registration(libvirt.hostUuid(), kernel.hostname(), List.copyOf(aggregates),
+                libvirt.capabilitiesXml(), libvirt.domainCapabilitiesXml(), libvirt.expandedCpuXml(),
+                libvirt.migratableCpuXml(), libvirt.hypervisorCpuXml(),
+                new Kernel(kernel.release(), kernel.kvmModule(), kernel.nested().wireName(),
+                        kernel.virtualizationFlag()),
+                new Versions(libvirt.libvirtVersion(), libvirt.qemuVersion(), agentVersion));
+    }
+}

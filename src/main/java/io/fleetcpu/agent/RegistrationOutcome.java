@@ -1,0 +1,46 @@
+package io.fleetcpu.agent;
+
+/** How a registration ended: each outcome has its exit code and a message for the operator. */
+public sealed interface RegistrationOutcome {
+
+    int exitCode();
+
+    String message();
+
+    /** 2xx: the service has the host. */
+    record Registered(int status, int attempts, String location) implements RegistrationOutcome {
+        @Override
+        public int exitCode() {
+            return ExitStatus.REGISTERED;
+        }
+
+        @Override
+        public String message() {
+            return "registered: HTTP " + status + (status == 201 ? " (new host)" : " (known host, updated)")
+                    + (location == null ? "" : " at " + location)
+                    + (attempts > 1 ? " after " + attempts + " tries" : "");
+        }
+    }
+
+    /** A 4xx other than 429 (or a redirect): the request itself is wrong, so it was not retried. */
+    record Refused(int status, String message) implements RegistrationOutcome {
+        @Override
+        public int exitCode() {
+            return ExitStatus.REFUSED;
+        }
+    }
+
+    /** Connection errors, 5xx or 429 until the deadline. */
+    record Unreachable(String lastFailure, int attempts, String elapsed) implements RegistrationOutcome {
+        @Override
+        public int exitCode() {
+            return ExitStatus.UNREACHABLE;
+        }
+
+        @Override
+        public String message() {
+            return "gave up after " + attempts + (attempts == 1 ? " try" : " tries") + " in " + elapsed
+                    + "; last failure: " + lastFailure;
+        }
+    }
+}
