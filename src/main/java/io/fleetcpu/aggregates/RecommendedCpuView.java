@@ -52,10 +52,19 @@ public record RecommendedCpuView(
                     example = "hypervisor") String cpuView) {
     }
 
+    /** QEMU cannot express every answer (host-model, a feature it has no flag for): then there is none. */
+    private static String qemuArgument(CpuConfigRenderer renderer, GuestCpu cpu) {
+        try {
+            return renderer.qemuCpuArgument(cpu);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     static RecommendedCpuView of(String aggregate, AggregatePolicy policy, PolicyRecommendation recommendation,
             CpuConfigRenderer renderer, List<HostCpuView> hosts) {
         GuestCpu cpu = recommendation.cpu();
-        String qemu = cpu.mode() == GuestCpu.Mode.HOST_MODEL ? null : renderer.qemuCpuArgument(cpu);
+        String qemu = qemuArgument(renderer, cpu);
         return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
                 cpu.mode() == GuestCpu.Mode.CUSTOM ? (cpu.fallbackForbid() ? "forbid" : "allow") : null,
                 cpu.features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),

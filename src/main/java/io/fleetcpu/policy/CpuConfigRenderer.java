@@ -24,7 +24,12 @@ public final class CpuConfigRenderer {
     private static final Set<String> RESERVED_MODEL_NAMES = Set.of("host", "max", "base", "host-model",
             "host-passthrough", "custom", "maximum");
     /** CPUID bits the guest kernel sets itself; libvirt leaves them out of QEMU's -cpu too. */
-    private static final Set<String> SET_BY_GUEST_KERNEL = Set.of("osxsave", "ospke");
+    /**
+     * Features libvirt's QEMU driver drops from every guest CPU before starting QEMU (virQEMUCapsCPUFilterFeatures):
+     * the bits the guest kernel sets itself and Intel RDT monitoring, which QEMU does not virtualise. A guest
+     * started through libvirt never had them, so the -cpu value leaves them out too.
+     */
+    private static final Set<String> FILTERED_BY_LIBVIRT = Set.of("osxsave", "ospke", "cmt", "mbm_total", "mbm_local");
 
     private final CpuCatalog catalog;
 
@@ -131,9 +136,9 @@ public final class CpuConfigRenderer {
         for (CpuFeaturePolicy f : cpu.features()) {
             var qemuName = QemuFeatureNames.qemuName(f.name());
             if (qemuName.isEmpty()) {
-                // Nothing to take away from a guest QEMU never gives the feature; the kernel-set bits follow
-                // xsave/pku by themselves.
-                if (f.policy() == FeaturePolicy.DISABLE || SET_BY_GUEST_KERNEL.contains(f.name())) {
+                // Nothing to take away from a guest QEMU never gives the feature; what libvirt filters out
+                // never reaches a guest started through libvirt either.
+                if (f.policy() == FeaturePolicy.DISABLE || FILTERED_BY_LIBVIRT.contains(f.name())) {
                     continue;
                 }
                 throw new IllegalArgumentException("QEMU has no flag for required feature '" + f.name() + "' ("

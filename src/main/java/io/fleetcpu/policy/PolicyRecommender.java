@@ -54,12 +54,14 @@ public final class PolicyRecommender {
 
         String vendor = baseline.baseline().vendor() != null ? baseline.baseline().vendor()
                 : model.vendor() != null ? model.vendor() : firstVendor(hosts);
-        NestedReport nested = nested(hosts, physical, policy, vendor, draft);
+        List<FeatureSet> effective = named.stream().map(calculator::expand).toList();
+        NestedReport nested = nested(hosts, effective, policy, vendor, draft);
         mitigations(policy, guest, draft);
 
         GuestCpu.Mode mode = mode(hosts, physical, policy, draft);
         GuestCpu cpu;
         if (mode == GuestCpu.Mode.CUSTOM) {
+            draft.explanations.add(0, draft.modelExplanation);
             Baseline b = baseline.baseline();
             FeatureSet required = catalog.featureSet(b.featureNames(FeaturePolicy.REQUIRE))
                     .union(draft.require.minus(model.features())).minus(draft.disable);
@@ -87,6 +89,7 @@ public final class PolicyRecommender {
         final List<String> explanations = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         final List<HostGap> gaps = new ArrayList<>();
+        String modelExplanation;
     }
 
     // ---- the named model ---------------------------------------------------------------------------------------
@@ -98,8 +101,8 @@ public final class PolicyRecommender {
         Predicate<CpuModel> candidates = candidates(hosts, draft);
         try {
             RecommendedCpu cpu = recommender.recommend(named, false, candidates);
-            draft.explanations.add("model " + cpu.baseline().model() + ": the newest model whose features every host "
-                    + "has, with the fewest features to add or take away (libvirt's baseline of the hosts)");
+            draft.modelExplanation = "model " + cpu.baseline().model() + ": the newest model whose features every host "
+                    + "has, with the fewest features to add or take away (libvirt's baseline of the hosts)";
             return cpu;
         } catch (BaselineRefusedException e) {
             if (e.reason() != BaselineRefusedException.Reason.NO_SUITABLE_MODEL) {
@@ -144,7 +147,7 @@ public final class PolicyRecommender {
         List<CpuFeaturePolicy> features = calculator.featureList(pinned, required, FeatureSet.empty(), false);
         Baseline baseline = new Baseline(pinned.name(), pinned.vendor(), true, features,
                 pinned.features().union(required), catalog.info());
-        draft.explanations.add("model " + pinned.name() + ": pinned by the aggregate's policy");
+        draft.modelExplanation = "model " + pinned.name() + ": pinned by the aggregate's policy";
         if (!draft.gaps.isEmpty()) {
             draft.warnings.add("hosts " + draft.gaps.stream().map(HostGap::host).collect(Collectors.joining(", "))
                     + " cannot run the pinned model " + pinned.name() + ": guests with it will not start or migrate there");
@@ -178,7 +181,8 @@ public final class PolicyRecommender {
 
     // ---- nested virtualisation ---------------------------------------------------------------------------------
 
-    private NestedReport nested(List<PolicyHost> hosts, List<FeatureSet> physical, CpuPolicy policy, String vendor,
+    /** Decided on what guests can really get on each host (the hypervisor's view where known). */
+    private NestedReport nested(List<PolicyHost> hosts, List<FeatureSet> effective, CpuPolicy policy, String vendor,
             Draft draft) {
         String flag = "AMD".equals(vendor) || "Hygon".equals(vendor) ? "svm" : "vmx";
         String module = flag.equals("svm") ? "kvm_amd" : "kvm_intel";
@@ -188,7 +192,7 @@ public final class PolicyRecommender {
         List<String> without = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             PolicyHost host = hosts.get(i);
-            if (!physical.get(i).contains(index)) {
+            if (!effective.get(i).contains(index)) {
                 without.add(host.name());
             } else if (host.nested() == NestedState.ENABLED) {
                 ready.add(host.name());
@@ -222,6 +226,10 @@ public final class PolicyRecommender {
                 toFix.forEach(f -> blocking.add(f.host()));
                 throw new PolicyConflictException("nested virtualisation is required but not possible on every host: "
                         + why, blocking);
+            }
+            if (without.size() < hosts.size()) {
+                // Some hosts could give the flag; a guest that gets it there could not migrate to the others.
+                draft.disable = draft.disable.union(flagSet);
             }
             String sentence = "nested virtualisation " + CpuPolicy.wireName(policy.nested()) + " but guests do not get "
                     + flag + ": " + why;
@@ -287,6 +295,12 @@ public final class PolicyRecommender {
     private List<String> differingHosts(List<PolicyHost> hosts, List<FeatureSet> physical) {
         PolicyHost first = hosts.get(0);
         List<String> differences = new ArrayList<>();
+        List<String> unidentified = hosts.stream().filter(h -> h.microcode() == null || h.signature() == null)
+                .map(PolicyHost::name).toList();
+        if (!unidentified.isEmpty()) {
+            differences.add("hosts " + String.join(", ", unidentified) + " did not report their CPU signature and "
+                    + "microcode, so they cannot be shown to be identical");
+        }
         for (int i = 1; i < hosts.size(); i++) {
             PolicyHost h = hosts.get(i);
             List<String> what = new ArrayList<>();

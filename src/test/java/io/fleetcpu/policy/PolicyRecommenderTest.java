@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
@@ -359,22 +360,34 @@ class PolicyRecommenderTest {
     @Test
     void nestedNotProvidedMeansTheGuestDoesNotGetTheFlag() {
         // Every host has vmx, one has nested disabled: the answer says guests do not get vmx, so the guest CPU
-        // must not give it (else guests with vmx start where kvm_intel cannot run their own guests).
-        List<PolicyHost> intel = all(host("ready", WESTMERE), host("off", WESTMERE).withNested(NestedState.DISABLED));
+        // must not give it (else guests see vmx where kvm_intel cannot run their own guests, and the answer
+        // contradicts itself). All cases are checked before the test fails.
+        SoftAssertions softly = new SoftAssertions();
+        List<PolicyHost> intel = all(host("ready", WESTMERE).withMicrocode("7"),
+                host("off", WESTMERE).withMicrocode("7").withNested(NestedState.DISABLED));
         for (Nested level : List.of(Nested.ALLOWED, Nested.REQUIRED)) {
             PolicyRecommendation answer = recommender.recommend(intel, nested(CpuPolicy.DEFAULT, level), false);
             assertThat(answer.nested().provided()).isFalse();
             assertThat(explanationContaining(answer, "nested")).contains("guests do not get vmx");
-            assertThat(guestFeatures(answer.cpu())).as("guest CPU for nested %s: %s", level, policies(answer.cpu()))
-                    .doesNotContain("vmx");
+            softly.assertThat(guestFeatures(answer.cpu())).as("custom guest CPU for nested %s: %s", level,
+                    policies(answer.cpu())).doesNotContain("vmx");
         }
 
         // AMD: the EPYC model itself carries svm.
         List<PolicyHost> amd = all(host("ready", EPYC), host("unknown", EPYC).withNested(NestedState.UNKNOWN));
         PolicyRecommendation answer = recommender.recommend(amd, nested(CpuPolicy.DEFAULT, Nested.ALLOWED), false);
         assertThat(answer.nested().provided()).isFalse();
-        assertThat(guestFeatures(answer.cpu())).as("guest CPU: %s %s", answer.cpu().model(), policies(answer.cpu()))
-                .doesNotContain("svm");
+        softly.assertThat(guestFeatures(answer.cpu())).as("custom guest CPU: %s %s", answer.cpu().model(),
+                policies(answer.cpu())).doesNotContain("svm");
+
+        // Identical hosts under goal performance: host-passthrough shows vmx wherever kvm_intel nests, so the answer
+        // must hide it, as it does with nested off.
+        PolicyRecommendation passthrough = recommender.recommend(intel,
+                nested(policy(Goal.PERFORMANCE), Nested.ALLOWED), false);
+        assertThat(passthrough.cpu().mode()).isEqualTo(GuestCpu.Mode.HOST_PASSTHROUGH);
+        assertThat(passthrough.nested().provided()).isFalse();
+        softly.assertThat(policies(passthrough.cpu())).as("host-passthrough features").contains("disable:vmx");
+        softly.assertAll();
     }
 
     @Test

@@ -166,12 +166,14 @@ class QemuCpuArgumentTest {
 
     @Test
     void featuresQemuLacks() {
-        // Disabling what QEMU never gives, or requiring a bit the guest kernel sets itself, needs no flag.
+        // Disabling what QEMU never gives, or requiring what libvirt filters out before starting QEMU (bits the
+        // guest kernel sets itself, RDT monitoring), needs no flag.
         assertThat(RENDERER.qemuCpuArgument(GuestCpu.custom("Haswell", null, false,
-                List.of(require("osxsave"), RenderExamples.disable("cmt"))))).isEqualTo("Haswell");
+                List.of(require("osxsave"), require("cmt"), require("mbm_local"), RenderExamples.disable("mbm_total")))))
+                .isEqualTo("Haswell");
         assertThatThrownBy(() -> RENDERER.qemuCpuArgument(GuestCpu.custom("Haswell", null, false,
-                List.of(require("cmt"))))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("QEMU has no flag for required feature 'cmt'");
+                List.of(require("pconfig"))))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("QEMU has no flag for required feature 'pconfig'");
     }
 
     @Test
