@@ -88,10 +88,7 @@ class AggregateController {
             @RequestParam(defaultValue = "false") boolean expand,
             WebRequest request) {
         RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
-        if (request.checkNotModified(answer.etag())) {
-            return null;
-        }
-        return ResponseEntity.ok().eTag(answer.etag()).body(answer.view());
+        return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
     }
 
     @GetMapping(path = "/{id}/recommended-cpu", produces = {MediaType.APPLICATION_XML_VALUE, "application/yaml"})
@@ -121,22 +118,17 @@ class AggregateController {
         }
         RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
         // Each representation of the same answer needs its own strong validator.
-        String etag = format == RecommendationService.OutputFormat.JSON ? answer.etag()
-                : answer.etag().substring(0, answer.etag().length() - 1) + "-" + format.wireName()
-                        + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode())) + "\"";
-        if (request.checkNotModified(etag)) {
-            return null;
-        }
         if (format == RecommendationService.OutputFormat.JSON) {
-            return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_JSON).body(answer.view());
+            return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
         }
+        String etag = representation(answer.etag(), format.wireName()
+                + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode())));
         MediaType type = switch (format) {
             case LIBVIRT, CPU_MAP -> MediaType.APPLICATION_XML;
             case KUBEVIRT -> MediaType.parseMediaType("application/yaml");
             default -> MediaType.TEXT_PLAIN;
         };
-        return ResponseEntity.ok().eTag(etag).contentType(type)
-                .body(recommendations.render(answer, format, modelName));
+        return conditional(request, etag, type, recommendations.render(answer, format, modelName));
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -164,10 +156,7 @@ class AggregateController {
             @RequestParam(defaultValue = "false") boolean migratable,
             WebRequest request) {
         RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable);
-        if (request.checkNotModified(answer.etag())) {
-            return null;
-        }
-        return ResponseEntity.ok().eTag(answer.etag()).body(answer.view());
+        return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
@@ -175,11 +164,21 @@ class AggregateController {
     ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
             @RequestParam(defaultValue = "false") boolean migratable, WebRequest request) {
         RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable);
-        String etag = answer.etag().substring(0, answer.etag().length() - 1) + "-xml\"";
+        return conditional(request, representation(answer.etag(), "xml"), MediaType.APPLICATION_XML,
+                answer.view().libvirtXml());
+    }
+
+    /** 304 when the client has this representation already, else the representation with its ETag. */
+    private static <T> ResponseEntity<T> conditional(WebRequest request, String etag, MediaType type, T body) {
         if (request.checkNotModified(etag)) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_XML).body(answer.view().libvirtXml());
+        return ResponseEntity.ok().eTag(etag).contentType(type).body(body);
+    }
+
+    /** Another representation of the same answer needs its own strong validator. */
+    private static String representation(String etag, String suffix) {
+        return etag.substring(0, etag.length() - 1) + "-" + suffix + "\"";
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
