@@ -131,6 +131,21 @@ class AggregateController {
         return conditional(request, etag, type, recommendations.render(answer, format, modelName));
     }
 
+    @PostMapping(path = "/{id}/what-if", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "whatIf", summary = "What adding and removing hosts would do to the aggregate's CPU; "
+            + "nothing is written")
+    @ApiResponse(responseCode = "200", description = "The recommendation before and after, features gained and lost, "
+            + "and the hosts that would block migration")
+    @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    @ApiResponse(responseCode = "422", description = "An unknown host to add, a host to remove that is not a member, "
+            + "or an inline host that would not register; 'errors' names each")
+    WhatIfView whatIf(@Parameter(description = "the aggregate's id") @PathVariable String id,
+            @RequestBody WhatIfRequest request) {
+        return recommendations.whatIf(id, request);
+    }
+
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getBaseline",
             summary = "libvirt's exact baseline of the aggregate's hosts, whatever the policy",

@@ -3,29 +3,41 @@ package io.fleetcpu.aggregates;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.CpuView;
 import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.Host;
 import io.fleetcpu.hosts.HostCpu;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.HostReport;
+import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.GuestFeatures;
 import io.fleetcpu.policy.NamedCpu;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.PolicyRecommender;
 import io.fleetcpu.system.ConflictException;
+import io.fleetcpu.system.InvalidRequestException;
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
+import io.fleetcpu.system.NotFoundException;
 
 /** Computes an aggregate's CPU from its members' stored CPUs: under its policy, or libvirt's plain baseline. */
 @Service
@@ -43,11 +55,17 @@ public class RecommendationService {
     private final BaselineCalculator calculator;
     private final PolicyRecommender recommender;
     private final CpuConfigRenderer renderer;
+    private final CpuCatalog catalog;
 
-    RecommendationService(AggregateService aggregates, CpuCatalog catalog, PolicyProperties properties) {
+    private final HostService hosts;
+
+    RecommendationService(AggregateService aggregates, HostService hosts, CpuCatalog catalog,
+            PolicyProperties properties) {
         this.aggregates = aggregates;
+        this.hosts = hosts;
+        this.catalog = catalog;
         this.calculator = new BaselineCalculator(catalog);
-        this.recommender = new PolicyRecommender(catalog, java.util.Set.copyOf(properties.obsoleteModels()));
+        this.recommender = new PolicyRecommender(catalog, Set.copyOf(properties.obsoleteModels()));
         this.renderer = new CpuConfigRenderer(catalog);
     }
 
@@ -145,18 +163,136 @@ public class RecommendationService {
     }
 
     static PolicyHost policyHost(Host host) {
-        HostCpu cpu = host.getCpu();
-        HostCpu hypervisor = host.getHypervisorCpu();
-        GuestModels models = host.getGuestModels();
+        return policyHost(host.facts());
+    }
+
+    static PolicyHost policyHost(HostFacts host) {
+        HostCpu cpu = host.cpu();
+        HostCpu hypervisor = host.hypervisorCpu();
+        GuestModels models = host.guestModels();
         String signature = cpu.signature() == null ? null
                 : cpu.signature().family() + "/" + cpu.signature().model() + "/" + cpu.signature().stepping();
-        PolicyHost.NestedState nested = switch (host.getKernel().nested()) {
+        PolicyHost.NestedState nested = switch (host.kernel().nested()) {
             case "enabled" -> PolicyHost.NestedState.ENABLED;
             case "disabled" -> PolicyHost.NestedState.DISABLED;
             default -> PolicyHost.NestedState.UNKNOWN;
         };
-        return new PolicyHost(host.getHostname(), description(cpu), hypervisor == null ? null : description(hypervisor),
+        return new PolicyHost(host.hostname(), description(cpu), hypervisor == null ? null : description(hypervisor),
                 cpu.microcode(), signature, nested, models == null ? null : models.usableModels());
+    }
+
+    /**
+     * The aggregate's guest CPU if its hosts were these, under its policy; empty when none could be recommended
+     * (no hosts, no common model, a policy that cannot be met), with the reason.
+     */
+    @Transactional(readOnly = true)
+    public GuestCpuOutcome guestCpu(String aggregateId, List<HostFacts> hosts) {
+        if (hosts.isEmpty()) {
+            return new GuestCpuOutcome(null, "no hosts");
+        }
+        try {
+            return new GuestCpuOutcome(recommender.recommend(hosts.stream().map(RecommendationService::policyHost)
+                    .toList(), aggregates.find(aggregateId).getPolicy(), false).cpu(), null);
+        } catch (BaselineRefusedException | PolicyConflictException e) {
+            return new GuestCpuOutcome(null, e.getMessage());
+        }
+    }
+
+    /** What the change a request describes would do; refuses it whole, naming each wrong entry. */
+    @Transactional(readOnly = true)
+    public WhatIfView whatIf(String aggregateId, WhatIfRequest request) {
+        Set<UUID> members = aggregates.members(aggregateId).stream().map(Host::getId).collect(Collectors.toSet());
+        List<FieldProblem> problems = new ArrayList<>();
+        List<HostFacts> added = new ArrayList<>();
+        List<String> addIds = request.addHosts() == null ? List.of() : request.addHosts();
+        for (int i = 0; i < addIds.size(); i++) {
+            try {
+                added.add(hosts.get(UUID.fromString(String.valueOf(addIds.get(i)))).facts());
+            } catch (IllegalArgumentException | NotFoundException e) {
+                problems.add(new FieldProblem("addHosts[" + i + "]", "'" + addIds.get(i) + "' is not a registered host"));
+            }
+        }
+        List<HostReport> reports = request.addReports() == null ? List.of() : request.addReports();
+        for (int i = 0; i < reports.size(); i++) {
+            try {
+                added.add(hosts.preview(reports.get(i)));
+            } catch (InvalidRequestException e) {
+                String prefix = "addReports[" + i + "].";
+                e.problems().forEach(p -> problems.add(new FieldProblem(prefix + p.field(), p.problem())));
+            }
+        }
+        Set<UUID> removed = new java.util.HashSet<>();
+        List<String> removeIds = request.removeHosts() == null ? List.of() : request.removeHosts();
+        for (int i = 0; i < removeIds.size(); i++) {
+            UUID id = uuidOrNull(removeIds.get(i));
+            if (id == null || !members.contains(id)) {
+                problems.add(new FieldProblem("removeHosts[" + i + "]", "'" + removeIds.get(i)
+                        + "' is not a host of aggregate '" + aggregateId + "'"));
+            } else {
+                removed.add(id);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return whatIf(aggregateId, added, removed);
+    }
+
+    private static UUID uuidOrNull(String text) {
+        try {
+            return text == null ? null : UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What adding and removing hosts would do to the aggregate's recommended CPU. Nothing is written.
+     *
+     * @param added hosts that would join, as their facts
+     */
+    WhatIfView whatIf(String aggregateId, List<HostFacts> added, Set<UUID> removed) {
+        List<HostFacts> now = aggregates.members(aggregateId).stream().map(Host::facts).toList();
+        List<HostFacts> after = new ArrayList<>(now.stream().filter(h -> !removed.contains(h.id())).toList());
+        for (HostFacts host : added) {
+            after.removeIf(h -> h.id().equals(host.id()));
+            after.add(host);
+        }
+        GuestCpuOutcome before = guestCpu(aggregateId, now);
+        GuestCpuOutcome then = guestCpu(aggregateId, after);
+        FeatureSet featuresBefore = before.cpu() == null ? null : GuestFeatures.of(before.cpu(), catalog).orElse(null);
+        FeatureSet featuresAfter = then.cpu() == null ? null : GuestFeatures.of(then.cpu(), catalog).orElse(null);
+        List<String> gained = featuresBefore == null || featuresAfter == null ? List.of()
+                : catalog.featureNames(featuresAfter.minus(featuresBefore));
+        List<String> lost = featuresBefore == null || featuresAfter == null ? List.of()
+                : catalog.featureNames(featuresBefore.minus(featuresAfter));
+        List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
+        if (featuresBefore != null) {
+            for (HostFacts host : after) {
+                FeatureSet missing = featuresBefore.minus(catalog.featureSet(host.effectiveCpu().features().stream()
+                        .filter(f -> catalog.feature(f).isPresent()).toList()));
+                if (!missing.isEmpty()) {
+                    blocking.add(new RecommendedCpuView.BelowBaseline(host.hostname(), catalog.featureNames(missing)));
+                }
+            }
+        }
+        return new WhatIfView(aggregateId, side(now, before), side(after, then), gained, lost, blocking);
+    }
+
+    private static WhatIfView.Side side(List<HostFacts> hosts, GuestCpuOutcome outcome) {
+        GuestCpu cpu = outcome.cpu();
+        return new WhatIfView.Side(hosts.stream().map(HostFacts::hostname).toList(), outcome.describe(),
+                cpu == null ? null : cpu.mode().libvirtName(), cpu == null ? null : cpu.model(),
+                cpu == null ? List.of() : cpu.features().stream()
+                        .map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName())).toList());
+    }
+
+    /** A guest CPU, or why there is none. */
+    public record GuestCpuOutcome(GuestCpu cpu, String whyNone) {
+
+        public String describe() {
+            return cpu != null ? GuestFeatures.describe(cpu) : "none (" + whyNone + ")";
+        }
     }
 
     private static CpuDescription description(HostCpu cpu) {

@@ -36,6 +36,9 @@ public record RecommendedCpuView(
         PolicyRecommendation.NestedReport nested,
         @Schema(description = "hosts that lack features of the recommended CPU (a pinned model), with what they lack")
         List<PolicyRecommendation.HostGap> hostsThatCannotRun,
+        @Schema(description = "hosts that lack features every other host of the aggregate has: guests running on the "
+                + "others could not migrate onto them (the same hosts as reasons.limitingHosts)")
+        List<BelowBaseline> belowBaseline,
         @Schema(description = "each host of the aggregate and the view of its CPU it contributed")
         List<HostCpuView> hosts,
         @Schema(description = "the catalog the recommendation was made with") CatalogInfo catalog) {
@@ -43,6 +46,11 @@ public record RecommendedCpuView(
     /** A feature on top of (require) or taken from (disable) the named model. */
     @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
     public record Feature(@Schema(example = "vmx") String name, @Schema(example = "require") String policy) {
+    }
+
+    /** A host below what the aggregate's other hosts share. */
+    @Schema(name = "AggregateBelowBaseline", description = "A host that lacks features all the aggregate's other hosts have")
+    public record BelowBaseline(@Schema(example = "compute-17") String host, List<String> missingFeatures) {
     }
 
     /** Which view of its CPU a host contributed: the hypervisor's, or the physical one. */
@@ -70,6 +78,9 @@ public record RecommendedCpuView(
                 cpu.features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
                 renderer.libvirtXml(cpu), renderer.novaConf(cpu), qemu, renderer.kubevirtYaml(cpu),
                 recommendation.explanations(), recommendation.warnings(), recommendation.reasons(),
-                recommendation.nested(), recommendation.hostsThatCannotRun(), hosts, recommendation.catalog());
+                recommendation.nested(), recommendation.hostsThatCannotRun(),
+                recommendation.reasons().limitingHosts().stream()
+                        .map(l -> new BelowBaseline(l.host(), l.featuresOthersShare())).toList(),
+                hosts, recommendation.catalog());
     }
 }

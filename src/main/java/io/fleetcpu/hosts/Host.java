@@ -149,6 +149,11 @@ public class Host {
         return removed;
     }
 
+    /** The host's CPU facts as they are now. */
+    public HostFacts facts() {
+        return new HostFacts(id, hostname, getCpu(), getHypervisorCpu(), getKernel(), getVersions(), getGuestModels());
+    }
+
     public UUID getId() {
         return id;
     }

@@ -50,7 +50,7 @@ class HostController {
             + "'errors' names each field")
     ResponseEntity<HostView> register(@RequestBody HostReport report) {
         HostService.Registration registration = hosts.register(report);
-        HostView view = HostView.of(registration.host());
+        HostView view = hosts.view(registration.host());
         return registration.created()
                 ? ResponseEntity.created(URI.create("/hosts/" + view.id())).body(view)
                 : ResponseEntity.ok(view);
@@ -81,7 +81,7 @@ class HostController {
     @ApiResponse(responseCode = "400", description = "The id is not a UUID")
     @ApiResponse(responseCode = "404", description = "No host with this id")
     HostView get(@Parameter(description = "libvirt's host UUID") @PathVariable UUID id) {
-        return HostView.of(hosts.get(id));
+        return hosts.view(hosts.get(id));
     }
 
     @GetMapping(path = "/{id}/documents/{document}", produces = MediaType.APPLICATION_XML_VALUE)

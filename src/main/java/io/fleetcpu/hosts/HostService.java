@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.UUID;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -29,11 +30,23 @@ public class HostService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock) {
+    private final ObjectProvider<AdmissionCheck> admission;
+
+    HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
+            ObjectProvider<AdmissionCheck> admission) {
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
         this.clock = clock;
+        this.admission = admission;
+    }
+
+    /** One host as the API shows it, flagged where its aggregates' guests could not migrate onto it. */
+    @Transactional(readOnly = true)
+    public HostView view(Host host) {
+        AdmissionCheck check = admission.getIfAvailable();
+        return HostView.of(host, check == null ? List.of()
+                : check.check(host.facts(), host.getAggregates().stream().sorted().toList()));
     }
 
     /** Idempotent: the same report twice leaves the host as it was after the first. */
@@ -44,13 +57,25 @@ public class HostService {
         Instant now = clock.instant();
         Host host = hosts.findById(description.id()).orElse(null);
         boolean created = host == null;
+        HostFacts before = created ? null : host.facts();
         if (created) {
             host = new Host(description.id(), now);
         }
         if (created || host.differsFrom(description)) {
             host.describe(description, now);
         }
-        return new Registration(hosts.save(host), created);
+        Host saved = hosts.saveAndFlush(host);
+        HostFacts after = saved.facts();
+        if (!after.sameCpuFacts(before)) {
+            events.publishEvent(new HostFactsRecorded(before, after, List.copyOf(saved.getAggregates()), now));
+        }
+        return new Registration(saved, created);
+    }
+
+    /** What a registration would store, without storing anything (for what-if questions). */
+    public HostFacts preview(HostReport report) {
+        HostDescription d = reader.read(report);
+        return new HostFacts(d.id(), d.hostname(), d.cpu(), d.hypervisorCpu(), d.kernel(), d.versions(), d.guestModels());
     }
 
     @Transactional(readOnly = true)

@@ -27,10 +27,17 @@ public record HostView(
         @Schema(description = "the raw libvirt documents the host sent: kind → URL path of the document",
                 example = "{\"capabilities\": \"/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232/documents/capabilities\"}")
         Map<String, String> documents,
+        @Schema(description = "aggregates whose other hosts run a CPU this host cannot: guests could not migrate onto "
+                + "it (shown on single-host answers)")
+        List<AdmissionCheck.BelowBaseline> belowBaseline,
         @Schema(description = "when the host first registered") Instant registeredAt,
         @Schema(description = "when its registration last changed") Instant updatedAt) {
 
     static HostView of(Host host) {
+        return of(host, null);
+    }
+
+    static HostView of(Host host, List<AdmissionCheck.BelowBaseline> belowBaseline) {
         Map<String, String> documents = new LinkedHashMap<>();
         for (HostDocument kind : HostDocument.values()) {
             if (kind.content(host) != null) {
@@ -39,6 +46,6 @@ public record HostView(
         }
         return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
                 host.getCpu(), host.getHypervisorCpu(), CpuView.of(host).wireName(), host.getGuestModels(),
-                host.getKernel(), host.getVersions(), documents, host.getRegisteredAt(), host.getUpdatedAt());
+                host.getKernel(), host.getVersions(), documents, belowBaseline, host.getRegisteredAt(), host.getUpdatedAt());
     }
 }

@@ -45,7 +45,7 @@ public abstract class ApiTest {
 
     @BeforeEach
     void emptyDatabase() {
-        jdbc.execute("truncate host, aggregate cascade");
+        jdbc.execute("truncate host, aggregate, cpu_event cascade");
     }
 
     /** An HTTP answer, with its body read as JSON when it is JSON. */

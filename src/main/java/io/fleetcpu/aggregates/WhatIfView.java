@@ -1,0 +1,28 @@
+package io.fleetcpu.aggregates;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** What a change of an aggregate's hosts would do to its recommended CPU. */
+@Schema(description = "The aggregate's recommended CPU before and after a change of its hosts, and what it costs")
+public record WhatIfView(
+        @Schema(example = "haswell-east") String aggregate,
+        Side before,
+        Side after,
+        @Schema(description = "features guests would get after that they do not get now") List<String> featuresGained,
+        @Schema(description = "features guests get now that they would not get after") List<String> featuresLost,
+        @Schema(description = "hosts of the changed aggregate that cannot run today's CPU: guests running now could "
+                + "not migrate onto them") List<RecommendedCpuView.BelowBaseline> blockingHosts) {
+
+    /** The recommendation on one side of the change. */
+    @Schema(name = "WhatIfSide", description = "The recommendation with one set of hosts")
+    public record Side(
+            @Schema(description = "the hosts", example = "[\"compute-17\", \"compute-18\"]") List<String> hosts,
+            @Schema(description = "the guest CPU in short, or none with the reason",
+                    example = "custom Haswell-noTSX (+3 -1)") String cpu,
+            @Schema(example = "custom") String mode,
+            @Schema(example = "Haswell-noTSX") String model,
+            List<RecommendedCpuView.Feature> features) {
+    }
+}

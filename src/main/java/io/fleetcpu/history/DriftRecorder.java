@@ -1,0 +1,113 @@
+package io.fleetcpu.history;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import io.fleetcpu.aggregates.AggregateService;
+import io.fleetcpu.aggregates.RecommendationService;
+import io.fleetcpu.aggregates.RecommendationService.GuestCpuOutcome;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.history.CpuEvent.AggregateEffect;
+import io.fleetcpu.history.CpuEvent.FactChange;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.HostFactsRecorded;
+import io.fleetcpu.policy.GuestFeatures;
+
+/**
+ * Records every registration that changes a host's CPU facts: what changed, and for each of its aggregates
+ * whether the recommended CPU changed and whether guests running the previous one can still migrate to the host
+ * (the classic case: a microcode update removes TSX, and Haswell guests cannot come back to the host).
+ */
+@Component
+class DriftRecorder {
+
+    private final CpuEventRepository events;
+    private final AggregateService aggregates;
+    private final RecommendationService recommendations;
+    private final CpuCatalog catalog;
+
+    DriftRecorder(CpuEventRepository events, AggregateService aggregates, RecommendationService recommendations,
+            CpuCatalog catalog) {
+        this.events = events;
+        this.aggregates = aggregates;
+        this.recommendations = recommendations;
+        this.catalog = catalog;
+    }
+
+    @EventListener
+    void recorded(HostFactsRecorded event) {
+        HostFacts before = event.before();
+        HostFacts after = event.after();
+        if (before == null) {
+            events.save(new CpuEvent(after.id(), after.hostname(), event.at(), "registered", List.of(), List.of(),
+                    List.of(), List.of()));
+            return;
+        }
+        List<String> was = before.effectiveCpu().features();
+        List<String> now = after.effectiveCpu().features();
+        List<String> added = now.stream().filter(f -> !was.contains(f)).toList();
+        List<String> removed = was.stream().filter(f -> !now.contains(f)).toList();
+        List<AggregateEffect> effects = new ArrayList<>();
+        for (String aggregateId : event.aggregates()) {
+            effect(aggregateId, before, after).ifPresent(effects::add);
+        }
+        events.save(new CpuEvent(after.id(), after.hostname(), event.at(), "cpu-changed", added, removed,
+                changes(before, after), effects));
+    }
+
+    private Optional<AggregateEffect> effect(String aggregateId, HostFacts before, HostFacts after) {
+        List<HostFacts> membersNow = aggregates.members(aggregateId).stream().map(h -> h.facts()).toList();
+        List<HostFacts> membersBefore = membersNow.stream().map(h -> h.id().equals(after.id()) ? before : h).toList();
+        GuestCpuOutcome previous = recommendations.guestCpu(aggregateId, membersBefore);
+        GuestCpuOutcome current = recommendations.guestCpu(aggregateId, membersNow);
+        List<String> missing = previous.cpu() == null ? List.of()
+                : GuestFeatures.of(previous.cpu(), catalog)
+                        .map(guest -> catalog.featureNames(guest.minus(catalog.featureSet(known(after)))))
+                        .orElse(List.of());
+        boolean cpuChanged = !Objects.equals(previous.cpu(), current.cpu());
+        if (!cpuChanged && missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AggregateEffect(aggregateId, previous.describe(), current.describe(), missing.isEmpty(),
+                missing));
+    }
+
+    private List<String> known(HostFacts host) {
+        return host.effectiveCpu().features().stream().filter(f -> catalog.feature(f).isPresent()).toList();
+    }
+
+    private static List<FactChange> changes(HostFacts before, HostFacts after) {
+        List<FactChange> changes = new ArrayList<>();
+        fact(changes, "model", before, after, h -> h.cpu().model());
+        fact(changes, "microcode", before, after, h -> h.cpu().microcode());
+        fact(changes, "signature", before, after, h -> h.cpu().signature() == null ? null
+                : h.cpu().signature().family() + "/" + h.cpu().signature().model() + "/" + h.cpu().signature().stepping());
+        fact(changes, "hypervisorModel", before, after, h -> h.hypervisorCpu() == null ? null : h.hypervisorCpu().model());
+        fact(changes, "features", before, after, h -> h.effectiveCpu().features().size() + " features");
+        fact(changes, "nested", before, after, h -> h.kernel().nested());
+        fact(changes, "kvmModule", before, after, h -> h.kernel().kvmModule());
+        fact(changes, "virtualizationFlag", before, after, h -> h.kernel().virtualizationFlag());
+        fact(changes, "kernelRelease", before, after, h -> h.kernel().release());
+        fact(changes, "libvirt", before, after, h -> h.versions() == null ? null : h.versions().libvirt());
+        fact(changes, "qemu", before, after, h -> h.versions() == null ? null : h.versions().qemu());
+        fact(changes, "agent", before, after, h -> h.versions() == null ? null : h.versions().agent());
+        fact(changes, "usableModels", before, after,
+                h -> h.guestModels() == null ? null : String.join(", ", h.guestModels().usableModels()));
+        return changes;
+    }
+
+    private static void fact(List<FactChange> changes, String name, HostFacts before, HostFacts after,
+            Function<HostFacts, String> value) {
+        String was = value.apply(before);
+        String now = value.apply(after);
+        if (!Objects.equals(was, now)) {
+            changes.add(new FactChange(name, was, now));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.fleetcpu.history;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.fleetcpu.aggregates.AggregateService;
+import io.fleetcpu.hosts.HostService;
+
+/** The CPU drift history of hosts, aggregates and the fleet. */
+@Service
+public class HistoryService {
+
+    private final CpuEventRepository events;
+    private final HostService hosts;
+    private final AggregateService aggregates;
+
+    HistoryService(CpuEventRepository events, HostService hosts, AggregateService aggregates) {
+        this.events = events;
+        this.hosts = hosts;
+        this.aggregates = aggregates;
+    }
+
+    /** Newest first; the events outlive the host, so a deleted host's history is still there. */
+    @Transactional(readOnly = true)
+    public List<CpuEventView> ofHost(UUID id) {
+        List<CpuEvent> found = events.findByHostIdOrderByOccurredAtDescIdDesc(id);
+        if (found.isEmpty()) {
+            hosts.get(id);
+        }
+        return found.stream().map(CpuEventView::of).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public List<CpuEventView> ofAggregate(String id) {
+        aggregates.find(id);
+        return events.findByAggregate(id).stream().map(CpuEventView::of).toList();
+    }
+
+    /** Oldest first, from {@code since} on. */
+    @Transactional(readOnly = true)
+    public List<CpuEventView> since(Instant since, int limit) {
+        return events.findByOccurredAtGreaterThanEqualOrderByOccurredAtAscIdAsc(since, Limit.of(limit)).stream()
+                .map(CpuEventView::of).toList();
+    }
+}

@@ -1,0 +1,27 @@
+package io.fleetcpu.hosts;
+
+import java.util.UUID;
+
+/**
+ * Everything fleetcpu knows of a host's CPU at one moment: what changes under operators when microcode,
+ * kernel or virtualisation stack are updated.
+ *
+ * @param hypervisorCpu null when the host did not report the hypervisor's view
+ * @param guestModels null when the host did not report its domain capabilities
+ * @param versions null when the host did not report them
+ */
+public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hypervisorCpu, KernelFacts kernel,
+        SoftwareVersions versions, GuestModels guestModels) {
+
+    /** The CPU recommendations are computed with: the hypervisor's view when the host sent it. */
+    public HostCpu effectiveCpu() {
+        return hypervisorCpu != null ? hypervisorCpu : cpu;
+    }
+
+    /** Same CPU facts, whatever the name, documents or membership. */
+    public boolean sameCpuFacts(HostFacts other) {
+        return other != null && cpu.equals(other.cpu) && java.util.Objects.equals(hypervisorCpu, other.hypervisorCpu)
+                && kernel.equals(other.kernel) && java.util.Objects.equals(versions, other.versions)
+                && java.util.Objects.equals(guestModels, other.guestModels);
+    }
+}

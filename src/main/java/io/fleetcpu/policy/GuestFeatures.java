@@ -1,0 +1,44 @@
+package io.fleetcpu.policy;
+
+import java.util.Optional;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+
+/** What a guest started with a named-model CPU gets: the model's features, plus required, minus disabled. */
+public final class GuestFeatures {
+
+    private GuestFeatures() {
+    }
+
+    /** Empty for host-model and host-passthrough, whose features depend on the host the guest starts on. */
+    public static Optional<FeatureSet> of(GuestCpu cpu, CpuCatalog catalog) {
+        if (cpu.mode() != GuestCpu.Mode.CUSTOM) {
+            return Optional.empty();
+        }
+        CpuModel model = catalog.model(cpu.model()).orElseThrow(
+                () -> new IllegalArgumentException("the catalog has no model " + cpu.model()));
+        FeatureSet.Builder set = model.features().toBuilder();
+        for (CpuFeaturePolicy f : cpu.features()) {
+            catalog.feature(f.name()).ifPresent(feature -> {
+                if (f.policy() == FeaturePolicy.REQUIRE) {
+                    set.add(feature.index());
+                } else {
+                    set.remove(feature.index());
+                }
+            });
+        }
+        return Optional.of(set.build());
+    }
+
+    /** A short description an operator reads: "custom Haswell-noTSX (+3 −1)", "host-model". */
+    public static String describe(GuestCpu cpu) {
+        if (cpu.mode() != GuestCpu.Mode.CUSTOM) {
+            return cpu.mode().libvirtName();
+        }
+        long added = cpu.features().stream().filter(f -> f.policy() == FeaturePolicy.REQUIRE).count();
+        long removed = cpu.features().size() - added;
+        return "custom " + cpu.model() + " (+" + added + " -" + removed + ")";
+    }
+}
