@@ -1,0 +1,332 @@
+package io.fleetcpu.policy.grouping;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.Baseline;
+import io.fleetcpu.policy.BaselineCalculator;
+import io.fleetcpu.policy.BaselineRefusedException;
+import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.policy.NamedCpu;
+
+/**
+ * Partitions hosts into migration domains: sets of hosts whose shared guest CPU (libvirt's baseline of exactly those
+ * hosts) runs on every one of them, so guests can live-migrate anywhere inside a domain.
+ *
+ * <p>The work is done on kinds, not hosts: hosts whose CPUs expand to the same features (same architecture and
+ * vendor) are one kind, read once. A fleet of 100,000 hosts of 60 kinds costs one hash lookup per host and then
+ * work on 60 kinds. Domains are unions of whole kinds, so identical hosts always share a domain. See
+ * {@code docs/groupings.md}.
+ */
+public final class MigrationDomains {
+
+    private final BaselineCalculator calculator;
+    private final CpuCatalog catalog;
+
+    public MigrationDomains(BaselineCalculator calculator) {
+        this.calculator = Objects.requireNonNull(calculator, "calculator");
+        this.catalog = calculator.catalog();
+    }
+
+    public MigrationDomains(CpuCatalog catalog) {
+        this(new BaselineCalculator(catalog));
+    }
+
+    /**
+     * @param minimumModel a catalog model every domain's guest CPU should keep all features of, or null for none
+     * @throws IllegalArgumentException for a minimum model the catalog does not know
+     */
+    public Grouping group(List<NamedCpu> hosts, Strategy strategy, String minimumModel) {
+        Objects.requireNonNull(hosts, "hosts");
+        Objects.requireNonNull(strategy, "strategy");
+        FeatureSet floor = minimumModel == null ? null : catalog.model(minimumModel)
+                .map(CpuModel::features)
+                .orElseThrow(() -> new IllegalArgumentException("unknown minimum CPU model '" + minimumModel
+                        + "': the catalog (libvirt " + catalog.info().libvirtVersion() + ") has "
+                        + catalog.models().stream().map(CpuModel::name).toList()));
+
+        // 1. Hosts into kinds: one hash lookup per host, libvirt reads each distinct CPU description once.
+        int n = hosts.size();
+        int[] kindOfHost = new int[n];
+        List<UngroupedHost> ungrouped = new ArrayList<>();
+        Map<CpuDescription, Variant> variants = new HashMap<>();
+        Map<KindKey, Kind> kindsByKey = new LinkedHashMap<>();
+        List<Kind> kinds = new ArrayList<>();
+        Set<String> seen = new HashSet<>(Math.max(16, n * 2));
+        for (int i = 0; i < n; i++) {
+            NamedCpu host = Objects.requireNonNull(hosts.get(i), "host");
+            kindOfHost[i] = -1;
+            if (!seen.add(host.host())) {
+                ungrouped.add(new UngroupedHost(host.host(), UngroupedHost.DUPLICATE_HOST,
+                        "host " + host.host() + " is listed more than once; it is grouped where it first appears"));
+                continue;
+            }
+            Variant variant = variants.get(host.cpu());
+            if (variant == null) {
+                variant = read(host, i, floor, kindsByKey, kinds);
+                variants.put(host.cpu(), variant);
+            }
+            if (variant.kind == null) {
+                ungrouped.add(variant.firstHost == host ? variant.refusal : refusal(host));
+                continue;
+            }
+            kindOfHost[i] = variant.kind.id;
+            variant.kind.hosts++;
+        }
+
+        // 2. Kinds into clusters, each vendor (and architecture) apart.
+        Map<String, List<Kind>> byClass = new LinkedHashMap<>();
+        for (Kind kind : kinds) {
+            byClass.computeIfAbsent(kind.key.arch + "\u0000" + kind.key.vendor + "\u0000" + kind.meetsFloor,
+                    c -> new ArrayList<>()).add(kind);
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        for (List<Kind> sameClass : byClass.values()) {
+            if (strategy == Strategy.MAX_FEATURES) {
+                sameClass.forEach(k -> clusters.add(new Cluster(List.of(k), baselineOf(List.of(k)))));
+            } else {
+                clusters.addAll(mergeGreedily(sameClass));
+            }
+        }
+        // Domains meeting the minimum first, then the largest, then the richest guest CPU.
+        clusters.sort(Comparator.comparing((Cluster c) -> !c.kinds.get(0).meetsFloor)
+                .thenComparingLong(c -> -c.kinds.stream().mapToLong(k -> k.hosts).sum())
+                .thenComparing(c -> -c.baseline.featureSet().size())
+                .thenComparingInt(c -> c.kinds.get(0).firstHost));
+
+        // 3. Hosts into domains, in input order.
+        int[] clusterOfKind = new int[kinds.size()];
+        List<List<String>> domainHosts = new ArrayList<>(clusters.size());
+        for (int c = 0; c < clusters.size(); c++) {
+            for (Kind kind : clusters.get(c).kinds) {
+                clusterOfKind[kind.id] = c;
+            }
+            domainHosts.add(new ArrayList<>());
+        }
+        List<String> belowMinimum = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = kindOfHost[i];
+            if (k < 0) {
+                continue;
+            }
+            String name = hosts.get(i).host();
+            domainHosts.get(clusterOfKind[k]).add(name);
+            if (!kinds.get(k).meetsFloor) {
+                belowMinimum.add(name);
+            }
+        }
+
+        List<MigrationDomain> domains = new ArrayList<>(clusters.size());
+        int hostsGivingUp = 0;
+        long givenUp = 0;
+        long kept = 0;
+        int mostByOne = 0;
+        int grouped = 0;
+        for (int c = 0; c < clusters.size(); c++) {
+            Cluster cluster = clusters.get(c);
+            FeatureSet guest = cluster.baseline.featureSet();
+            FeatureSet.Builder union = FeatureSet.builder();
+            List<KindCost> costs = new ArrayList<>();
+            for (Kind kind : cluster.kinds) {
+                union.addAll(kind.key.features);
+                FeatureSet lost = kind.key.features.minus(guest);
+                costs.add(new KindCost(kind.variants.get(0).cpu().model(), kind.variants.get(0).host(), kind.hosts,
+                        catalog.featureNames(lost)));
+                int lostCount = lost.size();
+                if (lostCount > 0) {
+                    hostsGivingUp += kind.hosts;
+                }
+                givenUp += (long) kind.hosts * lostCount;
+                kept += (long) kind.hosts * guest.size();
+                mostByOne = Math.max(mostByOne, lostCount);
+                grouped += kind.hosts;
+            }
+            costs.sort(Comparator.comparingInt(KindCost::hosts).reversed());
+            Baseline b = cluster.baseline;
+            domains.add(new MigrationDomain(domainHosts.get(c), b.model(), b.vendor(),
+                    b.featureNames(FeaturePolicy.REQUIRE), b.featureNames(FeaturePolicy.DISABLE),
+                    catalog.featureNames(union.build().minus(guest)), guest.size(),
+                    floor == null || guest.containsAll(floor), costs, b));
+        }
+        GroupingCost cost = new GroupingCost(domains.size(), kinds.size(), grouped, hostsGivingUp, givenUp,
+                mostByOne, kept);
+        return new Grouping(strategy, minimumModel, domains, cost, belowMinimum, ungrouped, catalog.info());
+    }
+
+    /** {@link OpenStackCommands#render(Grouping, String)}. */
+    public String openstackCommands(Grouping grouping, String flavorPrefix) {
+        return OpenStackCommands.render(grouping, flavorPrefix);
+    }
+
+    // ---- kinds ---------------------------------------------------------------------------------------------
+
+    /** What makes two hosts interchangeable for migration: same architecture, vendor and expanded features. */
+    private record KindKey(String arch, String vendor, FeatureSet features) {
+    }
+
+    private static final class Kind {
+        final int id;
+        final KindKey key;
+        final int firstHost;
+        final boolean meetsFloor;
+        /** One host per distinct CPU description (libvirt's answer depends on the model names, not only features). */
+        final List<NamedCpu> variants = new ArrayList<>(1);
+        Baseline singleBaseline;
+        int hosts;
+
+        Kind(int id, KindKey key, int firstHost, boolean meetsFloor) {
+            this.id = id;
+            this.key = key;
+            this.firstHost = firstHost;
+            this.meetsFloor = meetsFloor;
+        }
+    }
+
+    /** A distinct CPU description: the kind it belongs to, or why libvirt refuses it. */
+    private record Variant(NamedCpu firstHost, Kind kind, UngroupedHost refusal) {
+    }
+
+    private Variant read(NamedCpu host, int position, FeatureSet floor, Map<KindKey, Kind> kindsByKey,
+            List<Kind> kinds) {
+        Baseline single;
+        try {
+            single = calculator.baseline(List.of(host), false, false);
+        } catch (BaselineRefusedException | IllegalArgumentException e) {
+            return new Variant(host, null, refusal(host, e));
+        }
+        CpuDescription cpu = host.cpu();
+        String vendor = cpu.vendor() != null ? cpu.vendor()
+                : catalog.model(cpu.model()).map(CpuModel::vendor).orElse(null);
+        KindKey key = new KindKey(cpu.arch(), vendor, single.featureSet());
+        Kind kind = kindsByKey.get(key);
+        if (kind == null) {
+            kind = new Kind(kinds.size(), key, position, floor == null || key.features.containsAll(floor));
+            kind.singleBaseline = single;
+            kindsByKey.put(key, kind);
+            kinds.add(kind);
+        } else {
+            kind.singleBaseline = null; // several descriptions: the kind's own baseline must see all of them
+        }
+        kind.variants.add(host);
+        return new Variant(host, kind, null);
+    }
+
+    private UngroupedHost refusal(NamedCpu host) {
+        try {
+            calculator.baseline(List.of(host), false, false);
+        } catch (BaselineRefusedException | IllegalArgumentException e) {
+            return refusal(host, e);
+        }
+        throw new IllegalStateException("libvirt refused a CPU description once and accepted it later");
+    }
+
+    private static UngroupedHost refusal(NamedCpu host, RuntimeException e) {
+        String reason = e instanceof BaselineRefusedException r ? r.reason().name() : "INVALID_CPU";
+        return new UngroupedHost(host.host(), reason, e.getMessage());
+    }
+
+    // ---- merging -------------------------------------------------------------------------------------------
+
+    private record Cluster(List<Kind> kinds, Baseline baseline) {
+    }
+
+    private Baseline baselineOf(List<Kind> kinds) {
+        if (kinds.size() == 1 && kinds.get(0).singleBaseline != null) {
+            return kinds.get(0).singleBaseline;
+        }
+        List<NamedCpu> cpus = new ArrayList<>();
+        kinds.forEach(k -> cpus.addAll(k.variants));
+        return calculator.baseline(cpus, false, false);
+    }
+
+    /**
+     * Agglomerative merging of kinds of one class (same architecture, vendor, and same side of the minimum model):
+     * repeatedly merge the two clusters whose merge makes the fewest host-features disappear, as long as libvirt
+     * accepts the merged baseline. The minimum model needs no check here: an intersection of feature sets that all
+     * contain it contains it too, which is also why this ends, short of refusals, with a single cluster.
+     */
+    private List<Cluster> mergeGreedily(List<Kind> kinds) {
+        int k = kinds.size();
+        List<List<Kind>> members = new ArrayList<>(k);
+        FeatureSet[] common = new FeatureSet[k];
+        int[] size = new int[k];
+        long[] hostCount = new long[k];
+        Baseline[] baselines = new Baseline[k];
+        boolean[] alive = new boolean[k];
+        for (int i = 0; i < k; i++) {
+            Kind kind = kinds.get(i);
+            members.add(new ArrayList<>(List.of(kind)));
+            common[i] = kind.key.features;
+            size[i] = common[i].size();
+            hostCount[i] = kind.hosts;
+            baselines[i] = baselineOf(List.of(kind));
+            alive[i] = true;
+        }
+        Set<Long> refused = new HashSet<>();
+        while (true) {
+            int bestI = -1;
+            int bestJ = -1;
+            long bestCost = Long.MAX_VALUE;
+            int bestDistinct = Integer.MAX_VALUE;
+            FeatureSet bestCommon = null;
+            for (int i = 0; i < k; i++) {
+                if (!alive[i]) {
+                    continue;
+                }
+                for (int j = i + 1; j < k; j++) {
+                    if (!alive[j] || refused.contains((long) i * k + j)) {
+                        continue;
+                    }
+                    FeatureSet both = common[i].intersection(common[j]);
+                    int s = both.size();
+                    long cost = hostCount[i] * (size[i] - s) + hostCount[j] * (size[j] - s);
+                    int distinct = size[i] + size[j] - 2 * s;
+                    if (cost < bestCost || (cost == bestCost && distinct < bestDistinct)) {
+                        bestI = i;
+                        bestJ = j;
+                        bestCost = cost;
+                        bestDistinct = distinct;
+                        bestCommon = both;
+                    }
+                }
+            }
+            if (bestI < 0) {
+                break;
+            }
+            List<Kind> merged = new ArrayList<>(members.get(bestI));
+            merged.addAll(members.get(bestJ));
+            Baseline b;
+            try {
+                b = baselineOf(merged);
+            } catch (BaselineRefusedException e) {
+                refused.add((long) bestI * k + bestJ);
+                continue;
+            }
+            members.set(bestI, merged);
+            common[bestI] = bestCommon;
+            size[bestI] = bestCommon.size();
+            hostCount[bestI] += hostCount[bestJ];
+            baselines[bestI] = b;
+            alive[bestJ] = false;
+            // Refusals stay: more hosts never make libvirt accept what it refused for fewer.
+        }
+        List<Cluster> out = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            if (alive[i]) {
+                out.add(new Cluster(List.copyOf(members.get(i)), baselines[i]));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,90 @@
+package io.fleetcpu.policy.grouping;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A grouping as the {@code openstack} commands that build it: one host aggregate per domain carrying its guest CPU
+ * model, every host added to its aggregate, and a flavor line per domain (a template: rename the flavor) that keeps
+ * instances of that flavor, hence their migrations, inside the aggregate (nova's
+ * {@code AggregateInstanceExtraSpecsFilter}). Lines starting with {@code #} are comments.
+ */
+public final class OpenStackCommands {
+
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:@%+=,/-]+");
+
+    private OpenStackCommands() {
+    }
+
+    public static String render(Grouping grouping, String flavorPrefix) {
+        String prefix = slug(flavorPrefix == null || flavorPrefix.isBlank() ? "fleetcpu" : flavorPrefix);
+        StringBuilder out = new StringBuilder(64 * (grouping.cost().groupedHosts() + 8 * grouping.domains().size()));
+        out.append("# fleetcpu migration domains, strategy ").append(grouping.strategy().operatorName());
+        if (grouping.minimumModel() != null) {
+            out.append(", minimum model ").append(grouping.minimumModel());
+        }
+        out.append(", catalog ").append(grouping.catalog().source()).append(" (libvirt ")
+                .append(grouping.catalog().libvirtVersion()).append(")\n");
+        int n = 0;
+        for (MigrationDomain d : grouping.domains()) {
+            n++;
+            String aggregate = aggregateName(n, d.model());
+            out.append('\n');
+            out.append("# domain ").append(n).append(": ").append(d.hosts().size()).append(" hosts, guest CPU ")
+                    .append(d.model());
+            d.extraFeatures().forEach(f -> out.append(" +").append(f));
+            d.disabledFeatures().forEach(f -> out.append(" -").append(f));
+            out.append("; ").append(d.score()).append(" features kept, ").append(d.featuresGivenUp().size())
+                    .append(" given up");
+            if (!d.featuresGivenUp().isEmpty()) {
+                out.append(" (").append(String.join(" ", d.featuresGivenUp())).append(')');
+            }
+            if (!d.meetsMinimum()) {
+                out.append("; BELOW the minimum model ").append(grouping.minimumModel());
+            }
+            out.append('\n');
+            out.append("# nova.conf on these hosts: [libvirt] cpu_mode = custom, cpu_models = ").append(d.model());
+            if (!d.extraFeatures().isEmpty()) {
+                out.append(", cpu_model_extra_flags = ").append(String.join(",", d.extraFeatures()));
+            }
+            out.append('\n');
+            out.append("openstack aggregate create ").append(aggregate).append('\n');
+            out.append("openstack aggregate set --property cpu_model=").append(quote(d.model()))
+                    .append(" --property fleetcpu_domain=").append(aggregate).append(' ').append(aggregate).append('\n');
+            for (String host : d.hosts()) {
+                out.append("openstack aggregate add host ").append(aggregate).append(' ').append(quote(host))
+                        .append('\n');
+            }
+            out.append("openstack flavor set --property aggregate_instance_extra_specs:cpu_model=")
+                    .append(quote(d.model())).append(" --property aggregate_instance_extra_specs:fleetcpu_domain=")
+                    .append(aggregate).append(' ').append(prefix).append('-').append(n).append('-')
+                    .append(slug(d.model())).append('\n');
+        }
+        if (!grouping.ungrouped().isEmpty()) {
+            out.append("\n# not grouped:\n");
+            grouping.ungrouped().forEach(u -> out.append("#   ").append(u.host().replace('\n', ' ')).append(": ")
+                    .append(u.reason()).append(" - ").append(String.valueOf(u.message()).replace('\n', ' '))
+                    .append('\n'));
+        }
+        return out.toString();
+    }
+
+    /** {@code fleetcpu-<n>-<model>}, lower-case with dashes. */
+    public static String aggregateName(int domainNumber, String model) {
+        return "fleetcpu-" + domainNumber + "-" + slug(model);
+    }
+
+    /** Lower-case letters, digits and single dashes, no dash at either end. */
+    static String slug(String s) {
+        String slug = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return slug.isEmpty() ? "cpu" : slug;
+    }
+
+    /** A shell word: as is when safe, else single-quoted. */
+    static String quote(String word) {
+        if (SAFE.matcher(word).matches()) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+}

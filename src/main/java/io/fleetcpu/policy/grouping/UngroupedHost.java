@@ -1,0 +1,12 @@
+package io.fleetcpu.policy.grouping;
+
+/**
+ * A host no domain can take: libvirt refuses its CPU (unknown model or feature, not x86, ...) or it was listed twice.
+ *
+ * @param reason  {@link io.fleetcpu.policy.BaselineRefusedException.Reason} name, or {@code DUPLICATE_HOST}
+ * @param message what is wrong, for an operator
+ */
+public record UngroupedHost(String host, String reason, String message) {
+
+    public static final String DUPLICATE_HOST = "DUPLICATE_HOST";
+}
