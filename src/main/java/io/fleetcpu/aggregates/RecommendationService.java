@@ -95,7 +95,7 @@ public class RecommendationService {
         List<Host> members = membersOf(aggregateId);
         try {
             List<NamedCpu> cpus = members.stream()
-                    .map(h -> new NamedCpu(h.getHostname(), description(CpuView.cpuOf(h)))).toList();
+                    .map(h -> new NamedCpu(h.getHostname(), CpuView.cpuOf(h).description())).toList();
             BaselineView view = BaselineView.of(aggregateId, calculator.baseline(cpus, expand, migratable), expand,
                     migratable, hostViews(members));
             return new BaselineAnswer(view, etag(view.toString()));
@@ -177,7 +177,7 @@ public class RecommendationService {
             case "disabled" -> PolicyHost.NestedState.DISABLED;
             default -> PolicyHost.NestedState.UNKNOWN;
         };
-        return new PolicyHost(host.hostname(), description(cpu), hypervisor == null ? null : description(hypervisor),
+        return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
                 cpu.microcode(), signature, nested, models == null ? null : models.usableModels());
     }
 
@@ -295,9 +295,6 @@ public class RecommendationService {
         }
     }
 
-    private static CpuDescription description(HostCpu cpu) {
-        return new CpuDescription(cpu.arch(), cpu.vendor(), cpu.model(), cpu.listedFeatures(), cpu.disabledFeatures());
-    }
 
     private static String etag(String representation) {
         try {

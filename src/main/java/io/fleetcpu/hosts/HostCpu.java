@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.fleetcpu.policy.CpuDescription;
+
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -57,6 +59,11 @@ public record HostCpu(
             }
             throw new IllegalArgumentException("unknown CPU source " + name);
         }
+    }
+
+    /** This CPU as the policy engine reads it: a named model plus and minus features. */
+    public CpuDescription description() {
+        return new CpuDescription(arch, vendor, model, listedFeatures, disabledFeatures);
     }
 
     public HostCpu {

@@ -108,6 +108,25 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
                 xml.length, flags(expandFeatures, migratable)), "virConnectBaselineHypervisorCPU");
     }
 
+    /**
+     * {@code virConnectCompareCPU}: how a {@code <cpu>} compares with the CPU of the host this connection's driver
+     * runs on (the QEMU driver: the host CPU of {@code virsh capabilities}).
+     *
+     * @param flags e.g. {@link LibvirtNative#VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE}
+     * @return libvirt's {@code virCPUCompareResult}: 0 incompatible, 1 identical, 2 superset
+     * @throws LibvirtException with libvirt's message when it fails, which with FAIL_INCOMPATIBLE includes an
+     *                          incompatible CPU ("the CPU is incompatible with host CPU: ...")
+     */
+    public int compareCpu(String xml, int flags) {
+        int result = lib.virConnectCompareCPU(handle(), xml, flags);
+        if (result == LibvirtNative.VIR_CPU_COMPARE_ERROR) {
+            String message = lib.virGetLastErrorMessage();
+            throw new LibvirtException(message == null ? "virConnectCompareCPU failed" : message,
+                    lib.virGetLastErrorCode());
+        }
+        return result;
+    }
+
     private static int flags(boolean expandFeatures, boolean migratable) {
         return (expandFeatures ? LibvirtNative.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES : 0)
                 | (migratable ? LibvirtNative.VIR_CONNECT_BASELINE_CPU_MIGRATABLE : 0);

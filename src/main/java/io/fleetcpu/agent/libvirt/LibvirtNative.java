@@ -15,6 +15,11 @@ public interface LibvirtNative extends Library {
     int VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES = 1;
     int VIR_CONNECT_BASELINE_CPU_MIGRATABLE = 2;
 
+    /** {@code virConnectCompareCPU} flag: an incompatible CPU is an error whose message names the reason. */
+    int VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE = 1;
+    /** {@code virCPUCompareResult}: -1 error, 0 incompatible, 1 identical, 2 superset. */
+    int VIR_CPU_COMPARE_ERROR = -1;
+
     /** {@code virErrorNumber} values the agent tells apart. */
     int VIR_ERR_NO_SUPPORT = 3;
     int VIR_ERR_INVALID_ARG = 8;
@@ -39,6 +44,8 @@ public interface LibvirtNative extends Library {
 
     Pointer virConnectBaselineHypervisorCPU(Pointer conn, String emulator, String arch, String machine,
                                             String virttype, String[] xmlCPUs, int ncpus, int flags);
+
+    int virConnectCompareCPU(Pointer conn, String xmlDesc, int flags);
 
     Pointer virConnectGetDomainCapabilities(Pointer conn, String emulatorbin, String arch, String machine,
                                             String virttype, int flags);

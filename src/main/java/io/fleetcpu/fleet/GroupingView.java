@@ -1,0 +1,55 @@
+package io.fleetcpu.fleet;
+
+import java.util.List;
+
+import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.policy.grouping.Grouping;
+import io.fleetcpu.policy.grouping.GroupingCost;
+import io.fleetcpu.policy.grouping.KindCost;
+import io.fleetcpu.policy.grouping.OpenStackCommands;
+import io.fleetcpu.policy.grouping.UngroupedHost;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** A proposed partition of the fleet into migration domains, as the API shows it. */
+@Schema(description = "The fleet partitioned into migration domains: any guest started with a domain's CPU can "
+        + "live-migrate between any two of its hosts")
+public record GroupingView(
+        @Schema(description = "max-features or min-domains", example = "min-domains") String strategy,
+        @Schema(description = "with min-domains: no domain's CPU drops below this model") String minimumModel,
+        List<Domain> domains,
+        @Schema(description = "what the grouping costs: features hosts give up, in total and at most for one host")
+        GroupingCost cost,
+        @Schema(description = "hosts whose own CPU lacks features of the minimum model") List<String> hostsBelowMinimum,
+        @Schema(description = "hosts that could not be grouped (libvirt refuses their CPU), with why")
+        List<UngroupedHost> ungrouped,
+        CatalogInfo catalog) {
+
+    /** One migration domain. */
+    @Schema(name = "MigrationDomain", description = "Hosts between which guests can migrate, and their common CPU")
+    public record Domain(
+            @Schema(description = "a name for the OpenStack aggregate that would hold it", example = "fleetcpu-1-haswell-notsx")
+            String name,
+            List<String> hosts,
+            @Schema(example = "Haswell-noTSX") String model,
+            @Schema(example = "Intel") String vendor,
+            @Schema(description = "features on top of the model") List<String> extraFeatures,
+            @Schema(description = "features of the model taken away") List<String> disabledFeatures,
+            @Schema(description = "features some of its hosts have that its guests do not get") List<String> featuresGivenUp,
+            @Schema(description = "how many features its guests get") int score,
+            @Schema(description = "whether its CPU has every feature of the minimum model") boolean meetsMinimum,
+            @Schema(description = "each kind of CPU in the domain and what it gives up") List<KindCost> kinds,
+            @Schema(description = "the domain's CPU as a libvirt <cpu> element") String libvirtXml) {
+    }
+
+    static GroupingView of(Grouping grouping) {
+        List<Domain> domains = new java.util.ArrayList<>();
+        for (int i = 0; i < grouping.domains().size(); i++) {
+            var d = grouping.domains().get(i);
+            domains.add(new Domain(OpenStackCommands.aggregateName(i + 1, d.model()), d.hosts(), d.model(), d.vendor(),
+                    d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(), d.kinds(),
+                    d.guestCpu().toLibvirtXml()));
+        }
+        return new GroupingView(grouping.strategy().operatorName(), grouping.minimumModel(), domains, grouping.cost(),
+                grouping.hostsBelowMinimum(), grouping.ungrouped(), grouping.catalog());
+    }
+}
