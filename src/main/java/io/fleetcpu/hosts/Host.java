@@ -19,6 +19,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.BatchSize;
 import org.hibernate.annotations.EmbeddedColumnNaming;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -72,7 +73,9 @@ public class Host {
 
     private String hypervisorCpuXml;
 
+    // Loaded with the host, in batches when many hosts are read at once (inventory, groupings).
     @ElementCollection(fetch = FetchType.EAGER)
+    @BatchSize(size = 500)
     @CollectionTable(name = "aggregate_host", joinColumns = @JoinColumn(name = "host_id"))
     @Column(name = "aggregate_id")
     private Set<String> aggregates = new LinkedHashSet<>();
