@@ -140,12 +140,11 @@ public class AggregateService {
      */
     @EventListener
     void aggregatesNamed(AggregatesNamed event) {
+        CpuPolicy policy = CpuPolicy.DEFAULT;
         for (String id : event.aggregateIds()) {
-            if (!aggregates.existsById(id)) {
-                aggregates.save(new Aggregate(id, "", CpuPolicy.DEFAULT, clock.instant()));
-            }
+            aggregates.createIfMissing(id, CpuPolicy.wireName(policy.goal()), CpuPolicy.wireName(policy.nested()),
+                    CpuPolicy.wireName(policy.mitigations()), clock.instant());
         }
-        aggregates.flush();
     }
 
     private AggregateView view(Aggregate aggregate) {
