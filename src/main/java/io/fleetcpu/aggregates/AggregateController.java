@@ -188,7 +188,8 @@ class AggregateController {
         if (request.checkNotModified(etag)) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).contentType(type).body(body);
+        // The same URL answers JSON, XML or YAML by Accept: caches must keep them apart.
+        return ResponseEntity.ok().eTag(etag).varyBy("Accept").contentType(type).body(body);
     }
 
     /** Another representation of the same answer needs its own strong validator. */

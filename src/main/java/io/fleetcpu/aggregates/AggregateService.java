@@ -42,6 +42,7 @@ public class AggregateService {
     @Transactional
     public AggregateView create(AggregateRequest request) {
         String id = checkId("id", request.id());
+        checkDescription(request.description());
         CpuPolicy policy = policies.read(request.policy());
         if (aggregates.existsById(id)) {
             throw new ConflictException("Aggregate exists", "aggregate '" + id + "' already exists; PUT /aggregates/" + id
@@ -58,6 +59,7 @@ public class AggregateService {
     @Transactional
     public Saved put(String id, AggregateRequest request, String ifMatch) {
         checkId("id", id);
+        checkDescription(request.description());
         if (request.id() != null && !request.id().equals(id)) {
             throw new InvalidRequestException("id", "the body names aggregate '" + request.id()
                     + "' but the path names '" + id + "'; leave the body's id out or make them equal");
@@ -91,7 +93,7 @@ public class AggregateService {
     }
 
     /** If-Match: the client changes the aggregate only as it last saw it. */
-    private static void checkVersion(String id, Aggregate aggregate, String ifMatch) {
+    private void checkVersion(String id, Aggregate aggregate, String ifMatch) {
         if (ifMatch == null) {
             return;
         }
@@ -99,7 +101,7 @@ public class AggregateService {
             throw new PreconditionFailedException("If-Match names a version of aggregate '" + id
                     + "', which does not exist");
         }
-        String current = "\"" + aggregate.getVersion() + "\"";
+        String current = view(aggregate).etag();
         boolean matches = java.util.Arrays.stream(ifMatch.split(",")).map(String::strip)
                 .anyMatch(tag -> tag.equals("*") || tag.equals(current));
         if (!matches) {
@@ -152,6 +154,21 @@ public class AggregateService {
                 .map(h -> new AggregateView.Member(h.getId(), h.getHostname())).toList();
         return new AggregateView(aggregate.getId(), aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy()), members,
                 aggregate.getCreatedAt(), aggregate.getUpdatedAt(), aggregate.getVersion());
+    }
+
+    /** Free text for people, but not control characters a database or a terminal would choke on. */
+    private static void checkDescription(String description) {
+        if (description == null) {
+            return;
+        }
+        if (description.length() > 1000) {
+            throw new InvalidRequestException("description", "longer than 1000 characters");
+        }
+        boolean unprintable = description.codePoints().anyMatch(c -> (Character.isISOControl(c) && c != '\n' && c != '\t')
+                || Character.getType(c) == Character.SURROGATE);
+        if (unprintable) {
+            throw new InvalidRequestException("description", "contains control characters or a lone surrogate");
+        }
     }
 
     private static String checkId(String field, String id) {

@@ -15,12 +15,15 @@ public record AggregateView(
         @Schema(description = "the hosts in the aggregate, by hostname") List<Member> hosts,
         Instant createdAt,
         Instant updatedAt,
-        @Schema(description = "changes with every change of description or policy; also sent as the ETag, to send "
-                + "back in If-Match when changing the aggregate") long version) {
+        @Schema(description = "changes with every change of description or policy; the ETag (sent in a header, to "
+                + "send back in If-Match) changes with members too") long version) {
 
-    /** The strong validator of this version of the aggregate. */
+    /**
+     * The strong validator of the aggregate as shown: it changes with its description, policy and members, and
+     * differs for an aggregate deleted and created again under the same id.
+     */
     public String etag() {
-        return "\"" + version + "\"";
+        return "\"" + version + "-" + Integer.toHexString(toString().hashCode()) + "\"";
     }
 
     /** A host in the aggregate. */

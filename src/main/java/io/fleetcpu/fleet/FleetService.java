@@ -17,6 +17,8 @@ import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.policy.BaselineCalculator;
+import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.GuestFeatures;
 import io.fleetcpu.policy.NamedCpu;
@@ -27,6 +29,7 @@ import io.fleetcpu.policy.grouping.Strategy;
 import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
 import io.fleetcpu.policy.migration.Verdict;
+import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidParameterException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.NotFoundException;
@@ -41,6 +44,7 @@ public class FleetService {
     private final CpuCatalog catalog;
     private final MigrationDomains domains;
     private final MigrationCheck migrationCheck;
+    private final BaselineCalculator calculator;
 
     FleetService(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
             CpuCatalog catalog) {
@@ -50,6 +54,7 @@ public class FleetService {
         this.catalog = catalog;
         this.domains = new MigrationDomains(catalog);
         this.migrationCheck = new MigrationCheck(catalog);
+        this.calculator = new BaselineCalculator(catalog);
     }
 
     /** The fleet (or an aggregate's, or one vendor's hosts) in migration domains. */
@@ -64,10 +69,15 @@ public class FleetService {
         if (minimumModel != null && catalog.model(minimumModel).isEmpty()) {
             throw new InvalidParameterException("minimumModel", "'" + minimumModel + "' is not a CPU model the catalog knows");
         }
-        List<Host> fleet = aggregate != null ? aggregates.members(aggregate) : hosts.all();
-        List<NamedCpu> cpus = fleet.stream()
+        List<Host> fleet = (aggregate != null ? aggregates.members(aggregate) : hosts.all()).stream()
                 .filter(h -> vendor == null || vendor.equalsIgnoreCase(CpuView.cpuOf(h).vendor()))
-                .map(h -> new NamedCpu(h.getHostname(), CpuView.cpuOf(h).description()))
+                .toList();
+        // Hosts are named by hostname; two hosts may share one (a re-imaged machine), so those get their id too.
+        java.util.Map<String, Long> names = fleet.stream()
+                .collect(java.util.stream.Collectors.groupingBy(Host::getHostname, java.util.stream.Collectors.counting()));
+        List<NamedCpu> cpus = fleet.stream()
+                .map(h -> new NamedCpu(names.get(h.getHostname()) > 1 ? h.getHostname() + " (" + h.getId() + ")"
+                        : h.getHostname(), CpuView.cpuOf(h).description()))
                 .toList();
         return domains.group(cpus, strategy, minimumModel);
     }
@@ -94,6 +104,12 @@ public class FleetService {
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Host h : targets) {
             HostCpu cpu = passthrough ? h.getCpu() : CpuView.cpuOf(h);
+            try {
+                calculator.expand(new NamedCpu(h.getHostname(), cpu.description()));
+            } catch (BaselineRefusedException e) {
+                throw new ConflictException("Target cannot be judged", "target host " + h.getHostname()
+                        + " cannot be compared with: " + e.getMessage(), List.of(h.getHostname()));
+            }
             Verdict verdict;
             try {
                 verdict = toCheck.check(cpu.description());
@@ -124,6 +140,14 @@ public class FleetService {
                 cpu = CpuDefinition.parse(guest.cpuXml());
             } catch (MalformedXmlException e) {
                 throw new InvalidRequestException("guest.cpuXml", e.getMessage());
+            }
+            boolean hostMode = cpu.mode() != null && !cpu.mode().equals("custom");
+            if (hostMode && guest.sourceHost() == null) {
+                throw new InvalidRequestException("guest.sourceHost", "a " + cpu.mode() + " guest CPU takes its CPU from "
+                        + "the host it runs on: name that host, or use hostModelOf / hostPassthroughOf");
+            }
+            if (!hostMode && cpu.model() == null && cpu.arch() == null) {
+                throw new InvalidRequestException("guest.cpuXml", "the <cpu> names no CPU model");
             }
             CpuDescription source = guest.sourceHost() == null ? null
                     : CpuView.cpuOf(host("guest.sourceHost", guest.sourceHost())).description();

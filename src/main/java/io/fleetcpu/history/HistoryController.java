@@ -24,6 +24,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "history", description = "CPU drift: when hosts' CPUs changed, and what it did to their aggregates")
 class HistoryController {
 
+    /** What PostgreSQL's timestamptz and every dashboard can hold. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private final HistoryService history;
 
     HistoryController(HistoryService history) {
@@ -60,9 +64,12 @@ class HistoryController {
         Instant from;
         try {
             from = since == null ? Instant.EPOCH : Instant.parse(since);
+            if (from.isBefore(EARLIEST) || from.isAfter(LATEST)) {
+                throw new DateTimeParseException("out of range", since, 0);
+            }
         } catch (DateTimeParseException e) {
-            throw new InvalidParameterException("since", "'" + since + "' is not an ISO-8601 instant such as "
-                    + "2026-11-22T00:00:00Z");
+            throw new InvalidParameterException("since", "'" + since + "' is not an ISO-8601 instant between the "
+                    + "years 1 and 9999, such as 2026-11-22T00:00:00Z");
         }
         return history.since(from, limit);
     }

@@ -19,7 +19,8 @@ interface HostRepository extends JpaRepository<Host, UUID> {
                               where m.host_id = h.id and m.aggregate_id = cast(:aggregate as text)))
               and (cast(:vendor as text) is null or lower(h.vendor) = lower(cast(:vendor as text)))
               and (cast(:model as text) is null or h.model = cast(:model as text))
-              and (cast(:feature as text) is null or h.features @> array[cast(:feature as text)])
+              and (cast(:feature as text) is null or h.features @> array[cast(:feature as text)]
+                   or h.unknown_features @> array[cast(:feature as text)])
             """;
 
     @Query(value = "select h.* " + FILTERS + " order by h.hostname, h.id",
