@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.MediaType;
@@ -30,6 +31,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @RequestMapping("/hosts")
 @Tag(name = "hosts", description = "Registration and inventory of compute nodes")
 class HostController {
+
+    /** A filter takes one value: names never hold commas, and Spring joins repeated parameters with one. */
+    private static final String ONE_VALUE = "[^,]*";
+    private static final String ONE_VALUE_MESSAGE = "give one value; repeated or comma-separated filters are not supported";
 
     private final HostService hosts;
 
@@ -63,13 +68,13 @@ class HostController {
     @ApiResponse(responseCode = "400", description = "'page' or 'size' is out of range or not a number")
     PageView<HostView> list(
             @Parameter(description = "only hosts in this aggregate", example = "haswell-east")
-            @RequestParam(required = false) String aggregate,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String aggregate,
             @Parameter(description = "only hosts of this CPU vendor, as libvirt names it", example = "Intel")
-            @RequestParam(required = false) String vendor,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String vendor,
             @Parameter(description = "only hosts whose CPU libvirt names this model", example = "Haswell-noTSX-IBRS")
-            @RequestParam(required = false) String model,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String model,
             @Parameter(description = "only hosts whose CPU has this feature (libvirt's name)", example = "avx2")
-            @RequestParam(required = false) String feature,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String feature,
             @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
             @Parameter(description = "hosts per page") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         return PageView.of(hosts.search(aggregate, vendor, model, feature, PageRequest.of(page, size)), HostView::of);

@@ -72,6 +72,15 @@ class EdgeCasesApiTest extends ApiAssertions {
     }
 
     @Test
+    void aRepeatedFilterIsRefusedRatherThanSilentlyMatchingNothing() {
+        Answer answer = get("/hosts?feature=avx2&feature=hle");
+        assertProblem(answer, 400);
+        assertThat(errorFields(answer)).containsExactly("feature");
+        assertProblem(get("/hosts?vendor=Intel,AMD"), 400);
+        assertThat(get("/hosts?feature=avx2").status()).isEqualTo(200);
+    }
+
+    @Test
     void eventsSinceOutOfRangeIs400() {
         Answer answer = get("/events?since=%2B999999999-12-31T23:59:59Z");
         assertProblem(answer, 400);
