@@ -267,13 +267,10 @@ public class RecommendationService {
         List<String> lost = featuresBefore == null || featuresAfter == null ? List.of()
                 : catalog.featureNames(featuresBefore.minus(featuresAfter));
         List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
-        if (featuresBefore != null) {
-            for (HostFacts host : after) {
-                FeatureSet missing = featuresBefore.minus(catalog.featureSet(host.effectiveCpu().features().stream()
-                        .filter(f -> catalog.feature(f).isPresent()).toList()));
-                if (!missing.isEmpty()) {
-                    blocking.add(new RecommendedCpuView.BelowBaseline(host.hostname(), catalog.featureNames(missing)));
-                }
+        for (HostFacts host : after) {
+            List<String> missing = missingOn(before, host);
+            if (!missing.isEmpty()) {
+                blocking.add(new RecommendedCpuView.BelowBaseline(host.hostname(), missing));
             }
         }
         return new WhatIfView(aggregateId, side(now, before), side(after, then), gained, lost, blocking);
@@ -285,6 +282,12 @@ public class RecommendationService {
                 cpu == null ? null : cpu.mode().libvirtName(), cpu == null ? null : cpu.model(),
                 cpu == null ? List.of() : cpu.features().stream()
                         .map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName())).toList());
+    }
+
+    /** The features of a guest CPU the host cannot give: guests with it could not migrate onto the host. */
+    public List<String> missingOn(GuestCpuOutcome guest, HostFacts host) {
+        return guest.cpu() == null ? List.of()
+                : GuestFeatures.missingOn(guest.cpu(), host.effectiveCpu().features(), catalog);
     }
 
     /** A guest CPU, or why there is none. */

@@ -12,12 +12,10 @@ import org.springframework.stereotype.Component;
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.aggregates.RecommendationService.GuestCpuOutcome;
-import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.history.CpuEvent.AggregateEffect;
 import io.fleetcpu.history.CpuEvent.FactChange;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostFactsRecorded;
-import io.fleetcpu.policy.GuestFeatures;
 
 /**
  * Records every registration that changes a host's CPU facts: what changed, and for each of its aggregates
@@ -30,14 +28,11 @@ class DriftRecorder {
     private final CpuEventRepository events;
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
-    private final CpuCatalog catalog;
 
-    DriftRecorder(CpuEventRepository events, AggregateService aggregates, RecommendationService recommendations,
-            CpuCatalog catalog) {
+    DriftRecorder(CpuEventRepository events, AggregateService aggregates, RecommendationService recommendations) {
         this.events = events;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
-        this.catalog = catalog;
     }
 
     @EventListener
@@ -66,20 +61,13 @@ class DriftRecorder {
         List<HostFacts> membersBefore = membersNow.stream().map(h -> h.id().equals(after.id()) ? before : h).toList();
         GuestCpuOutcome previous = recommendations.guestCpu(aggregateId, membersBefore);
         GuestCpuOutcome current = recommendations.guestCpu(aggregateId, membersNow);
-        List<String> missing = previous.cpu() == null ? List.of()
-                : GuestFeatures.of(previous.cpu(), catalog)
-                        .map(guest -> catalog.featureNames(guest.minus(catalog.featureSet(known(after)))))
-                        .orElse(List.of());
+        List<String> missing = recommendations.missingOn(previous, after);
         boolean cpuChanged = !Objects.equals(previous.cpu(), current.cpu());
         if (!cpuChanged && missing.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new AggregateEffect(aggregateId, previous.describe(), current.describe(), missing.isEmpty(),
                 missing));
-    }
-
-    private List<String> known(HostFacts host) {
-        return host.effectiveCpu().features().stream().filter(f -> catalog.feature(f).isPresent()).toList();
     }
 
     private static List<FactChange> changes(HostFacts before, HostFacts after) {

@@ -1,5 +1,7 @@
 package io.fleetcpu.policy;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 import io.fleetcpu.catalog.CpuCatalog;
@@ -30,6 +32,15 @@ public final class GuestFeatures {
             });
         }
         return Optional.of(set.build());
+    }
+
+    /**
+     * The features of a named-model guest CPU that a host cannot give, by name in catalog order; empty for the host
+     * modes. Host features the catalog does not know are no help to a guest and are passed over.
+     */
+    public static List<String> missingOn(GuestCpu cpu, Collection<String> hostFeatures, CpuCatalog catalog) {
+        FeatureSet host = catalog.featureSet(hostFeatures.stream().filter(f -> catalog.feature(f).isPresent()).toList());
+        return of(cpu, catalog).map(guest -> catalog.featureNames(guest.minus(host))).orElse(List.of());
     }
 
     /** A short description an operator reads: "custom Haswell-noTSX (+3 −1)", "host-model". */
