@@ -29,6 +29,7 @@ import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestFeatures;
+import io.fleetcpu.policy.GuestVisibility;
 import io.fleetcpu.policy.NamedCpu;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
@@ -59,13 +60,16 @@ public class RecommendationService {
 
     private final HostService hosts;
 
+    private final GuestVisibility visibility;
+
     RecommendationService(AggregateService aggregates, HostService hosts, CpuCatalog catalog,
-            PolicyProperties properties) {
+            GuestVisibility visibility, PolicyProperties properties) {
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.catalog = catalog;
+        this.visibility = visibility;
         this.calculator = new BaselineCalculator(catalog);
-        this.recommender = new PolicyRecommender(catalog, Set.copyOf(properties.obsoleteModels()));
+        this.recommender = new PolicyRecommender(catalog, visibility, Set.copyOf(properties.obsoleteModels()));
         this.renderer = new CpuConfigRenderer(catalog);
     }
 
@@ -178,7 +182,19 @@ public class RecommendationService {
             default -> PolicyHost.NestedState.UNKNOWN;
         };
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
-                cpu.microcode(), signature, nested, models == null ? null : models.usableModels());
+                cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
+                models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
+                        .map(RecommendationService::mode).filter(java.util.Objects::nonNull)
+                        .collect(Collectors.toSet()));
+    }
+
+    private static GuestCpu.Mode mode(String libvirtName) {
+        for (GuestCpu.Mode mode : GuestCpu.Mode.values()) {
+            if (mode.libvirtName().equals(libvirtName)) {
+                return mode;
+            }
+        }
+        return null;
     }
 
     /**
@@ -286,8 +302,16 @@ public class RecommendationService {
 
     /** The features of a guest CPU the host cannot give: guests with it could not migrate onto the host. */
     public List<String> missingOn(GuestCpuOutcome guest, HostFacts host) {
-        return guest.cpu() == null ? List.of()
-                : GuestFeatures.missingOn(guest.cpu(), host.effectiveCpu().features(), catalog);
+        if (guest.cpu() == null) {
+            return List.of();
+        }
+        try {
+            FeatureSet visible = calculator.expand(host.guestView(visibility).cpu());
+            return GuestFeatures.missingOn(guest.cpu(), catalog.featureNames(visible), catalog);
+        } catch (BaselineRefusedException e) {
+            // A host the catalog cannot read (unknown model or feature) is judged on the features it does know.
+            return GuestFeatures.missingOn(guest.cpu(), host.effectiveCpu().features(), catalog);
+        }
     }
 
     /** A guest CPU, or why there is none. */

@@ -6,6 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.policy.GuestVisibility;
 
 /** Loads the CPU catalog once at start; every answer names the catalog it came from. */
 @Configuration(proxyBeanMethods = false)
@@ -18,5 +20,11 @@ class CatalogConfiguration {
         }
         String version = properties.libvirtVersion() == null ? "unknown" : properties.libvirtVersion();
         return CpuCatalog.fromDirectory(Path.of(properties.directory()), version);
+    }
+
+    /** What guests can get on hosts that sent no hypervisor view: their CPU without KVM's host-only features. */
+    @Bean
+    GuestVisibility guestVisibility(CpuCatalog catalog) {
+        return new GuestVisibility(catalog, HostOnlyFeatures.bundled());
     }
 }

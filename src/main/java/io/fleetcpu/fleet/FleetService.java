@@ -13,7 +13,6 @@ import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.hosts.CpuView;
 import io.fleetcpu.hosts.Host;
-import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
@@ -27,6 +26,7 @@ import io.fleetcpu.policy.grouping.MigrationDomains;
 import io.fleetcpu.policy.grouping.OpenStackCommands;
 import io.fleetcpu.policy.grouping.Strategy;
 import io.fleetcpu.policy.migration.MigrationCheck;
+import io.fleetcpu.policy.GuestVisibility;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
 import io.fleetcpu.policy.migration.Verdict;
 import io.fleetcpu.system.ConflictException;
@@ -46,9 +46,12 @@ public class FleetService {
     private final MigrationCheck migrationCheck;
     private final BaselineCalculator calculator;
 
+    private final GuestVisibility visibility;
+
     FleetService(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
-            CpuCatalog catalog) {
+            CpuCatalog catalog, GuestVisibility visibility) {
         this.hosts = hosts;
+        this.visibility = visibility;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
         this.catalog = catalog;
@@ -77,7 +80,7 @@ public class FleetService {
                 .collect(java.util.stream.Collectors.groupingBy(Host::getHostname, java.util.stream.Collectors.counting()));
         List<NamedCpu> cpus = fleet.stream()
                 .map(h -> new NamedCpu(names.get(h.getHostname()) > 1 ? h.getHostname() + " (" + h.getId() + ")"
-                        : h.getHostname(), CpuView.cpuOf(h).description()))
+                        : h.getHostname(), guestView(h)))
                 .toList();
         return domains.group(cpus, strategy, minimumModel);
     }
@@ -103,16 +106,16 @@ public class FleetService {
         GuestToCheck toCheck = guestToCheck(guest);
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Host h : targets) {
-            HostCpu cpu = passthrough ? h.getCpu() : CpuView.cpuOf(h);
+            CpuDescription cpu = passthrough ? h.getCpu().description() : guestView(h);
             try {
-                calculator.expand(new NamedCpu(h.getHostname(), cpu.description()));
+                calculator.expand(new NamedCpu(h.getHostname(), cpu));
             } catch (BaselineRefusedException e) {
                 throw new ConflictException("Target cannot be judged", "target host " + h.getHostname()
                         + " cannot be compared with: " + e.getMessage(), List.of(h.getHostname()));
             }
             Verdict verdict;
             try {
-                verdict = toCheck.check(cpu.description());
+                verdict = toCheck.check(cpu);
             } catch (MigrationCheckRefusedException | IllegalArgumentException e) {
                 throw new InvalidRequestException(toCheck.field(), e.getMessage());
             }
@@ -150,20 +153,20 @@ public class FleetService {
                 throw new InvalidRequestException("guest.cpuXml", "the <cpu> names no CPU model");
             }
             CpuDescription source = guest.sourceHost() == null ? null
-                    : CpuView.cpuOf(host("guest.sourceHost", guest.sourceHost())).description();
+                    : guestView(host("guest.sourceHost", guest.sourceHost()));
             return new GuestToCheck("guest.cpuXml", cpu.mode() == null ? "custom " + cpu.model() : cpu.mode()
                     + (cpu.model() == null ? "" : " " + cpu.model()), t -> migrationCheck.check(cpu, source, t));
         }
         if (guest.aggregate() != null) {
             var answer = recommendations.recommendedCpu(guest.aggregate(), false);
             Host any = aggregates.members(guest.aggregate()).get(0);
-            CpuDescription source = CpuView.cpuOf(any).description();
+            CpuDescription source = guestView(any);
             return new GuestToCheck("guest.aggregate", "aggregate " + guest.aggregate() + ": "
                     + GuestFeatures.describe(answer.cpu()), t -> migrationCheck.check(answer.cpu(), source, t));
         }
         if (guest.hostModelOf() != null) {
             Host source = host("guest.hostModelOf", guest.hostModelOf());
-            CpuDescription from = CpuView.cpuOf(source).description();
+            CpuDescription from = guestView(source);
             return new GuestToCheck("guest.hostModelOf", "host-model of " + source.getHostname(),
                     t -> migrationCheck.hostModel(from, t));
         }
@@ -171,6 +174,11 @@ public class FleetService {
         CpuDescription from = source.getCpu().description();
         return new GuestToCheck("guest.hostPassthroughOf", "host-passthrough of " + source.getHostname(),
                 t -> migrationCheck.hostPassthrough(from, t));
+    }
+
+    /** What a guest can get on the host: every check but host-passthrough's is made against it. */
+    private CpuDescription guestView(Host host) {
+        return host.facts().guestView(visibility).cpu();
     }
 
     private Host host(String field, String id) {

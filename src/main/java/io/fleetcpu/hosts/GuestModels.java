@@ -8,9 +8,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(description = "From the host's domain capabilities: its host-model CPU and the named models QEMU can run there")
 public record GuestModels(
         @Schema(description = "the model of the host-model CPU", example = "Broadwell-noTSX-IBRS") String hostModel,
-        @Schema(description = "named CPU models reported usable='yes'") List<String> usableModels) {
+        @Schema(description = "named CPU models reported usable='yes'") List<String> usableModels,
+        @Schema(description = "the CPU modes the hypervisor supports (supported='yes'): host-passthrough, host-model, "
+                + "custom; absent when not known (hosts registered before fleetcpu kept it)",
+                example = "[\"host-passthrough\", \"host-model\", \"custom\"]") List<String> supportedModes) {
 
     public GuestModels {
         usableModels = usableModels == null ? List.of() : List.copyOf(usableModels);
+        supportedModes = supportedModes == null ? null : List.copyOf(supportedModes);
     }
 }

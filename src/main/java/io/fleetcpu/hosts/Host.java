@@ -49,6 +49,10 @@ public class Host {
     @Column(columnDefinition = "text[]")
     private List<String> usableModels;
 
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> supportedCpuModes;
+
     private String kernelRelease;
 
     private String kvmModule;
@@ -103,6 +107,8 @@ public class Host {
         this.hypervisorCpu = CpuFacts.of(d.hypervisorCpu());
         this.hostModel = d.guestModels() == null ? null : d.guestModels().hostModel();
         this.usableModels = d.guestModels() == null ? null : new ArrayList<>(d.guestModels().usableModels());
+        this.supportedCpuModes = d.guestModels() == null || d.guestModels().supportedModes() == null ? null
+                : new ArrayList<>(d.guestModels().supportedModes());
         this.kernelRelease = d.kernel().release();
         this.kvmModule = d.kernel().kvmModule();
         this.nested = d.kernel().nested();
@@ -175,7 +181,7 @@ public class Host {
     }
 
     public GuestModels getGuestModels() {
-        return usableModels == null && hostModel == null ? null : new GuestModels(hostModel, usableModels);
+        return usableModels == null && hostModel == null ? null : new GuestModels(hostModel, usableModels, supportedCpuModes);
     }
 
     public KernelFacts getKernel() {

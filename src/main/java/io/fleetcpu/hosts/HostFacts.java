@@ -2,6 +2,8 @@ package io.fleetcpu.hosts;
 
 import java.util.UUID;
 
+import io.fleetcpu.policy.GuestVisibility;
+
 /**
  * Everything fleetcpu knows of a host's CPU at one moment: what changes under operators when microcode,
  * kernel or virtualisation stack are updated.
@@ -16,6 +18,11 @@ public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hyperviso
     /** The CPU recommendations are computed with: the hypervisor's view when the host sent it. */
     public HostCpu effectiveCpu() {
         return hypervisorCpu != null ? hypervisorCpu : cpu;
+    }
+
+    /** What a guest can really get on the host ({@link GuestVisibility}). */
+    public GuestVisibility.View guestView(GuestVisibility visibility) {
+        return visibility.of(cpu.description(), hypervisorCpu == null ? null : hypervisorCpu.description());
     }
 
     /** Same CPU facts, whatever the name, documents or membership. */

@@ -78,11 +78,25 @@ class HostReportReader {
             throw new InvalidRequestException(problems);
         }
         GuestModels guestModels = domain == null ? null : new GuestModels(
-                domain.hostModel() == null ? null : domain.hostModel().model(), domain.usableModelNames());
+                domain.hostModel() == null ? null : domain.hostModel().model(), domain.usableModelNames(),
+                supportedModes(domain));
         return new HostDescription(id, hostname, aggregates, cpu, hypervisorCpu, guestModels, kernel,
                 report.versions(), new HostDescription.Documents(report.capabilitiesXml(),
                         report.domainCapabilitiesXml(), report.expandedCpuXml(), report.migratableCpuXml(),
                         report.hypervisorCpuXml()));
+    }
+
+    /** The modes libvirt calls supported; custom always is where the document lists usable models. */
+    private static List<String> supportedModes(DomainCapabilities domain) {
+        List<String> modes = new ArrayList<>();
+        if (domain.hostPassthroughSupported()) {
+            modes.add("host-passthrough");
+        }
+        if (domain.hostModelSupported()) {
+            modes.add("host-model");
+        }
+        modes.add("custom");
+        return modes;
     }
 
     private static KernelFacts readKernel(List<FieldProblem> problems, KernelFacts kernel) {

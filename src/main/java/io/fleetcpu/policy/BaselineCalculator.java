@@ -232,7 +232,8 @@ public final class BaselineCalculator {
 
     // ---- reading one host ----------------------------------------------------------------------------------
 
-    private void checkArchitectures(List<NamedCpu> hosts) {
+    /** Refuses hosts of different or non-x86 architectures, as libvirt does, before anything else is read. */
+    public void checkArchitectures(List<NamedCpu> hosts) {
         Set<String> arches = new TreeSet<>();
         List<String> offending = new ArrayList<>();
         for (NamedCpu host : hosts) {

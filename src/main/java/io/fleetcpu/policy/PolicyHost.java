@@ -1,6 +1,7 @@
 package io.fleetcpu.policy;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One host as the policy engine sees it.
@@ -12,23 +13,22 @@ import java.util.List;
  * @param signature CPUID family/model/stepping as text, or null
  * @param nested the kvm module's nested setting
  * @param usableModels the named models the host's hypervisor reports usable, or null when not reported
+ * @param supportedModes the CPU modes the host's domain capabilities say its hypervisor supports, or null when not
+ *        reported (under emulation, host-passthrough is not among them)
  */
 public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-        String signature, NestedState nested, List<String> usableModels) {
+        String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
 
     /** The kvm module's {@code nested} parameter. */
     public enum NestedState { ENABLED, DISABLED, UNKNOWN }
 
     public PolicyHost {
         usableModels = usableModels == null ? null : List.copyOf(usableModels);
+        supportedModes = supportedModes == null ? null : Set.copyOf(supportedModes);
     }
 
-    /** The CPU recommendations are computed with: the hypervisor's view when known. */
-    public CpuDescription effectiveCpu() {
-        return hypervisorCpu != null ? hypervisorCpu : cpu;
-    }
-
-    NamedCpu named() {
-        return new NamedCpu(name, effectiveCpu());
+    /** Whether the host's hypervisor can run guests in this mode: unknown counts as yes. */
+    boolean supports(GuestCpu.Mode mode) {
+        return supportedModes == null || supportedModes.contains(mode);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuFeature;
@@ -25,46 +26,70 @@ import io.fleetcpu.policy.PolicyRecommendation.NestedReport;
  */
 public final class PolicyRecommender {
 
+    /** Hosts named in a sentence before the rest are counted: answers stay short for large aggregates. */
+    private static final int HOSTS_NAMED = 5;
+
     private final CpuCatalog catalog;
     private final BaselineCalculator calculator;
     private final Recommender recommender;
+    private final GuestVisibility visibility;
     private final Set<String> obsoleteModels;
+    private final FeatureSet nonMigratable;
 
     /** @param obsoleteModels models never recommended unless pinned (486, pentium, qemu32, …) */
-    public PolicyRecommender(CpuCatalog catalog, Set<String> obsoleteModels) {
+    public PolicyRecommender(CpuCatalog catalog, GuestVisibility visibility, Set<String> obsoleteModels) {
         this.catalog = catalog;
         this.calculator = new BaselineCalculator(catalog);
         this.recommender = new Recommender(calculator);
+        this.visibility = visibility;
         this.obsoleteModels = Set.copyOf(obsoleteModels);
+        this.nonMigratable = catalog.featureSet(catalog.features().stream().filter(f -> !f.migratable())
+                .map(CpuFeature::name).toList());
     }
 
     /**
+     * The guest CPU for the hosts under the policy, computed from what guests can get on each host
+     * ({@link GuestVisibility}).
+     *
      * @param expandFeatures for a named model, list every feature of it (libvirt's EXPAND_FEATURES form)
-     * @throws BaselineRefusedException when the hosts share no model
+     * @throws BaselineRefusedException when no mode the policy allows can serve every host
      * @throws PolicyConflictException when the policy cannot be met and says to refuse rather than explain
      */
     public PolicyRecommendation recommend(List<PolicyHost> hosts, CpuPolicy policy, boolean expandFeatures) {
         Draft draft = new Draft();
-        List<NamedCpu> named = hosts.stream().map(PolicyHost::named).toList();
-        RecommendedCpu baseline = namedModel(hosts, named, policy, draft);
-        List<FeatureSet> physical = hosts.stream().map(h -> calculator.expand(new NamedCpu(h.name(), h.cpu()))).toList();
-        CpuModel model = catalog.model(baseline.baseline().model()).orElseThrow();
-        FeatureSet guest = baseline.baseline().featureSet();
-        checkMinimum(hosts, named, policy, guest, model);
+        List<GuestVisibility.View> views = hosts.stream().map(h -> visibility.of(h.cpu(), h.hypervisorCpu())).toList();
+        List<NamedCpu> named = IntStream.range(0, hosts.size())
+                .mapToObj(i -> new NamedCpu(hosts.get(i).name(), views.get(i).cpu())).toList();
+        warnAboutPhysicalViews(hosts, views, draft);
+        calculator.checkArchitectures(named);
+        List<FeatureSet> visible = named.stream().map(calculator::expand).toList();
 
-        String vendor = baseline.baseline().vendor() != null ? baseline.baseline().vendor()
-                : model.vendor() != null ? model.vendor() : firstVendor(hosts);
-        List<FeatureSet> effective = named.stream().map(calculator::expand).toList();
-        NestedReport nested = nested(hosts, effective, policy, vendor, draft);
+        GuestCpu.Mode mode = mode(hosts, policy, draft);
+        RecommendedCpu baseline = null;
+        CpuModel model = null;
+        FeatureSet guest;
+        String vendor;
+        if (mode == GuestCpu.Mode.CUSTOM) {
+            baseline = namedModel(hosts, named, policy, draft);
+            model = catalog.model(baseline.baseline().model()).orElseThrow();
+            guest = baseline.baseline().featureSet();
+            vendor = baseline.baseline().vendor() != null ? baseline.baseline().vendor()
+                    : model.vendor() != null ? model.vendor() : firstVendor(named);
+        } else {
+            guest = common(visible);
+            vendor = firstVendor(named);
+        }
+        checkMinimum(named, visible, policy, guest, model != null ? model.name() : mode.libvirtName());
+        NestedReport nested = nested(hosts, visible, policy, vendor, draft);
         mitigations(policy, guest, draft);
 
-        GuestCpu.Mode mode = mode(hosts, physical, policy, draft);
         GuestCpu cpu;
         if (mode == GuestCpu.Mode.CUSTOM) {
             draft.explanations.add(0, draft.modelExplanation);
             Baseline b = baseline.baseline();
             FeatureSet required = catalog.featureSet(b.featureNames(FeaturePolicy.REQUIRE))
                     .union(draft.require.minus(model.features())).minus(draft.disable);
+            required = leaveOutNonMigratable(required, model, draft);
             // A withheld feature is written out even where the model lacks it, so that no consumer adds it back.
             FeatureSet disabled = catalog.featureSet(b.featureNames(FeaturePolicy.DISABLE)).union(draft.disable)
                     .minus(draft.require);
@@ -78,8 +103,57 @@ public final class PolicyRecommender {
             cpu = mode == GuestCpu.Mode.HOST_MODEL ? GuestCpu.hostModel(features) : GuestCpu.hostPassthrough(features);
         }
         return new PolicyRecommendation(cpu, draft.explanations, draft.warnings,
-                mode == GuestCpu.Mode.CUSTOM ? baseline.reasons() : new RecommendedCpu.Reasons(hosts.size(), List.of(), List.of()),
+                baseline != null ? baseline.reasons() : new RecommendedCpu.Reasons(hosts.size(), List.of(), List.of()),
                 nested, draft.gaps, catalog.info());
+    }
+
+    /** Hosts read from their physical CPU: what was taken away, and how to get an exact answer. */
+    private void warnAboutPhysicalViews(List<PolicyHost> hosts, List<GuestVisibility.View> views, Draft draft) {
+        List<String> physical = new ArrayList<>();
+        Set<String> removed = new java.util.TreeSet<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            if (!views.get(i).hypervisor()) {
+                physical.add(hosts.get(i).name());
+                removed.addAll(views.get(i).removed());
+            }
+        }
+        if (physical.isEmpty()) {
+            return;
+        }
+        draft.warnings.add(hostList(physical) + " sent no hypervisor view of their CPU (what guests can really get "
+                + "there), so fleetcpu read their physical CPU without the features KVM never gives guests"
+                + (removed.isEmpty() ? "" : " (" + String.join(", ", catalog.featureNames(catalog.featureSet(removed)))
+                        + ")")
+                + "; the answer may still ask for a feature their hypervisor does not give: register them with the "
+                + "fleetcpu agent, which sends the hypervisor's view");
+    }
+
+    /** "hosts a, b, c and 7 more" */
+    private static String hostList(List<String> hosts) {
+        if (hosts.size() == 1) {
+            return "host " + hosts.get(0);
+        }
+        String named = String.join(", ", hosts.subList(0, Math.min(HOSTS_NAMED, hosts.size())));
+        return "hosts " + named + (hosts.size() > HOSTS_NAMED ? " and " + (hosts.size() - HOSTS_NAMED) + " more" : "");
+    }
+
+    /** libvirt's migratable semantics: features cpu_map marks migratable='no' are not asked for. */
+    private FeatureSet leaveOutNonMigratable(FeatureSet required, CpuModel model, Draft draft) {
+        // Only features asked for on top of the model, as libvirt's MIGRATABLE flag does: the model stays whole.
+        FeatureSet leftOut = required.intersection(nonMigratable).minus(model.features());
+        if (leftOut.isEmpty()) {
+            return required;
+        }
+        draft.explanations.add("left out so that guests can live-migrate: " + String.join(", ",
+                catalog.featureNames(leftOut)) + " (libvirt's CPU map marks them migratable='no': libvirt refuses to "
+                + "migrate or save a guest that has them, as libvirt's MIGRATABLE baseline does)");
+        return required.minus(leftOut);
+    }
+
+    private static FeatureSet common(List<FeatureSet> sets) {
+        FeatureSet.Builder common = sets.get(0).toBuilder();
+        sets.forEach(common::retainAll);
+        return common.build();
     }
 
     /** What the policy adds to or takes from the guest CPU, and why. */
@@ -90,6 +164,8 @@ public final class PolicyRecommender {
         final List<String> warnings = new ArrayList<>();
         final List<HostGap> gaps = new ArrayList<>();
         String modelExplanation;
+        /** Why the host modes the goal asked for could not be used. */
+        final List<String> modeRefusals = new ArrayList<>();
     }
 
     // ---- the named model ---------------------------------------------------------------------------------------
@@ -108,9 +184,14 @@ public final class PolicyRecommender {
             if (e.reason() != BaselineRefusedException.Reason.NO_SUITABLE_MODEL) {
                 throw e;
             }
+            String hostModes = policy.goal() == CpuPolicy.Goal.MIGRATION
+                    ? "; or, if guests need not migrate across different hosts, set the goal to balanced (host-model) "
+                            + "or performance (host-passthrough)"
+                    : "; " + String.join("; ", draft.modeRefusals);
             throw new BaselineRefusedException(e.reason(), "no CPU model fits every host once obsolete models "
                     + obsoleteModels.stream().sorted().toList() + " and models some host's hypervisor cannot run are "
-                    + "left out; pin a model in the aggregate's policy to choose one anyway", e.conflictingHosts());
+                    + "left out (" + e.getMessage() + "); pin a model in the aggregate's policy (pinnedModel) to "
+                    + "choose one anyway" + hostModes, e.conflictingHosts());
         }
     }
 
@@ -134,9 +215,7 @@ public final class PolicyRecommender {
         CpuModel pinned = catalog.model(pinnedName).orElseThrow(
                 () -> new IllegalArgumentException("the catalog has no model " + pinnedName));
         List<FeatureSet> sets = named.stream().map(calculator::expand).toList();
-        FeatureSet.Builder common = sets.get(0).toBuilder();
-        sets.forEach(common::retainAll);
-        FeatureSet shared = common.build();
+        FeatureSet shared = common(sets);
         for (int i = 0; i < hosts.size(); i++) {
             FeatureSet missing = pinned.features().minus(sets.get(i));
             if (!missing.isEmpty()) {
@@ -156,8 +235,8 @@ public final class PolicyRecommender {
                 catalog.info());
     }
 
-    private void checkMinimum(List<PolicyHost> hosts, List<NamedCpu> named, CpuPolicy policy, FeatureSet guest,
-            CpuModel model) {
+    private void checkMinimum(List<NamedCpu> named, List<FeatureSet> visible, CpuPolicy policy, FeatureSet guest,
+            String answer) {
         if (policy.minimumModel() == null) {
             return;
         }
@@ -168,12 +247,12 @@ public final class PolicyRecommender {
             return;
         }
         List<String> blocking = new ArrayList<>();
-        for (NamedCpu host : named) {
-            if (!calculator.expand(host).containsAll(minimum.features())) {
-                blocking.add(host.host());
+        for (int i = 0; i < named.size(); i++) {
+            if (!visible.get(i).containsAll(minimum.features())) {
+                blocking.add(named.get(i).host());
             }
         }
-        throw new PolicyConflictException("the hosts' common CPU (" + model.name() + ") is below the minimum model "
+        throw new PolicyConflictException("the hosts' common CPU (" + answer + ") is below the minimum model "
                 + minimum.name() + ": it lacks " + String.join(", ", catalog.featureNames(lacking))
                 + "; hosts " + String.join(", ", blocking) + " lack features of " + minimum.name()
                 + " — move them to another aggregate or lower minimumModel", blocking);
@@ -204,7 +283,9 @@ public final class PolicyRecommender {
                                 + "   # keeps it after a reboot")));
             }
         }
-        FeatureSet flagSet = FeatureSet.of(index);
+        // Without the flag, the features that only exist under it (svm's leaf 0x8000000A: npt, avic, …; vmx-*)
+        // must go too: a guest without svm that is asked for npt is refused.
+        FeatureSet flagSet = FeatureSet.of(index).union(nestedDependents(flag).intersection(union(effective)));
         boolean provided = false;
         if (policy.nested() == CpuPolicy.Nested.OFF) {
             if (without.size() < hosts.size()) {
@@ -212,7 +293,7 @@ public final class PolicyRecommender {
                 draft.explanations.add("nested virtualisation off: guests do not get " + flag);
             }
         } else if (without.isEmpty() && toFix.isEmpty()) {
-            draft.require = draft.require.union(flagSet);
+            draft.require = draft.require.union(FeatureSet.of(index));
             provided = true;
             draft.explanations.add("nested virtualisation " + CpuPolicy.wireName(policy.nested()) + ": every host has "
                     + flag + " and nested enabled in " + module + ", so guests get " + flag);
@@ -241,6 +322,25 @@ public final class PolicyRecommender {
         return new NestedReport(CpuPolicy.wireName(policy.nested()), flag, provided, ready, toFix, without);
     }
 
+    private FeatureSet nestedDependents(String flag) {
+        FeatureSet.Builder set = FeatureSet.builder();
+        for (CpuFeature f : catalog.features()) {
+            boolean dependent = flag.equals("svm")
+                    ? f.bits().stream().anyMatch(b -> b.toLowerCase(java.util.Locale.ROOT).contains("0x8000000a"))
+                    : f.name().startsWith("vmx-");
+            if (dependent) {
+                set.add(f.index());
+            }
+        }
+        return set.build();
+    }
+
+    private static FeatureSet union(List<FeatureSet> sets) {
+        FeatureSet.Builder union = FeatureSet.builder();
+        sets.forEach(union::addAll);
+        return union.build();
+    }
+
     // ---- mitigations -------------------------------------------------------------------------------------------
 
     private void mitigations(CpuPolicy policy, FeatureSet guest, Draft draft) {
@@ -264,26 +364,38 @@ public final class PolicyRecommender {
 
     // ---- goal --------------------------------------------------------------------------------------------------
 
-    private GuestCpu.Mode mode(List<PolicyHost> hosts, List<FeatureSet> physical, CpuPolicy policy, Draft draft) {
+    private GuestCpu.Mode mode(List<PolicyHost> hosts, CpuPolicy policy, Draft draft) {
         if (policy.goal() == CpuPolicy.Goal.PERFORMANCE) {
-            List<String> differences = differingHosts(hosts, physical);
+            List<String> differences = differingHosts(hosts);
+            differences.addAll(unsupported(hosts, GuestCpu.Mode.HOST_PASSTHROUGH));
             if (differences.isEmpty()) {
                 draft.explanations.add("goal performance: every host has the same CPU (model, signature, microcode, "
                         + "features), so guests get host-passthrough");
+                draft.warnings.add("host-passthrough: guests see the host CPU as it is; they can live-migrate only "
+                        + "between hosts identical in CPU, microcode, kernel and QEMU, and not at all with features "
+                        + "that block migration (invtsc) — use goal balanced or migration for guests that must move");
                 return GuestCpu.Mode.HOST_PASSTHROUGH;
             }
-            draft.explanations.add("goal performance: host-passthrough needs identical hosts, but "
-                    + String.join("; ", differences) + "; falling back to balanced");
+            String why = "host-passthrough needs identical hosts whose hypervisors support it, but "
+                    + String.join("; ", differences);
+            draft.modeRefusals.add(why);
+            draft.explanations.add("goal performance: " + why + "; falling back to balanced");
         }
         if (policy.goal() != CpuPolicy.Goal.MIGRATION) {
-            String why = hostModelsDiffer(hosts);
-            if (why == null) {
+            List<String> reasons = new ArrayList<>(unsupported(hosts, GuestCpu.Mode.HOST_MODEL));
+            String differ = hostModelsDiffer(hosts);
+            if (differ != null) {
+                reasons.add(differ);
+            }
+            if (reasons.isEmpty()) {
                 draft.explanations.add("goal " + CpuPolicy.wireName(policy.goal()) + ": every host's host-model CPU is "
                         + "the same, so guests get host-model");
                 return GuestCpu.Mode.HOST_MODEL;
             }
-            draft.explanations.add("goal " + CpuPolicy.wireName(policy.goal()) + ": host-model needs the same host-model "
-                    + "CPU on every host, but " + why + "; falling back to a named model");
+            String why = "host-model needs the same host-model CPU on every host, but " + String.join("; ", reasons);
+            draft.modeRefusals.add(why);
+            draft.explanations.add("goal " + CpuPolicy.wireName(policy.goal()) + ": " + why
+                    + "; falling back to a named model");
         } else {
             draft.explanations.add("goal migration: a named model every host runs, so guests can migrate anywhere in "
                     + "the aggregate");
@@ -291,10 +403,22 @@ public final class PolicyRecommender {
         return GuestCpu.Mode.CUSTOM;
     }
 
+    /** Hosts whose domain capabilities say their hypervisor cannot run this mode (e.g. host-passthrough under TCG). */
+    private static List<String> unsupported(List<PolicyHost> hosts, GuestCpu.Mode mode) {
+        List<String> names = hosts.stream().filter(h -> !h.supports(mode)).map(PolicyHost::name).toList();
+        return names.isEmpty() ? List.of()
+                : List.of("the hypervisors of " + hostList(names) + " do not support " + mode.libvirtName()
+                        + " (their domain capabilities say so; under emulation, without KVM, host-passthrough never is)");
+    }
+
     /** Each host that differs from the first, and how. */
-    private List<String> differingHosts(List<PolicyHost> hosts, List<FeatureSet> physical) {
+    private List<String> differingHosts(List<PolicyHost> hosts) {
         PolicyHost first = hosts.get(0);
         List<String> differences = new ArrayList<>();
+        if (hosts.size() == 1) {
+            return differences;
+        }
+        List<FeatureSet> physical = hosts.stream().map(h -> calculator.expand(new NamedCpu(h.name(), h.cpu()))).toList();
         List<String> unidentified = hosts.stream().filter(h -> h.microcode() == null || h.signature() == null)
                 .map(PolicyHost::name).toList();
         if (!unidentified.isEmpty()) {
@@ -349,7 +473,9 @@ public final class PolicyRecommender {
         return String.join(" ", parts);
     }
 
-    private static String firstVendor(List<PolicyHost> hosts) {
-        return hosts.stream().map(h -> h.effectiveCpu().vendor()).filter(Objects::nonNull).findFirst().orElse(null);
+    private String firstVendor(List<NamedCpu> hosts) {
+        return hosts.stream().map(h -> h.cpu().vendor() != null ? h.cpu().vendor()
+                : catalog.model(h.cpu().model()).map(CpuModel::vendor).orElse(null))
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 }

@@ -310,9 +310,9 @@ class PolicyApiTest extends ApiAssertions {
     }
 
     @Test
-    void aFeatureQemuCannotNameDoesNotBreakTheAnswer() {
-        // Two identical Xeon E5-2630 v3: their common CPU has cmt (Intel RDT), which QEMU has no flag for;
-        // libvirt's QEMU driver drops it before starting a guest, and so does the -cpu value.
+    void featuresKvmNeverGivesGuestsAreNotAskedFor() {
+        // Two identical Xeon E5-2630 v3 registered with their physical CPU only: it has cmt (Intel RDT), ds, acpi,
+        // monitor…, which KVM never gives a guest; libvirt would refuse a guest CPU that requires them.
         register(UUID_1, "xeon-1", "xeons", HASWELL_XEON, kernel("enabled"));
         register(UUID_2, "xeon-2", "xeons", HASWELL_XEON, kernel("enabled"));
 
@@ -321,7 +321,10 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().path("model").asString()).isEqualTo("Haswell-noTSX");
         assertThat(get("/aggregates/xeons/recommended-cpu?format=libvirt").status()).isEqualTo(200);
-        assertThat(answer.json().path("features").toString()).contains("\"cmt\"");
+        assertThat(answer.json().path("features").toString()).doesNotContain("\"cmt\"", "\"ds\"", "\"monitor\"",
+                "\"invtsc\"");
+        assertThat(answer.json().path("warnings").toString()).contains("hosts xeon-1, xeon-2 sent no hypervisor view")
+                .contains("cmt");
         Answer qemu = get("/aggregates/xeons/recommended-cpu?format=qemu");
         assertThat(qemu.status()).isEqualTo(200);
         assertThat(qemu.body().strip()).startsWith("Haswell-noTSX,").doesNotContain("cmt")

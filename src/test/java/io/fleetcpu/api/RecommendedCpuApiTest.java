@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import tools.jackson.databind.JsonNode;
@@ -78,10 +81,14 @@ class RecommendedCpuApiTest extends ApiTest {
         JsonNode cpu = answer.json();
         assertThat(cpu.get("mode").asString()).isEqualTo("custom");
         assertThat(cpu.get("model").asString()).isEqualTo("IvyBridge");
-        // The default policy keeps nested virtualisation off: libvirt's baseline, but vmx taken away.
+        // The default policy keeps nested virtualisation off and guests migratable: libvirt's baseline, less the
+        // features KVM never gives guests (the hosts sent no hypervisor view) and invtsc, with vmx taken away.
         List<String> expected = new ArrayList<>(features(libvirt));
         assertThat(expected.remove("require:vmx")).isTrue();
+        assertThat(expected.remove("require:invtsc")).isTrue();
+        expected.removeIf(f -> HostOnlyFeatures.bundled().names().contains(f.substring(f.indexOf(':') + 1)));
         expected.add("disable:vmx");
+        assertThat(cpu.get("warnings").toString()).contains("sent no hypervisor view").contains("ds, acpi");
         assertThat(features(cpu)).isEqualTo(expected);
         assertThat(cpu.get("policy").get("goal").asString()).isEqualTo("migration");
         assertThat(cpu.get("explanations").toString()).contains("nested virtualisation off");
@@ -126,8 +133,19 @@ class RecommendedCpuApiTest extends ApiTest {
         assertThat(CpuDefinition.parse(xml.body())).isEqualTo(libvirt);
         assertThat(xml.header("ETag")).isNotEqualTo(get("/aggregates/east/baseline", "Accept", "application/xml")
                 .header("ETag"));
-        assertThat(get("/aggregates/east/recommended-cpu?expand=true").json().get("features").size())
-                .isGreaterThan(50);
+        // The recommendation's expanded form: the same guest as libvirt's, less what no guest gets on KVM and what
+        // blocks migration, vmx taken away (nested off).
+        Set<String> expected = new TreeSet<>(libvirt.requiredFeatureNames());
+        expected.removeAll(HostOnlyFeatures.bundled().names());
+        expected.removeAll(List.of("invtsc", "vmx"));
+        JsonNode recommended = get("/aggregates/east/recommended-cpu?expand=true").json();
+        Set<String> required = new TreeSet<>();
+        recommended.get("features").forEach(f -> {
+            if (f.get("policy").asString().equals("require")) {
+                required.add(f.get("name").asString());
+            }
+        });
+        assertThat(required).isEqualTo(expected).hasSizeGreaterThan(40);
     }
 
     @Test

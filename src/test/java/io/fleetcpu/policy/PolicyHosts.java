@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.policy.PolicyHost.NestedState;
@@ -14,7 +15,7 @@ import io.fleetcpu.policy.PolicyHost.NestedState;
  * real hypervisor view of {@code src/test/resources/hostdata}. Immutable: each {@code with…} gives a new host.
  */
 record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-        String signature, NestedState nested, List<String> usableModels) {
+        String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
 
     static final String DIR_9_9 = "libvirt-9.9.0/x86_64-cpuid-";
     static final String DIR_5_6 = "libvirt-5.6.0/x86_64-cpuid-";
@@ -29,7 +30,7 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
         String signature = definition.signature() == null ? null
                 : definition.signature().family() + "/" + definition.signature().model() + "/"
                         + definition.signature().stepping();
-        return new PolicyHosts(name, hostFile, fixture.cpu(), null, null, signature, NestedState.ENABLED, null);
+        return new PolicyHosts(name, hostFile, fixture.cpu(), null, null, signature, NestedState.ENABLED, null, null);
     }
 
     /**
@@ -43,27 +44,31 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
     }
 
     PolicyHosts withHypervisorCpu(CpuDescription view) {
-        return new PolicyHosts(name, file, cpu, view, microcode, signature, nested, usableModels);
+        return new PolicyHosts(name, file, cpu, view, microcode, signature, nested, usableModels, supportedModes);
     }
 
     PolicyHosts withMicrocode(String version) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, version, signature, nested, usableModels);
+        return new PolicyHosts(name, file, cpu, hypervisorCpu, version, signature, nested, usableModels, supportedModes);
     }
 
     PolicyHosts withSignature(String newSignature) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, newSignature, nested, usableModels);
+        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, newSignature, nested, usableModels, supportedModes);
     }
 
     PolicyHosts withNested(NestedState state) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, signature, state, usableModels);
+        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, signature, state, usableModels, supportedModes);
     }
 
     PolicyHosts withUsableModels(List<String> models) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, signature, nested, models);
+        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, signature, nested, models, supportedModes);
+    }
+
+    PolicyHosts withSupportedModes(GuestCpu.Mode... modes) {
+        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, signature, nested, usableModels, Set.of(modes));
     }
 
     PolicyHost toPolicyHost() {
-        return new PolicyHost(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels);
+        return new PolicyHost(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes);
     }
 
     static List<PolicyHost> all(PolicyHosts... hosts) {
