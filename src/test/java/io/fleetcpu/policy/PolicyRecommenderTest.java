@@ -264,6 +264,57 @@ class PolicyRecommenderTest {
                 .isEqualTo(GuestCpu.Mode.HOST_MODEL);
     }
 
+    /** This machine's own case: a hypervisor (QEMU without KVM) that can run only obsolete named models. */
+    @Test
+    void hostModesServeIdenticalHostsWhenNoNamedModelFits() {
+        CpuDescription kvm64 = hypervisorView(KVM64_VIEW);
+        List<String> obsoleteOnly = List.of("pentium3", "pentium2", "pentium", "486");
+        PolicyHosts tcg = host("tcg", HASWELL_XEON).withMicrocode("1").withHypervisorCpu(kvm64)
+                .withUsableModels(obsoleteOnly).withSupportedModes(GuestCpu.Mode.HOST_MODEL, GuestCpu.Mode.CUSTOM);
+        List<PolicyHost> one = all(tcg);
+
+        // migration: no named model fits, and the refusal names the rule and what the operator can change.
+        BaselineRefusedException refused = catchThrowableOfType(BaselineRefusedException.class,
+                () -> recommender.recommend(one, CpuPolicy.DEFAULT, false));
+        assertThat(refused.getMessage()).contains("no CPU model fits every host").contains("pinnedModel")
+                .contains("goal to balanced (host-model) or performance (host-passthrough)");
+
+        // performance: host-passthrough is not supported under emulation, so host-model, which is.
+        PolicyRecommendation performance = recommender.recommend(one, policy(Goal.PERFORMANCE), false);
+        assertThat(performance.cpu().mode()).isEqualTo(GuestCpu.Mode.HOST_MODEL);
+        assertThat(explanationContaining(performance, "goal performance")).contains("do not support host-passthrough");
+        assertThat(recommender.recommend(one, policy(Goal.BALANCED), false).cpu().mode())
+                .isEqualTo(GuestCpu.Mode.HOST_MODEL);
+
+        // The same host where KVM works: a single host is identical to itself, host-passthrough.
+        List<PolicyHost> kvm = all(tcg.withSupportedModes(GuestCpu.Mode.values()));
+        PolicyRecommendation passthrough = recommender.recommend(kvm, policy(Goal.PERFORMANCE), false);
+        assertThat(passthrough.cpu().mode()).isEqualTo(GuestCpu.Mode.HOST_PASSTHROUGH);
+        assertThat(passthrough.warnings()).anySatisfy(w -> assertThat(w).contains("live-migrate only between hosts"));
+
+        // No mode left: custom only. The 409 says why each host mode was refused.
+        List<PolicyHost> customOnly = all(tcg.withSupportedModes(GuestCpu.Mode.CUSTOM));
+        BaselineRefusedException none = catchThrowableOfType(BaselineRefusedException.class,
+                () -> recommender.recommend(customOnly, policy(Goal.PERFORMANCE), false));
+        assertThat(none.getMessage()).contains("pinnedModel").contains("do not support host-passthrough")
+                .contains("do not support host-model");
+    }
+
+    /** An EPYC's guests without svm must not be asked for what exists only under svm (npt, avic, …). */
+    @Test
+    void withoutSvmNothingOfSvmIsRequired() {
+        List<PolicyHost> hosts = all(host("a", EPYC), host("b", EPYC).withNested(NestedState.DISABLED));
+        PolicyRecommendation answer = recommender.recommend(hosts, CpuPolicy.DEFAULT, false);
+
+        assertThat(answer.cpu().featureNames(FeaturePolicy.DISABLE)).contains("svm");
+        List<String> underSvm = CATALOG.features().stream()
+                .filter(f -> f.bits().stream().anyMatch(b -> b.toLowerCase().contains("0x8000000a")))
+                .map(io.fleetcpu.catalog.CpuFeature::name).toList();
+        assertThat(guestFeatures(answer.cpu())).doesNotContainAnyElementsOf(underSvm).doesNotContain("svm");
+        assertThat(answer.cpu().featureNames(FeaturePolicy.REQUIRE)).doesNotContainAnyElementsOf(underSvm);
+        assertRunsOnEveryHost(answer, hosts);
+    }
+
     @Test
     void balancedFallsBackToANamedModelWhenHypervisorViewsDiffer() {
         List<PolicyHost> hosts = all(host("xeon", HASWELL_XEON).withHypervisorCpu(hypervisorView(HASWELL_XEON_GUEST)),
