@@ -1,0 +1,115 @@
+package io.fleetcpu.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fleetcpu.agent.AgentCommand;
+import io.fleetcpu.agent.libvirt.LibvirtConnection;
+import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.boot.GuestBoot;
+import io.fleetcpu.boot.QemuLaunch;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The product's promise, proven on this machine: the agent registers it from the real libvirtd into a service
+ * started here, and for every goal the recommended CPU is started as a real guest on {@code qemu:///system} (the
+ * domain type its domain capabilities offer) and in QEMU with the {@code -cpu} value; an answer that is a 409 must
+ * say which rule refused and what the operator can change. Skipped only where no libvirtd answers; CI requires it.
+ */
+class RecommendationsBootTest extends ApiTest {
+
+    private static final String URI = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRecommendationForThisMachineStarts() throws IOException {
+        assumeLibvirtd();
+        Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        assertThat(AgentCommand.run("--server", uri("").toString(), "--aggregate", "boot-proof", "--token-file",
+                token.toString(), "--libvirt-uri", URI, "--deadline", "60s")).as("agent exit code").isZero();
+        String hostId = get("/hosts?aggregate=boot-proof").json().get("items").get(0).get("id").asString();
+        DomainCapabilities domcaps = DomainCapabilities.parse(get("/hosts/" + hostId + "/documents/domain-capabilities").body());
+        String domainType = domcaps.domainType();
+        String accel = domainType.equals("kvm") ? "kvm" : "tcg";
+        System.out.println("boot-proof: this machine's domain capabilities offer type " + domainType + " ("
+                + domcaps.machine() + "), host-passthrough " + (domcaps.hostPassthroughSupported() ? "supported"
+                        : "not supported") + ", host-model " + domcaps.hostModel().model());
+
+        int started = 0;
+        for (String goal : List.of("migration", "balanced", "performance")) {
+            Answer policy = put("/aggregates/boot-proof", Map.of("policy", Map.of("goal", goal)));
+            assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+            Answer answer = get("/aggregates/boot-proof/recommended-cpu");
+            if (answer.status() == 409) {
+                String detail = answer.json().get("detail").asString();
+                System.out.println("boot-proof: goal " + goal + ": 409 " + detail);
+                assertThat(detail).as("a refusal names the rule and what to change").contains("pinnedModel")
+                        .containsAnyOf("goal", "host-model", "host-passthrough");
+                continue;
+            }
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            JsonNode cpu = answer.json();
+            String libvirtXml = get("/aggregates/boot-proof/recommended-cpu?format=libvirt").body();
+            GuestBoot.Outcome boot = GuestBoot.boot(URI, domainType, libvirtXml);
+            System.out.println("boot-proof: goal " + goal + ": " + cpu.get("mode").asString()
+                    + (cpu.hasNonNull("model") ? " " + cpu.get("model").asString() : "") + " " + cpu.get("features")
+                    + " -> " + boot);
+            assertThat(boot.started()).as("goal %s: %s%n%s", goal, boot, libvirtXml).isTrue();
+            if (cpu.hasNonNull("qemuCpu")) {
+                QemuLaunch.Outcome qemu = QemuLaunch.start(accel, cpu.get("qemuCpu").asString());
+                System.out.println("boot-proof: goal " + goal + ": -cpu " + cpu.get("qemuCpu").asString() + " -> " + qemu);
+                assertThat(qemu.started()).as("goal %s: %s", goal, qemu).isTrue();
+            }
+            started++;
+        }
+        assertThat(started).as("at least one goal gives this machine a CPU that runs").isPositive();
+    }
+
+    /**
+     * Three real Xeons/Cores registered as the README once taught (physical CPU only): libvirt's plain baseline asks
+     * for features no guest gets and for invtsc; the recommendation does not. Both are started here as emulated
+     * ({@code qemu}) guests, where libvirt checks the CPU against what QEMU can give, and the verdicts are logged.
+     */
+    @Test
+    void threeRealCpusBeforeAndAfter() {
+        assumeLibvirtd();
+        String[] files = {"libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
+                "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml", "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"};
+        for (int i = 0; i < files.length; i++) {
+            Answer registered = post("/hosts", registration("00000000-0000-4000-8000-00000000b00" + i, "node-" + i,
+                    List.of("three-cpus"), files[i]));
+            assertThat(registered.status()).as(registered.body()).isIn(200, 201);
+        }
+        String plain = get("/aggregates/three-cpus/baseline?format=libvirt", "Accept", "application/xml").body();
+        String recommended = get("/aggregates/three-cpus/recommended-cpu?format=libvirt").body();
+        assertThat(recommended).doesNotContain("name='ds'", "name='acpi'", "name='invtsc'", "name='monitor'");
+        assertThat(plain).contains("name='ds'", "name='invtsc'");
+        GuestBoot.Outcome before = GuestBoot.boot(URI, "qemu", plain);
+        GuestBoot.Outcome after = GuestBoot.boot(URI, "qemu", recommended);
+        System.out.println("boot-proof: three real CPUs, libvirt's plain baseline (the answer before):\n" + plain
+                + "-> " + before);
+        System.out.println("boot-proof: three real CPUs, recommended-cpu:\n" + recommended + "-> " + after);
+        assertThat(after.started()).as("the recommendation for the three CPUs starts under emulation: %s", after)
+                .isTrue();
+    }
+
+    private static void assumeLibvirtd() {
+        try (LibvirtConnection probe = LibvirtConnection.open(URI)) {
+            // reachable: from here on a failure is a failure
+        } catch (LibvirtException | LinkageError e) {
+            assumeTrue(false, "no libvirtd at " + URI + ": " + e.getMessage());
+        }
+    }
+}

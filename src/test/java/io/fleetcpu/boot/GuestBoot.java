@@ -1,0 +1,74 @@
+package io.fleetcpu.boot;
+
+import java.util.UUID;
+
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+
+/**
+ * Starts a minimal guest (no disk, no network, 64 MiB, one vCPU) with a given libvirt {@code <cpu>} on a real
+ * libvirtd, then destroys and undefines it, whatever happened: the proof that libvirt and QEMU accept a CPU.
+ */
+public final class GuestBoot {
+
+    private static final String PREFIX = "fleetcpu-boot-";
+
+    /** Started, or libvirt's refusal word for word. */
+    public record Outcome(boolean started, String message) {
+
+        @Override
+        public String toString() {
+            return started ? "domain started" : "libvirt refused: " + message;
+        }
+    }
+
+    private GuestBoot() {
+    }
+
+    /** @param domainType {@code kvm} or {@code qemu}, as the host's domain capabilities offer */
+    public static Outcome boot(String uri, String domainType, String cpuXml) {
+        String name = PREFIX + UUID.randomUUID().toString().substring(0, 8);
+        String xml = "<domain type='" + domainType + "'>\n  <name>" + name + "</name>\n"
+                + "  <memory unit='MiB'>64</memory>\n  <vcpu>1</vcpu>\n"
+                + "  <os><type arch='x86_64'>hvm</type></os>\n" + cpuXml.strip() + "\n"
+                + "  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>\n</domain>\n";
+        Connect connect = null;
+        Domain domain = null;
+        try {
+            connect = new Connect(uri, false);
+            domain = connect.domainDefineXML(xml);
+            domain.create();
+            return new Outcome(domain.isActive() == 1, "domain defined but not running");
+        } catch (LibvirtException e) {
+            return new Outcome(false, e.getMessage());
+        } finally {
+            cleanUp(domain);
+            if (connect != null) {
+                try {
+                    connect.close();
+                } catch (LibvirtException e) {
+                    // the connection goes with the test process anyway
+                }
+            }
+        }
+    }
+
+    private static void cleanUp(Domain domain) {
+        if (domain == null) {
+            return;
+        }
+        try {
+            if (domain.isActive() == 1) {
+                domain.destroy();
+            }
+        } catch (LibvirtException e) {
+            // undefine below still removes the definition
+        }
+        try {
+            domain.undefine();
+        } catch (LibvirtException e) {
+            throw new IllegalStateException("could not undefine a test domain: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.fleetcpu.boot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts {@code qemu-system-x86_64 -S} with a {@code -cpu} value, paused, with nothing attached, and quits it
+ * through QMP: QEMU's own verdict on a {@code -cpu} value, beside libvirt's.
+ */
+public final class QemuLaunch {
+
+    /** Started (and quit), or what QEMU printed when it refused. */
+    public record Outcome(boolean started, String output) {
+
+        @Override
+        public String toString() {
+            return started ? "QEMU started" : "QEMU refused: " + output.strip();
+        }
+    }
+
+    private QemuLaunch() {
+    }
+
+    /** @param accel {@code kvm} or {@code tcg} */
+    public static Outcome start(String accel, String cpuArgument) {
+        List<String> command = List.of("qemu-system-x86_64", "-machine", "pc", "-accel", accel, "-m", "64",
+                "-cpu", cpuArgument, "-nodefaults", "-display", "none", "-S", "-qmp", "stdio");
+        Process process = null;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(("{\"execute\": \"qmp_capabilities\"}\n{\"execute\": \"quit\"}\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                return new Outcome(false, "QEMU did not quit within 60 s: " + output);
+            }
+            // QMP greets only once the machine is created; a refused -cpu ends QEMU before that.
+            boolean started = process.exitValue() == 0 && output.contains("\"QMP\"");
+            return new Outcome(started, output);
+        } catch (IOException e) {
+            return new Outcome(false, "cannot run qemu-system-x86_64: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(false, "interrupted");
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
