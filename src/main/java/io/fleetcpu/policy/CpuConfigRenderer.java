@@ -29,7 +29,7 @@ public final class CpuConfigRenderer {
      * the bits the guest kernel sets itself and Intel RDT monitoring, which QEMU does not virtualise. A guest
      * started through libvirt never had them, so the -cpu value leaves them out too.
      */
-    private static final Set<String> FILTERED_BY_LIBVIRT = Set.of("osxsave", "ospke", "cmt", "mbm_total", "mbm_local");
+    private static final Set<String> FILTERED_BY_LIBVIRT = LibvirtDriver.QEMU.droppedFeatures();
 
     private final CpuCatalog catalog;
 
