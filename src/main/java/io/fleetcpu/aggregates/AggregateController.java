@@ -1,11 +1,13 @@
 package io.fleetcpu.aggregates;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
+import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -79,6 +82,9 @@ class AggregateController {
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
     @ApiResponse(responseCode = "400", description = "Unknown format")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    @ApiResponse(responseCode = "406", description = "Accept names no media type this answer comes in by Accept alone "
+            + "(application/json, application/xml, application/yaml; text/plain with format=nova-conf or qemu); "
+            + "'supportedMediaTypes' lists them")
     @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, its hosts "
             + "share no CPU model, the policy cannot be met (minimum model, strict nested), or the recommendation "
             + "cannot be written in the format asked for ('hosts' names the ones in the way)")
@@ -91,16 +97,28 @@ class AggregateController {
         return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
     }
 
-    @GetMapping(path = "/{id}/recommended-cpu", produces = {MediaType.APPLICATION_XML_VALUE, "application/yaml"})
+    // text/plain only to refuse it with a 406: it comes with format=nova-conf or qemu, and the format mapping below,
+    // which produces it, would otherwise answer a 400 for the missing parameter.
+    @GetMapping(path = "/{id}/recommended-cpu", produces = {MediaType.APPLICATION_XML_VALUE, "application/yaml",
+            MediaType.TEXT_PLAIN_VALUE})
     @Operation(hidden = true) // documented with getRecommendedCpu
     ResponseEntity<?> recommendedCpuByAccept(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean expand,
-            @RequestHeader(name = "Accept") String accept, WebRequest request) {
-        String format = accept.contains(MediaType.APPLICATION_XML_VALUE) ? "libvirt" : "kubevirt";
-        return rendered(id, expand, format, null, request);
+            @RequestHeader(name = "Accept") String accept, WebRequest request) throws HttpMediaTypeNotAcceptableException {
+        if (accept.contains(MediaType.APPLICATION_XML_VALUE)) {
+            return rendered(id, expand, "libvirt", null, request);
+        }
+        if (accept.contains("application/yaml")) {
+            return rendered(id, expand, "kubevirt", null, request);
+        }
+        throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML,
+                MediaType.parseMediaType("application/yaml")));
     }
 
-    @GetMapping(path = "/{id}/recommended-cpu", params = "format")
+    // What the formats give, so that an Accept none of the mappings answers is a 406, not a 400 for the
+    // missing parameter.
+    @GetMapping(path = "/{id}/recommended-cpu", params = "format", produces = {MediaType.APPLICATION_JSON_VALUE,
+            MediaType.APPLICATION_XML_VALUE, "application/yaml", MediaType.TEXT_PLAIN_VALUE})
     @Operation(hidden = true) // documented with getRecommendedCpu
     ResponseEntity<?> recommendedCpuInFormat(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean expand, @RequestParam String format,
@@ -113,7 +131,7 @@ class AggregateController {
         RecommendationService.OutputFormat format = RecommendationService.OutputFormat.fromWireName(formatName);
         if (format == null) {
             throw new InvalidParameterException("format", "'" + formatName + "' is not one of "
-                    + java.util.Arrays.stream(RecommendationService.OutputFormat.values())
+                    + Arrays.stream(RecommendationService.OutputFormat.values())
                             .map(RecommendationService.OutputFormat::wireName).toList());
         }
         RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
@@ -150,8 +168,11 @@ class AggregateController {
     @Operation(operationId = "getBaseline",
             summary = "libvirt's exact baseline of the aggregate's hosts, whatever the policy",
             description = "What libvirt's virConnectBaselineCPU answers for the same host CPUs with the same cpu_map: "
-                    + "no policy, no obsolete-model or usable-model filter. Accept: application/xml gives the <cpu> "
-                    + "element alone.")
+                    + "no policy, no obsolete-model or usable-model filter. By default as libvirtd's QEMU driver "
+                    + "answers it (virsh -c qemu:///system cpu-baseline), which leaves out the features it never "
+                    + "passes to QEMU (cmt, mbm_total, mbm_local, osxsave, ospke); driver=test answers as libvirt's "
+                    + "test driver (test:///default), with the CPU code alone. Accept: application/xml gives the "
+                    + "<cpu> element alone.")
     @ApiResponse(responseCode = "200", description = "libvirt's baseline",
             headers = @Header(name = "ETag", description = "validator of this representation",
                     schema = @Schema(type = "string")),
@@ -161,7 +182,11 @@ class AggregateController {
                     @Content(mediaType = MediaType.APPLICATION_XML_VALUE, schema = @Schema(type = "string",
                             description = "the <cpu> element as libvirt returns it")) })
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
+    @ApiResponse(responseCode = "400", description = "Unknown driver, or migratable=true with driver=test (libvirt's "
+            + "test driver refuses that form)")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    @ApiResponse(responseCode = "406", description = "Accept names neither application/json nor application/xml; "
+            + "'supportedMediaTypes' lists them")
     @ApiResponse(responseCode = "409", description = "The aggregate has no hosts, or libvirt would refuse its hosts "
             + "('hosts' names the ones in the way)")
     ResponseEntity<BaselineView> baseline(@Parameter(description = "the aggregate's id") @PathVariable String id,
@@ -169,18 +194,37 @@ class AggregateController {
             @RequestParam(defaultValue = "false") boolean expand,
             @Parameter(description = "VIR_CONNECT_BASELINE_CPU_MIGRATABLE: leave out features that block migration")
             @RequestParam(defaultValue = "false") boolean migratable,
+            @Parameter(description = "whose answer: qemu, libvirtd's QEMU driver (qemu:///system); or test, libvirt's "
+                    + "test driver (test:///default)",
+                    schema = @Schema(type = "string", allowableValues = {"qemu", "test"}, defaultValue = "qemu"))
+            @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable);
+        RecommendationService.BaselineAnswer answer = baselineAsDriver(id, expand, migratable, driver);
         return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
     @Operation(hidden = true) // documented as the application/xml response of getBaseline
     ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
-            @RequestParam(defaultValue = "false") boolean migratable, WebRequest request) {
-        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable);
+            @RequestParam(defaultValue = "false") boolean migratable, @RequestParam(defaultValue = "qemu") String driver,
+            WebRequest request) {
+        RecommendationService.BaselineAnswer answer = baselineAsDriver(id, expand, migratable, driver);
         return conditional(request, representation(answer.etag(), "xml"), MediaType.APPLICATION_XML,
                 answer.view().libvirtXml());
+    }
+
+    private RecommendationService.BaselineAnswer baselineAsDriver(String id, boolean expand, boolean migratable,
+            String driverScheme) {
+        LibvirtDriver driver = LibvirtDriver.ofUriScheme(driverScheme).orElseThrow(() -> new InvalidParameterException(
+                "driver", "'" + driverScheme + "' is not one of "
+                        + Arrays.stream(LibvirtDriver.values()).map(LibvirtDriver::uriScheme).toList()
+                        + ": qemu answers as libvirtd's QEMU driver (qemu:///system), test as libvirt's test driver "
+                        + "(test:///default)"));
+        if (migratable && driver == LibvirtDriver.TEST) {
+            throw new InvalidParameterException("migratable", "libvirt's test driver (test:///default) refuses the "
+                    + "migratable form (VIR_CONNECT_BASELINE_CPU_MIGRATABLE); ask it of driver=qemu");
+        }
+        return recommendations.baseline(id, expand, migratable, driver);
     }
 
     /** 304 when the client has this representation already, else the representation with its ETag. */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.Baseline;
+import io.fleetcpu.policy.LibvirtDriver;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** libvirt's own baseline of an aggregate's hosts, with no policy applied. */
@@ -18,14 +19,18 @@ public record BaselineView(
         @Schema(description = "the <cpu> element as libvirt returns it") String libvirtXml,
         @Schema(description = "whether this is the EXPAND_FEATURES form") boolean expanded,
         @Schema(description = "whether this is the MIGRATABLE form") boolean migratable,
+        @Schema(description = "whose virConnectBaselineCPU this is: qemu, libvirtd's QEMU driver (qemu:///system, what "
+                + "virsh cpu-baseline says there), which leaves out cmt, mbm_total, mbm_local, osxsave and ospke; or "
+                + "test, libvirt's CPU code alone (test:///default)", allowableValues = {"qemu", "test"},
+                example = "qemu") String driver,
         @Schema(description = "each host and the view of its CPU it contributed") List<RecommendedCpuView.HostCpuView> hosts,
         CatalogInfo catalog) {
 
     static BaselineView of(String aggregate, Baseline baseline, boolean expanded, boolean migratable,
-            List<RecommendedCpuView.HostCpuView> hosts) {
+            LibvirtDriver driver, List<RecommendedCpuView.HostCpuView> hosts) {
         return new BaselineView(aggregate, baseline.model(), baseline.vendor(), baseline.fallbackForbid() ? "forbid" : "allow",
                 baseline.features().stream().map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName()))
                         .toList(),
-                baseline.toLibvirtXml(), expanded, migratable, hosts, baseline.catalog());
+                baseline.toLibvirtXml(), expanded, migratable, driver.uriScheme(), hosts, baseline.catalog());
     }
 }

@@ -30,6 +30,7 @@ import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestFeatures;
 import io.fleetcpu.policy.GuestVisibility;
+import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.policy.NamedCpu;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
@@ -92,16 +93,16 @@ public class RecommendationService {
         }
     }
 
-    /** libvirt's exact answer for the hosts, whatever the policy. */
+    /** libvirt's exact answer for the hosts, whatever the policy, as the given libvirt driver gives it. */
     @Transactional(readOnly = true)
-    public BaselineAnswer baseline(String aggregateId, boolean expand, boolean migratable) {
+    public BaselineAnswer baseline(String aggregateId, boolean expand, boolean migratable, LibvirtDriver driver) {
         aggregates.find(aggregateId);
         List<Host> members = membersOf(aggregateId);
         try {
             List<NamedCpu> cpus = members.stream()
                     .map(h -> new NamedCpu(h.getHostname(), CpuView.cpuOf(h).description())).toList();
-            BaselineView view = BaselineView.of(aggregateId, calculator.baseline(cpus, expand, migratable), expand,
-                    migratable, hostViews(members));
+            BaselineView view = BaselineView.of(aggregateId, calculator.baseline(cpus, expand, migratable, driver),
+                    expand, migratable, driver, hostViews(members));
             return new BaselineAnswer(view, etag(view.toString()));
         } catch (BaselineRefusedException e) {
             throw noCommonCpu(aggregateId, e);
@@ -121,9 +122,12 @@ public class RecommendationService {
                         : answer.cpu().model() + "-" + answer.view().aggregate());
             };
         } catch (IllegalArgumentException e) {
+            String mode = answer.cpu().mode().libvirtName();
             throw new ConflictException("Not expressible in this format", "the recommendation for aggregate '"
-                    + answer.view().aggregate() + "' (" + answer.view().mode() + ") cannot be written as "
-                    + format.wireName() + ": " + e.getMessage(), List.of());
+                    + answer.view().aggregate() + "' (" + mode + ") cannot be written as " + format.wireName() + ": "
+                    + e.getMessage() + (answer.cpu().mode() == GuestCpu.Mode.CUSTOM ? "" : "; use format=libvirt, "
+                            + "nova-conf or kubevirt, which keep " + mode + " for libvirt to expand on each host"),
+                    List.of());
         }
     }
 

@@ -2,8 +2,10 @@ package io.fleetcpu.policy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +29,7 @@ public final class BaselineCalculator {
     /** Models newest first: libvirt's decode walks the map from its end. */
     private final List<CpuModel> decodeOrder;
     private final FeatureSet nonMigratable;
+    private final Map<LibvirtDriver, FeatureSet> droppedBy = new EnumMap<>(LibvirtDriver.class);
 
     public BaselineCalculator(CpuCatalog catalog) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -36,6 +39,11 @@ public final class BaselineCalculator {
         FeatureSet.Builder b = FeatureSet.builder();
         catalog.features().stream().filter(f -> !f.migratable()).forEach(f -> b.add(f.index()));
         this.nonMigratable = b.build();
+        for (LibvirtDriver driver : LibvirtDriver.values()) {
+            FeatureSet.Builder dropped = FeatureSet.builder();
+            driver.droppedFeatures().forEach(name -> catalog.feature(name).ifPresent(f -> dropped.add(f.index())));
+            droppedBy.put(driver, dropped.build());
+        }
     }
 
     public CpuCatalog catalog() {
@@ -62,12 +70,25 @@ public final class BaselineCalculator {
     }
 
     /**
+     * The baseline as one libvirt driver answers it: {@link LibvirtDriver#QEMU} is what an operator's libvirtd
+     * says, {@link LibvirtDriver#TEST} the CPU code alone (what the other methods answer).
+     */
+    public Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable, LibvirtDriver driver) {
+        return baseline(hosts, expandFeatures, migratable, model -> true, Objects.requireNonNull(driver, "driver"));
+    }
+
+    /**
      * The baseline with the choice of model limited to some candidates, as libvirt's
      * virConnectBaselineHypervisorCPU limits it to the models the hypervisor can run. A model all hosts name is
      * preferred only when it is a candidate.
      */
     public Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
             Predicate<CpuModel> candidates) {
+        return baseline(hosts, expandFeatures, migratable, candidates, LibvirtDriver.TEST);
+    }
+
+    private Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
+            Predicate<CpuModel> candidates, LibvirtDriver driver) {
         if (hosts == null || hosts.isEmpty()) {
             throw new BaselineRefusedException(Reason.NO_HOSTS, "no hosts given: a baseline needs at least one host CPU",
                     List.of());
@@ -139,6 +160,10 @@ public final class BaselineCalculator {
             required = required.minus(nonMigratable);
             disabled = disabled.minus(nonMigratable);
         }
+        // After the model is chosen and before the expansion, as qemuConnectBaselineCPU does: a dropped feature
+        // that the model itself has comes back with the model.
+        required = required.minus(droppedBy.get(driver));
+        disabled = disabled.minus(droppedBy.get(driver));
         FeatureSet guestFeatures = decoded.model.features().union(required).minus(disabled);
         List<CpuFeaturePolicy> listed = expandFeatures
                 ? expandedList(decoded.model, required, disabled)

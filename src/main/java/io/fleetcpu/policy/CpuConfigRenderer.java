@@ -29,7 +29,7 @@ public final class CpuConfigRenderer {
      * the bits the guest kernel sets itself and Intel RDT monitoring, which QEMU does not virtualise. A guest
      * started through libvirt never had them, so the -cpu value leaves them out too.
      */
-    private static final Set<String> FILTERED_BY_LIBVIRT = Set.of("osxsave", "ospke", "cmt", "mbm_total", "mbm_local");
+    private static final Set<String> FILTERED_BY_LIBVIRT = LibvirtDriver.QEMU.droppedFeatures();
 
     private final CpuCatalog catalog;
 
@@ -128,9 +128,9 @@ public final class CpuConfigRenderer {
         check(cpu);
         if (cpu.mode() == GuestCpu.Mode.HOST_MODEL) {
             throw new IllegalArgumentException("host-model has no QEMU -cpu equivalent without the host's expansion: "
-                    + "libvirt replaces it at start with the model and features of that host's domain capabilities "
-                    + "(virsh domcapabilities, <mode name='host-model'>); render a custom GuestCpu with that model "
-                    + "instead, or use host-passthrough (-cpu host)");
+                    + "QEMU needs a model and features, which libvirt takes when it starts the guest from the host-model "
+                    + "CPU of that host's domain capabilities (virsh domcapabilities), so the same guest gets another "
+                    + "-cpu on another host");
         }
         StringBuilder arg = new StringBuilder(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : "host");
         for (CpuFeaturePolicy f : cpu.features()) {

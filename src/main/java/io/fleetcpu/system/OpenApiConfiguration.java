@@ -152,7 +152,9 @@ public class OpenApiConfiguration {
                 .addProperty("errors", new ArraySchema().items(fieldProblem)
                         .description("422 and 400 on parameters: each field that is wrong"))
                 .addProperty("hosts", new ArraySchema().items(new StringSchema())
-                        .description("409: the hosts that are in the way"));
+                        .description("409: the hosts that are in the way"))
+                .addProperty("supportedMediaTypes", new ArraySchema().items(new StringSchema())
+                        .description("406: the media types the resource answers in, to ask for in Accept"));
     }
 
     private static ApiResponses inStatusOrder(ApiResponses responses) {

@@ -5,9 +5,11 @@ import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -73,6 +75,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 "'" + e.getName() + "' cannot be '" + e.getValue() + "'");
         problem.setProperty("errors", List.of(new InvalidRequestException.FieldProblem(e.getName(), "not a valid value")));
         return problem;
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> supported = e.getSupportedMediaTypes().stream().map(MediaType::toString).distinct().toList();
+        ProblemDetail problem = Problems.of(HttpStatus.NOT_ACCEPTABLE, "Not acceptable", "no answer here is in '"
+                + request.getHeader(HttpHeaders.ACCEPT) + "'; this resource answers in " + String.join(", ", supported));
+        problem.setProperty("supportedMediaTypes", supported);
+        return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE).headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     @Override

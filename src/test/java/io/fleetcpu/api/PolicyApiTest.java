@@ -279,6 +279,35 @@ class PolicyApiTest extends ApiAssertions {
     }
 
     @Test
+    void anAcceptTheServiceCannotAnswerIs406ListingWhatItCan() {
+        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
+        for (String accept : List.of("text/csv", "text/html", "application/pdf")) {
+            JsonNode recommended = assertProblem(get("/aggregates/east/recommended-cpu", "Accept", accept), 406);
+            assertThat(recommended.path("detail").asString()).contains(accept);
+            assertThat(texts(recommended.path("supportedMediaTypes")))
+                    .contains("application/json", "application/xml", "application/yaml");
+            JsonNode baseline = assertProblem(get("/aggregates/east/baseline", "Accept", accept), 406);
+            assertThat(baseline.path("detail").asString()).contains(accept).contains("application/json")
+                    .contains("application/xml");
+            assertThat(texts(baseline.path("supportedMediaTypes")))
+                    .containsExactlyInAnyOrder("application/json", "application/xml");
+        }
+        // Plain text is a rendering chosen with format, not by Accept alone.
+        JsonNode text = assertProblem(get("/aggregates/east/recommended-cpu", "Accept", "text/plain"), 406);
+        assertThat(texts(text.path("supportedMediaTypes")))
+                .containsExactly("application/json", "application/xml", "application/yaml");
+        Answer qemu = get("/aggregates/east/recommended-cpu?format=qemu", "Accept", "text/plain");
+        assertThat(qemu.status()).isEqualTo(200);
+        assertThat(qemu.contentType()).startsWith("text/plain");
+        // What it can answer it still does, whatever else the client would take.
+        assertThat(get("/aggregates/east/recommended-cpu", "Accept", "text/csv, application/yaml;q=0.5").status())
+                .isEqualTo(200);
+        assertThat(get("/aggregates/east/recommended-cpu?format=nova-conf", "Accept", "application/json").body())
+                .startsWith("[libvirt]");
+        assertThat(get("/aggregates/east/baseline", "Accept", "*/*").status()).isEqualTo(200);
+    }
+
+    @Test
     void hostModelCannotBeWrittenForQemuOrAsACpuMapModel() {
         registerWithHypervisorView(UUID_1, "xeon-1", "balanced", HASWELL_XEON, HASWELL_XEON_GUEST);
         registerWithHypervisorView(UUID_2, "xeon-2", "balanced", HASWELL_XEON, HASWELL_XEON_GUEST);
@@ -296,7 +325,8 @@ class PolicyApiTest extends ApiAssertions {
         }
 
         JsonNode qemu = assertProblem(get("/aggregates/balanced/recommended-cpu?format=qemu"), 409);
-        assertThat(qemu.path("detail").asString()).contains("host-model").contains("qemu");
+        assertThat(qemu.path("detail").asString()).contains("host-model has no QEMU -cpu equivalent")
+                .contains("domain capabilities").contains("use format=libvirt").doesNotContain("GuestCpu");
         assertProblem(get("/aggregates/balanced/recommended-cpu?format=cpu-map"), 409);
 
         CpuDefinition libvirt = CpuDefinition.parse(get("/aggregates/balanced/recommended-cpu?format=libvirt").body());

@@ -19,7 +19,7 @@ import io.fleetcpu.libvirtxml.CpuFeature;
 import tools.jackson.databind.JsonNode;
 
 /** The aggregate's recommended CPU, over HTTP, against libvirt's own baseline of the same hosts. */
-class RecommendedCpuApiTest extends ApiTest {
+class RecommendedCpuApiTest extends ApiAssertions {
 
     private static final String HASWELL = "libvirt-9.9.0/x86_64-cpuid-Core-i5-4670T-host.xml";
     private static final String HASWELL_XEON = "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml";
@@ -31,18 +31,29 @@ class RecommendedCpuApiTest extends ApiTest {
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);
     }
 
+    private static final String QEMU_URI = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
+
     /** libvirt's own answer for the same host CPUs, on the in-process test driver. */
     private static CpuDefinition libvirtBaseline(List<String> files) {
         return libvirtBaseline(files, false);
     }
 
     private static CpuDefinition libvirtBaseline(List<String> files, boolean expand) {
+        return libvirtBaseline("test:///default", files, expand, false);
+    }
+
+    /** libvirt's own answer at a connection; skipped, not failed, when libvirt cannot be reached there. */
+    private static CpuDefinition libvirtBaseline(String uri, List<String> files, boolean expand, boolean migratable) {
         List<String> xml = files.stream().map(ApiTest::cpuData).toList();
-        try (LibvirtConnection libvirt = LibvirtConnection.open("test:///default")) {
-            return CpuDefinition.parse(libvirt.baselineCpu(xml, expand, false));
+        LibvirtConnection libvirt;
+        try {
+            libvirt = LibvirtConnection.open(uri);
         } catch (LibvirtException e) {
-            assumeTrue(false, "libvirt not available: " + e.getMessage());
+            assumeTrue(false, "libvirt not available at " + uri + ": " + e.getMessage());
             throw e;
+        }
+        try (libvirt) {
+            return CpuDefinition.parse(libvirt.baselineCpu(xml, expand, migratable));
         }
     }
 
@@ -67,13 +78,13 @@ class RecommendedCpuApiTest extends ApiTest {
         register("00000000-0000-4000-8000-000000000003", "node3", "east", IVY_BRIDGE);
         CpuDefinition libvirt = libvirtBaseline(List.of(HASWELL, HASWELL_XEON, IVY_BRIDGE));
 
-        JsonNode baseline = get("/aggregates/east/baseline").json();
+        JsonNode baseline = get("/aggregates/east/baseline?driver=test").json();
         assertThat(baseline.get("model").asString()).isEqualTo(libvirt.model()).isEqualTo("IvyBridge");
         assertThat(baseline.get("vendor").asString()).isEqualTo(libvirt.vendor());
         assertThat(baseline.get("fallback").asString()).isEqualTo(libvirt.modelFallback());
         assertThat(features(baseline)).isEqualTo(features(libvirt));
         assertThat(CpuDefinition.parse(baseline.get("libvirtXml").asString())).isEqualTo(libvirt);
-        assertThat(CpuDefinition.parse(get("/aggregates/east/baseline", "Accept", "application/xml").body()))
+        assertThat(CpuDefinition.parse(get("/aggregates/east/baseline?driver=test", "Accept", "application/xml").body()))
                 .isEqualTo(libvirt);
 
         Answer answer = get("/aggregates/east/recommended-cpu");
@@ -120,19 +131,67 @@ class RecommendedCpuApiTest extends ApiTest {
     }
 
     @Test
+    void baselineIsWhatLibvirtdsQemuDriverSaysUnlessTheTestDriverIsAskedFor() {
+        // Xeons with Intel RDT monitoring (cmt) and the OS bit of XSAVE (osxsave), which the QEMU driver leaves out.
+        register("00000000-0000-4000-8000-000000000001", "xeon-1", "xeons", HASWELL_XEON);
+        register("00000000-0000-4000-8000-000000000002", "xeon-2", "xeons", HASWELL_XEON);
+        List<String> files = List.of(HASWELL_XEON, HASWELL_XEON);
+        for (String form : List.of("", "expand=true", "migratable=true", "expand=true&migratable=true")) {
+            CpuDefinition libvirtd = libvirtBaseline(QEMU_URI, files, form.contains("expand"),
+                    form.contains("migratable"));
+            JsonNode answer = get("/aggregates/xeons/baseline?" + form).json();
+            assertThat(answer.get("driver").asString()).isEqualTo("qemu");
+            assertThat(features(answer)).as(form).isEqualTo(features(libvirtd));
+            assertThat(CpuDefinition.parse(answer.get("libvirtXml").asString())).isEqualTo(libvirtd);
+            assertThat(CpuDefinition.parse(get("/aggregates/xeons/baseline?driver=qemu&" + form, "Accept",
+                    "application/xml").body())).as(form).isEqualTo(libvirtd);
+        }
+
+        JsonNode qemu = get("/aggregates/xeons/baseline").json();
+        JsonNode test = get("/aggregates/xeons/baseline?driver=test").json();
+        assertThat(test.get("driver").asString()).isEqualTo("test");
+        assertThat(features(test)).isEqualTo(features(libvirtBaseline(files)));
+        assertThat(test.get("model").asString()).isEqualTo(qemu.get("model").asString()).isEqualTo("Haswell-noTSX");
+        List<String> dropped = new ArrayList<>(features(test));
+        dropped.removeAll(features(qemu));
+        assertThat(dropped).containsExactly("require:osxsave", "require:cmt");
+        assertThat(get("/aggregates/xeons/baseline?driver=test").header("ETag"))
+                .isNotEqualTo(get("/aggregates/xeons/baseline").header("ETag"));
+    }
+
+    @Test
+    void anUnknownDriverOrAFormTheDriverRefusesIs400NamingTheParameter() {
+        register("00000000-0000-4000-8000-000000000001", "xeon-1", "xeons", HASWELL_XEON);
+        for (String accept : List.of("application/json", "application/xml")) {
+            Answer xen = get("/aggregates/xeons/baseline?driver=xen", "Accept", accept);
+            assertThat(assertProblem(xen, 400).path("detail").asString()).contains("xen").contains("qemu")
+                    .contains("test");
+            assertThat(errorFields(xen)).containsExactly("driver");
+            Answer twice = get("/aggregates/xeons/baseline?driver=qemu&driver=test", "Accept", accept);
+            assertProblem(twice, 400);
+            assertThat(errorFields(twice)).containsExactly("driver");
+            // libvirt's test driver answers "unsupported flags" to VIR_CONNECT_BASELINE_CPU_MIGRATABLE
+            Answer migratable = get("/aggregates/xeons/baseline?driver=test&migratable=true", "Accept", accept);
+            assertThat(assertProblem(migratable, 400).path("detail").asString()).contains("driver=qemu");
+            assertThat(errorFields(migratable)).containsExactly("migratable");
+        }
+        assertThat(get("/aggregates/xeons/baseline?driver=QEMU").status()).isEqualTo(400);
+    }
+
+    @Test
     void expandedFormIsLibvirtsExpandedForm() {
         register("00000000-0000-4000-8000-000000000001", "node1", "east", HASWELL);
         register("00000000-0000-4000-8000-000000000002", "node2", "east", IVY_BRIDGE);
         CpuDefinition libvirt = libvirtBaseline(List.of(HASWELL, IVY_BRIDGE), true);
 
-        JsonNode cpu = get("/aggregates/east/baseline?expand=true").json();
+        JsonNode cpu = get("/aggregates/east/baseline?expand=true&driver=test").json();
         assertThat(cpu.get("expanded").asBoolean()).isTrue();
         assertThat(cpu.get("model").asString()).isEqualTo(libvirt.model());
         assertThat(features(cpu)).isEqualTo(features(libvirt)).hasSizeGreaterThan(50);
-        Answer xml = get("/aggregates/east/baseline?expand=true", "Accept", "application/xml");
+        Answer xml = get("/aggregates/east/baseline?expand=true&driver=test", "Accept", "application/xml");
         assertThat(CpuDefinition.parse(xml.body())).isEqualTo(libvirt);
-        assertThat(xml.header("ETag")).isNotEqualTo(get("/aggregates/east/baseline", "Accept", "application/xml")
-                .header("ETag"));
+        assertThat(xml.header("ETag")).isNotEqualTo(get("/aggregates/east/baseline?driver=test", "Accept",
+                "application/xml").header("ETag"));
         // The recommendation's expanded form: the same guest as libvirt's, less what no guest gets on KVM and what
         // blocks migration, vmx taken away (nested off).
         Set<String> expected = new TreeSet<>(libvirt.requiredFeatureNames());
@@ -178,7 +237,7 @@ class RecommendedCpuApiTest extends ApiTest {
     void identicalHostsKeepTheirOwnModel() {
         register("00000000-0000-4000-8000-000000000001", "node1", "twins", HASWELL);
         register("00000000-0000-4000-8000-000000000002", "node2", "twins", HASWELL);
-        JsonNode baseline = get("/aggregates/twins/baseline").json();
+        JsonNode baseline = get("/aggregates/twins/baseline?driver=test").json();
         assertThat(baseline.get("model").asString()).isEqualTo("Haswell-noTSX");
         assertThat(baseline.get("fallback").asString()).isEqualTo("forbid");
         assertThat(features(baseline)).isEqualTo(features(libvirtBaseline(List.of(HASWELL, HASWELL))));

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
 
@@ -59,6 +61,19 @@ public final class CpuFixtures {
         // Host shape cannot say "model minus a feature": the guest's disabled features are left out on both sides.
         CpuDescription host = new CpuDescription("x86_64", cpu.vendor(), cpu.model(), cpu.requiredFeatureNames(), List.of());
         return new Fixture(file, kind, vendor, accepts, host, hostXml(host));
+    }
+
+    /** {@code count} sets of 1 to 50 distinct fixtures of the pool, the same ones for the same seed. */
+    public static List<List<Fixture>> randomSets(long seed, List<Fixture> pool, int count) {
+        Random random = new Random(seed);
+        List<List<Fixture>> sets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int size = 1 + random.nextInt(Math.min(50, pool.size()));
+            List<Fixture> shuffled = new ArrayList<>(pool);
+            Collections.shuffle(shuffled, random);
+            sets.add(List.copyOf(shuffled.subList(0, size)));
+        }
+        return sets;
     }
 
     /** The host {@code <cpu>} libvirt reads for a description without disabled features. */

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -163,24 +161,12 @@ class LibvirtBaselineDifferentialTest {
         }
     }
 
-    private static List<List<Fixture>> randomSets(long seed, List<Fixture> pool, int count) {
-        Random random = new Random(seed);
-        List<List<Fixture>> sets = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int size = 1 + random.nextInt(Math.min(50, pool.size()));
-            List<Fixture> shuffled = new ArrayList<>(pool);
-            Collections.shuffle(shuffled, random);
-            sets.add(List.copyOf(shuffled.subList(0, size)));
-        }
-        return sets;
-    }
-
     private static List<List<Fixture>> allRandomSets() {
         List<Fixture> accepted = CpuFixtures.accepted();
-        List<List<Fixture>> sets = new ArrayList<>(randomSets(20240611L, accepted, 100));
+        List<List<Fixture>> sets = new ArrayList<>(CpuFixtures.randomSets(20240611L, accepted, 100));
         for (String vendor : List.of("Intel", "AMD")) {
             List<Fixture> pool = accepted.stream().filter(f -> f.vendor().equals(vendor)).toList();
-            sets.addAll(randomSets(vendor.hashCode(), pool, 120));
+            sets.addAll(CpuFixtures.randomSets(vendor.hashCode(), pool, 120));
         }
         return sets;
     }
