@@ -61,9 +61,4 @@ public final class GuestVisibility {
         return new View(new CpuDescription(physical.arch(), physical.vendor(), physical.model(), required, disabled),
                 false, catalog.featureNames(removed.build()));
     }
-
-    /** Why a guest never gets this feature on KVM, for explanations. */
-    public String whyHostOnly(String feature) {
-        return hostOnly.why(feature).orElse("not given to guests");
-    }
 }

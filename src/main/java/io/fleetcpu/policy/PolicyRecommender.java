@@ -35,6 +35,8 @@ public final class PolicyRecommender {
     private final GuestVisibility visibility;
     private final Set<String> obsoleteModels;
     private final FeatureSet nonMigratable;
+    private final FeatureSet underSvm;
+    private final FeatureSet underVmx;
 
     /** @param obsoleteModels models never recommended unless pinned (486, pentium, qemu32, …) */
     public PolicyRecommender(CpuCatalog catalog, GuestVisibility visibility, Set<String> obsoleteModels) {
@@ -45,6 +47,8 @@ public final class PolicyRecommender {
         this.obsoleteModels = Set.copyOf(obsoleteModels);
         this.nonMigratable = catalog.featureSet(catalog.features().stream().filter(f -> !f.migratable())
                 .map(CpuFeature::name).toList());
+        this.underSvm = nestedDependents("svm");
+        this.underVmx = nestedDependents("vmx");
     }
 
     /**
@@ -285,7 +289,7 @@ public final class PolicyRecommender {
         }
         // Without the flag, the features that only exist under it (svm's leaf 0x8000000A: npt, avic, …; vmx-*)
         // must go too: a guest without svm that is asked for npt is refused.
-        FeatureSet flagSet = FeatureSet.of(index).union(nestedDependents(flag).intersection(union(effective)));
+        FeatureSet flagSet = FeatureSet.of(index).union((flag.equals("svm") ? underSvm : underVmx).intersection(union(effective)));
         boolean provided = false;
         if (policy.nested() == CpuPolicy.Nested.OFF) {
             if (without.size() < hosts.size()) {
