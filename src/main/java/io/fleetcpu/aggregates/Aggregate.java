@@ -49,6 +49,10 @@ public class Aggregate {
     @Version
     private long version;
 
+    /** Changed by the database with every change of members or of their kinds (V8__kind_counts.sql). */
+    @Column(insertable = false, updatable = false)
+    private long membersVersion;
+
     protected Aggregate() {
     }
 
@@ -98,5 +102,9 @@ public class Aggregate {
 
     public long getVersion() {
         return version;
+    }
+
+    public long getMembersVersion() {
+        return membersVersion;
     }
 }

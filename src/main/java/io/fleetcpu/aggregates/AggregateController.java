@@ -93,8 +93,11 @@ class AggregateController {
                     + "form) instead of only the ones on top of it or taken from it")
             @RequestParam(defaultValue = "false") boolean expand,
             WebRequest request) {
+        if (request.checkNotModified(recommendations.recommendedCpuEtag(id, expand))) {
+            return null;
+        }
         RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
-        return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
+        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.view());
     }
 
     // text/plain only to refuse it with a 406: it comes with format=nova-conf or qemu, and the format mapping below,
@@ -134,19 +137,22 @@ class AggregateController {
                     + Arrays.stream(RecommendationService.OutputFormat.values())
                             .map(RecommendationService.OutputFormat::wireName).toList());
         }
-        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
         // Each representation of the same answer needs its own strong validator.
-        if (format == RecommendationService.OutputFormat.JSON) {
-            return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
+        String suffix = format == RecommendationService.OutputFormat.JSON ? null : format.wireName()
+                + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode()));
+        if (request.checkNotModified(representation(recommendations.recommendedCpuEtag(id, expand), suffix))) {
+            return null;
         }
-        String etag = representation(answer.etag(), format.wireName()
-                + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode())));
+        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
+        if (format == RecommendationService.OutputFormat.JSON) {
+            return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.view());
+        }
         MediaType type = switch (format) {
             case LIBVIRT, CPU_MAP -> MediaType.APPLICATION_XML;
             case KUBEVIRT -> MediaType.parseMediaType("application/yaml");
             default -> MediaType.TEXT_PLAIN;
         };
-        return conditional(request, etag, type, recommendations.render(answer, format, modelName));
+        return answer(representation(answer.etag(), suffix), type, recommendations.render(answer, format, modelName));
     }
 
     @PostMapping(path = "/{id}/what-if", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -199,8 +205,12 @@ class AggregateController {
                     schema = @Schema(type = "string", allowableValues = {"qemu", "test"}, defaultValue = "qemu"))
             @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        RecommendationService.BaselineAnswer answer = baselineAsDriver(id, expand, migratable, driver);
-        return conditional(request, answer.etag(), MediaType.APPLICATION_JSON, answer.view());
+        LibvirtDriver libvirtDriver = driver(migratable, driver);
+        if (request.checkNotModified(recommendations.baselineEtag(id, expand, migratable, libvirtDriver))) {
+            return null;
+        }
+        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable, libvirtDriver);
+        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.view());
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
@@ -208,13 +218,16 @@ class AggregateController {
     ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
             @RequestParam(defaultValue = "false") boolean migratable, @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        RecommendationService.BaselineAnswer answer = baselineAsDriver(id, expand, migratable, driver);
-        return conditional(request, representation(answer.etag(), "xml"), MediaType.APPLICATION_XML,
-                answer.view().libvirtXml());
+        LibvirtDriver libvirtDriver = driver(migratable, driver);
+        if (request.checkNotModified(representation(recommendations.baselineEtag(id, expand, migratable,
+                libvirtDriver), "xml"))) {
+            return null;
+        }
+        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable, libvirtDriver);
+        return answer(representation(answer.etag(), "xml"), MediaType.APPLICATION_XML, answer.view().libvirtXml());
     }
 
-    private RecommendationService.BaselineAnswer baselineAsDriver(String id, boolean expand, boolean migratable,
-            String driverScheme) {
+    private static LibvirtDriver driver(boolean migratable, String driverScheme) {
         LibvirtDriver driver = LibvirtDriver.ofUriScheme(driverScheme).orElseThrow(() -> new InvalidParameterException(
                 "driver", "'" + driverScheme + "' is not one of "
                         + Arrays.stream(LibvirtDriver.values()).map(LibvirtDriver::uriScheme).toList()
@@ -224,20 +237,23 @@ class AggregateController {
             throw new InvalidParameterException("migratable", "libvirt's test driver (test:///default) refuses the "
                     + "migratable form (VIR_CONNECT_BASELINE_CPU_MIGRATABLE); ask it of driver=qemu");
         }
-        return recommendations.baseline(id, expand, migratable, driver);
+        return driver;
     }
 
-    /** 304 when the client has this representation already, else the representation with its ETag. */
-    private static <T> ResponseEntity<T> conditional(WebRequest request, String etag, MediaType type, T body) {
-        if (request.checkNotModified(etag)) {
-            return null;
-        }
+    /**
+     * The representation with its ETag. The caller first asks {@link WebRequest#checkNotModified(String)} with the
+     * ETag the answer has now, which needs no answer: a 304 computes nothing.
+     */
+    private static <T> ResponseEntity<T> answer(String etag, MediaType type, T body) {
         // The same URL answers JSON, XML or YAML by Accept: caches must keep them apart.
         return ResponseEntity.ok().eTag(etag).varyBy("Accept").contentType(type).body(body);
     }
 
     /** Another representation of the same answer needs its own strong validator. */
     private static String representation(String etag, String suffix) {
+        if (suffix == null) {
+            return etag;
+        }
         return etag.substring(0, etag.length() - 1) + "-" + suffix + "\"";
     }
 

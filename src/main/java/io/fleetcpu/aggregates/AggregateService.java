@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.UUID;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.fleetcpu.hosts.AggregateId;
 import io.fleetcpu.hosts.AggregatesNamed;
-import io.fleetcpu.hosts.Host;
 import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
@@ -31,12 +33,15 @@ public class AggregateService {
     private final Clock clock;
 
     private final PolicyReader policies;
+    private final JdbcClient jdbc;
 
-    AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies) {
+    AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies,
+            JdbcClient jdbc) {
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.clock = clock;
         this.policies = policies;
+        this.jdbc = jdbc;
     }
 
     @Transactional
@@ -89,6 +94,7 @@ public class AggregateService {
     public void delete(String id, String ifMatch) {
         Aggregate aggregate = find(id);
         checkVersion(id, aggregate, ifMatch);
+        hosts.forgetReportsOfMembers(id);
         aggregates.delete(aggregate);
     }
 
@@ -130,10 +136,27 @@ public class AggregateService {
         return aggregates.findById(id).orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
     }
 
+    /** The versions the aggregate's answers are cached under: one small query, no host read. */
     @Transactional(readOnly = true)
-    public List<Host> members(String id) {
-        find(id);
-        return hosts.hostsIn(id);
+    AggregateVersion version(String id) {
+        return jdbc.sql("select created_at, version, members_version from aggregate where id = :id").param("id", id)
+                .query((rs, i) -> new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3)))
+                .optional()
+                .orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
+    }
+
+    /**
+     * The aggregate's policy, members by kind and versions, read in one snapshot, so that an answer computed from
+     * it belongs to exactly its version.
+     *
+     * @param examples name a few hosts of each kind
+     */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    AggregateSnapshot snapshot(String id, boolean examples) {
+        Aggregate aggregate = find(id);
+        return new AggregateSnapshot(id, aggregate.getPolicy(),
+                new AggregateVersion(id, aggregate.getCreatedAt(), aggregate.getVersion(), aggregate.getMembersVersion()),
+                hosts.kindsIn(id, examples), examples ? hosts.firstHostKind(id) : null);
     }
 
     /**
@@ -150,9 +173,9 @@ public class AggregateService {
     }
 
     private AggregateView view(Aggregate aggregate) {
-        List<AggregateView.Member> members = hosts.hostsIn(aggregate.getId()).stream()
-                .map(h -> new AggregateView.Member(h.getId(), h.getHostname())).toList();
-        return new AggregateView(aggregate.getId(), aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy()), members,
+        List<KindMembers> kinds = hosts.kindsIn(aggregate.getId(), true);
+        return new AggregateView(aggregate.getId(), aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy()),
+                kinds.stream().mapToInt(KindMembers::hosts).sum(), KindView.of(aggregate.getId(), kinds),
                 aggregate.getCreatedAt(), aggregate.getUpdatedAt(), aggregate.getVersion());
     }
 

@@ -23,14 +23,16 @@ public record BaselineView(
                 + "virsh cpu-baseline says there), which leaves out cmt, mbm_total, mbm_local, osxsave and ospke; or "
                 + "test, libvirt's CPU code alone (test:///default)", allowableValues = {"qemu", "test"},
                 example = "qemu") String driver,
-        @Schema(description = "each host and the view of its CPU it contributed") List<RecommendedCpuView.HostCpuView> hosts,
+        @Schema(description = "how many hosts the baseline covers") int hostCount,
+        @Schema(description = "the aggregate's hosts by kind of CPU, each with the view of its CPU it contributed")
+        List<KindView> kinds,
         CatalogInfo catalog) {
 
     static BaselineView of(String aggregate, Baseline baseline, boolean expanded, boolean migratable,
-            LibvirtDriver driver, List<RecommendedCpuView.HostCpuView> hosts) {
+            LibvirtDriver driver, int hostCount, List<KindView> kinds) {
         return new BaselineView(aggregate, baseline.model(), baseline.vendor(), baseline.fallbackForbid() ? "forbid" : "allow",
                 baseline.features().stream().map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName()))
                         .toList(),
-                baseline.toLibvirtXml(), expanded, migratable, driver.uriScheme(), hosts, baseline.catalog());
+                baseline.toLibvirtXml(), expanded, migratable, driver.uriScheme(), hostCount, kinds, baseline.catalog());
     }
 }

@@ -4,29 +4,36 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.hosts.CpuView;
+import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.GuestModels;
-import io.fleetcpu.hosts.Host;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostReport;
 import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.KindLabels;
+import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.Baseline;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuConfigRenderer;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestFeatures;
 import io.fleetcpu.policy.GuestVisibility;
@@ -36,12 +43,22 @@ import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.NotFoundException;
 
-/** Computes an aggregate's CPU from its members' stored CPUs: under its policy, or libvirt's plain baseline. */
+/**
+ * Computes an aggregate's CPU from its members' kinds of CPU: under its policy, or libvirt's plain baseline.
+ *
+ * <p>Two caches make a large aggregate cost what a small one costs. Answers are kept under the aggregate's versions
+ * (kept in PostgreSQL, so every instance agrees on them) and the question asked, and an ETag derives from the same
+ * key: a request whose aggregate did not change computes nothing, and a 304 not even the key's answer. The engine's
+ * results are kept under the kinds of CPU and the policy they were computed for, so that hosts joining with a kind
+ * the aggregate already has, or another aggregate with the same kinds, compute nothing either. Nothing is computed
+ * while a database connection is held, and computations that miss both caches take turns ({@link ComputeGate}).
+ */
 @Service
 public class RecommendationService {
 
@@ -53,61 +70,116 @@ public class RecommendationService {
     public record BaselineAnswer(BaselineView view, String etag) {
     }
 
+    /** An aggregate as of its versions, and the question asked of it. */
+    private record AnswerKey(AggregateVersion version, String question) {
+    }
+
+    /** Kinds of CPU by id (sorted), a policy, and the form asked for. */
+    private record EngineKey(List<String> kinds, CpuPolicy policy, boolean expand) {
+    }
+
+    /** Answers are up to a few hundred kilobytes each; the engine's results a few kilobytes. */
+    private final AnswerCache<AnswerKey, Answer> answers = new AnswerCache<>(256);
+    private final AnswerCache<AnswerKey, BaselineAnswer> baselines = new AnswerCache<>(256);
+    private final AnswerCache<EngineKey, PolicyRecommendation> engine = new AnswerCache<>(4096);
+
     private final AggregateService aggregates;
     private final BaselineCalculator calculator;
     private final PolicyRecommender recommender;
     private final CpuConfigRenderer renderer;
     private final CpuCatalog catalog;
-
     private final HostService hosts;
-
     private final GuestVisibility visibility;
+    private final ComputeGate gate;
 
     RecommendationService(AggregateService aggregates, HostService hosts, CpuCatalog catalog,
-            GuestVisibility visibility, PolicyProperties properties) {
+            GuestVisibility visibility, PolicyProperties properties, ComputeGate gate) {
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.catalog = catalog;
         this.visibility = visibility;
+        this.gate = gate;
         this.calculator = new BaselineCalculator(catalog);
         this.recommender = new PolicyRecommender(catalog, visibility, Set.copyOf(properties.obsoleteModels()));
         this.renderer = new CpuConfigRenderer(catalog);
     }
 
-    /** @param expand list every feature of a named model, as libvirt's EXPAND_FEATURES form does */
-    @Transactional(readOnly = true)
-    public Answer recommendedCpu(String aggregateId, boolean expand) {
-        Aggregate aggregate = aggregates.find(aggregateId);
-        List<Host> members = membersOf(aggregateId);
-        try {
-            PolicyRecommendation recommendation = recommender.recommend(
-                    members.stream().map(RecommendationService::policyHost).toList(), aggregate.getPolicy(), expand);
-            RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(aggregate.getPolicy()),
-                    recommendation, renderer, hostViews(members));
-            return new Answer(view, recommendation.cpu(), etag(view.toString()));
-        } catch (BaselineRefusedException e) {
-            throw noCommonCpu(aggregateId, e);
-        } catch (PolicyConflictException e) {
-            throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': " + e.getMessage(),
-                    e.hosts());
-        }
+    // ---- recommended CPU -----------------------------------------------------------------------------------------
+
+    /** The ETag the recommended CPU has now (the JSON representation): one small query, nothing computed. */
+    public String recommendedCpuEtag(String aggregateId, boolean expand) {
+        return etag(aggregates.version(aggregateId), recommendedQuestion(expand));
     }
 
-    /** libvirt's exact answer for the hosts, whatever the policy, as the given libvirt driver gives it. */
-    @Transactional(readOnly = true)
-    public BaselineAnswer baseline(String aggregateId, boolean expand, boolean migratable, LibvirtDriver driver) {
-        aggregates.find(aggregateId);
-        List<Host> members = membersOf(aggregateId);
-        try {
-            List<NamedCpu> cpus = members.stream()
-                    .map(h -> new NamedCpu(h.getHostname(), CpuView.cpuOf(h).description())).toList();
-            BaselineView view = BaselineView.of(aggregateId, calculator.baseline(cpus, expand, migratable, driver),
-                    expand, migratable, driver, hostViews(members));
-            return new BaselineAnswer(view, etag(view.toString()));
-        } catch (BaselineRefusedException e) {
-            throw noCommonCpu(aggregateId, e);
-        }
+    /** @param expand list every feature of a named model, as libvirt's EXPAND_FEATURES form does */
+    public Answer recommendedCpu(String aggregateId, boolean expand) {
+        String question = recommendedQuestion(expand);
+        return answers.get(new AnswerKey(aggregates.version(aggregateId), question), () -> {
+            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
+            requireHosts(snapshot);
+            KindLabels labels = KindLabels.of(snapshot.kinds());
+            PolicyRecommendation recommendation;
+            try {
+                recommendation = recommend(facts(snapshot.kinds()), snapshot.policy(), expand).renamed(labels);
+            } catch (BaselineRefusedException e) {
+                throw noCommonCpu(aggregateId, e, labels);
+            } catch (PolicyConflictException e) {
+                throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
+                        + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
+            }
+            RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
+                    recommendation, renderer, snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
+            return new Answer(view, recommendation.cpu(), etag(snapshot.version(), question));
+        });
     }
+
+    private static String recommendedQuestion(boolean expand) {
+        return "recommended-cpu expand=" + expand;
+    }
+
+    // ---- libvirt's baseline --------------------------------------------------------------------------------------
+
+    /** The ETag libvirt's baseline has now (the JSON representation): one small query, nothing computed. */
+    public String baselineEtag(String aggregateId, boolean expand, boolean migratable, LibvirtDriver driver) {
+        return etag(aggregates.version(aggregateId), baselineQuestion(expand, migratable, driver));
+    }
+
+    /**
+     * libvirt's exact answer for the hosts, whatever the policy, as the given libvirt driver gives it. Computed over
+     * the kinds, the kind of the first host by hostname first: libvirt prefers the first host's model, and hosts of
+     * one kind change nothing in a baseline but its cost.
+     */
+    public BaselineAnswer baseline(String aggregateId, boolean expand, boolean migratable, LibvirtDriver driver) {
+        String question = baselineQuestion(expand, migratable, driver);
+        return baselines.get(new AnswerKey(aggregates.version(aggregateId), question), () -> {
+            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
+            requireHosts(snapshot);
+            KindLabels labels = KindLabels.of(snapshot.kinds());
+            List<NamedCpu> cpus = new ArrayList<>();
+            for (KindMembers kind : snapshot.kinds()) {
+                NamedCpu cpu = new NamedCpu(kind.kindId(), kind.asHost(kind.kindId()).effectiveCpu().description());
+                if (kind.kindId().equals(snapshot.firstHostKind())) {
+                    cpus.add(0, cpu);
+                } else {
+                    cpus.add(cpu);
+                }
+            }
+            try {
+                Baseline baseline = gate.run(() -> calculator.baseline(cpus, expand, migratable, driver));
+                BaselineView view = BaselineView.of(aggregateId, baseline, expand, migratable, driver,
+                        snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
+                return new BaselineAnswer(view, etag(snapshot.version(), question));
+            } catch (BaselineRefusedException e) {
+                throw noCommonCpu(aggregateId, e, labels);
+            }
+        });
+    }
+
+    private static String baselineQuestion(boolean expand, boolean migratable, LibvirtDriver driver) {
+        return "baseline expand=" + expand + " migratable=" + migratable + " driver=" + driver.uriScheme();
+    }
+
+    // ---- renderings ----------------------------------------------------------------------------------------------
 
     /** The recommended CPU in one consumer's form. */
     public String render(Answer answer, OutputFormat format, String modelName) {
@@ -149,79 +221,87 @@ public class RecommendationService {
         }
     }
 
-    private List<Host> membersOf(String aggregateId) {
-        List<Host> members = aggregates.members(aggregateId);
-        if (members.isEmpty()) {
-            throw new ConflictException("Empty aggregate", "aggregate '" + aggregateId
-                    + "' has no hosts, so no CPU can be recommended for it; register hosts into it or PUT /aggregates/"
-                    + aggregateId + "/hosts/{hostId}", List.of());
-        }
-        return members;
-    }
-
-    private static ConflictException noCommonCpu(String aggregateId, BaselineRefusedException e) {
-        return new ConflictException("No common CPU", "the hosts of aggregate '" + aggregateId
-                + "' share no CPU model: " + e.getMessage(), e.conflictingHosts());
-    }
-
-    private static List<RecommendedCpuView.HostCpuView> hostViews(List<Host> members) {
-        return members.stream()
-                .map(h -> new RecommendedCpuView.HostCpuView(h.getHostname(), h.getId(), CpuView.of(h).wireName()))
-                .toList();
-    }
-
-    static PolicyHost policyHost(Host host) {
-        return policyHost(host.facts());
-    }
-
-    static PolicyHost policyHost(HostFacts host) {
-        HostCpu cpu = host.cpu();
-        HostCpu hypervisor = host.hypervisorCpu();
-        GuestModels models = host.guestModels();
-        String signature = cpu.signature() == null ? null
-                : cpu.signature().family() + "/" + cpu.signature().model() + "/" + cpu.signature().stepping();
-        PolicyHost.NestedState nested = switch (host.kernel().nested()) {
-            case "enabled" -> PolicyHost.NestedState.ENABLED;
-            case "disabled" -> PolicyHost.NestedState.DISABLED;
-            default -> PolicyHost.NestedState.UNKNOWN;
-        };
-        return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
-                cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
-                models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
-                        .map(RecommendationService::mode).filter(java.util.Objects::nonNull)
-                        .collect(Collectors.toSet()));
-    }
-
-    private static GuestCpu.Mode mode(String libvirtName) {
-        for (GuestCpu.Mode mode : GuestCpu.Mode.values()) {
-            if (mode.libvirtName().equals(libvirtName)) {
-                return mode;
-            }
-        }
-        return null;
-    }
+    // ---- the guest CPU of other sets of hosts (admission, drift, what-if) ---------------------------------------
 
     /**
-     * The aggregate's guest CPU if its hosts were these, under its policy; empty when none could be recommended
-     * (no hosts, no common model, a policy that cannot be met), with the reason.
+     * The guest CPU the policy gives hosts of these kinds; none (with the reason) when no CPU can be recommended
+     * (no hosts, no common model, a policy that cannot be met).
+     *
+     * @param kinds kinds of CPU by id; how many hosts each has does not matter
+     * @param labels how the reason names kinds
      */
-    @Transactional(readOnly = true)
-    public GuestCpuOutcome guestCpu(String aggregateId, List<HostFacts> hosts) {
-        if (hosts.isEmpty()) {
+    public GuestCpuOutcome guestCpu(CpuPolicy policy, Map<String, CpuKindFacts> kinds, KindLabels labels) {
+        if (kinds.isEmpty()) {
             return new GuestCpuOutcome(null, "no hosts");
         }
         try {
-            return new GuestCpuOutcome(recommender.recommend(hosts.stream().map(RecommendationService::policyHost)
-                    .toList(), aggregates.find(aggregateId).getPolicy(), false).cpu(), null);
+            return new GuestCpuOutcome(recommend(kinds, policy, false).cpu(), null);
         } catch (BaselineRefusedException | PolicyConflictException e) {
-            return new GuestCpuOutcome(null, e.getMessage());
+            return new GuestCpuOutcome(null, labels.apply(e.getMessage()));
         }
     }
 
-    /** What the change a request describes would do; refuses it whole, naming each wrong entry. */
-    @Transactional(readOnly = true)
+    /** The aggregate's members' kinds but one host of the given kind: what the host's fellow members run. */
+    public GuestCpuOutcome guestCpuWithoutOne(String aggregateId, String kindId) {
+        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, false);
+        Map<String, CpuKindFacts> others = new TreeMap<>();
+        for (KindMembers kind : snapshot.kinds()) {
+            if (!kind.kindId().equals(kindId) || kind.hosts() > 1) {
+                others.put(kind.kindId(), kind.facts());
+            }
+        }
+        return guestCpu(snapshot.policy(), others, KindLabels.of(List.of()));
+    }
+
+    /**
+     * The guest CPU of the aggregate now, and as it was when one of its hosts had other facts: what a host's change
+     * of CPU did to the aggregate. The host is counted as a member in both.
+     */
+    public GuestCpuOutcome[] guestCpuBeforeAndAfter(String aggregateId, HostFacts before, HostFacts after) {
+        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, false);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, CpuKindFacts> facts = new HashMap<>();
+        for (KindMembers kind : snapshot.kinds()) {
+            counts.put(kind.kindId(), kind.hosts());
+            facts.put(kind.kindId(), kind.facts());
+        }
+        Map<String, Integer> then = new LinkedHashMap<>(counts);
+        CpuKindFacts was = before.kind();
+        CpuKindFacts now = after.kind();
+        then.computeIfPresent(now.id(), (k, n) -> n > 1 ? n - 1 : null);
+        then.merge(was.id(), 1, Integer::sum);
+        facts.put(was.id(), was);
+        facts.put(now.id(), now);
+        KindLabels labels = KindLabels.of(List.of());
+        return new GuestCpuOutcome[] { guestCpu(snapshot.policy(), select(facts, then.keySet()), labels),
+                guestCpu(snapshot.policy(), select(facts, counts.keySet()), labels) };
+    }
+
+    private static Map<String, CpuKindFacts> select(Map<String, CpuKindFacts> facts, Collection<String> ids) {
+        Map<String, CpuKindFacts> selected = new TreeMap<>();
+        ids.forEach(id -> selected.put(id, facts.get(id)));
+        return selected;
+    }
+
+    /** The engine's recommendation for hosts of these kinds, computed once per kinds, policy and form. */
+    private PolicyRecommendation recommend(Map<String, CpuKindFacts> kinds, CpuPolicy policy, boolean expand) {
+        TreeMap<String, CpuKindFacts> sorted = new TreeMap<>(kinds);
+        return engine.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
+                recommender.recommend(sorted.entrySet().stream()
+                        .map(e -> policyHost(HostFacts.ofKind(e.getKey(), e.getValue()))).toList(), policy, expand)));
+    }
+
+    private static Map<String, CpuKindFacts> facts(List<KindMembers> kinds) {
+        Map<String, CpuKindFacts> facts = new TreeMap<>();
+        kinds.forEach(k -> facts.put(k.kindId(), k.facts()));
+        return facts;
+    }
+
+    // ---- what-if -------------------------------------------------------------------------------------------------
+
+    /** What the change a request describes would do; refuses it whole, naming each wrong entry. Nothing is written. */
     public WhatIfView whatIf(String aggregateId, WhatIfRequest request) {
-        Set<UUID> members = aggregates.members(aggregateId).stream().map(Host::getId).collect(Collectors.toSet());
+        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
         List<FieldProblem> problems = new ArrayList<>();
         List<HostFacts> added = new ArrayList<>();
         List<String> addIds = request.addHosts() == null ? List.of() : request.addHosts();
@@ -241,21 +321,57 @@ public class RecommendationService {
                 e.problems().forEach(p -> problems.add(new FieldProblem(prefix + p.field(), p.problem())));
             }
         }
-        Set<UUID> removed = new java.util.HashSet<>();
         List<String> removeIds = request.removeHosts() == null ? List.of() : request.removeHosts();
+        List<UUID> removeUuids = removeIds.stream().map(RecommendationService::uuidOrNull).filter(Objects::nonNull)
+                .toList();
+        Map<UUID, String> removed = hosts.kindsOfMembers(aggregateId, removeUuids);
         for (int i = 0; i < removeIds.size(); i++) {
             UUID id = uuidOrNull(removeIds.get(i));
-            if (id == null || !members.contains(id)) {
+            if (id == null || !removed.containsKey(id)) {
                 problems.add(new FieldProblem("removeHosts[" + i + "]", "'" + removeIds.get(i)
                         + "' is not a host of aggregate '" + aggregateId + "'"));
-            } else {
-                removed.add(id);
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return whatIf(aggregateId, added, removed);
+        Map<UUID, String> replaced = hosts.kindsOfMembers(aggregateId, added.stream().map(HostFacts::id).toList());
+        Map<String, Integer> now = new LinkedHashMap<>();
+        Map<String, CpuKindFacts> facts = new HashMap<>();
+        for (KindMembers kind : snapshot.kinds()) {
+            now.put(kind.kindId(), kind.hosts());
+            facts.put(kind.kindId(), kind.facts());
+        }
+        Map<String, Integer> after = new LinkedHashMap<>(now);
+        removed.values().forEach(kind -> after.computeIfPresent(kind, (k, n) -> n > 1 ? n - 1 : null));
+        Map<String, String> addedNames = new LinkedHashMap<>();
+        for (HostFacts host : added) {
+            String was = replaced.get(host.id());
+            if (was != null && !removed.containsKey(host.id())) {
+                after.computeIfPresent(was, (k, n) -> n > 1 ? n - 1 : null);
+            }
+            CpuKindFacts kind = host.kind();
+            facts.putIfAbsent(kind.id(), kind);
+            after.merge(kind.id(), 1, Integer::sum);
+            addedNames.merge(kind.id(), host.hostname(), (a, b) -> a + ", " + b);
+        }
+        KindLabels labels = KindLabels.of(snapshot.kinds()).with(addedNames);
+        GuestCpuOutcome before = guestCpu(snapshot.policy(), select(facts, now.keySet()), labels);
+        GuestCpuOutcome then = guestCpu(snapshot.policy(), select(facts, after.keySet()), labels);
+        FeatureSet featuresBefore = before.cpu() == null ? null : GuestFeatures.of(before.cpu(), catalog).orElse(null);
+        FeatureSet featuresAfter = then.cpu() == null ? null : GuestFeatures.of(then.cpu(), catalog).orElse(null);
+        List<String> gained = featuresBefore == null || featuresAfter == null ? List.of()
+                : catalog.featureNames(featuresAfter.minus(featuresBefore));
+        List<String> lost = featuresBefore == null || featuresAfter == null ? List.of()
+                : catalog.featureNames(featuresBefore.minus(featuresAfter));
+        List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
+        for (String kind : after.keySet()) {
+            List<String> missing = missingOn(before, HostFacts.ofKind(kind, facts.get(kind)));
+            if (!missing.isEmpty()) {
+                blocking.add(new RecommendedCpuView.BelowBaseline(labels.name(kind), missing));
+            }
+        }
+        return new WhatIfView(aggregateId, side(now, labels, before), side(after, labels, then), gained, lost, blocking);
     }
 
     private static UUID uuidOrNull(String text) {
@@ -266,43 +382,17 @@ public class RecommendationService {
         }
     }
 
-    /**
-     * What adding and removing hosts would do to the aggregate's recommended CPU. Nothing is written.
-     *
-     * @param added hosts that would join, as their facts
-     */
-    WhatIfView whatIf(String aggregateId, List<HostFacts> added, Set<UUID> removed) {
-        List<HostFacts> now = aggregates.members(aggregateId).stream().map(Host::facts).toList();
-        List<HostFacts> after = new ArrayList<>(now.stream().filter(h -> !removed.contains(h.id())).toList());
-        for (HostFacts host : added) {
-            after.removeIf(h -> h.id().equals(host.id()));
-            after.add(host);
-        }
-        GuestCpuOutcome before = guestCpu(aggregateId, now);
-        GuestCpuOutcome then = guestCpu(aggregateId, after);
-        FeatureSet featuresBefore = before.cpu() == null ? null : GuestFeatures.of(before.cpu(), catalog).orElse(null);
-        FeatureSet featuresAfter = then.cpu() == null ? null : GuestFeatures.of(then.cpu(), catalog).orElse(null);
-        List<String> gained = featuresBefore == null || featuresAfter == null ? List.of()
-                : catalog.featureNames(featuresAfter.minus(featuresBefore));
-        List<String> lost = featuresBefore == null || featuresAfter == null ? List.of()
-                : catalog.featureNames(featuresBefore.minus(featuresAfter));
-        List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
-        for (HostFacts host : after) {
-            List<String> missing = missingOn(before, host);
-            if (!missing.isEmpty()) {
-                blocking.add(new RecommendedCpuView.BelowBaseline(host.hostname(), missing));
-            }
-        }
-        return new WhatIfView(aggregateId, side(now, before), side(after, then), gained, lost, blocking);
-    }
-
-    private static WhatIfView.Side side(List<HostFacts> hosts, GuestCpuOutcome outcome) {
+    private static WhatIfView.Side side(Map<String, Integer> kinds, KindLabels labels, GuestCpuOutcome outcome) {
         GuestCpu cpu = outcome.cpu();
-        return new WhatIfView.Side(hosts.stream().map(HostFacts::hostname).toList(), outcome.describe(),
-                cpu == null ? null : cpu.mode().libvirtName(), cpu == null ? null : cpu.model(),
+        return new WhatIfView.Side(kinds.values().stream().mapToInt(Integer::intValue).sum(),
+                kinds.entrySet().stream().map(e -> new WhatIfView.KindCount(e.getKey(), labels.name(e.getKey()),
+                        e.getValue())).toList(),
+                outcome.describe(), cpu == null ? null : cpu.mode().libvirtName(), cpu == null ? null : cpu.model(),
                 cpu == null ? List.of() : cpu.features().stream()
                         .map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName())).toList());
     }
+
+    // ---- shared --------------------------------------------------------------------------------------------------
 
     /** The features of a guest CPU the host cannot give: guests with it could not migrate onto the host. */
     public List<String> missingOn(GuestCpuOutcome guest, HostFacts host) {
@@ -326,10 +416,52 @@ public class RecommendationService {
         }
     }
 
+    static PolicyHost policyHost(HostFacts host) {
+        HostCpu cpu = host.cpu();
+        HostCpu hypervisor = host.hypervisorCpu();
+        GuestModels models = host.guestModels();
+        String signature = cpu.signature() == null ? null
+                : cpu.signature().family() + "/" + cpu.signature().model() + "/" + cpu.signature().stepping();
+        PolicyHost.NestedState nested = switch (host.kernel().nested()) {
+            case "enabled" -> PolicyHost.NestedState.ENABLED;
+            case "disabled" -> PolicyHost.NestedState.DISABLED;
+            default -> PolicyHost.NestedState.UNKNOWN;
+        };
+        return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
+                cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
+                models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
+                        .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()));
+    }
 
-    private static String etag(String representation) {
+    private static GuestCpu.Mode mode(String libvirtName) {
+        for (GuestCpu.Mode mode : GuestCpu.Mode.values()) {
+            if (mode.libvirtName().equals(libvirtName)) {
+                return mode;
+            }
+        }
+        return null;
+    }
+
+    private static void requireHosts(AggregateSnapshot snapshot) {
+        if (snapshot.kinds().isEmpty()) {
+            throw new ConflictException("Empty aggregate", "aggregate '" + snapshot.id()
+                    + "' has no hosts, so no CPU can be recommended for it; register hosts into it or PUT /aggregates/"
+                    + snapshot.id() + "/hosts/{hostId}", List.of());
+        }
+    }
+
+    private static ConflictException noCommonCpu(String aggregateId, BaselineRefusedException e, KindLabels labels) {
+        return new ConflictException("No common CPU", "the hosts of aggregate '" + aggregateId
+                + "' share no CPU model: " + labels.apply(e.getMessage()),
+                e.conflictingHosts().stream().map(labels).toList());
+    }
+
+    /** Derived from the versions and the question alone, so that a 304 needs no answer. */
+    private String etag(AggregateVersion version, String question) {
+        String key = version.aggregate() + "\n" + version.created() + "\n" + version.policy() + "\n" + version.members() + "\n" + question + "\n"
+                + catalog.info();
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(representation.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

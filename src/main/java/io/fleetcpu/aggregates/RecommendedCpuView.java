@@ -1,7 +1,6 @@
 package io.fleetcpu.aggregates;
 
 import java.util.List;
-import java.util.UUID;
 
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.CpuConfigRenderer;
@@ -39,8 +38,10 @@ public record RecommendedCpuView(
         @Schema(description = "hosts that lack features every other host of the aggregate has: guests running on the "
                 + "others could not migrate onto them (the same hosts as reasons.limitingHosts)")
         List<BelowBaseline> belowBaseline,
-        @Schema(description = "each host of the aggregate and the view of its CPU it contributed")
-        List<HostCpuView> hosts,
+        @Schema(description = "how many hosts the recommendation covers") int hostCount,
+        @Schema(description = "the aggregate's hosts by kind of CPU, each with the view of its CPU it contributed; "
+                + "the recommendation is computed over kinds, and names a kind by its first host")
+        List<KindView> kinds,
         @Schema(description = "the catalog the recommendation was made with") CatalogInfo catalog) {
 
     /** A feature on top of (require) or taken from (disable) the named model. */
@@ -53,13 +54,6 @@ public record RecommendedCpuView(
     public record BelowBaseline(@Schema(example = "compute-17") String host, List<String> missingFeatures) {
     }
 
-    /** Which view of its CPU a host contributed: the hypervisor's, or the physical one. */
-    @Schema(description = "A host of the aggregate and the view of its CPU the recommendation used")
-    public record HostCpuView(@Schema(example = "compute-17") String host, UUID id,
-            @Schema(description = "'hypervisor' (what guests can really get there) or 'host' (the physical CPU)",
-                    example = "hypervisor") String cpuView) {
-    }
-
     /** QEMU cannot express every answer (host-model, a feature it has no flag for): then there is none. */
     private static String qemuArgument(CpuConfigRenderer renderer, GuestCpu cpu) {
         try {
@@ -70,7 +64,7 @@ public record RecommendedCpuView(
     }
 
     static RecommendedCpuView of(String aggregate, AggregatePolicy policy, PolicyRecommendation recommendation,
-            CpuConfigRenderer renderer, List<HostCpuView> hosts) {
+            CpuConfigRenderer renderer, int hostCount, List<KindView> kinds) {
         GuestCpu cpu = recommendation.cpu();
         String qemu = qemuArgument(renderer, cpu);
         return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
@@ -81,6 +75,6 @@ public record RecommendedCpuView(
                 recommendation.nested(), recommendation.hostsThatCannotRun(),
                 recommendation.reasons().limitingHosts().stream()
                         .map(l -> new BelowBaseline(l.host(), l.featuresOthersShare())).toList(),
-                hosts, recommendation.catalog());
+                hostCount, kinds, recommendation.catalog());
     }
 }

@@ -15,10 +15,17 @@ public record WhatIfView(
         @Schema(description = "hosts of the changed aggregate that cannot run today's CPU: guests running now could "
                 + "not migrate onto them") List<RecommendedCpuView.BelowBaseline> blockingHosts) {
 
+    /** Hosts of one kind of CPU on one side of the change. */
+    @Schema(name = "WhatIfKind", description = "Hosts of one kind of CPU, named by the first of them")
+    public record KindCount(@Schema(description = "the kind's id") String kind,
+            @Schema(example = "compute-17 (+3 alike)") String name, @Schema(example = "4") int hosts) {
+    }
+
     /** The recommendation on one side of the change. */
     @Schema(name = "WhatIfSide", description = "The recommendation with one set of hosts")
     public record Side(
-            @Schema(description = "the hosts", example = "[\"compute-17\", \"compute-18\"]") List<String> hosts,
+            @Schema(description = "how many hosts") int hostCount,
+            @Schema(description = "the hosts by kind of CPU") List<KindCount> kinds,
             @Schema(description = "the guest CPU in short, or none with the reason",
                     example = "custom Haswell-noTSX (+3 -1)") String cpu,
             @Schema(example = "custom") String mode,

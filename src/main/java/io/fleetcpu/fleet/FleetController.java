@@ -8,7 +8,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -52,7 +51,7 @@ class FleetController {
         if (!format.equals("json") && !format.equals("openstack")) {
             throw new InvalidParameterException("format", "'" + format + "' is not json or openstack");
         }
-        Grouping grouping = fleet.grouping(strategy, minimumModel, aggregate, vendor);
+        FleetService.FleetGrouping grouping = fleet.grouping(strategy, minimumModel, aggregate, vendor);
         if (format.equals("openstack")) {
             return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(fleet.openstackCommands(grouping));
         }

@@ -2,18 +2,21 @@ package io.fleetcpu.fleet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.hosts.CpuView;
 import io.fleetcpu.hosts.Host;
+import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.KindLabels;
+import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.BaselineCalculator;
@@ -22,6 +25,7 @@ import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.GuestFeatures;
 import io.fleetcpu.policy.NamedCpu;
 import io.fleetcpu.policy.grouping.Grouping;
+import io.fleetcpu.policy.grouping.MigrationDomain;
 import io.fleetcpu.policy.grouping.MigrationDomains;
 import io.fleetcpu.policy.grouping.OpenStackCommands;
 import io.fleetcpu.policy.grouping.Strategy;
@@ -29,6 +33,7 @@ import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.GuestVisibility;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
 import io.fleetcpu.policy.migration.Verdict;
+import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidParameterException;
 import io.fleetcpu.system.InvalidRequestException;
@@ -47,10 +52,12 @@ public class FleetService {
     private final BaselineCalculator calculator;
 
     private final GuestVisibility visibility;
+    private final ComputeGate gate;
 
     FleetService(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
-            CpuCatalog catalog, GuestVisibility visibility) {
+            CpuCatalog catalog, GuestVisibility visibility, ComputeGate gate) {
         this.hosts = hosts;
+        this.gate = gate;
         this.visibility = visibility;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
@@ -60,9 +67,15 @@ public class FleetService {
         this.calculator = new BaselineCalculator(catalog);
     }
 
-    /** The fleet (or an aggregate's, or one vendor's hosts) in migration domains. */
-    @Transactional(readOnly = true)
-    public Grouping grouping(String strategyName, String minimumModel, String aggregate, String vendor) {
+    /** A grouping computed over kinds of CPU, with the kinds it was computed over and their names. */
+    public record FleetGrouping(Grouping grouping, List<KindMembers> kinds, KindLabels labels, String aggregate) {
+    }
+
+    /**
+     * The fleet (or an aggregate's, or one vendor's hosts) in migration domains, computed over their kinds of CPU
+     * weighed by their hosts: one grouped query, no host row read.
+     */
+    public FleetGrouping grouping(String strategyName, String minimumModel, String aggregate, String vendor) {
         Strategy strategy;
         try {
             strategy = Strategy.parse(strategyName);
@@ -72,25 +85,34 @@ public class FleetService {
         if (minimumModel != null && catalog.model(minimumModel).isEmpty()) {
             throw new InvalidParameterException("minimumModel", "'" + minimumModel + "' is not a CPU model the catalog knows");
         }
-        List<Host> fleet = (aggregate != null ? aggregates.members(aggregate) : hosts.all()).stream()
-                .filter(h -> vendor == null || vendor.equalsIgnoreCase(CpuView.cpuOf(h).vendor()))
+        if (aggregate != null) {
+            aggregates.find(aggregate);
+        }
+        List<KindMembers> kinds = (aggregate != null ? hosts.kindsIn(aggregate, true) : hosts.kindsInFleet(true))
+                .stream()
+                .filter(k -> vendor == null || vendor.equalsIgnoreCase(k.asHost(k.kindId()).effectiveCpu().vendor()))
                 .toList();
-        // Hosts are named by hostname; two hosts may share one (a re-imaged machine), so those get their id too.
-        java.util.Map<String, Long> names = fleet.stream()
-                .collect(java.util.stream.Collectors.groupingBy(Host::getHostname, java.util.stream.Collectors.counting()));
-        List<NamedCpu> cpus = fleet.stream()
-                .map(h -> new NamedCpu(names.get(h.getHostname()) > 1 ? h.getHostname() + " (" + h.getId() + ")"
-                        : h.getHostname(), guestView(h)))
+        List<NamedCpu> cpus = kinds.stream().map(k -> new NamedCpu(k.kindId(), guestView(k.asHost(k.kindId()))))
                 .toList();
-        return domains.group(cpus, strategy, minimumModel);
+        int[] counts = kinds.stream().mapToInt(KindMembers::hosts).toArray();
+        Grouping grouping = gate.run(() -> domains.group(cpus, counts, strategy, minimumModel));
+        return new FleetGrouping(grouping, kinds, KindLabels.of(kinds), aggregate);
     }
 
-    public String openstackCommands(Grouping grouping) {
-        return OpenStackCommands.render(grouping, "fleetcpu");
+    /** The openstack commands that build the grouping's aggregates: these name every host. */
+    public String openstackCommands(FleetGrouping fleetGrouping) {
+        Grouping grouping = fleetGrouping.grouping();
+        Map<String, List<String>> names = hosts.hostnamesByKind(
+                fleetGrouping.kinds().stream().map(KindMembers::kindId).toList(), fleetGrouping.aggregate());
+        List<MigrationDomain> domains = grouping.domains().stream().map(d -> new MigrationDomain(
+                d.hosts().stream().flatMap(kind -> names.getOrDefault(kind, List.of()).stream()).toList(), d.model(),
+                d.vendor(), d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(),
+                d.kinds(), d.guestCpu())).toList();
+        return OpenStackCommands.render(new Grouping(grouping.strategy(), grouping.minimumModel(), domains,
+                grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(), grouping.catalog()), "fleetcpu");
     }
 
     /** Whether a guest CPU can migrate to a host, or to every host of an aggregate. Nothing is written. */
-    @Transactional(readOnly = true)
     public MigrationCheckView check(MigrationCheckRequest request) {
         MigrationCheckRequest.Guest guest = request.guest();
         MigrationCheckRequest.Target target = request.target();
@@ -100,18 +122,18 @@ public class FleetService {
         if (target == null || countSet(target.host(), target.aggregate()) != 1) {
             throw new InvalidRequestException("target", "give exactly one of host, aggregate");
         }
-        List<Host> targets = target.host() != null ? List.of(host("target.host", target.host()))
+        List<Target> targets = target.host() != null ? List.of(Target.of(host("target.host", target.host())))
                 : members("target.aggregate", target.aggregate());
         boolean passthrough = guest.hostPassthroughOf() != null;
         GuestToCheck toCheck = guestToCheck(guest);
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
-        for (Host h : targets) {
-            CpuDescription cpu = passthrough ? h.getCpu().description() : guestView(h);
+        for (Target t : targets) {
+            CpuDescription cpu = passthrough ? t.facts().cpu().description() : guestView(t.facts());
             try {
-                calculator.expand(new NamedCpu(h.getHostname(), cpu));
+                calculator.expand(new NamedCpu(t.name(), cpu));
             } catch (BaselineRefusedException e) {
-                throw new ConflictException("Target cannot be judged", "target host " + h.getHostname()
-                        + " cannot be compared with: " + e.getMessage(), List.of(h.getHostname()));
+                throw new ConflictException("Target cannot be judged", "target host " + t.name()
+                        + " cannot be compared with: " + e.getMessage(), List.of(t.name()));
             }
             Verdict verdict;
             try {
@@ -119,13 +141,21 @@ public class FleetService {
             } catch (MigrationCheckRefusedException | IllegalArgumentException e) {
                 throw new InvalidRequestException(toCheck.field(), e.getMessage());
             }
-            verdicts.add(new MigrationCheckView.TargetVerdict(h.getHostname(), h.getId(),
-                    passthrough ? CpuView.HOST.wireName() : CpuView.of(h).wireName(),
+            verdicts.add(new MigrationCheckView.TargetVerdict(t.name(), t.id(), t.facts().kind().id(), t.hosts(),
+                    passthrough ? CpuView.HOST.wireName() : CpuView.of(t.facts()).wireName(),
                     verdict.result().name().toLowerCase(java.util.Locale.ROOT), verdict.compatible(),
                     verdict.missingFeatures(), verdict.forbiddenButPresent(), verdict.reason()));
         }
         return new MigrationCheckView(toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible),
                 verdicts);
+    }
+
+    /** Target hosts of one kind: one host, or an aggregate's hosts of the kind. */
+    private record Target(String name, UUID id, int hosts, HostFacts facts) {
+
+        static Target of(Host host) {
+            return new Target(host.getHostname(), host.getId(), 1, host.facts());
+        }
     }
 
     /** A guest CPU ready to be checked against targets, with the request field it came from. */
@@ -153,32 +183,32 @@ public class FleetService {
                 throw new InvalidRequestException("guest.cpuXml", "the <cpu> names no CPU model");
             }
             CpuDescription source = guest.sourceHost() == null ? null
-                    : guestView(host("guest.sourceHost", guest.sourceHost()));
+                    : guestView(host("guest.sourceHost", guest.sourceHost()).facts());
             return new GuestToCheck("guest.cpuXml", cpu.mode() == null ? "custom " + cpu.model() : cpu.mode()
                     + (cpu.model() == null ? "" : " " + cpu.model()), t -> migrationCheck.check(cpu, source, t));
         }
         if (guest.aggregate() != null) {
             var answer = recommendations.recommendedCpu(guest.aggregate(), false);
-            Host any = aggregates.members(guest.aggregate()).get(0);
-            CpuDescription source = guestView(any);
+            KindMembers any = hosts.kindsIn(guest.aggregate(), false).get(0);
+            CpuDescription source = guestView(any.asHost(any.kindId()));
             return new GuestToCheck("guest.aggregate", "aggregate " + guest.aggregate() + ": "
                     + GuestFeatures.describe(answer.cpu()), t -> migrationCheck.check(answer.cpu(), source, t));
         }
         if (guest.hostModelOf() != null) {
             Host source = host("guest.hostModelOf", guest.hostModelOf());
-            CpuDescription from = guestView(source);
+            CpuDescription from = guestView(source.facts());
             return new GuestToCheck("guest.hostModelOf", "host-model of " + source.getHostname(),
                     t -> migrationCheck.hostModel(from, t));
         }
         Host source = host("guest.hostPassthroughOf", guest.hostPassthroughOf());
-        CpuDescription from = source.getCpu().description();
+        CpuDescription from = source.facts().cpu().description();
         return new GuestToCheck("guest.hostPassthroughOf", "host-passthrough of " + source.getHostname(),
                 t -> migrationCheck.hostPassthrough(from, t));
     }
 
     /** What a guest can get on the host: every check but host-passthrough's is made against it. */
-    private CpuDescription guestView(Host host) {
-        return host.facts().guestView(visibility).cpu();
+    private CpuDescription guestView(HostFacts host) {
+        return host.guestView(visibility).cpu();
     }
 
     private Host host(String field, String id) {
@@ -189,16 +219,22 @@ public class FleetService {
         }
     }
 
-    private List<Host> members(String field, String aggregate) {
+    /** The aggregate's hosts by kind: a verdict per kind, named by its first host. */
+    private List<Target> members(String field, String aggregate) {
+        List<KindMembers> kinds;
         try {
-            List<Host> members = aggregates.members(aggregate);
-            if (members.isEmpty()) {
-                throw new InvalidRequestException(field, "aggregate '" + aggregate + "' has no hosts");
-            }
-            return members;
+            aggregates.find(aggregate);
+            kinds = hosts.kindsIn(aggregate, true);
         } catch (NotFoundException e) {
             throw new InvalidRequestException(field, "no aggregate '" + aggregate + "'");
         }
+        if (kinds.isEmpty()) {
+            throw new InvalidRequestException(field, "aggregate '" + aggregate + "' has no hosts");
+        }
+        KindLabels labels = KindLabels.of(kinds);
+        return kinds.stream().map(k -> new Target(labels.name(k.kindId()),
+                k.hosts() == 1 ? k.exampleHosts().get(0).id() : null, k.hosts(), k.asHost(labels.name(k.kindId()))))
+                .toList();
     }
 
     private static int countSet(String... values) {

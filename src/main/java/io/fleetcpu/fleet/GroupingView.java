@@ -1,8 +1,13 @@
 package io.fleetcpu.fleet;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.fleetcpu.aggregates.KindView;
 import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.hosts.KindLabels;
+import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.GroupingCost;
 import io.fleetcpu.policy.grouping.KindCost;
@@ -19,8 +24,9 @@ public record GroupingView(
         List<Domain> domains,
         @Schema(description = "what the grouping costs: features hosts give up, in total and at most for one host")
         GroupingCost cost,
-        @Schema(description = "hosts whose own CPU lacks features of the minimum model") List<String> hostsBelowMinimum,
-        @Schema(description = "hosts that could not be grouped (libvirt refuses their CPU), with why")
+        @Schema(description = "hosts whose own CPU lacks features of the minimum model, by kind of CPU (a kind is "
+                + "named by its first host)") List<String> hostsBelowMinimum,
+        @Schema(description = "hosts that could not be grouped (libvirt refuses their CPU), with why, by kind of CPU")
         List<UngroupedHost> ungrouped,
         CatalogInfo catalog) {
 
@@ -29,7 +35,9 @@ public record GroupingView(
     public record Domain(
             @Schema(description = "a name for the OpenStack aggregate that would hold it", example = "fleetcpu-1-haswell-notsx")
             String name,
-            List<String> hosts,
+            @Schema(description = "how many hosts are in the domain") int hostCount,
+            @Schema(description = "its hosts by kind of CPU (equal CPU facts), a few named for each; "
+                    + "format=openstack names every host") List<KindView> members,
             @Schema(example = "Haswell-noTSX") String model,
             @Schema(example = "Intel") String vendor,
             @Schema(description = "features on top of the model") List<String> extraFeatures,
@@ -41,15 +49,27 @@ public record GroupingView(
             @Schema(description = "the domain's CPU as a libvirt <cpu> element") String libvirtXml) {
     }
 
-    static GroupingView of(Grouping grouping) {
+    static GroupingView of(FleetService.FleetGrouping fleetGrouping) {
+        Grouping grouping = fleetGrouping.grouping();
+        KindLabels labels = fleetGrouping.labels();
+        Map<String, KindMembers> kinds = new HashMap<>();
+        fleetGrouping.kinds().forEach(k -> kinds.put(k.kindId(), k));
         List<Domain> domains = new java.util.ArrayList<>();
         for (int i = 0; i < grouping.domains().size(); i++) {
             var d = grouping.domains().get(i);
-            domains.add(new Domain(OpenStackCommands.aggregateName(i + 1, d.model()), d.hosts(), d.model(), d.vendor(),
-                    d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(), d.kinds(),
+            List<KindMembers> members = d.hosts().stream().map(kinds::get).toList();
+            domains.add(new Domain(OpenStackCommands.aggregateName(i + 1, d.model()),
+                    members.stream().mapToInt(KindMembers::hosts).sum(),
+                    KindView.of(fleetGrouping.aggregate(), members), d.model(), d.vendor(),
+                    d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(),
+                    d.kinds().stream().map(k -> new KindCost(k.model(), labels.apply(k.exampleHost()), k.hosts(),
+                            k.featuresGivenUp())).toList(),
                     d.guestCpu().toLibvirtXml()));
         }
         return new GroupingView(grouping.strategy().operatorName(), grouping.minimumModel(), domains, grouping.cost(),
-                grouping.hostsBelowMinimum(), grouping.ungrouped(), grouping.catalog());
+                grouping.hostsBelowMinimum().stream().map(labels).toList(),
+                grouping.ungrouped().stream().map(u -> new UngroupedHost(labels.apply(u.host()), u.reason(),
+                        labels.apply(u.message()))).toList(),
+                grouping.catalog());
     }
 }

@@ -12,11 +12,14 @@ public record MigrationCheckView(
         @Schema(description = "true when every target host can run the guest") boolean compatible,
         List<TargetVerdict> targets) {
 
-    /** libvirt's verdict for one target host. */
-    @Schema(description = "One target host: identical, superset or incompatible, and why")
+    /** libvirt's verdict for the target hosts of one kind of CPU. */
+    @Schema(description = "The target hosts of one kind of CPU (one host, when a host was the target): identical, "
+            + "superset or incompatible, and why")
     public record TargetVerdict(
-            @Schema(example = "compute-17") String host,
-            UUID id,
+            @Schema(description = "the host, or the kind named by its first host", example = "compute-17") String host,
+            @Schema(description = "the host's id, when the verdict is for one host") UUID id,
+            @Schema(description = "the kind of CPU judged") String kind,
+            @Schema(description = "how many target hosts the verdict is for", example = "1") int hosts,
             @Schema(description = "which view of the host's CPU was compared: hypervisor or host", example = "hypervisor")
             String cpuView,
             @Schema(description = "identical, superset (the host has more) or incompatible", example = "incompatible")

@@ -9,7 +9,6 @@ import java.util.function.Function;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.aggregates.RecommendationService.GuestCpuOutcome;
 import io.fleetcpu.history.CpuEvent.AggregateEffect;
@@ -26,12 +25,10 @@ import io.fleetcpu.hosts.HostFactsRecorded;
 class DriftRecorder {
 
     private final CpuEventRepository events;
-    private final AggregateService aggregates;
     private final RecommendationService recommendations;
 
-    DriftRecorder(CpuEventRepository events, AggregateService aggregates, RecommendationService recommendations) {
+    DriftRecorder(CpuEventRepository events, RecommendationService recommendations) {
         this.events = events;
-        this.aggregates = aggregates;
         this.recommendations = recommendations;
     }
 
@@ -56,11 +53,11 @@ class DriftRecorder {
                 changes(before, after), effects));
     }
 
+    /** Computed over the aggregate's kinds of CPU, in the registration's transaction (it sees the new counts). */
     private Optional<AggregateEffect> effect(String aggregateId, HostFacts before, HostFacts after) {
-        List<HostFacts> membersNow = aggregates.members(aggregateId).stream().map(h -> h.facts()).toList();
-        List<HostFacts> membersBefore = membersNow.stream().map(h -> h.id().equals(after.id()) ? before : h).toList();
-        GuestCpuOutcome previous = recommendations.guestCpu(aggregateId, membersBefore);
-        GuestCpuOutcome current = recommendations.guestCpu(aggregateId, membersNow);
+        GuestCpuOutcome[] outcomes = recommendations.guestCpuBeforeAndAfter(aggregateId, before, after);
+        GuestCpuOutcome previous = outcomes[0];
+        GuestCpuOutcome current = outcomes[1];
         List<String> missing = recommendations.missingOn(previous, after);
         boolean cpuChanged = !Objects.equals(previous.cpu(), current.cpu());
         if (!cpuChanged && missing.isEmpty()) {

@@ -71,6 +71,28 @@ class CpuFacts {
         return f;
     }
 
+    /** The named parameters of {@code CpuKinds#store}: plain names, or with a prefix ({@code hArch}). */
+    static void columns(CpuFacts facts, String prefix, java.util.Map<String, Object> into) {
+        boolean none = facts == null;
+        into.put(name(prefix, "arch"), none ? null : facts.arch);
+        into.put(name(prefix, "vendor"), none ? null : facts.vendor);
+        into.put(name(prefix, "model"), none ? null : facts.model);
+        into.put(name(prefix, "modelKnown"), none ? null : facts.modelKnown);
+        into.put(name(prefix, "microcode"), none ? null : facts.microcode);
+        into.put(name(prefix, "family"), none ? null : facts.signatureFamily);
+        into.put(name(prefix, "modelNumber"), none ? null : facts.signatureModel);
+        into.put(name(prefix, "stepping"), none ? null : facts.signatureStepping);
+        into.put(name(prefix, "source"), none ? null : facts.cpuSource);
+        into.put(name(prefix, "listed"), none ? null : facts.listedFeatures.toArray(String[]::new));
+        into.put(name(prefix, "disabled"), none ? null : facts.disabledFeatures.toArray(String[]::new));
+        into.put(name(prefix, "features"), none ? null : facts.features.toArray(String[]::new));
+        into.put(name(prefix, "unknown"), none ? null : facts.unknownFeatures.toArray(String[]::new));
+    }
+
+    private static String name(String prefix, String name) {
+        return prefix.isEmpty() ? name : prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
     HostCpu toHostCpu() {
         HostCpu.Signature signature = signatureFamily == null ? null
                 : new HostCpu.Signature(signatureFamily, signatureModel, signatureStepping);

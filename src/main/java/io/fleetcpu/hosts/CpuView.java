@@ -18,12 +18,7 @@ public enum CpuView {
         return wireName;
     }
 
-    public static CpuView of(Host host) {
-        return host.getHypervisorCpu() != null ? HYPERVISOR : HOST;
-    }
-
-    /** The CPU of the host in this view. */
-    public static HostCpu cpuOf(Host host) {
-        return of(host) == HYPERVISOR ? host.getHypervisorCpu() : host.getCpu();
+    public static CpuView of(HostFacts host) {
+        return host.hypervisorCpu() != null ? HYPERVISOR : HOST;
     }
 }

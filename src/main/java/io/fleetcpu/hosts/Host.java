@@ -1,31 +1,29 @@
 package io.fleetcpu.hosts;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
-import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import org.hibernate.annotations.BatchSize;
-import org.hibernate.annotations.EmbeddedColumnNaming;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.SortNatural;
 
 /** A compute node as its agent last described it. */
 @Entity
+@DynamicUpdate // an unchanged report writes lastSeenAt alone, not the documents again
 @Table(name = "host")
 public class Host {
 
@@ -34,32 +32,12 @@ public class Host {
 
     private String hostname;
 
-    /** The physical CPU, as libvirt describes the host. */
-    @Embedded
-    private CpuFacts cpu;
-
-    /** The CPU a guest on this host can really get, as the hypervisor reports it. */
-    @Embedded
-    @EmbeddedColumnNaming("hypervisor_%s")
-    private CpuFacts hypervisorCpu;
-
-    private String hostModel;
-
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
-    private List<String> usableModels;
-
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
-    private List<String> supportedCpuModes;
+    /** The host's CPU facts, shared with every host of the same kind. */
+    @ManyToOne(fetch = FetchType.EAGER, optional = false)
+    @JoinColumn(name = "kind_id")
+    private CpuKind kind;
 
     private String kernelRelease;
-
-    private String kvmModule;
-
-    private String nested;
-
-    private String virtualizationFlag;
 
     private String libvirtVersion;
 
@@ -77,16 +55,25 @@ public class Host {
 
     private String hypervisorCpuXml;
 
-    // Loaded with the host, in batches when many hosts are read at once (inventory, groupings).
+    // Loaded with the host, in batches when many hosts are read at once. Sorted, so that memberships are written
+    // (and the aggregates' rows locked by the counting triggers) in one order by every transaction.
     @ElementCollection(fetch = FetchType.EAGER)
     @BatchSize(size = 500)
+    @SortNatural
     @CollectionTable(name = "aggregate_host", joinColumns = @JoinColumn(name = "host_id"))
     @Column(name = "aggregate_id")
-    private Set<String> aggregates = new LinkedHashSet<>();
+    private SortedSet<String> aggregates = new TreeSet<>();
 
     private Instant registeredAt;
 
+    /** When the host's facts last changed. */
     private Instant updatedAt;
+
+    /** When its agent last reported, changed or not. */
+    private Instant lastSeenAt;
+
+    /** {@link HostDescription#digest()} of the last report: an equal report changes nothing but lastSeenAt. */
+    private String reportDigest;
 
     @Version
     private long version;
@@ -98,21 +85,14 @@ public class Host {
         this.id = id;
         this.registeredAt = registeredAt;
         this.updatedAt = registeredAt;
+        this.lastSeenAt = registeredAt;
     }
 
     /** Replaces everything the agent reports; the host keeps its id and registration time. */
-    void describe(HostDescription d, Instant now) {
+    void describe(HostDescription d, CpuKind kind, Instant now) {
         this.hostname = d.hostname();
-        this.cpu = CpuFacts.of(d.cpu());
-        this.hypervisorCpu = CpuFacts.of(d.hypervisorCpu());
-        this.hostModel = d.guestModels() == null ? null : d.guestModels().hostModel();
-        this.usableModels = d.guestModels() == null ? null : new ArrayList<>(d.guestModels().usableModels());
-        this.supportedCpuModes = d.guestModels() == null || d.guestModels().supportedModes() == null ? null
-                : new ArrayList<>(d.guestModels().supportedModes());
+        this.kind = kind;
         this.kernelRelease = d.kernel().release();
-        this.kvmModule = d.kernel().kvmModule();
-        this.nested = d.kernel().nested();
-        this.virtualizationFlag = d.kernel().virtualizationFlag();
         this.libvirtVersion = d.versions() == null ? null : d.versions().libvirt();
         this.qemuVersion = d.versions() == null ? null : d.versions().qemu();
         this.agentVersion = d.versions() == null ? null : d.versions().agent();
@@ -121,31 +101,29 @@ public class Host {
         this.expandedCpuXml = d.documents().expandedCpuXml();
         this.migratableCpuXml = d.documents().migratableCpuXml();
         this.hypervisorCpuXml = d.documents().hypervisorCpuXml();
-        this.aggregates = new LinkedHashSet<>(d.aggregates());
+        if (!aggregates.equals(new TreeSet<>(d.aggregates()))) {
+            aggregates.retainAll(d.aggregates());
+            aggregates.addAll(d.aggregates());
+        }
+        this.reportDigest = d.digest();
         this.updatedAt = now;
+        this.lastSeenAt = now;
     }
 
-    /** True when the agent's new report says anything different from what is stored. */
-    boolean differsFrom(HostDescription d) {
-        return !(d.hostname().equals(hostname)
-                && d.cpu().equals(getCpu())
-                && Objects.equals(d.hypervisorCpu(), getHypervisorCpu())
-                && Objects.equals(d.guestModels(), getGuestModels())
-                && d.kernel().equals(getKernel())
-                && Objects.equals(d.versions(), getVersions())
-                && d.documents().equals(documents())
-                && aggregates.equals(new LinkedHashSet<>(d.aggregates())));
+    /** The agent reported again what is stored. */
+    void seen(Instant now) {
+        this.lastSeenAt = now;
     }
 
-    private HostDescription.Documents documents() {
-        return new HostDescription.Documents(capabilitiesXml, domainCapabilitiesXml, expandedCpuXml, migratableCpuXml,
-                hypervisorCpuXml);
+    String getReportDigest() {
+        return reportDigest;
     }
 
     boolean joinAggregate(String aggregateId, Instant now) {
         boolean added = aggregates.add(aggregateId);
         if (added) {
             updatedAt = now;
+            reportDigest = null; // the next report is read in full, and its aggregates are the host's again
         }
         return added;
     }
@@ -154,13 +132,14 @@ public class Host {
         boolean removed = aggregates.remove(aggregateId);
         if (removed) {
             updatedAt = now;
+            reportDigest = null;
         }
         return removed;
     }
 
     /** The host's CPU facts as they are now. */
     public HostFacts facts() {
-        return new HostFacts(id, hostname, getCpu(), getHypervisorCpu(), getKernel(), getVersions(), getGuestModels());
+        return HostFacts.of(id, hostname, kind.facts(), kernelRelease, getVersions());
     }
 
     public UUID getId() {
@@ -171,21 +150,8 @@ public class Host {
         return hostname;
     }
 
-    public HostCpu getCpu() {
-        return cpu.toHostCpu();
-    }
-
-    /** The hypervisor's view of the CPU, or null when the host did not send it. */
-    public HostCpu getHypervisorCpu() {
-        return hypervisorCpu == null ? null : hypervisorCpu.toHostCpu();
-    }
-
-    public GuestModels getGuestModels() {
-        return usableModels == null && hostModel == null ? null : new GuestModels(hostModel, usableModels, supportedCpuModes);
-    }
-
-    public KernelFacts getKernel() {
-        return new KernelFacts(kernelRelease, kvmModule, nested, virtualizationFlag);
+    public CpuKind getKind() {
+        return kind;
     }
 
     public SoftwareVersions getVersions() {
@@ -223,5 +189,9 @@ public class Host {
 
     public Instant getUpdatedAt() {
         return updatedAt;
+    }
+
+    public Instant getLastSeenAt() {
+        return lastSeenAt;
     }
 }

@@ -45,8 +45,9 @@ class HostController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "registerHost",
             summary = "Register a host, or update its registration (201 when new, 200 when known)",
-            description = "What the agent sends at boot. Idempotent: registering the same CPU again changes nothing; "
-                    + "a changed CPU is kept as history. Aggregates named in the registration are created when missing.")
+            description = "What the agent sends at boot. Idempotent: a report equal to the stored one changes nothing "
+                    + "but the host's lastSeenAt; a changed CPU is kept as history. Aggregates named in the "
+                    + "registration are created when missing.")
     @ApiResponse(responseCode = "200", description = "The host was known; its registration is updated")
     @ApiResponse(responseCode = "201", description = "A new host", headers = @Header(name = "Location",
             description = "/hosts/{id} of the new host", schema = @Schema(type = "string", format = "uri-reference")))
@@ -62,7 +63,7 @@ class HostController {
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "listHosts", summary = "List hosts, filtered by aggregate, vendor, model or feature",
+    @Operation(operationId = "listHosts", summary = "List hosts, filtered by aggregate, vendor, model, feature or kind of CPU",
             description = "Filters combine (all must match). One page at a time, ordered by hostname.")
     @ApiResponse(responseCode = "200", description = "One page of hosts")
     @ApiResponse(responseCode = "400", description = "'page' or 'size' is out of range or not a number")
@@ -75,9 +76,11 @@ class HostController {
             @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String model,
             @Parameter(description = "only hosts whose CPU has this feature (libvirt's name)", example = "avx2")
             @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String feature,
+            @Parameter(description = "only hosts of this kind of CPU (the 'kind' of a host, or of an answer's kinds)")
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String kind,
             @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
             @Parameter(description = "hosts per page") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return PageView.of(hosts.search(aggregate, vendor, model, feature, PageRequest.of(page, size)), HostView::of);
+        return PageView.of(hosts.search(aggregate, vendor, model, feature, kind, PageRequest.of(page, size)), HostView::of);
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -115,7 +118,8 @@ class HostController {
 
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteHost", summary = "Forget a host",
-            description = "Its CPU history goes with it; it leaves every aggregate. Its agent registers it again at next boot.")
+            description = "It leaves every aggregate; its CPU history stays (GET /hosts/{id}/history). Its agent registers "
+                    + "it again at next boot.")
     @ApiResponse(responseCode = "204", description = "The host is forgotten")
     @ApiResponse(responseCode = "400", description = "The id is not a UUID")
     @ApiResponse(responseCode = "404", description = "No host with this id")

@@ -51,7 +51,7 @@ public record HostCpu(
             return wireName;
         }
 
-        static CpuSource fromWireName(String name) {
+        public static CpuSource fromWireName(String name) {
             for (CpuSource s : values()) {
                 if (s.wireName.equals(name)) {
                     return s;

@@ -15,6 +15,22 @@ import io.fleetcpu.policy.GuestVisibility;
 public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hypervisorCpu, KernelFacts kernel,
         SoftwareVersions versions, GuestModels guestModels) {
 
+    static HostFacts of(UUID id, String hostname, CpuKindFacts kind, String kernelRelease, SoftwareVersions versions) {
+        return new HostFacts(id, hostname, kind.cpu(), kind.hypervisorCpu(),
+                new KernelFacts(kernelRelease, kind.kvmModule(), kind.nested(), kind.virtualizationFlag()), versions,
+                kind.guestModels());
+    }
+
+    /** One host of the kind, under a name: what computations that take hosts are given for a kind. */
+    public static HostFacts ofKind(String name, CpuKindFacts kind) {
+        return of(null, name, kind, null, null);
+    }
+
+    /** The kind of CPU these facts make. */
+    public CpuKindFacts kind() {
+        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel);
+    }
+
     /** The CPU recommendations are computed with: the hypervisor's view when the host sent it. */
     public HostCpu effectiveCpu() {
         return hypervisorCpu != null ? hypervisorCpu : cpu;

@@ -13,24 +13,23 @@ interface HostRepository extends JpaRepository<Host, UUID> {
 
     /** Each filter applies only when given. */
     String FILTERS = """
-            from host h
+            from host h join cpu_kind k on k.id = h.kind_id
             where (cast(:aggregate as text) is null
                    or exists (select 1 from aggregate_host m
                               where m.host_id = h.id and m.aggregate_id = cast(:aggregate as text)))
-              and (cast(:vendor as text) is null or lower(h.vendor) = lower(cast(:vendor as text)))
-              and (cast(:model as text) is null or h.model = cast(:model as text))
-              and (cast(:feature as text) is null or h.features @> array[cast(:feature as text)]
-                   or h.unknown_features @> array[cast(:feature as text)])
+              and (cast(:vendor as text) is null or lower(k.vendor) = lower(cast(:vendor as text)))
+              and (cast(:model as text) is null or k.model = cast(:model as text))
+              and (cast(:feature as text) is null or k.features @> array[cast(:feature as text)]
+                   or k.unknown_features @> array[cast(:feature as text)])
+              and (cast(:kind as text) is null or h.kind_id = cast(:kind as text))
             """;
 
     @Query(value = "select h.* " + FILTERS + " order by h.hostname, h.id",
             countQuery = "select count(*) " + FILTERS,
             nativeQuery = true)
     Page<Host> search(@Param("aggregate") String aggregate, @Param("vendor") String vendor,
-            @Param("model") String model, @Param("feature") String feature, Pageable pageable);
-
-    @Query("select h from Host h join h.aggregates a where a = :aggregate order by h.hostname, h.id")
-    List<Host> findByAggregate(@Param("aggregate") String aggregate);
+            @Param("model") String model, @Param("feature") String feature, @Param("kind") String kind,
+            Pageable pageable);
 
     /** Hosts counted by what their CPUs are. */
     interface CpuKindCount {
@@ -53,8 +52,8 @@ interface HostRepository extends JpaRepository<Host, UUID> {
     }
 
     @Query(value = """
-            select arch, vendor, model, microcode, count(*) as hosts
-            from host group by arch, vendor, model, microcode
+            select k.arch, k.vendor, k.model, k.microcode, c.hosts
+            from (select kind_id, count(*) as hosts from host group by kind_id) c join cpu_kind k on k.id = c.kind_id
             """, nativeQuery = true)
     List<CpuKindCount> countByCpuKind();
 
@@ -66,6 +65,9 @@ interface HostRepository extends JpaRepository<Host, UUID> {
             nativeQuery = true)
     long countInNoAggregate();
 
-    @Query(value = "select distinct f from host, unnest(unknown_features) as f order by f", nativeQuery = true)
+    @Query(value = """
+            select distinct f from cpu_kind k, unnest(k.unknown_features) as f
+            where exists (select 1 from host h where h.kind_id = k.id) order by f
+            """, nativeQuery = true)
     List<String> unknownFeatures();
 }

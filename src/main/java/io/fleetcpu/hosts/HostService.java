@@ -1,19 +1,31 @@
 package io.fleetcpu.hosts;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.fleetcpu.system.NotFoundException;
 
@@ -21,61 +33,90 @@ import io.fleetcpu.system.NotFoundException;
 @Service
 public class HostService {
 
-    /** The stored host, and whether this registration created it. */
-    public record Registration(Host host, boolean created) {
+    /** The stored host, whether this registration created it, and whether it changed anything but lastSeenAt. */
+    public record Registration(Host host, boolean created, boolean changed) {
     }
 
     private final HostRepository hosts;
     private final HostReportReader reader;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-
+    private final CpuKinds kinds;
+    private final CpuKindRepository kindRows;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
     private final ObjectProvider<AdmissionCheck> admission;
 
+    /**
+     * Two registrations of one new host, or of one host at the same moment, race on its row: the loser sees the
+     * winner's row when it tries again.
+     */
+    private final RetryTemplate raceRetry = new RetryTemplate(RetryPolicy.builder().maxRetries(3)
+            .delay(Duration.ofMillis(5)).jitter(Duration.ofMillis(5))
+            .includes(DataIntegrityViolationException.class, OptimisticLockingFailureException.class,
+                    PessimisticLockingFailureException.class)
+            .build());
+
     HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
+            CpuKinds kinds, CpuKindRepository kindRows, JdbcClient jdbc, PlatformTransactionManager transactions,
             ObjectProvider<AdmissionCheck> admission) {
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
         this.clock = clock;
+        this.kinds = kinds;
+        this.kindRows = kindRows;
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
         this.admission = admission;
     }
 
     /** One host as the API shows it, flagged where its aggregates' guests could not migrate onto it. */
-    @Transactional(readOnly = true)
     public HostView view(Host host) {
         AdmissionCheck check = admission.getIfAvailable();
         return HostView.of(host, check == null ? List.of()
                 : check.check(host.facts(), host.getAggregates().stream().sorted().toList()));
     }
 
-    /** Idempotent: the same report twice leaves the host as it was after the first. */
-    @Transactional
+    /**
+     * Idempotent: the same report twice leaves the host as it was after the first, and the second writes nothing
+     * but the host's lastSeenAt.
+     */
     public Registration register(HostReport report) {
         HostDescription description = reader.read(report);
-        events.publishEvent(new AggregatesNamed(description.aggregates()));
         Instant now = clock.instant();
+        String digest = description.digest();
+        int unchanged = transaction.execute(status -> jdbc.sql(
+                "update host set last_seen_at = :now where id = :id and report_digest = :digest")
+                .param("now", java.sql.Timestamp.from(now)).param("id", description.id()).param("digest", digest)
+                .update());
+        if (unchanged == 1) {
+            return new Registration(get(description.id()), false, false);
+        }
+        kinds.store(description.kind(), now);
+        return raceRetry.invoke(() -> transaction.execute(status -> write(description, now)));
+    }
+
+    private Registration write(HostDescription description, Instant now) {
+        events.publishEvent(new AggregatesNamed(description.aggregates()));
         Host host = hosts.findById(description.id()).orElse(null);
         boolean created = host == null;
         HostFacts before = created ? null : host.facts();
         if (created) {
             host = new Host(description.id(), now);
         }
-        if (created || host.differsFrom(description)) {
-            host.describe(description, now);
-        }
+        host.describe(description, kindRows.getReferenceById(description.kind().id()), now);
         Host saved = hosts.saveAndFlush(host);
-        HostFacts after = saved.facts();
+        HostFacts after = description.facts();
         if (!after.sameCpuFacts(before)) {
             events.publishEvent(new HostFactsRecorded(before, after, List.copyOf(saved.getAggregates()), now));
         }
-        return new Registration(saved, created);
+        return new Registration(saved, created, true);
     }
 
     /** What a registration would store, without storing anything (for what-if questions). */
     public HostFacts preview(HostReport report) {
-        HostDescription d = reader.read(report);
-        return new HostFacts(d.id(), d.hostname(), d.cpu(), d.hypervisorCpu(), d.kernel(), d.versions(), d.guestModels());
+        return reader.read(report).facts();
     }
 
     @Transactional(readOnly = true)
@@ -84,23 +125,14 @@ public class HostService {
     }
 
     @Transactional(readOnly = true)
-    public Page<Host> search(String aggregate, String vendor, String model, String feature, Pageable page) {
-        return hosts.search(aggregate, vendor, model, feature, page);
+    public Page<Host> search(String aggregate, String vendor, String model, String feature, String kind,
+            Pageable page) {
+        return hosts.search(aggregate, vendor, model, feature, kind, page);
     }
 
     @Transactional
     public void delete(UUID id) {
         hosts.delete(get(id));
-    }
-
-    @Transactional(readOnly = true)
-    public List<Host> hostsIn(String aggregateId) {
-        return hosts.findByAggregate(aggregateId);
-    }
-
-    @Transactional(readOnly = true)
-    public List<Host> all() {
-        return hosts.findAll();
     }
 
     /** @return true when the host was not in the aggregate before */
@@ -115,17 +147,129 @@ public class HostService {
         return get(hostId).leaveAggregate(aggregateId, clock.instant());
     }
 
+    /**
+     * The aggregate is going: its members' next reports are read in full, so that an agent that still names it
+     * creates it again.
+     */
+    @Transactional
+    public void forgetReportsOfMembers(String aggregateId) {
+        jdbc.sql("""
+                update host set report_digest = null
+                where id in (select host_id from aggregate_host where aggregate_id = :aggregate)
+                """).param("aggregate", aggregateId).update();
+    }
+
+    // ---- hosts by kind -------------------------------------------------------------------------------------------
+
+    /**
+     * The aggregate's hosts counted by kind, from the counts the database keeps: no host row is read. Call it inside
+     * the caller's transaction to read it in one snapshot with the aggregate's version.
+     *
+     * @param examples name the first few hosts of each kind
+     */
+    @Transactional(readOnly = true)
+    public List<KindMembers> kindsIn(String aggregateId, boolean examples) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        jdbc.sql("select kind_id, hosts from aggregate_kind where aggregate_id = :aggregate order by kind_id")
+                .param("aggregate", aggregateId)
+                .query((rs, i) -> counts.put(rs.getString(1), rs.getInt(2))).list();
+        Map<String, List<KindMembers.HostRef>> named = examples ? examples(counts.keySet(), aggregateId) : Map.of();
+        return members(counts, named);
+    }
+
+    /** Every host of the fleet counted by kind (one grouped query over the host table). */
+    @Transactional(readOnly = true)
+    public List<KindMembers> kindsInFleet(boolean examples) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        jdbc.sql("select kind_id, count(*) from host group by kind_id order by kind_id")
+                .query((rs, i) -> counts.put(rs.getString(1), rs.getInt(2))).list();
+        Map<String, List<KindMembers.HostRef>> named = examples ? examples(counts.keySet(), null) : Map.of();
+        return members(counts, named);
+    }
+
+    /** The kind of the aggregate's first host by hostname, whose model libvirt's baseline prefers; null when empty. */
+    @Transactional(readOnly = true)
+    public String firstHostKind(String aggregateId) {
+        return jdbc.sql("""
+                select h.kind_id from host h
+                where exists (select 1 from aggregate_host m where m.host_id = h.id and m.aggregate_id = :aggregate)
+                order by h.hostname, h.id limit 1
+                """).param("aggregate", aggregateId).query(String.class).optional().orElse(null);
+    }
+
+    /** The kind of each of these hosts that is in the aggregate; hosts that are not are left out. */
+    @Transactional(readOnly = true)
+    public Map<UUID, String> kindsOfMembers(String aggregateId, Collection<UUID> hostIds) {
+        Map<UUID, String> found = new LinkedHashMap<>();
+        if (hostIds.isEmpty()) {
+            return found;
+        }
+        jdbc.sql("""
+                select h.id, h.kind_id from host h join aggregate_host m on m.host_id = h.id
+                where m.aggregate_id = :aggregate and h.id = any(:ids)
+                """).param("aggregate", aggregateId).param("ids", hostIds.toArray(UUID[]::new))
+                .query((rs, i) -> found.put(rs.getObject(1, UUID.class), rs.getString(2))).list();
+        return found;
+    }
+
+    /** Every hostname of these kinds (in the aggregate, when given), by kind, ordered by hostname. */
+    @Transactional(readOnly = true)
+    public Map<String, List<String>> hostnamesByKind(Collection<String> kindIds, String aggregateId) {
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        jdbc.sql("""
+                select h.kind_id, h.hostname from host h
+                where h.kind_id = any(:kinds) and (cast(:aggregate as text) is null or exists (
+                    select 1 from aggregate_host m where m.host_id = h.id and m.aggregate_id = cast(:aggregate as text)))
+                order by h.hostname, h.id
+                """).param("kinds", kindIds.toArray(String[]::new)).param("aggregate", aggregateId)
+                .query((rs, i) -> names.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)))
+                .list();
+        return names;
+    }
+
+    private Map<String, List<KindMembers.HostRef>> examples(Collection<String> kindIds, String aggregateId) {
+        Map<String, List<KindMembers.HostRef>> named = new LinkedHashMap<>();
+        if (kindIds.isEmpty()) {
+            return named;
+        }
+        jdbc.sql("""
+                select k.kind_id, e.id, e.hostname
+                from unnest(:kinds) as k(kind_id)
+                cross join lateral (
+                    select h.id, h.hostname from host h
+                    where h.kind_id = k.kind_id and (cast(:aggregate as text) is null or exists (
+                        select 1 from aggregate_host m where m.host_id = h.id and m.aggregate_id = cast(:aggregate as text)))
+                    order by h.hostname, h.id limit :examples) e
+                order by k.kind_id, e.hostname, e.id
+                """).param("kinds", kindIds.toArray(String[]::new)).param("aggregate", aggregateId)
+                .param("examples", KindMembers.EXAMPLES)
+                .query((rs, i) -> named.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(new KindMembers.HostRef(rs.getObject(2, UUID.class), rs.getString(3))))
+                .list();
+        return named;
+    }
+
+    private List<KindMembers> members(Map<String, Integer> counts, Map<String, List<KindMembers.HostRef>> named) {
+        Map<String, CpuKindFacts> facts = kinds.facts(counts.keySet());
+        List<KindMembers> members = new ArrayList<>(counts.size());
+        counts.forEach((id, hosts) -> members.add(new KindMembers(id, facts.get(id), hosts,
+                named.getOrDefault(id, List.of()))));
+        return members;
+    }
+
+    // ---- inventory -----------------------------------------------------------------------------------------------
+
     /** The fleet counted the ways a dashboard shows it. */
     @Transactional(readOnly = true)
     public InventoryView inventory() {
-        List<HostRepository.CpuKindCount> kinds = hosts.countByCpuKind();
+        List<HostRepository.CpuKindCount> counts = hosts.countByCpuKind();
         Map<String, Long> byAggregate = new TreeMap<>();
         hosts.countByAggregate().forEach(c -> byAggregate.put(c.getAggregate(), c.getHosts()));
-        return new InventoryView(kinds.stream().mapToLong(HostRepository.CpuKindCount::getHosts).sum(),
-                countBy(kinds, HostRepository.CpuKindCount::getArch),
-                countBy(kinds, HostRepository.CpuKindCount::getVendor),
-                countBy(kinds, HostRepository.CpuKindCount::getModel),
-                countBy(kinds, HostRepository.CpuKindCount::getMicrocode),
+        return new InventoryView(counts.stream().mapToLong(HostRepository.CpuKindCount::getHosts).sum(),
+                countBy(counts, HostRepository.CpuKindCount::getArch),
+                countBy(counts, HostRepository.CpuKindCount::getVendor),
+                countBy(counts, HostRepository.CpuKindCount::getModel),
+                countBy(counts, HostRepository.CpuKindCount::getMicrocode),
                 byAggregate, hosts.countInNoAggregate(), hosts.unknownFeatures());
     }
 

@@ -14,6 +14,8 @@ public record HostView(
         @Schema(description = "libvirt's host UUID") UUID id,
         @Schema(example = "compute-17") String hostname,
         @Schema(description = "ids of the aggregates the host is in, sorted") List<String> aggregates,
+        @Schema(description = "the host's kind of CPU: hosts with equal CPU facts share it (GET /hosts?kind= lists "
+                + "them)", example = "3f9a0c1d5e7b24a68c0d9e1f2a3b4c5d") String kind,
         @Schema(description = "the physical CPU, as libvirt describes the host") HostCpu cpu,
         @Schema(description = "the CPU a guest on this host can really get, as the hypervisor reports it "
                 + "(virConnectBaselineHypervisorCPU of the host-model CPU); absent when the host did not send it")
@@ -31,7 +33,8 @@ public record HostView(
                 + "it (shown on single-host answers)")
         List<AdmissionCheck.BelowBaseline> belowBaseline,
         @Schema(description = "when the host first registered") Instant registeredAt,
-        @Schema(description = "when its registration last changed") Instant updatedAt) {
+        @Schema(description = "when what its agent reports last changed") Instant updatedAt,
+        @Schema(description = "when its agent last reported, changed or not") Instant lastSeenAt) {
 
     static HostView of(Host host) {
         return of(host, null);
@@ -44,8 +47,10 @@ public record HostView(
                 documents.put(kind.pathName(), "/hosts/" + host.getId() + "/documents/" + kind.pathName());
             }
         }
+        HostFacts facts = host.facts();
         return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
-                host.getCpu(), host.getHypervisorCpu(), CpuView.of(host).wireName(), host.getGuestModels(),
-                host.getKernel(), host.getVersions(), documents, belowBaseline, host.getRegisteredAt(), host.getUpdatedAt());
+                host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuView.of(facts).wireName(),
+                facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
+                host.getUpdatedAt(), host.getLastSeenAt());
     }
 }

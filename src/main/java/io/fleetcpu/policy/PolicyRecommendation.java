@@ -1,6 +1,7 @@
 package io.fleetcpu.policy;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import io.fleetcpu.catalog.CatalogInfo;
 
@@ -27,6 +28,29 @@ public record PolicyRecommendation(
         explanations = List.copyOf(explanations);
         warnings = List.copyOf(warnings);
         hostsThatCannotRun = List.copyOf(hostsThatCannotRun);
+    }
+
+    /**
+     * The same recommendation with every host named anew, in the lists and in the sentences: the engine may compute
+     * over stand-ins (one per kind of CPU) that the caller names for people.
+     */
+    public PolicyRecommendation renamed(UnaryOperator<String> rename) {
+        RecommendedCpu.Reasons r = reasons;
+        RecommendedCpu.Reasons renamedReasons = r == null ? null : new RecommendedCpu.Reasons(r.hostsConsidered(),
+                r.limitingHosts().stream().map(l -> new RecommendedCpu.LimitingHost(rename.apply(l.host()),
+                        l.featuresOthersShare(), l.modelWithoutHost())).toList(),
+                r.featuresLeftOut().stream().map(f -> new RecommendedCpu.LeftOutFeature(f.feature(),
+                        f.hostsWithout().stream().map(rename).toList())).toList());
+        NestedReport n = nested;
+        NestedReport renamedNested = n == null ? null : new NestedReport(n.requested(), n.flag(), n.provided(),
+                n.readyHosts().stream().map(rename).toList(),
+                n.hostsToFix().stream().map(f -> new NestedFix(rename.apply(f.host()), f.nestedState(),
+                        f.commands().stream().map(rename).toList())).toList(),
+                n.hostsWithoutFlag().stream().map(rename).toList());
+        return new PolicyRecommendation(cpu, explanations.stream().map(rename).toList(),
+                warnings.stream().map(rename).toList(), renamedReasons, renamedNested,
+                hostsThatCannotRun.stream().map(g -> new HostGap(rename.apply(g.host()), g.missingFeatures())).toList(),
+                catalog);
     }
 
     /** A host and the features of the recommended CPU it lacks. */

@@ -48,7 +48,22 @@ public final class MigrationDomains {
      * @throws IllegalArgumentException for a minimum model the catalog does not know
      */
     public Grouping group(List<NamedCpu> hosts, Strategy strategy, String minimumModel) {
+        return group(hosts, null, strategy, minimumModel);
+    }
+
+    /**
+     * Groups entries that each stand for several hosts with the same CPU (a kind of CPU, as the service stores
+     * them): the domains list the entries, and every count (hosts per kind, features given up) weighs each entry by
+     * its hosts.
+     *
+     * @param hostsPerEntry how many hosts each entry stands for; null for one each
+     */
+    public Grouping group(List<NamedCpu> hosts, int[] hostsPerEntry, Strategy strategy, String minimumModel) {
         Objects.requireNonNull(hosts, "hosts");
+        if (hostsPerEntry != null && hostsPerEntry.length != hosts.size()) {
+            throw new IllegalArgumentException("one host count per entry: " + hostsPerEntry.length + " counts for "
+                    + hosts.size() + " entries");
+        }
         Objects.requireNonNull(strategy, "strategy");
         FeatureSet floor = minimumModel == null ? null : catalog.model(minimumModel)
                 .map(CpuModel::features)
@@ -82,7 +97,7 @@ public final class MigrationDomains {
                 continue;
             }
             kindOfHost[i] = variant.kind.id;
-            variant.kind.hosts++;
+            variant.kind.hosts += hostsPerEntry == null ? 1 : hostsPerEntry[i];
         }
 
         // 2. Kinds into clusters, each vendor (and architecture) apart.

@@ -1,0 +1,24 @@
+package io.fleetcpu.aggregates;
+
+import java.util.List;
+
+import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.CpuPolicy;
+
+/**
+ * What an aggregate's answers are computed from, read in one database snapshot: its policy, its members counted by
+ * kind of CPU, and the versions that change with either.
+ *
+ * @param firstHostKind the kind of its first host by hostname (libvirt's baseline prefers that host's model)
+ */
+record AggregateSnapshot(String id, CpuPolicy policy, AggregateVersion version, List<KindMembers> kinds,
+        String firstHostKind) {
+
+    AggregateSnapshot {
+        kinds = List.copyOf(kinds);
+    }
+
+    int hostCount() {
+        return kinds.stream().mapToInt(KindMembers::hosts).sum();
+    }
+}

@@ -1,0 +1,102 @@
+package io.fleetcpu.hosts;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.BatchSize;
+import org.hibernate.annotations.EmbeddedColumnNaming;
+import org.hibernate.annotations.Immutable;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One kind of CPU: facts shared by every host that reports them, stored once ({@link CpuKindFacts}). */
+@Entity
+@Immutable
+@BatchSize(size = 100)
+@Table(name = "cpu_kind")
+public class CpuKind {
+
+    @Id
+    private String id;
+
+    @Embedded
+    private CpuFacts cpu;
+
+    @Embedded
+    @EmbeddedColumnNaming("hypervisor_%s")
+    private CpuFacts hypervisorCpu;
+
+    private String hostModel;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> usableModels;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> supportedCpuModes;
+
+    private String kvmModule;
+
+    private String nested;
+
+    private String virtualizationFlag;
+
+    private Instant firstSeenAt;
+
+    protected CpuKind() {
+    }
+
+    CpuKind(CpuKindFacts facts, Instant now) {
+        this.id = facts.id();
+        this.cpu = CpuFacts.of(facts.cpu());
+        this.hypervisorCpu = CpuFacts.of(facts.hypervisorCpu());
+        GuestModels models = facts.guestModels();
+        this.hostModel = models == null ? null : models.hostModel();
+        this.usableModels = models == null ? null : new ArrayList<>(models.usableModels());
+        this.supportedCpuModes = models == null || models.supportedModes() == null ? null
+                : new ArrayList<>(models.supportedModes());
+        this.kvmModule = facts.kvmModule();
+        this.nested = facts.nested();
+        this.virtualizationFlag = facts.virtualizationFlag();
+        this.firstSeenAt = now;
+    }
+
+    /** The named parameters of {@link CpuKinds#store}. */
+    java.util.Map<String, Object> columns() {
+        java.util.Map<String, Object> columns = new java.util.HashMap<>();
+        columns.put("id", id);
+        CpuFacts.columns(cpu, "", columns);
+        CpuFacts.columns(hypervisorCpu, "h", columns);
+        columns.put("hostModel", hostModel);
+        columns.put("usableModels", usableModels == null ? null : usableModels.toArray(String[]::new));
+        columns.put("supportedModes", supportedCpuModes == null ? null : supportedCpuModes.toArray(String[]::new));
+        columns.put("kvmModule", kvmModule);
+        columns.put("nested", nested);
+        columns.put("virtualizationFlag", virtualizationFlag);
+        columns.put("now", java.sql.Timestamp.from(firstSeenAt));
+        return columns;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public CpuKindFacts facts() {
+        return new CpuKindFacts(cpu.toHostCpu(), hypervisorCpu == null ? null : hypervisorCpu.toHostCpu(),
+                usableModels == null && hostModel == null ? null
+                        : new GuestModels(hostModel, usableModels, supportedCpuModes),
+                kvmModule, nested, virtualizationFlag);
+    }
+
+    public Instant getFirstSeenAt() {
+        return firstSeenAt;
+    }
+}
