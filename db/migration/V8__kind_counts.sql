@@ -44,8 +44,8 @@ begin
         select target_aggregate, target_kind, delta where exists (select 1 from aggregate where id = target_aggregate)
         on conflict (aggregate_id, kind_id) do update set hosts = aggregate_kind.hosts + delta;
     else
+        delete from aggregate_kind where aggregate_id = target_aggregate and kind_id = target_kind and hosts <= -delta;
         update aggregate_kind set hosts = hosts + delta where aggregate_id = target_aggregate and kind_id = target_kind;
-        delete from aggregate_kind where aggregate_id = target_aggregate and kind_id = target_kind and hosts <= 0;
     end if;
 end $$;
 

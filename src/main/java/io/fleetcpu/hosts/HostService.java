@@ -105,7 +105,7 @@ public class HostService {
         if (created) {
             host = new Host(description.id(), now);
         }
-        host.describe(description, kindRows.getReferenceById(description.kind().id()), now);
+        host.describe(description, kindRows.findById(description.kind().id()).orElseThrow(), now);
         Host saved = hosts.saveAndFlush(host);
         HostFacts after = description.facts();
         if (!after.sameCpuFacts(before)) {

@@ -64,6 +64,18 @@ public abstract class ApiTest {
         }
     }
 
+    /** Every host of the aggregate, by id, ordered by hostname (GET /hosts?aggregate=, page by page). */
+    protected List<String> memberIds(String aggregate) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int page = 0;; page++) {
+            JsonNode answer = get("/hosts?size=500&page=" + page + "&aggregate=" + aggregate).json();
+            answer.path("items").forEach(h -> ids.add(h.path("id").asString()));
+            if (answer.path("items").size() < 500) {
+                return ids;
+            }
+        }
+    }
+
     protected Answer get(String path, String... headers) {
         return send(builder(path, headers).GET());
     }
