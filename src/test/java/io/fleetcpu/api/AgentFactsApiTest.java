@@ -93,9 +93,9 @@ class AgentFactsApiTest extends ApiAssertions {
         assertThat(physical.status()).isEqualTo(201);
 
         JsonNode cpu = get("/aggregates/mixed-views/baseline?driver=test").json();
-        assertThat(get("/aggregates/mixed-views/recommended-cpu").json().get("hosts")).isEqualTo(cpu.get("hosts"));
+        assertThat(get("/aggregates/mixed-views/recommended-cpu").json().get("kinds")).isEqualTo(cpu.get("kinds"));
         Map<String, String> views = new LinkedHashMap<>();
-        cpu.get("hosts").forEach(h -> views.put(h.get("host").asString(), h.get("cpuView").asString()));
+        cpu.get("kinds").forEach(k -> views.put(k.get("name").asString(), k.get("cpuView").asString()));
         assertThat(views).containsEntry("build-1", "hypervisor").containsEntry("haswell-1", "host");
 
         // libvirt's own baseline of the hypervisor's CPU and the physical Haswell, on the test driver.

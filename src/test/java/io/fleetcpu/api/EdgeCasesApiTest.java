@@ -26,7 +26,7 @@ class EdgeCasesApiTest extends ApiAssertions {
         JsonNode grouping = get("/groupings?strategy=min-domains").json();
         assertThat(grouping.get("ungrouped")).isEmpty();
         assertThat(grouping.get("domains")).hasSize(1);
-        assertThat(texts(grouping.get("domains").get(0).get("hosts")))
+        assertThat(grouping.get("domains").get(0).get("members").findValuesAsString("name"))
                 .containsExactlyInAnyOrder("same-name (" + H1 + ")", "same-name (" + H2 + ")");
         assertThat(grouping.get("domains").get(0).get("model").asString()).isEqualTo("SandyBridge");
     }
