@@ -1,15 +1,24 @@
 package io.fleetcpu.hosts;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+
+import jakarta.persistence.LockModeType;
 
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
 interface HostRepository extends JpaRepository<Host, UUID> {
+
+    /** The host, its row locked until the transaction ends: registrations of one host take turns. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select h from Host h where h.id = :id")
+    Optional<Host> findForUpdate(@Param("id") UUID id);
 
     /** Each filter applies only when given. */
     String FILTERS = """

@@ -48,10 +48,11 @@ public class HostService {
     private final ObjectProvider<AdmissionCheck> admission;
 
     /**
-     * Two registrations of one new host, or of one host at the same moment, race on its row: the loser sees the
-     * winner's row when it tries again.
+     * Registrations of one known host take turns on its row (locked for the write). Two registrations of one new
+     * host race to insert it: the loser sees the winner's row when it tries again. Deadlocks between registrations
+     * moving hosts between the same aggregates in opposite orders are retried too.
      */
-    private final RetryTemplate raceRetry = new RetryTemplate(RetryPolicy.builder().maxRetries(3)
+    private final RetryTemplate raceRetry = new RetryTemplate(RetryPolicy.builder().maxRetries(5)
             .delay(Duration.ofMillis(5)).jitter(Duration.ofMillis(5))
             .includes(DataIntegrityViolationException.class, OptimisticLockingFailureException.class,
                     PessimisticLockingFailureException.class)
@@ -99,7 +100,7 @@ public class HostService {
 
     private Registration write(HostDescription description, Instant now) {
         events.publishEvent(new AggregatesNamed(description.aggregates()));
-        Host host = hosts.findById(description.id()).orElse(null);
+        Host host = hosts.findForUpdate(description.id()).orElse(null);
         boolean created = host == null;
         HostFacts before = created ? null : host.facts();
         if (created) {
