@@ -208,6 +208,9 @@ class TwoInstancesOnOneDatabaseTest {
             assertThat(aOld.statusCode()).as("%s: A given the ETag from before", what).isNotEqualTo(304);
         }
         if (onB.status() == 200) {
+            // Both could be stale alike: the answer must also count the members the database has now.
+            assertThat(onB.body().path("hostCount").asLong()).as("%s: hostCount in B's answer", what)
+                    .isEqualTo(members());
             assertThat(onB.etag()).as("%s: B's ETag", what).isNotNull().isNotEqualTo(before.b().etag());
             assertThat(b.get(ANSWER, "If-None-Match", onA.etag()).statusCode()).as("%s: B given A's ETag", what)
                     .isEqualTo(304);
@@ -255,6 +258,19 @@ class TwoInstancesOnOneDatabaseTest {
                 ResultSet row = sql.executeQuery()) {
             assertThat(row.next()).as("east exists").isTrue();
             return new long[] { row.getLong(1), row.getLong(2) };
+        }
+    }
+
+    /** How many hosts the database has in east. */
+    private static long members() {
+        try (Connection db = DriverManager.getConnection(url, USER, PASSWORD);
+                PreparedStatement sql = db.prepareStatement(
+                        "select count(*) from aggregate_host where aggregate_id = 'east'");
+                ResultSet row = sql.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
