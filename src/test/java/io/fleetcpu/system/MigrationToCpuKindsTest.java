@@ -160,6 +160,20 @@ class MigrationToCpuKindsTest {
         // ---- the current service on B: Flyway migrates it -------------------------------------------------------
         try (RunningService service = start("fleetcpu_b")) {
             Seen b = read(service);
+            System.out.println("---- V5 database migrated to CPU kinds ----");
+            for (String id : HOSTS) {
+                System.out.printf("host %s %-15s kind on A %s, on B %s%n", id, a.hosts().get(id).path("hostname")
+                        .asString(), kindsOnA.get(id), b.hosts().get(id).path("kind").asString());
+            }
+            for (String aggregate : AGGREGATES) {
+                System.out.printf("aggregate %-4s hostCount A %d, B %d; recommended A %s %s, B %s %s%n", aggregate,
+                        a.aggregates().get(aggregate).path("hostCount").asInt(),
+                        b.aggregates().get(aggregate).path("hostCount").asInt(),
+                        a.recommended().get(aggregate).path("mode").asString(),
+                        a.recommended().get(aggregate).path("model").asString(),
+                        b.recommended().get(aggregate).path("mode").asString(),
+                        b.recommended().get(aggregate).path("model").asString());
+            }
             try (Connection db = DriverManager.getConnection(urlB, USER, PASSWORD)) {
                 assertThat(strings(db, "select version from flyway_schema_history where success order by installed_rank"))
                         .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
@@ -225,7 +239,12 @@ class MigrationToCpuKindsTest {
             }
             try (Connection db = DriverManager.getConnection(urlB, USER, PASSWORD)) {
                 assertThat(strings(db, "select count(*) from cpu_kind")).containsExactly("3");
+                System.out.println("cpu_kind rows on B: " + strings(db, "select id from cpu_kind order by id"));
+                System.out.println("cpu_event kinds on B: " + strings(db,
+                        "select hostname || ' ' || kind from cpu_event order by id"));
             }
+            System.out.println("same reports again on B: kinds unchanged, no cpu-changed event, updatedAt kept");
+            System.out.println("---- end ----");
             for (String aggregate : AGGREGATES) {
                 assertThat(json(service.get("/aggregates/" + aggregate + "/recommended-cpu")))
                         .isEqualTo(a.recommended().get(aggregate));

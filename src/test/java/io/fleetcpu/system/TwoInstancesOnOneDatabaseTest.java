@@ -51,6 +51,8 @@ class TwoInstancesOnOneDatabaseTest {
     private static final String WESTMERE_ID = "2f1d7c7e-0b7a-4f55-8d3e-000000000005";
 
     private static final String ANSWER = "/aggregates/east/recommended-cpu";
+    /** libvirt's baseline, cached the same way. */
+    private static final String BASELINE = "/aggregates/east/baseline";
 
     private static EmbeddedPostgres postgres;
     private static String url;
@@ -78,7 +80,8 @@ class TwoInstancesOnOneDatabaseTest {
 
         String model() {
             return status == 200 ? body.path("mode").asString() + " " + body.path("model").asString()
-                    : status + " " + body.path("title").asString();
+                    + (features().contains("require:vmx") ? " +vmx" : "") + " (" + body.path("hostCount").asInt()
+                    + " hosts)" : status + " " + body.path("title").asString();
         }
 
         List<String> features() {
@@ -181,8 +184,11 @@ class TwoInstancesOnOneDatabaseTest {
                     .isNotEqualTo(left.b().body().path("model").asString());
             assertThat(again.b().body()).isNotEqualTo(left.b().body());
             assertThat(again.b().etag()).isNotEqualTo(left.b().etag());
-            assertThat(b.get(ANSWER, "If-None-Match", left.b().etag()).statusCode())
-                    .as("B given the old east's ETag").isEqualTo(200);
+            int oldEtagOnB = b.get(ANSWER, "If-None-Match", left.b().etag()).statusCode();
+            transcript.add(String.format("(e) at versions policy=%d members=%d: old east %s ETag %s; new east %s ETag %s "
+                    + "on A and B; B given the old ETag: %d", old[0], old[1], left.b().model(), left.b().etag(),
+                    again.b().model(), again.b().etag(), oldEtagOnB));
+            assertThat(oldEtagOnB).as("B given the old east's ETag").isEqualTo(200);
         } finally {
             System.out.println("---- two instances, one database: transcript ----");
             transcript.forEach(System.out::println);
@@ -203,6 +209,9 @@ class TwoInstancesOnOneDatabaseTest {
         Both after = new Both(onA, onB);
         note(what, before, after);
         assertAlike(after);
+        Seen baselineOnB = seen(b.get(BASELINE));
+        assertAlike(new Both(seen(a.get(BASELINE)), baselineOnB));
+        assertThat(baselineOnB.status()).as("%s: B's baseline", what).isEqualTo(onB.status());
         if (bOld != null) {
             assertThat(bOld.statusCode()).as("%s: B given the ETag from before", what).isNotEqualTo(304);
             assertThat(aOld.statusCode()).as("%s: A given the ETag from before", what).isNotEqualTo(304);
