@@ -1,6 +1,7 @@
 package io.fleetcpu.hosts;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -88,8 +89,13 @@ public class Host {
         this.lastSeenAt = registeredAt;
     }
 
-    /** Replaces everything the agent reports; the host keeps its id and registration time. */
+    /**
+     * Replaces everything the agent reports; the host keeps its id and registration time, and its updatedAt when the
+     * report says what is stored already (a host whose last report has no digest: migrated from before kinds, or
+     * joined or left an aggregate through the API since).
+     */
     void describe(HostDescription d, CpuKind kind, Instant now) {
+        boolean changed = !describes(d, kind);
         this.hostname = d.hostname();
         this.kind = kind;
         this.kernelRelease = d.kernel().release();
@@ -106,8 +112,21 @@ public class Host {
             aggregates.addAll(d.aggregates());
         }
         this.reportDigest = d.digest();
-        this.updatedAt = now;
+        if (changed) {
+            this.updatedAt = now;
+        }
         this.lastSeenAt = now;
+    }
+
+    /** Whether the report says exactly what is stored. */
+    private boolean describes(HostDescription d, CpuKind kind) {
+        return this.kind != null && this.kind.getId().equals(kind.getId())
+                && d.hostname().equals(hostname)
+                && Objects.equals(d.kernel().release(), kernelRelease)
+                && Objects.equals(d.versions(), getVersions())
+                && d.documents().equals(new HostDescription.Documents(capabilitiesXml, domainCapabilitiesXml,
+                        expandedCpuXml, migratableCpuXml, hypervisorCpuXml))
+                && aggregates.equals(new TreeSet<>(d.aggregates()));
     }
 
     /** The agent reported again what is stored. */
