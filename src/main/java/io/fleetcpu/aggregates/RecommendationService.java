@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -259,28 +258,63 @@ public class RecommendationService {
      */
     public GuestCpuOutcome[] guestCpuBeforeAndAfter(String aggregateId, HostFacts before, HostFacts after) {
         AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, false);
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        Map<String, CpuKindFacts> facts = new HashMap<>();
-        for (KindMembers kind : snapshot.kinds()) {
-            counts.put(kind.kindId(), kind.hosts());
-            facts.put(kind.kindId(), kind.facts());
-        }
-        Map<String, Integer> then = new LinkedHashMap<>(counts);
-        CpuKindFacts was = before.kind();
-        CpuKindFacts now = after.kind();
-        then.computeIfPresent(now.id(), (k, n) -> n > 1 ? n - 1 : null);
-        then.merge(was.id(), 1, Integer::sum);
-        facts.put(was.id(), was);
-        facts.put(now.id(), now);
+        Tally now = new Tally(snapshot.kinds());
+        Tally then = now.copy();
+        then.remove(after.kind().id());
+        then.add(before.kind());
         KindLabels labels = KindLabels.of(List.of());
-        return new GuestCpuOutcome[] { guestCpu(snapshot.policy(), select(facts, then.keySet()), labels),
-                guestCpu(snapshot.policy(), select(facts, counts.keySet()), labels) };
+        return new GuestCpuOutcome[] { guestCpu(snapshot.policy(), then.kinds(), labels),
+                guestCpu(snapshot.policy(), now.kinds(), labels) };
     }
 
-    private static Map<String, CpuKindFacts> select(Map<String, CpuKindFacts> facts, Collection<String> ids) {
-        Map<String, CpuKindFacts> selected = new TreeMap<>();
-        ids.forEach(id -> selected.put(id, facts.get(id)));
-        return selected;
+    /** An aggregate's hosts counted by kind, changed on paper (what-if, drift). */
+    private static final class Tally {
+
+        private final Map<String, Integer> counts;
+        private final Map<String, CpuKindFacts> facts;
+
+        Tally(List<KindMembers> kinds) {
+            this(new LinkedHashMap<>(), new HashMap<>());
+            kinds.forEach(k -> {
+                counts.put(k.kindId(), k.hosts());
+                facts.put(k.kindId(), k.facts());
+            });
+        }
+
+        private Tally(Map<String, Integer> counts, Map<String, CpuKindFacts> facts) {
+            this.counts = counts;
+            this.facts = facts;
+        }
+
+        Tally copy() {
+            return new Tally(new LinkedHashMap<>(counts), new HashMap<>(facts));
+        }
+
+        /** One host of the kind fewer. */
+        void remove(String kindId) {
+            counts.computeIfPresent(kindId, (k, n) -> n > 1 ? n - 1 : null);
+        }
+
+        /** One host of the kind more. */
+        void add(CpuKindFacts kind) {
+            facts.putIfAbsent(kind.id(), kind);
+            counts.merge(kind.id(), 1, Integer::sum);
+        }
+
+        Map<String, Integer> counts() {
+            return counts;
+        }
+
+        CpuKindFacts facts(String kindId) {
+            return facts.get(kindId);
+        }
+
+        /** The kinds with hosts, by id. */
+        Map<String, CpuKindFacts> kinds() {
+            Map<String, CpuKindFacts> kinds = new TreeMap<>();
+            counts.keySet().forEach(id -> kinds.put(id, facts.get(id)));
+            return kinds;
+        }
     }
 
     /** The engine's recommendation for hosts of these kinds, computed once per kinds, policy and form. */
@@ -336,28 +370,21 @@ public class RecommendationService {
             throw new InvalidRequestException(problems);
         }
         Map<UUID, String> replaced = hosts.kindsOfMembers(aggregateId, added.stream().map(HostFacts::id).toList());
-        Map<String, Integer> now = new LinkedHashMap<>();
-        Map<String, CpuKindFacts> facts = new HashMap<>();
-        for (KindMembers kind : snapshot.kinds()) {
-            now.put(kind.kindId(), kind.hosts());
-            facts.put(kind.kindId(), kind.facts());
-        }
-        Map<String, Integer> after = new LinkedHashMap<>(now);
-        removed.values().forEach(kind -> after.computeIfPresent(kind, (k, n) -> n > 1 ? n - 1 : null));
+        Tally now = new Tally(snapshot.kinds());
+        Tally after = now.copy();
+        removed.values().forEach(after::remove);
         Map<String, String> addedNames = new LinkedHashMap<>();
         for (HostFacts host : added) {
             String was = replaced.get(host.id());
             if (was != null && !removed.containsKey(host.id())) {
-                after.computeIfPresent(was, (k, n) -> n > 1 ? n - 1 : null);
+                after.remove(was);
             }
-            CpuKindFacts kind = host.kind();
-            facts.putIfAbsent(kind.id(), kind);
-            after.merge(kind.id(), 1, Integer::sum);
-            addedNames.merge(kind.id(), host.hostname(), (a, b) -> a + ", " + b);
+            after.add(host.kind());
+            addedNames.merge(host.kind().id(), host.hostname(), (a, b) -> a + ", " + b);
         }
         KindLabels labels = KindLabels.of(snapshot.kinds()).with(addedNames);
-        GuestCpuOutcome before = guestCpu(snapshot.policy(), select(facts, now.keySet()), labels);
-        GuestCpuOutcome then = guestCpu(snapshot.policy(), select(facts, after.keySet()), labels);
+        GuestCpuOutcome before = guestCpu(snapshot.policy(), now.kinds(), labels);
+        GuestCpuOutcome then = guestCpu(snapshot.policy(), after.kinds(), labels);
         FeatureSet featuresBefore = before.cpu() == null ? null : GuestFeatures.of(before.cpu(), catalog).orElse(null);
         FeatureSet featuresAfter = then.cpu() == null ? null : GuestFeatures.of(then.cpu(), catalog).orElse(null);
         List<String> gained = featuresBefore == null || featuresAfter == null ? List.of()
@@ -365,13 +392,14 @@ public class RecommendationService {
         List<String> lost = featuresBefore == null || featuresAfter == null ? List.of()
                 : catalog.featureNames(featuresBefore.minus(featuresAfter));
         List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
-        for (String kind : after.keySet()) {
-            List<String> missing = missingOn(before, HostFacts.ofKind(kind, facts.get(kind)));
+        for (String kind : after.counts().keySet()) {
+            List<String> missing = missingOn(before, HostFacts.ofKind(kind, after.facts(kind)));
             if (!missing.isEmpty()) {
                 blocking.add(new RecommendedCpuView.BelowBaseline(labels.name(kind), missing));
             }
         }
-        return new WhatIfView(aggregateId, side(now, labels, before), side(after, labels, then), gained, lost, blocking);
+        return new WhatIfView(aggregateId, side(now.counts(), labels, before), side(after.counts(), labels, then), gained,
+                lost, blocking);
     }
 
     private static UUID uuidOrNull(String text) {
