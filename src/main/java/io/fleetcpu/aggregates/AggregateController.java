@@ -88,7 +88,7 @@ class AggregateController {
     @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, its hosts "
             + "share no CPU model, the policy cannot be met (minimum model, strict nested), or the recommendation "
             + "cannot be written in the format asked for ('hosts' names the ones in the way)")
-    ResponseEntity<RecommendedCpuView> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    ResponseEntity<byte[]> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(description = "list every feature of a named model (libvirt's VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES "
                     + "form) instead of only the ones on top of it or taken from it")
             @RequestParam(defaultValue = "false") boolean expand,
@@ -97,7 +97,7 @@ class AggregateController {
             return null;
         }
         RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
-        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.view());
+        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json());
     }
 
     // text/plain only to refuse it with a 406: it comes with format=nova-conf or qemu, and the format mapping below,
@@ -145,7 +145,7 @@ class AggregateController {
         }
         RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
         if (format == RecommendationService.OutputFormat.JSON) {
-            return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.view());
+            return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json());
         }
         MediaType type = switch (format) {
             case LIBVIRT, CPU_MAP -> MediaType.APPLICATION_XML;
@@ -195,7 +195,7 @@ class AggregateController {
             + "'supportedMediaTypes' lists them")
     @ApiResponse(responseCode = "409", description = "The aggregate has no hosts, or libvirt would refuse its hosts "
             + "('hosts' names the ones in the way)")
-    ResponseEntity<BaselineView> baseline(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    ResponseEntity<byte[]> baseline(@Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(description = "VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES: list every feature of the model")
             @RequestParam(defaultValue = "false") boolean expand,
             @Parameter(description = "VIR_CONNECT_BASELINE_CPU_MIGRATABLE: leave out features that block migration")
@@ -210,7 +210,7 @@ class AggregateController {
             return null;
         }
         RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable, libvirtDriver);
-        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.view());
+        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json());
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -157,6 +160,49 @@ public class AggregateService {
         return new AggregateSnapshot(id, aggregate.getPolicy(),
                 new AggregateVersion(id, aggregate.getCreatedAt(), aggregate.getVersion(), aggregate.getMembersVersion()),
                 hosts.kindsIn(id, examples), examples ? hosts.firstHostKind(id) : null);
+    }
+
+    /**
+     * The aggregate's versions and members by kind, without example hosts: one statement (so one snapshot), the
+     * policy from memory once read for its version. What admission and drift need, at every registration.
+     */
+    AggregateSnapshot counts(String id) {
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        AggregateVersion[] version = new AggregateVersion[1];
+        jdbc.sql("""
+                select a.created_at, a.version, a.members_version, k.kind_id, k.hosts
+                from aggregate a left join aggregate_kind k on k.aggregate_id = a.id
+                where a.id = :id order by k.kind_id
+                """).param("id", id).query(rs -> {
+                    version[0] = new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3));
+                    if (rs.getString(4) != null) {
+                        counts.put(rs.getString(4), rs.getInt(5));
+                    }
+                });
+        if (version[0] == null) {
+            throw new NotFoundException("no aggregate '" + id + "'");
+        }
+        CpuPolicy policy = policyOf(version[0]);
+        // The policy changed between the two reads: read both again.
+        return policy != null ? new AggregateSnapshot(id, policy, version[0], hosts.kinds(counts), null) : counts(id);
+    }
+
+    /** Policies by aggregate and policy version (members version 0): a version's policy never changes. */
+    private final Cache<AggregateVersion, CpuPolicy> policiesByVersion = Caffeine.newBuilder().maximumSize(10_000)
+            .build();
+
+    /** The policy of exactly this version, or null when the aggregate has another one now. */
+    private CpuPolicy policyOf(AggregateVersion version) {
+        AggregateVersion key = new AggregateVersion(version.aggregate(), version.created(), version.policy(), 0);
+        CpuPolicy known = policiesByVersion.getIfPresent(key);
+        if (known != null) {
+            return known;
+        }
+        Aggregate aggregate = find(version.aggregate());
+        AggregateVersion read = new AggregateVersion(aggregate.getId(), aggregate.getCreatedAt(),
+                aggregate.getVersion(), 0);
+        policiesByVersion.put(read, aggregate.getPolicy());
+        return read.equals(key) ? aggregate.getPolicy() : null;
     }
 
     /**

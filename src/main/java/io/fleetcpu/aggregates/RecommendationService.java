@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.CpuKindFacts;
@@ -61,12 +63,15 @@ import io.fleetcpu.system.NotFoundException;
 @Service
 public class RecommendationService {
 
-    /** The answer, the guest CPU it stands for, and a strong validator for it. */
-    public record Answer(RecommendedCpuView view, GuestCpu cpu, String etag) {
+    /**
+     * The answer, the guest CPU it stands for, a strong validator for it, and its JSON, written once: a large
+     * aggregate's answer is served as often as asked without being written again.
+     */
+    public record Answer(RecommendedCpuView view, GuestCpu cpu, String etag, byte[] json) {
     }
 
-    /** libvirt's baseline and a strong validator for it. */
-    public record BaselineAnswer(BaselineView view, String etag) {
+    /** libvirt's baseline, a strong validator for it, and its JSON, written once. */
+    public record BaselineAnswer(BaselineView view, String etag, byte[] json) {
     }
 
     /** An aggregate as of its versions, and the question asked of it. */
@@ -90,10 +95,12 @@ public class RecommendationService {
     private final HostService hosts;
     private final GuestVisibility visibility;
     private final ComputeGate gate;
+    private final JsonMapper json;
 
     RecommendationService(AggregateService aggregates, HostService hosts, CpuCatalog catalog,
-            GuestVisibility visibility, PolicyProperties properties, ComputeGate gate) {
+            GuestVisibility visibility, PolicyProperties properties, ComputeGate gate, JsonMapper json) {
         this.aggregates = aggregates;
+        this.json = json;
         this.hosts = hosts;
         this.catalog = catalog;
         this.visibility = visibility;
@@ -128,7 +135,8 @@ public class RecommendationService {
             }
             RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
                     recommendation, renderer, snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
-            return new Answer(view, recommendation.cpu(), etag(snapshot.version(), question));
+            return new Answer(view, recommendation.cpu(), etag(snapshot.version(), question),
+                    json.writeValueAsBytes(view));
         });
     }
 
@@ -167,7 +175,7 @@ public class RecommendationService {
                 Baseline baseline = gate.run(() -> calculator.baseline(cpus, expand, migratable, driver));
                 BaselineView view = BaselineView.of(aggregateId, baseline, expand, migratable, driver,
                         snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
-                return new BaselineAnswer(view, etag(snapshot.version(), question));
+                return new BaselineAnswer(view, etag(snapshot.version(), question), json.writeValueAsBytes(view));
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);
             }
@@ -242,7 +250,7 @@ public class RecommendationService {
 
     /** The aggregate's members' kinds but one host of the given kind: what the host's fellow members run. */
     public GuestCpuOutcome guestCpuWithoutOne(String aggregateId, String kindId) {
-        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, false);
+        AggregateSnapshot snapshot = aggregates.counts(aggregateId);
         Map<String, CpuKindFacts> others = new TreeMap<>();
         for (KindMembers kind : snapshot.kinds()) {
             if (!kind.kindId().equals(kindId) || kind.hosts() > 1) {
@@ -257,7 +265,7 @@ public class RecommendationService {
      * of CPU did to the aggregate. The host is counted as a member in both.
      */
     public GuestCpuOutcome[] guestCpuBeforeAndAfter(String aggregateId, HostFacts before, HostFacts after) {
-        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, false);
+        AggregateSnapshot snapshot = aggregates.counts(aggregateId);
         Tally now = new Tally(snapshot.kinds());
         Tally then = now.copy();
         then.remove(after.kind().id());

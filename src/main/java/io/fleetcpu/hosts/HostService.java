@@ -250,6 +250,11 @@ public class HostService {
         return named;
     }
 
+    /** Kinds counted elsewhere, with their facts. */
+    public List<KindMembers> kinds(Map<String, Integer> counts) {
+        return members(counts, Map.of());
+    }
+
     private List<KindMembers> members(Map<String, Integer> counts, Map<String, List<KindMembers.HostRef>> named) {
         Map<String, CpuKindFacts> facts = kinds.facts(counts.keySet());
         List<KindMembers> members = new ArrayList<>(counts.size());
