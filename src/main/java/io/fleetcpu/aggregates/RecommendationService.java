@@ -261,12 +261,19 @@ public class RecommendationService {
     }
 
     /**
-     * The guest CPU of the aggregate now, and as it was when one of its hosts had other facts: what a host's change
-     * of CPU did to the aggregate. The host is counted as a member in both.
+     * What a host's change of CPU does to the aggregate: its guest CPU with the host's facts as they were, and as
+     * they are now. The host is counted as a member in both. Read before the change is written.
+     *
+     * @param wasMember whether the counts read now hold the host (with its facts as they were)
      */
-    public GuestCpuOutcome[] guestCpuBeforeAndAfter(String aggregateId, HostFacts before, HostFacts after) {
+    public GuestCpuOutcome[] guestCpuBeforeAndAfter(String aggregateId, HostFacts before, HostFacts after,
+            boolean wasMember) {
         AggregateSnapshot snapshot = aggregates.counts(aggregateId);
         Tally now = new Tally(snapshot.kinds());
+        if (wasMember) {
+            now.remove(before.kind().id());
+        }
+        now.add(after.kind());
         Tally then = now.copy();
         then.remove(after.kind().id());
         then.add(before.kind());

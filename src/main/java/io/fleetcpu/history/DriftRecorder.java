@@ -47,15 +47,15 @@ class DriftRecorder {
         List<String> removed = was.stream().filter(f -> !now.contains(f)).toList();
         List<AggregateEffect> effects = new ArrayList<>();
         for (String aggregateId : event.aggregates()) {
-            effect(aggregateId, before, after).ifPresent(effects::add);
+            effect(aggregateId, before, after, event.aggregatesBefore().contains(aggregateId)).ifPresent(effects::add);
         }
         events.save(new CpuEvent(after.id(), after.hostname(), event.at(), "cpu-changed", added, removed,
                 changes(before, after), effects));
     }
 
-    /** Computed over the aggregate's kinds of CPU, in the registration's transaction (it sees the new counts). */
-    private Optional<AggregateEffect> effect(String aggregateId, HostFacts before, HostFacts after) {
-        GuestCpuOutcome[] outcomes = recommendations.guestCpuBeforeAndAfter(aggregateId, before, after);
+    /** Computed over the aggregate's kinds of CPU, in the registration's transaction, before the host is written. */
+    private Optional<AggregateEffect> effect(String aggregateId, HostFacts before, HostFacts after, boolean wasMember) {
+        GuestCpuOutcome[] outcomes = recommendations.guestCpuBeforeAndAfter(aggregateId, before, after, wasMember);
         GuestCpuOutcome previous = outcomes[0];
         GuestCpuOutcome current = outcomes[1];
         List<String> missing = recommendations.missingOn(previous, after);

@@ -103,16 +103,18 @@ public class HostService {
         Host host = hosts.findForUpdate(description.id()).orElse(null);
         boolean created = host == null;
         HostFacts before = created ? null : host.facts();
+        HostFacts after = description.facts();
+        if (!after.sameCpuFacts(before)) {
+            events.publishEvent(new HostFactsRecorded(before, after,
+                    created ? List.of() : List.copyOf(host.getAggregates()),
+                    List.copyOf(new java.util.TreeSet<>(description.aggregates())), now));
+        }
         if (created) {
             host = new Host(description.id(), now);
         }
         host.describe(description, kindRows.findById(description.kind().id()).orElseThrow(), now);
-        Host saved = hosts.saveAndFlush(host);
-        HostFacts after = description.facts();
-        if (!after.sameCpuFacts(before)) {
-            events.publishEvent(new HostFactsRecorded(before, after, List.copyOf(saved.getAggregates()), now));
-        }
-        return new Registration(saved, created, true);
+        // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
+        return new Registration(hosts.save(host), created, true);
     }
 
     /** What a registration would store, without storing anything (for what-if questions). */
