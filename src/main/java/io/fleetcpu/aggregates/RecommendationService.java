@@ -82,6 +82,9 @@ public class RecommendationService {
     private record EngineKey(List<String> kinds, CpuPolicy policy, boolean expand) {
     }
 
+    /** Kinds an answer names in one list before it counts the rest. */
+    private static final int NAMED = 5;
+
     /** Answers are up to a few hundred kilobytes each; the engine's results a few kilobytes. */
     private final AnswerCache<AnswerKey, Answer> answers = new AnswerCache<>(256);
     private final AnswerCache<AnswerKey, BaselineAnswer> baselines = new AnswerCache<>(256);
@@ -126,7 +129,10 @@ public class RecommendationService {
             KindLabels labels = KindLabels.of(snapshot.kinds());
             PolicyRecommendation recommendation;
             try {
-                recommendation = recommend(facts(snapshot.kinds()), snapshot.policy(), expand).renamed(labels);
+                Map<String, Integer> hostsOfKind = new HashMap<>();
+                snapshot.kinds().forEach(k -> hostsOfKind.put(k.kindId(), k.hosts()));
+                recommendation = recommend(facts(snapshot.kinds()), snapshot.policy(), expand)
+                        .shortened(NAMED, kind -> hostsOfKind.getOrDefault(kind, 1)).renamed(labels);
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);
             } catch (PolicyConflictException e) {

@@ -1,6 +1,7 @@
 package io.fleetcpu.policy;
 
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 import io.fleetcpu.catalog.CatalogInfo;
@@ -40,17 +41,42 @@ public record PolicyRecommendation(
                 r.limitingHosts().stream().map(l -> new RecommendedCpu.LimitingHost(rename.apply(l.host()),
                         l.featuresOthersShare(), l.modelWithoutHost())).toList(),
                 r.featuresLeftOut().stream().map(f -> new RecommendedCpu.LeftOutFeature(f.feature(),
-                        f.hostsWithout().stream().map(rename).toList())).toList());
+                        f.hostsWithout().stream().map(rename).toList(), f.hostsWithoutCount())).toList());
         NestedReport n = nested;
         NestedReport renamedNested = n == null ? null : new NestedReport(n.requested(), n.flag(), n.provided(),
                 n.readyHosts().stream().map(rename).toList(),
                 n.hostsToFix().stream().map(f -> new NestedFix(rename.apply(f.host()), f.nestedState(),
-                        f.commands().stream().map(rename).toList())).toList(),
+                        f.commands().stream().map(rename).toList())).toList(), n.hostsToFixCount(),
                 n.hostsWithoutFlag().stream().map(rename).toList());
         return new PolicyRecommendation(cpu, explanations.stream().map(rename).toList(),
                 warnings.stream().map(rename).toList(), renamedReasons, renamedNested,
                 hostsThatCannotRun.stream().map(g -> new HostGap(rename.apply(g.host()), g.missingFeatures())).toList(),
                 catalog);
+    }
+
+    /**
+     * The same recommendation with each list of hosts lacking a left-out feature, and of hosts whose nesting needs
+     * fixing, cut to its first {@code named} entries, and counted in hosts: the engine may compute over stand-ins
+     * for several hosts each (kinds of CPU), and an answer for a large aggregate stays short.
+     *
+     * @param hostsOf how many hosts a name stands for
+     */
+    public PolicyRecommendation shortened(int named, ToIntFunction<String> hostsOf) {
+        RecommendedCpu.Reasons r = reasons;
+        RecommendedCpu.Reasons shortReasons = r == null ? null : new RecommendedCpu.Reasons(r.hostsConsidered(),
+                r.limitingHosts(), r.featuresLeftOut().stream().map(f -> new RecommendedCpu.LeftOutFeature(
+                        f.feature(), first(f.hostsWithout(), named), f.hostsWithout().stream().mapToInt(hostsOf).sum()))
+                        .toList());
+        NestedReport n = nested;
+        NestedReport shortNested = n == null ? null : new NestedReport(n.requested(), n.flag(), n.provided(),
+                n.readyHosts(), first(n.hostsToFix(), named),
+                n.hostsToFix().stream().mapToInt(f -> hostsOf.applyAsInt(f.host())).sum(), n.hostsWithoutFlag());
+        return new PolicyRecommendation(cpu, explanations, warnings, shortReasons, shortNested, hostsThatCannotRun,
+                catalog);
+    }
+
+    private static <T> List<T> first(List<T> list, int n) {
+        return list.size() <= n ? list : List.copyOf(list.subList(0, n));
     }
 
     /** A host and the features of the recommended CPU it lacks. */
@@ -61,11 +87,18 @@ public record PolicyRecommendation(
      * @param flag {@code vmx} (Intel) or {@code svm} (AMD, Hygon)
      * @param provided whether guests get the flag
      * @param readyHosts hosts with the flag and nested enabled in their kvm module
-     * @param hostsToFix hosts with the flag whose kvm module does not (or may not) allow nesting, with the fix
+     * @param hostsToFix hosts with the flag whose kvm module does not (or may not) allow nesting, with the fix (the
+     *        first of them, when there are many)
+     * @param hostsToFixCount how many hosts need the fix
      * @param hostsWithoutFlag hosts whose CPU cannot run nested guests at all
      */
     public record NestedReport(String requested, String flag, boolean provided, List<String> readyHosts,
-            List<NestedFix> hostsToFix, List<String> hostsWithoutFlag) {
+            List<NestedFix> hostsToFix, int hostsToFixCount, List<String> hostsWithoutFlag) {
+
+        public NestedReport(String requested, String flag, boolean provided, List<String> readyHosts,
+                List<NestedFix> hostsToFix, List<String> hostsWithoutFlag) {
+            this(requested, flag, provided, readyHosts, hostsToFix, hostsToFix.size(), hostsWithoutFlag);
+        }
     }
 
     /** The commands that turn nested virtualisation on for a host's kvm module. */

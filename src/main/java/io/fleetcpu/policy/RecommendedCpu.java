@@ -30,7 +30,16 @@ public record RecommendedCpu(String mode, Baseline baseline, Reasons reasons, Ca
     public record LimitingHost(String host, List<String> featuresOthersShare, String modelWithoutHost) {
     }
 
-    /** A feature left out of the guest CPU because these hosts lack it. */
-    public record LeftOutFeature(String feature, List<String> hostsWithout) {
+    /**
+     * A feature left out of the guest CPU because these hosts lack it.
+     *
+     * @param hostsWithout the hosts lacking it, or the first of them when there are many
+     * @param hostsWithoutCount how many hosts lack it
+     */
+    public record LeftOutFeature(String feature, List<String> hostsWithout, int hostsWithoutCount) {
+
+        public LeftOutFeature(String feature, List<String> hostsWithout) {
+            this(feature, hostsWithout, hostsWithout.size());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetcpu.api;
 
+import static io.fleetcpu.api.ApiAssertions.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -96,6 +97,14 @@ class CpuKindsApiTest extends ApiTest {
         assertThat(cpu.path("kinds").findValuesAsString("name"))
                 .containsExactlyInAnyOrder("hsw-000 (+80 alike)", "hsw-003 (+39 alike)");
         assertThat(cpu.path("kinds").findValues("hosts").stream().mapToInt(JsonNode::asInt).sum()).isEqualTo(121);
+        // Lists of hosts in the reasons name kinds, and count hosts: the 40 Ivy Bridges lack what the Haswells have.
+        JsonNode leftOut = cpu.path("reasons").path("featuresLeftOut");
+        assertThat(leftOut).isNotEmpty();
+        leftOut.forEach(feature -> {
+            assertThat(texts(feature.path("hostsWithout"))).containsExactly("hsw-003 (+39 alike)");
+            assertThat(feature.path("hostsWithoutCount").asInt()).isEqualTo(40);
+        });
+        assertThat(cpu.path("nested").path("hostsToFixCount").asInt()).isEqualTo(121);
     }
 
     private Map<String, Integer> answerSizes(String aggregate) {
