@@ -354,8 +354,15 @@ public class RecommendationService {
 
     // ---- what-if -------------------------------------------------------------------------------------------------
 
-    /** What the change a request describes would do; refuses it whole, naming each wrong entry. Nothing is written. */
+    /**
+     * What the change a request describes would do; refuses it whole, naming each wrong entry. Nothing is written.
+     * Every what-if is a computation of its own (no two ask the same), so it takes its turn at the gate whole.
+     */
     public WhatIfView whatIf(String aggregateId, WhatIfRequest request) {
+        return gate.run(() -> computeWhatIf(aggregateId, request));
+    }
+
+    private WhatIfView computeWhatIf(String aggregateId, WhatIfRequest request) {
         AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
         List<FieldProblem> problems = new ArrayList<>();
         List<HostFacts> added = new ArrayList<>();

@@ -38,6 +38,8 @@ public class ComputeGate {
 
     private final Semaphore turns;
     private final Limits limits;
+    /** A computation that has its turn runs the computations it asks for within it. */
+    private final ThreadLocal<Boolean> hasTurn = ThreadLocal.withInitial(() -> false);
 
     ComputeGate(Limits limits) {
         this.limits = limits;
@@ -45,6 +47,9 @@ public class ComputeGate {
     }
 
     public <T> T run(Supplier<T> computation) {
+        if (hasTurn.get()) {
+            return computation.get();
+        }
         boolean admitted;
         try {
             admitted = turns.tryAcquire(limits.maxWait().toMillis(), TimeUnit.MILLISECONDS);
@@ -57,9 +62,11 @@ public class ComputeGate {
                     + "more are waiting; try again shortly (answers already computed are served at once)",
                     Duration.ofSeconds(Math.max(1, limits.maxWait().toSeconds())));
         }
+        hasTurn.set(true);
         try {
             return computation.get();
         } finally {
+            hasTurn.set(false);
             turns.release();
         }
     }

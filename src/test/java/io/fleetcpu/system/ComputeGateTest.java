@@ -36,6 +36,13 @@ class ComputeGateTest {
     }
 
     @Test
+    void aComputationWithItsTurnRunsTheComputationsItAsksFor() {
+        ComputeGate gate = new ComputeGate(new ComputeGate.Limits(1, Duration.ofMillis(50)));
+        assertThat(gate.run(() -> gate.run(() -> "inner") + " in outer")).isEqualTo("inner in outer");
+        assertThat(gate.run(() -> "after")).as("the turn is given back once").isEqualTo("after");
+    }
+
+    @Test
     void aFailedComputationGivesItsTurnBack() {
         ComputeGate gate = new ComputeGate(new ComputeGate.Limits(1, Duration.ofMillis(50)));
         assertThatThrownBy(() -> gate.run(() -> {
