@@ -212,10 +212,20 @@ public class AggregateService {
     @EventListener
     void aggregatesNamed(AggregatesNamed event) {
         CpuPolicy policy = CpuPolicy.DEFAULT;
-        for (String id : event.aggregateIds()) {
-            aggregates.createIfMissing(id, CpuPolicy.wireName(policy.goal()), CpuPolicy.wireName(policy.nested()),
-                    CpuPolicy.wireName(policy.mitigations()), clock.instant());
+        if (event.aggregateIds().isEmpty()) {
+            return;
         }
+        // One statement, in id order: hosts booting together may name the same new aggregates at once.
+        jdbc.sql("""
+                insert into aggregate (id, description, goal, nested_virtualization, strict, mitigations,
+                                       disabled_mitigations, created_at, updated_at, version)
+                select id, '', :goal, :nested, false, :mitigations, '{}', :now, :now, 0
+                from unnest(:ids) as named(id) order by id
+                on conflict (id) do nothing
+                """).param("ids", event.aggregateIds().stream().sorted().distinct().toArray(String[]::new))
+                .param("goal", CpuPolicy.wireName(policy.goal())).param("nested", CpuPolicy.wireName(policy.nested()))
+                .param("mitigations", CpuPolicy.wireName(policy.mitigations()))
+                .param("now", java.sql.Timestamp.from(clock.instant())).update();
     }
 
     private AggregateView view(Aggregate aggregate) {

@@ -54,8 +54,8 @@ public class CpuKind {
     protected CpuKind() {
     }
 
-    CpuKind(CpuKindFacts facts, Instant now) {
-        this.id = facts.id();
+    CpuKind(CpuKindFacts facts, String id, Instant now) {
+        this.id = id;
         this.cpu = CpuFacts.of(facts.cpu());
         this.hypervisorCpu = CpuFacts.of(facts.hypervisorCpu());
         GuestModels models = facts.guestModels();

@@ -36,12 +36,11 @@ public class CpuKinds {
      * Stores the kind unless it is stored already; hosts of a new kind registering at the same moment all succeed.
      * Runs in its own short transaction, before the host's.
      */
-    void store(CpuKindFacts facts, Instant now) {
-        String id = facts.id();
+    void store(CpuKindFacts facts, String id, Instant now) {
         if (known.getIfPresent(id) != null) {
             return;
         }
-        CpuKind kind = new CpuKind(facts, now);
+        CpuKind kind = new CpuKind(facts, id, now);
         jdbc.sql("""
                 insert into cpu_kind (id, arch, vendor, model, model_known, microcode, signature_family, signature_model,
                     signature_stepping, cpu_source, listed_features, disabled_features, features, unknown_features,

@@ -94,7 +94,7 @@ public class Host {
      * report says what is stored already (a host whose last report has no digest: migrated from before kinds, or
      * joined or left an aggregate through the API since).
      */
-    void describe(HostDescription d, CpuKind kind, Instant now) {
+    void describe(HostDescription d, CpuKind kind, String digest, Instant now) {
         boolean changed = !describes(d, kind);
         this.hostname = d.hostname();
         this.kind = kind;
@@ -111,7 +111,7 @@ public class Host {
             aggregates.retainAll(d.aggregates());
             aggregates.addAll(d.aggregates());
         }
-        this.reportDigest = d.digest();
+        this.reportDigest = digest;
         if (changed) {
             this.updatedAt = now;
         }

@@ -31,10 +31,10 @@ record HostDescription(
     }
 
     /** A digest of everything the report says: an equal digest means an equal report. */
-    String digest() {
+    String digest(CpuKindFacts kind) {
         StringBuilder text = new StringBuilder();
         text.append(id).append('\n').append(hostname).append('\n').append(new java.util.TreeSet<>(aggregates))
-                .append('\n').append(kind().canonicalForm()).append('\n').append(kernel.release()).append('\n')
+                .append('\n').append(kind.canonicalForm()).append('\n').append(kernel.release()).append('\n')
                 .append(versions);
         for (String document : new String[] { documents.capabilitiesXml(), documents.domainCapabilitiesXml(),
                 documents.expandedCpuXml(), documents.migratableCpuXml(), documents.hypervisorCpuXml() }) {

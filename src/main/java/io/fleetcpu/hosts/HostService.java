@@ -86,7 +86,8 @@ public class HostService {
     public Registration register(HostReport report) {
         HostDescription description = reader.read(report);
         Instant now = clock.instant();
-        String digest = description.digest();
+        CpuKindFacts kind = description.kind();
+        String digest = description.digest(kind);
         int unchanged = transaction.execute(status -> jdbc.sql(
                 "update host set last_seen_at = :now where id = :id and report_digest = :digest")
                 .param("now", java.sql.Timestamp.from(now)).param("id", description.id()).param("digest", digest)
@@ -94,14 +95,17 @@ public class HostService {
         if (unchanged == 1) {
             return new Registration(get(description.id()), false, false);
         }
-        kinds.store(description.kind(), now);
-        return raceRetry.invoke(() -> transaction.execute(status -> write(description, now)));
+        String kindId = kind.id();
+        kinds.store(kind, kindId, now);
+        return raceRetry.invoke(() -> transaction.execute(status -> write(description, kindId, digest, now)));
     }
 
-    private Registration write(HostDescription description, Instant now) {
-        events.publishEvent(new AggregatesNamed(description.aggregates()));
+    private Registration write(HostDescription description, String kindId, String digest, Instant now) {
         Host host = hosts.findForUpdate(description.id()).orElse(null);
         boolean created = host == null;
+        if (created || !host.getAggregates().equals(new java.util.TreeSet<>(description.aggregates()))) {
+            events.publishEvent(new AggregatesNamed(description.aggregates()));
+        }
         HostFacts before = created ? null : host.facts();
         HostFacts after = description.facts();
         if (!after.sameCpuFacts(before)) {
@@ -112,7 +116,7 @@ public class HostService {
         if (created) {
             host = new Host(description.id(), now);
         }
-        host.describe(description, kindRows.findById(description.kind().id()).orElseThrow(), now);
+        host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
         // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
         return new Registration(hosts.save(host), created, true);
     }
