@@ -93,11 +93,9 @@ class AggregateController {
                     + "form) instead of only the ones on top of it or taken from it")
             @RequestParam(defaultValue = "false") boolean expand,
             WebRequest request) {
-        if (request.checkNotModified(recommendations.recommendedCpuEtag(id, expand))) {
-            return null;
-        }
-        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
-        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json());
+        return recommendations.recommendedCpu(id, expand, request::checkNotModified)
+                .map(answer -> answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json()))
+                .orElse(null);
     }
 
     // text/plain only to refuse it with a 406: it comes with format=nova-conf or qemu, and the format mapping below,
@@ -140,10 +138,11 @@ class AggregateController {
         // Each representation of the same answer needs its own strong validator.
         String suffix = format == RecommendationService.OutputFormat.JSON ? null : format.wireName()
                 + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode()));
-        if (request.checkNotModified(representation(recommendations.recommendedCpuEtag(id, expand), suffix))) {
+        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand,
+                etag -> request.checkNotModified(representation(etag, suffix))).orElse(null);
+        if (answer == null) {
             return null;
         }
-        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand);
         if (format == RecommendationService.OutputFormat.JSON) {
             return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json());
         }
@@ -205,12 +204,9 @@ class AggregateController {
                     schema = @Schema(type = "string", allowableValues = {"qemu", "test"}, defaultValue = "qemu"))
             @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        LibvirtDriver libvirtDriver = driver(migratable, driver);
-        if (request.checkNotModified(recommendations.baselineEtag(id, expand, migratable, libvirtDriver))) {
-            return null;
-        }
-        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable, libvirtDriver);
-        return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json());
+        return recommendations.baseline(id, expand, migratable, driver(migratable, driver), request::checkNotModified)
+                .map(answer -> answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json()))
+                .orElse(null);
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
@@ -218,13 +214,11 @@ class AggregateController {
     ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
             @RequestParam(defaultValue = "false") boolean migratable, @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        LibvirtDriver libvirtDriver = driver(migratable, driver);
-        if (request.checkNotModified(representation(recommendations.baselineEtag(id, expand, migratable,
-                libvirtDriver), "xml"))) {
-            return null;
-        }
-        RecommendationService.BaselineAnswer answer = recommendations.baseline(id, expand, migratable, libvirtDriver);
-        return answer(representation(answer.etag(), "xml"), MediaType.APPLICATION_XML, answer.view().libvirtXml());
+        return recommendations.baseline(id, expand, migratable, driver(migratable, driver),
+                etag -> request.checkNotModified(representation(etag, "xml")))
+                .map(answer -> answer(representation(answer.etag(), "xml"), MediaType.APPLICATION_XML,
+                        answer.view().libvirtXml()))
+                .orElse(null);
     }
 
     private static LibvirtDriver driver(boolean migratable, String driverScheme) {

@@ -139,8 +139,7 @@ public class AggregateService {
         return aggregates.findById(id).orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
     }
 
-    /** The versions the aggregate's answers are cached under: one small query, no host read. */
-    @Transactional(readOnly = true)
+    /** The versions the aggregate's answers are cached under: one small statement, no transaction, no host read. */
     AggregateVersion version(String id) {
         return jdbc.sql("select created_at, version, members_version from aggregate where id = :id").param("id", id)
                 .query((rs, i) -> new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3)))

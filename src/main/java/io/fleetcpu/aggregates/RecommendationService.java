@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
@@ -115,15 +117,24 @@ public class RecommendationService {
 
     // ---- recommended CPU -----------------------------------------------------------------------------------------
 
-    /** The ETag the recommended CPU has now (the JSON representation): one small query, nothing computed. */
-    public String recommendedCpuEtag(String aggregateId, boolean expand) {
-        return etag(aggregates.version(aggregateId), recommendedQuestion(expand));
-    }
-
     /** @param expand list every feature of a named model, as libvirt's EXPAND_FEATURES form does */
     public Answer recommendedCpu(String aggregateId, boolean expand) {
+        return recommendedCpu(aggregateId, expand, etag -> false).orElseThrow();
+    }
+
+    /**
+     * The answer, unless the client has it already: its ETag derives from the aggregate's versions (one small
+     * statement), so a client that has it gets nothing computed.
+     *
+     * @param clientHas whether the client has the answer with this ETag (If-None-Match)
+     */
+    public Optional<Answer> recommendedCpu(String aggregateId, boolean expand, Predicate<String> clientHas) {
         String question = recommendedQuestion(expand);
-        return answers.get(new AnswerKey(aggregates.version(aggregateId), question), () -> {
+        AggregateVersion version = aggregates.version(aggregateId);
+        if (clientHas.test(etag(version, question))) {
+            return Optional.empty();
+        }
+        return Optional.of(answers.get(new AnswerKey(version, question), () -> {
             AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
             requireHosts(snapshot);
             KindLabels labels = KindLabels.of(snapshot.kinds());
@@ -143,7 +154,7 @@ public class RecommendationService {
                     recommendation, renderer, snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
             return new Answer(view, recommendation.cpu(), etag(snapshot.version(), question),
                     json.writeValueAsBytes(view));
-        });
+        }));
     }
 
     private static String recommendedQuestion(boolean expand) {
@@ -152,19 +163,19 @@ public class RecommendationService {
 
     // ---- libvirt's baseline --------------------------------------------------------------------------------------
 
-    /** The ETag libvirt's baseline has now (the JSON representation): one small query, nothing computed. */
-    public String baselineEtag(String aggregateId, boolean expand, boolean migratable, LibvirtDriver driver) {
-        return etag(aggregates.version(aggregateId), baselineQuestion(expand, migratable, driver));
-    }
-
     /**
      * libvirt's exact answer for the hosts, whatever the policy, as the given libvirt driver gives it. Computed over
      * the kinds, the kind of the first host by hostname first: libvirt prefers the first host's model, and hosts of
      * one kind change nothing in a baseline but its cost.
      */
-    public BaselineAnswer baseline(String aggregateId, boolean expand, boolean migratable, LibvirtDriver driver) {
+    public Optional<BaselineAnswer> baseline(String aggregateId, boolean expand, boolean migratable,
+            LibvirtDriver driver, Predicate<String> clientHas) {
         String question = baselineQuestion(expand, migratable, driver);
-        return baselines.get(new AnswerKey(aggregates.version(aggregateId), question), () -> {
+        AggregateVersion version = aggregates.version(aggregateId);
+        if (clientHas.test(etag(version, question))) {
+            return Optional.empty();
+        }
+        return Optional.of(baselines.get(new AnswerKey(version, question), () -> {
             AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
             requireHosts(snapshot);
             KindLabels labels = KindLabels.of(snapshot.kinds());
@@ -185,7 +196,7 @@ public class RecommendationService {
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);
             }
-        });
+        }));
     }
 
     private static String baselineQuestion(boolean expand, boolean migratable, LibvirtDriver driver) {
