@@ -26,13 +26,8 @@ class MigrationAdmission implements AdmissionCheck {
     @Override
     public List<BelowBaseline> check(HostFacts host, List<String> aggregateIds) {
         List<BelowBaseline> below = new ArrayList<>();
-        String kind = host.kind().id();
         for (String aggregateId : aggregateIds) {
-            RecommendationService.GuestCpuOutcome theirs = recommendations.guestCpuWithoutOne(aggregateId, kind);
-            List<String> missing = recommendations.missingOn(theirs, host);
-            if (!missing.isEmpty()) {
-                below.add(new BelowBaseline(aggregateId, theirs.describe(), missing));
-            }
+            recommendations.belowBaseline(aggregateId, host).ifPresent(below::add);
         }
         return below;
     }

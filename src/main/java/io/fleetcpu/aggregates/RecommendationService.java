@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.hosts.AdmissionCheck;
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.HostCpu;
@@ -91,6 +92,7 @@ public class RecommendationService {
     private final AnswerCache<AnswerKey, Answer> answers = new AnswerCache<>(256);
     private final AnswerCache<AnswerKey, BaselineAnswer> baselines = new AnswerCache<>(256);
     private final AnswerCache<EngineKey, PolicyRecommendation> engine = new AnswerCache<>(4096);
+    private final AnswerCache<AnswerKey, Optional<AdmissionCheck.BelowBaseline>> admissions = new AnswerCache<>(20_000);
 
     private final AggregateService aggregates;
     private final BaselineCalculator calculator;
@@ -265,8 +267,22 @@ public class RecommendationService {
         }
     }
 
+    /**
+     * Whether guests on the host's fellow members of the aggregate could migrate onto the host, and if not what the
+     * host lacks. Kept per version of the aggregate and kind of CPU: every host of the kind gets the same answer.
+     */
+    public Optional<AdmissionCheck.BelowBaseline> belowBaseline(String aggregateId, HostFacts host) {
+        String kind = host.kind().id();
+        return admissions.get(new AnswerKey(aggregates.version(aggregateId), "admission " + kind), () -> {
+            GuestCpuOutcome theirs = guestCpuWithoutOne(aggregateId, kind);
+            List<String> missing = missingOn(theirs, host);
+            return missing.isEmpty() ? Optional.empty()
+                    : Optional.of(new AdmissionCheck.BelowBaseline(aggregateId, theirs.describe(), missing));
+        });
+    }
+
     /** The aggregate's members' kinds but one host of the given kind: what the host's fellow members run. */
-    public GuestCpuOutcome guestCpuWithoutOne(String aggregateId, String kindId) {
+    private GuestCpuOutcome guestCpuWithoutOne(String aggregateId, String kindId) {
         AggregateSnapshot snapshot = aggregates.counts(aggregateId);
         Map<String, CpuKindFacts> others = new TreeMap<>();
         for (KindMembers kind : snapshot.kinds()) {
