@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -132,13 +133,7 @@ public class RecommendationService {
      */
     public Optional<Answer> recommendedCpu(String aggregateId, boolean expand, Predicate<String> clientHas) {
         String question = recommendedQuestion(expand);
-        AggregateVersion version = aggregates.version(aggregateId);
-        if (clientHas.test(etag(version, question))) {
-            return Optional.empty();
-        }
-        return Optional.of(answers.get(new AnswerKey(version, question), () -> {
-            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
-            requireHosts(snapshot);
+        return unlessClientHas(aggregateId, question, clientHas, answers, snapshot -> {
             KindLabels labels = KindLabels.of(snapshot.kinds());
             PolicyRecommendation recommendation;
             try {
@@ -156,6 +151,23 @@ public class RecommendationService {
                     recommendation, renderer, snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
             return new Answer(view, recommendation.cpu(), etag(snapshot.version(), question),
                     json.writeValueAsBytes(view));
+        });
+    }
+
+    /**
+     * Nothing when the client has the answer already (its ETag derives from the aggregate's versions: one small
+     * statement); else the answer kept for these versions, or computed from a snapshot of an aggregate with hosts.
+     */
+    private <T> Optional<T> unlessClientHas(String aggregateId, String question, Predicate<String> clientHas,
+            AnswerCache<AnswerKey, T> cache, Function<AggregateSnapshot, T> compute) {
+        AggregateVersion version = aggregates.version(aggregateId);
+        if (clientHas.test(etag(version, question))) {
+            return Optional.empty();
+        }
+        return Optional.of(cache.get(new AnswerKey(version, question), () -> {
+            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
+            requireHosts(snapshot);
+            return compute.apply(snapshot);
         }));
     }
 
@@ -173,13 +185,7 @@ public class RecommendationService {
     public Optional<BaselineAnswer> baseline(String aggregateId, boolean expand, boolean migratable,
             LibvirtDriver driver, Predicate<String> clientHas) {
         String question = baselineQuestion(expand, migratable, driver);
-        AggregateVersion version = aggregates.version(aggregateId);
-        if (clientHas.test(etag(version, question))) {
-            return Optional.empty();
-        }
-        return Optional.of(baselines.get(new AnswerKey(version, question), () -> {
-            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
-            requireHosts(snapshot);
+        return unlessClientHas(aggregateId, question, clientHas, baselines, snapshot -> {
             KindLabels labels = KindLabels.of(snapshot.kinds());
             List<NamedCpu> cpus = new ArrayList<>();
             for (KindMembers kind : snapshot.kinds()) {
@@ -198,7 +204,7 @@ public class RecommendationService {
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);
             }
-        }));
+        });
     }
 
     private static String baselineQuestion(boolean expand, boolean migratable, LibvirtDriver driver) {

@@ -34,25 +34,20 @@ import tools.jackson.databind.json.JsonMapper;
 class ExternalDatasourceTest {
 
     private static final String DATABASE = "fleetcpu_ext";
-    private static final String USER = "fleetcpu_app";
-    private static final String PASSWORD = "s3cret-for-tests";
+    private static final String USER = OperatorPostgres.USER;
+    private static final String PASSWORD = OperatorPostgres.PASSWORD;
 
-    private static EmbeddedPostgres external;
+    private static OperatorPostgres external;
     private static String url;
 
     @BeforeAll
     static void startExternalServer() throws IOException, SQLException {
-        external = EmbeddedPostgres.builder().start();
-        try (Connection admin = external.getPostgresDatabase().getConnection();
-                Statement sql = admin.createStatement()) {
-            sql.execute("create role " + USER + " login password '" + PASSWORD + "'");
-            sql.execute("create database " + DATABASE + " owner " + USER);
-        }
-        url = "jdbc:postgresql://localhost:" + external.getPort() + "/" + DATABASE;
+        external = OperatorPostgres.start(DATABASE);
+        url = external.url(DATABASE);
     }
 
     @AfterAll
-    static void stopExternalServer() throws IOException {
+    static void stopExternalServer() {
         if (external != null) {
             external.close();
         }

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,8 +45,8 @@ class MigrationToCpuKindsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static final String USER = "fleetcpu_app";
-    private static final String PASSWORD = "s3cret-for-tests";
+    private static final String USER = OperatorPostgres.USER;
+    private static final String PASSWORD = OperatorPostgres.PASSWORD;
 
     private static final String HASWELL_XEON = "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2650-v3-host.xml";
     private static final String HASWELL_CORE = "libvirt-9.9.0/x86_64-cpuid-Core-i5-4670T-host.xml";
@@ -62,21 +61,15 @@ class MigrationToCpuKindsTest {
     private static final List<String> HOSTS = List.of(TWIN_1, TWIN_2, IVY, AGENT);
     private static final List<String> AGGREGATES = List.of("east", "west");
 
-    private static EmbeddedPostgres postgres;
+    private static OperatorPostgres postgres;
 
     @BeforeAll
     static void startPostgres() throws IOException, SQLException {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                Statement sql = admin.createStatement()) {
-            sql.execute("create role " + USER + " login password '" + PASSWORD + "'");
-            sql.execute("create database fleetcpu_a owner " + USER);
-            sql.execute("create database fleetcpu_b owner " + USER);
-        }
+        postgres = OperatorPostgres.start("fleetcpu_a", "fleetcpu_b");
     }
 
     @AfterAll
-    static void stopPostgres() throws IOException {
+    static void stopPostgres() {
         if (postgres != null) {
             postgres.close();
         }
@@ -478,7 +471,7 @@ class MigrationToCpuKindsTest {
     }
 
     private static String url(String database) {
-        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database;
+        return postgres.url(database);
     }
 
     private static HttpResponse<String> register(RunningService service, Map<String, Object> report, int status) {

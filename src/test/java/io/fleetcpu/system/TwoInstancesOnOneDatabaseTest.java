@@ -9,7 +9,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,8 +32,8 @@ class TwoInstancesOnOneDatabaseTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final String DATABASE = "fleetcpu_shared";
-    private static final String USER = "fleetcpu_app";
-    private static final String PASSWORD = "s3cret-for-tests";
+    private static final String USER = OperatorPostgres.USER;
+    private static final String PASSWORD = OperatorPostgres.PASSWORD;
 
     private static final String HASWELL = "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2650-v3-host.xml";
     private static final String BROADWELL = "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2650-v4-host.xml";
@@ -54,22 +52,17 @@ class TwoInstancesOnOneDatabaseTest {
     /** libvirt's baseline, cached the same way. */
     private static final String BASELINE = "/aggregates/east/baseline";
 
-    private static EmbeddedPostgres postgres;
+    private static OperatorPostgres postgres;
     private static String url;
 
     @BeforeAll
     static void startPostgres() throws IOException, SQLException {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                Statement sql = admin.createStatement()) {
-            sql.execute("create role " + USER + " login password '" + PASSWORD + "'");
-            sql.execute("create database " + DATABASE + " owner " + USER);
-        }
-        url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
+        postgres = OperatorPostgres.start(DATABASE);
+        url = postgres.url(DATABASE);
     }
 
     @AfterAll
-    static void stopPostgres() throws IOException {
+    static void stopPostgres() {
         if (postgres != null) {
             postgres.close();
         }
