@@ -15,18 +15,22 @@ import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 
 import org.hibernate.annotations.BatchSize;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.SortNatural;
+import org.springframework.data.domain.Persistable;
 
 /** A compute node as its agent last described it. */
 @Entity
 @DynamicUpdate // an unchanged report writes lastSeenAt alone, not the documents again
 @Table(name = "host")
-public class Host {
+public class Host implements Persistable<UUID> {
 
     @Id
     private UUID id;
@@ -79,11 +83,16 @@ public class Host {
     @Version
     private long version;
 
+    /** Made by a registration and not stored yet: stored with an insert, without first looking for it. */
+    @Transient
+    private boolean isNew;
+
     protected Host() {
     }
 
     Host(UUID id, Instant registeredAt) {
         this.id = id;
+        this.isNew = true;
         this.registeredAt = registeredAt;
         this.updatedAt = registeredAt;
         this.lastSeenAt = registeredAt;
@@ -161,8 +170,20 @@ public class Host {
         return HostFacts.of(id, hostname, kind.facts(), kernelRelease, getVersions());
     }
 
+    @Override
     public UUID getId() {
         return id;
+    }
+
+    @Override
+    public boolean isNew() {
+        return isNew;
+    }
+
+    @PostPersist
+    @PostLoad
+    void stored() {
+        isNew = false;
     }
 
     public String getHostname() {
