@@ -73,7 +73,8 @@ public class AggregateService {
                     + "' but the path names '" + id + "'; leave the body's id out or make them equal");
         }
         CpuPolicy policy = policies.read(request.policy());
-        Aggregate aggregate = aggregates.findById(id).orElse(null);
+        // Locked: concurrent changes take turns, so an If-Match race has one winner and the others see its version.
+        Aggregate aggregate = aggregates.findForUpdate(id).orElse(null);
         checkVersion(id, aggregate, ifMatch);
         if (aggregate == null) {
             return new Saved(view(aggregates.save(new Aggregate(id, request.description(), policy, clock.instant()))), true);
@@ -95,7 +96,8 @@ public class AggregateService {
     /** The hosts stay registered; only their membership goes. */
     @Transactional
     public void delete(String id, String ifMatch) {
-        Aggregate aggregate = find(id);
+        Aggregate aggregate = aggregates.findForUpdate(id)
+                .orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
         checkVersion(id, aggregate, ifMatch);
         hosts.forgetReportsOfMembers(id);
         aggregates.delete(aggregate);

@@ -409,6 +409,10 @@ public class RecommendationService {
         }
         List<HostReport> reports = request.addReports() == null ? List.of() : request.addReports();
         for (int i = 0; i < reports.size(); i++) {
+            if (reports.get(i) == null) {
+                problems.add(new FieldProblem("addReports[" + i + "]", "null: give a host as POST /hosts takes it"));
+                continue;
+            }
             try {
                 added.add(hosts.preview(reports.get(i)));
             } catch (InvalidRequestException e) {

@@ -268,9 +268,16 @@ class HostReportReader {
         return names.stream().filter(f -> catalog.feature(f).isPresent()).toList();
     }
 
+    /** Free text from an agent: not too long, and nothing a database or a terminal would choke on. */
     private static void checkLength(List<FieldProblem> problems, String field, String value, int max) {
-        if (value != null && value.length() > max) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > max) {
             problems.add(new FieldProblem(field, "longer than " + max + " characters"));
+        } else if (value.codePoints().anyMatch(c -> Character.isISOControl(c)
+                || Character.getType(c) == Character.SURROGATE)) {
+            problems.add(new FieldProblem(field, "contains control characters (such as NUL) or a lone surrogate"));
         }
     }
 
