@@ -8,22 +8,19 @@ import java.util.List;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
-import org.springframework.data.domain.Persistable;
 
 import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.system.NewUntilStored;
 
 /** A group of hosts that share one guest CPU configuration, so guests can migrate among them. */
 @Entity
 @Table(name = "aggregate")
-public class Aggregate implements Persistable<String> {
+public class Aggregate extends NewUntilStored<String> {
 
     @Id
     private String id;
@@ -57,16 +54,12 @@ public class Aggregate implements Persistable<String> {
     @Column(insertable = false, updatable = false)
     private long membersVersion;
 
-    /** Made by a request and not stored yet: stored with an insert, which fails if another request stored it first. */
-    @Transient
-    private boolean isNew;
-
     protected Aggregate() {
     }
 
     Aggregate(String id, String description, CpuPolicy policy, Instant now) {
         this.id = id;
-        this.isNew = true;
+        made();
         this.createdAt = now;
         change(description, policy, now);
     }
@@ -88,16 +81,6 @@ public class Aggregate implements Persistable<String> {
         return id;
     }
 
-    @Override
-    public boolean isNew() {
-        return isNew;
-    }
-
-    @PostPersist
-    @PostLoad
-    void stored() {
-        isNew = false;
-    }
 
     public String getDescription() {
         return description;

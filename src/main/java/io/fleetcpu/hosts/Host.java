@@ -15,22 +15,20 @@ import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 
 import org.hibernate.annotations.BatchSize;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.SortNatural;
-import org.springframework.data.domain.Persistable;
+
+import io.fleetcpu.system.NewUntilStored;
 
 /** A compute node as its agent last described it. */
 @Entity
 @DynamicUpdate // an unchanged report writes lastSeenAt alone, not the documents again
 @Table(name = "host")
-public class Host implements Persistable<UUID> {
+public class Host extends NewUntilStored<UUID> {
 
     @Id
     private UUID id;
@@ -83,16 +81,12 @@ public class Host implements Persistable<UUID> {
     @Version
     private long version;
 
-    /** Made by a registration and not stored yet: stored with an insert, without first looking for it. */
-    @Transient
-    private boolean isNew;
-
     protected Host() {
     }
 
     Host(UUID id, Instant registeredAt) {
         this.id = id;
-        this.isNew = true;
+        made();
         this.registeredAt = registeredAt;
         this.updatedAt = registeredAt;
         this.lastSeenAt = registeredAt;
@@ -175,16 +169,6 @@ public class Host implements Persistable<UUID> {
         return id;
     }
 
-    @Override
-    public boolean isNew() {
-        return isNew;
-    }
-
-    @PostPersist
-    @PostLoad
-    void stored() {
-        isNew = false;
-    }
 
     public String getHostname() {
         return hostname;
