@@ -20,13 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
-
 import io.fleetcpu.policy.LibvirtDriver;
-import io.fleetcpu.system.ConflictException;
-import io.fleetcpu.system.NotFoundException;
-import io.fleetcpu.system.PreconditionFailedException;
 import io.fleetcpu.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -266,14 +260,7 @@ class AggregateController {
     @ApiResponse(responseCode = "409", description = "An aggregate with this id exists")
     @ApiResponse(responseCode = "422", description = "Invalid id or unknown policy goal; 'errors' names each field")
     ResponseEntity<AggregateView> create(@RequestBody AggregateRequest request) {
-        AggregateView created;
-        try {
-            created = aggregates.create(request);
-        } catch (DataIntegrityViolationException e) {
-            // Another request created it between this one's check and its insert.
-            throw new ConflictException("Aggregate exists", "aggregate '" + request.id() + "' was created by another "
-                    + "request at the same time; PUT /aggregates/" + request.id() + " changes it", List.of());
-        }
+        AggregateView created = aggregates.create(request);
         return ResponseEntity.created(URI.create("/aggregates/" + created.id())).body(created);
     }
 
@@ -311,19 +298,7 @@ class AggregateController {
             @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestBody AggregateRequest request) {
-        AggregateService.Saved saved;
-        try {
-            saved = aggregates.put(id, request, ifMatch);
-        } catch (OptimisticLockingFailureException | DataIntegrityViolationException e) {
-            // Another request created the aggregate while this one was creating it (changes of an existing one take
-            // turns). With If-Match, this request's precondition no longer holds; without, the later write wins, as
-            // it would one moment later.
-            if (ifMatch != null) {
-                throw new PreconditionFailedException("aggregate '" + id + "' was changed by another request while "
-                        + "this one was applied; GET it again and reapply the change");
-            }
-            saved = aggregates.put(id, request, null);
-        }
+        AggregateService.Saved saved = aggregates.put(id, request, ifMatch);
         ResponseEntity.BodyBuilder answer = saved.created()
                 ? ResponseEntity.created(URI.create("/aggregates/" + id))
                 : ResponseEntity.ok();
@@ -338,15 +313,7 @@ class AggregateController {
     ResponseEntity<Void> delete(@Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
             @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        try {
-            aggregates.delete(id, ifMatch);
-        } catch (OptimisticLockingFailureException e) {
-            if (ifMatch != null) {
-                throw new PreconditionFailedException("aggregate '" + id + "' was changed or deleted by another "
-                        + "request while this one was applied");
-            }
-            throw new NotFoundException("aggregate '" + id + "' was deleted by another request at the same time");
-        }
+        aggregates.delete(id, ifMatch);
         return ResponseEntity.noContent().build();
     }
 

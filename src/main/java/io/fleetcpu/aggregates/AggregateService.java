@@ -10,8 +10,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.fleetcpu.hosts.AggregateId;
 import io.fleetcpu.hosts.AggregatesNamed;
@@ -37,35 +40,58 @@ public class AggregateService {
 
     private final PolicyReader policies;
     private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
 
     AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies,
-            JdbcClient jdbc) {
+            JdbcClient jdbc, PlatformTransactionManager transactions) {
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.clock = clock;
         this.policies = policies;
         this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
-    @Transactional
+    /** 409 when the aggregate exists, also when another request creates it at the same moment. */
     public AggregateView create(AggregateRequest request) {
         String id = checkId("id", request.id());
         checkDescription(request.description());
         CpuPolicy policy = policies.read(request.policy());
-        if (aggregates.existsById(id)) {
-            throw new ConflictException("Aggregate exists", "aggregate '" + id + "' already exists; PUT /aggregates/" + id
-                    + " changes it", List.of());
+        ConflictException exists = new ConflictException("Aggregate exists", "aggregate '" + id
+                + "' already exists; PUT /aggregates/" + id + " changes it", List.of());
+        try {
+            return transaction.execute(status -> {
+                if (aggregates.existsById(id)) {
+                    throw exists;
+                }
+                return view(aggregates.save(new Aggregate(id, request.description(), policy, clock.instant())));
+            });
+        } catch (DataIntegrityViolationException e) {
+            throw exists; // created by another request between the check and the insert
         }
-        return view(aggregates.save(new Aggregate(id, request.description(), policy, clock.instant())));
     }
 
     /**
-     * PUT: creates the aggregate or replaces its description and policy.
+     * PUT: creates the aggregate or replaces its description and policy. Changes of one aggregate take turns on its
+     * row, so an If-Match race has one winner and 412s. When another request creates the aggregate while this one
+     * does, this one's If-Match no longer holds (412); without If-Match, it is applied again as a change: the later
+     * write wins, as it would one moment later.
      *
      * @param ifMatch the ETag the client last saw, or null to change it whatever its version
      */
-    @Transactional
     public Saved put(String id, AggregateRequest request, String ifMatch) {
+        try {
+            return transaction.execute(status -> putOnce(id, request, ifMatch));
+        } catch (DataIntegrityViolationException e) {
+            if (ifMatch != null) {
+                throw new PreconditionFailedException("aggregate '" + id + "' was created by another request while "
+                        + "this one was applied; GET it again and reapply the change");
+            }
+            return transaction.execute(status -> putOnce(id, request, null));
+        }
+    }
+
+    private Saved putOnce(String id, AggregateRequest request, String ifMatch) {
         checkId("id", id);
         checkDescription(request.description());
         if (request.id() != null && !request.id().equals(id)) {
@@ -73,7 +99,6 @@ public class AggregateService {
                     + "' but the path names '" + id + "'; leave the body's id out or make them equal");
         }
         CpuPolicy policy = policies.read(request.policy());
-        // Locked: concurrent changes take turns, so an If-Match race has one winner and the others see its version.
         Aggregate aggregate = aggregates.findForUpdate(id).orElse(null);
         checkVersion(id, aggregate, ifMatch);
         if (aggregate == null) {
@@ -150,17 +175,15 @@ public class AggregateService {
     }
 
     /**
-     * The aggregate's policy, members by kind and versions, read in one snapshot, so that an answer computed from
-     * it belongs to exactly its version.
-     *
-     * @param examples name a few hosts of each kind
+     * The aggregate's policy, members by kind with a few hosts of each, and versions, read in one snapshot, so that
+     * an answer computed from it belongs to exactly its version.
      */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
-    AggregateSnapshot snapshot(String id, boolean examples) {
+    AggregateSnapshot snapshot(String id) {
         Aggregate aggregate = find(id);
         return new AggregateSnapshot(id, aggregate.getPolicy(),
                 new AggregateVersion(id, aggregate.getCreatedAt(), aggregate.getVersion(), aggregate.getMembersVersion()),
-                hosts.kindsIn(id, examples), examples ? hosts.firstHostKind(id) : null);
+                hosts.kindsIn(id, true), hosts.firstHostKind(id));
     }
 
     /**

@@ -26,8 +26,9 @@ class MigrationAdmission implements AdmissionCheck {
     @Override
     public List<BelowBaseline> check(HostFacts host, List<String> aggregateIds) {
         List<BelowBaseline> below = new ArrayList<>();
+        String kind = host.kind().id();
         for (String aggregateId : aggregateIds) {
-            recommendations.belowBaseline(aggregateId, host).ifPresent(below::add);
+            recommendations.belowBaseline(aggregateId, host, kind).ifPresent(below::add);
         }
         return below;
     }

@@ -165,7 +165,7 @@ public class RecommendationService {
             return Optional.empty();
         }
         return Optional.of(cache.get(new AnswerKey(version, question), () -> {
-            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
+            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId);
             requireHosts(snapshot);
             return compute.apply(snapshot);
         }));
@@ -276,9 +276,10 @@ public class RecommendationService {
     /**
      * Whether guests on the host's fellow members of the aggregate could migrate onto the host, and if not what the
      * host lacks. Kept per version of the aggregate and kind of CPU: every host of the kind gets the same answer.
+     *
+     * @param kind the id of the host's kind ({@code host.kind().id()})
      */
-    public Optional<AdmissionCheck.BelowBaseline> belowBaseline(String aggregateId, HostFacts host) {
-        String kind = host.kind().id();
+    public Optional<AdmissionCheck.BelowBaseline> belowBaseline(String aggregateId, HostFacts host, String kind) {
         return admissions.get(new AnswerKey(aggregates.version(aggregateId), "admission " + kind), () -> {
             GuestCpuOutcome theirs = guestCpuWithoutOne(aggregateId, kind);
             List<String> missing = missingOn(theirs, host);
@@ -396,7 +397,7 @@ public class RecommendationService {
     }
 
     private WhatIfView computeWhatIf(String aggregateId, WhatIfRequest request) {
-        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId, true);
+        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId);
         List<FieldProblem> problems = new ArrayList<>();
         List<HostFacts> added = new ArrayList<>();
         List<String> addIds = request.addHosts() == null ? List.of() : request.addHosts();

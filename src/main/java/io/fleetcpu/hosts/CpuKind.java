@@ -96,7 +96,4 @@ public class CpuKind {
                 kvmModule, nested, virtualizationFlag);
     }
 
-    public Instant getFirstSeenAt() {
-        return firstSeenAt;
-    }
 }

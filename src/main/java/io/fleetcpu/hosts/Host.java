@@ -137,10 +137,6 @@ public class Host extends NewUntilStored<UUID> {
         this.lastSeenAt = now;
     }
 
-    String getReportDigest() {
-        return reportDigest;
-    }
-
     boolean joinAggregate(String aggregateId, Instant now) {
         boolean added = aggregates.add(aggregateId);
         if (added) {

@@ -66,7 +66,7 @@ interface HostRepository extends JpaRepository<Host, UUID> {
             """, nativeQuery = true)
     List<CpuKindCount> countByCpuKind();
 
-    @Query(value = "select aggregate_id as aggregate, count(*) as hosts from aggregate_host group by aggregate_id",
+    @Query(value = "select aggregate_id as aggregate, sum(hosts) as hosts from aggregate_kind group by aggregate_id",
             nativeQuery = true)
     List<AggregateCount> countByAggregate();
 

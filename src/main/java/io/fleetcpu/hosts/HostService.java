@@ -33,8 +33,8 @@ import io.fleetcpu.system.NotFoundException;
 @Service
 public class HostService {
 
-    /** The stored host, whether this registration created it, and whether it changed anything but lastSeenAt. */
-    public record Registration(Host host, boolean created, boolean changed) {
+    /** The stored host, and whether this registration created it. */
+    public record Registration(Host host, boolean created) {
     }
 
     private final HostRepository hosts;
@@ -93,7 +93,7 @@ public class HostService {
                 .param("now", java.sql.Timestamp.from(now)).param("id", description.id()).param("digest", digest)
                 .update());
         if (unchanged == 1) {
-            return new Registration(get(description.id()), false, false);
+            return new Registration(get(description.id()), false);
         }
         String kindId = kind.id();
         kinds.store(kind, kindId, now);
@@ -118,7 +118,7 @@ public class HostService {
         }
         host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
         // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
-        return new Registration(hosts.save(host), created, true);
+        return new Registration(hosts.save(host), created);
     }
 
     /** What a registration would store, without storing anything (for what-if questions). */
