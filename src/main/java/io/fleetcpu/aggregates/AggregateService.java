@@ -118,13 +118,17 @@ public class AggregateService {
         return aggregates.findAll().stream().sorted((a, b) -> a.getId().compareTo(b.getId())).map(this::view).toList();
     }
 
-    /** The hosts stay registered; only their membership goes. */
+    /**
+     * The hosts stay registered; only their membership goes. The members are locked before the aggregate, in the
+     * order registrations lock them (host, then its aggregates), so a delete and registrations into the aggregate take
+     * turns instead of deadlocking.
+     */
     @Transactional
     public void delete(String id, String ifMatch) {
+        hosts.forgetReportsOfMembers(id);
         Aggregate aggregate = aggregates.findForUpdate(id)
                 .orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
         checkVersion(id, aggregate, ifMatch);
-        hosts.forgetReportsOfMembers(id);
         aggregates.delete(aggregate);
     }
 

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import io.fleetcpu.hosts.AdmissionCheck;
 import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.system.NotFoundException;
 
 /**
  * A host is below its aggregate's baseline when the CPU the aggregate's other hosts run has features this host
@@ -28,7 +29,11 @@ class MigrationAdmission implements AdmissionCheck {
         List<BelowBaseline> below = new ArrayList<>();
         String kind = host.kind().id();
         for (String aggregateId : aggregateIds) {
-            recommendations.belowBaseline(aggregateId, host, kind).ifPresent(below::add);
+            try {
+                recommendations.belowBaseline(aggregateId, host, kind).ifPresent(below::add);
+            } catch (NotFoundException deletedMeanwhile) {
+                // The aggregate went after the host's memberships were read: it has no guests left to admit.
+            }
         }
         return below;
     }

@@ -8,7 +8,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -16,9 +18,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,8 +55,7 @@ public class HostService {
      */
     private final RetryTemplate raceRetry = new RetryTemplate(RetryPolicy.builder().maxRetries(5)
             .delay(Duration.ofMillis(5)).jitter(Duration.ofMillis(5))
-            .includes(DataIntegrityViolationException.class, OptimisticLockingFailureException.class,
-                    PessimisticLockingFailureException.class)
+            .includes(DataIntegrityViolationException.class, ConcurrencyFailureException.class)
             .build());
 
     HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
@@ -103,15 +103,29 @@ public class HostService {
     private Registration write(HostDescription description, String kindId, String digest, Instant now) {
         Host host = hosts.findForUpdate(description.id()).orElse(null);
         boolean created = host == null;
-        if (created || !host.getAggregates().equals(new java.util.TreeSet<>(description.aggregates()))) {
+        boolean membershipsChange = created || !host.getAggregates().equals(new TreeSet<>(description.aggregates()));
+        if (membershipsChange) {
             events.publishEvent(new AggregatesNamed(description.aggregates()));
+        }
+        if (membershipsChange || !host.getKind().getId().equals(kindId)
+                || !host.getHostname().equals(description.hostname())) {
+            Set<String> counted = new TreeSet<>(description.aggregates());
+            if (!created) {
+                counted.addAll(host.getAggregates());
+            }
+            List<String> locked = lockCounts(counted);
+            if (!locked.containsAll(description.aggregates())) {
+                // Deleted since AggregatesNamed saw it: the next attempt makes it again.
+                throw new ConcurrencyFailureException("an aggregate named by the registration of " + description.id()
+                        + " was deleted meanwhile");
+            }
         }
         HostFacts before = created ? null : host.facts();
         HostFacts after = description.facts();
         if (!after.sameCpuFacts(before)) {
             events.publishEvent(new HostFactsRecorded(before, after,
                     created ? List.of() : List.copyOf(host.getAggregates()),
-                    List.copyOf(new java.util.TreeSet<>(description.aggregates())), now));
+                    List.copyOf(new TreeSet<>(description.aggregates())), now));
         }
         if (created) {
             host = new Host(description.id(), now);
@@ -119,6 +133,20 @@ public class HostService {
         host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
         // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
         return new Registration(hosts.save(host), created);
+    }
+
+    /**
+     * Locks the rows of these aggregates, whose member counts this transaction's triggers will change, in id order.
+     * Without it a trigger would first share-lock an aggregate (the foreign key of a new membership) and then update
+     * it, and a delete or policy change of the aggregate waiting between the two would deadlock with it. Call it after
+     * locking the host: registrations, joins and deletes of aggregates all lock hosts before aggregates.
+     */
+    private List<String> lockCounts(Collection<String> aggregateIds) {
+        if (aggregateIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select id from aggregate where id = any(:ids) order by id for no key update")
+                .param("ids", aggregateIds.stream().sorted().toArray(String[]::new)).query(String.class).list();
     }
 
     /** What a registration would store, without storing anything (for what-if questions). */
@@ -145,24 +173,36 @@ public class HostService {
     /** @return true when the host was not in the aggregate before */
     @Transactional
     public boolean join(UUID hostId, String aggregateId) {
-        return get(hostId).joinAggregate(aggregateId, clock.instant());
+        Host host = lockForMembershipChange(hostId, aggregateId);
+        return host.joinAggregate(aggregateId, clock.instant());
     }
 
     /** @return true when the host was in the aggregate */
     @Transactional
     public boolean leave(UUID hostId, String aggregateId) {
-        return get(hostId).leaveAggregate(aggregateId, clock.instant());
+        Host host = lockForMembershipChange(hostId, aggregateId);
+        return host.leaveAggregate(aggregateId, clock.instant());
+    }
+
+    private Host lockForMembershipChange(UUID hostId, String aggregateId) {
+        Host host = hosts.findForUpdate(hostId).orElseThrow(() -> new NotFoundException("no host with id " + hostId));
+        lockCounts(List.of(aggregateId));
+        return host;
     }
 
     /**
      * The aggregate is going: its members' next reports are read in full, so that an agent that still names it
-     * creates it again.
+     * creates it again. Call it before locking the aggregate: registrations lock their host, then its aggregates, so
+     * the members are locked first (in id order, as concurrent deletes of aggregates sharing hosts lock them).
      */
     @Transactional
     public void forgetReportsOfMembers(String aggregateId) {
         jdbc.sql("""
                 update host set report_digest = null
-                where id in (select host_id from aggregate_host where aggregate_id = :aggregate)
+                where id in (select h.id from host h
+                             where exists (select 1 from aggregate_host m
+                                           where m.host_id = h.id and m.aggregate_id = :aggregate)
+                             order by h.id for update)
                 """).param("aggregate", aggregateId).update();
     }
 
