@@ -78,6 +78,9 @@ public class Host extends NewUntilStored<UUID> {
     /** {@link HostDescription#digest()} of the last report: an equal report changes nothing but lastSeenAt. */
     private String reportDigest;
 
+    /** SHA-256 (hex) of the agent token the host belongs to; null until an agent credential registers it. */
+    private String agentCredential;
+
     @Version
     private long version;
 
@@ -90,6 +93,14 @@ public class Host extends NewUntilStored<UUID> {
         this.registeredAt = registeredAt;
         this.updatedAt = registeredAt;
         this.lastSeenAt = registeredAt;
+    }
+
+    String agentCredential() {
+        return agentCredential;
+    }
+
+    void bindToAgent(String fingerprint) {
+        this.agentCredential = fingerprint;
     }
 
     /**

@@ -14,11 +14,13 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -52,10 +54,13 @@ class HostController {
     @ApiResponse(responseCode = "201", description = "A new host", headers = @Header(name = "Location",
             description = "/hosts/{id} of the new host", schema = @Schema(type = "string", format = "uri-reference")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON, or a libvirt document in it is not well-formed XML")
+    @ApiResponse(responseCode = "403", description = "The credential may not register hosts, or it is an agent "
+            + "credential and the host is registered with another one (nothing is changed)")
     @ApiResponse(responseCode = "422", description = "The registration is incomplete or contradicts itself; "
             + "'errors' names each field")
-    ResponseEntity<HostView> register(@RequestBody HostReport report) {
-        HostService.Registration registration = hosts.register(report);
+    ResponseEntity<HostView> register(@RequestBody HostReport report,
+            @Parameter(hidden = true) @RequestAttribute(Credential.ATTRIBUTE) Credential registrant) {
+        HostService.Registration registration = hosts.register(report, registrant);
         HostView view = hosts.view(registration.host());
         return registration.created()
                 ? ResponseEntity.created(URI.create("/hosts/" + view.id())).body(view)

@@ -28,6 +28,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
 
 /** Registration and inventory of hosts; the one way other features reach host records. */
@@ -47,6 +48,7 @@ public class HostService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final ObjectProvider<AdmissionCheck> admission;
+    private final AgentBinding binding;
 
     /**
      * Registrations of one known host take turns on its row (locked for the write). Two registrations of one new
@@ -60,7 +62,7 @@ public class HostService {
 
     HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
             CpuKinds kinds, CpuKindRepository kindRows, JdbcClient jdbc, PlatformTransactionManager transactions,
-            ObjectProvider<AdmissionCheck> admission) {
+            ObjectProvider<AdmissionCheck> admission, AgentBinding binding) {
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
@@ -70,6 +72,7 @@ public class HostService {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
         this.admission = admission;
+        this.binding = binding;
     }
 
     /** One host as the API shows it, flagged where its aggregates' guests could not migrate onto it. */
@@ -81,27 +84,33 @@ public class HostService {
 
     /**
      * Idempotent: the same report twice leaves the host as it was after the first, and the second writes nothing
-     * but the host's lastSeenAt.
+     * but the host's lastSeenAt. An agent registers only its own hosts ({@link AgentBinding}).
      */
-    public Registration register(HostReport report) {
+    public Registration register(HostReport report, Credential registrant) {
         HostDescription description = reader.read(report);
+        binding.check(description.id(), registrant);
         Instant now = clock.instant();
         CpuKindFacts kind = description.kind();
         String digest = description.digest(kind);
         int unchanged = transaction.execute(status -> jdbc.sql(
-                "update host set last_seen_at = :now where id = :id and report_digest = :digest")
+                "update host set last_seen_at = :now where id = :id and report_digest = :digest"
+                        + " and (cast(:agent as text) is null or agent_credential = :agent)")
                 .param("now", java.sql.Timestamp.from(now)).param("id", description.id()).param("digest", digest)
+                .param("agent", AgentBinding.requiredOnHost(registrant))
                 .update());
         if (unchanged == 1) {
             return new Registration(get(description.id()), false);
         }
         String kindId = kind.id();
         kinds.store(kind, kindId, now);
-        return raceRetry.invoke(() -> transaction.execute(status -> write(description, kindId, digest, now)));
+        return raceRetry.invoke(() -> transaction.execute(
+                status -> write(description, kindId, digest, now, registrant)));
     }
 
-    private Registration write(HostDescription description, String kindId, String digest, Instant now) {
+    private Registration write(HostDescription description, String kindId, String digest, Instant now,
+            Credential registrant) {
         Host host = hosts.findForUpdate(description.id()).orElse(null);
+        binding.check(description.id(), host, registrant);
         boolean created = host == null;
         boolean membershipsChange = created || !host.getAggregates().equals(new TreeSet<>(description.aggregates()));
         if (membershipsChange) {
@@ -130,6 +139,7 @@ public class HostService {
         if (created) {
             host = new Host(description.id(), now);
         }
+        binding.claim(host, registrant);
         host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
         // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
         return new Registration(hosts.save(host), created);

@@ -1,6 +1,7 @@
 package io.fleetcpu.system;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +50,18 @@ import io.swagger.v3.oas.models.tags.Tag;
                         fleetcpu keeps it in PostgreSQL and recommends, for every aggregate, the guest CPU \
                         configuration that all its hosts can run: the libvirt `<cpu>` element and the `nova.conf` lines.
 
-                        Reads are open. Every POST, PUT and DELETE needs `Authorization: Bearer <token>`. \
+                        Reads are open unless fleetcpu.security.reads-need-credential closes them. Every POST, PUT and \
+                        DELETE needs `Authorization: Bearer <token>` with a token of a role that may: an agent \
+                        registers its own hosts, a viewer asks the read-only POSTs (what-if, migration checks), an \
+                        operator does everything (`x-fleetcpu-roles` on each operation). \
                         Errors are RFC 9457 problem details (`application/problem+json`).""",
                 license = @License(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0")),
         // A relative server, so the document does not depend on where (or on which port) the service runs.
         servers = @Server(url = "/", description = "this fleetcpu service"))
 @SecurityScheme(name = OpenApiConfiguration.BEARER_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "An API token from fleetcpu.security.tokens, or the one fleetcpu made at first start "
-                + "(fleetcpu.security.token-file). Needed on POST, PUT and DELETE; reads are open.")
+        description = "An API token of a role: operator (fleetcpu.security.tokens, or the one fleetcpu made at first "
+                + "start in fleetcpu.security.token-file), agent or viewer. Needed on POST, PUT and DELETE; reads are "
+                + "open unless fleetcpu.security.reads-need-credential is set.")
 public class OpenApiConfiguration {
 
     public static final String BEARER_TOKEN = "bearerToken";
@@ -72,7 +77,7 @@ public class OpenApiConfiguration {
      * controllers declare no content for errors.
      */
     @Bean
-    OpenApiCustomizer contractCustomizer() {
+    OpenApiCustomizer contractCustomizer(AccessRules access) {
         return openApi -> {
             if (openApi.getPaths() == null) {
                 return;
@@ -93,8 +98,8 @@ public class OpenApiConfiguration {
             new TreeMap<>(openApi.getPaths()).forEach(sorted::addPathItem);
             sorted.setExtensions(openApi.getPaths().getExtensions());
             openApi.setPaths(sorted);
-            for (PathItem path : sorted.values()) {
-                for (Map.Entry<PathItem.HttpMethod, Operation> entry : path.readOperationsMap().entrySet()) {
+            for (Map.Entry<String, PathItem> path : sorted.entrySet()) {
+                for (Map.Entry<PathItem.HttpMethod, Operation> entry : path.getValue().readOperationsMap().entrySet()) {
                     Operation operation = entry.getValue();
                     if (operation.getResponses() == null) {
                         operation.setResponses(new ApiResponses());
@@ -105,6 +110,11 @@ public class OpenApiConfiguration {
                         }
                         operation.getResponses().putIfAbsent("401", problem(
                                 "No 'Authorization: Bearer <token>' header with a configured API token"));
+                        Access needed = access.needed(entry.getKey().name(), path.getKey());
+                        operation.addExtension("x-fleetcpu-roles", Arrays.stream(Role.values())
+                                .filter(r -> r.may(needed)).map(Role::label).toList());
+                        operation.getResponses().putIfAbsent("403", problem(
+                                "The token's role may not do this (x-fleetcpu-roles names the roles that may)"));
                     }
                     if (operation.getRequestBody() != null) {
                         operation.getResponses().putIfAbsent("413", problem(

@@ -29,10 +29,17 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "fleetcpu.embedded-postgres.data-directory=target/test-postgres/${random.uuid}",
         "fleetcpu.embedded-postgres.clean=true",
-        "fleetcpu.security.tokens=" + ApiTest.TOKEN })
+        "fleetcpu.security.tokens=" + ApiTest.TOKEN,
+        "fleetcpu.security.agent.tokens=" + ApiTest.AGENT_TOKEN + "," + ApiTest.OTHER_AGENT_TOKEN,
+        "fleetcpu.security.viewer.tokens=" + ApiTest.VIEWER_TOKEN })
 public abstract class ApiTest {
 
+    /** An operator's token. */
     static final String TOKEN = "test-token-0123456789";
+    /** Two agents' tokens, and a viewer's. */
+    static final String AGENT_TOKEN = "agent-a-token-0123456789";
+    static final String OTHER_AGENT_TOKEN = "agent-b-token-0123456789";
+    static final String VIEWER_TOKEN = "viewer-token-0123456789";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();

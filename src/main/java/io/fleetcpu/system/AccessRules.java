@@ -1,0 +1,62 @@
+package io.fleetcpu.system;
+
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * Which {@link Access} each request needs. Reads are open unless {@code fleetcpu.security.reads-need-credential}
+ * closes them; health and the OpenAPI document stay open always. The POSTs that only ask a question need the
+ * viewer's access, registering a host the agent's; every other change (and any request this table does not know)
+ * is the operator's.
+ */
+@Component
+public class AccessRules {
+
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private static final List<PathPattern> ALWAYS_OPEN = patterns("/actuator/health", "/actuator/health/**",
+            "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**");
+
+    /** POSTs that change nothing: they ask what would happen. */
+    private static final List<PathPattern> QUESTIONS = patterns("/aggregates/{id}/what-if", "/migrations/check");
+
+    private static final List<PathPattern> REGISTRATION = patterns("/hosts");
+
+    private final boolean readsNeedCredential;
+
+    AccessRules(SecurityProperties security) {
+        this.readsNeedCredential = security.readsNeedCredential();
+    }
+
+    /**
+     * @param method the HTTP method, upper case
+     * @param path the request's path, or a path template of the API such as {@code /aggregates/{id}/what-if}
+     */
+    public Access needed(String method, String path) {
+        PathContainer container = PathContainer.parsePath(path);
+        if (READS.contains(method)) {
+            return !readsNeedCredential || "OPTIONS".equals(method) || matches(ALWAYS_OPEN, container)
+                    ? Access.OPEN : Access.READ;
+        }
+        if ("POST".equals(method) && matches(QUESTIONS, container)) {
+            return Access.READ;
+        }
+        if ("POST".equals(method) && matches(REGISTRATION, container)) {
+            return Access.REGISTER;
+        }
+        return Access.OPERATE;
+    }
+
+    private static boolean matches(List<PathPattern> patterns, PathContainer path) {
+        return patterns.stream().anyMatch(p -> p.matches(path));
+    }
+
+    private static List<PathPattern> patterns(String... patterns) {
+        return List.of(patterns).stream().map(PathPatternParser.defaultInstance::parse).toList();
+    }
+}
