@@ -62,8 +62,8 @@ class Credentials {
             Credential credential = Credential.of(role, token);
             Credential before = byFingerprint.putIfAbsent(credential.fingerprint(), credential);
             if (before != null && before.role() != role) {
-                throw new IllegalStateException("one token is configured both as " + before.role().label() + " and as "
-                        + role.label() + " (fingerprint " + credential.fingerprint().substring(0, 12)
+                throw new CredentialConfigurationException("one token is configured both as " + before.role().label()
+                        + " and as " + role.label() + " (fingerprint " + credential.fingerprint().substring(0, 12)
                         + "…): give each role its own tokens");
             }
         }

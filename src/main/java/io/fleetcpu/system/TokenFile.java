@@ -29,16 +29,17 @@ record TokenFile(Path path) {
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("token file " + path.toAbsolutePath() + " does not exist");
+            throw new CredentialConfigurationException("token file " + path.toAbsolutePath() + " does not exist");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read token file " + path.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new CredentialConfigurationException(
+                    "cannot read token file " + path.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         List<String> tokens = lines.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
                 .toList();
         if (tokens.isEmpty()) {
-            throw new IllegalStateException("token file " + path.toAbsolutePath() + " holds no token (it is empty or "
-                    + "only blank lines and comments): write one token per line, or delete the file if fleetcpu made "
-                    + "it, and it makes a new one");
+            throw new CredentialConfigurationException("token file " + path.toAbsolutePath() + " holds no token (it "
+                    + "is empty or only blank lines and comments): write one token per line, or delete the file if "
+                    + "fleetcpu made it, and it makes a new one");
         }
         return tokens;
     }
@@ -55,14 +56,15 @@ record TokenFile(Path path) {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
             try {
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(path,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 log.warn("{} is not on a POSIX file system: cannot make it readable by its owner alone", path);
                 Files.createFile(path);
             }
             Files.writeString(path, token + "\n", StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException("token file " + path.toAbsolutePath()
+            throw new CredentialConfigurationException("token file " + path.toAbsolutePath()
                     + " appeared while fleetcpu was making it; start again", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write token file " + path.toAbsolutePath(), e);
