@@ -175,9 +175,13 @@ public final class RegistrationClient {
             message.append(System.lineSeparator()).append("  ").append(error.field()).append(": ")
                     .append(error.problem());
         }
-        if (status == 401 || status == 403) {
+        if (status == 401) {
             message.append(System.lineSeparator())
-                    .append("  (check the token in --token-file against the service's API tokens)");
+                    .append("  (check the token in --token-file against the service's agent tokens)");
+        } else if (status == 403) {
+            message.append(System.lineSeparator())
+                    .append("  (the token in --token-file is known but may not do this: it is not an agent token, or "
+                            + "this host is registered with another agent token)");
         }
         return message.toString();
     }

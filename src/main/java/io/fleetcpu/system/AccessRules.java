@@ -35,10 +35,17 @@ public class AccessRules {
 
     /**
      * @param method the HTTP method, upper case
-     * @param path the request's path, or a path template of the API such as {@code /aggregates/{id}/what-if}
+     * @param path a path template of the API such as {@code /aggregates/{id}/what-if}
      */
     public Access needed(String method, String path) {
-        PathContainer container = PathContainer.parsePath(path);
+        return needed(method, PathContainer.parsePath(path));
+    }
+
+    /**
+     * @param method the HTTP method, upper case
+     * @param container the request's path within the application
+     */
+    Access needed(String method, PathContainer container) {
         if (READS.contains(method)) {
             return !readsNeedCredential || "OPTIONS".equals(method) || matches(ALWAYS_OPEN, container)
                     ? Access.OPEN : Access.READ;

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.RequestPath;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -38,7 +39,9 @@ class ApiTokenFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Access needed = rules.needed(request.getMethod(), request.getRequestURI());
+        // The path as Spring MVC matches it: within the application (no context path), segments decoded when matched.
+        Access needed = rules.needed(request.getMethod(),
+                RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication());
         String token = bearerToken(request.getHeader("Authorization"));
         Optional<Credential> credential = token == null ? Optional.empty() : credentials.find(token);
         if (needed == Access.OPEN) {

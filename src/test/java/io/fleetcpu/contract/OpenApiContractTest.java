@@ -162,7 +162,9 @@ class OpenApiContractTest extends ApiTest {
                 assertThat(security).as(where).isNull();
             } else {
                 assertThat(security).as(where).isEqualTo(List.of(Map.of("bearerToken", List.of())));
-                assertThat(map(operation.get("responses"))).as(where).containsKey("401");
+                assertThat(map(operation.get("responses"))).as(where).containsKeys("401", "403");
+                assertThat(operation.get("x-fleetcpu-roles")).as(where + ": the roles that may")
+                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("operator");
             }
         });
     }

@@ -168,8 +168,9 @@ class MigrationToCpuKindsTest {
                         b.recommended().get(aggregate).path("model").asString());
             }
             try (Connection db = DriverManager.getConnection(urlB, USER, PASSWORD)) {
+                // V1-V8 bring the kinds; later migrations (V9 on: agent credentials, …) run after them
                 assertThat(strings(db, "select version from flyway_schema_history where success order by installed_rank"))
-                        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+                        .startsWith("1", "2", "3", "4", "5", "6", "7", "8");
                 assertThat(strings(db, "select id from cpu_kind order by id"))
                         .as("one cpu_kind row per distinct CPU").containsExactlyElementsOf(new java.util.TreeSet<>(
                                 kindsOnA.values()));
