@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -104,6 +107,27 @@ class HostBindingApiTest extends ApiAssertions {
         assertProblem(delete("/hosts/" + id, AGENT_A), 403);
         assertProblem(delete("/aggregates/east", AGENT_A), 403);
         assertThat(memberIds("east")).containsExactly(id);
+    }
+
+    @Test
+    void twoAgentsRacingToRegisterOneNewHostLeaveItToOne() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String uuid = UUID.randomUUID().toString();
+                Future<Answer> a = pool.submit(() -> post("/hosts", registration(uuid, "by-a", List.of("a"), HASWELL),
+                        AGENT_A));
+                Future<Answer> b = pool.submit(() -> post("/hosts", registration(uuid, "by-b", List.of("b"), SKYLAKE),
+                        AGENT_B));
+                List<Integer> statuses = List.of(a.get().status(), b.get().status());
+                assertThat(statuses).as("round %d: %s / %s", round, a.get().body(), b.get().body())
+                        .containsExactlyInAnyOrder(201, 403);
+                String winner = a.get().status() == 201 ? "by-a" : "by-b";
+                assertThat(get("/hosts/" + uuid).json().path("hostname").asString()).isEqualTo(winner);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private Map<String, Object> hostRow() {
