@@ -1,9 +1,7 @@
 package io.fleetcpu.system;
 
 import java.math.BigInteger;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -16,7 +14,6 @@ import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
@@ -45,8 +42,8 @@ final class UnreadableBody {
             return Problems.of(HttpStatus.BAD_REQUEST, TITLE,
                     "the request body is empty or JSON null; this endpoint takes a JSON object");
         }
-        if (cause instanceof StrictJsonConfiguration.UnprintableTextException) {
-            return Problems.invalid(new InvalidRequestException(field(cause), StrictJsonConfiguration.UnprintableTextException.PROBLEM));
+        if (cause.getCause() instanceof InvalidRequestException invalid) {
+            return Problems.invalid(invalid); // unprintable text, outside a request's body advice
         }
         if (cause instanceof StreamConstraintsException) {
             return Problems.of(HttpStatus.BAD_REQUEST, TITLE, NOT_JSON
@@ -99,29 +96,14 @@ final class UnreadableBody {
 
     /** Where in the body: the path Jackson kept, or else where the parser stood (duplicate keys). */
     private static String field(JacksonException e) {
+        if (e instanceof StreamReadException && e.processor() instanceof JsonParser parser) {
+            return StrictJsonConfiguration.path(parser.streamReadContext());
+        }
         StringBuilder path = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
-            append(path, ref.getPropertyName(), ref.getIndex());
-        }
-        if (e instanceof StreamReadException && e.processor() instanceof JsonParser parser) {
-            Deque<TokenStreamContext> contexts = new ArrayDeque<>();
-            for (TokenStreamContext c = parser.streamReadContext(); c != null && !c.inRoot(); c = c.getParent()) {
-                contexts.push(c);
-            }
-            path.setLength(0);
-            for (TokenStreamContext c : contexts) {
-                append(path, c.inObject() ? c.currentName() : null, c.inArray() ? c.getCurrentIndex() : -1);
-            }
+            StrictJsonConfiguration.append(path, ref.getPropertyName(), ref.getIndex());
         }
         return path.toString();
-    }
-
-    private static void append(StringBuilder path, String name, int index) {
-        if (name != null) {
-            path.append(path.isEmpty() ? "" : ".").append(name);
-        } else if (index >= 0) {
-            path.append('[').append(index).append(']');
-        }
     }
 
     private static String jsonType(Class<?> type) {
