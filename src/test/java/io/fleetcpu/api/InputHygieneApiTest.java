@@ -115,6 +115,17 @@ class InputHygieneApiTest extends ApiAssertions {
     }
 
     @Test
+    void everyFieldWithUnprintableTextIsNamedInOneAnswer() {
+        Answer answer = put("/aggregates/east", "{\"description\": \"east\\u0000\", \"policy\": {\"pinnedModel\": "
+                + "\"Haswell\\u007f\", \"mitigations\": {\"mode\": \"disable\", \"disable\": [\"ssbd\", \"\\udc00\"]}}}");
+        assertProblem(answer, 422);
+        assertThat(errorFields(answer)).containsExactlyInAnyOrder("description", "policy.pinnedModel",
+                "policy.mitigations.disable[1]");
+        assertNoJavaInternals(answer);
+        assertNoAggregates();
+    }
+
+    @Test
     void tabsAndNewlinesInTextStayAllowed() {
         Answer answer = put("/aggregates/east", "{\"description\": \"east hall\\n\\trow 3\"}");
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);
