@@ -126,6 +126,20 @@ class InputHygieneApiTest extends ApiAssertions {
     }
 
     @Test
+    void controlCharactersInQueryParametersAreRefusedNot500() {
+        for (String path : List.of("/hosts?aggregate=east%00", "/hosts?vendor=Intel%00", "/hosts?model=%01",
+                "/hosts?feature=avx%00", "/hosts?kind=%00", "/cpu-models?vendor=Intel%00", "/groupings?aggregate=east%00",
+                "/groupings?vendor=%00", "/groupings?minimumModel=Haswell%00", "/events?since=%00",
+                "/aggregates/east/recommended-cpu?format=libvirt&modelName=%00", "/aggregates/east%00",
+                "/cpu-models/Haswell%00")) {
+            Answer answer = get(path);
+            assertThat(answer.status()).as("%s: %s", path, answer.body()).isBetween(400, 499);
+            assertThat(answer.contentType()).as(path).startsWith("application/problem+json");
+            assertNoJavaInternals(answer);
+        }
+    }
+
+    @Test
     void tabsAndNewlinesInTextStayAllowed() {
         Answer answer = put("/aggregates/east", "{\"description\": \"east hall\\n\\trow 3\"}");
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);
