@@ -30,7 +30,7 @@ import tools.jackson.databind.exc.PropertyBindingException;
  */
 final class UnreadableBody {
 
-    static final String TITLE = "Malformed request body";
+    private static final String TITLE = "Malformed request body";
     private static final String NOT_JSON = "the request body is not valid JSON for this endpoint";
 
     private UnreadableBody() {
