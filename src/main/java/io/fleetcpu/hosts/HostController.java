@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.data.domain.PageRequest;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
+import io.fleetcpu.system.SecurityHeaders;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -100,12 +103,14 @@ class HostController {
     @GetMapping(path = "/{id}/documents/{document}", produces = MediaType.APPLICATION_XML_VALUE)
     @Operation(operationId = "getHostDocument",
             summary = "A raw libvirt document the host sent: capabilities, domain-capabilities or expanded-cpu",
-            description = "Exactly as the agent sent it, so a better parser can read it again later.")
+            description = "Exactly as the agent sent it, so a better parser can read it again later. It is agent "
+                    + "input, so it comes as a download (Content-Disposition: attachment) under a sandboxing "
+                    + "Content-Security-Policy: a browser never runs what it holds.")
     @ApiResponse(responseCode = "200", description = "The XML document")
     @ApiResponse(responseCode = "400", description = "The id is not a UUID")
     @ApiResponse(responseCode = "404", description = "No host with this id, no such kind of document, "
             + "or the host did not send this document")
-    String document(@Parameter(description = "libvirt's host UUID") @PathVariable UUID id,
+    ResponseEntity<String> document(@Parameter(description = "libvirt's host UUID") @PathVariable UUID id,
             @Parameter(description = "which document", schema = @Schema(type = "string",
                     allowableValues = { "capabilities", "domain-capabilities", "expanded-cpu" }))
             @PathVariable String document) {
@@ -118,7 +123,11 @@ class HostController {
         if (content == null) {
             throw new NotFoundException("host " + id + " did not send " + document);
         }
-        return content;
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(id + "-" + document + ".xml").build().toString())
+                .header("Content-Security-Policy", SecurityHeaders.DOCUMENT_POLICY)
+                .body(content);
     }
 
     @DeleteMapping("/{id}")

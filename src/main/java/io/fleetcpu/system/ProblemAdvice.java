@@ -17,6 +17,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 
@@ -35,9 +36,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
-        ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid request", e.getMessage());
-        problem.setProperty("errors", e.problems());
-        return problem;
+        return Problems.invalid(e);
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -75,6 +74,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return Problems.of(HttpStatus.BAD_REQUEST, "Malformed XML", e.getMessage());
     }
 
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ProblemDetail tooManyParameters(org.apache.tomcat.util.http.InvalidParameterException e) {
+        return ErrorAnswers.tooManyParameters();
+    }
+
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("request failed", e);
@@ -104,10 +108,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String cause = e.getMostSpecificCause().getMessage();
-        String detail = "the request body is not valid JSON for this endpoint"
-                + (cause == null ? "" : ": " + firstLine(cause));
-        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "Malformed request body", detail));
+        ProblemDetail problem = UnreadableBody.problem(e);
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     @Override
@@ -132,10 +134,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem);
     }
 
-    private static String firstLine(String text) {
-        int cut = text.indexOf('\n');
-        String line = cut < 0 ? text : text.substring(0, cut);
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(HttpStatus.NOT_FOUND, "Not found", ErrorAnswers.nothingAt("/" + e.getResourcePath())));
     }
-
 }

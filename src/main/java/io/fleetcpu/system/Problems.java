@@ -30,8 +30,20 @@ public class Problems {
         return problem;
     }
 
+    /** 422 naming every wrong field, as {@link ProblemAdvice} answers an {@link InvalidRequestException}. */
+    static ProblemDetail invalid(InvalidRequestException e) {
+        ProblemDetail problem = of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid request", e.getMessage());
+        problem.setProperty("errors", e.problems());
+        return problem;
+    }
+
     void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem) throws IOException {
         problem.setInstance(URI.create(request.getRequestURI()));
+        write(response, problem);
+    }
+
+    /** Without an instance: for requests whose URI could not be read. */
+    void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
         response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.getOutputStream().write(json.writeValueAsBytes(problem));
