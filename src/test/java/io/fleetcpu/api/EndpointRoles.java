@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
@@ -88,8 +89,10 @@ abstract class EndpointRoles extends ApiAssertions {
         Set<String> served = new TreeSet<>();
         for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
             Class<?> controller = entry.getValue().getBeanType();
+            // The error controller answers the container's error dispatches (and any method at /error with a 404).
             if (!controller.getPackageName().startsWith("io.fleetcpu")
-                    || !AnnotatedElementUtils.hasAnnotation(controller, RestController.class)) {
+                    || !AnnotatedElementUtils.hasAnnotation(controller, RestController.class)
+                    || ErrorController.class.isAssignableFrom(controller)) {
                 continue;
             }
             Set<RequestMethod> methods = entry.getKey().getMethodsCondition().getMethods();
