@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +36,8 @@ class AnsweredRegistrationsSurviveAKillTest {
         try {
             for (int round = 1; round <= ROUNDS; round++) {
                 RegistrationStorm storm = RegistrationStorm.start(service, "round" + round, AGENTS);
-                storm.awaitAnswers(20 + random.nextInt(150), 60);
-                service.killEverything();
+                storm.killAfterAnswers(20 + random.nextInt(150), service::killEverything);
+                assertThat(service.jvm().waitFor(60, TimeUnit.SECONDS)).as("killed mid-storm").isTrue();
                 storm.stop();
                 List<RegistrationStorm.Registration> answered = storm.answered().stream()
                         .filter(r -> r.status() == 200 || r.status() == 201).toList();

@@ -39,8 +39,11 @@ final class RegistrationStorm {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicInteger answerCount = new AtomicInteger();
     private final ConcurrentLinkedQueue<Registration> answered = new ConcurrentLinkedQueue<>();
     private final List<Thread> agents = new ArrayList<>();
+    private volatile int killAt = Integer.MAX_VALUE;
+    private volatile Runnable kill;
 
     private RegistrationStorm(ServiceProcess service, String name) {
         this.service = service;
@@ -72,6 +75,9 @@ final class RegistrationStorm {
                 HttpResponse<String> response = service.post("/hosts", JSON.writeValueAsString(body));
                 JsonNode answer = response.body().startsWith("{") ? JSON.readTree(response.body()) : null;
                 answered.add(new Registration(id, hostname, aggregates, response.statusCode(), answer));
+                if (answerCount.incrementAndGet() == killAt) {
+                    kill.run();
+                }
             } catch (UncheckedIOException e) {
                 // connection refused or cut: no answer; a service that is gone stays gone
                 unanswered.incrementAndGet();
@@ -93,6 +99,15 @@ final class RegistrationStorm {
         while (answered.size() < count && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
+    }
+
+    /**
+     * Runs {@code kill} in the agent that gets the {@code count}th answer, the moment it gets it: a commit just
+     * answered is the one most likely not on disk yet when commits are not flushed before the answer.
+     */
+    void killAfterAnswers(int count, Runnable kill) {
+        this.kill = kill;
+        this.killAt = count;
     }
 
     /** Stops sending and waits for the requests under way. */
