@@ -100,7 +100,7 @@ final class PostmasterPidFile {
 
     private static Optional<Path> dataDirectoryOption(String[] arguments) {
         for (int i = 0; i + 1 < arguments.length; i++) {
-            if (arguments[i].equals("-D")) {
+            if (arguments[i].equals("-D") && Path.of(arguments[i + 1]).isAbsolute()) {
                 return Optional.of(Path.of(arguments[i + 1]));
             }
         }
@@ -118,7 +118,7 @@ final class PostmasterPidFile {
 
     private boolean sameAsData(Path path) {
         try {
-            return Files.isSameFile(dataDirectory, dataDirectory.resolve(path));
+            return Files.isSameFile(dataDirectory, path);
         } catch (IOException e) {
             return false;
         }
