@@ -9,10 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDirectory where the database files live; they survive restarts
  * @param port TCP port on the loopback interface; 0 picks a free one
  * @param clean wipe the data directory at start (for throw-away test databases)
+ * @param passwordFile where the password of the superuser {@code postgres} is kept (made at first start, mode 600)
  */
 @ConfigurationProperties("fleetcpu.embedded-postgres")
 public record EmbeddedPostgresProperties(
         @DefaultValue("./data/postgres") String dataDirectory,
         @DefaultValue("0") int port,
-        @DefaultValue("false") boolean clean) {
+        @DefaultValue("false") boolean clean,
+        @DefaultValue("./data/postgres-password") String passwordFile) {
 }
