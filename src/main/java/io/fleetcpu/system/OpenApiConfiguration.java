@@ -109,6 +109,8 @@ public class OpenApiConfiguration {
                     if (operation.getRequestBody() != null) {
                         operation.getResponses().putIfAbsent("413", problem(
                                 "The request body is larger than fleetcpu.request.max-body-size (2MB by default)"));
+                        operation.getResponses().putIfAbsent("408", problem("The request body did not arrive whole "
+                                + "within fleetcpu.request.body-timeout (30s by default)"));
                     }
                     // springdoc gives every declared response the handler's return type; errors and
                     // bodiless statuses do not have it.
