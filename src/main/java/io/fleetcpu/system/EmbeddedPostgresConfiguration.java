@@ -41,6 +41,7 @@ public class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @org.springframework.boot.context.properties.ConfigurationProperties("spring.datasource.hikari")
     DataSource dataSource(EmbeddedPostgres postgres) {
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
