@@ -112,6 +112,9 @@ public class OpenApiConfiguration {
                         operation.getResponses().putIfAbsent("408", problem("The request body did not arrive whole "
                                 + "within fleetcpu.request.body-timeout (30s by default)"));
                     }
+                    operation.getResponses().putIfAbsent("503", problem("The database cannot be reached just now "
+                            + "(fleetcpu waits spring.datasource.hikari.connection-timeout for it); Retry-After says "
+                            + "when to come back"));
                     // springdoc gives every declared response the handler's return type; errors and
                     // bodiless statuses do not have it.
                     operation.getResponses().forEach((status, response) -> {
