@@ -122,7 +122,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             this.async = async;
             this.request = request;
             this.response = response;
-            this.body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+            // Grows as bytes arrive: a declared length costs nothing until the bytes are sent.
+            this.body = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 8192), 64 * 1024));
         }
 
         void start() throws IOException {
