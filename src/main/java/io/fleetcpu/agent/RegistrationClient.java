@@ -24,7 +24,8 @@ import java.util.function.DoubleSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Posts one registration to {@code {server}/hosts}, retrying connection errors, 5xx and 429 on a
+ * Posts one registration to {@code {server}/hosts}, retrying connection errors, 5xx, 429 and 408 (the body took
+ * longer than the server waits, as on a congested link) on a
  * {@link RetrySchedule} until the deadline. A {@code Retry-After} (seconds or an HTTP date) is honoured as the least
  * wait; when it points past the deadline the client gives up at once instead of ignoring it.
  *
@@ -93,7 +94,7 @@ public final class RegistrationClient {
                     return new RegistrationOutcome.Registered(status, attempts,
                             response.headers().firstValue("Location").orElse(null));
                 }
-                if (status != 429 && status < 500) {
+                if (status != 408 && status != 429 && status < 500) {
                     return new RegistrationOutcome.Refused(status, refusal(endpoint, response));
                 }
                 failure = new Failure(httpFailure(endpoint, response), retryAfter(response));

@@ -53,6 +53,7 @@ import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.NotFoundException;
+import io.fleetcpu.system.RequestLimitProperties;
 
 /**
  * Computes an aggregate's CPU from its members' kinds of CPU: under its policy, or libvirt's plain baseline.
@@ -103,11 +104,14 @@ public class RecommendationService {
     private final HostService hosts;
     private final GuestVisibility visibility;
     private final ComputeGate gate;
+    private final RequestLimitProperties limits;
     private final JsonMapper json;
 
     RecommendationService(AggregateService aggregates, HostService hosts, CpuCatalog catalog,
-            GuestVisibility visibility, PolicyProperties properties, ComputeGate gate, JsonMapper json) {
+            GuestVisibility visibility, PolicyProperties properties, ComputeGate gate, JsonMapper json,
+            RequestLimitProperties limits) {
         this.aggregates = aggregates;
+        this.limits = limits;
         this.json = json;
         this.hosts = hosts;
         this.catalog = catalog;
@@ -393,7 +397,21 @@ public class RecommendationService {
      * Every what-if is a computation of its own (no two ask the same), so it takes its turn at the gate whole.
      */
     public WhatIfView whatIf(String aggregateId, WhatIfRequest request) {
+        List<FieldProblem> tooMany = new ArrayList<>();
+        checkWhatIfSize(tooMany, "addHosts", request.addHosts());
+        checkWhatIfSize(tooMany, "addReports", request.addReports());
+        checkWhatIfSize(tooMany, "removeHosts", request.removeHosts());
+        if (!tooMany.isEmpty()) {
+            throw new InvalidRequestException(tooMany);
+        }
         return gate.run(() -> computeWhatIf(aggregateId, request));
+    }
+
+    private void checkWhatIfSize(List<FieldProblem> problems, String field, List<?> entries) {
+        if (entries != null) {
+            RequestLimitProperties.checkCount(problems, field, entries.size(), limits.maxWhatIfHosts(), "hosts",
+                    "max-what-if-hosts");
+        }
     }
 
     private WhatIfView computeWhatIf(String aggregateId, WhatIfRequest request) {

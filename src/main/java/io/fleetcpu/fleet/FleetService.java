@@ -37,7 +37,9 @@ import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidParameterException;
 import io.fleetcpu.system.InvalidRequestException;
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.NotFoundException;
+import io.fleetcpu.system.RequestLimitProperties;
 
 /** The whole fleet: migration-safe groupings and migration checks. */
 @Service
@@ -53,10 +55,12 @@ public class FleetService {
 
     private final GuestVisibility visibility;
     private final ComputeGate gate;
+    private final RequestLimitProperties limits;
 
     FleetService(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
-            CpuCatalog catalog, GuestVisibility visibility, ComputeGate gate) {
+            CpuCatalog catalog, GuestVisibility visibility, ComputeGate gate, RequestLimitProperties limits) {
         this.hosts = hosts;
+        this.limits = limits;
         this.gate = gate;
         this.visibility = visibility;
         this.aggregates = aggregates;
@@ -173,6 +177,10 @@ public class FleetService {
                 cpu = CpuDefinition.parse(guest.cpuXml());
             } catch (MalformedXmlException e) {
                 throw new InvalidRequestException("guest.cpuXml", e.getMessage());
+            }
+            List<FieldProblem> tooMany = new ArrayList<>();
+            if (!limits.checkFeatures(tooMany, "guest.cpuXml.features", cpu.features().size())) {
+                throw new InvalidRequestException(tooMany);
             }
             boolean hostMode = cpu.mode() != null && !cpu.mode().equals("custom");
             if (hostMode && guest.sourceHost() == null) {

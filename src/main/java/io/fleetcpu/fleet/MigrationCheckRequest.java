@@ -10,7 +10,8 @@ public record MigrationCheckRequest(Guest guest, Target target) {
     @Schema(name = "MigrationGuest", description = "The guest's CPU: exactly one of cpuXml, aggregate, hostModelOf, "
             + "hostPassthroughOf")
     public record Guest(
-            @Schema(description = "a libvirt <cpu> element, as in the guest's domain XML") String cpuXml,
+            @Schema(description = "a libvirt <cpu> element, as in the guest's domain XML; at most 1000 <feature> "
+                    + "elements (fleetcpu.request.max-features-per-cpu)") String cpuXml,
             @Schema(description = "with cpuXml in host-model or host-passthrough mode: the host the guest runs on now")
             String sourceHost,
             @Schema(description = "the recommended CPU of this aggregate") String aggregate,

@@ -15,7 +15,8 @@ public record HostReport(
         String uuid,
         @Schema(description = "the host's name as operators know it", example = "compute-17")
         String hostname,
-        @Schema(description = "aggregates the host belongs to; missing ones are created with the default policy")
+        @Schema(description = "aggregates the host belongs to; missing ones are created with the default policy. "
+                + "At most 100 (fleetcpu.request.max-aggregates-per-host)")
         List<String> aggregates,
         @Schema(description = "the whole 'virsh capabilities' document")
         String capabilitiesXml,
@@ -39,7 +40,9 @@ public record HostReport(
             @Schema(example = "x86_64") String arch,
             @Schema(example = "Intel") String vendor,
             @Schema(example = "Haswell-noTSX-IBRS") String model,
-            @Schema(description = "features on top of the model (or every feature, when the model is unknown)")
+            @Schema(description = "features on top of the model (or every feature, when the model is unknown); "
+                    + "features and disabledFeatures together at most 1000 (fleetcpu.request.max-features-per-cpu), "
+                    + "as for the <feature> elements of each CPU in the documents")
             List<String> features,
             @Schema(description = "features of the model this CPU does not have")
             List<String> disabledFeatures) {

@@ -19,6 +19,7 @@ import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.system.InvalidRequestException;
+import io.fleetcpu.system.RequestLimitProperties;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 
 /**
@@ -45,9 +46,11 @@ class HostReportReader {
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final CpuCatalog catalog;
+    private final RequestLimitProperties limits;
 
-    HostReportReader(CpuCatalog catalog) {
+    HostReportReader(CpuCatalog catalog, RequestLimitProperties limits) {
         this.catalog = catalog;
+        this.limits = limits;
     }
 
     HostDescription read(HostReport report) {
@@ -56,7 +59,13 @@ class HostReportReader {
         DomainCapabilities domain = parse(problems, "domainCapabilitiesXml", report.domainCapabilitiesXml(),
                 DomainCapabilities::parse);
         CpuDefinition expanded = parse(problems, "expandedCpuXml", report.expandedCpuXml(), CpuDefinition::parse);
-        parse(problems, "migratableCpuXml", report.migratableCpuXml(), CpuDefinition::parse);
+        CpuDefinition migratable = parse(problems, "migratableCpuXml", report.migratableCpuXml(), CpuDefinition::parse);
+        if (migratable != null) {
+            limits.checkFeatures(problems, "migratableCpuXml.features", migratable.features().size());
+        }
+        if (domain != null && domain.hostModel() != null) {
+            limits.checkFeatures(problems, "domainCapabilitiesXml.features", domain.hostModel().features().size());
+        }
         CpuDefinition hypervisor = parse(problems, "hypervisorCpuXml", report.hypervisorCpuXml(), CpuDefinition::parse);
 
         UUID id = readId(problems, report.uuid(), capabilities);
@@ -128,8 +137,12 @@ class HostReportReader {
         }
     }
 
-    private static List<String> readAggregates(List<FieldProblem> problems, List<String> ids) {
+    private List<String> readAggregates(List<FieldProblem> problems, List<String> ids) {
         if (ids == null) {
+            return List.of();
+        }
+        if (!RequestLimitProperties.checkCount(problems, "aggregates", ids.size(), limits.maxAggregatesPerHost(),
+                "aggregates", "max-aggregates-per-host")) {
             return List.of();
         }
         for (int i = 0; i < ids.size(); i++) {
@@ -217,6 +230,9 @@ class HostReportReader {
             String model, String microcode, HostCpu.Signature signature, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
         int before = problems.size();
+        if (!limits.checkFeatures(problems, field + ".features", listed.size() + disabled.size())) {
+            return null;
+        }
         if (arch == null || arch.isBlank()) {
             problems.add(new FieldProblem(field + ".arch", "missing: say which architecture the CPU is (x86_64, aarch64, …)"));
         } else if (!ARCHS.contains(arch)) {

@@ -97,6 +97,7 @@ public class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @org.springframework.boot.context.properties.ConfigurationProperties("spring.datasource.hikari")
     DataSource dataSource(EmbeddedPostgres postgres, EmbeddedPostgresProperties properties) {
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(postgres.getJdbcUrl(SUPERUSER, "postgres"));

@@ -119,7 +119,12 @@ public class OpenApiConfiguration {
                     if (operation.getRequestBody() != null) {
                         operation.getResponses().putIfAbsent("413", problem(
                                 "The request body is larger than fleetcpu.request.max-body-size (2MB by default)"));
+                        operation.getResponses().putIfAbsent("408", problem("The request body did not arrive whole "
+                                + "within fleetcpu.request.body-timeout (30s by default)"));
                     }
+                    operation.getResponses().putIfAbsent("503", problem("The database cannot be reached just now "
+                            + "(fleetcpu waits spring.datasource.hikari.connection-timeout for it); Retry-After says "
+                            + "when to come back"));
                     // springdoc gives every declared response the handler's return type; errors and
                     // bodiless statuses do not have it.
                     operation.getResponses().forEach((status, response) -> {

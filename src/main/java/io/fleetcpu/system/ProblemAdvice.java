@@ -1,7 +1,15 @@
 package io.fleetcpu.system;
 
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.hibernate.exception.JDBCConnectionException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -9,6 +17,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -69,6 +78,43 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
+    /** How long a client is asked to wait when the database cannot be reached. */
+    static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * The database cannot be reached (down, restarting, or every connection taken for longer than
+     * spring.datasource.hikari.connection-timeout): 503 with Retry-After.
+     */
+    @ExceptionHandler({ CannotCreateTransactionException.class, DataAccessResourceFailureException.class,
+            JDBCConnectionException.class, SQLTransientConnectionException.class })
+    ProblemDetail databaseUnavailable(Exception e, HttpServletResponse response) {
+        log.warn("database unavailable: {}", e.toString());
+        response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(DATABASE_RETRY_AFTER.toSeconds()));
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable",
+                "fleetcpu cannot reach its database just now; try again shortly (sending the same request again "
+                        + "is safe: a registration is applied once)");
+    }
+
+    /**
+     * A lost or refused database connection, however deep it is wrapped: SQLState class 08 or a shutdown (57P), or a
+     * commit or rollback the JDBC connection failed (the pool closes a connection the database cut).
+     */
+    private static boolean lostDatabase(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof CannotCreateTransactionException || cause instanceof DataAccessResourceFailureException
+                    || cause instanceof JDBCConnectionException || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof org.hibernate.TransactionException && cause.getCause() instanceof SQLException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
+                    || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @ExceptionHandler(MalformedXmlException.class)
     ProblemDetail malformedXml(MalformedXmlException e) {
         return Problems.of(HttpStatus.BAD_REQUEST, "Malformed XML", e.getMessage());
@@ -80,7 +126,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ProblemDetail unexpected(Exception e, HttpServletResponse response) {
+        if (lostDatabase(e)) {
+            return databaseUnavailable(e, response);
+        }
         log.error("request failed", e);
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "fleetcpu failed to answer this request; the service log has the details");

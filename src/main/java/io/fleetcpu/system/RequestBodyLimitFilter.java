@@ -1,9 +1,14 @@
 package io.fleetcpu.system;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -12,46 +17,71 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over the configured size with 413 before anything reads them. A body
- * sent without a length (chunked) is read up to the limit and refused as soon as it passes it.
+ * Reads every request body (POST, PUT, PATCH) whole before anything handles the request, without holding a
+ * request thread while the client sends it: the body arrives through servlet non-blocking reads, and the request
+ * is handed on (dispatched again, with the body in memory) once it is complete. A body larger than
+ * {@code fleetcpu.request.max-body-size} gets 413, as soon as its declared length or the bytes sent pass the limit;
+ * a body not complete within {@code fleetcpu.request.body-timeout} gets 408. Either way the connection is closed.
+ * Runs after {@link ApiTokenFilter}, so a request without a credential is refused before its body is read.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
+    private static final Logger log = LoggerFactory.getLogger(RequestBodyLimitFilter.class);
+    /** The request attribute that carries a body read whole into the request's second dispatch. */
+    private static final String BODY = RequestBodyLimitFilter.class.getName() + ".body";
+
     private final long maxBytes;
+    private final long timeoutMillis;
     private final Problems problems;
 
     RequestBodyLimitFilter(RequestLimitProperties limits, Problems problems) {
         this.maxBytes = limits.maxBodySize().toBytes();
+        this.timeoutMillis = limits.bodyTimeout().toMillis();
         this.problems = problems;
+    }
+
+    /** The second dispatch, with the body read, must come here to be handed on with it. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            if (request.getAttribute(BODY) instanceof byte[] body) {
+                request.removeAttribute(BODY);
+                chain.doFilter(new BodyReadRequest(request, body), response);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            refuse(request, response);
+            refuse(request, response, tooLarge());
             return;
         }
-        if (declared < 0 && hasBody(request)) {
-            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                refuse(request, response);
-                return;
-            }
-            chain.doFilter(new BufferedBodyRequest(request, body), response);
+        if (!hasBody(request) || declared == 0 || !request.isAsyncSupported()) {
+            chain.doFilter(request, response);
             return;
         }
-        chain.doFilter(request, response);
+        AsyncContext async = request.startAsync(request, response);
+        async.setTimeout(timeoutMillis);
+        new BodyReader(async, request, response, declared).start();
     }
 
     private static boolean hasBody(HttpServletRequest request) {
@@ -59,19 +89,124 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Connection", "close");
-        problems.write(request, response, Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
-                "the request body is larger than the " + maxBytes + " bytes fleetcpu accepts"));
+    private ProblemDetail tooLarge() {
+        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
+                "the request body is larger than the " + maxBytes + " bytes fleetcpu accepts");
     }
 
-    private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+    private ProblemDetail tooSlow() {
+        return Problems.of(HttpStatus.REQUEST_TIMEOUT, "Request body too slow",
+                "the request body did not arrive whole within " + timeoutMillis + " ms; send it again");
+    }
+
+    /** Refuses the request and closes the connection, so that the rest of the body is never read. */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
+            throws IOException {
+        response.setHeader("Connection", "close");
+        problems.write(request, response, problem);
+    }
+
+    /** Collects one body through non-blocking reads, then dispatches the request again, or refuses it. */
+    private final class BodyReader implements ReadListener, AsyncListener {
+
+        private final AsyncContext async;
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final ByteArrayOutputStream body;
+        private final byte[] chunk = new byte[8192];
+        /** Set once: by the body's end, a refusal, the deadline or an error, whichever comes first. */
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private ServletInputStream in;
+
+        BodyReader(AsyncContext async, HttpServletRequest request, HttpServletResponse response, long declared) {
+            this.async = async;
+            this.request = request;
+            this.response = response;
+            // Grows as bytes arrive: a declared length costs nothing until the bytes are sent.
+            this.body = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 8192), 64 * 1024));
+        }
+
+        void start() throws IOException {
+            async.addListener(this);
+            in = request.getInputStream();
+            in.setReadListener(this);
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!finished.get() && in.isReady()) {
+                int read = in.read(chunk);
+                if (read < 0) {
+                    return;
+                }
+                body.write(chunk, 0, read);
+                if (body.size() > maxBytes) {
+                    end(tooLarge());
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (finished.compareAndSet(false, true)) {
+                request.setAttribute(BODY, body.toByteArray());
+                async.dispatch();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            log.debug("reading a request body of {} {} failed: {}", request.getMethod(), request.getRequestURI(),
+                    failure.toString());
+            if (finished.compareAndSet(false, true)) {
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            end(tooSlow());
+        }
+
+        private void end(ProblemDetail problem) throws IOException {
+            if (finished.compareAndSet(false, true)) {
+                try {
+                    refuse(request, response, problem);
+                } finally {
+                    async.complete();
+                }
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+
+    /** The request as its handlers see it: the body comes from memory, and it is the request's own dispatch. */
+    private static final class BodyReadRequest extends HttpServletRequestWrapper {
 
         private final byte[] body;
 
-        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+        BodyReadRequest(HttpServletRequest request, byte[] body) {
             super(request);
             this.body = body;
+        }
+
+        /** Filters after this one run as on any request (Spring's filters skip a second dispatch). */
+        @Override
+        public DispatcherType getDispatcherType() {
+            return DispatcherType.REQUEST;
         }
 
         @Override
@@ -85,8 +220,16 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
+        public java.io.BufferedReader getReader() throws java.io.UnsupportedEncodingException {
+            String encoding = getCharacterEncoding();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(new ByteArrayInputStream(body),
+                    encoding == null ? java.nio.charset.StandardCharsets.UTF_8
+                            : java.nio.charset.Charset.forName(encoding)));
+        }
+
+        @Override
         public ServletInputStream getInputStream() {
-            InputStream in = new ByteArrayInputStream(body);
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
             return new ServletInputStream() {
                 @Override
                 public int read() throws IOException {
@@ -100,7 +243,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
                 @Override
                 public boolean isFinished() {
-                    return false;
+                    return in.available() == 0;
                 }
 
                 @Override
@@ -110,7 +253,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
                 @Override
                 public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous reads only");
+                    throw new UnsupportedOperationException("the body is in memory: read it directly");
                 }
             };
         }

@@ -89,6 +89,19 @@ class RegistrationClientTest {
     }
 
     @Test
+    void retriesABodyTheServerTimedOut() {
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> n == 1 ? Answer.of(408) : Answer.of(201))) {
+
+            RegistrationOutcome outcome = client(Duration.ofSeconds(2), Duration.ofMinutes(5))
+                    .register(server.uri(), TOKEN, BODY);
+
+            assertThat(outcome).isInstanceOf(RegistrationOutcome.Registered.class);
+            assertThat(((RegistrationOutcome.Registered) outcome).attempts()).isEqualTo(2);
+            assertThat(progress.toString()).contains("try 1 failed: HTTP 408 from POST " + server.uri() + "/hosts");
+        }
+    }
+
+    @Test
     void honoursRetryAfterInSecondsOn429() {
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> n == 1
                 ? new Answer(429, Map.of("Retry-After", "7"), "")
