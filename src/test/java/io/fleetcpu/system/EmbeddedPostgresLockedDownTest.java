@@ -102,6 +102,32 @@ class EmbeddedPostgresLockedDownTest {
         }
     }
 
+    /**
+     * zonky unpacks the PostgreSQL programs into /tmp/embedded-pg by default, where any local user could plant programs
+     * before the first unpack, which fleetcpu would then run.
+     */
+    @Test
+    void thePostgresProgramsRunFromADirectoryOnlyTheServiceWrites() throws Exception {
+        Path programs = home.resolve("programs");
+        try (RunningService service = RunningService.start(
+                "--fleetcpu.embedded-postgres.data-directory=" + dataDirectory(),
+                "--fleetcpu.embedded-postgres.password-file=" + passwordFile(),
+                "--fleetcpu.embedded-postgres.programs-directory=" + programs)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(programs)))
+                    .as("mode of the programs directory").isEqualTo("rwx------");
+            long postmaster = Long.parseLong(Files.readAllLines(dataDirectory().resolve("postmaster.pid")).get(0).strip());
+            assertThat(Path.of("/proc/" + postmaster + "/exe").toRealPath()).as("the running postgres")
+                    .startsWith(programs.toRealPath());
+        }
+        // Anyone could have entered and changed the programs while it was open to all: fleetcpu does not run them.
+        Files.setPosixFilePermissions(programs, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> RunningService.start(
+                "--fleetcpu.embedded-postgres.data-directory=" + dataDirectory(),
+                "--fleetcpu.embedded-postgres.password-file=" + passwordFile(),
+                "--fleetcpu.embedded-postgres.programs-directory=" + programs).close())
+                .hasStackTraceContaining("others may write to " + programs.toAbsolutePath());
+    }
+
     @Test
     void aDataDirectoryOfAnEarlierVersionLosesTrustAtStartAndKeepsItsData() throws IOException, SQLException {
         // What earlier versions left: zonky's initdb (trust, superuser without a password).
