@@ -251,6 +251,7 @@ step 201 "register compute-18 from a structured CPU, into a new aggregate" \
           "features": ["vmx", "pdpe1gb", "invtsc"]}
 }'
 has cpuView host
+says '"createdAggregates":["haswell-west"]'
 step 422 "bad input is refused whole, naming each wrong field" \
   curl -s -X POST "$FLEETCPU/hosts" -H "$AUTH" -H 'Content-Type: application/json' -d '{
   "hostname": "compute-20",
@@ -296,6 +297,12 @@ has minimumModel SandyBridge
 step 412 "the same If-Match again is stale now" \
   curl -s -X PUT "$FLEETCPU/aggregates/haswell-east" -H "$AUTH" -H "If-Match: $ETAG" \
   -H 'Content-Type: application/json' -d '{"description": "Haswell nodes, east hall"}'
+step 200 "change the description alone: a merge patch keeps the policy" \
+  curl -s -X PATCH "$FLEETCPU/aggregates/haswell-east" -H "$AUTH" \
+  -H 'Content-Type: application/merge-patch+json' -d '{"description": "Haswell nodes, east hall, row 3"}'
+has description "Haswell nodes, east hall, row 3"
+has nestedVirtualization allowed
+has minimumModel SandyBridge
 
 # ---- The recommended CPU ----------------------------------------------------------------------------------------
 
@@ -370,10 +377,12 @@ step 200 "compute-18 comes back as an Ivy Bridge: the change is recorded" \
   curl -s -X POST "$FLEETCPU/hosts" -H "$AUTH" -H 'Content-Type: application/json' -d '{
   "uuid": "4c4c4544-0046-3510-8057-b7c04f4e3232",
   "hostname": "compute-18",
-  "aggregates": ["haswell-west", "haswell-east"],
+  "aggregates": ["haswell-west"],
   "cpu": {"arch": "x86_64", "vendor": "Intel", "model": "IvyBridge",
           "features": ["vmx", "pdpe1gb"]}
 }'
+says '"cpuChanged":true'
+says '"aggregatesAddedByOperator":["haswell-east"]'
 step 200 "compute-18's history" \
   curl -s "$FLEETCPU/hosts/$COMPUTE_18/history"
 newest_says '"kind":"cpu-changed"'

@@ -159,9 +159,10 @@ public final class AgentCommand implements Callable<Integer> {
         RegistrationClient client = new RegistrationClient(schedule, clock, sleeper,
                 () -> ThreadLocalRandom.current().nextDouble(), err, agentVersion);
         RegistrationOutcome outcome = client.register(serverUri, token, json.writeValueAsString(registration));
-        if (outcome instanceof RegistrationOutcome.Registered) {
+        if (outcome instanceof RegistrationOutcome.Registered registered) {
             out.println("fleetcpu agent: " + registration.hostname() + " (" + registration.uuid() + ") "
                     + outcome.message());
+            registered.changes().forEach(change -> out.println("fleetcpu agent: " + change));
             out.flush();
         } else {
             err.println("fleetcpu agent: " + outcome.message());

@@ -92,7 +92,8 @@ public final class RegistrationClient {
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     return new RegistrationOutcome.Registered(status, attempts,
-                            response.headers().firstValue("Location").orElse(null));
+                            response.headers().firstValue("Location").orElse(null),
+                            RegistrationChanges.lines(json, response.body()));
                 }
                 if (status != 408 && status != 429 && status < 500) {
                     return new RegistrationOutcome.Refused(status, refusal(endpoint, response));

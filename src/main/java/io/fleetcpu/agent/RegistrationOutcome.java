@@ -1,5 +1,7 @@
 package io.fleetcpu.agent;
 
+import java.util.List;
+
 /** How a registration ended: each outcome has its exit code and a message for the operator. */
 public sealed interface RegistrationOutcome {
 
@@ -7,8 +9,17 @@ public sealed interface RegistrationOutcome {
 
     String message();
 
-    /** 2xx: the service has the host. */
-    record Registered(int status, int attempts, String location) implements RegistrationOutcome {
+    /**
+     * 2xx: the service has the host.
+     *
+     * @param changes what the registration changed, one line each, as the service's answer says
+     */
+    record Registered(int status, int attempts, String location, List<String> changes) implements RegistrationOutcome {
+
+        public Registered {
+            changes = changes == null ? List.of() : List.copyOf(changes);
+        }
+
         @Override
         public int exitCode() {
             return ExitStatus.REGISTERED;

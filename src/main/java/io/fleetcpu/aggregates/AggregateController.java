@@ -10,6 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -20,13 +21,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
+import tools.jackson.databind.JsonNode;
+
 import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.system.InvalidParameterException;
+import io.fleetcpu.system.JsonMergePatch;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -284,7 +289,9 @@ class AggregateController {
 
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "putAggregate", summary = "Create or replace an aggregate's description and policy",
-            description = "Its hosts stay. The body's id may be left out; when given it must equal the path's.")
+            description = "Replaces the whole aggregate: a field left out takes its default (an empty description, the "
+                    + "default policy), exactly as in a new aggregate; to change some fields and keep the others, "
+                    + "PATCH it. Its hosts stay. The body's id may be left out; when given it must equal the path's.")
     @ApiResponse(responseCode = "200", description = "The aggregate existed and is replaced")
     @ApiResponse(responseCode = "201", description = "A new aggregate", headers = @Header(name = "Location",
             description = "/aggregates/{id}", schema = @Schema(type = "string", format = "uri-reference")))
@@ -303,6 +310,34 @@ class AggregateController {
                 ? ResponseEntity.created(URI.create("/aggregates/" + id))
                 : ResponseEntity.ok();
         return answer.eTag(saved.aggregate().etag()).body(saved.aggregate());
+    }
+
+    @PatchMapping(path = "/{id}", consumes = JsonMergePatch.MEDIA_TYPE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "patchAggregate", summary = "Change some of an aggregate's fields, keeping the others",
+            description = "A JSON merge patch (RFC 7396, Content-Type application/merge-patch+json) over the aggregate "
+                    + "as GET shows its description and policy: the fields given replace the stored ones, objects "
+                    + "(policy, policy.mitigations) merge field by field, null puts a field back to its default, what "
+                    + "is left out stays. The result is checked as a PUT body is. Its hosts stay.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = JsonMergePatch.MEDIA_TYPE, schema = @Schema(implementation = AggregateRequest.class),
+                    examples = @ExampleObject(value = "{\"description\": \"Haswell nodes, east hall\", "
+                            + "\"policy\": {\"nestedVirtualization\": \"allowed\"}}"))))
+    @ApiResponse(responseCode = "200", description = "The aggregate as changed", headers = @Header(name = "ETag",
+            description = "its new version", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "The body is not JSON")
+    @ApiResponse(responseCode = "404", description = "No aggregate with this id")
+    @ApiResponse(responseCode = "412", description = "If-Match named another version: the aggregate changed since "
+            + "it was read")
+    @ApiResponse(responseCode = "415", description = "The Content-Type is not application/merge-patch+json")
+    @ApiResponse(responseCode = "422", description = "The patch is not a JSON object, names an unknown field, a "
+            + "different id, or makes an invalid policy; 'errors' names each field")
+    ResponseEntity<AggregateView> patch(
+            @Parameter(description = "the aggregate's id", example = "haswell-east") @PathVariable String id,
+            @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestBody JsonNode patch) {
+        AggregateView patched = aggregates.patch(id, patch, ifMatch);
+        return ResponseEntity.ok().eTag(patched.etag()).body(patched);
     }
 
     @DeleteMapping("/{id}")

@@ -7,6 +7,11 @@ import java.util.UUID;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -23,6 +28,7 @@ import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
+import io.fleetcpu.system.JsonMergePatch;
 import io.fleetcpu.system.NotFoundException;
 import io.fleetcpu.system.PreconditionFailedException;
 
@@ -42,8 +48,11 @@ public class AggregateService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
 
+    private final JsonMapper json;
+
     AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies,
-            JdbcClient jdbc, PlatformTransactionManager transactions) {
+            JdbcClient jdbc, PlatformTransactionManager transactions, JsonMapper json) {
+        this.json = json;
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.clock = clock;
@@ -93,19 +102,65 @@ public class AggregateService {
 
     private Saved putOnce(String id, AggregateRequest request, String ifMatch) {
         checkId("id", id);
+        Change change = checked(id, request);
+        Aggregate aggregate = aggregates.findForUpdate(id).orElse(null);
+        checkVersion(id, aggregate, ifMatch);
+        if (aggregate == null) {
+            return new Saved(view(aggregates.save(new Aggregate(id, change.description(), change.policy(),
+                    clock.instant()))), true);
+        }
+        return new Saved(store(aggregate, change), false);
+    }
+
+    /**
+     * PATCH: an RFC 7396 merge patch over the aggregate as GET shows its id, description and policy; what it leaves
+     * out stays, a null puts the field back to its default. The result is checked as a PUT body is, and changes of
+     * one aggregate take turns on its row as PUTs do, so an If-Match race has one winner and 412s.
+     *
+     * @param ifMatch the ETag the client last saw, or null to change it whatever its version
+     */
+    public AggregateView patch(String id, JsonNode patch, String ifMatch) {
+        if (patch == null || !patch.isObject()) {
+            throw new InvalidRequestException("body", "a merge patch of an aggregate is a JSON object, e.g. "
+                    + "{\"description\": \"…\"} or {\"policy\": {\"goal\": \"balanced\"}}");
+        }
+        return transaction.execute(status -> {
+            Aggregate aggregate = aggregates.findForUpdate(id)
+                    .orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'; PUT /aggregates/" + id
+                            + " creates it"));
+            checkVersion(id, aggregate, ifMatch);
+            JsonNode current = json.valueToTree(new AggregateRequest(id, aggregate.getDescription(),
+                    AggregatePolicy.of(aggregate.getPolicy())));
+            AggregateRequest patched;
+            try {
+                patched = json.treeToValue(JsonMergePatch.apply(current, patch), AggregateRequest.class);
+            } catch (DatabindException e) {
+                String field = e.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
+                        : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+                throw new InvalidRequestException(field.isEmpty() ? "body" : field,
+                        e instanceof UnrecognizedPropertyException ? "not a field of an aggregate"
+                                : "not a value this field takes");
+            }
+            return store(aggregate, checked(id, patched));
+        });
+    }
+
+    /** What a PUT or a patched aggregate says, checked: the description and the policy read. */
+    private record Change(String description, CpuPolicy policy) {
+    }
+
+    private Change checked(String id, AggregateRequest request) {
         checkDescription(request.description());
         if (request.id() != null && !request.id().equals(id)) {
             throw new InvalidRequestException("id", "the body names aggregate '" + request.id()
                     + "' but the path names '" + id + "'; leave the body's id out or make them equal");
         }
-        CpuPolicy policy = policies.read(request.policy());
-        Aggregate aggregate = aggregates.findForUpdate(id).orElse(null);
-        checkVersion(id, aggregate, ifMatch);
-        if (aggregate == null) {
-            return new Saved(view(aggregates.save(new Aggregate(id, request.description(), policy, clock.instant()))), true);
-        }
-        aggregate.change(request.description(), policy, clock.instant());
-        return new Saved(view(aggregates.saveAndFlush(aggregate)), false);
+        return new Change(request.description(), policies.read(request.policy()));
+    }
+
+    private AggregateView store(Aggregate aggregate, Change change) {
+        aggregate.change(change.description(), change.policy(), clock.instant());
+        return view(aggregates.saveAndFlush(aggregate));
     }
 
     @Transactional(readOnly = true)
@@ -234,8 +289,8 @@ public class AggregateService {
     }
 
     /**
-     * A host's registration names aggregates: make the missing ones, with the default policy. The
-     * registration has checked the ids already.
+     * A host's registration names aggregates: make the missing ones, with the default policy, and name them in the
+     * event. The registration has checked the ids already.
      */
     @EventListener
     void aggregatesNamed(AggregatesNamed event) {
@@ -250,10 +305,12 @@ public class AggregateService {
                 select id, '', :goal, :nested, false, :mitigations, '{}', :now, :now, 0
                 from unnest(:ids) as named(id) order by id
                 on conflict (id) do nothing
+                returning id
                 """).param("ids", event.aggregateIds().stream().sorted().distinct().toArray(String[]::new))
                 .param("goal", CpuPolicy.wireName(policy.goal())).param("nested", CpuPolicy.wireName(policy.nested()))
                 .param("mitigations", CpuPolicy.wireName(policy.mitigations()))
-                .param("now", java.sql.Timestamp.from(clock.instant())).update();
+                .param("now", java.sql.Timestamp.from(clock.instant())).query(String.class).list()
+                .forEach(event.created()::add);
     }
 
     private AggregateView view(Aggregate aggregate) {

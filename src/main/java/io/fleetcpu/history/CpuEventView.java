@@ -14,7 +14,9 @@ public record CpuEventView(
         @Schema(description = "libvirt's host UUID") UUID hostId,
         @Schema(example = "compute-17") String hostname,
         Instant occurredAt,
-        @Schema(description = "registered (a new host) or cpu-changed", example = "cpu-changed") String kind,
+        @Schema(description = "registered (a new host), cpu-changed, or cpu-view-changed (the host started or "
+                + "stopped sending the hypervisor's view of its CPU: 'added' and 'removed' then compare the physical "
+                + "view, and 'changes' names the cpuView before and after)", example = "cpu-changed") String kind,
         @Schema(description = "features guests can now get on the host that they could not before") List<String> added,
         @Schema(description = "features guests could get on the host before and no longer can", example = "[\"hle\", \"rtm\"]")
         List<String> removed,

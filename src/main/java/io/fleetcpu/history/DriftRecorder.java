@@ -13,13 +13,17 @@ import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.aggregates.RecommendationService.GuestCpuOutcome;
 import io.fleetcpu.history.CpuEvent.AggregateEffect;
 import io.fleetcpu.history.CpuEvent.FactChange;
+import io.fleetcpu.hosts.CpuView;
+import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostFactsRecorded;
 
 /**
  * Records every registration that changes a host's CPU facts: what changed, and for each of its aggregates
  * whether the recommended CPU changed and whether guests running the previous one can still migrate to the host
- * (the classic case: a microcode update removes TSX, and Haswell guests cannot come back to the host).
+ * (the classic case: a microcode update removes TSX, and Haswell guests cannot come back to the host). A host that
+ * starts or stops sending the hypervisor's view of its CPU is a view change ({@code cpu-view-changed}), its features
+ * compared in the physical view, not a loss of every feature the two views name differently.
  */
 @Component
 class DriftRecorder {
@@ -41,16 +45,20 @@ class DriftRecorder {
                     List.of(), List.of()));
             return;
         }
-        List<String> was = before.effectiveCpu().features();
-        List<String> now = after.effectiveCpu().features();
+        // The two views name features differently (the hypervisor's leaves out what KVM cannot pass on): when the
+        // view changes, features are compared in the physical view, which every host reports.
+        boolean viewChanged = CpuView.of(before) != CpuView.of(after);
+        Function<HostFacts, HostCpu> compared = viewChanged ? HostFacts::cpu : HostFacts::effectiveCpu;
+        List<String> was = compared.apply(before).features();
+        List<String> now = compared.apply(after).features();
         List<String> added = now.stream().filter(f -> !was.contains(f)).toList();
         List<String> removed = was.stream().filter(f -> !now.contains(f)).toList();
         List<AggregateEffect> effects = new ArrayList<>();
         for (String aggregateId : event.aggregates()) {
             effect(aggregateId, before, after, event.aggregatesBefore().contains(aggregateId)).ifPresent(effects::add);
         }
-        events.save(new CpuEvent(after.id(), after.hostname(), event.at(), "cpu-changed", added, removed,
-                changes(before, after), effects));
+        events.save(new CpuEvent(after.id(), after.hostname(), event.at(), viewChanged ? "cpu-view-changed"
+                : "cpu-changed", added, removed, changes(before, after, compared), effects));
     }
 
     /** Computed over the aggregate's kinds of CPU, in the registration's transaction, before the host is written. */
@@ -67,14 +75,15 @@ class DriftRecorder {
                 missing));
     }
 
-    private static List<FactChange> changes(HostFacts before, HostFacts after) {
+    private static List<FactChange> changes(HostFacts before, HostFacts after, Function<HostFacts, HostCpu> compared) {
         List<FactChange> changes = new ArrayList<>();
+        fact(changes, "cpuView", before, after, h -> CpuView.of(h).wireName());
         fact(changes, "model", before, after, h -> h.cpu().model());
         fact(changes, "microcode", before, after, h -> h.cpu().microcode());
         fact(changes, "signature", before, after, h -> h.cpu().signature() == null ? null
                 : h.cpu().signature().family() + "/" + h.cpu().signature().model() + "/" + h.cpu().signature().stepping());
         fact(changes, "hypervisorModel", before, after, h -> h.hypervisorCpu() == null ? null : h.hypervisorCpu().model());
-        fact(changes, "features", before, after, h -> h.effectiveCpu().features().size() + " features");
+        fact(changes, "features", before, after, h -> compared.apply(h).features().size() + " features");
         fact(changes, "nested", before, after, h -> h.kernel().nested());
         fact(changes, "kvmModule", before, after, h -> h.kernel().kvmModule());
         fact(changes, "virtualizationFlag", before, after, h -> h.kernel().virtualizationFlag());

@@ -1,11 +1,14 @@
 package io.fleetcpu.hosts;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -64,8 +67,7 @@ public class Host extends NewUntilStored<UUID> {
     @BatchSize(size = 500)
     @SortNatural
     @CollectionTable(name = "aggregate_host", joinColumns = @JoinColumn(name = "host_id"))
-    @Column(name = "aggregate_id")
-    private SortedSet<String> aggregates = new TreeSet<>();
+    private SortedSet<Membership> memberships = new TreeSet<>();
 
     private Instant registeredAt;
 
@@ -103,12 +105,18 @@ public class Host extends NewUntilStored<UUID> {
         this.agentCredential = fingerprint;
     }
 
+    /** What applying an agent's report changed: the aggregates the host joined and left, and whether its facts. */
+    record Changes(List<String> joined, List<String> left, boolean factsChanged) {
+    }
+
     /**
      * Replaces everything the agent reports; the host keeps its id and registration time, and its updatedAt when the
-     * report says what is stored already (a host whose last report has no digest: migrated from before kinds, or
-     * joined or left an aggregate through the API since).
+     * report's facts are the stored ones (a host whose last report has no digest: migrated from before kinds, or
+     * left an aggregate through the API since). Of the memberships, only its agent's change: the host leaves the
+     * aggregates its agent made it join and no longer names, and joins the named ones it is not in; the ones an
+     * operator made stay, named or not.
      */
-    void describe(HostDescription d, CpuKind kind, String digest, Instant now) {
+    Changes describe(HostDescription d, CpuKind kind, String digest, Instant now) {
         boolean changed = !describes(d, kind);
         this.hostname = d.hostname();
         this.kind = kind;
@@ -121,26 +129,39 @@ public class Host extends NewUntilStored<UUID> {
         this.expandedCpuXml = d.documents().expandedCpuXml();
         this.migratableCpuXml = d.documents().migratableCpuXml();
         this.hypervisorCpuXml = d.documents().hypervisorCpuXml();
-        if (!aggregates.equals(new TreeSet<>(d.aggregates()))) {
-            aggregates.retainAll(d.aggregates());
-            aggregates.addAll(d.aggregates());
-        }
+        SortedSet<String> after = aggregatesAfter(d.aggregates());
+        List<String> left = getAggregates().stream().filter(a -> !after.contains(a)).sorted().toList();
+        List<String> joined = after.stream().filter(a -> membership(a) == null).toList();
+        memberships.removeIf(m -> left.contains(m.aggregateId()));
+        joined.forEach(a -> memberships.add(new Membership(a, Membership.AddedBy.agent)));
         this.reportDigest = digest;
         if (changed) {
             this.updatedAt = now;
         }
         this.lastSeenAt = now;
+        return new Changes(joined, left, changed);
     }
 
-    /** Whether the report says exactly what is stored. */
+    /** The host's aggregates once its agent names these: the operator's memberships and the named aggregates. */
+    SortedSet<String> aggregatesAfter(Collection<String> named) {
+        SortedSet<String> after = new TreeSet<>(named);
+        memberships.stream().filter(m -> m.addedBy() == Membership.AddedBy.operator)
+                .forEach(m -> after.add(m.aggregateId()));
+        return after;
+    }
+
+    private Membership membership(String aggregateId) {
+        return memberships.stream().filter(m -> m.aggregateId().equals(aggregateId)).findFirst().orElse(null);
+    }
+
+    /** Whether the report's facts are exactly the stored ones (memberships are not facts of the host). */
     private boolean describes(HostDescription d, CpuKind kind) {
         return this.kind != null && this.kind.getId().equals(kind.getId())
                 && d.hostname().equals(hostname)
                 && Objects.equals(d.kernel().release(), kernelRelease)
                 && Objects.equals(d.versions(), getVersions())
                 && d.documents().equals(new HostDescription.Documents(capabilitiesXml, domainCapabilitiesXml,
-                        expandedCpuXml, migratableCpuXml, hypervisorCpuXml))
-                && aggregates.equals(new TreeSet<>(d.aggregates()));
+                        expandedCpuXml, migratableCpuXml, hypervisorCpuXml));
     }
 
     /** The agent reported again what is stored. */
@@ -148,22 +169,39 @@ public class Host extends NewUntilStored<UUID> {
         this.lastSeenAt = now;
     }
 
-    boolean joinAggregate(String aggregateId, Instant now) {
-        boolean added = aggregates.add(aggregateId);
-        if (added) {
-            updatedAt = now;
-            reportDigest = null; // the next report is read in full, and its aggregates are the host's again
+    /**
+     * An operator puts the host in the aggregate: the membership is the operator's from now on, also when the agent
+     * made it, so it stays when the agent stops naming the aggregate. The host's facts, and so its updatedAt, stay;
+     * the agent's next report, applied in full, would change nothing, so its digest stays too.
+     *
+     * @return true when the host was not in the aggregate before
+     */
+    boolean joinAggregate(String aggregateId) {
+        Membership existing = membership(aggregateId);
+        if (existing != null && existing.addedBy() == Membership.AddedBy.operator) {
+            return false;
         }
-        return added;
+        if (existing != null) {
+            memberships.remove(existing);
+        }
+        memberships.add(new Membership(aggregateId, Membership.AddedBy.operator));
+        return existing == null;
     }
 
-    boolean leaveAggregate(String aggregateId, Instant now) {
-        boolean removed = aggregates.remove(aggregateId);
-        if (removed) {
-            updatedAt = now;
-            reportDigest = null;
+    /**
+     * An operator takes the host out of the aggregate, whoever put it there. The next report is read in full: an
+     * agent that still names the aggregate puts the host back in.
+     *
+     * @return true when the host was in the aggregate
+     */
+    boolean leaveAggregate(String aggregateId) {
+        Membership existing = membership(aggregateId);
+        if (existing == null) {
+            return false;
         }
-        return removed;
+        memberships.remove(existing);
+        reportDigest = null;
+        return true;
     }
 
     /** The host's CPU facts as they are now. */
@@ -211,7 +249,13 @@ public class Host extends NewUntilStored<UUID> {
     }
 
     public Set<String> getAggregates() {
-        return Set.copyOf(aggregates);
+        return memberships.stream().map(Membership::aggregateId).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The aggregates an operator put the host in, which its registrations leave alone. */
+    public Set<String> getAggregatesAddedByOperator() {
+        return memberships.stream().filter(m -> m.addedBy() == Membership.AddedBy.operator)
+                .map(Membership::aggregateId).collect(Collectors.toUnmodifiableSet());
     }
 
     public Instant getRegisteredAt() {

@@ -52,7 +52,13 @@ class HostController {
             summary = "Register a host, or update its registration (201 when new, 200 when known)",
             description = "What the agent sends at boot. Idempotent: a report equal to the stored one changes nothing "
                     + "but the host's lastSeenAt; a changed CPU is kept as history. Aggregates named in the "
-                    + "registration are created when missing.")
+                    + "registration are created when missing. Memberships: the registration changes only the ones its "
+                    + "agent made. The host joins each aggregate named in 'aggregates' and leaves each one an earlier "
+                    + "registration put it in that is no longer named (an agent with no aggregate configured sends [] "
+                    + "and leaves them all); an aggregate an operator put it in (PUT /aggregates/{id}/hosts/{hostId}) "
+                    + "stays whatever the registration names, until an operator removes it. An aggregate both name "
+                    + "is the operator's. The answer's 'registration' says what changed: aggregates joined, left and "
+                    + "created (a misspelt name shows up as created), and whether the host's facts and CPU changed.")
     @ApiResponse(responseCode = "200", description = "The host was known; its registration is updated")
     @ApiResponse(responseCode = "201", description = "A new host", headers = @Header(name = "Location",
             description = "/hosts/{id} of the new host", schema = @Schema(type = "string", format = "uri-reference")))
@@ -64,7 +70,7 @@ class HostController {
     ResponseEntity<HostView> register(@RequestBody HostReport report,
             @Parameter(hidden = true) @RequestAttribute(Credential.ATTRIBUTE) Credential registrant) {
         HostService.Registration registration = hosts.register(report, registrant);
-        HostView view = hosts.view(registration.host());
+        HostView view = hosts.view(registration.host()).registered(registration.changes());
         return registration.created()
                 ? ResponseEntity.created(URI.create("/hosts/" + view.id())).body(view)
                 : ResponseEntity.ok(view);

@@ -15,8 +15,10 @@ public record HostReport(
         String uuid,
         @Schema(description = "the host's name as operators know it", example = "compute-17")
         String hostname,
-        @Schema(description = "aggregates the host belongs to; missing ones are created with the default policy. "
-                + "At most 100 (fleetcpu.request.max-aggregates-per-host)")
+        @Schema(description = "the aggregates the host's agent puts it in; missing ones are created with the default "
+                + "policy. The host leaves those an earlier registration put it in and this one does not name (left "
+                + "out, it is []); those an operator put it in stay. At most 100 "
+                + "(fleetcpu.request.max-aggregates-per-host)")
         List<String> aggregates,
         @Schema(description = "the whole 'virsh capabilities' document")
         String capabilitiesXml,

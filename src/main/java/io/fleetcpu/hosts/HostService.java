@@ -35,8 +35,8 @@ import io.fleetcpu.system.NotFoundException;
 @Service
 public class HostService {
 
-    /** The stored host, and whether this registration created it. */
-    public record Registration(Host host, boolean created) {
+    /** The stored host, whether this registration created it, and what it changed. */
+    public record Registration(Host host, boolean created, RegistrationChanges changes) {
     }
 
     private final HostRepository hosts;
@@ -99,7 +99,7 @@ public class HostService {
                 .param("agent", AgentBinding.requiredOnHost(registrant))
                 .update());
         if (unchanged == 1) {
-            return new Registration(get(description.id()), false);
+            return new Registration(get(description.id()), false, RegistrationChanges.NONE);
         }
         String kindId = kind.id();
         kinds.store(kind, kindId, now);
@@ -112,16 +112,19 @@ public class HostService {
         Host host = hosts.findForUpdate(description.id()).orElse(null);
         binding.check(description.id(), host, registrant);
         boolean created = host == null;
-        boolean membershipsChange = created || !host.getAggregates().equals(new TreeSet<>(description.aggregates()));
-        if (membershipsChange) {
-            events.publishEvent(new AggregatesNamed(description.aggregates()));
+        if (created) {
+            host = new Host(description.id(), now);
         }
-        if (membershipsChange || !host.getKind().getId().equals(kindId)
-                || !host.getHostname().equals(description.hostname())) {
-            Set<String> counted = new TreeSet<>(description.aggregates());
-            if (!created) {
-                counted.addAll(host.getAggregates());
-            }
+        Set<String> aggregatesBefore = host.getAggregates();
+        Set<String> aggregatesAfter = host.aggregatesAfter(description.aggregates());
+        AggregatesNamed named = new AggregatesNamed(description.aggregates());
+        if (!aggregatesBefore.containsAll(description.aggregates())) {
+            events.publishEvent(named);
+        }
+        if (!aggregatesAfter.equals(aggregatesBefore) || !created && (!host.getKind().getId().equals(kindId)
+                || !host.getHostname().equals(description.hostname()))) {
+            Set<String> counted = new TreeSet<>(aggregatesAfter);
+            counted.addAll(aggregatesBefore);
             List<String> locked = lockCounts(counted);
             if (!locked.containsAll(description.aggregates())) {
                 // Deleted since AggregatesNamed saw it: the next attempt makes it again.
@@ -131,18 +134,16 @@ public class HostService {
         }
         HostFacts before = created ? null : host.facts();
         HostFacts after = description.facts();
-        if (!after.sameCpuFacts(before)) {
-            events.publishEvent(new HostFactsRecorded(before, after,
-                    created ? List.of() : List.copyOf(host.getAggregates()),
-                    List.copyOf(new TreeSet<>(description.aggregates())), now));
-        }
-        if (created) {
-            host = new Host(description.id(), now);
+        boolean cpuChanged = !after.sameCpuFacts(before);
+        if (cpuChanged) {
+            events.publishEvent(new HostFactsRecorded(before, after, List.copyOf(new TreeSet<>(aggregatesBefore)),
+                    List.copyOf(aggregatesAfter), now));
         }
         binding.claim(host, registrant);
-        host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
+        Host.Changes changes = host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
         // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
-        return new Registration(hosts.save(host), created);
+        return new Registration(hosts.save(host), created, new RegistrationChanges(changes.joined(), changes.left(),
+                named.created().stream().sorted().toList(), !created && changes.factsChanged(), !created && cpuChanged));
     }
 
     /**
@@ -180,18 +181,20 @@ public class HostService {
         hosts.delete(get(id));
     }
 
-    /** @return true when the host was not in the aggregate before */
+    /**
+     * An operator puts the host in the aggregate; its registrations leave the membership alone from now on.
+     *
+     * @return true when the host was not in the aggregate before
+     */
     @Transactional
     public boolean join(UUID hostId, String aggregateId) {
-        Host host = lockForMembershipChange(hostId, aggregateId);
-        return host.joinAggregate(aggregateId, clock.instant());
+        return lockForMembershipChange(hostId, aggregateId).joinAggregate(aggregateId);
     }
 
     /** @return true when the host was in the aggregate */
     @Transactional
     public boolean leave(UUID hostId, String aggregateId) {
-        Host host = lockForMembershipChange(hostId, aggregateId);
-        return host.leaveAggregate(aggregateId, clock.instant());
+        return lockForMembershipChange(hostId, aggregateId).leaveAggregate(aggregateId);
     }
 
     private Host lockForMembershipChange(UUID hostId, String aggregateId) {

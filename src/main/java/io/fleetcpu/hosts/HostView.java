@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A host as the API shows it. */
@@ -14,6 +16,8 @@ public record HostView(
         @Schema(description = "libvirt's host UUID") UUID id,
         @Schema(example = "compute-17") String hostname,
         @Schema(description = "ids of the aggregates the host is in, sorted") List<String> aggregates,
+        @Schema(description = "those of its aggregates an operator put it in (PUT /aggregates/{id}/hosts/{hostId}), "
+                + "sorted: its agent's registrations leave them alone") List<String> aggregatesAddedByOperator,
         @Schema(description = "the host's kind of CPU: hosts with equal CPU facts share it (GET /hosts?kind= lists "
                 + "them)", example = "3f9a0c1d5e7b24a68c0d9e1f2a3b4c5d") String kind,
         @Schema(description = "the physical CPU, as libvirt describes the host") HostCpu cpu,
@@ -33,8 +37,10 @@ public record HostView(
                 + "it (shown on single-host answers)")
         List<AdmissionCheck.BelowBaseline> belowBaseline,
         @Schema(description = "when the host first registered") Instant registeredAt,
-        @Schema(description = "when what its agent reports last changed") Instant updatedAt,
-        @Schema(description = "when its agent last reported, changed or not") Instant lastSeenAt) {
+        @Schema(description = "when its facts (name, CPU, kernel, versions, libvirt documents) last changed; "
+                + "joining or leaving aggregates does not move it") Instant updatedAt,
+        @Schema(description = "when its agent last reported, changed or not") Instant lastSeenAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RegistrationChanges registration) {
 
     static HostView of(Host host) {
         return of(host, null);
@@ -49,8 +55,14 @@ public record HostView(
         }
         HostFacts facts = host.facts();
         return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
-                host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuView.of(facts).wireName(),
+                host.getAggregatesAddedByOperator().stream().sorted().toList(), host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuView.of(facts).wireName(),
                 facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
-                host.getUpdatedAt(), host.getLastSeenAt());
+                host.getUpdatedAt(), host.getLastSeenAt(), null);
+    }
+
+    /** The answer to a registration: the host, and what the registration changed. */
+    HostView registered(RegistrationChanges changes) {
+        return new HostView(id, hostname, aggregates, aggregatesAddedByOperator, kind, cpu, hypervisorCpu, cpuView,
+                guestModels, kernel, versions, documents, belowBaseline, registeredAt, updatedAt, lastSeenAt, changes);
     }
 }

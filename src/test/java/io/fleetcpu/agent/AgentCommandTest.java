@@ -125,6 +125,46 @@ class AgentCommandTest {
     }
 
     @Test
+    void printsWhatTheRegistrationChangedForTheJournal() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
+        String answer = """
+                {"id": "%s", "hostname": "compute-17", "aggregates": ["gpu", "haswel-east"],
+                 "aggregatesAddedByOperator": ["gpu"],
+                 "registration": {"joined": ["haswel-east"], "left": ["haswell-west"],
+                                  "createdAggregates": ["haswel-east"], "factsChanged": true, "cpuChanged": true}}
+                """.formatted(UUID);
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(200, "application/json", answer))) {
+
+            int exit = run("--server", server.uri().toString(), "--root", host.path().toString(),
+                    "--aggregate", "haswel-east", "--token-file", token.toString());
+
+            assertThat(exit).as(err.toString()).isEqualTo(ExitStatus.REGISTERED);
+            assertThat(out.toString().lines().toList()).contains(
+                    "fleetcpu agent: created aggregate 'haswel-east' (it did not exist: check the name if that is a "
+                            + "surprise)",
+                    "fleetcpu agent: joined aggregate 'haswel-east'",
+                    "fleetcpu agent: left aggregate 'haswell-west' (no longer configured)",
+                    "fleetcpu agent: stays in aggregate 'gpu' (an operator put it there)",
+                    "fleetcpu agent: CPU facts changed (GET /hosts/" + UUID + "/history shows how)");
+        }
+    }
+
+    @Test
+    void anAnswerWithoutChangesPrintsTheRegistrationAlone() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(200, "application/json",
+                "{\"registration\": {\"joined\": [], \"left\": [], \"createdAggregates\": [], "
+                        + "\"factsChanged\": false, \"cpuChanged\": false}}"))) {
+
+            int exit = run("--server", server.uri().toString(), "--root", host.path().toString(),
+                    "--token-file", token.toString());
+
+            assertThat(exit).isEqualTo(ExitStatus.REGISTERED);
+            assertThat(out.toString().lines().toList()).singleElement().asString().contains("registered: HTTP 200");
+        }
+    }
+
+    @Test
     void optionsLeftOutComeFromTheEnvironmentFileVariables() throws IOException {
         Path token = Files.writeString(dir.resolve("token"), "from-env\n");
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.of(200))) {

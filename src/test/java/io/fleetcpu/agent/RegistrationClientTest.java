@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class RegistrationClientTest {
                     .register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome).isEqualTo(new RegistrationOutcome.Registered(201, 1,
-                    "/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232"));
+                    "/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232", List.of()));
             assertThat(outcome.exitCode()).isZero();
             assertThat(server.received()).singleElement().satisfies(request -> {
                 assertThat(request.method()).isEqualTo("POST");

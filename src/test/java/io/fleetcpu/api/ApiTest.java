@@ -97,6 +97,12 @@ public abstract class ApiTest {
                 .PUT(HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
+    /** A JSON merge patch (RFC 7396). */
+    protected Answer patch(String path, Object body, String... headers) {
+        return send(builder(path, withToken(headers)).header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(text(body))));
+    }
+
     protected Answer delete(String path, String... headers) {
         return send(builder(path, withToken(headers)).DELETE());
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * Changes that race each other answer 2xx, 404 or 412, never 500; and input a database would choke on (NUL, a missing
+ * Changes that race each other (PUT, PATCH, DELETE) answer 2xx, 404 or 412, never 500; and input a database would choke on (NUL, a missing
  * entry) is refused naming the field, with nothing written.
  */
 class ConcurrentChangesApiTest extends ApiAssertions {
@@ -85,6 +85,60 @@ class ConcurrentChangesApiTest extends ApiAssertions {
             List<Answer> answers = race(posts);
             assertThat(statuses(answers)).as("round %d", round).containsOnly(201, 409);
             assertThat(statuses(answers)).filteredOn(s -> s == 201).hasSize(1);
+        }
+    }
+
+    @Test
+    void patchesWithTheSameIfMatchHaveOneWinnerAndThe412s() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            String id = "patched-" + round;
+            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status()).isEqualTo(201);
+            String etag = get("/aggregates/" + id).header("ETag");
+            List<Callable<Answer>> patches = new ArrayList<>();
+            for (int i = 0; i < RACERS; i++) {
+                Map<String, Object> body = Map.of("description", "writer " + i);
+                patches.add(() -> patch("/aggregates/" + id, body, "If-Match", etag));
+            }
+            List<Answer> answers = race(patches);
+            assertThat(statuses(answers)).as("round %d", round).containsOnly(200, 412);
+            assertThat(statuses(answers)).filteredOn(s -> s == 200).hasSize(1);
+        }
+    }
+
+    @Test
+    void patchesWithoutIfMatchOfDifferentFieldsAllLand() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            String id = "merged-" + round;
+            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status()).isEqualTo(201);
+            List<Callable<Answer>> patches = new ArrayList<>();
+            patches.add(() -> patch("/aggregates/" + id, Map.of("policy", Map.of("goal", "balanced"))));
+            for (int i = 1; i < RACERS; i++) {
+                Map<String, Object> body = Map.of("description", "writer " + i);
+                patches.add(() -> patch("/aggregates/" + id, body));
+            }
+            List<Answer> answers = race(patches);
+            assertThat(statuses(answers)).as("round %d", round).containsOnly(200);
+            // Each patch read the aggregate under its row lock: no description patch put the old goal back.
+            assertThat(get("/aggregates/" + id).json().path("policy").path("goal").asString()).isEqualTo("balanced");
+        }
+    }
+
+    @Test
+    void patchesRacingADeleteAre200Or404() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            String id = "patched-away-" + round;
+            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status()).isEqualTo(201);
+            List<Callable<Answer>> requests = new ArrayList<>();
+            requests.add(() -> delete("/aggregates/" + id));
+            for (int i = 1; i < RACERS; i++) {
+                Map<String, Object> body = Map.of("description", "writer " + i);
+                requests.add(() -> patch("/aggregates/" + id, body));
+            }
+            List<Answer> answers = race(requests);
+            assertThat(answers.get(0).status()).isEqualTo(204);
+            // before the delete 200, after it 404; which ones is the race's
+            assertThat(statuses(answers.subList(1, answers.size()))).as("round %d", round).isSubsetOf(200, 404);
+            assertThat(get("/aggregates/" + id).status()).isEqualTo(404);
         }
     }
 

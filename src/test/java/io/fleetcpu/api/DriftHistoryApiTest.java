@@ -82,6 +82,35 @@ class DriftHistoryApiTest extends ApiAssertions {
     }
 
     @Test
+    void switchingToTheHypervisorsViewIsAViewChangeNotALossOfFeatures() {
+        String xeon = "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml";
+        Map<String, Object> physical = registration(HOST_1, "xeon-1", List.of("haswell"), xeon);
+        assertThat(post("/hosts", physical).status()).isEqualTo(201);
+        Map<String, Object> hypervisor = new LinkedHashMap<>(physical);
+        hypervisor.put("hypervisorCpuXml", cpuData("libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-guest.xml"));
+        Answer switched = post("/hosts", hypervisor);
+        assertThat(switched.status()).as(switched.body()).isEqualTo(200);
+        assertThat(switched.json().path("cpuView").asString()).isEqualTo("hypervisor");
+        assertThat(switched.json().path("registration").path("cpuChanged").asBoolean()).isTrue();
+
+        JsonNode event = get("/hosts/" + HOST_1 + "/history").json().get(0);
+        assertThat(event.get("kind").asString()).isEqualTo("cpu-view-changed");
+        // The physical CPU is the same: nothing was lost.
+        assertThat(event.get("removed")).isEmpty();
+        assertThat(event.get("added")).isEmpty();
+        Map<String, String> changes = new LinkedHashMap<>();
+        event.get("changes").forEach(c -> changes.put(c.get("fact").asString(),
+                c.path("before").asString() + " -> " + c.path("after").asString()));
+        assertThat(changes).containsEntry("cpuView", "host -> hypervisor").doesNotContainKey("features");
+
+        // And back: the host stops sending the hypervisor's view.
+        assertThat(post("/hosts", physical).status()).isEqualTo(200);
+        JsonNode back = get("/hosts/" + HOST_1 + "/history").json().get(0);
+        assertThat(back.get("kind").asString()).isEqualTo("cpu-view-changed");
+        assertThat(back.get("removed")).isEmpty();
+    }
+
+    @Test
     void historyOfUnknownThingsAndBadQueries() {
         assertProblem(get("/hosts/00000000-0000-4000-8000-0000000000ff/history"), 404);
         assertProblem(get("/aggregates/nothing-here/history"), 404);

@@ -62,6 +62,7 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("POST /aggregates", OPERATORS);
         table.put("GET /aggregates/{id}", reads);
         table.put("PUT /aggregates/{id}", OPERATORS);
+        table.put("PATCH /aggregates/{id}", OPERATORS);
         table.put("DELETE /aggregates/{id}", OPERATORS);
         table.put("GET /aggregates/{id}/baseline", reads);
         table.put("GET /aggregates/{id}/history", reads);

@@ -171,6 +171,8 @@ class MigrationToCpuKindsTest {
                 // V1-V8 bring the kinds; later migrations (V9 on: agent credentials, …) run after them
                 assertThat(strings(db, "select version from flyway_schema_history where success order by installed_rank"))
                         .startsWith("1", "2", "3", "4", "5", "6", "7", "8");
+                assertThat(strings(db, "select distinct added_by from aggregate_host"))
+                        .as("memberships from before V10 count as the agent's").containsExactly("agent");
                 assertThat(strings(db, "select id from cpu_kind order by id"))
                         .as("one cpu_kind row per distinct CPU").containsExactlyElementsOf(new java.util.TreeSet<>(
                                 kindsOnA.values()));
