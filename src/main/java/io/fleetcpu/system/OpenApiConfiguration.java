@@ -60,7 +60,7 @@ import io.swagger.v3.oas.models.tags.Tag;
         servers = @Server(url = "/", description = "this fleetcpu service"))
 @SecurityScheme(name = OpenApiConfiguration.BEARER_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "An API token of a role: operator (fleetcpu.security.tokens, or the one fleetcpu made at first "
-                + "start in fleetcpu.security.token-file), agent or viewer. Needed on POST, PUT and DELETE; reads are "
+                + "start in fleetcpu.security.token-file), agent or viewer. Needed on POST, PUT, PATCH and DELETE; reads are "
                 + "open unless fleetcpu.security.reads-need-credential is set.")
 public class OpenApiConfiguration {
 
