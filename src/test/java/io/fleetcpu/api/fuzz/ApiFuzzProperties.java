@@ -325,7 +325,7 @@ class ApiFuzzProperties {
         return Arbitraries.frequencyOf(Tuple.of(7, Arbitraries.of(ServiceUnderFuzz.AGGREGATES)),
                 Tuple.of(2, Arbitraries.of("new-one", "a", "z".repeat(63), "fz-0")),
                 Tuple.of(1, Arbitraries.of("UPPER", "a".repeat(64), "-dash", "dash-", "caf%C3%A9", "a%20b",
-                        "a;b", "..", "%F0%9D%95%8F", "a%0Ab")));
+                        "a;b", "..", "%F0%9D%95%8F", "a%0Ab", "a%00b", "a%2Fb", "a%5Cb")));
     }
 
     private static Arbitrary<List<String>> aggregateLists() {
