@@ -35,6 +35,15 @@ class FuzzFindingsApiTest extends ApiAssertions {
     }
 
     @Test
+    void aHostFilterWithANulCharacterIsRefusedNamingIt() {
+        for (String filter : List.of("aggregate", "vendor", "model", "feature", "kind")) {
+            Answer answer = get("/hosts?" + filter + "=x%00");
+            assertProblem(answer, 400);
+            assertThat(errorFields(answer)).containsExactly(filter);
+        }
+    }
+
+    @Test
     void aHostModelNameLongerThanAnyModelIsRefusedNamingTheDocument() {
         Map<String, Object> body = registration(H1, "hsw-1", List.of("east"), HASWELL);
         body.put("domainCapabilitiesXml", cpuData("domcaps/qemu_7.2.0-q35.x86_64.xml")
