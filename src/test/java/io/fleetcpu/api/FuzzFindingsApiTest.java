@@ -32,7 +32,9 @@ class FuzzFindingsApiTest extends ApiAssertions {
         assertThat(guest.status()).as(guest.body()).isIn(404, 422);
         assertProblem(guest, guest.status());
 
-        assertProblem(get("/groupings?aggregate=east%00"), 404);
+        Answer grouping = get("/groupings?aggregate=east%00");
+        assertThat(grouping.status()).as(grouping.body()).isIn(400, 404);
+        assertProblem(grouping, grouping.status());
     }
 
     @Test
