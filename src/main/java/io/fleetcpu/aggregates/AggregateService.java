@@ -180,9 +180,8 @@ public class AggregateService {
      */
     @Transactional
     public void delete(String id, String ifMatch) {
-        hosts.forgetReportsOfMembers(id);
-        Aggregate aggregate = aggregates.findForUpdate(id)
-                .orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
+        hosts.forgetReportsOfMembers(named(id));
+        Aggregate aggregate = aggregates.findForUpdate(id).orElseThrow(() -> notFound(id));
         checkVersion(id, aggregate, ifMatch);
         aggregates.delete(aggregate);
     }
@@ -222,15 +221,31 @@ public class AggregateService {
 
     @Transactional(readOnly = true)
     public Aggregate find(String id) {
-        return aggregates.findById(id).orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
+        return aggregates.findById(named(id)).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * An id that cannot name an aggregate is not looked up: no aggregate has it, and text PostgreSQL cannot take
+     * (a NUL character) would fail the query.
+     */
+    private static String named(String id) {
+        if (!AggregateId.isValid(id)) {
+            throw notFound(id);
+        }
+        return id;
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("no aggregate '" + id + "'");
     }
 
     /** The versions the aggregate's answers are cached under: one small statement, no transaction, no host read. */
     AggregateVersion version(String id) {
+        named(id);
         return jdbc.sql("select created_at, version, members_version from aggregate where id = :id").param("id", id)
                 .query((rs, i) -> new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3)))
                 .optional()
-                .orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'"));
+                .orElseThrow(() -> notFound(id));
     }
 
     /**
@@ -250,6 +265,7 @@ public class AggregateService {
      * policy from memory once read for its version. What admission and drift need, at every registration.
      */
     AggregateSnapshot counts(String id) {
+        named(id);
         java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
         AggregateVersion[] version = new AggregateVersion[1];
         jdbc.sql("""
@@ -263,7 +279,7 @@ public class AggregateService {
                     }
                 });
         if (version[0] == null) {
-            throw new NotFoundException("no aggregate '" + id + "'");
+            throw notFound(id);
         }
         CpuPolicy policy = policyOf(version[0]);
         // The policy changed between the two reads: read both again.

@@ -68,6 +68,11 @@ class HostReportReader {
         }
         CpuDefinition hypervisor = parse(problems, "hypervisorCpuXml", report.hypervisorCpuXml(), CpuDefinition::parse);
 
+        if (domain != null && domain.hostModel() != null) {
+            // the host-model CPU's model name is stored with the kind of CPU, in a column as wide as any model's
+            checkText(problems, "domainCapabilitiesXml", "the host-model CPU's model is ", domain.hostModel().model(),
+                    MAX_MODEL);
+        }
         UUID id = readId(problems, report.uuid(), capabilities);
         String hostname = report.hostname();
         if (hostname == null || hostname.isBlank()) {
@@ -286,14 +291,19 @@ class HostReportReader {
 
     /** Free text from an agent: not too long, and nothing a database or a terminal would choke on. */
     private static void checkLength(List<FieldProblem> problems, String field, String value, int max) {
+        checkText(problems, field, "", value, max);
+    }
+
+    /** The same for a value inside a field (a document), which {@code what} names. */
+    private static void checkText(List<FieldProblem> problems, String field, String what, String value, int max) {
         if (value == null) {
             return;
         }
         if (value.length() > max) {
-            problems.add(new FieldProblem(field, "longer than " + max + " characters"));
+            problems.add(new FieldProblem(field, what + "longer than " + max + " characters"));
         } else if (value.codePoints().anyMatch(c -> Character.isISOControl(c)
                 || Character.getType(c) == Character.SURROGATE)) {
-            problems.add(new FieldProblem(field, "contains control characters (such as NUL) or a lone surrogate"));
+            problems.add(new FieldProblem(field, what + "contains control characters (such as NUL) or a lone surrogate"));
         }
     }
 

@@ -1,0 +1,216 @@
+package io.fleetcpu.api.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One change to a valid JSON body: a node chosen by {@code at} (modulo the nodes that fit, in document order), so
+ * that a case shrinks towards the first node and towards fewer changes. Applied to a mutable copy of the body.
+ */
+sealed interface JsonMutation {
+
+    JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A property named with this prefix is written under its name without it: a duplicate key. */
+    String DUPLICATE = "\u0000duplicate\u0000";
+    /** A text node with this prefix is written as the raw JSON text after it (NaN, 1e400, deep nesting). */
+    String RAW = "\u0000raw\u0000";
+
+    /** Returns the new root (the root itself may be replaced). */
+    JsonNode apply(JsonNode root);
+
+    static JsonNode raw(String json) {
+        return NODES.textNode(RAW + json);
+    }
+
+    /** Leaves a property out. */
+    record Drop(int at) implements JsonMutation {
+        public JsonNode apply(JsonNode root) {
+            List<Place> props = Place.all(root).stream().filter(p -> p.parent() instanceof ObjectNode).toList();
+            if (!props.isEmpty()) {
+                Place p = props.get(at % props.size());
+                ((ObjectNode) p.parent()).remove(p.name());
+            }
+            return root;
+        }
+    }
+
+    /** Sends a property twice, the second time with another value. */
+    record Duplicate(int at, JsonNode value) implements JsonMutation {
+        @Override
+        public String toString() {
+            return "Duplicate[at=" + at + ", value=" + Shown.text(write(value)) + "]";
+        }
+
+        public JsonNode apply(JsonNode root) {
+            List<Place> props = Place.all(root).stream().filter(p -> p.parent() instanceof ObjectNode).toList();
+            if (!props.isEmpty()) {
+                Place p = props.get(at % props.size());
+                ((ObjectNode) p.parent()).set(DUPLICATE + p.name(), value);
+            }
+            return root;
+        }
+    }
+
+    /** Puts another value (of another type, null, huge, odd) in place of a node, the whole body included. */
+    record Replace(int at, JsonNode value) implements JsonMutation {
+        @Override
+        public String toString() {
+            return "Replace[at=" + at + ", value=" + Shown.text(write(value)) + "]";
+        }
+
+        public JsonNode apply(JsonNode root) {
+            List<Place> all = Place.all(root);
+            return all.get(at % all.size()).replace(root, value);
+        }
+    }
+
+    /** Adds a property no endpoint knows to an object. */
+    record AddProperty(int at, String name, JsonNode value) implements JsonMutation {
+        @Override
+        public String toString() {
+            return "AddProperty[at=" + at + ", name=" + Shown.text(name) + ", value=" + Shown.text(write(value)) + "]";
+        }
+
+        public JsonNode apply(JsonNode root) {
+            List<Place> objects = Place.all(root).stream().filter(p -> p.node() instanceof ObjectNode).toList();
+            if (!objects.isEmpty()) {
+                ((ObjectNode) objects.get(at % objects.size()).node()).set(name, value);
+            }
+            return root;
+        }
+    }
+
+    /** Puts characters (NUL, control characters, lone surrogates…) into a text at a place in it. */
+    record Insert(int at, int position, String text) implements JsonMutation {
+        @Override
+        public String toString() {
+            return "Insert[at=" + at + ", position=" + position + ", text=" + Shown.text(text) + "]";
+        }
+
+        public JsonNode apply(JsonNode root) {
+            List<Place> texts = Place.all(root).stream().filter(p -> p.node().isString()).toList();
+            if (texts.isEmpty()) {
+                return root;
+            }
+            Place p = texts.get(at % texts.size());
+            String old = p.node().asString();
+            int cut = old.isEmpty() ? 0 : position % (old.length() + 1);
+            return p.replace(root, NODES.textNode(old.substring(0, cut) + text + old.substring(cut)));
+        }
+    }
+
+    /** Changes a libvirt document inside the body. */
+    record Xml(int at, XmlMutation change) implements JsonMutation {
+        public JsonNode apply(JsonNode root) {
+            List<Place> documents = Place.all(root).stream()
+                    .filter(p -> p.node().isString() && p.node().asString().strip().startsWith("<")).toList();
+            if (documents.isEmpty()) {
+                return root;
+            }
+            Place p = documents.get(at % documents.size());
+            return p.replace(root, NODES.textNode(change.apply(p.node().asString())));
+        }
+    }
+
+    /** A node of the tree and where it hangs. */
+    record Place(JsonNode parent, String name, int index, JsonNode node) {
+
+        static List<Place> all(JsonNode root) {
+            List<Place> places = new ArrayList<>();
+            walk(null, null, -1, root, places);
+            return places;
+        }
+
+        private static void walk(JsonNode parent, String name, int index, JsonNode node, List<Place> places) {
+            places.add(new Place(parent, name, index, node));
+            if (node instanceof ObjectNode object) {
+                for (Map.Entry<String, JsonNode> e : List.copyOf(object.properties())) {
+                    walk(node, e.getKey(), -1, e.getValue(), places);
+                }
+            } else if (node instanceof ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    walk(node, null, i, array.get(i), places);
+                }
+            }
+        }
+
+        JsonNode replace(JsonNode root, JsonNode value) {
+            if (parent == null) {
+                return value;
+            }
+            if (parent instanceof ObjectNode object) {
+                object.set(name, value);
+            } else {
+                ((ArrayNode) parent).set(index, value);
+            }
+            return root;
+        }
+    }
+
+    /**
+     * Writes the body as a client would, but able to say what Jackson's writer will not: duplicate keys, raw
+     * literals, and lone surrogates (escaped as {@code \\uD800}).
+     */
+    static String write(JsonNode node) {
+        StringBuilder out = new StringBuilder();
+        write(node, out);
+        return out.toString();
+    }
+
+    private static void write(JsonNode node, StringBuilder out) {
+        if (node instanceof ObjectNode object) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<String, JsonNode> e : object.properties()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                String name = e.getKey().startsWith(DUPLICATE) ? e.getKey().substring(DUPLICATE.length()) : e.getKey();
+                string(name, out);
+                out.append(':');
+                write(e.getValue(), out);
+            }
+            out.append('}');
+        } else if (node instanceof ArrayNode array) {
+            out.append('[');
+            for (int i = 0; i < array.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(array.get(i), out);
+            }
+            out.append(']');
+        } else if (node.isString()) {
+            String text = node.asString();
+            if (text.startsWith(RAW)) {
+                out.append(text, RAW.length(), text.length());
+            } else {
+                string(text, out);
+            }
+        } else {
+            out.append(node.toString());
+        }
+    }
+
+    private static void string(String text, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('"');
+    }
+}
