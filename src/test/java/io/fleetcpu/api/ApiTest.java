@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -69,6 +73,40 @@ public abstract class ApiTest {
         public String contentType() {
             return header("Content-Type");
         }
+    }
+
+    /** Sends these requests at once, one thread each, and returns their answers in the same order. */
+    protected static List<Answer> race(List<Callable<Answer>> requests) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(requests.size());
+        try {
+            List<Answer> answers = new java.util.ArrayList<>();
+            for (Future<Answer> answer : pool.invokeAll(requests)) {
+                answers.add(answer.get());
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The hosts the database counts per aggregate and kind agree with the memberships, in every aggregate, and no
+     * membership names an aggregate that is gone.
+     */
+    protected void assertKeptCountsAgree() {
+        List<Map<String, Object>> disagreements = jdbc.queryForList("""
+                select coalesce(c.aggregate_id, k.aggregate_id) as aggregate, c.hosts as counted, k.hosts as kept
+                from (select m.aggregate_id, h.kind_id, count(*) as hosts
+                      from aggregate_host m join host h on h.id = m.host_id group by m.aggregate_id, h.kind_id) c
+                full join aggregate_kind k on k.aggregate_id = c.aggregate_id and k.kind_id = c.kind_id
+                where c.hosts is distinct from k.hosts
+                """);
+        org.assertj.core.api.Assertions.assertThat(disagreements).as("counts kept vs memberships").isEmpty();
+        List<Map<String, Object>> orphans = jdbc.queryForList("""
+                select m.aggregate_id from aggregate_host m
+                where not exists (select 1 from aggregate a where a.id = m.aggregate_id)
+                """);
+        org.assertj.core.api.Assertions.assertThat(orphans).as("memberships of aggregates that are gone").isEmpty();
     }
 
     /** Every host of the aggregate, by id, ordered by hostname (GET /hosts?aggregate=, page by page). */

@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,19 +18,6 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     private static final String HASWELL = "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml";
     private static final int RACERS = 16;
     private static final int ROUNDS = 5;
-
-    private List<Answer> race(List<Callable<Answer>> requests) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(requests.size());
-        try {
-            List<Answer> answers = new ArrayList<>();
-            for (Future<Answer> answer : pool.invokeAll(requests)) {
-                answers.add(answer.get());
-            }
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     private static List<Integer> statuses(List<Answer> answers) {
         return answers.stream().map(Answer::status).toList();
