@@ -296,13 +296,11 @@ class AggregateController {
     @ApiResponse(responseCode = "201", description = "A new aggregate", headers = @Header(name = "Location",
             description = "/aggregates/{id}", schema = @Schema(type = "string", format = "uri-reference")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
-    @ApiResponse(responseCode = "412", description = "If-Match named another version: the aggregate changed since "
-            + "it was read")
     @ApiResponse(responseCode = "422", description = "Invalid id, the body's id differs from the path's, "
             + "or an invalid policy (unknown goal, model or mitigation feature); 'errors' names each field")
+    @GuardedByIfMatch
     ResponseEntity<AggregateView> put(
             @Parameter(description = "lower-case letters, digits and dashes", example = "haswell-east") @PathVariable String id,
-            @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestBody AggregateRequest request) {
         AggregateService.Saved saved = aggregates.put(id, request, ifMatch);
@@ -326,14 +324,12 @@ class AggregateController {
             description = "its new version", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    @ApiResponse(responseCode = "412", description = "If-Match named another version: the aggregate changed since "
-            + "it was read")
     @ApiResponse(responseCode = "415", description = "The Content-Type is not application/merge-patch+json")
     @ApiResponse(responseCode = "422", description = "The patch is not a JSON object, names an unknown field, a "
             + "different id, or makes an invalid policy; 'errors' names each field")
+    @GuardedByIfMatch
     ResponseEntity<AggregateView> patch(
             @Parameter(description = "the aggregate's id", example = "haswell-east") @PathVariable String id,
-            @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestBody JsonNode patch) {
         AggregateView patched = aggregates.patch(id, patch, ifMatch);
