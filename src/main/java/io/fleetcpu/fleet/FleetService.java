@@ -113,7 +113,7 @@ public class FleetService {
                 d.vendor(), d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(),
                 d.kinds(), d.guestCpu())).toList();
         return OpenStackCommands.render(new Grouping(grouping.strategy(), grouping.minimumModel(), domains,
-                grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(), grouping.catalog()), "fleetcpu");
+                grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(), grouping.catalog()));
     }
 
     /** Whether a guest CPU can migrate to a host, or to every host of an aggregate. Nothing is written. */
