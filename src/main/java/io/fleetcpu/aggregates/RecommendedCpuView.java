@@ -5,6 +5,7 @@ import java.util.List;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.KubevirtNodeLabels;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -26,7 +27,8 @@ public record RecommendedCpuView(
         @Schema(description = "the [libvirt] section of nova.conf") String novaConf,
         @Schema(description = "QEMU's -cpu value; absent for host-model, which QEMU cannot express without the host")
         String qemuCpu,
-        @Schema(description = "the KubeVirt spec.domain.cpu fragment (YAML)") String kubevirt,
+        @Schema(description = "the KubeVirt VirtualMachineInstance spec (YAML): domain.cpu and a nodeSelector on the "
+                + "labels KubeVirt's node-labeller writes") String kubevirt,
         @Schema(description = "every choice the policy made, in words") List<String> explanations,
         @Schema(description = "what to know before using the answer: exposures, requirements not met") List<String> warnings,
         @Schema(description = "for a named model: the hosts that hold it down and the features left out")
@@ -64,13 +66,13 @@ public record RecommendedCpuView(
     }
 
     static RecommendedCpuView of(String aggregate, AggregatePolicy policy, PolicyRecommendation recommendation,
-            CpuConfigRenderer renderer, int hostCount, List<KindView> kinds) {
+            CpuConfigRenderer renderer, KubevirtNodeLabels.OnEveryNode nodes, int hostCount, List<KindView> kinds) {
         GuestCpu cpu = recommendation.cpu();
         String qemu = qemuArgument(renderer, cpu);
         return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
                 cpu.mode() == GuestCpu.Mode.CUSTOM ? (cpu.fallbackForbid() ? "forbid" : "allow") : null,
                 cpu.features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
-                renderer.libvirtXml(cpu), renderer.novaConf(cpu), qemu, renderer.kubevirtYaml(cpu),
+                renderer.libvirtXml(cpu), renderer.novaConf(cpu), qemu, renderer.kubevirtYaml(cpu, nodes),
                 recommendation.explanations(), recommendation.warnings(), recommendation.reasons(),
                 recommendation.nested(), recommendation.hostsThatCannotRun(),
                 recommendation.reasons().limitingHosts().stream()
