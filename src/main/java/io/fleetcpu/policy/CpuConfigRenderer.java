@@ -190,8 +190,8 @@ public final class CpuConfigRenderer {
                 continue;
             }
             boolean modelHasIt = catalog.feature(f.name()).map(cf -> modelFeatures.contains(cf.index())).orElse(false);
-            comments.append("# left out: require ").append(f.name()).append(": no node has label ")
-                    .append(KubevirtNodeLabels.CPU_FEATURE).append(f.name()).append(" (").append(why).append("); ")
+            comments.append("# left out: require ").append(f.name()).append(": ").append(why).append(" label ")
+                    .append(KubevirtNodeLabels.CPU_FEATURE).append(f.name()).append("; ")
                     .append(modelHasIt ? "the guest still gets it, " + cpu.model() + " has it"
                             : "the guest does not get it")
                     .append('\n');
@@ -200,9 +200,10 @@ public final class CpuConfigRenderer {
             comments.append("# ").append(cpu.model()).append(" is in KubeVirt's default obsoleteCPUModels: no node has ")
                     .append("label ").append(KubevirtNodeLabels.CPU_MODEL).append(cpu.model())
                     .append(" until the KubeVirt CR's obsoleteCPUModels leaves it out (format=kubevirt-cluster)\n");
-        } else if (custom && nodes.models() != null && !nodes.models().contains(cpu.model())) {
-            comments.append("# not every node reports ").append(cpu.model()).append(" usable: KubeVirt schedules ")
-                    .append("the VM only on those that do\n");
+        }
+        if (custom && nodes.models() != null && !nodes.models().contains(cpu.model())) {
+            comments.append("# not every node reports ").append(cpu.model()).append(" usable in its domain ")
+                    .append("capabilities: KubeVirt schedules the VM only on those that do\n");
         }
         StringBuilder yaml = new StringBuilder(comments);
         yaml.append("spec:\n  domain:\n    cpu:\n");
@@ -227,18 +228,18 @@ public final class CpuConfigRenderer {
         return yaml.toString();
     }
 
-    /** Why KubeVirt's node-labeller labels no node with this feature, or null when it may. */
+    /** Why KubeVirt's node-labeller does not label every node with this feature, or null when it may. */
     private String whyNotLabelled(String feature, KubevirtNodeLabels.OnEveryNode nodes) {
         Optional<String> hostOnly = HOST_ONLY.why(feature);
         if (hostOnly.isPresent()) {
-            return "KVM never gives it to a guest: " + hostOnly.get();
+            return "KVM never gives it to a guest (" + hostOnly.get() + "), so no node has the";
         }
         Optional<String> noFlag = QemuFeatureNames.whyAbsent(feature);
         if (noFlag.isPresent()) {
-            return "QEMU has no flag for it: " + noFlag.get();
+            return "QEMU has no flag for it (" + noFlag.get() + "), so no node has the";
         }
         if (nodes.features() != null && !nodes.features().contains(feature)) {
-            return "the hypervisor view of some nodes' CPU lacks it";
+            return "the hypervisor view of some nodes' CPU lacks it, so not every node has the";
         }
         return null;
     }
