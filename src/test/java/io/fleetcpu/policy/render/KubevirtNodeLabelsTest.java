@@ -122,6 +122,21 @@ class KubevirtNodeLabelsTest {
     }
 
     @Test
+    void aFeatureLeftOutThatTheModelHasStillReachesTheGuest() {
+        // EPYC-Milan has xsaves (libvirt's cpu_map); the 8.2 node's hypervisor disables it, and neither node reports
+        // EPYC-Milan usable.
+        assertThat(cpuMapFeatures("EPYC-Milan")).contains("xsaves");
+        List<KubevirtNodeLabels.Node> nodes = List.of(node("qemu_7.2.0-q35.x86_64.xml"), node("qemu_8.2.0-q35.x86_64.xml"));
+        String yaml = RENDERER.kubevirtYaml(GuestCpu.custom("EPYC-Milan", null, false, List.of(require("xsaves"))),
+                KubevirtNodeLabels.OnEveryNode.of(nodes, DEFAULT_OBSOLETE));
+        assertThat(map(spec(yaml).get("nodeSelector"))).isEqualTo(Map.of("cpu-model.node.kubevirt.io/EPYC-Milan", "true"));
+        assertThat(map(map(spec(yaml).get("domain")).get("cpu"))).doesNotContainKey("features");
+        assertThat(comments(yaml)).singleElement().asString().contains("require xsaves")
+                .contains("the guest still gets it, EPYC-Milan has it");
+        assertThat(yaml).contains("# not every node reports EPYC-Milan usable");
+    }
+
+    @Test
     void aModelKubevirtCallsObsoleteIsSaidSoAndTheClusterSnippetUnobsoletesIt() {
         GuestCpu kvm64 = GuestCpu.custom("kvm64", null, false, List.of(require("vmx")));
         String vm = RENDERER.kubevirtYaml(kvm64);
