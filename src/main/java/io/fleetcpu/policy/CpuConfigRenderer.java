@@ -190,10 +190,12 @@ public final class CpuConfigRenderer {
                 continue;
             }
             boolean modelHasIt = catalog.feature(f.name()).map(cf -> modelFeatures.contains(cf.index())).orElse(false);
+            boolean neverGiven = HOST_ONLY.why(f.name()).isPresent() || QemuFeatureNames.whyAbsent(f.name()).isPresent();
+            String guestGets = modelHasIt ? "the guest still gets it, " + cpu.model() + " has it"
+                    : custom || neverGiven ? "the guest does not get it"
+                    : "the guest gets it only on nodes whose " + cpu.mode().libvirtName() + " CPU has it";
             comments.append("# left out: require ").append(f.name()).append(": ").append(why).append(" label ")
-                    .append(KubevirtNodeLabels.CPU_FEATURE).append(f.name()).append("; ")
-                    .append(modelHasIt ? "the guest still gets it, " + cpu.model() + " has it"
-                            : "the guest does not get it")
+                    .append(KubevirtNodeLabels.CPU_FEATURE).append(f.name()).append("; ").append(guestGets)
                     .append('\n');
         }
         if (custom && KubevirtNodeLabels.DEFAULT_OBSOLETE_CPU_MODELS.contains(cpu.model())) {

@@ -137,6 +137,20 @@ class KubevirtNodeLabelsTest {
     }
 
     @Test
+    void aHostModelGuestGetsALeftOutFeatureWhereTheHostHasIt() {
+        List<KubevirtNodeLabels.Node> nodes = List.of(node("qemu_7.2.0-q35.x86_64.xml"), node("qemu_8.2.0-q35.x86_64.xml"));
+        String yaml = RENDERER.kubevirtYaml(GuestCpu.hostModel(List.of(require("xsaves"), require("ds"))),
+                KubevirtNodeLabels.OnEveryNode.of(nodes, DEFAULT_OBSOLETE));
+        assertThat(spec(yaml)).doesNotContainKey("nodeSelector");
+        assertThat(comments(yaml)).containsExactly(
+                "# left out: require xsaves: the hypervisor view of some nodes' CPU lacks it, so not every node has the "
+                        + "label cpu-feature.node.kubevirt.io/xsaves; the guest gets it only on nodes whose host-model "
+                        + "CPU has it",
+                "# left out: require ds: KVM never gives it to a guest (debug store, \"0 /* Reserved, DS, ACPI */\"), "
+                        + "so no node has the label cpu-feature.node.kubevirt.io/ds; the guest does not get it");
+    }
+
+    @Test
     void aModelKubevirtCallsObsoleteIsSaidSoAndTheClusterSnippetUnobsoletesIt() {
         GuestCpu kvm64 = GuestCpu.custom("kvm64", null, false, List.of(require("vmx")));
         String vm = RENDERER.kubevirtYaml(kvm64);
