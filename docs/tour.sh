@@ -408,6 +408,13 @@ says 'openstack flavor set FLAVOR'
 step 200 "for KubeVirt" \
   curl -s -H 'Accept: application/yaml' "$FLEETCPU/aggregates/haswell-east/recommended-cpu"
 says 'cpu:'
+says 'nodeSelector:'
+step 200 "KubeVirt's node labels on the aggregate's hosts" \
+  curl -s "$FLEETCPU/aggregates/haswell-east/recommended-cpu?format=kubevirt-labels"
+says 'kinds:'
+step 200 "KubeVirt's cluster-wide CPU settings" \
+  curl -s "$FLEETCPU/aggregates/haswell-east/recommended-cpu?format=kubevirt-cluster"
+says 'obsoleteCPUModels:'
 step 200 "for virsh edit" \
   curl -s "$FLEETCPU/aggregates/haswell-east/recommended-cpu?format=libvirt"
 says '<cpu '

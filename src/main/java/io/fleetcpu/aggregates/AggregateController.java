@@ -54,16 +54,19 @@ class AggregateController {
             summary = "The guest CPU for the aggregate under its policy, with every choice explained, in the form "
                     + "each consumer takes (libvirt, nova.conf, Placement traits, QEMU, KubeVirt, cpu_map)",
             description = "Computed from the aggregate's hosts as they are now. JSON by default; "
-                    + "?format=libvirt|nova-conf|placement|qemu|kubevirt|cpu-map (or Accept: application/xml for libvirt, "
-                    + "application/yaml for KubeVirt) gives one rendering alone. The answer carries a strong ETag "
+                    + "?format=libvirt|nova-conf|placement|qemu|kubevirt|kubevirt-labels|kubevirt-cluster|cpu-map (or "
+                    + "Accept: application/xml for libvirt, application/yaml for KubeVirt) gives one rendering alone: "
+                    + "kubevirt the VMI spec (domain.cpu and a nodeSelector on KubeVirt's node labels), "
+                    + "kubevirt-labels the CPU labels KubeVirt's node-labeller would write on each kind of host, "
+                    + "kubevirt-cluster the KubeVirt CR's cpuModel and obsoleteCPUModels. The answer carries a strong ETag "
                     + "(each representation its own); send it back in If-None-Match to get 304 while nothing changed.",
             parameters = {
                     @Parameter(in = ParameterIn.HEADER, name = "If-None-Match", required = false,
                             description = "the ETag of an earlier answer", schema = @Schema(type = "string")),
                     @Parameter(in = ParameterIn.QUERY, name = "format", required = false,
                             description = "one rendering alone instead of the JSON answer",
-                            schema = @Schema(type = "string", allowableValues = {"json", "libvirt", "nova-conf", "placement", "qemu",
-                                    "kubevirt", "cpu-map"})),
+                            schema = @Schema(type = "string", allowableValues = {"json", "libvirt", "nova-conf", "placement",
+                                    "qemu", "kubevirt", "kubevirt-labels", "kubevirt-cluster", "cpu-map"})),
                     @Parameter(in = ParameterIn.QUERY, name = "modelName", required = false,
                             description = "with format=cpu-map: the name of the new model (default <model>-<aggregate>)",
                             schema = @Schema(type = "string")) })
@@ -81,7 +84,9 @@ class AggregateController {
                                     + "  <feature policy='require' name='vmx'/>\n"
                                     + "  <feature policy='disable' name='spec-ctrl'/>\n</cpu>\n")),
                     @Content(mediaType = "application/yaml", schema = @Schema(type = "string",
-                            description = "format=kubevirt: the spec.domain.cpu fragment")),
+                            description = "format=kubevirt: the VMI spec (domain.cpu, nodeSelector); "
+                                    + "format=kubevirt-labels: the node labels of each kind of host; "
+                                    + "format=kubevirt-cluster: the KubeVirt CR's spec.configuration")),
                     @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
                             description = "format=nova-conf: the [libvirt] section, cpu_models listing every model all "
                                     + "hosts can run, oldest first; format=placement: the HW_CPU_X86_* traits every "
@@ -157,7 +162,7 @@ class AggregateController {
         }
         MediaType type = switch (format) {
             case LIBVIRT, CPU_MAP -> MediaType.APPLICATION_XML;
-            case KUBEVIRT -> MediaType.parseMediaType("application/yaml");
+            case KUBEVIRT, KUBEVIRT_LABELS, KUBEVIRT_CLUSTER -> MediaType.parseMediaType("application/yaml");
             default -> MediaType.TEXT_PLAIN;
         };
         return answer(representation(answer.etag(), suffix), type, recommendations.render(answer, format, modelName));

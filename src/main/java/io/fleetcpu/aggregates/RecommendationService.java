@@ -42,6 +42,7 @@ import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestFeatures;
 import io.fleetcpu.policy.GuestVisibility;
+import io.fleetcpu.policy.KubevirtNodeLabels;
 import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.policy.NamedCpu;
 import io.fleetcpu.policy.NovaCpuModels;
@@ -74,7 +75,8 @@ public class RecommendationService {
      * The answer, the guest CPU it stands for, a strong validator for it, and its JSON, written once: a large
      * aggregate's answer is served as often as asked without being written again.
      */
-    public record Answer(RecommendedCpuView view, GuestCpu cpu, NovaCpuModels nova, String etag, byte[] json) {
+    public record Answer(RecommendedCpuView view, GuestCpu cpu, NovaCpuModels nova, String etag, byte[] json,
+            String kubevirtLabels) {
     }
 
     /** libvirt's baseline, a strong validator for it, and its JSON, written once. */
@@ -153,11 +155,22 @@ public class RecommendationService {
                 throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
                         + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
             }
+            List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds());
+            Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(snapshot.kinds());
+            Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
             NovaCpuModels nova = novaCpuModels(snapshot.kinds(), recommendation.cpu());
             RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
-                    recommendation, renderer, nova, snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
+                    recommendation, renderer, nova, KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
+                    snapshot.hostCount(), kinds);
+            String kubevirtLabels = KubevirtNodeLabels.labelsYaml(recommendation.cpu(), kinds.stream()
+                    .map(k -> {
+                        KubevirtNodeLabels.Node node = nodes.get(k.kind());
+                        return new KubevirtNodeLabels.LabelledKind(k.kind(), k.name(), k.hosts(), k.exampleHosts(),
+                                k.hostsPath(), node.hypervisorFeatures() != null, node.usableModels() != null,
+                                KubevirtNodeLabels.labels(node, obsolete));
+                    }).toList());
             return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
-                    json.writeValueAsBytes(view));
+                    json.writeValueAsBytes(view), kubevirtLabels);
         });
     }
 
@@ -236,6 +249,8 @@ public class RecommendationService {
                 case PLACEMENT -> PlacementTraits.render(answer.view().aggregate(), answer.nova(), answer.cpu());
                 case QEMU -> renderer.qemuCpuArgument(answer.cpu()) + "\n";
                 case KUBEVIRT -> answer.view().kubevirt();
+                case KUBEVIRT_LABELS -> answer.kubevirtLabels();
+                case KUBEVIRT_CLUSTER -> KubevirtNodeLabels.clusterYaml(answer.cpu());
                 case CPU_MAP -> renderer.cpuMapModel(answer.cpu(), modelName != null ? modelName
                         : answer.cpu().model() + "-" + answer.view().aggregate());
             };
@@ -251,7 +266,7 @@ public class RecommendationService {
 
     /** The formats the recommendation is rendered in. */
     public enum OutputFormat {
-        JSON, LIBVIRT, NOVA_CONF, PLACEMENT, QEMU, KUBEVIRT, CPU_MAP;
+        JSON, LIBVIRT, NOVA_CONF, PLACEMENT, QEMU, KUBEVIRT, KUBEVIRT_LABELS, KUBEVIRT_CLUSTER, CPU_MAP;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -392,6 +407,21 @@ public class RecommendationService {
         return engine.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
                 recommender.recommend(sorted.entrySet().stream()
                         .map(e -> policyHost(HostFacts.ofKind(e.getKey(), e.getValue()))).toList(), policy, expand)));
+    }
+
+    /** What KubeVirt's node-labeller reads of each kind's hosts, by kind id. */
+    private Map<String, KubevirtNodeLabels.Node> kubevirtNodes(List<KindMembers> kinds) {
+        Map<String, KubevirtNodeLabels.Node> nodes = new HashMap<>();
+        for (KindMembers kind : kinds) {
+            CpuKindFacts facts = kind.facts();
+            GuestModels models = facts.guestModels();
+            HostCpu hypervisor = facts.hypervisorCpu();
+            nodes.put(kind.kindId(), new KubevirtNodeLabels.Node(models == null ? null : models.hostModel(),
+                    models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
+                    models == null ? null : models.usableModels(),
+                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(catalog, hypervisor.description())));
+        }
+        return nodes;
     }
 
     private static Map<String, CpuKindFacts> facts(List<KindMembers> kinds) {

@@ -6,6 +6,7 @@ import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.NovaCpuModels;
+import io.fleetcpu.policy.KubevirtNodeLabels;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -29,7 +30,8 @@ public record RecommendedCpuView(
         String novaConf,
         @Schema(description = "QEMU's -cpu value; absent for host-model, which QEMU cannot express without the host")
         String qemuCpu,
-        @Schema(description = "the KubeVirt spec.domain.cpu fragment (YAML)") String kubevirt,
+        @Schema(description = "the KubeVirt VirtualMachineInstance spec (YAML): domain.cpu and a nodeSelector on the "
+                + "labels KubeVirt's node-labeller writes") String kubevirt,
         @Schema(description = "every choice the policy made, in words") List<String> explanations,
         @Schema(description = "what to know before using the answer: exposures, requirements not met") List<String> warnings,
         @Schema(description = "for a named model: the hosts that hold it down and the features left out")
@@ -67,13 +69,15 @@ public record RecommendedCpuView(
     }
 
     static RecommendedCpuView of(String aggregate, AggregatePolicy policy, PolicyRecommendation recommendation,
-            CpuConfigRenderer renderer, NovaCpuModels nova, int hostCount, List<KindView> kinds) {
+            CpuConfigRenderer renderer, NovaCpuModels nova, KubevirtNodeLabels.OnEveryNode nodes, int hostCount,
+            List<KindView> kinds) {
         GuestCpu cpu = recommendation.cpu();
         String qemu = qemuArgument(renderer, cpu);
         return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
                 cpu.mode() == GuestCpu.Mode.CUSTOM ? (cpu.fallbackForbid() ? "forbid" : "allow") : null,
                 cpu.features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
-                renderer.libvirtXml(cpu), renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of()), qemu, renderer.kubevirtYaml(cpu),
+                renderer.libvirtXml(cpu), renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of()),
+                qemu, renderer.kubevirtYaml(cpu, nodes),
                 recommendation.explanations(), recommendation.warnings(), recommendation.reasons(),
                 recommendation.nested(), recommendation.hostsThatCannotRun(),
                 recommendation.reasons().limitingHosts().stream()

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.catalog.HostOnlyFeatures;
 
 /**
  * One {@link GuestCpu} written for each consumer an operator pastes it into: a libvirt domain, nova.conf, QEMU's
@@ -30,6 +32,9 @@ public final class CpuConfigRenderer {
      * started through libvirt never had them, so the -cpu value leaves them out too.
      */
     private static final Set<String> FILTERED_BY_LIBVIRT = LibvirtDriver.QEMU.droppedFeatures();
+
+    /** Features KVM never gives a guest: KubeVirt never labels them. */
+    private static final HostOnlyFeatures HOST_ONLY = HostOnlyFeatures.bundled();
 
     private final CpuCatalog catalog;
 
@@ -197,29 +202,94 @@ public final class CpuConfigRenderer {
 
     // ---- KubeVirt ---------------------------------------------------------------------------------------------
 
-    /**
-     * The {@code cpu:} fragment of a KubeVirt VirtualMachineInstance's {@code spec.domain}: {@code model} is the
-     * named model or {@code host-model}/{@code host-passthrough}, {@code features} libvirt's names with their
-     * policy (KubeVirt hands both to libvirt). Values are quoted so a model like {@code 486} stays a string.
-     */
+    /** {@link #kubevirtYaml(GuestCpu, KubevirtNodeLabels.OnEveryNode)} knowing nothing of the nodes. */
     public String kubevirtYaml(GuestCpu cpu) {
+        return kubevirtYaml(cpu, KubevirtNodeLabels.OnEveryNode.UNKNOWN);
+    }
+
+    /**
+     * A KubeVirt VirtualMachineInstance's {@code spec} (a VirtualMachine's {@code spec.template.spec}):
+     * {@code domain.cpu} with {@code model} the named model or {@code host-model}/{@code host-passthrough} and
+     * {@code features} libvirt's names with their policy (KubeVirt hands both to libvirt), and a
+     * {@code nodeSelector} on the labels KubeVirt's node-labeller writes ({@link KubevirtNodeLabels}): the model,
+     * and each required feature. KubeVirt's virt-controller adds the same selectors itself, so a required feature
+     * no node labels would leave the VM unschedulable: such a feature is left out of both, and a comment says which
+     * and whether the guest still gets it (the model has it) or not. A feature no node labels is one KVM never
+     * gives a guest ({@link HostOnlyFeatures}), one QEMU has no flag for, or one the nodes' hypervisor views lack.
+     * Values are quoted so a model like {@code 486} stays a string.
+     */
+    public String kubevirtYaml(GuestCpu cpu, KubevirtNodeLabels.OnEveryNode nodes) {
         check(cpu);
-        StringBuilder yaml = new StringBuilder();
-        if (cpu.mode() == GuestCpu.Mode.CUSTOM && cpu.vendor() != null && model(cpu).vendor() == null) {
-            yaml.append("# KubeVirt has no setting for the CPU vendor: ").append(cpu.model())
+        Objects.requireNonNull(nodes, "nodes");
+        StringBuilder comments = new StringBuilder();
+        boolean custom = cpu.mode() == GuestCpu.Mode.CUSTOM;
+        if (custom && cpu.vendor() != null && model(cpu).vendor() == null) {
+            comments.append("# KubeVirt has no setting for the CPU vendor: ").append(cpu.model())
                     .append(" runs on any vendor's node, not only ").append(cpu.vendor()).append('\n');
         }
-        yaml.append("cpu:\n");
-        yaml.append("  model: ").append(quote(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model()
-                : cpu.mode().libvirtName())).append('\n');
-        if (!cpu.features().isEmpty()) {
-            yaml.append("  features:\n");
-            for (CpuFeaturePolicy f : cpu.features()) {
-                yaml.append("    - name: ").append(quote(f.name())).append('\n');
-                yaml.append("      policy: ").append(quote(f.policy().libvirtName())).append('\n');
+        FeatureSet modelFeatures = custom ? model(cpu).features() : FeatureSet.empty();
+        List<CpuFeaturePolicy> kept = new ArrayList<>();
+        for (CpuFeaturePolicy f : cpu.features()) {
+            String why = f.policy() == FeaturePolicy.REQUIRE ? whyNotLabelled(f.name(), nodes) : null;
+            if (why == null) {
+                kept.add(f);
+                continue;
+            }
+            boolean modelHasIt = catalog.feature(f.name()).map(cf -> modelFeatures.contains(cf.index())).orElse(false);
+            boolean neverGiven = HOST_ONLY.why(f.name()).isPresent() || QemuFeatureNames.whyAbsent(f.name()).isPresent();
+            String guestGets = modelHasIt ? "the guest still gets it, " + cpu.model() + " has it"
+                    : custom || neverGiven ? "the guest does not get it"
+                    : "the guest gets it only on nodes whose " + cpu.mode().libvirtName() + " CPU has it";
+            comments.append("# left out: require ").append(f.name()).append(": ").append(why).append(" label ")
+                    .append(KubevirtNodeLabels.CPU_FEATURE).append(f.name()).append("; ").append(guestGets)
+                    .append('\n');
+        }
+        if (custom && KubevirtNodeLabels.DEFAULT_OBSOLETE_CPU_MODELS.contains(cpu.model())) {
+            comments.append("# ").append(cpu.model()).append(" is in KubeVirt's default obsoleteCPUModels: no node has ")
+                    .append("label ").append(KubevirtNodeLabels.CPU_MODEL).append(cpu.model())
+                    .append(" until the KubeVirt CR's obsoleteCPUModels leaves it out (format=kubevirt-cluster)\n");
+        }
+        if (custom && nodes.models() != null && !nodes.models().contains(cpu.model())) {
+            comments.append("# not every node reports ").append(cpu.model()).append(" usable in its domain ")
+                    .append("capabilities: KubeVirt schedules the VM only on those that do\n");
+        }
+        StringBuilder yaml = new StringBuilder(comments);
+        yaml.append("spec:\n  domain:\n    cpu:\n");
+        yaml.append("      model: ").append(quote(custom ? cpu.model() : cpu.mode().libvirtName())).append('\n');
+        if (!kept.isEmpty()) {
+            yaml.append("      features:\n");
+            for (CpuFeaturePolicy f : kept) {
+                yaml.append("        - name: ").append(quote(f.name())).append('\n');
+                yaml.append("          policy: ").append(quote(f.policy().libvirtName())).append('\n');
             }
         }
+        List<String> selector = new ArrayList<>();
+        if (custom) {
+            selector.add(KubevirtNodeLabels.CPU_MODEL + cpu.model());
+        }
+        kept.stream().filter(f -> f.policy() == FeaturePolicy.REQUIRE)
+                .forEach(f -> selector.add(KubevirtNodeLabels.CPU_FEATURE + f.name()));
+        if (!selector.isEmpty()) {
+            yaml.append("  nodeSelector:\n");
+            selector.forEach(label -> yaml.append("    ").append(label).append(": \"true\"\n"));
+        }
         return yaml.toString();
+    }
+
+    /** Why KubeVirt's node-labeller does not label every node with this feature, or null when it may. */
+    private String whyNotLabelled(String feature, KubevirtNodeLabels.OnEveryNode nodes) {
+        Optional<String> hostOnly = HOST_ONLY.why(feature);
+        if (hostOnly.isPresent()) {
+            return "KVM never gives it to a guest (" + hostOnly.get() + "), so no node has the";
+        }
+        Optional<String> noFlag = QemuFeatureNames.whyAbsent(feature);
+        if (noFlag.isPresent()) {
+            return "QEMU has no flag for it (" + noFlag.get() + "), so no node has the";
+        }
+        if (nodes.features() != null && !nodes.features().contains(feature)) {
+            return "the hypervisor view of some nodes' CPU lacks it, so not every node has the";
+        }
+        return null;
     }
 
     // ---- cpu_map model ------------------------------------------------------------------------------------------

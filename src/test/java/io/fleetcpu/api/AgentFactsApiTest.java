@@ -30,7 +30,8 @@ class AgentFactsApiTest extends ApiAssertions {
 
     private static final String UUID_HV = "515ce18e-e55b-4fc1-834c-3b12eb4e146b";
 
-    private static String hostData(String file) {
+    /** A document of src/test/resources/hostdata (a real libvirt host without /dev/kvm). */
+    static String hostData(String file) {
         try (InputStream in = AgentFactsApiTest.class.getResourceAsStream("/hostdata/" + file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -38,7 +39,8 @@ class AgentFactsApiTest extends ApiAssertions {
         }
     }
 
-    private static Map<String, Object> agentRegistration(String aggregate) {
+    /** What the agent sends for that host (build-1), into one aggregate. */
+    static Map<String, Object> agentRegistration(String aggregate) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hostname", "build-1");
         body.put("aggregates", List.of(aggregate));

@@ -552,8 +552,9 @@ class PolicyApiTest extends ApiAssertions {
     @SuppressWarnings("unchecked")
     private static void assertKubevirt(String text, String model, List<String> features) {
         Map<String, Object> doc = new Yaml().load(text);
-        assertThat(doc).containsOnlyKeys("cpu");
-        Map<String, Object> cpu = (Map<String, Object>) doc.get("cpu");
+        assertThat(doc).containsOnlyKeys("spec");
+        Map<String, Object> cpu = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("spec"))
+                .get("domain")).get("cpu");
         assertThat(cpu.get("model")).isEqualTo(model);
         List<Map<String, Object>> listed = cpu.containsKey("features")
                 ? (List<Map<String, Object>>) cpu.get("features") : List.of();

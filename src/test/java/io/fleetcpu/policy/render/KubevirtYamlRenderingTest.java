@@ -16,17 +16,14 @@ import io.fleetcpu.policy.CpuFeaturePolicy;
 import io.fleetcpu.policy.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 
-/** KubeVirt's {@code spec.domain.cpu}, read back with snakeyaml. */
+/** KubeVirt's VMI {@code spec}: {@code domain.cpu} and its {@code nodeSelector}, read back with snakeyaml. */
 class KubevirtYamlRenderingTest {
 
     @Test
     void everyExampleReadsBackAsTheSameCpu() {
         for (GuestCpu cpu : ALL) {
             String yaml = RENDERER.kubevirtYaml(cpu);
-            Map<String, Object> root = load(yaml);
-            assertThat(root).as(yaml).containsOnlyKeys("cpu");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> cpuNode = (Map<String, Object>) root.get("cpu");
+            Map<String, Object> cpuNode = cpu(yaml);
             assertThat(cpuNode.get("model")).as(yaml)
                     .isEqualTo(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : cpu.mode().libvirtName());
             @SuppressWarnings("unchecked")
@@ -37,6 +34,16 @@ class KubevirtYamlRenderingTest {
                         FeaturePolicy.valueOf(((String) f.get("policy")).toUpperCase(java.util.Locale.ROOT)));
             }).toList();
             assertThat(read).as(yaml).isEqualTo(cpu.features());
+            // KubeVirt's own selectors (nodeselectorrenderer.go): the model's label and each required feature's
+            List<String> selector = new java.util.ArrayList<>();
+            if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
+                selector.add("cpu-model.node.kubevirt.io/" + cpu.model());
+            }
+            cpu.featureNames(FeaturePolicy.REQUIRE).forEach(f -> selector.add("cpu-feature.node.kubevirt.io/" + f));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> nodeSelector = (Map<String, Object>) spec(yaml).getOrDefault("nodeSelector", Map.of());
+            assertThat(nodeSelector.keySet()).as(yaml).containsExactlyElementsOf(selector);
+            assertThat(nodeSelector.values()).as(yaml).allMatch("true"::equals);
         }
     }
 
@@ -44,13 +51,26 @@ class KubevirtYamlRenderingTest {
     void aNumericModelNameStaysAString() {
         GuestCpu i486 = GuestCpu.custom("486", null, false, List.of());
         @SuppressWarnings("unchecked")
-        Map<String, Object> cpu = (Map<String, Object>) load(RENDERER.kubevirtYaml(i486)).get("cpu");
+        Map<String, Object> cpu = cpu(RENDERER.kubevirtYaml(i486));
         assertThat(cpu.get("model")).isEqualTo("486");
     }
 
     @Test
     void hostPassthroughIsAModelValue() {
-        assertThat(RENDERER.kubevirtYaml(RenderExamples.PASSTHROUGH_PLAIN)).isEqualTo("cpu:\n  model: \"host-passthrough\"\n");
+        assertThat(RENDERER.kubevirtYaml(RenderExamples.PASSTHROUGH_PLAIN))
+                .isEqualTo("spec:\n  domain:\n    cpu:\n      model: \"host-passthrough\"\n");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(String yaml) {
+        Map<String, Object> root = load(yaml);
+        assertThat(root).as(yaml).containsOnlyKeys("spec");
+        return (Map<String, Object>) root.get("spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cpu(String yaml) {
+        return (Map<String, Object>) ((Map<String, Object>) spec(yaml).get("domain")).get("cpu");
     }
 
     private static Map<String, Object> load(String yaml) {
