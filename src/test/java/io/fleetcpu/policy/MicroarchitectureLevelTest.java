@@ -86,6 +86,58 @@ class MicroarchitectureLevelTest {
     }
 
     @Test
+    void theRecommendationReachesTheHostsBestCommonLevelAndNamesWhoCostsTheNext() {
+        // Levels are cumulative sets of features, so the features every host shares hold the lowest host's level
+        // and no more: the recommendation (libvirt's baseline of the hosts) must reach exactly that level.
+        PolicyRecommender recommender = new PolicyRecommender(CATALOG,
+                new GuestVisibility(CATALOG, HostOnlyFeatures.bundled()), java.util.Set.of());
+        List<CpuFixtures.Fixture> intel = CpuFixtures.accepted().stream()
+                .filter(f -> f.kind().equals("host") && "Intel".equals(f.vendor())).toList();
+        int checked = 0;
+        int lost = 0;
+        for (List<CpuFixtures.Fixture> set : CpuFixtures.randomSets(11, intel, 150)) {
+            List<PolicyHost> hosts = set.stream().map(f -> new PolicyHost(f.file(), f.cpu(), null, null, null,
+                    PolicyHost.NestedState.UNKNOWN, null, null)).toList();
+            PolicyRecommendation answer;
+            try {
+                answer = recommender.recommend(hosts, CpuPolicy.DEFAULT, false);
+            } catch (BaselineRefusedException e) {
+                continue;
+            }
+            List<Integer> ranks = hosts.stream().map(h -> rank(LEVELS.onHost(h.cpu(), null))).toList();
+            int lowest = ranks.stream().mapToInt(Integer::intValue).min().orElseThrow();
+            int highest = ranks.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            assertThat(answer.level().level()).as("%s", set).isEqualTo(name(lowest));
+            if (highest > lowest) {
+                lost++;
+                assertThat(answer.level().lostLevel()).isEqualTo(name(lowest + 1));
+                List<String> below = new java.util.ArrayList<>();
+                for (int i = 0; i < hosts.size(); i++) {
+                    if (ranks.get(i) <= lowest) {
+                        below.add(hosts.get(i).name());
+                    }
+                }
+                assertThat(answer.level().hostsBelowLostLevel()).containsExactlyElementsOf(below);
+            } else {
+                assertThat(answer.level().lostLevel()).isNull();
+                assertThat(answer.level().hostsBelowLostLevel()).isEmpty();
+            }
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(100);
+        assertThat(lost).isGreaterThan(50);
+    }
+
+    /** 0 below the baseline, 1 for the baseline … 4 for v4. */
+    private static int rank(Optional<MicroarchitectureLevel> level) {
+        return level.map(l -> l.ordinal() + 1).orElse(0);
+    }
+
+    private static String name(int rank) {
+        return rank == 0 ? null : MicroarchitectureLevel.values()[rank - 1].operatorName();
+    }
+
+    @Test
     void namesAreThePsAbis() {
         assertThat(MicroarchitectureLevel.operatorNames())
                 .containsExactly("x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4");
