@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -299,9 +300,9 @@ public final class PolicyRecommender {
 
     /** The level the guest CPU reaches and, when some host's guests would get a higher one alone, who costs it. */
     private LevelReport level(List<NamedCpu> named, List<FeatureSet> visible, FeatureSet guest, Draft draft) {
-        java.util.Optional<MicroarchitectureLevel> reached = MicroarchitectureLevel.reachedBy(guest, catalog);
+        Optional<MicroarchitectureLevel> reached = MicroarchitectureLevel.reachedBy(guest, catalog);
         int reachedRank = reached.map(l -> l.ordinal() + 1).orElse(0);
-        List<java.util.Optional<MicroarchitectureLevel>> own = visible.stream()
+        List<Optional<MicroarchitectureLevel>> own = visible.stream()
                 .map(v -> MicroarchitectureLevel.reachedBy(v, catalog)).toList();
         int best = own.stream().mapToInt(l -> l.map(x -> x.ordinal() + 1).orElse(0)).max().orElse(0);
         String reachedName = levelName(reached);
@@ -326,7 +327,7 @@ public final class PolicyRecommender {
                 below);
     }
 
-    private static String levelName(java.util.Optional<MicroarchitectureLevel> level) {
+    private static String levelName(Optional<MicroarchitectureLevel> level) {
         return level.map(MicroarchitectureLevel::operatorName).orElse("below x86-64-baseline");
     }
 

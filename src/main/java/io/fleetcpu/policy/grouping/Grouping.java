@@ -1,5 +1,6 @@
 package io.fleetcpu.policy.grouping;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.fleetcpu.catalog.CatalogInfo;
@@ -25,7 +26,7 @@ public record Grouping(Strategy strategy, String minimumModel, String minimumLev
 
     /** The floor in words ("model SandyBridge", "level x86-64-v2", both), or null for none. */
     public String minimum() {
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         if (minimumModel != null) {
             parts.add("model " + minimumModel);
         }
