@@ -404,6 +404,10 @@ step 200 "for nova.conf" \
   curl -s "$FLEETCPU/aggregates/haswell-east/recommended-cpu?format=nova-conf"
 says '[libvirt]'
 says 'cpu_mode'
+step 200 "Placement traits for flavors" \
+  curl -s "$FLEETCPU/aggregates/haswell-east/recommended-cpu?format=placement"
+says 'HW_CPU_X86_'
+says 'openstack flavor set FLAVOR'
 step 200 "for KubeVirt" \
   curl -s -H 'Accept: application/yaml' "$FLEETCPU/aggregates/haswell-east/recommended-cpu"
 says 'cpu:'

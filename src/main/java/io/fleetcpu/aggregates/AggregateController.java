@@ -52,9 +52,9 @@ class AggregateController {
     @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getRecommendedCpu",
             summary = "The guest CPU for the aggregate under its policy, with every choice explained, in the form "
-                    + "each consumer takes (libvirt, nova.conf, QEMU, KubeVirt, cpu_map)",
+                    + "each consumer takes (libvirt, nova.conf, Placement traits, QEMU, KubeVirt, cpu_map)",
             description = "Computed from the aggregate's hosts as they are now. JSON by default; "
-                    + "?format=libvirt|nova-conf|qemu|kubevirt|cpu-map (or Accept: application/xml for libvirt, "
+                    + "?format=libvirt|nova-conf|placement|qemu|kubevirt|cpu-map (or Accept: application/xml for libvirt, "
                     + "application/yaml for KubeVirt) gives one rendering alone. The answer carries a strong ETag "
                     + "(each representation its own); send it back in If-None-Match to get 304 while nothing changed.",
             parameters = {
@@ -62,7 +62,7 @@ class AggregateController {
                             description = "the ETag of an earlier answer", schema = @Schema(type = "string")),
                     @Parameter(in = ParameterIn.QUERY, name = "format", required = false,
                             description = "one rendering alone instead of the JSON answer",
-                            schema = @Schema(type = "string", allowableValues = {"json", "libvirt", "nova-conf", "qemu",
+                            schema = @Schema(type = "string", allowableValues = {"json", "libvirt", "nova-conf", "placement", "qemu",
                                     "kubevirt", "cpu-map"})),
                     @Parameter(in = ParameterIn.QUERY, name = "modelName", required = false,
                             description = "with format=cpu-map: the name of the new model (default <model>-<aggregate>)",
@@ -83,12 +83,16 @@ class AggregateController {
                     @Content(mediaType = "application/yaml", schema = @Schema(type = "string",
                             description = "format=kubevirt: the spec.domain.cpu fragment")),
                     @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
-                            description = "format=nova-conf: the [libvirt] section; format=qemu: the -cpu value")) })
+                            description = "format=nova-conf: the [libvirt] section, cpu_models listing every model all "
+                                    + "hosts can run, oldest first; format=placement: the HW_CPU_X86_* traits every "
+                                    + "host has (nova's names) and flavor commands as templates (FLAVOR is a "
+                                    + "placeholder); format=qemu: the -cpu value")) })
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
     @ApiResponse(responseCode = "400", description = "Unknown format")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
     @ApiResponse(responseCode = "406", description = "Accept names no media type this answer comes in by Accept alone "
-            + "(application/json, application/xml, application/yaml; text/plain with format=nova-conf or qemu); "
+            + "(application/json, application/xml, application/yaml; text/plain with format=nova-conf, placement or "
+            + "qemu); "
             + "'supportedMediaTypes' lists them")
     @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, its hosts "
             + "share no CPU model, the policy cannot be met (minimum model, strict nested), or the recommendation "
@@ -296,13 +300,11 @@ class AggregateController {
     @ApiResponse(responseCode = "201", description = "A new aggregate", headers = @Header(name = "Location",
             description = "/aggregates/{id}", schema = @Schema(type = "string", format = "uri-reference")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
-    @ApiResponse(responseCode = "412", description = "If-Match named another version: the aggregate changed since "
-            + "it was read")
     @ApiResponse(responseCode = "422", description = "Invalid id, the body's id differs from the path's, "
             + "or an invalid policy (unknown goal, model or mitigation feature); 'errors' names each field")
+    @GuardedByIfMatch
     ResponseEntity<AggregateView> put(
             @Parameter(description = "lower-case letters, digits and dashes", example = "haswell-east") @PathVariable String id,
-            @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestBody AggregateRequest request) {
         AggregateService.Saved saved = aggregates.put(id, request, ifMatch);
@@ -326,14 +328,12 @@ class AggregateController {
             description = "its new version", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    @ApiResponse(responseCode = "412", description = "If-Match named another version: the aggregate changed since "
-            + "it was read")
     @ApiResponse(responseCode = "415", description = "The Content-Type is not application/merge-patch+json")
     @ApiResponse(responseCode = "422", description = "The patch is not a JSON object, names an unknown field, a "
             + "different id, or makes an invalid policy; 'errors' names each field")
+    @GuardedByIfMatch
     ResponseEntity<AggregateView> patch(
             @Parameter(description = "the aggregate's id", example = "haswell-east") @PathVariable String id,
-            @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestBody JsonNode patch) {
         AggregateView patched = aggregates.patch(id, patch, ifMatch);

@@ -45,6 +45,8 @@ import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.policy.GuestVisibility;
 import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.NovaCpuModels;
+import io.fleetcpu.policy.PlacementTraits;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
 import io.fleetcpu.policy.PolicyRecommendation;
@@ -73,7 +75,7 @@ public class RecommendationService {
      * The answer, the guest CPU it stands for, a strong validator for it, and its JSON, written once: a large
      * aggregate's answer is served as often as asked without being written again.
      */
-    public record Answer(RecommendedCpuView view, GuestCpu cpu, String etag, byte[] json) {
+    public record Answer(RecommendedCpuView view, GuestCpu cpu, NovaCpuModels nova, String etag, byte[] json) {
     }
 
     /** libvirt's baseline, a strong validator for it, and its JSON, written once. */
@@ -154,9 +156,11 @@ public class RecommendationService {
                 throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
                         + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
             }
+            NovaCpuModels nova = novaCpuModels(snapshot.kinds(), recommendation.cpu());
             RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
-                    recommendation, renderer, snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds(), levels));
-            return new Answer(view, recommendation.cpu(), etag(snapshot.version(), question),
+                    recommendation, renderer, nova, snapshot.hostCount(),
+                    KindView.of(aggregateId, snapshot.kinds(), levels));
+            return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
                     json.writeValueAsBytes(view));
         });
     }
@@ -176,6 +180,12 @@ public class RecommendationService {
             requireHosts(snapshot);
             return compute.apply(snapshot);
         }));
+    }
+
+    /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */
+    private NovaCpuModels novaCpuModels(List<KindMembers> kinds, GuestCpu cpu) {
+        List<PolicyHost> hosts = kinds.stream().map(k -> policyHost(HostFacts.ofKind(k.kindId(), k.facts()))).toList();
+        return gate.run(() -> recommender.novaCpuModels(hosts, cpu.model()));
     }
 
     private static String recommendedQuestion(boolean expand) {
@@ -227,6 +237,7 @@ public class RecommendationService {
                 case JSON -> throw new IllegalArgumentException("JSON is the answer itself");
                 case LIBVIRT -> answer.view().libvirtXml();
                 case NOVA_CONF -> answer.view().novaConf();
+                case PLACEMENT -> PlacementTraits.render(answer.view().aggregate(), answer.nova(), answer.cpu());
                 case QEMU -> renderer.qemuCpuArgument(answer.cpu()) + "\n";
                 case KUBEVIRT -> answer.view().kubevirt();
                 case CPU_MAP -> renderer.cpuMapModel(answer.cpu(), modelName != null ? modelName
@@ -244,7 +255,7 @@ public class RecommendationService {
 
     /** The formats the recommendation is rendered in. */
     public enum OutputFormat {
-        JSON, LIBVIRT, NOVA_CONF, QEMU, KUBEVIRT, CPU_MAP;
+        JSON, LIBVIRT, NOVA_CONF, PLACEMENT, QEMU, KUBEVIRT, CPU_MAP;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

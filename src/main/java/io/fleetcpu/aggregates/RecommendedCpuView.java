@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.NovaCpuModels;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -32,7 +33,9 @@ public record RecommendedCpuView(
                 + "the guest CPU does not, and which kinds cost it; absent when no level is lost")
         @JsonInclude(JsonInclude.Include.NON_NULL) LevelLost levelLost,
         @Schema(description = "the libvirt <cpu> element, ready for a domain XML") String libvirtXml,
-        @Schema(description = "the [libvirt] section of nova.conf") String novaConf,
+        @Schema(description = "the [libvirt] section of nova.conf; for a named model, cpu_models lists every model "
+                + "all hosts can run, oldest first, the recommended one among them")
+        String novaConf,
         @Schema(description = "QEMU's -cpu value; absent for host-model, which QEMU cannot express without the host")
         String qemuCpu,
         @Schema(description = "the KubeVirt spec.domain.cpu fragment (YAML)") String kubevirt,
@@ -83,7 +86,7 @@ public record RecommendedCpuView(
     }
 
     static RecommendedCpuView of(String aggregate, AggregatePolicy policy, PolicyRecommendation recommendation,
-            CpuConfigRenderer renderer, int hostCount, List<KindView> kinds) {
+            CpuConfigRenderer renderer, NovaCpuModels nova, int hostCount, List<KindView> kinds) {
         GuestCpu cpu = recommendation.cpu();
         String qemu = qemuArgument(renderer, cpu);
         return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
@@ -92,7 +95,7 @@ public record RecommendedCpuView(
                 recommendation.level().level(), recommendation.level().lostLevel() == null ? null
                         : new LevelLost(recommendation.level().lostLevel(), recommendation.level().hostsBelowLostLevel(),
                                 recommendation.level().hostsBelowLostLevelCount()),
-                renderer.libvirtXml(cpu), renderer.novaConf(cpu), qemu, renderer.kubevirtYaml(cpu),
+                renderer.libvirtXml(cpu), renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of()), qemu, renderer.kubevirtYaml(cpu),
                 recommendation.explanations(), recommendation.warnings(), recommendation.reasons(),
                 recommendation.nested(), recommendation.hostsThatCannotRun(),
                 recommendation.reasons().limitingHosts().stream()

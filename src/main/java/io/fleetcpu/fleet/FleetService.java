@@ -123,8 +123,9 @@ public class FleetService {
                 d.hosts().stream().flatMap(kind -> names.getOrDefault(kind, List.of()).stream()).toList(), d.model(),
                 d.vendor(), d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(),
                 d.kinds(), d.guestCpu())).toList();
-        return OpenStackCommands.render(new Grouping(grouping.strategy(), grouping.minimumModel(), grouping.minimumLevel(), domains,
-                grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(), grouping.catalog()), "fleetcpu");
+        return OpenStackCommands.render(new Grouping(grouping.strategy(), grouping.minimumModel(),
+                grouping.minimumLevel(), domains, grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(),
+                grouping.catalog()));
     }
 
     /** Whether a guest CPU can migrate to a host, or to every host of an aggregate. Nothing is written. */

@@ -79,9 +79,44 @@ public final class CpuConfigRenderer {
      * cannot say (a vendor, fallback='forbid') or what older releases read differently is a {@code #} line.
      */
     public String novaConf(GuestCpu cpu) {
+        return novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? List.of(cpu.model()) : List.of());
+    }
+
+    /**
+     * The {@code [libvirt]} section with nova's ordered {@code cpu_models}: nova gives each instance the first model
+     * whose features include every {@code trait:HW_CPU_X86_*=required} of its flavor, and the first model to a flavor
+     * that requires none (nova/virt/libvirt/driver.py {@code _match_cpu_model_by_flags},
+     * {@code _get_guest_cpu_model_config}). The extra flags apply to every model.
+     *
+     * @param cpuModels CUSTOM only: catalog models, oldest first, the recommended one among them (see
+     *                  {@link PolicyRecommender#novaCpuModels}); must be empty for the host modes
+     */
+    public String novaConf(GuestCpu cpu, List<String> cpuModels) {
         check(cpu);
+        Objects.requireNonNull(cpuModels, "cpuModels");
+        if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
+            if (!cpuModels.contains(cpu.model())) {
+                throw new IllegalArgumentException("cpu_models " + cpuModels + " lacks the recommended model "
+                        + cpu.model());
+            }
+            cpuModels.forEach(name -> catalog.model(name).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown CPU model '" + name + "' (not in the catalog of libvirt "
+                            + catalog.info().libvirtVersion() + ")")));
+            if (Set.copyOf(cpuModels).size() != cpuModels.size()) {
+                throw new IllegalArgumentException("cpu_models lists a model twice: " + cpuModels);
+            }
+        } else if (!cpuModels.isEmpty()) {
+            // nova refuses to start: "The cpu_models option is not required when cpu_mode!=custom"
+            throw new IllegalArgumentException("cpu_models only goes with cpu_mode = custom, not "
+                    + cpu.mode().libvirtName());
+        }
         List<String> flags = new ArrayList<>();
         for (CpuFeaturePolicy f : cpu.features()) {
+            // nova lower-cases every flag before it hands it to libvirt (driver.py _get_guest_cpu_model_config)
+            if (!f.name().equals(f.name().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("nova lower-cases cpu_model_extra_flags, so it cannot give '"
+                        + f.name() + "'");
+            }
             flags.add(f.policy() == FeaturePolicy.DISABLE ? "-" + f.name() : f.name());
         }
         StringBuilder ini = new StringBuilder("[libvirt]\n");
@@ -97,7 +132,18 @@ public final class CpuConfigRenderer {
             }
         }
         if (!cpu.featureNames(FeaturePolicy.DISABLE).isEmpty()) {
-            ini.append("# '-flag' disables a flag; nova Train and older only enable flags and would read it as a name\n");
+            // nova 23.0.0 (Wallaby) brought '-flag' (commit bcd6b42047, "Allow disabling CPU flags via
+            // `cpu_model_extra_flags`"); before it a flag was always required.
+            ini.append("# '-flag' disables a flag; nova Victoria and older only enable flags and would read it as a name\n");
+        }
+        if (cpuModels.size() > 1) {
+            // cpu_models and the choice by trait came in nova 20.0.0 (Train, commit f80e5f989d "vCPU model
+            // selection"); older releases read one model from cpu_model.
+            ini.append("# nova Train and newer: older releases take one model (cpu_model = ").append(cpu.model())
+                    .append(")\n");
+            ini.append("# nova gives each instance the first of cpu_models with every CPU feature its flavor requires as ")
+                    .append("trait:HW_CPU_X86_*=required, and ").append(cpuModels.get(0))
+                    .append(" to flavors that require none; ").append(cpu.model()).append(" is the recommended model\n");
         }
         if (cpu.mode() == GuestCpu.Mode.HOST_PASSTHROUGH && !cpu.featureNames(FeaturePolicy.REQUIRE).isEmpty()) {
             ini.append("# host-passthrough already gives every flag KVM supports; required flags add only what QEMU "
@@ -105,7 +151,7 @@ public final class CpuConfigRenderer {
         }
         ini.append("cpu_mode = ").append(cpu.mode().libvirtName()).append('\n');
         if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
-            ini.append("cpu_models = ").append(cpu.model()).append('\n');
+            ini.append("cpu_models = ").append(String.join(", ", cpuModels)).append('\n');
         }
         if (!flags.isEmpty()) {
             ini.append("cpu_model_extra_flags = ").append(String.join(", ", flags)).append('\n');

@@ -1,6 +1,7 @@
 package io.fleetcpu.policy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +117,37 @@ public final class PolicyRecommender {
         return new PolicyRecommendation(cpu, draft.explanations, draft.warnings,
                 baseline != null ? baseline.reasons() : new RecommendedCpu.Reasons(hosts.size(), List.of(), List.of()),
                 nested, draft.gaps, level, catalog.info());
+    }
+
+    /**
+     * The named models every host can run and the features every host gives guests, for nova's ordered
+     * {@code cpu_models} and its Placement traits. A model is listed when every host's guest-visible CPU
+     * ({@link GuestVisibility}) has all its features, it is no other vendor's than a host's, every host that reported
+     * its domain capabilities reports it usable, and it is not obsolete; oldest first (catalog order). The recommended
+     * model is listed whatever it is (a pinned model some host lacks), in its place.
+     *
+     * @param recommended the recommended named model, or null (host modes)
+     */
+    public NovaCpuModels novaCpuModels(List<PolicyHost> hosts, String recommended) {
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("no hosts");
+        }
+        List<CpuDescription> views = hosts.stream().map(h -> visibility.of(h.cpu(), h.hypervisorCpu()).cpu()).toList();
+        List<FeatureSet> visible = views.stream().map(calculator::expand).toList();
+        FeatureSet shared = common(visible);
+        Set<String> vendors = views.stream().map(CpuDescription::vendor).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        Predicate<CpuModel> everyHostRuns = m -> !obsoleteModels.contains(m.name())
+                && (m.vendor() == null || vendors.isEmpty() || Set.of(m.vendor()).equals(vendors))
+                && shared.containsAll(m.features())
+                && hosts.stream().allMatch(h -> h.usableModels() == null || h.usableModels().contains(m.name()));
+        List<CpuModel> models = catalog.models().stream()
+                .filter(m -> m.name().equals(recommended) || everyHostRuns.test(m))
+                .sorted(Comparator.comparingInt(CpuModel::position)).toList();
+        FeatureSet.Builder modelFeatures = FeatureSet.builder();
+        models.forEach(m -> modelFeatures.addAll(m.features()));
+        return new NovaCpuModels(models.stream().map(CpuModel::name).toList(), catalog.featureNames(shared),
+                catalog.featureNames(modelFeatures.build()));
     }
 
     /** Hosts read from their physical CPU: what was taken away, and how to get an exact answer. */

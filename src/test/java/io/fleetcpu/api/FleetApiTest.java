@@ -159,6 +159,11 @@ class FleetApiTest extends ApiAssertions {
         }
         assertThat(placements).containsOnlyKeys("hsw-1", "hsw-2", "bdw-1", "ivy-1", "epyc-1");
         assertThat(placements.values()).containsOnly(1);
+        // Flavor commands are templates for the operator's flavors, and the script names the filter they need.
+        assertThat(answer.body()).contains("# needs nova's AggregateInstanceExtraSpecsFilter");
+        List<String> flavorLines = answer.body().lines().filter(l -> l.startsWith("openstack flavor set")).toList();
+        assertThat(flavorLines).isNotEmpty().allMatch(l -> l.endsWith(" FLAVOR")
+                && l.contains(" --property aggregate_instance_extra_specs:cpu_model="));
     }
 
     @Test

@@ -104,7 +104,9 @@ class RecommendedCpuApiTest extends ApiAssertions {
         assertThat(cpu.get("policy").get("goal").asString()).isEqualTo("migration");
         assertThat(cpu.get("explanations").toString()).contains("nested virtualisation off");
         assertThat(cpu.get("novaConf").asString()).startsWith("[libvirt]\n").contains("\ncpu_mode = custom\n")
-                .contains("\ncpu_models = IvyBridge\n").contains(", -vmx\n");
+                // every model all three run, oldest first (libvirt's index.xml order), IvyBridge the newest of them
+                .contains("\ncpu_models = kvm64, Conroe, Penryn, Nehalem, Westmere, SandyBridge, IvyBridge\n")
+                .contains(", -vmx\n");
         assertThat(cpu.get("qemuCpu").asString()).startsWith("IvyBridge,").contains(",-vmx");
 
         JsonNode reasons = cpu.get("reasons");

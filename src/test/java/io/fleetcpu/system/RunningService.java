@@ -3,7 +3,6 @@ package io.fleetcpu.system;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,12 +25,12 @@ final class RunningService implements AutoCloseable {
     static final String TOKEN = "system-test-token-0123456789";
 
     private final ConfigurableApplicationContext context;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final int port;
+    private final ServiceClient client;
 
     private RunningService(ConfigurableApplicationContext context) {
         this.context = context;
-        this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        this.client = new ServiceClient(HttpClient.newHttpClient(),
+                ((WebServerApplicationContext) context).getWebServer().getPort());
     }
 
     /** Starts fleetcpu with these {@code --name=value} arguments on top of a random port and a known token. */
@@ -49,40 +48,25 @@ final class RunningService implements AutoCloseable {
 
     /** GET with request headers given as name, value, name, value… */
     HttpResponse<String> get(String path, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        HttpRequest.Builder request = client.request(path).GET();
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return send(request);
+        return client.send(request);
     }
 
     HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN)
+        return client.send(client.request(path).header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     HttpResponse<String> put(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN)
+        return client.send(client.request(path).header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     HttpResponse<String> delete(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).DELETE());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return client.send(client.request(path).header("Authorization", "Bearer " + TOKEN).DELETE());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.fleetcpu.system;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,14 +26,13 @@ final class ServiceProcess implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(120);
 
     private final Process jvm;
-    private final int port;
     private final Path dataDirectory;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ServiceClient client;
 
     private ServiceProcess(Process jvm, int port, Path dataDirectory, Path log) {
         this.jvm = jvm;
-        this.port = port;
+        this.client = new ServiceClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), port);
         this.dataDirectory = dataDirectory;
         this.log = log;
     }
@@ -99,28 +97,13 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET());
+        return client.send(client.request(path).timeout(Duration.ofSeconds(30)).GET());
     }
 
     HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        return client.send(client.request(path).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

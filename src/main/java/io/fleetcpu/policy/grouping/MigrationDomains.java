@@ -196,9 +196,9 @@ public final class MigrationDomains {
                 minimumLevel == null ? null : minimumLevel.operatorName(), domains, cost, belowMinimum, ungrouped, catalog.info());
     }
 
-    /** {@link OpenStackCommands#render(Grouping, String)}. */
-    public String openstackCommands(Grouping grouping, String flavorPrefix) {
-        return OpenStackCommands.render(grouping, flavorPrefix);
+    /** {@link OpenStackCommands#render(Grouping)}. */
+    public String openstackCommands(Grouping grouping) {
+        return OpenStackCommands.render(grouping);
     }
 
     // ---- kinds ---------------------------------------------------------------------------------------------

@@ -3,11 +3,19 @@ package io.fleetcpu.policy.grouping;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.fleetcpu.policy.PlacementTraits;
+
 /**
  * A grouping as the {@code openstack} commands that build it: one host aggregate per domain carrying its guest CPU
- * model, every host added to its aggregate, and a flavor line per domain (a template: rename the flavor) that keeps
- * instances of that flavor, hence their migrations, inside the aggregate (nova's
- * {@code AggregateInstanceExtraSpecsFilter}). Lines starting with {@code #} are comments.
+ * model, every host added to its aggregate, and a flavor line per domain that keeps instances of a flavor, hence their
+ * migrations, inside the aggregate. The flavor line is a template: {@link PlacementTraits#FLAVOR_PLACEHOLDER} stands
+ * for each of the operator's flavors. Lines starting with {@code #} are comments.
+ *
+ * <p>It relies on nova's {@code AggregateInstanceExtraSpecsFilter} (nova/scheduler/filters/
+ * aggregate_instance_extra_specs.py): a host passes for a flavor when, for each extra spec
+ * {@code aggregate_instance_extra_specs:<key>=<value>}, one of the host's aggregates has the property
+ * {@code <key>=<value>}; a flavor with no extra specs passes every host. The filter is not among
+ * {@code [filter_scheduler] enabled_filters}' defaults (nova/conf/scheduler.py).
  */
 public final class OpenStackCommands {
 
@@ -16,8 +24,7 @@ public final class OpenStackCommands {
     private OpenStackCommands() {
     }
 
-    public static String render(Grouping grouping, String flavorPrefix) {
-        String prefix = slug(flavorPrefix == null || flavorPrefix.isBlank() ? "fleetcpu" : flavorPrefix);
+    public static String render(Grouping grouping) {
         StringBuilder out = new StringBuilder(64 * (grouping.cost().groupedHosts() + 8 * grouping.domains().size()));
         out.append("# fleetcpu migration domains, strategy ").append(grouping.strategy().operatorName());
         if (grouping.minimum() != null) {
@@ -25,6 +32,12 @@ public final class OpenStackCommands {
         }
         out.append(", catalog ").append(grouping.catalog().source()).append(" (libvirt ")
                 .append(grouping.catalog().libvirtVersion()).append(")\n");
+        out.append("# needs nova's AggregateInstanceExtraSpecsFilter in [filter_scheduler] enabled_filters (not among its "
+                + "defaults): it schedules a flavor with extra spec aggregate_instance_extra_specs:cpu_model=<model> "
+                + "only to hosts of an aggregate with property cpu_model=<model> (and likewise fleetcpu_domain)\n");
+        out.append("# flavor lines are templates: ").append(PlacementTraits.FLAVOR_PLACEHOLDER)
+                .append(" is a placeholder for each of your flavors whose instances belong in that domain; a flavor "
+                        + "without these extra specs may land on any host, outside every domain\n");
         int n = 0;
         for (MigrationDomain d : grouping.domains()) {
             n++;
@@ -57,8 +70,7 @@ public final class OpenStackCommands {
             }
             out.append("openstack flavor set --property aggregate_instance_extra_specs:cpu_model=")
                     .append(quote(d.model())).append(" --property aggregate_instance_extra_specs:fleetcpu_domain=")
-                    .append(aggregate).append(' ').append(prefix).append('-').append(n).append('-')
-                    .append(slug(d.model())).append('\n');
+                    .append(aggregate).append(' ').append(PlacementTraits.FLAVOR_PLACEHOLDER).append('\n');
         }
         if (!grouping.ungrouped().isEmpty()) {
             out.append("\n# not grouped:\n");

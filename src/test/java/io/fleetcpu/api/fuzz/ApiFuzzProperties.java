@@ -19,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
+import net.jqwik.api.PropertyDefaults;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tuple;
@@ -47,6 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
  * </ol>
  * Seeded: a failure is reproduced by running this class again. Every try starts from the same known fleet.
  */
+@PropertyDefaults(tries = 700, shrinking = ShrinkingMode.FULL, generation = GenerationMode.RANDOMIZED)
 class ApiFuzzProperties {
 
     /** Change it to explore other cases; a failure names the seed it was found with. */
@@ -76,22 +78,22 @@ class ApiFuzzProperties {
 
     // ---- properties ------------------------------------------------------------------------------------------------
 
-    @Property(tries = 1200, seed = SEED, shrinking = ShrinkingMode.FULL, generation = GenerationMode.RANDOMIZED)
+    @Property(tries = 1200, seed = SEED)
     void registration(@ForAll("registrations") FuzzCase request) {
         check(request, ApiFuzzProperties::registered);
     }
 
-    @Property(tries = 700, seed = SEED, shrinking = ShrinkingMode.FULL, generation = GenerationMode.RANDOMIZED)
+    @Property(seed = SEED)
     void whatIf(@ForAll("whatIfs") FuzzCase request) {
         check(request, ApiFuzzProperties::previewed);
     }
 
-    @Property(tries = 700, seed = SEED, shrinking = ShrinkingMode.FULL, generation = GenerationMode.RANDOMIZED)
+    @Property(seed = SEED)
     void migrationCheck(@ForAll("migrationChecks") FuzzCase request) {
         check(request, ApiFuzzProperties::judged);
     }
 
-    @Property(tries = 700, seed = SEED, shrinking = ShrinkingMode.FULL, generation = GenerationMode.RANDOMIZED)
+    @Property(seed = SEED)
     void policyUpdate(@ForAll("policyUpdates") FuzzCase request) {
         check(request, ApiFuzzProperties::stored);
     }

@@ -3,6 +3,8 @@ package io.fleetcpu.api.fuzz;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -31,90 +33,73 @@ sealed interface JsonMutation {
     /** Leaves a property out. */
     record Drop(int at) implements JsonMutation {
         public JsonNode apply(JsonNode root) {
-            List<Place> props = Place.all(root).stream().filter(p -> p.parent() instanceof ObjectNode).toList();
-            if (!props.isEmpty()) {
-                Place p = props.get(at % props.size());
-                ((ObjectNode) p.parent()).remove(p.name());
-            }
+            Place.at(root, at, Place::isProperty).ifPresent(p -> ((ObjectNode) p.parent()).remove(p.name()));
             return root;
         }
     }
 
     /** Sends a property twice, the second time with another value. */
     record Duplicate(int at, JsonNode value) implements JsonMutation {
+        public JsonNode apply(JsonNode root) {
+            Place.at(root, at, Place::isProperty)
+                    .ifPresent(p -> ((ObjectNode) p.parent()).set(DUPLICATE + p.name(), value));
+            return root;
+        }
+
         @Override
         public String toString() {
             return "Duplicate[at=" + at + ", value=" + Shown.text(write(value)) + "]";
-        }
-
-        public JsonNode apply(JsonNode root) {
-            List<Place> props = Place.all(root).stream().filter(p -> p.parent() instanceof ObjectNode).toList();
-            if (!props.isEmpty()) {
-                Place p = props.get(at % props.size());
-                ((ObjectNode) p.parent()).set(DUPLICATE + p.name(), value);
-            }
-            return root;
         }
     }
 
     /** Puts another value (of another type, null, huge, odd) in place of a node, the whole body included. */
     record Replace(int at, JsonNode value) implements JsonMutation {
+        public JsonNode apply(JsonNode root) {
+            return Place.at(root, at, p -> true).orElseThrow().replace(root, value);
+        }
+
         @Override
         public String toString() {
             return "Replace[at=" + at + ", value=" + Shown.text(write(value)) + "]";
-        }
-
-        public JsonNode apply(JsonNode root) {
-            List<Place> all = Place.all(root);
-            return all.get(at % all.size()).replace(root, value);
         }
     }
 
     /** Adds a property no endpoint knows to an object. */
     record AddProperty(int at, String name, JsonNode value) implements JsonMutation {
+        public JsonNode apply(JsonNode root) {
+            Place.at(root, at, p -> p.node() instanceof ObjectNode)
+                    .ifPresent(p -> ((ObjectNode) p.node()).set(name, value));
+            return root;
+        }
+
         @Override
         public String toString() {
             return "AddProperty[at=" + at + ", name=" + Shown.text(name) + ", value=" + Shown.text(write(value)) + "]";
-        }
-
-        public JsonNode apply(JsonNode root) {
-            List<Place> objects = Place.all(root).stream().filter(p -> p.node() instanceof ObjectNode).toList();
-            if (!objects.isEmpty()) {
-                ((ObjectNode) objects.get(at % objects.size()).node()).set(name, value);
-            }
-            return root;
         }
     }
 
     /** Puts characters (NUL, control characters, lone surrogates…) into a text at a place in it. */
     record Insert(int at, int position, String text) implements JsonMutation {
+        public JsonNode apply(JsonNode root) {
+            return Place.at(root, at, p -> p.node().isString()).map(p -> {
+                String old = p.node().asString();
+                int cut = old.isEmpty() ? 0 : position % (old.length() + 1);
+                return p.replace(root, NODES.textNode(old.substring(0, cut) + text + old.substring(cut)));
+            }).orElse(root);
+        }
+
         @Override
         public String toString() {
             return "Insert[at=" + at + ", position=" + position + ", text=" + Shown.text(text) + "]";
-        }
-
-        public JsonNode apply(JsonNode root) {
-            List<Place> texts = Place.all(root).stream().filter(p -> p.node().isString()).toList();
-            if (texts.isEmpty()) {
-                return root;
-            }
-            Place p = texts.get(at % texts.size());
-            String old = p.node().asString();
-            int cut = old.isEmpty() ? 0 : position % (old.length() + 1);
-            return p.replace(root, NODES.textNode(old.substring(0, cut) + text + old.substring(cut)));
         }
     }
 
     /** Changes a libvirt document inside the body. */
     record Xml(int at, XmlMutation change) implements JsonMutation {
         public JsonNode apply(JsonNode root) {
-            List<Place> documents = Place.all(root).stream()
-                    .filter(p -> p.node().isString() && p.node().asString().strip().startsWith("<")).toList();
-            if (documents.isEmpty()) {
-                return root;
-            }
-            Place p = documents.get(at % documents.size());
-            return p.replace(root, NODES.textNode(change.apply(p.node().asString())));
+            return Place.at(root, at, p -> p.node().isString() && p.node().asString().strip().startsWith("<"))
+                    .map(p -> p.replace(root, NODES.textNode(change.apply(p.node().asString()))))
+                    .orElse(root);
         }
     }
 
@@ -125,6 +110,17 @@ sealed interface JsonMutation {
             List<Place> places = new ArrayList<>();
             walk(null, null, -1, root, places);
             return places;
+        }
+
+        /** The at-th of the places that fit (modulo their number, in document order); none when none fits. */
+        static Optional<Place> at(JsonNode root, int at, Predicate<Place> fits) {
+            List<Place> fitting = all(root).stream().filter(fits).toList();
+            return fitting.isEmpty() ? Optional.empty() : Optional.of(fitting.get(at % fitting.size()));
+        }
+
+        /** A property of an object (not an array element, not the root). */
+        boolean isProperty() {
+            return parent instanceof ObjectNode;
         }
 
         private static void walk(JsonNode parent, String name, int index, JsonNode node, List<Place> places) {

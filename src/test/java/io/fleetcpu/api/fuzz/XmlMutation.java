@@ -28,11 +28,11 @@ sealed interface XmlMutation {
     /** Puts markup (unknown or repeated elements, comments, entities, character references) after the at-th tag. */
     record InsertAfterTag(int at, String markup) implements XmlMutation {
         public String apply(String xml) {
-            List<Integer> ends = positions(xml, Pattern.compile(">"), 0);
+            List<int[]> ends = places(xml, Pattern.compile(">"), 0);
             if (ends.isEmpty()) {
                 return xml + markup;
             }
-            int cut = ends.get(at % ends.size()) + 1;
+            int cut = ends.get(at % ends.size())[0] + 1;
             return xml.substring(0, cut) + markup + xml.substring(cut);
         }
 
@@ -59,16 +59,7 @@ sealed interface XmlMutation {
         private static final Pattern TEXT = Pattern.compile(">([^<>]*[^<>\\s][^<>]*)</");
 
         public String apply(String xml) {
-            Matcher m = TEXT.matcher(xml);
-            List<int[]> found = new ArrayList<>();
-            while (m.find()) {
-                found.add(new int[] {m.start(1), m.end(1)});
-            }
-            if (found.isEmpty()) {
-                return xml;
-            }
-            int[] place = found.get(at % found.size());
-            return xml.substring(0, place[0]) + text + xml.substring(place[1]);
+            return replaceAt(xml, TEXT, 1, at, text);
         }
 
         @Override
@@ -80,16 +71,8 @@ sealed interface XmlMutation {
     /** Replaces the text of the at-th element of this name ({@code <model>}, {@code <vendor>}, {@code <uuid>}…). */
     record ReplaceNamed(String element, int at, String text) implements XmlMutation {
         public String apply(String xml) {
-            Matcher m = Pattern.compile("<" + element + "(\\s[^>]*)?>([^<]*)</" + element + ">").matcher(xml);
-            List<int[]> found = new ArrayList<>();
-            while (m.find()) {
-                found.add(new int[] {m.start(2), m.end(2)});
-            }
-            if (found.isEmpty()) {
-                return xml;
-            }
-            int[] place = found.get(at % found.size());
-            return xml.substring(0, place[0]) + text + xml.substring(place[1]);
+            Pattern named = Pattern.compile("<" + element + "(\\s[^>]*)?>([^<]*)</" + element + ">");
+            return replaceAt(xml, named, 2, at, text);
         }
 
         @Override
@@ -103,17 +86,7 @@ sealed interface XmlMutation {
         private static final Pattern VALUE = Pattern.compile("=(['\"])([^'\"]*)\\1");
 
         public String apply(String xml) {
-            Matcher m = VALUE.matcher(xml);
-            List<int[]> found = new ArrayList<>();
-            while (m.find()) {
-                found.add(new int[] {m.start(2), m.end(2)});
-            }
-            if (found.isEmpty()) {
-                return xml;
-            }
-            int[] place = found.get(at % found.size());
-            return xml.substring(0, place[0]) + value.replace("'", "&apos;").replace("\"", "&quot;")
-                    + xml.substring(place[1]);
+            return replaceAt(xml, VALUE, 2, at, value.replace("'", "&apos;").replace("\"", "&quot;"));
         }
 
         @Override
@@ -146,11 +119,25 @@ sealed interface XmlMutation {
         }
     }
 
-    private static List<Integer> positions(String text, Pattern pattern, int group) {
-        List<Integer> found = new ArrayList<>();
+    /**
+     * Puts {@code replacement} in place of the given group of the at-th match of the pattern (modulo the matches);
+     * the document as it was when nothing matches.
+     */
+    private static String replaceAt(String xml, Pattern pattern, int group, int at, String replacement) {
+        List<int[]> found = places(xml, pattern, group);
+        if (found.isEmpty()) {
+            return xml;
+        }
+        int[] place = found.get(at % found.size());
+        return xml.substring(0, place[0]) + replacement + xml.substring(place[1]);
+    }
+
+    /** Where the given group of each match of the pattern starts and ends, in document order. */
+    private static List<int[]> places(String text, Pattern pattern, int group) {
+        List<int[]> found = new ArrayList<>();
         Matcher m = pattern.matcher(text);
         while (m.find()) {
-            found.add(m.start(group));
+            found.add(new int[] {m.start(group), m.end(group)});
         }
         return found;
     }

@@ -75,7 +75,7 @@ class NovaConfRenderingTest {
         assertThat(RENDERER.novaConf(RenderExamples.HASWELL_VMX_NO_SPEC_CTRL)).isEqualTo("""
                 [libvirt]
                 # nova cannot write fallback='forbid'; libvirt may substitute a close model where Haswell-noTSX-IBRS is unknown
-                # '-flag' disables a flag; nova Train and older only enable flags and would read it as a name
+                # '-flag' disables a flag; nova Victoria and older only enable flags and would read it as a name
                 cpu_mode = custom
                 cpu_models = Haswell-noTSX-IBRS
                 cpu_model_extra_flags = vmx, -spec-ctrl
