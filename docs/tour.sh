@@ -348,6 +348,9 @@ has domains
 step 200 "migration domains: as few as possible" \
   curl -s "$FLEETCPU/groupings?strategy=min-domains&minimumModel=SandyBridge"
 has domains
+step 200 "migration domains: none below x86-64-v3" \
+  curl -s "$FLEETCPU/groupings?strategy=min-domains&minimumLevel=x86-64-v3"
+has minimumLevel x86-64-v3
 step 200 "migration domains: the commands that build them" \
   curl -s "$FLEETCPU/groupings?strategy=min-domains&format=openstack"
 says 'openstack aggregate'
@@ -439,6 +442,7 @@ has features
 step 200 "the inventory" \
   curl -s "$FLEETCPU/inventory"
 says '"haswell-east"'
+has byLevel
 
 # ---- Cleaning up: the deletes, last -----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.system.NewUntilStored;
 
 /** A group of hosts that share one guest CPU configuration, so guests can migrate among them. */
@@ -42,6 +43,8 @@ public class Aggregate extends NewUntilStored<String> {
     private String minimumModel;
 
     private String pinnedModel;
+
+    private String minimumLevel;
 
     private Instant createdAt;
 
@@ -73,6 +76,7 @@ public class Aggregate extends NewUntilStored<String> {
         this.disabledMitigations = new ArrayList<>(policy.disabledMitigations());
         this.minimumModel = policy.minimumModel();
         this.pinnedModel = policy.pinnedModel();
+        this.minimumLevel = policy.minimumLevel() == null ? null : policy.minimumLevel().operatorName();
         this.updatedAt = now;
     }
 
@@ -89,7 +93,7 @@ public class Aggregate extends NewUntilStored<String> {
     public CpuPolicy getPolicy() {
         return new CpuPolicy(named(CpuPolicy.Goal.class, goal), named(CpuPolicy.Nested.class, nestedVirtualization),
                 strict, named(CpuPolicy.MitigationMode.class, mitigations), disabledMitigations, minimumModel,
-                pinnedModel);
+                pinnedModel, minimumLevel == null ? null : MicroarchitectureLevel.named(minimumLevel).orElseThrow());
     }
 
     private static <E extends Enum<E>> E named(Class<E> type, String wireName) {

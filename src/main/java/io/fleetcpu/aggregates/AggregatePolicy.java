@@ -27,7 +27,12 @@ public record AggregatePolicy(
                 example = "SandyBridge")
         String minimumModel,
         @Schema(description = "always recommend this model; hosts that cannot run it are named", example = "Haswell-noTSX")
-        String pinnedModel) {
+        String pinnedModel,
+        @Schema(description = "refuse (409, naming the kinds of CPU below it) rather than recommend a CPU below this "
+                + "x86-64 microarchitecture level of the x86-64 psABI (RHEL 9 guests need x86-64-v2, RHEL 10 "
+                + "x86-64-v3)", example = "x86-64-v2",
+                allowableValues = {"x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4"})
+        String minimumLevel) {
 
     /** Whether guests get every mitigation feature the hosts share, or some are withheld. */
     @Schema(description = "require (default): guests get every mitigation feature all hosts have; disable: the "
@@ -41,6 +46,7 @@ public record AggregatePolicy(
     static AggregatePolicy of(CpuPolicy policy) {
         return new AggregatePolicy(CpuPolicy.wireName(policy.goal()), CpuPolicy.wireName(policy.nested()),
                 policy.strict(), new Mitigations(CpuPolicy.wireName(policy.mitigations()), policy.disabledMitigations()),
-                policy.minimumModel(), policy.pinnedModel());
+                policy.minimumModel(), policy.pinnedModel(),
+                policy.minimumLevel() == null ? null : policy.minimumLevel().operatorName());
     }
 }

@@ -26,6 +26,7 @@ import io.fleetcpu.hosts.AggregatesNamed;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.JsonMergePatch;
@@ -50,9 +51,12 @@ public class AggregateService {
 
     private final JsonMapper json;
 
+    private final GuestLevels levels;
+
     AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies,
-            JdbcClient jdbc, PlatformTransactionManager transactions, JsonMapper json) {
+            JdbcClient jdbc, PlatformTransactionManager transactions, JsonMapper json, GuestLevels levels) {
         this.json = json;
+        this.levels = levels;
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.clock = clock;
@@ -332,7 +336,7 @@ public class AggregateService {
     private AggregateView view(Aggregate aggregate) {
         List<KindMembers> kinds = hosts.kindsIn(aggregate.getId(), true);
         return new AggregateView(aggregate.getId(), aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy()),
-                kinds.stream().mapToInt(KindMembers::hosts).sum(), KindView.of(aggregate.getId(), kinds),
+                kinds.stream().mapToInt(KindMembers::hosts).sum(), KindView.of(aggregate.getId(), kinds, levels),
                 aggregate.getCreatedAt(), aggregate.getUpdatedAt(), aggregate.getVersion());
     }
 

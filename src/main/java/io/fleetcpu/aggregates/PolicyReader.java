@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.policy.MitigationFeatures;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
@@ -44,13 +45,23 @@ class PolicyReader {
         }
         checkModel(problems, "policy.minimumModel", policy.minimumModel());
         checkModel(problems, "policy.pinnedModel", policy.pinnedModel());
+        MicroarchitectureLevel minimumLevel = null;
+        if (policy.minimumLevel() != null) {
+            minimumLevel = MicroarchitectureLevel.named(policy.minimumLevel()).orElse(null);
+            if (minimumLevel == null) {
+                problems.add(new FieldProblem("policy.minimumLevel", "'" + policy.minimumLevel()
+                        + "' is not an x86-64 microarchitecture level; levels: "
+                        + String.join(", ", MicroarchitectureLevel.operatorNames())));
+            }
+        }
         if (strict && nested != CpuPolicy.Nested.REQUIRED) {
             problems.add(new FieldProblem("policy.strict", "strict applies to nestedVirtualization 'required' only"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return new CpuPolicy(goal, nested, strict, mode, disable, policy.minimumModel(), policy.pinnedModel());
+        return new CpuPolicy(goal, nested, strict, mode, disable, policy.minimumModel(), policy.pinnedModel(),
+                minimumLevel);
     }
 
     private void checkMitigations(List<FieldProblem> problems, CpuPolicy.MitigationMode mode, List<String> disable) {

@@ -41,6 +41,7 @@ import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestFeatures;
+import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.policy.GuestVisibility;
 import io.fleetcpu.policy.KubevirtNodeLabels;
 import io.fleetcpu.policy.LibvirtDriver;
@@ -107,13 +108,15 @@ public class RecommendationService {
     private final CpuCatalog catalog;
     private final HostService hosts;
     private final GuestVisibility visibility;
+    private final GuestLevels levels;
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
     private final JsonMapper json;
 
     RecommendationService(AggregateService aggregates, HostService hosts, CpuCatalog catalog,
             GuestVisibility visibility, PolicyProperties properties, ComputeGate gate, JsonMapper json,
-            RequestLimitProperties limits) {
+            RequestLimitProperties limits, GuestLevels levels) {
+        this.levels = levels;
         this.aggregates = aggregates;
         this.limits = limits;
         this.json = json;
@@ -155,7 +158,7 @@ public class RecommendationService {
                 throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
                         + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
             }
-            List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds());
+            List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), levels);
             Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(snapshot.kinds());
             Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
             NovaCpuModels nova = novaCpuModels(snapshot.kinds(), recommendation.cpu());
@@ -225,7 +228,7 @@ public class RecommendationService {
             try {
                 Baseline baseline = gate.run(() -> calculator.baseline(cpus, expand, migratable, driver));
                 BaselineView view = BaselineView.of(aggregateId, baseline, expand, migratable, driver,
-                        snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds()));
+                        snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds(), levels));
                 return new BaselineAnswer(view, etag(snapshot.version(), question), json.writeValueAsBytes(view));
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);

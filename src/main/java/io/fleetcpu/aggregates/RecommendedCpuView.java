@@ -2,6 +2,8 @@ package io.fleetcpu.aggregates;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.GuestCpu;
@@ -24,6 +26,13 @@ public record RecommendedCpuView(
         @Schema(description = "libvirt's <model fallback>: forbid or allow (custom mode only)", example = "forbid")
         String fallback,
         @Schema(description = "features on top of or taken from the model") List<Feature> features,
+        @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) the guest CPU reaches: the model's "
+                + "features plus those required, minus those disabled; x86-64-baseline, x86-64-v2, x86-64-v3 or "
+                + "x86-64-v4 (RHEL 9 guests need x86-64-v2, RHEL 10 x86-64-v3); null below the baseline",
+                example = "x86-64-v2") String level,
+        @Schema(description = "the next level up, when some kinds of CPU of the aggregate reach it on their own but "
+                + "the guest CPU does not, and which kinds cost it; absent when no level is lost")
+        @JsonInclude(JsonInclude.Include.NON_NULL) LevelLost levelLost,
         @Schema(description = "the libvirt <cpu> element, ready for a domain XML") String libvirtXml,
         @Schema(description = "the [libvirt] section of nova.conf; for a named model, cpu_models lists every model "
                 + "all hosts can run, oldest first, the recommended one among them")
@@ -54,6 +63,16 @@ public record RecommendedCpuView(
     public record Feature(@Schema(example = "vmx") String name, @Schema(example = "require") String policy) {
     }
 
+    /** A level the guest CPU misses because of some hosts. */
+    @Schema(description = "A higher x86-64 level some hosts reach on their own, and the kinds of CPU that cost it")
+    public record LevelLost(
+            @Schema(example = "x86-64-v3") String level,
+            @Schema(description = "the kinds of CPU below that level on their own (the first of them when there are "
+                    + "many), named as the answer's kinds; empty when the policy costs it (a pinned model, withheld "
+                    + "features)", example = "[\"compute-03 (+11 alike)\"]") List<String> costBy,
+            @Schema(description = "how many hosts those kinds hold") int hostsCount) {
+    }
+
     /** A host below what the aggregate's other hosts share. */
     @Schema(name = "AggregateBelowBaseline", description = "A host that lacks features all the aggregate's other hosts have")
     public record BelowBaseline(@Schema(example = "compute-17") String host, List<String> missingFeatures) {
@@ -76,7 +95,11 @@ public record RecommendedCpuView(
         return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
                 cpu.mode() == GuestCpu.Mode.CUSTOM ? (cpu.fallbackForbid() ? "forbid" : "allow") : null,
                 cpu.features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
-                renderer.libvirtXml(cpu), renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of()),
+                recommendation.level().level(), recommendation.level().lostLevel() == null ? null
+                        : new LevelLost(recommendation.level().lostLevel(), recommendation.level().hostsBelowLostLevel(),
+                                recommendation.level().hostsBelowLostLevelCount()),
+                renderer.libvirtXml(cpu),
+                renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of()),
                 qemu, renderer.kubevirtYaml(cpu, nodes),
                 recommendation.explanations(), recommendation.warnings(), recommendation.reasons(),
                 recommendation.nested(), recommendation.hostsThatCannotRun(),

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.policy.GuestVisibility;
 
 /** Loads the CPU catalog once at start; every answer names the catalog it came from. */
@@ -26,5 +27,11 @@ class CatalogConfiguration {
     @Bean
     GuestVisibility guestVisibility(CpuCatalog catalog) {
         return new GuestVisibility(catalog, HostOnlyFeatures.bundled());
+    }
+
+    /** The x86-64 microarchitecture level guests get on each host, from the same view. */
+    @Bean
+    GuestLevels guestLevels(CpuCatalog catalog, GuestVisibility visibility) {
+        return new GuestLevels(catalog, visibility);
     }
 }

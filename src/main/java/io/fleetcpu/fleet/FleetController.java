@@ -29,7 +29,7 @@ class FleetController {
     @GetMapping(path = "/groupings", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
     @Operation(operationId = "getGroupings", summary = "The fleet partitioned into migration domains",
             description = "max-features keeps every host's features (one domain per kind of CPU); min-domains makes "
-                    + "as few domains as possible while no domain's CPU drops below minimumModel. "
+                    + "as few domains as possible while no domain's CPU drops below minimumModel and minimumLevel. "
                     + "format=openstack gives the openstack commands that would build the aggregates.")
     @ApiResponse(responseCode = "200", description = "The domains, each with its CPU and what its hosts give up",
             content = {
@@ -37,13 +37,17 @@ class FleetController {
                             schema = @Schema(implementation = GroupingView.class)),
                     @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
                             description = "format=openstack: openstack aggregate and flavor commands")) })
-    @ApiResponse(responseCode = "400", description = "Unknown strategy, format or minimum model")
+    @ApiResponse(responseCode = "400", description = "Unknown strategy, format, minimum model or minimum level")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
     ResponseEntity<?> groupings(
             @Parameter(description = "max-features or min-domains") @RequestParam(defaultValue = "max-features")
             String strategy,
             @Parameter(description = "with min-domains: no domain's CPU drops below this model")
             @RequestParam(required = false) String minimumModel,
+            @Parameter(description = "no domain's CPU drops below this x86-64 microarchitecture level (x86-64 psABI): "
+                    + "hosts below it on their own are kept apart and listed in hostsBelowMinimum",
+                    schema = @Schema(allowableValues = {"x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4"}))
+            @RequestParam(required = false) String minimumLevel,
             @Parameter(description = "only this aggregate's hosts") @RequestParam(required = false) String aggregate,
             @Parameter(description = "only hosts of this CPU vendor") @RequestParam(required = false) String vendor,
             @Parameter(description = "json (default) or openstack", schema = @Schema(allowableValues = {"json", "openstack"}))
@@ -51,7 +55,7 @@ class FleetController {
         if (!format.equals("json") && !format.equals("openstack")) {
             throw new InvalidParameterException("format", "'" + format + "' is not json or openstack");
         }
-        FleetService.FleetGrouping grouping = fleet.grouping(strategy, minimumModel, aggregate, vendor);
+        FleetService.FleetGrouping grouping = fleet.grouping(strategy, minimumModel, minimumLevel, aggregate, vendor);
         if (format.equals("openstack")) {
             return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(fleet.openstackCommands(grouping));
         }

@@ -23,6 +23,8 @@ import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.GuestFeatures;
+import io.fleetcpu.policy.GuestLevels;
+import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.policy.NamedCpu;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomain;
@@ -54,11 +56,14 @@ public class FleetService {
     private final BaselineCalculator calculator;
 
     private final GuestVisibility visibility;
+    private final GuestLevels levels;
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
 
     FleetService(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
-            CpuCatalog catalog, GuestVisibility visibility, ComputeGate gate, RequestLimitProperties limits) {
+            CpuCatalog catalog, GuestVisibility visibility, ComputeGate gate, RequestLimitProperties limits,
+            GuestLevels levels) {
+        this.levels = levels;
         this.hosts = hosts;
         this.limits = limits;
         this.gate = gate;
@@ -72,14 +77,16 @@ public class FleetService {
     }
 
     /** A grouping computed over kinds of CPU, with the kinds it was computed over and their names. */
-    public record FleetGrouping(Grouping grouping, List<KindMembers> kinds, KindLabels labels, String aggregate) {
+    public record FleetGrouping(Grouping grouping, List<KindMembers> kinds, KindLabels labels, String aggregate,
+            GuestLevels levels) {
     }
 
     /**
      * The fleet (or an aggregate's, or one vendor's hosts) in migration domains, computed over their kinds of CPU
      * weighed by their hosts: one grouped query, no host row read.
      */
-    public FleetGrouping grouping(String strategyName, String minimumModel, String aggregate, String vendor) {
+    public FleetGrouping grouping(String strategyName, String minimumModel, String minimumLevel, String aggregate,
+            String vendor) {
         Strategy strategy;
         try {
             strategy = Strategy.parse(strategyName);
@@ -89,6 +96,10 @@ public class FleetService {
         if (minimumModel != null && catalog.model(minimumModel).isEmpty()) {
             throw new InvalidParameterException("minimumModel", "'" + minimumModel + "' is not a CPU model the catalog knows");
         }
+        MicroarchitectureLevel level = minimumLevel == null ? null : MicroarchitectureLevel.named(minimumLevel)
+                .orElseThrow(() -> new InvalidParameterException("minimumLevel", "'" + minimumLevel
+                        + "' is not an x86-64 microarchitecture level; levels: "
+                        + String.join(", ", MicroarchitectureLevel.operatorNames())));
         if (aggregate != null) {
             aggregates.find(aggregate);
         }
@@ -99,8 +110,8 @@ public class FleetService {
         List<NamedCpu> cpus = kinds.stream().map(k -> new NamedCpu(k.kindId(), guestView(k.asHost(k.kindId()))))
                 .toList();
         int[] counts = kinds.stream().mapToInt(KindMembers::hosts).toArray();
-        Grouping grouping = gate.run(() -> domains.group(cpus, counts, strategy, minimumModel));
-        return new FleetGrouping(grouping, kinds, KindLabels.of(kinds), aggregate);
+        Grouping grouping = gate.run(() -> domains.group(cpus, counts, strategy, minimumModel, level));
+        return new FleetGrouping(grouping, kinds, KindLabels.of(kinds), aggregate, levels);
     }
 
     /** The openstack commands that build the grouping's aggregates: these name every host. */
@@ -112,8 +123,9 @@ public class FleetService {
                 d.hosts().stream().flatMap(kind -> names.getOrDefault(kind, List.of()).stream()).toList(), d.model(),
                 d.vendor(), d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(),
                 d.kinds(), d.guestCpu())).toList();
-        return OpenStackCommands.render(new Grouping(grouping.strategy(), grouping.minimumModel(), domains,
-                grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(), grouping.catalog()));
+        return OpenStackCommands.render(new Grouping(grouping.strategy(), grouping.minimumModel(),
+                grouping.minimumLevel(), domains, grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(),
+                grouping.catalog()));
     }
 
     /** Whether a guest CPU can migrate to a host, or to every host of an aggregate. Nothing is written. */

@@ -8,6 +8,7 @@ import io.fleetcpu.aggregates.KindView;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.GroupingCost;
 import io.fleetcpu.policy.grouping.KindCost;
@@ -21,10 +22,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record GroupingView(
         @Schema(description = "max-features or min-domains", example = "min-domains") String strategy,
         @Schema(description = "with min-domains: no domain's CPU drops below this model") String minimumModel,
+        @Schema(description = "no domain's CPU drops below this x86-64 microarchitecture level",
+                example = "x86-64-v2") String minimumLevel,
         List<Domain> domains,
         @Schema(description = "what the grouping costs: features hosts give up, in total and at most for one host")
         GroupingCost cost,
-        @Schema(description = "hosts whose own CPU lacks features of the minimum model, by kind of CPU (a kind is "
+        @Schema(description = "hosts whose own CPU lacks features of the minimum model or level, by kind of CPU (a kind is "
                 + "named by its first host)") List<String> hostsBelowMinimum,
         @Schema(description = "hosts that could not be grouped (libvirt refuses their CPU), with why, by kind of CPU")
         List<UngroupedHost> ungrouped,
@@ -44,7 +47,9 @@ public record GroupingView(
             @Schema(description = "features of the model taken away") List<String> disabledFeatures,
             @Schema(description = "features some of its hosts have that its guests do not get") List<String> featuresGivenUp,
             @Schema(description = "how many features its guests get") int score,
-            @Schema(description = "whether its CPU has every feature of the minimum model") boolean meetsMinimum,
+            @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) of its guest CPU; null below "
+                    + "x86-64-baseline", example = "x86-64-v3") String level,
+            @Schema(description = "whether its CPU has every feature of the minimum model and level") boolean meetsMinimum,
             @Schema(description = "each kind of CPU in the domain and what it gives up") List<KindCost> kinds,
             @Schema(description = "the domain's CPU as a libvirt <cpu> element") String libvirtXml) {
     }
@@ -60,13 +65,15 @@ public record GroupingView(
             List<KindMembers> members = d.hosts().stream().map(kinds::get).toList();
             domains.add(new Domain(OpenStackCommands.aggregateName(i + 1, d.model()),
                     members.stream().mapToInt(KindMembers::hosts).sum(),
-                    KindView.of(fleetGrouping.aggregate(), members), d.model(), d.vendor(),
-                    d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(),
+                    KindView.of(fleetGrouping.aggregate(), members, fleetGrouping.levels()), d.model(),
+                    d.vendor(), d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(),
+                    GuestLevels.name(fleetGrouping.levels().of(d.guestCpu().featureSet())), d.meetsMinimum(),
                     d.kinds().stream().map(k -> new KindCost(k.model(), labels.apply(k.exampleHost()), k.hosts(),
                             k.featuresGivenUp())).toList(),
                     d.guestCpu().toLibvirtXml()));
         }
-        return new GroupingView(grouping.strategy().operatorName(), grouping.minimumModel(), domains, grouping.cost(),
+        return new GroupingView(grouping.strategy().operatorName(), grouping.minimumModel(), grouping.minimumLevel(),
+                domains, grouping.cost(),
                 grouping.hostsBelowMinimum().stream().map(labels).toList(),
                 grouping.ungrouped().stream().map(u -> new UngroupedHost(labels.apply(u.host()), u.reason(),
                         labels.apply(u.message()))).toList(),

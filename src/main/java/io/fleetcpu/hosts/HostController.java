@@ -94,7 +94,7 @@ class HostController {
             @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String kind,
             @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
             @Parameter(description = "hosts per page") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return PageView.of(hosts.search(aggregate, vendor, model, feature, kind, PageRequest.of(page, size)), HostView::of);
+        return PageView.of(hosts.search(aggregate, vendor, model, feature, kind, PageRequest.of(page, size)), hosts::listView);
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -2,6 +2,7 @@ package io.fleetcpu.hosts;
 
 import java.util.UUID;
 
+import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.policy.GuestVisibility;
 
 /**
@@ -39,6 +40,12 @@ public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hyperviso
     /** What a guest can really get on the host ({@link GuestVisibility}). */
     public GuestVisibility.View guestView(GuestVisibility visibility) {
         return visibility.of(cpu.description(), hypervisorCpu == null ? null : hypervisorCpu.description());
+    }
+
+    /** The x86-64 microarchitecture level guests get on the host, or null below x86-64-baseline or unknown. */
+    public String level(GuestLevels levels) {
+        return GuestLevels.name(levels.onHost(cpu.description(),
+                hypervisorCpu == null ? null : hypervisorCpu.description()));
     }
 
     /** Same CPU facts, whatever the name, documents or membership. */

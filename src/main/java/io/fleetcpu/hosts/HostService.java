@@ -28,6 +28,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
 
@@ -49,6 +50,7 @@ public class HostService {
     private final TransactionTemplate transaction;
     private final ObjectProvider<AdmissionCheck> admission;
     private final AgentBinding binding;
+    private final GuestLevels levels;
 
     /**
      * Registrations of one known host take turns on its row (locked for the write). Two registrations of one new
@@ -62,7 +64,8 @@ public class HostService {
 
     HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
             CpuKinds kinds, CpuKindRepository kindRows, JdbcClient jdbc, PlatformTransactionManager transactions,
-            ObjectProvider<AdmissionCheck> admission, AgentBinding binding) {
+            ObjectProvider<AdmissionCheck> admission, AgentBinding binding, GuestLevels levels) {
+        this.levels = levels;
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
@@ -75,10 +78,15 @@ public class HostService {
         this.binding = binding;
     }
 
+    /** A host as lists show it. */
+    public HostView listView(Host host) {
+        return HostView.of(host, levels);
+    }
+
     /** One host as the API shows it, flagged where its aggregates' guests could not migrate onto it. */
     public HostView view(Host host) {
         AdmissionCheck check = admission.getIfAvailable();
-        return HostView.of(host, check == null ? List.of()
+        return HostView.of(host, levels, check == null ? List.of()
                 : check.check(host.facts(), host.getAggregates().stream().sorted().toList()));
     }
 
@@ -334,8 +342,19 @@ public class HostService {
                 countBy(counts, HostRepository.CpuKindCount::getArch),
                 countBy(counts, HostRepository.CpuKindCount::getVendor),
                 countBy(counts, HostRepository.CpuKindCount::getModel),
+                byLevel(),
                 countBy(counts, HostRepository.CpuKindCount::getMicrocode),
                 byAggregate, hosts.countInNoAggregate(), hosts.unknownFeatures());
+    }
+
+    /** Hosts by the level guests get on them, computed once per kind of CPU. */
+    private Map<String, Long> byLevel() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (KindMembers kind : kindsInFleet(false)) {
+            String level = kind.asHost(kind.kindId()).level(levels);
+            counts.merge(level == null ? "unknown" : level, (long) kind.hosts(), Long::sum);
+        }
+        return counts;
     }
 
     private static Map<String, Long> countBy(List<HostRepository.CpuKindCount> kinds,

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.fleetcpu.policy.GuestLevels;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A host as the API shows it. */
@@ -27,6 +28,11 @@ public record HostView(
         @Schema(description = "which of the two views baselines and recommendations use for this host: "
                 + "'hypervisor' when the host sent it, else 'host'", example = "hypervisor")
         String cpuView,
+        @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) guests get on this host, from the "
+                + "view in cpuView: x86-64-baseline, x86-64-v2, x86-64-v3 or x86-64-v4 (RHEL 9 guests need x86-64-v2, "
+                + "RHEL 10 x86-64-v3); null below the baseline or for a CPU model the catalog does not know",
+                example = "x86-64-v3")
+        String level,
         GuestModels guestModels,
         KernelFacts kernel,
         SoftwareVersions versions,
@@ -42,11 +48,11 @@ public record HostView(
         @Schema(description = "when its agent last reported, changed or not") Instant lastSeenAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) RegistrationChanges registration) {
 
-    static HostView of(Host host) {
-        return of(host, null);
+    static HostView of(Host host, GuestLevels levels) {
+        return of(host, levels, null);
     }
 
-    static HostView of(Host host, List<AdmissionCheck.BelowBaseline> belowBaseline) {
+    static HostView of(Host host, GuestLevels levels, List<AdmissionCheck.BelowBaseline> belowBaseline) {
         Map<String, String> documents = new LinkedHashMap<>();
         for (HostDocument kind : HostDocument.values()) {
             if (kind.content(host) != null) {
@@ -56,13 +62,13 @@ public record HostView(
         HostFacts facts = host.facts();
         return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
                 host.getAggregatesAddedByOperator().stream().sorted().toList(), host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuView.of(facts).wireName(),
-                facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
+                facts.level(levels), facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
                 host.getUpdatedAt(), host.getLastSeenAt(), null);
     }
 
     /** The answer to a registration: the host, and what the registration changed. */
     HostView registered(RegistrationChanges changes) {
         return new HostView(id, hostname, aggregates, aggregatesAddedByOperator, kind, cpu, hypervisorCpu, cpuView,
-                guestModels, kernel, versions, documents, belowBaseline, registeredAt, updatedAt, lastSeenAt, changes);
+                level, guestModels, kernel, versions, documents, belowBaseline, registeredAt, updatedAt, lastSeenAt, changes);
     }
 }

@@ -20,7 +20,7 @@ class InventoryController {
 
     @GetMapping(path = "/inventory", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getInventory",
-            summary = "Hosts counted by architecture, vendor, CPU model, microcode and aggregate")
+            summary = "Hosts counted by architecture, vendor, CPU model, x86-64 level, microcode and aggregate")
     @ApiResponse(responseCode = "200", description = "The counts; hosts that did not report a value count under 'unknown'")
     InventoryView inventory() {
         return hosts.inventory();

@@ -11,9 +11,16 @@ import java.util.Locale;
  * @param disabledMitigations with {@code mitigations = DISABLE}: the mitigation features guests do not get
  * @param minimumModel refuse to recommend a CPU that lacks any feature of this model
  * @param pinnedModel always this model; hosts that cannot run it are named
+ * @param minimumLevel refuse to recommend a CPU below this x86-64 microarchitecture level, or null for none
  */
 public record CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode mitigations,
-        List<String> disabledMitigations, String minimumModel, String pinnedModel) {
+        List<String> disabledMitigations, String minimumModel, String pinnedModel, MicroarchitectureLevel minimumLevel) {
+
+    /** A policy without a minimum level. */
+    public CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode mitigations,
+            List<String> disabledMitigations, String minimumModel, String pinnedModel) {
+        this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, null);
+    }
 
     public static final CpuPolicy DEFAULT = new CpuPolicy(Goal.MIGRATION, Nested.OFF, false, MitigationMode.REQUIRE,
             List.of(), null, null);

@@ -15,6 +15,7 @@ import io.fleetcpu.catalog.CatalogInfo;
  * @param reasons for a named model: the hosts that hold it down and the features left out
  * @param nested what nested virtualisation needs on each host
  * @param hostsThatCannotRun hosts that lack features of the recommended CPU (a pinned model), with what they lack
+ * @param level the x86-64 microarchitecture level the guest CPU reaches, and which hosts cost a higher one
  */
 public record PolicyRecommendation(
         GuestCpu cpu,
@@ -23,6 +24,7 @@ public record PolicyRecommendation(
         RecommendedCpu.Reasons reasons,
         NestedReport nested,
         List<HostGap> hostsThatCannotRun,
+        LevelReport level,
         CatalogInfo catalog) {
 
     public PolicyRecommendation {
@@ -51,6 +53,8 @@ public record PolicyRecommendation(
         return new PolicyRecommendation(cpu, explanations.stream().map(rename).toList(),
                 warnings.stream().map(rename).toList(), renamedReasons, renamedNested,
                 hostsThatCannotRun.stream().map(g -> new HostGap(rename.apply(g.host()), g.missingFeatures())).toList(),
+                level == null ? null : new LevelReport(level.level(), level.lostLevel(),
+                        level.hostsBelowLostLevel().stream().map(rename).toList(), level.hostsBelowLostLevelCount()),
                 catalog);
     }
 
@@ -71,12 +75,36 @@ public record PolicyRecommendation(
         NestedReport shortNested = n == null ? null : new NestedReport(n.requested(), n.flag(), n.provided(),
                 n.readyHosts(), first(n.hostsToFix(), named),
                 n.hostsToFix().stream().mapToInt(f -> hostsOf.applyAsInt(f.host())).sum(), n.hostsWithoutFlag());
+        LevelReport l = level;
+        LevelReport shortLevel = l == null ? null : new LevelReport(l.level(), l.lostLevel(),
+                first(l.hostsBelowLostLevel(), named), l.hostsBelowLostLevel().stream().mapToInt(hostsOf).sum());
         return new PolicyRecommendation(cpu, explanations, warnings, shortReasons, shortNested, hostsThatCannotRun,
-                catalog);
+                shortLevel, catalog);
     }
 
     private static <T> List<T> first(List<T> list, int n) {
         return list.size() <= n ? list : List.copyOf(list.subList(0, n));
+    }
+
+    /**
+     * The x86-64 microarchitecture level of the guest CPU (x86-64 psABI; {@link MicroarchitectureLevel}).
+     *
+     * @param level the level the guest CPU reaches, or null when it lacks some feature of x86-64-baseline
+     * @param lostLevel the next level up, when some host's guests would reach it on their own; else null
+     * @param hostsBelowLostLevel the hosts that cost it: those whose own level is below {@code lostLevel} (the first
+     *        of them, when there are many); empty when the policy costs it (a pinned model, withheld features)
+     * @param hostsBelowLostLevelCount how many hosts they are
+     */
+    public record LevelReport(String level, String lostLevel, List<String> hostsBelowLostLevel,
+            int hostsBelowLostLevelCount) {
+
+        public LevelReport {
+            hostsBelowLostLevel = List.copyOf(hostsBelowLostLevel);
+        }
+
+        public LevelReport(String level, String lostLevel, List<String> hostsBelowLostLevel) {
+            this(level, lostLevel, hostsBelowLostLevel, hostsBelowLostLevel.size());
+        }
     }
 
     /** A host and the features of the recommended CPU it lacks. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -18,6 +19,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.PolicyHost.NestedState;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
+import io.fleetcpu.policy.PolicyRecommendation.LevelReport;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
 import io.fleetcpu.policy.PolicyRecommendation.NestedReport;
 
@@ -85,10 +87,12 @@ public final class PolicyRecommender {
             vendor = firstVendor(named);
         }
         checkMinimum(named, visible, policy, guest, model != null ? model.name() : mode.libvirtName());
+        checkMinimumLevel(named, visible, policy, guest, model != null ? model.name() : mode.libvirtName());
         NestedReport nested = nested(hosts, visible, policy, vendor, draft);
         mitigations(policy, guest, draft);
 
         GuestCpu cpu;
+        FeatureSet guestFeatures;
         if (mode == GuestCpu.Mode.CUSTOM) {
             draft.explanations.add(0, draft.modelExplanation);
             Baseline b = baseline.baseline();
@@ -98,6 +102,7 @@ public final class PolicyRecommender {
             // A withheld feature is written out even where the model lacks it, so that no consumer adds it back.
             FeatureSet disabled = catalog.featureSet(b.featureNames(FeaturePolicy.DISABLE)).union(draft.disable)
                     .minus(draft.require);
+            guestFeatures = model.features().union(required).minus(disabled);
             cpu = GuestCpu.custom(model.name(), b.vendor(),
                     b.fallbackForbid() && draft.require.isEmpty() && draft.disable.isEmpty(),
                     calculator.featureList(model, required, disabled, expandFeatures));
@@ -106,10 +111,12 @@ public final class PolicyRecommender {
             catalog.featureNames(draft.require).forEach(n -> features.add(new CpuFeaturePolicy(n, FeaturePolicy.REQUIRE)));
             catalog.featureNames(draft.disable).forEach(n -> features.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
             cpu = mode == GuestCpu.Mode.HOST_MODEL ? GuestCpu.hostModel(features) : GuestCpu.hostPassthrough(features);
+            guestFeatures = guest.union(draft.require).minus(draft.disable);
         }
+        LevelReport level = level(named, visible, guestFeatures, draft);
         return new PolicyRecommendation(cpu, draft.explanations, draft.warnings,
                 baseline != null ? baseline.reasons() : new RecommendedCpu.Reasons(hosts.size(), List.of(), List.of()),
-                nested, draft.gaps, catalog.info());
+                nested, draft.gaps, level, catalog.info());
     }
 
     /**
@@ -292,6 +299,68 @@ public final class PolicyRecommender {
                 + minimum.name() + ": it lacks " + String.join(", ", catalog.featureNames(lacking))
                 + "; hosts " + String.join(", ", blocking) + " lack features of " + minimum.name()
                 + " — move them to another aggregate or lower minimumModel", blocking);
+    }
+
+    /** Like {@link #checkMinimum}, for the policy's x86-64 microarchitecture level. */
+    private void checkMinimumLevel(List<NamedCpu> named, List<FeatureSet> visible, CpuPolicy policy, FeatureSet guest,
+            String answer) {
+        MicroarchitectureLevel minimum = policy.minimumLevel();
+        if (minimum == null) {
+            return;
+        }
+        List<String> lacking = minimum.missingFrom(guest, catalog);
+        if (lacking.isEmpty()) {
+            return;
+        }
+        List<String> blocking = new ArrayList<>();
+        List<String> below = new ArrayList<>();
+        for (int i = 0; i < named.size(); i++) {
+            if (!minimum.missingFrom(visible.get(i), catalog).isEmpty()) {
+                blocking.add(named.get(i).host());
+                below.add(named.get(i).host() + " (" + levelName(MicroarchitectureLevel.reachedBy(visible.get(i),
+                        catalog)) + ")");
+            }
+        }
+        String answerLevel = levelName(MicroarchitectureLevel.reachedBy(guest, catalog));
+        throw new PolicyConflictException("the hosts' common CPU (" + answer + ", " + answerLevel + ") is below the "
+                + "minimum level " + minimum.operatorName() + ": it lacks " + String.join(", ", lacking)
+                + (blocking.isEmpty() ? "; every host reaches " + minimum.operatorName() + " on its own — the policy's "
+                        + "pinned model is below it"
+                        : "; hosts below " + minimum.operatorName() + ": " + String.join(", ", below))
+                + " — move them to another aggregate or lower minimumLevel", blocking);
+    }
+
+    /** The level the guest CPU reaches and, when some host's guests would get a higher one alone, who costs it. */
+    private LevelReport level(List<NamedCpu> named, List<FeatureSet> visible, FeatureSet guest, Draft draft) {
+        Optional<MicroarchitectureLevel> reached = MicroarchitectureLevel.reachedBy(guest, catalog);
+        int reachedRank = reached.map(l -> l.ordinal() + 1).orElse(0);
+        List<Optional<MicroarchitectureLevel>> own = visible.stream()
+                .map(v -> MicroarchitectureLevel.reachedBy(v, catalog)).toList();
+        int best = own.stream().mapToInt(l -> l.map(x -> x.ordinal() + 1).orElse(0)).max().orElse(0);
+        String reachedName = levelName(reached);
+        if (best <= reachedRank) {
+            draft.explanations.add("x86-64 microarchitecture level " + reachedName + " (x86-64 psABI): no host "
+                    + "reaches a higher one");
+            return new LevelReport(reached.map(MicroarchitectureLevel::operatorName).orElse(null), null, List.of());
+        }
+        MicroarchitectureLevel lost = MicroarchitectureLevel.values()[reachedRank];
+        List<String> below = new ArrayList<>();
+        for (int i = 0; i < named.size(); i++) {
+            if (own.get(i).map(l -> l.ordinal() < lost.ordinal()).orElse(true)) {
+                below.add(named.get(i).host());
+            }
+        }
+        List<String> lacking = lost.missingFrom(guest, catalog);
+        draft.explanations.add("x86-64 microarchitecture level " + reachedName + " (x86-64 psABI): "
+                + lost.operatorName() + " is lost (the guest CPU lacks " + String.join(", ", lacking) + ")"
+                + (below.isEmpty() ? " to the policy (pinned model or withheld features), though every host reaches it"
+                        : " because of " + hostList(below) + ", below " + lost.operatorName() + " on their own"));
+        return new LevelReport(reached.map(MicroarchitectureLevel::operatorName).orElse(null), lost.operatorName(),
+                below);
+    }
+
+    private static String levelName(Optional<MicroarchitectureLevel> level) {
+        return level.map(MicroarchitectureLevel::operatorName).orElse("below x86-64-baseline");
     }
 
     // ---- nested virtualisation ---------------------------------------------------------------------------------

@@ -110,6 +110,41 @@ class FleetApiTest extends ApiAssertions {
     }
 
     @Test
+    void minimumLevelKeepsHostsBelowItApart() {
+        // Levels from the fixtures: the Haswell and Broadwell Xeons (models plus f16c, abm) and EPYC reach
+        // x86-64-v3, the Ivy Bridge x86-64-v2 (no avx2, bmi1, bmi2, fma, movbe, abm).
+        mixedFleet();
+        JsonNode plain = get("/groupings?strategy=min-domains").json();
+        assertThat(domainLevels(plain).get("ivy-1")).isEqualTo("x86-64-v2");
+        assertThat(domainLevels(plain).get("hsw-1")).as("merged with the Ivy Bridge").isEqualTo("x86-64-v2");
+
+        JsonNode grouping = get("/groupings?strategy=min-domains&minimumLevel=x86-64-v3").json();
+        assertThat(grouping.path("minimumLevel").asString()).isEqualTo("x86-64-v3");
+        assertThat(texts(grouping.get("hostsBelowMinimum"))).containsExactly("ivy-1");
+        assertThat(domainLevels(grouping)).containsEntry("hsw-1", "x86-64-v3").containsEntry("hsw-2", "x86-64-v3")
+                .containsEntry("bdw-1", "x86-64-v3").containsEntry("epyc-1", "x86-64-v3")
+                .containsEntry("ivy-1", "x86-64-v2");
+        grouping.get("domains").forEach(d -> assertThat(d.path("meetsMinimum").asBoolean())
+                .isEqualTo(!d.path("level").asString().equals("x86-64-v2")));
+        assertThat(grouping.get("domains").findValuesAsString("level")).doesNotContainNull();
+
+        assertThat(texts(get("/groupings?strategy=min-domains&minimumLevel=x86-64-v2").json()
+                .get("hostsBelowMinimum"))).isEmpty();
+        assertThat(get("/groupings?strategy=min-domains&minimumLevel=x86-64-v3&format=openstack").body())
+                .contains("minimum level x86-64-v3").contains("BELOW the minimum level x86-64-v3");
+        JsonNode problem = assertProblem(get("/groupings?minimumLevel=x86-64-v5"), 400);
+        assertThat(problem.path("detail").asString()).contains("x86-64-v5").contains("x86-64-v2");
+    }
+
+    /** Each host's domain's level. */
+    private static Map<String, String> domainLevels(JsonNode grouping) {
+        Map<String, String> levels = new LinkedHashMap<>();
+        grouping.get("domains").forEach(d -> d.get("members").findValues("exampleHosts")
+                .forEach(names -> texts(names).forEach(h -> levels.put(h, d.path("level").asString()))));
+        return levels;
+    }
+
+    @Test
     void openstackCommandsPutEveryHostInExactlyOneAggregate() {
         mixedFleet();
         Answer answer = get("/groupings?strategy=min-domains&format=openstack");

@@ -372,6 +372,29 @@ class HostApiTest extends ApiAssertions {
     }
 
     @Test
+    void inventoryCountsHostsByLevelAndEachHostShowsItsLevel() {
+        // Levels worked out from the fixtures and the psABI (see MicroarchitectureLevelTest): Penryn lacks popcnt
+        // and sse4.2; Ivy Bridge lacks avx2 and more; Haswell-noTSX with f16c and abm is v3; Skylake-Server is v4.
+        String penryn = register(uuid(), "penryn", List.of(), "libvirt-9.9.0/x86_64-cpuid-Core2-Q9500-host.xml")
+                .json().path("id").asString();
+        String ivy = register(uuid(), "ivy-1", List.of(), "libvirt-9.9.0/x86_64-cpuid-Core-i7-3770-host.xml")
+                .json().path("id").asString();
+        register(uuid(), "ivy-2", List.of(), "libvirt-9.9.0/x86_64-cpuid-Core-i7-3740QM-host.xml");
+        String haswell = register(uuid(), "haswell", List.of(), HASWELL).json().path("id").asString();
+        String skylake = register(uuid(), "skylake-sp", List.of(), "libvirt-9.9.0/x86_64-cpuid-Xeon-Gold-6148-host.xml")
+                .json().path("id").asString();
+
+        assertThat(counts(get("/inventory").json().path("byLevel"))).isEqualTo(Map.of("x86-64-baseline", 1L,
+                "x86-64-v2", 2L, "x86-64-v3", 1L, "x86-64-v4", 1L));
+        assertThat(get("/hosts/" + penryn).json().path("level").asString()).isEqualTo("x86-64-baseline");
+        assertThat(get("/hosts/" + ivy).json().path("level").asString()).isEqualTo("x86-64-v2");
+        assertThat(get("/hosts/" + haswell).json().path("level").asString()).isEqualTo("x86-64-v3");
+        assertThat(get("/hosts/" + skylake).json().path("level").asString()).isEqualTo("x86-64-v4");
+        assertThat(get("/hosts?size=10").json().findValuesAsString("level")).containsExactlyInAnyOrder(
+                "x86-64-baseline", "x86-64-v2", "x86-64-v2", "x86-64-v3", "x86-64-v4");
+    }
+
+    @Test
     void inventoryOfAnEmptyFleet() {
         JsonNode inventory = get("/inventory").json();
         assertThat(inventory.path("hosts").asLong()).isZero();

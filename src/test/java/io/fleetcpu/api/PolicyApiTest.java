@@ -45,6 +45,7 @@ class PolicyApiTest extends ApiAssertions {
     private static final String UUID_1 = "00000000-0000-4000-8000-000000000001";
     private static final String UUID_2 = "00000000-0000-4000-8000-000000000002";
     private static final String UUID_3 = "00000000-0000-4000-8000-000000000003";
+    private static final String UUID_4 = "00000000-0000-4000-8000-000000000004";
 
     private static final CpuCatalog CATALOG = CpuCatalog.bundled();
 
@@ -79,6 +80,10 @@ class PolicyApiTest extends ApiAssertions {
                         List.of("policy.pinnedModel")),
                 new BadPolicy("unknown minimum model", Map.of("minimumModel", "Pentium-5"),
                         List.of("policy.minimumModel")),
+                new BadPolicy("unknown minimum level", Map.of("minimumLevel", "x86-64-v5"),
+                        List.of("policy.minimumLevel")),
+                new BadPolicy("a level written as a model", Map.of("minimumLevel", "Haswell"),
+                        List.of("policy.minimumLevel")),
                 new BadPolicy("strict without required", Map.of("strict", true), List.of("policy.strict")),
                 new BadPolicy("strict with allowed", Map.of("strict", true, "nestedVirtualization", "allowed"),
                         List.of("policy.strict")),
@@ -453,6 +458,59 @@ class PolicyApiTest extends ApiAssertions {
         Answer answer = get("/aggregates/east/recommended-cpu");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().path("model").asString()).isEqualTo("IvyBridge");
+    }
+
+    @Test
+    void minimumLevelAboveSomeKindsIsAConflictNamingThem() {
+        // x86-64 levels worked out from the fixtures (see MicroarchitectureLevelTest): the Haswells (Haswell-noTSX
+        // with f16c and abm) reach x86-64-v3, the Ivy Bridges (no avx2, bmi1, bmi2, fma, movbe, abm) x86-64-v2.
+        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
+        register(UUID_2, "xeon-1", "east", HASWELL_XEON, kernel("enabled"));
+        register(UUID_3, "ivy-1", "east", IVY_BRIDGE, kernel("enabled"));
+        register(UUID_4, "ivy-2", "east", IVY_BRIDGE, kernel("enabled"));
+        setPolicy("east", withMinimumLevel(policy("migration", "off", false, null, null, null), "x86-64-v3"));
+        assertThat(get("/aggregates/east").json().path("policy").path("minimumLevel").asString()).isEqualTo("x86-64-v3");
+
+        JsonNode problem = assertProblem(get("/aggregates/east/recommended-cpu"), 409);
+        assertThat(texts(problem.path("hosts"))).containsExactly("ivy-1 (+1 alike)");
+        assertThat(problem.path("detail").asString()).contains("x86-64-v3").contains("avx2")
+                .contains("ivy-1 (+1 alike) (x86-64-v2)").doesNotContain("haswell-1").doesNotContain("xeon-1");
+        assertProblem(get("/aggregates/east/recommended-cpu?format=libvirt"), 409);
+
+        // Lowered to what every kind reaches: answered, with the level reached and who costs the next one.
+        setPolicy("east", withMinimumLevel(policy("migration", "off", false, null, null, null), "x86-64-v2"));
+        Answer answer = get("/aggregates/east/recommended-cpu");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode json = answer.json();
+        assertThat(json.path("model").asString()).isEqualTo("IvyBridge");
+        assertThat(json.path("level").asString()).isEqualTo("x86-64-v2");
+        assertThat(json.path("levelLost").path("level").asString()).isEqualTo("x86-64-v3");
+        assertThat(texts(json.path("levelLost").path("costBy"))).containsExactly("ivy-1 (+1 alike)");
+        assertThat(json.path("levelLost").path("hostsCount").asInt()).isEqualTo(2);
+        Map<String, String> kindLevels = new LinkedHashMap<>();
+        json.path("kinds").forEach(k -> kindLevels.put(k.path("name").asString(), k.path("level").asString()));
+        assertThat(kindLevels).containsEntry("ivy-1 (+1 alike)", "x86-64-v2").containsEntry("haswell-1", "x86-64-v3")
+                .containsEntry("xeon-1", "x86-64-v3");
+        assertThat(get("/aggregates/east").json().path("kinds").findValuesAsString("level"))
+                .containsExactlyInAnyOrder("x86-64-v2", "x86-64-v3", "x86-64-v3");
+    }
+
+    @Test
+    void aRecommendationLosingNoLevelSaysSo() {
+        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
+        register(UUID_2, "xeon-1", "east", HASWELL_XEON, kernel("enabled"));
+        setPolicy("east", withMinimumLevel(policy("migration", "off", false, null, null, null), "x86-64-v3"));
+        JsonNode json = get("/aggregates/east/recommended-cpu").json();
+        // Haswell-noTSX plus the f16c and abm both hosts share.
+        assertThat(json.path("model").asString()).isEqualTo("Haswell-noTSX");
+        assertThat(json.path("level").asString()).isEqualTo("x86-64-v3");
+        assertThat(json.has("levelLost")).isFalse();
+    }
+
+    private static Map<String, Object> withMinimumLevel(Map<String, Object> policy, String level) {
+        Map<String, Object> with = new LinkedHashMap<>(policy);
+        with.put("minimumLevel", level);
+        return with;
     }
 
     @Test

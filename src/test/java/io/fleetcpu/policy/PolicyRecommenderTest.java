@@ -617,6 +617,69 @@ class PolicyRecommenderTest {
                 .isInstanceOf(PolicyConflictException.class);
     }
 
+    // ---- x86-64 microarchitecture levels -------------------------------------------------------------------------
+
+    @Test
+    void theRecommendationReachesTheLevelOfItsModelPlusRequiredFeatures() {
+        // Haswell-noTSX alone is x86-64-v2 (no f16c, abm); both Haswells have f16c and abm on top: x86-64-v3, the
+        // guest CPU asks for them, and no host reaches x86-64-v4.
+        PolicyRecommendation answer = recommender.recommend(
+                all(host("xeon", HASWELL_XEON), host("desk", HASWELL)), CpuPolicy.DEFAULT, false);
+        assertThat(answer.cpu().model()).isEqualTo("Haswell-noTSX");
+        assertThat(policies(answer.cpu())).contains("require:f16c", "require:abm");
+        assertThat(answer.level()).isEqualTo(new PolicyRecommendation.LevelReport("x86-64-v3", null, List.of()));
+    }
+
+    @Test
+    void aLostLevelNamesTheHostsBelowIt() {
+        // Ivy Bridge (x86-64-v2: no avx2, bmi1, bmi2, fma, movbe, abm) holds two x86-64-v3 Haswells down to v2.
+        PolicyRecommendation answer = recommender.recommend(
+                all(host("xeon", HASWELL_XEON), host("ivy", IVY_BRIDGE), host("desk", HASWELL)), CpuPolicy.DEFAULT,
+                false);
+        assertThat(answer.level()).isEqualTo(
+                new PolicyRecommendation.LevelReport("x86-64-v2", "x86-64-v3", List.of("ivy")));
+        assertThat(explanationContaining(answer, "x86-64-v3 is lost")).contains("host ivy").contains("avx2");
+    }
+
+    @Test
+    void minimumLevelMetChangesNothing() {
+        List<PolicyHost> hosts = all(host("xeon", HASWELL_XEON), host("ivy", IVY_BRIDGE));
+        PolicyRecommendation plain = recommender.recommend(hosts, CpuPolicy.DEFAULT, false);
+        for (MicroarchitectureLevel level : List.of(MicroarchitectureLevel.BASELINE, MicroarchitectureLevel.V2)) {
+            assertThat(recommender.recommend(hosts, minimumLevel(CpuPolicy.DEFAULT, level), false).cpu())
+                    .isEqualTo(plain.cpu());
+        }
+    }
+
+    @Test
+    void minimumLevelAboveTheHostsIsAConflictNamingTheHostsBelowIt() {
+        List<PolicyHost> hosts = all(host("xeon", HASWELL_XEON), host("ivy", IVY_BRIDGE), host("desk", HASWELL));
+        for (Goal goal : Goal.values()) {
+            PolicyConflictException conflict = catchThrowableOfType(
+                    () -> recommender.recommend(hosts, minimumLevel(policy(goal), MicroarchitectureLevel.V3), false),
+                    PolicyConflictException.class);
+            assertThat(conflict).as("goal %s", goal).isNotNull();
+            assertThat(conflict.hosts()).containsExactly("ivy");
+            assertThat(conflict.getMessage()).contains("x86-64-v3").contains("avx2").contains("ivy (x86-64-v2)")
+                    .doesNotContain("xeon").doesNotContain("desk");
+        }
+        // The Haswells alone meet it.
+        assertThat(recommender.recommend(all(host("xeon", HASWELL_XEON), host("desk", HASWELL)),
+                minimumLevel(CpuPolicy.DEFAULT, MicroarchitectureLevel.V3), false).level().level())
+                .isEqualTo("x86-64-v3");
+    }
+
+    @Test
+    void aPinnedModelCountsWithTheFeaturesRequiredOnTopOfIt() {
+        // IvyBridge alone is x86-64-v2, but pinned on Haswells it comes with every feature they share on top
+        // (avx2, bmi1, bmi2, fma, movbe, abm …): the guest CPU reaches x86-64-v3 and meets that minimum.
+        PolicyRecommendation answer = recommender.recommend(all(host("xeon", HASWELL_XEON), host("desk", HASWELL)),
+                minimumLevel(pinned(CpuPolicy.DEFAULT, "IvyBridge"), MicroarchitectureLevel.V3), false);
+        assertThat(answer.cpu().model()).isEqualTo("IvyBridge");
+        assertThat(policies(answer.cpu())).contains("require:avx2", "require:movbe", "require:abm");
+        assertThat(answer.level().level()).isEqualTo("x86-64-v3");
+    }
+
     @Test
     void pinnedModelIsKeptAndHostsThatCannotRunItAreNamed() {
         PolicyHosts haswell = host("haswell", HASWELL);
@@ -782,6 +845,11 @@ class PolicyRecommenderTest {
     private static CpuPolicy minimum(CpuPolicy p, String model) {
         return new CpuPolicy(p.goal(), p.nested(), p.strict(), p.mitigations(), p.disabledMitigations(), model,
                 p.pinnedModel());
+    }
+
+    private static CpuPolicy minimumLevel(CpuPolicy p, MicroarchitectureLevel level) {
+        return new CpuPolicy(p.goal(), p.nested(), p.strict(), p.mitigations(), p.disabledMitigations(),
+                p.minimumModel(), p.pinnedModel(), level);
     }
 
     private static CpuPolicy pinned(CpuPolicy p, String model) {

@@ -1,5 +1,6 @@
 package io.fleetcpu.policy.grouping;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.fleetcpu.catalog.CatalogInfo;
@@ -8,16 +9,30 @@ import io.fleetcpu.catalog.CatalogInfo;
  * A partition of hosts into migration domains: every host given is in exactly one domain or in {@code ungrouped}.
  *
  * @param minimumModel      the floor asked for, or null
- * @param hostsBelowMinimum hosts whose own CPU lacks some feature of the minimum model (they are in domains whose
+ * @param minimumLevel      the x86-64 microarchitecture level asked for as a floor (x86-64-v2 …), or null
+ * @param hostsBelowMinimum hosts whose own CPU lacks some feature of the minimum model or level (they are in domains whose
  *                          {@link MigrationDomain#meetsMinimum()} is false), in input order
  * @param ungrouped         hosts libvirt refuses, with the reason
  */
-public record Grouping(Strategy strategy, String minimumModel, List<MigrationDomain> domains, GroupingCost cost,
+public record Grouping(Strategy strategy, String minimumModel, String minimumLevel, List<MigrationDomain> domains,
+                       GroupingCost cost,
                        List<String> hostsBelowMinimum, List<UngroupedHost> ungrouped, CatalogInfo catalog) {
 
     public Grouping {
         domains = List.copyOf(domains);
         hostsBelowMinimum = List.copyOf(hostsBelowMinimum);
         ungrouped = List.copyOf(ungrouped);
+    }
+
+    /** The floor in words ("model SandyBridge", "level x86-64-v2", both), or null for none. */
+    public String minimum() {
+        List<String> parts = new ArrayList<>();
+        if (minimumModel != null) {
+            parts.add("model " + minimumModel);
+        }
+        if (minimumLevel != null) {
+            parts.add("level " + minimumLevel);
+        }
+        return parts.isEmpty() ? null : String.join(" and ", parts);
     }
 }

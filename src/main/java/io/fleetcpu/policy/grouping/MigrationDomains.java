@@ -18,6 +18,7 @@ import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.policy.NamedCpu;
 
 /**
@@ -59,6 +60,17 @@ public final class MigrationDomains {
      * @param hostsPerEntry how many hosts each entry stands for; null for one each
      */
     public Grouping group(List<NamedCpu> hosts, int[] hostsPerEntry, Strategy strategy, String minimumModel) {
+        return group(hosts, hostsPerEntry, strategy, minimumModel, null);
+    }
+
+    /**
+     * As {@link #group(List, int[], Strategy, String)}, with an x86-64 microarchitecture level as a floor too: no
+     * domain's guest CPU drops below it, and hosts below it on their own are reported as below the minimum.
+     *
+     * @param minimumLevel the level, or null for none
+     */
+    public Grouping group(List<NamedCpu> hosts, int[] hostsPerEntry, Strategy strategy, String minimumModel,
+            MicroarchitectureLevel minimumLevel) {
         Objects.requireNonNull(hosts, "hosts");
         if (hostsPerEntry != null && hostsPerEntry.length != hosts.size()) {
             throw new IllegalArgumentException("one host count per entry: " + hostsPerEntry.length + " counts for "
@@ -70,6 +82,10 @@ public final class MigrationDomains {
                 .orElseThrow(() -> new IllegalArgumentException("unknown minimum CPU model '" + minimumModel
                         + "': the catalog (libvirt " + catalog.info().libvirtVersion() + ") has "
                         + catalog.models().stream().map(CpuModel::name).toList()));
+        if (minimumLevel != null) {
+            FeatureSet level = minimumLevel.featureSet(catalog);
+            floor = floor == null ? level : floor.union(level);
+        }
 
         // 1. Hosts into kinds: one hash lookup per host, libvirt reads each distinct CPU description once.
         int n = hosts.size();
@@ -176,7 +192,8 @@ public final class MigrationDomains {
         }
         GroupingCost cost = new GroupingCost(domains.size(), kinds.size(), grouped, hostsGivingUp, givenUp,
                 mostByOne, kept);
-        return new Grouping(strategy, minimumModel, domains, cost, belowMinimum, ungrouped, catalog.info());
+        return new Grouping(strategy, minimumModel,
+                minimumLevel == null ? null : minimumLevel.operatorName(), domains, cost, belowMinimum, ungrouped, catalog.info());
     }
 
     /** {@link OpenStackCommands#render(Grouping)}. */

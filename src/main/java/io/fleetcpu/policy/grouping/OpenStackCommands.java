@@ -27,8 +27,8 @@ public final class OpenStackCommands {
     public static String render(Grouping grouping) {
         StringBuilder out = new StringBuilder(64 * (grouping.cost().groupedHosts() + 8 * grouping.domains().size()));
         out.append("# fleetcpu migration domains, strategy ").append(grouping.strategy().operatorName());
-        if (grouping.minimumModel() != null) {
-            out.append(", minimum model ").append(grouping.minimumModel());
+        if (grouping.minimum() != null) {
+            out.append(", minimum ").append(grouping.minimum());
         }
         out.append(", catalog ").append(grouping.catalog().source()).append(" (libvirt ")
                 .append(grouping.catalog().libvirtVersion()).append(")\n");
@@ -53,7 +53,7 @@ public final class OpenStackCommands {
                 out.append(" (").append(String.join(" ", d.featuresGivenUp())).append(')');
             }
             if (!d.meetsMinimum()) {
-                out.append("; BELOW the minimum model ").append(grouping.minimumModel());
+                out.append("; BELOW the minimum ").append(grouping.minimum());
             }
             out.append('\n');
             out.append("# nova.conf on these hosts: [libvirt] cpu_mode = custom, cpu_models = ").append(d.model());
