@@ -152,7 +152,9 @@ public final class BaselineCalculator {
                     names(hosts));
         }
 
-        Decoded decoded = decode(data, vendor, preferred, hosts, candidates);
+        Set<String> named = new LinkedHashSet<>();
+        hosts.forEach(h -> named.add(h.cpu().model()));
+        Decoded decoded = decode(data, vendor, preferred, named, hosts, candidates);
         FeatureSet required = decoded.required;
         FeatureSet disabled = decoded.disabled;
         if (migratable) {
@@ -167,7 +169,7 @@ public final class BaselineCalculator {
         FeatureSet guestFeatures = decoded.model.features().union(required).minus(disabled);
         List<CpuFeaturePolicy> listed = expandFeatures
                 ? expandedList(decoded.model, required, disabled)
-                : shortList(required, disabled);
+                : shortList(decoded.model, required, disabled);
         return new Baseline(decoded.model.name(), outputVendor ? vendor : null,
                 decoded.model.name().equals(preferred), listed, guestFeatures, catalog.info());
     }
@@ -175,27 +177,42 @@ public final class BaselineCalculator {
     // ---- decode: libvirt's x86Decode for a guest CPU without signature ----------------------------------------
 
     private record Decoded(CpuModel model, FeatureSet required, FeatureSet disabled) {
-        /**
-         * Libvirt's virCPUx86CompareCandidateFeatureList for guest CPUs: a disabled feature costs more than an
-         * extra one (2, 3, 4... for the first, second, third...), because a guest missing a model's feature
-         * surprises software that trusts the model name.
+        /*
+         * Libvirt's virCPUx86CompareCandidateFeatureList for guest CPUs (src/cpu/cpu_x86.c): a disabled feature
+         * costs more than an extra one (2, 3, 4... for the first, second, third...), because a guest missing a
+         * model's feature surprises software that trusts the model name. Its loop runs over the candidate's
+         * feature list (the required features, then the disabled ones) while the index is below a count of
+         * enabled features that it lowers at each disabled feature it meets, so it stops half-way through the
+         * disabled ones: of d disabled features it charges only the first ceil(d/2), and counts the others as
+         * extra features. The score here is that count, bug for bug, since it decides which model libvirt
+         * answers (an older model with two features disabled scores 3, not 5).
          */
+        private int charged() {
+            return (disabled.size() + 1) / 2;
+        }
+
         int disabledPenalty() {
-            int n = disabled.size();
-            return 2 * n + n * (n - 1) / 2;
+            int k = charged();
+            return 2 * k + k * (k - 1) / 2;
         }
 
         int score() {
-            return required.size() + disabledPenalty();
+            return required.size() + disabled.size() - charged() + disabledPenalty();
         }
 
-        boolean betterThan(Decoded current) {
+        /**
+         * @param named whether the hosts name this candidate, when they name more than one model: libvirt then
+         *              also takes a named model that has a lower disabled-feature penalty than the current one,
+         *              even at a higher score
+         */
+        boolean betterThan(Decoded current, boolean named) {
             return score() < current.score()
-                    || (score() == current.score() && disabledPenalty() < current.disabledPenalty());
+                    || (score() == current.score() && disabledPenalty() < current.disabledPenalty())
+                    || (named && disabledPenalty() < current.disabledPenalty());
         }
     }
 
-    private Decoded decode(FeatureSet data, String vendor, String preferred, List<NamedCpu> hosts,
+    private Decoded decode(FeatureSet data, String vendor, String preferred, Set<String> named, List<NamedCpu> hosts,
             Predicate<CpuModel> candidates) {
         Decoded best = null;
         for (CpuModel candidate : decodeOrder) {
@@ -215,8 +232,11 @@ public final class BaselineCalculator {
             if (candidate.name().equals(preferred)) {
                 return d;
             }
-            // Newest first; an older model wins only with a strictly better score.
-            if (best == null || d.betterThan(best)) {
+            // Newest first; an older model wins only with a strictly better score, or, when the hosts name
+            // several models, as one of them with fewer disabled features (libvirt 9.0's x86Baseline passes every
+            // model the hosts name to x86Decode as preferred; x86DecodeUseCandidate stops at a preferred model
+            // only when there is a single one).
+            if (best == null || d.betterThan(best, named.size() > 1 && named.contains(candidate.name()))) {
                 best = d;
             }
         }
@@ -235,13 +255,17 @@ public final class BaselineCalculator {
      */
     public List<CpuFeaturePolicy> featureList(CpuModel model, FeatureSet required, FeatureSet disabled,
             boolean expanded) {
-        return expanded ? expandedList(model, required, disabled) : shortList(required, disabled);
+        return expanded ? expandedList(model, required, disabled) : shortList(model, required, disabled);
     }
 
-    private List<CpuFeaturePolicy> shortList(FeatureSet required, FeatureSet disabled) {
+    private List<CpuFeaturePolicy> shortList(CpuModel model, FeatureSet required, FeatureSet disabled) {
         List<CpuFeaturePolicy> out = new ArrayList<>(required.size() + disabled.size());
         catalog.featureNames(required).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.REQUIRE)));
-        catalog.featureNames(disabled).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
+        // The model's own features first; a feature the map marks removed from the model comes last, as libvirt's
+        // virCPUx86DisableRemovedFeatures appends it after x86DataToCPU has listed the others.
+        FeatureSet own = disabled.intersection(model.features());
+        catalog.featureNames(own).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
+        catalog.featureNames(disabled.minus(own)).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
         return out;
     }
 

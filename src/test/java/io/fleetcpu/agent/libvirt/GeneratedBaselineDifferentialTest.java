@@ -1,0 +1,271 @@
+package io.fleetcpu.agent.libvirt;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.BaselineCalculator;
+import io.fleetcpu.policy.BaselineRefusedException;
+import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.NamedCpu;
+
+/**
+ * fleetcpu's baseline against libvirt's ({@code virConnectBaselineCPU} through the in-process test driver) on
+ * generated CPU descriptions that libvirt accepts but no real host reports: hosts naming different models, with
+ * and without {@code <signature>}, an older model listing newer features, a model with features taken away.
+ * The cases come from jqwik generators drawn with a fixed seed, so a failure names a case that comes back.
+ */
+class GeneratedBaselineDifferentialTest {
+
+    private static final long SEED = 20261130L;
+    private static final int CASES_PER_KIND = 600;
+    private static final CpuCatalog catalog = CpuCatalog.bundled();
+    private static final BaselineCalculator calculator = new BaselineCalculator(catalog);
+    private static LibvirtConnection libvirt;
+    private static String unavailable;
+
+    /** One generated host CPU: what fleetcpu reads and the {@code <cpu>} libvirt reads. */
+    record Host(CpuDescription cpu, String xml) {
+    }
+
+    enum Kind {
+        /** Host CPUs of one vendor naming different catalog models, a few extra features each, no signature. */
+        DIFFERENT_MODELS(true),
+        /** The same with a {@code <signature>} on every host. */
+        DIFFERENT_MODELS_SIGNED(true),
+        /** A real host re-described as an older model of its vendor listing the newer features it has. */
+        OLDER_MODEL_NEWER_FEATURES(true),
+        /** A catalog model minus a few features, described as an older model plus the rest. */
+        FEATURES_TAKEN_AWAY(true),
+        /**
+         * Model plus require and disable policies (a guest-shaped CPU). Measured, not asserted: libvirt's
+         * virConnectBaselineCPU reads every {@code <cpu>} as a host CPU and ignores the policy, so a disabled
+         * feature counts as present there, while fleetcpu takes it away (its disabledFeatures are for host-model
+         * reports); the test driver has no virConnectBaselineHypervisorCPU to compare with instead.
+         */
+        REQUIRE_AND_DISABLE_POLICIES(false);
+
+        final boolean asserted;
+
+        Kind(boolean asserted) {
+            this.asserted = asserted;
+        }
+    }
+
+    @BeforeContainer
+    static void connect() {
+        try {
+            libvirt = LibvirtConnection.open(System.getProperty("fleetcpu.libvirt.uri", "test:///default"));
+        } catch (LibvirtException | LinkageError e) {
+            unavailable = e.getMessage();
+        }
+    }
+
+    @AfterContainer
+    static void disconnect() {
+        if (libvirt != null) {
+            libvirt.close();
+        }
+    }
+
+    // ---- generators -----------------------------------------------------------------------------------------
+
+    private static final List<String> VENDORS = List.of("Intel", "AMD");
+
+    private static List<CpuModel> modelsOf(String vendor) {
+        return catalog.models().stream().filter(m -> vendor.equals(m.vendor())).toList();
+    }
+
+    private static Arbitrary<List<String>> extraFeatures(int max) {
+        return Arbitraries.of(catalog.features().stream().map(f -> f.name()).toList()).list().uniqueElements()
+                .ofMaxSize(max);
+    }
+
+    private static Arbitrary<CpuSignature> signature(String vendor) {
+        Arbitrary<Integer> family = vendor.equals("Intel") ? Arbitraries.just(6) : Arbitraries.of(21, 23, 25);
+        return Combinators.combine(family, Arbitraries.integers().between(1, 255),
+                Arbitraries.integers().between(0, 15)).as(CpuSignature::new);
+    }
+
+    private static Arbitrary<Host> namedModel(String vendor, boolean signed) {
+        Arbitrary<CpuModel> model = Arbitraries.of(modelsOf(vendor));
+        Arbitrary<CpuSignature> sig = signed ? signature(vendor) : Arbitraries.just(null);
+        return Combinators.combine(model, extraFeatures(3), sig)
+                .as((m, extra, s) -> host(vendor, m.name(), extra, List.of(), s));
+    }
+
+    private static Arbitrary<List<Host>> differentModels(boolean signed) {
+        return Arbitraries.of(VENDORS).flatMap(v -> namedModel(v, signed).list().ofMinSize(2).ofMaxSize(4));
+    }
+
+    /** Any model of the vendor (or vendorless) whose features all lie in {@code features}, drawn at random. */
+    private static Arbitrary<Host> asOlderModel(String vendor, FeatureSet features, CpuSignature sig) {
+        List<CpuModel> older = catalog.models().stream()
+                .filter(m -> m.vendor() == null || vendor.equals(m.vendor()))
+                .filter(m -> features.containsAll(m.features())).toList();
+        if (older.isEmpty()) {
+            return Arbitraries.just(null);
+        }
+        return Arbitraries.of(older).map(m -> host(vendor, m.name(),
+                catalog.featureNames(features.minus(m.features())), List.of(), sig));
+    }
+
+    private static Arbitrary<List<Host>> olderModelNewerFeatures() {
+        Arbitrary<CpuFixtures.Fixture> fixture = Arbitraries.of(CpuFixtures.accepted().stream()
+                .filter(f -> f.kind().equals("host")).toList());
+        return fixture.flatMap(f -> {
+            FeatureSet features = calculator.expand(f.cpu());
+            CpuSignature sig = CpuDefinition.parse(f.hostXml()).signature();
+            Arbitrary<Host> redescribed = asOlderModel(f.vendor(), features, sig);
+            Arbitrary<List<Host>> others = Arbitraries.of(CpuFixtures.accepted().stream()
+                    .filter(o -> o.vendor().equals(f.vendor())).toList())
+                    .map(o -> new Host(o.cpu(), o.hostXml())).list().ofMaxSize(2);
+            return Combinators.combine(redescribed, others).as((r, o) -> {
+                List<Host> set = new ArrayList<>(o);
+                set.add(0, r);
+                return set;
+            });
+        }).filter(set -> set.get(0) != null);
+    }
+
+    private static Arbitrary<List<Host>> featuresTakenAway() {
+        Arbitrary<Host> one = Arbitraries.of(VENDORS).flatMap(v -> Arbitraries.of(modelsOf(v)).flatMap(m -> {
+            List<String> own = catalog.featureNames(m.features());
+            return Arbitraries.of(own).list().uniqueElements().ofMinSize(1).ofMaxSize(3)
+                    .flatMap(gone -> asOlderModel(v, m.features().minus(catalog.featureSet(gone)), null));
+        })).filter(h -> h != null);
+        Arbitrary<Host> plain = Arbitraries.of(VENDORS).flatMap(v -> namedModel(v, false));
+        return Combinators.combine(one, plain.list().ofMaxSize(2)).as((a, rest) -> {
+            List<Host> set = new ArrayList<>(rest);
+            set.add(0, a);
+            return set;
+        });
+    }
+
+    private static Arbitrary<List<Host>> requireAndDisable() {
+        Arbitrary<Host> one = Arbitraries.of(VENDORS).flatMap(v -> Arbitraries.of(modelsOf(v)).flatMap(m ->
+                Combinators.combine(extraFeatures(2),
+                        Arbitraries.of(catalog.featureNames(m.features())).list().uniqueElements().ofMinSize(1)
+                                .ofMaxSize(3))
+                        .as((req, dis) -> host(v, m.name(), req.stream().filter(r -> !dis.contains(r)).toList(),
+                                dis, null))));
+        return one.list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    private static Arbitrary<List<Host>> cases(Kind kind) {
+        return switch (kind) {
+            case DIFFERENT_MODELS -> differentModels(false);
+            case DIFFERENT_MODELS_SIGNED -> differentModels(true);
+            case OLDER_MODEL_NEWER_FEATURES -> olderModelNewerFeatures();
+            case FEATURES_TAKEN_AWAY -> featuresTakenAway();
+            case REQUIRE_AND_DISABLE_POLICIES -> requireAndDisable();
+        };
+    }
+
+    static Host host(String vendor, String model, List<String> required, List<String> disabled, CpuSignature sig) {
+        StringBuilder xml = new StringBuilder("<cpu>\n  <arch>x86_64</arch>\n  <model>").append(model)
+                .append("</model>\n  <vendor>").append(vendor).append("</vendor>\n");
+        if (sig != null) {
+            xml.append("  <signature family='").append(sig.family()).append("' model='").append(sig.model())
+                    .append("' stepping='").append(sig.stepping() == null ? 0 : sig.stepping()).append("'/>\n");
+        }
+        required.forEach(f -> xml.append("  <feature policy='require' name='").append(f).append("'/>\n"));
+        disabled.forEach(f -> xml.append("  <feature policy='disable' name='").append(f).append("'/>\n"));
+        xml.append("</cpu>\n");
+        return new Host(new CpuDescription("x86_64", vendor, model, required, disabled), xml.toString());
+    }
+
+    // ---- comparison -----------------------------------------------------------------------------------------
+
+    /** fleetcpu's and libvirt's answers; equal when both refuse. */
+    record Outcome(List<Host> hosts, boolean expand, String ours, String theirs) {
+        boolean agrees() {
+            return ours.startsWith("REFUSED") ? theirs.startsWith("REFUSED") : ours.equals(theirs);
+        }
+
+        String describe() {
+            return "hosts:\n" + hosts.stream().map(Host::xml).collect(Collectors.joining())
+                    + "expand=" + expand + "\nlibvirt:\n" + theirs + "\nfleetcpu:\n" + ours;
+        }
+    }
+
+    private static Outcome compare(List<Host> hosts, boolean expand) {
+        List<NamedCpu> named = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            named.add(new NamedCpu("host" + i, hosts.get(i).cpu()));
+        }
+        String ours;
+        try {
+            ours = calculator.baseline(named, expand, false).toLibvirtXml();
+        } catch (BaselineRefusedException e) {
+            ours = "REFUSED: " + e.getMessage();
+        }
+        String theirs;
+        try {
+            theirs = libvirt.baselineCpu(hosts.stream().map(Host::xml).toList(), expand, false);
+        } catch (LibvirtException e) {
+            theirs = "REFUSED: " + e.getMessage();
+        }
+        return new Outcome(hosts, expand, ours, theirs);
+    }
+
+    /** Compares every generated case of every kind; prints the figures, returns the smallest disagreement of each. */
+    private static Map<Kind, Outcome> measure() {
+        Map<Kind, Outcome> disagreeing = new EnumMap<>(Kind.class);
+        for (Kind kind : Kind.values()) {
+            Random random = new Random(SEED + kind.ordinal());
+            var generator = cases(kind).generator(100);
+            List<Outcome> bad = new ArrayList<>();
+            int n = 0;
+            for (int i = 0; i < CASES_PER_KIND; i++) {
+                List<Host> hosts = generator.next(random).value();
+                for (boolean expand : List.of(false, true)) {
+                    n++;
+                    Outcome o = compare(hosts, expand);
+                    if (!o.agrees()) {
+                        bad.add(o);
+                    }
+                }
+            }
+            Outcome smallest = bad.stream().min(Comparator.comparingInt(o -> o.describe().length())).orElse(null);
+            if (smallest != null) {
+                disagreeing.put(kind, smallest);
+            }
+            System.out.println("FIDELITY " + kind + ": " + n + " cases, " + (n - bad.size()) + " agree, "
+                    + bad.size() + " disagree" + (smallest == null ? "" : "\nsmallest:\n" + smallest.describe()));
+        }
+        return disagreeing;
+    }
+
+    @Example
+    void generatedCasesAgreeWithLibvirt() {
+        assumeTrue(libvirt != null, () -> "libvirt not available: " + unavailable);
+        Map<Kind, Outcome> disagreeing = measure();
+        for (Kind kind : Kind.values()) {
+            if (kind.asserted && disagreeing.containsKey(kind)) {
+                fail(kind + " disagrees with libvirt, smallest case:\n" + disagreeing.get(kind).describe());
+            }
+        }
+    }
+}
