@@ -28,6 +28,7 @@ import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.policy.NamedCpu;
 
 /**
@@ -39,11 +40,14 @@ import io.fleetcpu.policy.NamedCpu;
 class GeneratedBaselineDifferentialTest {
 
     private static final long SEED = 20261130L;
-    private static final int CASES_PER_KIND = 600;
+    private static final int SETS_PER_KIND = 600;
     private static final CpuCatalog catalog = CpuCatalog.bundled();
     private static final BaselineCalculator calculator = new BaselineCalculator(catalog);
     private static LibvirtConnection libvirt;
     private static String unavailable;
+    /** libvirtd's QEMU driver, which also takes VIR_CONNECT_BASELINE_CPU_MIGRATABLE; null when none answers. */
+    private static LibvirtConnection qemu;
+    private static String qemuUnavailable;
 
     /** One generated host CPU: what fleetcpu reads and the {@code <cpu>} libvirt reads. */
     record Host(CpuDescription cpu, String xml) {
@@ -84,12 +88,20 @@ class GeneratedBaselineDifferentialTest {
         } catch (LibvirtException | LinkageError e) {
             unavailable = e.getMessage();
         }
+        try {
+            qemu = LibvirtConnection.open(System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system"));
+        } catch (LibvirtException | LinkageError e) {
+            qemuUnavailable = e.getMessage();
+        }
     }
 
     @AfterContainer
     static void disconnect() {
         if (libvirt != null) {
             libvirt.close();
+        }
+        if (qemu != null) {
+            qemu.close();
         }
     }
 
@@ -206,52 +218,56 @@ class GeneratedBaselineDifferentialTest {
     // ---- comparison -----------------------------------------------------------------------------------------
 
     /** fleetcpu's and libvirt's answers; equal when both refuse. */
-    record Outcome(List<Host> hosts, boolean expand, String ours, String theirs) {
+    record Outcome(List<Host> hosts, String form, String ours, String theirs) {
         boolean agrees() {
             return ours.startsWith("REFUSED") ? theirs.startsWith("REFUSED") : ours.equals(theirs);
         }
 
         String describe() {
             return "hosts:\n" + hosts.stream().map(Host::xml).collect(Collectors.joining())
-                    + "expand=" + expand + "\nlibvirt:\n" + theirs + "\nfleetcpu:\n" + ours;
+                    + form + "\nlibvirt:\n" + theirs + "\nfleetcpu:\n" + ours;
         }
     }
 
-    private static Outcome compare(List<Host> hosts, boolean expand) {
+    private static Outcome compare(LibvirtConnection connection, LibvirtDriver driver, List<Host> hosts,
+            boolean expand, boolean migratable) {
         List<NamedCpu> named = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             named.add(new NamedCpu("host" + i, hosts.get(i).cpu()));
         }
         String ours;
         try {
-            ours = calculator.baseline(named, expand, false).toLibvirtXml();
+            ours = calculator.baseline(named, expand, migratable, driver).toLibvirtXml();
         } catch (BaselineRefusedException e) {
             ours = "REFUSED: " + e.getMessage();
         }
         String theirs;
         try {
-            theirs = libvirt.baselineCpu(hosts.stream().map(Host::xml).toList(), expand, false);
+            theirs = connection.baselineCpu(hosts.stream().map(Host::xml).toList(), expand, migratable);
         } catch (LibvirtException e) {
             theirs = "REFUSED: " + e.getMessage();
         }
-        return new Outcome(hosts, expand, ours, theirs);
+        return new Outcome(hosts, connection.uri() + " expand=" + expand + " migratable=" + migratable, ours, theirs);
     }
 
     /** Compares every generated case of every kind; prints the figures, returns the smallest disagreement of each. */
-    private static Map<Kind, Outcome> measure() {
+    private static Map<Kind, Outcome> measure(LibvirtConnection connection, LibvirtDriver driver, int sets,
+            List<Boolean> migratableForms) {
         Map<Kind, Outcome> disagreeing = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
             Random random = new Random(SEED + kind.ordinal());
             var generator = cases(kind).generator(100);
             List<Outcome> bad = new ArrayList<>();
             int n = 0;
-            for (int i = 0; i < CASES_PER_KIND; i++) {
+            for (int i = 0; i < sets; i++) {
                 List<Host> hosts = generator.next(random).value();
-                for (boolean expand : List.of(false, true)) {
-                    n++;
-                    Outcome o = compare(hosts, expand);
-                    if (!o.agrees()) {
-                        bad.add(o);
+                for (boolean migratable : migratableForms) {
+                    for (boolean expand : List.of(false, true)) {
+                        n++;
+                        Outcome o = compare(connection, driver, hosts, expand, migratable);
+                        if (!o.agrees()) {
+                            bad.add(o);
+                        }
                     }
                 }
             }
@@ -259,7 +275,7 @@ class GeneratedBaselineDifferentialTest {
             if (smallest != null) {
                 disagreeing.put(kind, smallest);
             }
-            System.out.println("FIDELITY " + kind + ": " + n + " cases, " + (n - bad.size()) + " agree, "
+            System.out.println("FIDELITY " + connection.uri() + " " + kind + ": " + n + " cases, " + (n - bad.size()) + " agree, "
                     + bad.size() + " disagree" + (smallest == null ? "" : "\nsmallest:\n" + smallest.describe()));
         }
         return disagreeing;
@@ -268,7 +284,17 @@ class GeneratedBaselineDifferentialTest {
     @Example
     void generatedCasesAgreeWithLibvirt() {
         assumeTrue(libvirt != null, () -> "libvirt not available: " + unavailable);
-        Map<Kind, Outcome> disagreeing = measure();
+        assertAgreement(measure(libvirt, LibvirtDriver.TEST, SETS_PER_KIND, List.of(false)));
+    }
+
+    /** The same cases as an operator's libvirtd answers them, in every form, the migratable ones included. */
+    @Example
+    void generatedCasesAgreeWithLibvirtdQemuDriverInEveryForm() {
+        assumeTrue(qemu != null, () -> "no libvirtd QEMU driver: " + qemuUnavailable);
+        assertAgreement(measure(qemu, LibvirtDriver.QEMU, SETS_PER_KIND / 4, List.of(false, true)));
+    }
+
+    private static void assertAgreement(Map<Kind, Outcome> disagreeing) {
         for (Kind kind : Kind.values()) {
             if (kind.asserted && disagreeing.containsKey(kind)) {
                 fail(kind + " disagrees with libvirt, smallest case:\n" + disagreeing.get(kind).describe());
