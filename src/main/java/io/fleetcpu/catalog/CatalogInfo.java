@@ -1,5 +1,14 @@
 package io.fleetcpu.catalog;
 
-/** Which catalog answered: every result should say so. */
-public record CatalogInfo(String source, String libvirtVersion) {
+/**
+ * Which catalog answered: every result should say so, and whether such results are checked against libvirt.
+ *
+ * @param source where the cpu_map comes from
+ * @param libvirtVersion the libvirt release the cpu_map is from
+ * @param verifiedAgainstLibvirt whether fleetcpu's results with this map are compared with libvirt's own on the same
+ *        inputs (the differential tests run libvirt 9.0.0); false for the bundled libvirt 11.3 map (libvirt 11.3
+ *        does not run where fleetcpu is tested) and for a map read from a directory
+ * @param verification what was verified, in words
+ */
+public record CatalogInfo(String source, String libvirtVersion, boolean verifiedAgainstLibvirt, String verification) {
 }

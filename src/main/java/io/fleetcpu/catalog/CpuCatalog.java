@@ -2,7 +2,9 @@ package io.fleetcpu.catalog;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -31,11 +34,10 @@ import io.fleetcpu.libvirtxml.SecureXml;
  */
 public final class CpuCatalog {
 
-    private static final String BUNDLED_DIR = "catalog/cpu_map/";
-    private static final String BUNDLED_FACTS = "catalog/catalog.properties";
     private static final Set<String> ARCHES = Set.of("x86_64", "i686");
 
-    private static volatile CpuCatalog bundled;
+    /** The bundled maps, loaded once each when first asked for. */
+    private static final Map<BundledMap, CpuCatalog> BUNDLED = new ConcurrentHashMap<>();
 
     private final CatalogInfo info;
     private final List<CpuFeature> features;
@@ -57,31 +59,33 @@ public final class CpuCatalog {
         this.vendors = List.copyOf(vendors);
     }
 
-    /** The cpu_map shipped inside fleetcpu (loaded once). */
+    /** The default cpu_map shipped inside fleetcpu: libvirt 9.0's (loaded once). */
     public static CpuCatalog bundled() {
-        CpuCatalog catalog = bundled;
-        if (catalog == null) {
-            synchronized (CpuCatalog.class) {
-                catalog = bundled;
-                if (catalog == null) {
-                    Properties facts = new Properties();
-                    try (InputStream in = open(BUNDLED_FACTS)) {
-                        facts.load(in);
-                    } catch (IOException e) {
-                        throw new CatalogException("cannot read " + BUNDLED_FACTS, e);
-                    }
-                    CatalogInfo info = new CatalogInfo(facts.getProperty("source"), facts.getProperty("libvirt.version"));
-                    catalog = load(info, name -> open(BUNDLED_DIR + name));
-                    bundled = catalog;
-                }
-            }
+        return bundled(BundledMap.LIBVIRT_9_0);
+    }
+
+    /** One of the cpu_maps shipped inside fleetcpu (each loaded once). */
+    public static CpuCatalog bundled(BundledMap map) {
+        return BUNDLED.computeIfAbsent(map, CpuCatalog::loadBundled);
+    }
+
+    private static CpuCatalog loadBundled(BundledMap map) {
+        Properties facts = new Properties();
+        try (InputStream in = open(map.factsResource())) {
+            facts.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CatalogException("cannot read " + map.factsResource(), e);
         }
-        return catalog;
+        CatalogInfo info = new CatalogInfo(facts.getProperty("source"), facts.getProperty("libvirt.version"),
+                Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")), facts.getProperty("verification"));
+        return load(info, name -> open(map.directoryResource() + name));
     }
 
     /** A cpu_map laid out as libvirt installs it (e.g. {@code /usr/share/libvirt/cpu_map}). */
     public static CpuCatalog fromDirectory(Path dir, String libvirtVersion) {
-        return load(new CatalogInfo(dir.toAbsolutePath().toString(), libvirtVersion), name -> {
+        CatalogInfo info = new CatalogInfo(dir.toAbsolutePath().toString(), libvirtVersion, false,
+                "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's");
+        return load(info, name -> {
             if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
                 throw new CatalogException("cpu_map include outside the map directory: " + name);
             }
@@ -175,14 +179,32 @@ public final class CpuCatalog {
                 .findFirst()
                 .orElseThrow(() -> new CatalogException("index.xml has no x86 part"));
         Loader loader = new Loader();
-        for (Element include : children(x86, "include")) {
-            String file = include.getAttribute("filename");
+        for (String file : includes(x86)) {
             loader.read(file, parse(files, file).getDocumentElement());
         }
         if (loader.features.isEmpty() || loader.models.isEmpty()) {
             throw new CatalogException("cpu_map has no x86 features or models");
         }
         return new CpuCatalog(info, loader.features, loader.models, List.copyOf(loader.vendors.keySet()));
+    }
+
+    /**
+     * The files an arch of index.xml includes, in order. Since libvirt 10 the includes of models stand inside
+     * {@code <group name='...'>} elements (e.g. "Intel-based QEMU generic CPU models"); libvirt reads a group's
+     * includes in place, as if they stood directly in the arch, and so does this.
+     */
+    private static List<String> includes(Element arch) {
+        List<String> files = new ArrayList<>();
+        for (Node n = arch.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                switch (e.getTagName()) {
+                    case "include" -> files.add(e.getAttribute("filename"));
+                    case "group" -> files.addAll(includes(e));
+                    default -> throw new CatalogException("index.xml: unexpected element <" + e.getTagName() + ">");
+                }
+            }
+        }
+        return files;
     }
 
     private static List<Element> children(Element parent, String tag) {

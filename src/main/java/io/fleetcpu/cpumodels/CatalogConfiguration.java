@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CatalogException;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.GuestLevels;
@@ -16,10 +18,17 @@ class CatalogConfiguration {
 
     @Bean
     CpuCatalog cpuCatalog(CatalogProperties properties) {
+        boolean versionSet = properties.libvirtVersion() != null && !properties.libvirtVersion().isBlank();
         if (properties.directory() == null || properties.directory().isBlank()) {
-            return CpuCatalog.bundled();
+            if (!versionSet) {
+                return CpuCatalog.bundled();
+            }
+            return CpuCatalog.bundled(BundledMap.of(properties.libvirtVersion()).orElseThrow(() -> new CatalogException(
+                    "fleetcpu.catalog.libvirt-version=" + properties.libvirtVersion() + ": fleetcpu bundles the cpu_map of"
+                            + " libvirt " + String.join(" and ", BundledMap.libvirtVersions())
+                            + "; for another, set fleetcpu.catalog.directory to that libvirt's cpu_map directory")));
         }
-        String version = properties.libvirtVersion() == null ? "unknown" : properties.libvirtVersion();
+        String version = !versionSet ? "unknown" : properties.libvirtVersion();
         return CpuCatalog.fromDirectory(Path.of(properties.directory()), version);
     }
 

@@ -5,9 +5,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Which CPU catalog fleetcpu reads.
  *
- * @param directory a libvirt {@code cpu_map} directory (with {@code index.xml}); unset, the bundled
- *        copy of libvirt 9.0.0's map is used
- * @param libvirtVersion the libvirt version that directory comes from, reported with every answer
+ * @param directory a libvirt {@code cpu_map} directory (with {@code index.xml}); unset, one of the bundled maps is
+ *        used
+ * @param libvirtVersion without a directory, which bundled map: {@code 9.0} (the default) or {@code 11.3}; with a
+ *        directory, the libvirt version that directory comes from, reported with every answer
  */
 @ConfigurationProperties("fleetcpu.catalog")
 public record CatalogProperties(String directory, String libvirtVersion) {

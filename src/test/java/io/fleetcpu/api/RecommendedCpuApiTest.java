@@ -130,6 +130,8 @@ class RecommendedCpuApiTest extends ApiAssertions {
         assertThat(avx2).isNotNull();
         assertThat(avx2.get("hostsWithout").toString()).isEqualTo("[\"node3\"]");
         assertThat(cpu.get("catalog").get("libvirtVersion").asString()).isEqualTo("9.0.0");
+        assertThat(cpu.get("catalog").get("verifiedAgainstLibvirt").asBoolean()).isTrue();
+        assertThat(cpu.get("catalog").get("verification").asString()).startsWith("verified against libvirt 9.0.0");
     }
 
     @Test

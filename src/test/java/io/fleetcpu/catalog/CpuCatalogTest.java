@@ -30,6 +30,7 @@ class CpuCatalogTest {
         assertEquals(List.of("Intel", "AMD", "Hygon"), catalog.vendors());
         assertEquals("9.0.0", catalog.info().libvirtVersion());
         assertTrue(catalog.info().source().contains("9.0.0-4+deb12u2"));
+        assertTrue(catalog.info().verifiedAgainstLibvirt());
         assertTrue(catalog.supportsArch("x86_64") && catalog.supportsArch("i686"));
         assertFalse(catalog.supportsArch("aarch64"));
         for (int i = 0; i < catalog.models().size(); i++) {
@@ -123,5 +124,100 @@ class CpuCatalogTest {
         assertThrows(MalformedXmlException.class, () -> SecureXml.parse(evil));
         Files.writeString(dir.resolve("index.xml"), evil);
         assertThrows(CatalogException.class, () -> CpuCatalog.fromDirectory(dir, "x"));
+    }
+    // ---- the bundled libvirt 11.3 map ----------------------------------------------------------------------
+
+    private final CpuCatalog libvirt113 = CpuCatalog.bundled(BundledMap.LIBVIRT_11_3);
+
+    /** The x86 models index.xml of the bundled 11.3 map includes (inside its groups), in its order. */
+    private static List<String> modelsListedInTheIndexOf113() throws IOException {
+        String index;
+        try (var in = CpuCatalogTest.class.getResourceAsStream("/catalog/cpu_map-libvirt-11.3/index.xml")) {
+            index = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        List<String> models = new java.util.ArrayList<>();
+        var m = java.util.regex.Pattern.compile("filename='x86_([^']+)\\.xml'").matcher(index);
+        while (m.find()) {
+            if (!m.group(1).equals("features") && !m.group(1).equals("vendors")) {
+                models.add(m.group(1));
+            }
+        }
+        return models;
+    }
+
+    @Test
+    void libvirt113MapLoadsEveryModelOfItsIndexGroups() throws IOException {
+        List<String> listed = modelsListedInTheIndexOf113();
+        assertEquals(150, listed.size()); // the 152 x86_*.xml files of the map less x86_features and x86_vendors
+        assertEquals(listed, libvirt113.models().stream().map(CpuModel::name).toList());
+        assertEquals("11.3.0", libvirt113.info().libvirtVersion());
+        assertTrue(libvirt113.info().source().contains("11.3.0-3+deb13u3"), libvirt113.info().source());
+        assertFalse(libvirt113.info().verifiedAgainstLibvirt());
+        assertTrue(libvirt113.info().verification().startsWith("not verified against libvirt 11.3"));
+        assertEquals(List.of("Intel", "AMD", "Hygon"), libvirt113.vendors());
+        // and the default stays libvirt 9.0's, which knows none of them
+        for (String newer : List.of("SapphireRapids", "GraniteRapids", "SierraForest", "EPYC-Genoa", "Cascadelake-Server-v2")) {
+            assertTrue(libvirt113.model(newer).isPresent(), newer);
+            assertFalse(catalog.model(newer).isPresent(), newer);
+        }
+        assertEquals("AMD", libvirt113.model("EPYC-Genoa").orElseThrow().vendor());
+        assertEquals("Intel", libvirt113.model("GraniteRapids").orElseThrow().vendor());
+    }
+
+    @Test
+    void libvirt113KnowsFlushL1dAsCpuid7Edx28() {
+        // x86_features.xml of 11.3: <feature name='flush-l1d'><cpuid eax_in='0x00000007' ecx_in='0x00000000' edx='0x10000000'/>
+        assertEquals(List.of("cpuid 0x00000007.0x00000000 edx bit 28"), libvirt113.feature("flush-l1d").orElseThrow().bits());
+        assertFalse(catalog.feature("flush-l1d").isPresent());
+    }
+
+    @Test
+    void libvirt113VersionedModelsHaveTheFeaturesTheirFilesGive() {
+        // x86_SapphireRapids-v1.xml only includes SapphireRapids: the same features, vendor and signatures.
+        CpuModel base = libvirt113.model("SapphireRapids").orElseThrow();
+        CpuModel v1 = libvirt113.model("SapphireRapids-v1").orElseThrow();
+        assertEquals("SapphireRapids", v1.includes());
+        assertEquals(base.features(), v1.features());
+        assertEquals("Intel", v1.vendor());
+        assertEquals(base.signatures(), v1.signatures());
+        // x86_SapphireRapids-v2.xml lists its 186 features itself; v3 lists the same and five more
+        CpuModel v2 = libvirt113.model("SapphireRapids-v2").orElseThrow();
+        CpuModel v3 = libvirt113.model("SapphireRapids-v3").orElseThrow();
+        assertEquals(186, v2.features().size());
+        assertEquals(List.of(new CpuSignature(6, 143, null)), v2.signatures());
+        List<String> added = new java.util.ArrayList<>(libvirt113.featureNames(v3.features()));
+        added.removeAll(libvirt113.featureNames(v2.features()));
+        assertEquals(java.util.Set.of("cldemote", "movdir64b", "movdiri", "ss", "tsc_adjust"), new java.util.HashSet<>(added));
+        assertEquals(191, v3.features().size());
+        // SapphireRapids (184 features) and -v2: v2 adds fbsdp-no, psdp-no, sbdr-ssdp-no and drops vmx-invvpid
+        assertEquals(184, v1.features().size());
+        List<String> v2Only = new java.util.ArrayList<>(libvirt113.featureNames(v2.features()));
+        v2Only.removeAll(libvirt113.featureNames(v1.features()));
+        assertEquals(java.util.Set.of("fbsdp-no", "psdp-no", "sbdr-ssdp-no"), new java.util.HashSet<>(v2Only));
+        assertTrue(v1.features().contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
+        assertFalse(v2.features().contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
+        // x86_Cascadelake-Server-v2.xml: stepping range 5-7 and no decoding as a guest model
+        CpuModel cascade2 = libvirt113.model("Cascadelake-Server-v2").orElseThrow();
+        assertEquals(List.of(new CpuSignature(6, 85, "5-7")), cascade2.signatures());
+        assertTrue(cascade2.decodeHost());
+        assertFalse(cascade2.decodeGuest());
+        assertTrue(cascade2.features().contains(libvirt113.feature("avx512vnni").orElseThrow().index()));
+    }
+
+    @Test
+    void indexGroupsAreReadInPlace(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("index.xml"), """
+                <cpus><arch name='x86'>
+                  <include filename='v.xml'/><include filename='f.xml'/>
+                  <group name='first'><include filename='a.xml'/></group>
+                  <include filename='b.xml'/>
+                </arch></cpus>""");
+        Files.writeString(dir.resolve("v.xml"), "<cpus><vendor name='Intel' string='GenuineIntel'/></cpus>");
+        Files.writeString(dir.resolve("f.xml"), "<cpus><feature name='fpu'><cpuid eax_in='0x01' edx='0x00000001'/></feature></cpus>");
+        Files.writeString(dir.resolve("a.xml"), "<cpus><model name='A'><feature name='fpu'/></model></cpus>");
+        Files.writeString(dir.resolve("b.xml"), "<cpus><model name='B'><model name='A'/></model></cpus>");
+        CpuCatalog grouped = CpuCatalog.fromDirectory(dir, "test");
+        assertEquals(List.of("A", "B"), grouped.models().stream().map(CpuModel::name).toList());
+        assertFalse(grouped.info().verifiedAgainstLibvirt());
     }
 }
