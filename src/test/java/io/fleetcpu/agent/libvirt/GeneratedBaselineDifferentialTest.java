@@ -275,8 +275,8 @@ class GeneratedBaselineDifferentialTest {
             if (smallest != null) {
                 disagreeing.put(kind, smallest);
             }
-            System.out.println("FIDELITY " + connection.uri() + " " + kind + ": " + n + " cases, " + (n - bad.size()) + " agree, "
-                    + bad.size() + " disagree" + (smallest == null ? "" : "\nsmallest:\n" + smallest.describe()));
+            System.out.println("FIDELITY " + connection.uri() + " " + kind + ": " + n + " cases, "
+                    + (n - bad.size()) + " agree, " + bad.size() + " disagree");
         }
         return disagreeing;
     }
