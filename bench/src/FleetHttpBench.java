@@ -3,6 +3,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -160,7 +161,9 @@ public final class FleetHttpBench {
 
     private FleetHttpBench(String[] args) {
         this.http = new Http(URI.create(args[0]), args[1]);
-        this.jdbcUrl = "jdbc:postgresql://localhost:" + args[2] + "/postgres";
+        // The embedded PostgreSQL wants its superuser's password (the service keeps it in a file, mode 600).
+        this.jdbcUrl = "jdbc:postgresql://localhost:" + args[2] + "/postgres?user=postgres&password="
+                + URLEncoder.encode(args[7], StandardCharsets.UTF_8);
         this.servicePid = Long.parseLong(args[3]);
         this.serviceLog = Path.of(args[4]);
         this.hostCount = Integer.parseInt(args[5]);
@@ -173,9 +176,9 @@ public final class FleetHttpBench {
             System.out.println(freePorts(Integer.parseInt(args[1])));
             return;
         }
-        if (args.length != 7) {
+        if (args.length != 8) {
             System.err.println("usage: FleetHttpBench service-url token postgres-port service-pid service-log "
-                    + "hosts connections");
+                    + "hosts connections postgres-password");
             System.exit(2);
         }
         System.exit(new FleetHttpBench(args).run() ? 0 : 1);
@@ -546,7 +549,7 @@ public final class FleetHttpBench {
         }
 
         private static Connection connect(String url) throws SQLException {
-            return DriverManager.getConnection(url, "postgres", "");
+            return DriverManager.getConnection(url);
         }
     }
 
