@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,46 @@ class RecommendationsBootTest extends ApiTest {
             started++;
         }
         assertThat(started).as("at least one goal gives this machine a CPU that runs").isPositive();
+    }
+
+    /**
+     * nova gives an instance any model of {@code cpu_models} (the first its flavor's traits allow) with the same
+     * {@code cpu_model_extra_flags}: every model of the list, with those flags, must start, as a libvirt guest and in
+     * QEMU. Three real CPUs (this machine's own hypervisor offers no named model that migration could use), started
+     * as emulated ({@code qemu}) guests, where libvirt checks the CPU against what QEMU can give.
+     */
+    @Test
+    void everyModelOfNovasListStartsWithTheExtraFlags() {
+        assumeLibvirtd();
+        String[] files = {"libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
+                "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml", "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"};
+        for (int i = 0; i < files.length; i++) {
+            Answer registered = post("/hosts", registration("00000000-0000-4000-8000-00000000c00" + i, "nova-" + i,
+                    List.of("nova-list"), files[i]));
+            assertThat(registered.status()).as(registered.body()).isIn(200, 201);
+        }
+        JsonNode answer = get("/aggregates/nova-list/recommended-cpu").json();
+        assertThat(answer.path("mode").asString()).as(answer.toString()).isEqualTo("custom");
+        String model = answer.get("model").asString();
+        String libvirtXml = answer.get("libvirtXml").asString();
+        String qemuCpu = answer.get("qemuCpu").asString();
+        Matcher list = Pattern.compile("(?m)^cpu_models = (.+)$")
+                .matcher(get("/aggregates/nova-list/recommended-cpu?format=nova-conf").body());
+        assertThat(list.find()).as("nova-conf has cpu_models").isTrue();
+        List<String> models = List.of(list.group(1).strip().split(",\\s*"));
+        assertThat(models).as("the recommended model is in nova's list").contains(model).hasSizeGreaterThan(1);
+        assertThat(qemuCpu).startsWith(model + ",");
+        for (String listed : models) {
+            String xml = libvirtXml.replaceFirst("(<model[^>]*>)" + Pattern.quote(model) + "</model>",
+                    "$1" + Matcher.quoteReplacement(listed) + "</model>");
+            assertThat(xml).contains(">" + listed + "</model>");
+            GuestBoot.Outcome boot = GuestBoot.boot(URI, "qemu", xml);
+            QemuLaunch.Outcome qemu = QemuLaunch.start("tcg", listed + qemuCpu.substring(model.length()));
+            System.out.println("boot-proof: nova cpu_models entry " + listed + " with the extra flags -> libvirt "
+                    + boot + ", qemu " + qemu);
+            assertThat(boot.started()).as("%s as a libvirt guest: %s%n%s", listed, boot, xml).isTrue();
+            assertThat(qemu.started()).as("%s in QEMU: %s", listed, qemu).isTrue();
+        }
     }
 
     /**
