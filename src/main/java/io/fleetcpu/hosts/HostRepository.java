@@ -42,6 +42,8 @@ interface HostRepository extends JpaRepository<Host, UUID> {
 
     /** Hosts counted by what their CPUs are. */
     interface CpuKindCount {
+        String getKindId();
+
         String getArch();
 
         String getVendor();
@@ -61,7 +63,7 @@ interface HostRepository extends JpaRepository<Host, UUID> {
     }
 
     @Query(value = """
-            select k.arch, k.vendor, k.model, k.microcode, c.hosts
+            select k.id as kind_id, k.arch, k.vendor, k.model, k.microcode, c.hosts
             from (select kind_id, count(*) as hosts from host group by kind_id) c join cpu_kind k on k.id = c.kind_id
             """, nativeQuery = true)
     List<CpuKindCount> countByCpuKind();

@@ -342,15 +342,17 @@ public class HostService {
                 countBy(counts, HostRepository.CpuKindCount::getArch),
                 countBy(counts, HostRepository.CpuKindCount::getVendor),
                 countBy(counts, HostRepository.CpuKindCount::getModel),
-                byLevel(),
+                byLevel(counts),
                 countBy(counts, HostRepository.CpuKindCount::getMicrocode),
                 byAggregate, hosts.countInNoAggregate(), hosts.unknownFeatures());
     }
 
-    /** Hosts by the level guests get on them, computed once per kind of CPU. */
-    private Map<String, Long> byLevel() {
+    /** Hosts by the level guests get on them, computed once per kind of CPU, from the counts by kind read already. */
+    private Map<String, Long> byLevel(List<HostRepository.CpuKindCount> kindCounts) {
+        Map<String, Integer> hostsOfKind = new LinkedHashMap<>();
+        kindCounts.forEach(k -> hostsOfKind.put(k.getKindId(), Math.toIntExact(k.getHosts())));
         Map<String, Long> counts = new TreeMap<>();
-        for (KindMembers kind : kindsInFleet(false)) {
+        for (KindMembers kind : kinds(hostsOfKind)) {
             String level = kind.asHost(kind.kindId()).level(levels);
             counts.merge(level == null ? "unknown" : level, (long) kind.hosts(), Long::sum);
         }
