@@ -64,7 +64,8 @@ public class V7__host_kinds extends BaseJavaMigration {
                 : new GuestModels(row.getString("host_model"), list(row.getArray("usable_models")),
                         list(row.getArray("supported_cpu_modes")));
         return new CpuKindFacts(cpu(row, ""), row.getString("hypervisor_arch") == null ? null : cpu(row, "hypervisor_"),
-                models, row.getString("kvm_module"), row.getString("nested"), row.getString("virtualization_flag"));
+                models, row.getString("kvm_module"), row.getString("nested"), row.getString("virtualization_flag"),
+                null);
     }
 
     /** As {@code io.fleetcpu.hosts.CpuFacts} reads these columns. */

@@ -26,7 +26,7 @@ import io.fleetcpu.hosts.AggregatesNamed;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.GuestLevels;
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.JsonMergePatch;
@@ -51,12 +51,12 @@ public class AggregateService {
 
     private final JsonMapper json;
 
-    private final GuestLevels levels;
+    private final Catalogs catalogs;
 
     AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies,
-            JdbcClient jdbc, PlatformTransactionManager transactions, JsonMapper json, GuestLevels levels) {
+            JdbcClient jdbc, PlatformTransactionManager transactions, JsonMapper json, Catalogs catalogs) {
         this.json = json;
-        this.levels = levels;
+        this.catalogs = catalogs;
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.clock = clock;
@@ -336,7 +336,7 @@ public class AggregateService {
     private AggregateView view(Aggregate aggregate) {
         List<KindMembers> kinds = hosts.kindsIn(aggregate.getId(), true);
         return new AggregateView(aggregate.getId(), aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy()),
-                kinds.stream().mapToInt(KindMembers::hosts).sum(), KindView.of(aggregate.getId(), kinds, levels),
+                kinds.stream().mapToInt(KindMembers::hosts).sum(), KindView.of(aggregate.getId(), kinds, catalogs),
                 aggregate.getCreatedAt(), aggregate.getUpdatedAt(), aggregate.getVersion());
     }
 

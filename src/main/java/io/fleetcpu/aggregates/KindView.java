@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
-import io.fleetcpu.policy.GuestLevels;
+import io.fleetcpu.policy.Catalogs;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** The hosts of one kind of CPU in an answer: how many, a few by name, and where to find the rest. */
@@ -21,17 +21,19 @@ public record KindView(
         @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) guests get on its hosts: "
                 + "x86-64-baseline, x86-64-v2, x86-64-v3 or x86-64-v4; null below the baseline or for a CPU model the "
                 + "catalog does not know", example = "x86-64-v3") String level,
+        @Schema(description = "the CPU catalog (libvirt cpu_map) its hosts' CPU was read with, chosen by their libvirt "
+                + "version", example = "libvirt 11.3") String catalog,
         @Schema(description = "GET this for every host of the kind here",
                 example = "/hosts?aggregate=haswell-east&kind=3f9a0c1d5e7b24a68c0d9e1f2a3b4c5d") String hostsPath) {
 
     /** Most hosts first. */
-    public static List<KindView> of(String aggregate, List<KindMembers> kinds, GuestLevels levels) {
+    public static List<KindView> of(String aggregate, List<KindMembers> kinds, Catalogs catalogs) {
         KindLabels labels = KindLabels.of(kinds);
         return kinds.stream()
                 .sorted(Comparator.comparingInt(KindMembers::hosts).reversed().thenComparing(KindMembers::kindId))
                 .map(k -> new KindView(k.kindId(), labels.name(k.kindId()), k.hosts(),
                         k.exampleHosts().stream().map(KindMembers.HostRef::hostname).toList(), k.cpuView().wireName(),
-                        k.asHost(k.kindId()).level(levels),
+                        k.asHost(k.kindId()).level(catalogs), k.facts().catalog(),
                         "/hosts?" + (aggregate == null ? "" : "aggregate=" + aggregate + "&") + "kind=" + k.kindId()))
                 .toList();
     }

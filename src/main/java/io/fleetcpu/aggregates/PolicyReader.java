@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
-import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.policy.MitigationFeatures;
@@ -18,10 +18,14 @@ import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 @Component
 class PolicyReader {
 
-    private final CpuCatalog catalog;
+    /**
+     * A policy may name what any catalog hosts are read with knows (a versioned model of libvirt 11.3's map, say);
+     * an aggregate whose members' libvirt does not know it is refused when its CPU is asked for.
+     */
+    private final Catalogs catalogs;
 
-    PolicyReader(CpuCatalog catalog) {
-        this.catalog = catalog;
+    PolicyReader(Catalogs catalogs) {
+        this.catalogs = catalogs;
     }
 
     CpuPolicy read(AggregatePolicy policy) {
@@ -75,9 +79,9 @@ class PolicyReader {
         }
         for (int i = 0; i < disable.size(); i++) {
             String feature = disable.get(i);
-            if (feature == null || catalog.feature(feature).isEmpty()) {
+            if (feature == null || catalogs.all().stream().allMatch(c -> c.feature(feature).isEmpty())) {
                 problems.add(new FieldProblem("policy.mitigations.disable[" + i + "]",
-                        "'" + feature + "' is not a CPU feature the catalog knows"));
+                        "'" + feature + "' is not a CPU feature the catalogs (" + catalogs.names() + ") know"));
             } else if (!MitigationFeatures.isMitigation(feature)) {
                 problems.add(new FieldProblem("policy.mitigations.disable[" + i + "]", "'" + feature
                         + "' is not a mitigation feature; mitigation features: " + String.join(", ", MitigationFeatures.names())));
@@ -86,9 +90,9 @@ class PolicyReader {
     }
 
     private void checkModel(List<FieldProblem> problems, String field, String model) {
-        if (model != null && catalog.model(model).isEmpty()) {
-            problems.add(new FieldProblem(field, "'" + model + "' is not a CPU model the catalog ("
-                    + catalog.info().source() + ") knows"));
+        if (model != null && catalogs.all().stream().allMatch(c -> c.model(model).isEmpty())) {
+            problems.add(new FieldProblem(field, "'" + model + "' is not a CPU model the catalogs ("
+                    + catalogs.names() + ") know"));
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -41,7 +43,7 @@ import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestFeatures;
-import io.fleetcpu.policy.GuestLevels;
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.GuestVisibility;
 import io.fleetcpu.policy.KubevirtNodeLabels;
 import io.fleetcpu.policy.LibvirtDriver;
@@ -77,7 +79,7 @@ public class RecommendationService {
      * aggregate's answer is served as often as asked without being written again.
      */
     public record Answer(RecommendedCpuView view, GuestCpu cpu, NovaCpuModels nova, String etag, byte[] json,
-            String kubevirtLabels) {
+            String kubevirtLabels, CpuCatalog catalog) {
     }
 
     /** libvirt's baseline, a strong validator for it, and its JSON, written once. */
@@ -102,31 +104,43 @@ public class RecommendationService {
     private final AnswerCache<AnswerKey, Optional<AdmissionCheck.BelowBaseline>> admissions = new AnswerCache<>(20_000);
 
     private final AggregateService aggregates;
-    private final BaselineCalculator calculator;
-    private final PolicyRecommender recommender;
-    private final CpuConfigRenderer renderer;
-    private final CpuCatalog catalog;
+    /**
+     * The engine for hosts read with one catalog. Feature positions are per catalog, so every computation over
+     * several kinds of CPU takes the engine of the catalog their members share ({@link Catalogs#common}) and reads
+     * each kind with it ({@link CpuKindFacts#readWith}).
+     */
+    private record Engine(CpuCatalog catalog, BaselineCalculator calculator, PolicyRecommender recommender,
+            CpuConfigRenderer renderer, GuestVisibility visibility) {
+    }
+
+    private final Catalogs catalogs;
+    private final Set<String> obsoleteModels;
+    private final Map<CpuCatalog, Engine> engines = new ConcurrentHashMap<>();
     private final HostService hosts;
-    private final GuestVisibility visibility;
-    private final GuestLevels levels;
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
     private final JsonMapper json;
 
-    RecommendationService(AggregateService aggregates, HostService hosts, CpuCatalog catalog,
-            GuestVisibility visibility, PolicyProperties properties, ComputeGate gate, JsonMapper json,
-            RequestLimitProperties limits, GuestLevels levels) {
-        this.levels = levels;
+    RecommendationService(AggregateService aggregates, HostService hosts, Catalogs catalogs,
+            PolicyProperties properties, ComputeGate gate, JsonMapper json, RequestLimitProperties limits) {
+        this.catalogs = catalogs;
         this.aggregates = aggregates;
         this.limits = limits;
         this.json = json;
         this.hosts = hosts;
-        this.catalog = catalog;
-        this.visibility = visibility;
         this.gate = gate;
-        this.calculator = new BaselineCalculator(catalog);
-        this.recommender = new PolicyRecommender(catalog, visibility, Set.copyOf(properties.obsoleteModels()));
-        this.renderer = new CpuConfigRenderer(catalog);
+        this.obsoleteModels = Set.copyOf(properties.obsoleteModels());
+    }
+
+    private Engine engine(CpuCatalog catalog) {
+        return engines.computeIfAbsent(catalog, c -> new Engine(c, new BaselineCalculator(c),
+                new PolicyRecommender(c, catalogs.visibility(c), obsoleteModels), new CpuConfigRenderer(c),
+                catalogs.visibility(c)));
+    }
+
+    /** The engine of the catalog all these kinds' libvirt versions know. */
+    private Engine engine(Collection<CpuKindFacts> kinds) {
+        return engine(catalogs.common(kinds.stream().map(CpuKindFacts::catalog).toList()));
     }
 
     // ---- recommended CPU -----------------------------------------------------------------------------------------
@@ -150,7 +164,7 @@ public class RecommendationService {
             try {
                 Map<String, Integer> hostsOfKind = new HashMap<>();
                 snapshot.kinds().forEach(k -> hostsOfKind.put(k.kindId(), k.hosts()));
-                recommendation = recommend(facts(snapshot.kinds()), snapshot.policy(), expand)
+                recommendation = recommend(facts(snapshot.kinds()), snapshot.policy(), expand).recommendation()
                         .shortened(NAMED, kind -> hostsOfKind.getOrDefault(kind, 1)).renamed(labels);
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);
@@ -158,12 +172,13 @@ public class RecommendationService {
                 throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
                         + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
             }
-            List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), levels);
-            Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(snapshot.kinds());
+            Engine engine = engine(facts(snapshot.kinds()).values());
+            List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
+            Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(engine, snapshot.kinds());
             Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
-            NovaCpuModels nova = novaCpuModels(snapshot.kinds(), recommendation.cpu());
+            NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
             RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
-                    recommendation, renderer, nova, KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
+                    recommendation, engine.renderer(), nova, KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
                     snapshot.hostCount(), kinds);
             String kubevirtLabels = KubevirtNodeLabels.labelsYaml(recommendation.cpu(), kinds.stream()
                     .map(k -> {
@@ -173,7 +188,7 @@ public class RecommendationService {
                                 KubevirtNodeLabels.labels(node, obsolete));
                     }).toList());
             return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
-                    json.writeValueAsBytes(view), kubevirtLabels);
+                    json.writeValueAsBytes(view), kubevirtLabels, engine.catalog());
         });
     }
 
@@ -195,9 +210,10 @@ public class RecommendationService {
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */
-    private NovaCpuModels novaCpuModels(List<KindMembers> kinds, GuestCpu cpu) {
-        List<PolicyHost> hosts = kinds.stream().map(k -> policyHost(HostFacts.ofKind(k.kindId(), k.facts()))).toList();
-        return gate.run(() -> recommender.novaCpuModels(hosts, cpu.model()));
+    private NovaCpuModels novaCpuModels(Engine engine, List<KindMembers> kinds, GuestCpu cpu) {
+        List<PolicyHost> hosts = kinds.stream()
+                .map(k -> policyHost(HostFacts.ofKind(k.kindId(), k.facts().readWith(engine.catalog())))).toList();
+        return gate.run(() -> engine.recommender().novaCpuModels(hosts, cpu.model()));
     }
 
     private static String recommendedQuestion(boolean expand) {
@@ -216,9 +232,11 @@ public class RecommendationService {
         String question = baselineQuestion(expand, migratable, driver);
         return unlessClientHas(aggregateId, question, clientHas, baselines, snapshot -> {
             KindLabels labels = KindLabels.of(snapshot.kinds());
+            Engine engine = engine(facts(snapshot.kinds()).values());
             List<NamedCpu> cpus = new ArrayList<>();
             for (KindMembers kind : snapshot.kinds()) {
-                NamedCpu cpu = new NamedCpu(kind.kindId(), kind.asHost(kind.kindId()).effectiveCpu().description());
+                NamedCpu cpu = new NamedCpu(kind.kindId(), HostFacts.ofKind(kind.kindId(),
+                        kind.facts().readWith(engine.catalog())).effectiveCpu().description());
                 if (kind.kindId().equals(snapshot.firstHostKind())) {
                     cpus.add(0, cpu);
                 } else {
@@ -226,9 +244,9 @@ public class RecommendationService {
                 }
             }
             try {
-                Baseline baseline = gate.run(() -> calculator.baseline(cpus, expand, migratable, driver));
+                Baseline baseline = gate.run(() -> engine.calculator().baseline(cpus, expand, migratable, driver));
                 BaselineView view = BaselineView.of(aggregateId, baseline, expand, migratable, driver,
-                        snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds(), levels));
+                        snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds(), catalogs));
                 return new BaselineAnswer(view, etag(snapshot.version(), question), json.writeValueAsBytes(view));
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);
@@ -250,11 +268,11 @@ public class RecommendationService {
                 case LIBVIRT -> answer.view().libvirtXml();
                 case NOVA_CONF -> answer.view().novaConf();
                 case PLACEMENT -> PlacementTraits.render(answer.view().aggregate(), answer.nova(), answer.cpu());
-                case QEMU -> renderer.qemuCpuArgument(answer.cpu()) + "\n";
+                case QEMU -> engine(answer.catalog()).renderer().qemuCpuArgument(answer.cpu()) + "\n";
                 case KUBEVIRT -> answer.view().kubevirt();
                 case KUBEVIRT_LABELS -> answer.kubevirtLabels();
                 case KUBEVIRT_CLUSTER -> KubevirtNodeLabels.clusterYaml(answer.cpu());
-                case CPU_MAP -> renderer.cpuMapModel(answer.cpu(), modelName != null ? modelName
+                case CPU_MAP -> engine(answer.catalog()).renderer().cpuMapModel(answer.cpu(), modelName != null ? modelName
                         : answer.cpu().model() + "-" + answer.view().aggregate());
             };
         } catch (IllegalArgumentException e) {
@@ -296,12 +314,13 @@ public class RecommendationService {
      */
     public GuestCpuOutcome guestCpu(CpuPolicy policy, Map<String, CpuKindFacts> kinds, KindLabels labels) {
         if (kinds.isEmpty()) {
-            return new GuestCpuOutcome(null, "no hosts");
+            return new GuestCpuOutcome(null, "no hosts", catalogs.configured());
         }
+        CpuCatalog catalog = engine(kinds.values()).catalog();
         try {
-            return new GuestCpuOutcome(recommend(kinds, policy, false).cpu(), null);
+            return new GuestCpuOutcome(recommend(kinds, policy, false).recommendation().cpu(), null, catalog);
         } catch (BaselineRefusedException | PolicyConflictException e) {
-            return new GuestCpuOutcome(null, labels.apply(e.getMessage()));
+            return new GuestCpuOutcome(null, labels.apply(e.getMessage()), catalog);
         }
     }
 
@@ -404,25 +423,43 @@ public class RecommendationService {
         }
     }
 
-    /** The engine's recommendation for hosts of these kinds, computed once per kinds, policy and form. */
-    private PolicyRecommendation recommend(Map<String, CpuKindFacts> kinds, CpuPolicy policy, boolean expand) {
+    /** A recommendation and the catalog it was computed with. */
+    private record Computed(PolicyRecommendation recommendation, CpuCatalog catalog) {
+    }
+
+    /**
+     * The engine's recommendation for hosts of these kinds, computed once per kinds, policy and form (a kind's id
+     * names its catalog, so the kinds also say which catalog the answer is computed with).
+     */
+    private Computed recommend(Map<String, CpuKindFacts> kinds, CpuPolicy policy, boolean expand) {
         TreeMap<String, CpuKindFacts> sorted = new TreeMap<>(kinds);
-        return engine.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
-                recommender.recommend(sorted.entrySet().stream()
-                        .map(e -> policyHost(HostFacts.ofKind(e.getKey(), e.getValue()))).toList(), policy, expand)));
+        Engine engine = engine(sorted.values());
+        List<String> unknown = Catalogs.unknownIn(engine.catalog(), policy);
+        if (!unknown.isEmpty()) {
+            List<String> older = sorted.entrySet().stream()
+                    .filter(e -> !Catalogs.unknownIn(catalogs.named(e.getValue().catalog()), policy).isEmpty())
+                    .map(Map.Entry::getKey).toList();
+            throw new PolicyConflictException("the policy names " + String.join(", ", unknown) + ", which "
+                    + engine.catalog().name() + " does not know: the libvirt of " + String.join(", ", older)
+                    + " would not accept it", older);
+        }
+        return new Computed(this.engine.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
+                engine.recommender().recommend(sorted.entrySet().stream()
+                        .map(e -> policyHost(HostFacts.ofKind(e.getKey(), e.getValue().readWith(engine.catalog()))))
+                        .toList(), policy, expand))), engine.catalog());
     }
 
     /** What KubeVirt's node-labeller reads of each kind's hosts, by kind id. */
-    private Map<String, KubevirtNodeLabels.Node> kubevirtNodes(List<KindMembers> kinds) {
+    private Map<String, KubevirtNodeLabels.Node> kubevirtNodes(Engine engine, List<KindMembers> kinds) {
         Map<String, KubevirtNodeLabels.Node> nodes = new HashMap<>();
         for (KindMembers kind : kinds) {
-            CpuKindFacts facts = kind.facts();
+            CpuKindFacts facts = kind.facts().readWith(engine.catalog());
             GuestModels models = facts.guestModels();
             HostCpu hypervisor = facts.hypervisorCpu();
             nodes.put(kind.kindId(), new KubevirtNodeLabels.Node(models == null ? null : models.hostModel(),
                     models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
                     models == null ? null : models.usableModels(),
-                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(catalog, hypervisor.description())));
+                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(engine.catalog(), hypervisor.description())));
         }
         return nodes;
     }
@@ -512,12 +549,14 @@ public class RecommendationService {
         KindLabels labels = KindLabels.of(snapshot.kinds()).with(addedNames);
         GuestCpuOutcome before = guestCpu(snapshot.policy(), now.kinds(), labels);
         GuestCpuOutcome then = guestCpu(snapshot.policy(), after.kinds(), labels);
-        FeatureSet featuresBefore = before.cpu() == null ? null : GuestFeatures.of(before.cpu(), catalog).orElse(null);
-        FeatureSet featuresAfter = then.cpu() == null ? null : GuestFeatures.of(then.cpu(), catalog).orElse(null);
+        // the two sides may be computed with different catalogs (a host of another libvirt version joins or
+        // leaves): their features are compared by name, each side's set read with its own catalog
+        List<String> featuresBefore = before.featureNames();
+        List<String> featuresAfter = then.featureNames();
         List<String> gained = featuresBefore == null || featuresAfter == null ? List.of()
-                : catalog.featureNames(featuresAfter.minus(featuresBefore));
+                : featuresAfter.stream().filter(f -> !featuresBefore.contains(f)).toList();
         List<String> lost = featuresBefore == null || featuresAfter == null ? List.of()
-                : catalog.featureNames(featuresBefore.minus(featuresAfter));
+                : featuresBefore.stream().filter(f -> !featuresAfter.contains(f)).toList();
         List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
         for (String kind : after.counts().keySet()) {
             List<String> missing = missingOn(before, HostFacts.ofKind(kind, after.facts(kind)));
@@ -554,20 +593,28 @@ public class RecommendationService {
         if (guest.cpu() == null) {
             return List.of();
         }
+        Engine engine = engine(guest.catalog());
+        HostFacts read = HostFacts.ofKind(host.hostname(), host.kind().readWith(engine.catalog()));
         try {
-            FeatureSet visible = calculator.expand(host.guestView(visibility).cpu());
-            return GuestFeatures.missingOn(guest.cpu(), catalog.featureNames(visible), catalog);
+            FeatureSet visible = engine.calculator().expand(read.guestView(engine.visibility()).cpu());
+            return GuestFeatures.missingOn(guest.cpu(), engine.catalog().featureNames(visible), engine.catalog());
         } catch (BaselineRefusedException e) {
             // A host the catalog cannot read (unknown model or feature) is judged on the features it does know.
-            return GuestFeatures.missingOn(guest.cpu(), host.effectiveCpu().features(), catalog);
+            return GuestFeatures.missingOn(guest.cpu(), read.effectiveCpu().features(), engine.catalog());
         }
     }
 
-    /** A guest CPU, or why there is none. */
-    public record GuestCpuOutcome(GuestCpu cpu, String whyNone) {
+    /** A guest CPU, or why there is none, and the catalog it was computed with. */
+    public record GuestCpuOutcome(GuestCpu cpu, String whyNone, CpuCatalog catalog) {
 
         public String describe() {
             return cpu != null ? GuestFeatures.describe(cpu) : "none (" + whyNone + ")";
+        }
+
+        /** The guest's features by name, or null when there is no guest CPU or it names no model. */
+        List<String> featureNames() {
+            return cpu == null ? null
+                    : GuestFeatures.of(cpu, catalog).map(catalog::featureNames).orElse(null);
         }
     }
 
@@ -613,8 +660,9 @@ public class RecommendationService {
 
     /** Derived from the versions and the question alone, so that a 304 needs no answer. */
     private String etag(AggregateVersion version, String question) {
+        // the catalogs an answer is computed with follow from the members' kinds, hence from version.members()
         String key = version.aggregate() + "\n" + version.created() + "\n" + version.policy() + "\n" + version.members() + "\n" + question + "\n"
-                + catalog.info();
+                + catalogs.configured().info();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";

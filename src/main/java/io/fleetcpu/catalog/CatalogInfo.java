@@ -9,6 +9,9 @@ package io.fleetcpu.catalog;
  *        inputs (the differential tests run libvirt 9.0.0); false for the bundled libvirt 11.3 map (libvirt 11.3
  *        does not run where fleetcpu is tested) and for a map read from a directory
  * @param verification what was verified, in words
+ * @param name the catalog as hosts, kinds and answers name it: {@code libvirt 9.0}, {@code libvirt 11.3}, or for an
+ *        aggregate whose members run both, {@code libvirt 9.0 ∩ libvirt 11.3} (the part both maps define alike)
  */
-public record CatalogInfo(String source, String libvirtVersion, boolean verifiedAgainstLibvirt, String verification) {
+public record CatalogInfo(String source, String libvirtVersion, boolean verifiedAgainstLibvirt, String verification,
+        String name) {
 }

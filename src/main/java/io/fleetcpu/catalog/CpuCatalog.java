@@ -77,14 +77,16 @@ public final class CpuCatalog {
             throw new CatalogException("cannot read " + map.factsResource(), e);
         }
         CatalogInfo info = new CatalogInfo(facts.getProperty("source"), facts.getProperty("libvirt.version"),
-                Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")), facts.getProperty("verification"));
+                Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")), facts.getProperty("verification"),
+                "libvirt " + map.libvirtVersion());
         return load(info, name -> open(map.directoryResource() + name));
     }
 
     /** A cpu_map laid out as libvirt installs it (e.g. {@code /usr/share/libvirt/cpu_map}). */
     public static CpuCatalog fromDirectory(Path dir, String libvirtVersion) {
         CatalogInfo info = new CatalogInfo(dir.toAbsolutePath().toString(), libvirtVersion, false,
-                "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's");
+                "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's",
+                "libvirt " + libvirtVersion);
         return load(info, name -> {
             if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
                 throw new CatalogException("cpu_map include outside the map directory: " + name);
@@ -101,6 +103,83 @@ public final class CpuCatalog {
 
     public CatalogInfo info() {
         return info;
+    }
+
+    /** How hosts, kinds and answers name this catalog: {@code libvirt 9.0}. */
+    public String name() {
+        return info.name();
+    }
+
+    /**
+     * What this map and another both define alike, for guests that must run on hosts of both libvirt versions: the
+     * features both define with the same CPUID/MSR bits (in this map's order), and the models both define, each with
+     * the features of both definitions that are common (a guest naming the model must be accepted by each host's
+     * libvirt, which expands the model with its own map; where the definitions differ, a host must have what either
+     * asks). Models whose vendors differ are left out.
+     *
+     * <p>When the result defines exactly what this map defines, this map itself is returned (so answers keep its
+     * name and its verification); {@link #sameDefinitions} says whether that is so.
+     */
+    public CpuCatalog commonPart(CpuCatalog other) {
+        if (other == this) {
+            return this;
+        }
+        List<CpuFeature> common = new ArrayList<>();
+        for (CpuFeature f : features) {
+            CpuFeature o = other.featuresByName.get(f.name());
+            if (o != null && o.bits().equals(f.bits()) && o.migratable() == f.migratable()) {
+                common.add(new CpuFeature(common.size(), f.name(), f.migratable(), f.bits(), f.aliases()));
+            }
+        }
+        CpuCatalog sketch = new CpuCatalog(info, common, List.of(), vendors);
+        List<CpuModel> commonModels = new ArrayList<>();
+        for (CpuModel m : models) {
+            Optional<CpuModel> o = other.model(m.name());
+            if (o.isEmpty() || !java.util.Objects.equals(m.vendor(), o.get().vendor())) {
+                continue;
+            }
+            FeatureSet set = sketch.knownSet(featureNames(m.features()))
+                    .union(sketch.knownSet(other.featureNames(o.get().features())));
+            FeatureSet removed = sketch.knownSet(featureNames(m.removedFeatures()))
+                    .union(sketch.knownSet(other.featureNames(o.get().removedFeatures()))).minus(set);
+            commonModels.add(new CpuModel(m.name(), m.vendor(), m.includes(), set, m.decodeHost() && o.get().decodeHost(),
+                    m.decodeGuest() && o.get().decodeGuest(), m.signatures(), commonModels.size(), removed));
+        }
+        CpuCatalog part = new CpuCatalog(new CatalogInfo("the part of " + info.source() + " and of "
+                + other.info.source() + " that both define alike", info.libvirtVersion() + " and "
+                + other.info.libvirtVersion(), false, "models and features both maps define alike; results with it"
+                + " are verified against libvirt " + (info.verifiedAgainstLibvirt() ? info.libvirtVersion()
+                        : other.info.libvirtVersion()) + " only where they equal that map's (see sameDefinitions)",
+                info.name() + " ∩ " + other.name()), common, commonModels, vendors);
+        return sameDefinitions(part) ? this : part;
+    }
+
+    /** Whether the other catalog defines the same features (names, bits, order) and models (features by name). */
+    public boolean sameDefinitions(CpuCatalog other) {
+        if (features.size() != other.features.size() || models.size() != other.models.size()) {
+            return false;
+        }
+        for (int i = 0; i < features.size(); i++) {
+            CpuFeature a = features.get(i);
+            CpuFeature b = other.features.get(i);
+            if (!a.name().equals(b.name()) || !a.bits().equals(b.bits()) || a.migratable() != b.migratable()) {
+                return false;
+            }
+        }
+        for (CpuModel a : models) {
+            Optional<CpuModel> b = other.model(a.name());
+            if (b.isEmpty() || !java.util.Objects.equals(a.vendor(), b.get().vendor())
+                    || !featureNames(a.features()).equals(other.featureNames(b.get().features()))
+                    || !featureNames(a.removedFeatures()).equals(other.featureNames(b.get().removedFeatures()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The set of the names this catalog knows; others are passed over. */
+    public FeatureSet knownSet(Collection<String> names) {
+        return featureSet(names.stream().filter(featuresByName::containsKey).toList());
     }
 
     /** Features in map order (x86_features.xml order); a feature's index is its position here. */

@@ -9,10 +9,12 @@ import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CatalogException;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
-import io.fleetcpu.policy.GuestLevels;
-import io.fleetcpu.policy.GuestVisibility;
+import io.fleetcpu.policy.Catalogs;
 
-/** Loads the CPU catalog once at start; every answer names the catalog it came from. */
+/**
+ * Loads the CPU catalogs once at start (the configured one, and with the bundled maps both of them); every answer
+ * names the catalog it came from.
+ */
 @Configuration(proxyBeanMethods = false)
 class CatalogConfiguration {
 
@@ -32,15 +34,15 @@ class CatalogConfiguration {
         return CpuCatalog.fromDirectory(Path.of(properties.directory()), version);
     }
 
-    /** What guests can get on hosts that sent no hypervisor view: their CPU without KVM's host-only features. */
+    /**
+     * The catalogs hosts are read with, by their libvirt version: both bundled maps, the configured one for hosts
+     * that do not say; a cpu_map directory, when set, for every host.
+     */
     @Bean
-    GuestVisibility guestVisibility(CpuCatalog catalog) {
-        return new GuestVisibility(catalog, HostOnlyFeatures.bundled());
+    Catalogs catalogs(CpuCatalog catalog, CatalogProperties properties) {
+        return properties.directory() == null || properties.directory().isBlank()
+                ? Catalogs.bundled(catalog, HostOnlyFeatures.bundled())
+                : Catalogs.only(catalog, HostOnlyFeatures.bundled());
     }
 
-    /** The x86-64 microarchitecture level guests get on each host, from the same view. */
-    @Bean
-    GuestLevels guestLevels(CpuCatalog catalog, GuestVisibility visibility) {
-        return new GuestLevels(catalog, visibility);
-    }
 }

@@ -1,9 +1,11 @@
 package io.fleetcpu.fleet;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.springframework.stereotype.Service;
@@ -23,6 +25,7 @@ import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.policy.GuestFeatures;
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.policy.NamedCpu;
@@ -50,35 +53,44 @@ public class FleetService {
     private final HostService hosts;
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
-    private final CpuCatalog catalog;
-    private final MigrationDomains domains;
-    private final MigrationCheck migrationCheck;
-    private final BaselineCalculator calculator;
-
-    private final GuestVisibility visibility;
-    private final GuestLevels levels;
+    private final Catalogs catalogs;
+    private final Map<CpuCatalog, Tools> tools = new ConcurrentHashMap<>();
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
 
     FleetService(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
-            CpuCatalog catalog, GuestVisibility visibility, ComputeGate gate, RequestLimitProperties limits,
-            GuestLevels levels) {
-        this.levels = levels;
+            Catalogs catalogs, ComputeGate gate, RequestLimitProperties limits) {
+        this.catalogs = catalogs;
         this.hosts = hosts;
         this.limits = limits;
         this.gate = gate;
-        this.visibility = visibility;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
-        this.catalog = catalog;
-        this.domains = new MigrationDomains(catalog);
-        this.migrationCheck = new MigrationCheck(catalog);
-        this.calculator = new BaselineCalculator(catalog);
+    }
+
+    /**
+     * The engine's parts for hosts read with one catalog: groupings and checks over hosts of several libvirt versions
+     * are computed with the part of their maps every one of them knows ({@link Catalogs#common}).
+     */
+    private record Tools(CpuCatalog catalog, MigrationDomains domains, MigrationCheck migrationCheck,
+            BaselineCalculator calculator, GuestVisibility visibility, GuestLevels levels) {
+    }
+
+    private Tools tools(Collection<HostFacts> facts) {
+        CpuCatalog catalog = catalogs.common(facts.stream().map(HostFacts::catalog).toList());
+        return tools.computeIfAbsent(catalog, c -> new Tools(c, new MigrationDomains(c), new MigrationCheck(c),
+                new BaselineCalculator(c), catalogs.visibility(c), catalogs.levels(c)));
+    }
+
+    /** The host's facts as the catalog reads them. */
+    private static HostFacts readWith(HostFacts host, Tools tools) {
+        return host.catalog() != null && host.catalog().equals(tools.catalog().name()) ? host
+                : HostFacts.ofKind(host.hostname(), host.kind().readWith(tools.catalog()));
     }
 
     /** A grouping computed over kinds of CPU, with the kinds it was computed over and their names. */
     public record FleetGrouping(Grouping grouping, List<KindMembers> kinds, KindLabels labels, String aggregate,
-            GuestLevels levels) {
+            GuestLevels levels, Catalogs catalogs) {
     }
 
     /**
@@ -93,9 +105,6 @@ public class FleetService {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("strategy", "'" + strategyName + "' is not max-features or min-domains");
         }
-        if (minimumModel != null && catalog.model(minimumModel).isEmpty()) {
-            throw new InvalidParameterException("minimumModel", "'" + minimumModel + "' is not a CPU model the catalog knows");
-        }
         MicroarchitectureLevel level = minimumLevel == null ? null : MicroarchitectureLevel.named(minimumLevel)
                 .orElseThrow(() -> new InvalidParameterException("minimumLevel", "'" + minimumLevel
                         + "' is not an x86-64 microarchitecture level; levels: "
@@ -107,11 +116,17 @@ public class FleetService {
                 .stream()
                 .filter(k -> vendor == null || vendor.equalsIgnoreCase(k.asHost(k.kindId()).effectiveCpu().vendor()))
                 .toList();
-        List<NamedCpu> cpus = kinds.stream().map(k -> new NamedCpu(k.kindId(), guestView(k.asHost(k.kindId()))))
+        Tools tools = tools(kinds.stream().map(k -> k.asHost(k.kindId())).toList());
+        if (minimumModel != null && tools.catalog().model(minimumModel).isEmpty()) {
+            throw new InvalidParameterException("minimumModel", "'" + minimumModel + "' is not a CPU model the catalog ("
+                    + tools.catalog().name() + ") knows");
+        }
+        List<NamedCpu> cpus = kinds.stream()
+                .map(k -> new NamedCpu(k.kindId(), guestView(readWith(k.asHost(k.kindId()), tools), tools)))
                 .toList();
         int[] counts = kinds.stream().mapToInt(KindMembers::hosts).toArray();
-        Grouping grouping = gate.run(() -> domains.group(cpus, counts, strategy, minimumModel, level));
-        return new FleetGrouping(grouping, kinds, KindLabels.of(kinds), aggregate, levels);
+        Grouping grouping = gate.run(() -> tools.domains().group(cpus, counts, strategy, minimumModel, level));
+        return new FleetGrouping(grouping, kinds, KindLabels.of(kinds), aggregate, tools.levels(), catalogs);
     }
 
     /** The openstack commands that build the grouping's aggregates: these name every host. */
@@ -141,12 +156,16 @@ public class FleetService {
         List<Target> targets = target.host() != null ? List.of(Target.of(host("target.host", target.host())))
                 : members("target.aggregate", target.aggregate());
         boolean passthrough = guest.hostPassthroughOf() != null;
-        GuestToCheck toCheck = guestToCheck(guest);
+        List<HostFacts> involved = new ArrayList<>(targets.stream().map(Target::facts).toList());
+        involved.addAll(guestHosts(guest));
+        Tools tools = tools(involved);
+        GuestToCheck toCheck = guestToCheck(guest, tools);
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : targets) {
-            CpuDescription cpu = passthrough ? t.facts().cpu().description() : guestView(t.facts());
+            HostFacts read = readWith(t.facts(), tools);
+            CpuDescription cpu = passthrough ? read.cpu().description() : guestView(read, tools);
             try {
-                calculator.expand(new NamedCpu(t.name(), cpu));
+                tools.calculator().expand(new NamedCpu(t.name(), cpu));
             } catch (BaselineRefusedException e) {
                 throw new ConflictException("Target cannot be judged", "target host " + t.name()
                         + " cannot be compared with: " + e.getMessage(), List.of(t.name()));
@@ -182,7 +201,23 @@ public class FleetService {
         }
     }
 
-    private GuestToCheck guestToCheck(MigrationCheckRequest.Guest guest) {
+    /** The hosts whose CPU the guest of a migration check is taken from. */
+    private List<HostFacts> guestHosts(MigrationCheckRequest.Guest guest) {
+        if (guest.cpuXml() != null) {
+            return guest.sourceHost() == null ? List.of() : List.of(host("guest.sourceHost", guest.sourceHost()).facts());
+        }
+        if (guest.aggregate() != null) {
+            try {
+                return hosts.kindsIn(guest.aggregate(), false).stream().map(k -> k.asHost(k.kindId())).toList();
+            } catch (NotFoundException e) {
+                return List.of();
+            }
+        }
+        return List.of(host(guest.hostModelOf() != null ? "guest.hostModelOf" : "guest.hostPassthroughOf",
+                guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf()).facts());
+    }
+
+    private GuestToCheck guestToCheck(MigrationCheckRequest.Guest guest, Tools tools) {
         if (guest.cpuXml() != null) {
             CpuDefinition cpu;
             try {
@@ -203,32 +238,32 @@ public class FleetService {
                 throw new InvalidRequestException("guest.cpuXml", "the <cpu> names no CPU model");
             }
             CpuDescription source = guest.sourceHost() == null ? null
-                    : guestView(host("guest.sourceHost", guest.sourceHost()).facts());
+                    : guestView(readWith(host("guest.sourceHost", guest.sourceHost()).facts(), tools), tools);
             return new GuestToCheck("guest.cpuXml", cpu.mode() == null ? "custom " + cpu.model() : cpu.mode()
-                    + (cpu.model() == null ? "" : " " + cpu.model()), t -> migrationCheck.check(cpu, source, t));
+                    + (cpu.model() == null ? "" : " " + cpu.model()), t -> tools.migrationCheck().check(cpu, source, t));
         }
         if (guest.aggregate() != null) {
             var answer = recommendations.recommendedCpu(guest.aggregate(), false);
             KindMembers any = hosts.kindsIn(guest.aggregate(), false).get(0);
-            CpuDescription source = guestView(any.asHost(any.kindId()));
+            CpuDescription source = guestView(readWith(any.asHost(any.kindId()), tools), tools);
             return new GuestToCheck("guest.aggregate", "aggregate " + guest.aggregate() + ": "
-                    + GuestFeatures.describe(answer.cpu()), t -> migrationCheck.check(answer.cpu(), source, t));
+                    + GuestFeatures.describe(answer.cpu()), t -> tools.migrationCheck().check(answer.cpu(), source, t));
         }
         if (guest.hostModelOf() != null) {
             Host source = host("guest.hostModelOf", guest.hostModelOf());
-            CpuDescription from = guestView(source.facts());
+            CpuDescription from = guestView(readWith(source.facts(), tools), tools);
             return new GuestToCheck("guest.hostModelOf", "host-model of " + source.getHostname(),
-                    t -> migrationCheck.hostModel(from, t));
+                    t -> tools.migrationCheck().hostModel(from, t));
         }
         Host source = host("guest.hostPassthroughOf", guest.hostPassthroughOf());
-        CpuDescription from = source.facts().cpu().description();
+        CpuDescription from = readWith(source.facts(), tools).cpu().description();
         return new GuestToCheck("guest.hostPassthroughOf", "host-passthrough of " + source.getHostname(),
-                t -> migrationCheck.hostPassthrough(from, t));
+                t -> tools.migrationCheck().hostPassthrough(from, t));
     }
 
     /** What a guest can get on the host: every check but host-passthrough's is made against it. */
-    private CpuDescription guestView(HostFacts host) {
-        return host.guestView(visibility).cpu();
+    private static CpuDescription guestView(HostFacts host, Tools tools) {
+        return host.guestView(tools.visibility()).cpu();
     }
 
     private Host host(String field, String id) {

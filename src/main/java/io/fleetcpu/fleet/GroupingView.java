@@ -65,7 +65,7 @@ public record GroupingView(
             List<KindMembers> members = d.hosts().stream().map(kinds::get).toList();
             domains.add(new Domain(OpenStackCommands.aggregateName(i + 1, d.model()),
                     members.stream().mapToInt(KindMembers::hosts).sum(),
-                    KindView.of(fleetGrouping.aggregate(), members, fleetGrouping.levels()), d.model(),
+                    KindView.of(fleetGrouping.aggregate(), members, fleetGrouping.catalogs()), d.model(),
                     d.vendor(), d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(),
                     GuestLevels.name(fleetGrouping.levels().of(d.guestCpu().featureSet())), d.meetsMinimum(),
                     d.kinds().stream().map(k -> new KindCost(k.model(), labels.apply(k.exampleHost()), k.hosts(),

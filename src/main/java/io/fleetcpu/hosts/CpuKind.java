@@ -49,6 +49,9 @@ public class CpuKind {
 
     private String virtualizationFlag;
 
+    /** The catalog the CPU was read with ({@code libvirt 9.0}, {@code libvirt 11.3}). */
+    private String catalog;
+
     private Instant firstSeenAt;
 
     protected CpuKind() {
@@ -66,6 +69,7 @@ public class CpuKind {
         this.kvmModule = facts.kvmModule();
         this.nested = facts.nested();
         this.virtualizationFlag = facts.virtualizationFlag();
+        this.catalog = facts.catalog();
         this.firstSeenAt = now;
     }
 
@@ -81,6 +85,7 @@ public class CpuKind {
         columns.put("kvmModule", kvmModule);
         columns.put("nested", nested);
         columns.put("virtualizationFlag", virtualizationFlag);
+        columns.put("catalog", catalog);
         columns.put("now", java.sql.Timestamp.from(firstSeenAt));
         return columns;
     }
@@ -93,7 +98,7 @@ public class CpuKind {
         return new CpuKindFacts(cpu.toHostCpu(), hypervisorCpu == null ? null : hypervisorCpu.toHostCpu(),
                 usableModels == null && hostModel == null ? null
                         : new GuestModels(hostModel, usableModels, supportedCpuModes),
-                kvmModule, nested, virtualizationFlag);
+                kvmModule, nested, virtualizationFlag, catalog);
     }
 
 }

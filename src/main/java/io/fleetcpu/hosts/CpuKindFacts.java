@@ -3,9 +3,15 @@ package io.fleetcpu.hosts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
 
 /**
  * Everything any computation reads of a host's CPU: the physical CPU, the hypervisor's view of it, the models the
@@ -14,17 +20,79 @@ import java.util.stream.Collectors;
  *
  * @param hypervisorCpu null when the host did not report it
  * @param guestModels null when the host did not report its domain capabilities
+ * @param catalog the catalog the CPU was read with ({@link CpuCatalog#name()}: {@code libvirt 9.0}, {@code libvirt
+ *        11.3}), chosen by the host's libvirt version: the same CPU read with another map is another kind
  */
 public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guestModels, String kvmModule,
-        String nested, String virtualizationFlag) {
+        String nested, String virtualizationFlag, String catalog) {
+
+    /**
+     * The catalog kinds stored before catalogs were per host were read with, unless configured otherwise; its name is
+     * left out of the canonical form, so that those kinds keep their ids.
+     */
+    static final String FIRST_CATALOG = "libvirt 9.0";
 
     /** Changes only if the canonical form below changes; then every kind gets a new id. */
     private static final String FORM = "fleetcpu-cpu-kind 1";
 
-    static CpuKindFacts of(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guestModels, KernelFacts kernel) {
+    static CpuKindFacts of(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guestModels, KernelFacts kernel,
+            String catalog) {
         return new CpuKindFacts(cpu, hypervisorCpu, guestModels, kernel.kvmModule(), kernel.nested(),
-                kernel.virtualizationFlag());
+                kernel.virtualizationFlag(), catalog);
     }
+
+    /**
+     * These facts as hosts read with another catalog would be seen by it, for answers about hosts of several libvirt
+     * versions (computed with the part of their maps all define alike): features the other catalog does not know
+     * are left out (not offered), a model it does not know is replaced by the newest of its models the CPU has every
+     * feature of (as libvirt decodes a CPU), and each model's features are counted as that catalog defines them.
+     * Features the host's own catalog did not know stay listed, so that such hosts are refused as before. Usable
+     * models the other catalog does not know are left out.
+     */
+    public CpuKindFacts readWith(CpuCatalog other) {
+        if (other.name().equals(catalog)) {
+            return this;
+        }
+        GuestModels models = guestModels == null ? null : new GuestModels(guestModels.hostModel(),
+                guestModels.usableModels() == null ? null
+                        : guestModels.usableModels().stream().filter(m -> other.model(m).isPresent()).toList(),
+                guestModels.supportedModes());
+        return new CpuKindFacts(readWith(cpu, other), hypervisorCpu == null ? null : readWith(hypervisorCpu, other),
+                models, kvmModule, nested, virtualizationFlag, other.name());
+    }
+
+    private static HostCpu readWith(HostCpu cpu, CpuCatalog other) {
+        if (!other.supportsArch(cpu.arch())) {
+            return cpu;
+        }
+        FeatureSet features = other.knownSet(cpu.features());
+        Optional<CpuModel> model = cpu.model() == null ? Optional.empty() : other.model(cpu.model());
+        if (model.isEmpty()) {
+            model = decoded(other, cpu.vendor(), features);
+        }
+        if (model.isEmpty()) {
+            return cpu;
+        }
+        FeatureSet modelFeatures = model.get().features();
+        List<String> listed = new ArrayList<>(other.featureNames(features.minus(modelFeatures)));
+        listed.addAll(cpu.unknownFeatures());
+        return new HostCpu(cpu.arch(), cpu.vendor(), model.get().name(), true, cpu.microcode(), cpu.signature(),
+                cpu.source(), listed, other.featureNames(modelFeatures.minus(features)), other.featureNames(features),
+                cpu.unknownFeatures());
+    }
+
+    /** The newest model of the catalog, of the CPU's vendor or of none, whose features the CPU all has. */
+    private static Optional<CpuModel> decoded(CpuCatalog catalog, String vendor, FeatureSet features) {
+        List<CpuModel> models = catalog.models();
+        for (int i = models.size() - 1; i >= 0; i--) {
+            CpuModel m = models.get(i);
+            if ((m.vendor() == null || m.vendor().equals(vendor)) && m.decodeHost() && features.containsAll(m.features())) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
 
     /** The kind's id: 128 bits of the SHA-256 of the canonical form, in hex. */
     public String id() {
@@ -43,7 +111,8 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
                 "hypervisor " + (hypervisorCpu == null ? "~" : cpuLine(hypervisorCpu)),
                 "guestModels " + (guestModels == null ? "~" : value(guestModels.hostModel()) + ";"
                         + list(guestModels.usableModels()) + ";" + list(guestModels.supportedModes())),
-                "kernel " + value(kvmModule) + ";" + value(nested) + ";" + value(virtualizationFlag));
+                "kernel " + value(kvmModule) + ";" + value(nested) + ";" + value(virtualizationFlag))
+                + (catalog == null || catalog.equals(FIRST_CATALOG) ? "" : "\ncatalog " + value(catalog));
     }
 
     private static String cpuLine(HostCpu cpu) {

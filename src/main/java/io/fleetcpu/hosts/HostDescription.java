@@ -8,6 +8,7 @@ import java.util.UUID;
  *
  * @param hypervisorCpu the CPU a guest on this host really gets, when the agent sent it
  * @param guestModels from the domain capabilities, when the agent sent them
+ * @param catalog the catalog the CPU was read with, chosen by the host's libvirt version
  */
 record HostDescription(
         UUID id,
@@ -18,16 +19,17 @@ record HostDescription(
         GuestModels guestModels,
         KernelFacts kernel,
         SoftwareVersions versions,
-        Documents documents) {
+        Documents documents,
+        String catalog) {
 
     /** The kind of CPU the host reports. */
     CpuKindFacts kind() {
-        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel);
+        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel, catalog);
     }
 
     /** The facts as a host with them would have them. */
     HostFacts facts() {
-        return new HostFacts(id, hostname, cpu, hypervisorCpu, kernel, versions, guestModels);
+        return new HostFacts(id, hostname, cpu, hypervisorCpu, kernel, versions, guestModels, catalog);
     }
 
     /** A digest of everything the report says: an equal digest means an equal report. */

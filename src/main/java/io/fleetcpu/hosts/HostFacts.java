@@ -2,6 +2,7 @@ package io.fleetcpu.hosts;
 
 import java.util.UUID;
 
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.GuestLevels;
 import io.fleetcpu.policy.GuestVisibility;
 
@@ -12,14 +13,15 @@ import io.fleetcpu.policy.GuestVisibility;
  * @param hypervisorCpu null when the host did not report the hypervisor's view
  * @param guestModels null when the host did not report its domain capabilities
  * @param versions null when the host did not report them
+ * @param catalog the catalog the CPU was read with ({@link CpuKindFacts#catalog()})
  */
 public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hypervisorCpu, KernelFacts kernel,
-        SoftwareVersions versions, GuestModels guestModels) {
+        SoftwareVersions versions, GuestModels guestModels, String catalog) {
 
     static HostFacts of(UUID id, String hostname, CpuKindFacts kind, String kernelRelease, SoftwareVersions versions) {
         return new HostFacts(id, hostname, kind.cpu(), kind.hypervisorCpu(),
                 new KernelFacts(kernelRelease, kind.kvmModule(), kind.nested(), kind.virtualizationFlag()), versions,
-                kind.guestModels());
+                kind.guestModels(), kind.catalog());
     }
 
     /** One host of the kind, under a name: what computations that take hosts are given for a kind. */
@@ -29,7 +31,7 @@ public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hyperviso
 
     /** The kind of CPU these facts make. */
     public CpuKindFacts kind() {
-        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel);
+        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel, catalog);
     }
 
     /** The CPU recommendations are computed with: the hypervisor's view when the host sent it. */
@@ -42,7 +44,15 @@ public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hyperviso
         return visibility.of(cpu.description(), hypervisorCpu == null ? null : hypervisorCpu.description());
     }
 
-    /** The x86-64 microarchitecture level guests get on the host, or null below x86-64-baseline or unknown. */
+    /**
+     * The x86-64 microarchitecture level guests get on the host, or null below x86-64-baseline or unknown: read with
+     * the host's own catalog.
+     */
+    public String level(Catalogs catalogs) {
+        return level(catalogs.levels(catalogs.named(catalog)));
+    }
+
+    /** The same, with the levels of one catalog. */
     public String level(GuestLevels levels) {
         return GuestLevels.name(levels.onHost(cpu.description(),
                 hypervisorCpu == null ? null : hypervisorCpu.description()));
@@ -52,6 +62,7 @@ public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hyperviso
     public boolean sameCpuFacts(HostFacts other) {
         return other != null && cpu.equals(other.cpu) && java.util.Objects.equals(hypervisorCpu, other.hypervisorCpu)
                 && kernel.equals(other.kernel) && java.util.Objects.equals(versions, other.versions)
-                && java.util.Objects.equals(guestModels, other.guestModels);
+                && java.util.Objects.equals(guestModels, other.guestModels)
+                && java.util.Objects.equals(catalog, other.catalog);
     }
 }

@@ -18,6 +18,7 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.RequestLimitProperties;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
@@ -25,7 +26,8 @@ import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 /**
  * Reads a registration into the facts fleetcpu stores, or refuses it whole naming every field
  * that is wrong. Documents are read with the hardened parser; the CPU is expanded through the
- * catalog; features the catalog does not know are kept and reported back, never dropped.
+ * catalog of the host's libvirt version ({@link Catalogs#forLibvirt}); features that catalog does not know are kept
+ * and reported back, never dropped.
  */
 @Component
 class HostReportReader {
@@ -45,11 +47,11 @@ class HostReportReader {
     private static final List<String> NESTED_STATES = List.of("enabled", "disabled", "unknown");
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
-    private final CpuCatalog catalog;
+    private final Catalogs catalogs;
     private final RequestLimitProperties limits;
 
-    HostReportReader(CpuCatalog catalog, RequestLimitProperties limits) {
-        this.catalog = catalog;
+    HostReportReader(Catalogs catalogs, RequestLimitProperties limits) {
+        this.catalogs = catalogs;
         this.limits = limits;
     }
 
@@ -82,9 +84,11 @@ class HostReportReader {
         }
         List<String> aggregates = readAggregates(problems, report.aggregates());
 
-        HostCpu cpu = readCpu(problems, report, capabilities, expanded);
+        // the host's own libvirt's map: what its libvirt knows of models and features
+        CpuCatalog catalog = catalogs.forLibvirt(report.versions() == null ? null : report.versions().libvirt());
+        HostCpu cpu = readCpu(catalog, problems, report, capabilities, expanded);
         HostCpu hypervisorCpu = hypervisor == null || cpu == null ? null
-                : fromDefinition(problems, "hypervisorCpuXml", CpuSource.HYPERVISOR_CPU,
+                : fromDefinition(catalog, problems, "hypervisorCpuXml", CpuSource.HYPERVISOR_CPU,
                         hypervisor.arch() == null ? hypervisor.withArch(cpu.arch()) : hypervisor, null);
         KernelFacts kernel = readKernel(problems, report.kernel());
         checkVersions(problems, report.versions());
@@ -97,7 +101,7 @@ class HostReportReader {
         return new HostDescription(id, hostname, aggregates, cpu, hypervisorCpu, guestModels, kernel,
                 report.versions(), new HostDescription.Documents(report.capabilitiesXml(),
                         report.domainCapabilitiesXml(), report.expandedCpuXml(), report.migratableCpuXml(),
-                        report.hypervisorCpuXml()));
+                        report.hypervisorCpuXml()), catalog.name());
     }
 
     /** The modes libvirt calls supported; custom always is where the document lists usable models. */
@@ -198,21 +202,21 @@ class HostReportReader {
         }
     }
 
-    private HostCpu readCpu(List<FieldProblem> problems, HostReport report, HostCapabilities capabilities,
+    private HostCpu readCpu(CpuCatalog catalog, List<FieldProblem> problems, HostReport report, HostCapabilities capabilities,
             CpuDefinition expanded) {
         if (capabilities != null && capabilities.cpu() != null) {
-            return fromDefinition(problems, "capabilitiesXml", CpuSource.CAPABILITIES, capabilities.cpu(), expanded);
+            return fromDefinition(catalog, problems, "capabilitiesXml", CpuSource.CAPABILITIES, capabilities.cpu(), expanded);
         }
         if (expanded != null) {
             // 'virsh cpu-baseline --features' prints no <arch>; a model of the catalog says which it is.
             if (expanded.arch() == null && expanded.model() != null && catalog.model(expanded.model()).isPresent()) {
                 expanded = expanded.withArch("x86_64");
             }
-            return fromDefinition(problems, "expandedCpuXml", CpuSource.EXPANDED_CPU, expanded, null);
+            return fromDefinition(catalog, problems, "expandedCpuXml", CpuSource.EXPANDED_CPU, expanded, null);
         }
         if (report.cpu() != null) {
             HostReport.ReportedCpu c = report.cpu();
-            return describe(problems, "cpu", CpuSource.CPU, c.arch(), c.vendor(), c.model(), null, null,
+            return describe(catalog, problems, "cpu", CpuSource.CPU, c.arch(), c.vendor(), c.model(), null, null,
                     nonNull(c.features()), nonNull(c.disabledFeatures()), null);
         }
         if (report.capabilitiesXml() == null) {
@@ -223,15 +227,15 @@ class HostReportReader {
         return null;
     }
 
-    private HostCpu fromDefinition(List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
+    private HostCpu fromDefinition(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
             CpuDefinition expanded) {
         HostCpu.Signature signature = cpu.signature() == null ? null
                 : new HostCpu.Signature(cpu.signature().family(), cpu.signature().model(), cpu.signature().stepping());
-        return describe(problems, field, source, cpu.arch(), cpu.vendor(), cpu.model(), cpu.microcodeVersion(), signature,
+        return describe(catalog, problems, field, source, cpu.arch(), cpu.vendor(), cpu.model(), cpu.microcodeVersion(), signature,
                 cpu.requiredFeatureNames(), cpu.disabledFeatureNames(), expanded);
     }
 
-    private HostCpu describe(List<FieldProblem> problems, String field, CpuSource source, String arch, String vendor,
+    private HostCpu describe(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, String arch, String vendor,
             String model, String microcode, HostCpu.Signature signature, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
         int before = problems.size();
@@ -267,25 +271,25 @@ class HostReportReader {
         }
         List<String> unknown = catalogued ? concat(listed, disabled).stream()
                 .filter(f -> catalog.feature(f).isEmpty()).distinct().toList() : List.of();
-        List<String> features = catalogued ? expand(known, listed, disabled, expanded) : List.copyOf(listed);
+        List<String> features = catalogued ? expand(catalog, known, listed, disabled, expanded) : List.copyOf(listed);
         return new HostCpu(arch, vendor, model, known.isPresent(), microcode, signature, source, listed, disabled,
                 features, unknown);
     }
 
     /** The model's features, plus the listed ones, minus the disabled ones, in catalog order. */
-    private List<String> expand(Optional<CpuModel> model, List<String> listed, List<String> disabled,
+    private static List<String> expand(CpuCatalog catalog, Optional<CpuModel> model, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
-        List<String> extra = known(listed);
+        List<String> extra = known(catalog, listed);
         if (model.isEmpty() && expanded != null) {
-            extra = known(expanded.requiredFeatureNames());
+            extra = known(catalog, expanded.requiredFeatureNames());
         }
         FeatureSet set = model.map(CpuModel::features).orElse(FeatureSet.empty())
                 .union(catalog.featureSet(extra))
-                .minus(catalog.featureSet(known(disabled)));
+                .minus(catalog.featureSet(known(catalog, disabled)));
         return catalog.featureNames(set);
     }
 
-    private List<String> known(List<String> names) {
+    private static List<String> known(CpuCatalog catalog, List<String> names) {
         return names.stream().filter(f -> catalog.feature(f).isPresent()).toList();
     }
 

@@ -28,7 +28,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.fleetcpu.policy.GuestLevels;
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
 
@@ -50,7 +50,7 @@ public class HostService {
     private final TransactionTemplate transaction;
     private final ObjectProvider<AdmissionCheck> admission;
     private final AgentBinding binding;
-    private final GuestLevels levels;
+    private final Catalogs catalogs;
 
     /**
      * Registrations of one known host take turns on its row (locked for the write). Two registrations of one new
@@ -64,8 +64,8 @@ public class HostService {
 
     HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
             CpuKinds kinds, CpuKindRepository kindRows, JdbcClient jdbc, PlatformTransactionManager transactions,
-            ObjectProvider<AdmissionCheck> admission, AgentBinding binding, GuestLevels levels) {
-        this.levels = levels;
+            ObjectProvider<AdmissionCheck> admission, AgentBinding binding, Catalogs catalogs) {
+        this.catalogs = catalogs;
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
@@ -80,13 +80,13 @@ public class HostService {
 
     /** A host as lists show it. */
     public HostView listView(Host host) {
-        return HostView.of(host, levels);
+        return HostView.of(host, catalogs);
     }
 
     /** One host as the API shows it, flagged where its aggregates' guests could not migrate onto it. */
     public HostView view(Host host) {
         AdmissionCheck check = admission.getIfAvailable();
-        return HostView.of(host, levels, check == null ? List.of()
+        return HostView.of(host, catalogs, check == null ? List.of()
                 : check.check(host.facts(), host.getAggregates().stream().sorted().toList()));
     }
 
@@ -353,7 +353,7 @@ public class HostService {
         kindCounts.forEach(k -> hostsOfKind.put(k.getKindId(), Math.toIntExact(k.getHosts())));
         Map<String, Long> counts = new TreeMap<>();
         for (KindMembers kind : kinds(hostsOfKind)) {
-            String level = kind.asHost(kind.kindId()).level(levels);
+            String level = kind.asHost(kind.kindId()).level(catalogs);
             counts.merge(level == null ? "unknown" : level, (long) kind.hosts(), Long::sum);
         }
         return counts;

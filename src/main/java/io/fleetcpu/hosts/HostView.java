@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.fleetcpu.policy.GuestLevels;
+import io.fleetcpu.policy.Catalogs;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A host as the API shows it. */
@@ -33,6 +33,10 @@ public record HostView(
                 + "RHEL 10 x86-64-v3); null below the baseline or for a CPU model the catalog does not know",
                 example = "x86-64-v3")
         String level,
+        @Schema(description = "the CPU catalog (libvirt cpu_map) the host's CPU was read with, chosen by its libvirt "
+                + "version: libvirt 9.x → 'libvirt 9.0', 10 and later → 'libvirt 11.3', not reported → the configured "
+                + "one (fleetcpu.catalog.libvirt-version)", example = "libvirt 11.3")
+        String catalog,
         GuestModels guestModels,
         KernelFacts kernel,
         SoftwareVersions versions,
@@ -48,11 +52,11 @@ public record HostView(
         @Schema(description = "when its agent last reported, changed or not") Instant lastSeenAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) RegistrationChanges registration) {
 
-    static HostView of(Host host, GuestLevels levels) {
-        return of(host, levels, null);
+    static HostView of(Host host, Catalogs catalogs) {
+        return of(host, catalogs, null);
     }
 
-    static HostView of(Host host, GuestLevels levels, List<AdmissionCheck.BelowBaseline> belowBaseline) {
+    static HostView of(Host host, Catalogs catalogs, List<AdmissionCheck.BelowBaseline> belowBaseline) {
         Map<String, String> documents = new LinkedHashMap<>();
         for (HostDocument kind : HostDocument.values()) {
             if (kind.content(host) != null) {
@@ -62,13 +66,13 @@ public record HostView(
         HostFacts facts = host.facts();
         return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
                 host.getAggregatesAddedByOperator().stream().sorted().toList(), host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuView.of(facts).wireName(),
-                facts.level(levels), facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
+                facts.level(catalogs), facts.catalog(), facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
                 host.getUpdatedAt(), host.getLastSeenAt(), null);
     }
 
     /** The answer to a registration: the host, and what the registration changed. */
     HostView registered(RegistrationChanges changes) {
         return new HostView(id, hostname, aggregates, aggregatesAddedByOperator, kind, cpu, hypervisorCpu, cpuView,
-                level, guestModels, kernel, versions, documents, belowBaseline, registeredAt, updatedAt, lastSeenAt, changes);
+                level, catalog, guestModels, kernel, versions, documents, belowBaseline, registeredAt, updatedAt, lastSeenAt, changes);
     }
 }

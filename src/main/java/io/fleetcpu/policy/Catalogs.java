@@ -1,0 +1,161 @@
+package io.fleetcpu.policy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.HostOnlyFeatures;
+
+/**
+ * The CPU catalogs fleetcpu reads hosts with, one per libvirt version a host runs: a host is read with the cpu_map of
+ * its own libvirt (9.x: libvirt 9.0's; 10 and later: libvirt 11.3's; a version not reported or older: the configured
+ * one), and an answer for several hosts with what every member's map defines alike ({@link #common}). Each catalog
+ * comes with its own guest visibility and levels, since feature positions ({@code FeatureSet}) are per catalog.
+ */
+public final class Catalogs {
+
+    private static final Pattern MAJOR = Pattern.compile("^\\s*(\\d+)(\\.|$)");
+
+    private final CpuCatalog configured;
+    /** The catalog of libvirt 9.x and of libvirt 10 and later; both the configured one when only one is read. */
+    private final CpuCatalog libvirt9;
+    private final CpuCatalog libvirt10;
+    private final HostOnlyFeatures hostOnly;
+    private final Map<CpuCatalog, GuestVisibility> visibility = new ConcurrentHashMap<>();
+    private final Map<CpuCatalog, GuestLevels> levels = new ConcurrentHashMap<>();
+    private final Map<Set<String>, CpuCatalog> common = new ConcurrentHashMap<>();
+
+    private Catalogs(CpuCatalog configured, CpuCatalog libvirt9, CpuCatalog libvirt10, HostOnlyFeatures hostOnly) {
+        this.configured = configured;
+        this.libvirt9 = libvirt9;
+        this.libvirt10 = libvirt10;
+        this.hostOnly = hostOnly;
+    }
+
+    /** Both bundled maps, each host read with its libvirt's; {@code configured} for hosts of unknown version. */
+    public static Catalogs bundled(CpuCatalog configured, HostOnlyFeatures hostOnly) {
+        return new Catalogs(configured, CpuCatalog.bundled(BundledMap.LIBVIRT_9_0),
+                CpuCatalog.bundled(BundledMap.LIBVIRT_11_3), hostOnly);
+    }
+
+    /** One catalog for every host, whatever its libvirt (a cpu_map an operator points fleetcpu at). */
+    public static Catalogs only(CpuCatalog catalog, HostOnlyFeatures hostOnly) {
+        return new Catalogs(catalog, catalog, catalog, hostOnly);
+    }
+
+    /** The catalog for hosts whose libvirt version is not known, and for questions about no host in particular. */
+    public CpuCatalog configured() {
+        return configured;
+    }
+
+    /**
+     * The catalog a host running this libvirt is read with.
+     *
+     * @param libvirtVersion as the agent reports it ({@code 9.0.0}, {@code 11.3.0}); null when not reported
+     */
+    public CpuCatalog forLibvirt(String libvirtVersion) {
+        if (libvirtVersion == null) {
+            return configured;
+        }
+        Matcher m = MAJOR.matcher(libvirtVersion);
+        if (!m.find()) {
+            return configured;
+        }
+        int major;
+        try {
+            major = Integer.parseInt(m.group(1));
+        } catch (NumberFormatException e) {
+            return configured;
+        }
+        return major >= 10 ? libvirt10 : major == 9 ? libvirt9 : configured;
+    }
+
+    /**
+     * A catalog by the name hosts and kinds are stored with ({@link CpuCatalog#name()}); null for kinds stored before
+     * catalogs were per host, which the migration gave the configured one.
+     */
+    public CpuCatalog named(String name) {
+        if (name == null) {
+            return configured;
+        }
+        for (CpuCatalog c : List.of(configured, libvirt9, libvirt10)) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        if (libvirt9 == libvirt10) {
+            // one catalog for every host: kinds stored under another name are read with it too
+            return configured;
+        }
+        throw new IllegalStateException("no catalog named '" + name + "' (known: " + configured.name() + ", "
+                + libvirt9.name() + ", " + libvirt10.name() + ")");
+    }
+
+    /**
+     * The catalog an answer for hosts read with these catalogs is computed with: the one they share, or the part of
+     * their maps that every one of them defines alike ({@link CpuCatalog#commonPart}), older map first.
+     */
+    public CpuCatalog common(Collection<String> names) {
+        Set<String> key = Set.copyOf(names);
+        if (key.isEmpty()) {
+            return configured;
+        }
+        return common.computeIfAbsent(key, k -> {
+            List<CpuCatalog> catalogs = new ArrayList<>(new LinkedHashSet<>(k.stream().map(this::named).toList()));
+            catalogs.sort((a, b) -> Integer.compare(rank(a), rank(b)));
+            CpuCatalog part = catalogs.get(0);
+            for (CpuCatalog next : catalogs.subList(1, catalogs.size())) {
+                part = part.commonPart(next);
+            }
+            return part;
+        });
+    }
+
+    private int rank(CpuCatalog catalog) {
+        return catalog == libvirt9 ? 0 : catalog == libvirt10 ? 1 : 2;
+    }
+
+    /** Every catalog hosts are read with, each once: the configured one first. */
+    public List<CpuCatalog> all() {
+        return List.copyOf(new LinkedHashSet<>(List.of(configured, libvirt9, libvirt10)));
+    }
+
+    /** The names of {@link #all()}, for messages: {@code libvirt 9.0, libvirt 11.3}. */
+    public String names() {
+        return String.join(", ", all().stream().map(CpuCatalog::name).toList());
+    }
+
+    /**
+     * Why a policy cannot be used with a catalog: the models and features it names that the catalog does not know
+     * (an aggregate whose members run an older libvirt than the policy was written for); empty when it can.
+     */
+    public static List<String> unknownIn(CpuCatalog catalog, CpuPolicy policy) {
+        List<String> unknown = new ArrayList<>();
+        for (String model : java.util.Arrays.asList(policy.minimumModel(), policy.pinnedModel())) {
+            if (model != null && catalog.model(model).isEmpty()) {
+                unknown.add("model " + model);
+            }
+        }
+        policy.disabledMitigations().stream().filter(f -> catalog.feature(f).isEmpty())
+                .forEach(f -> unknown.add("feature " + f));
+        return unknown;
+    }
+
+    /** What guests get on hosts read with the catalog. */
+    public GuestVisibility visibility(CpuCatalog catalog) {
+        return visibility.computeIfAbsent(catalog, c -> new GuestVisibility(c, hostOnly));
+    }
+
+    /** The x86-64 levels of hosts read with the catalog. */
+    public GuestLevels levels(CpuCatalog catalog) {
+        return levels.computeIfAbsent(catalog, c -> new GuestLevels(c, visibility(c)));
+    }
+}

@@ -1,0 +1,106 @@
+package io.fleetcpu.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.HostOnlyFeatures;
+
+/** Which catalog a host's libvirt gets, and what libvirt 9.0's and 11.3's maps have in common, read from the maps. */
+class CatalogsTest {
+
+    private static final CpuCatalog V9 = CpuCatalog.bundled(BundledMap.LIBVIRT_9_0);
+    private static final CpuCatalog V11 = CpuCatalog.bundled(BundledMap.LIBVIRT_11_3);
+
+    @Test
+    void everyFeatureOfLibvirt90sMapIsInLibvirt113sWithTheSameBits() {
+        List<String> differ = new ArrayList<>();
+        for (CpuFeature f : V9.features()) {
+            var other = V11.feature(f.name());
+            if (other.isEmpty() || !other.get().bits().equals(f.bits()) || other.get().migratable() != f.migratable()) {
+                differ.add(f.name());
+            }
+        }
+        assertThat(differ).isEmpty();
+        assertThat(V11.features().size()).isGreaterThan(V9.features().size());
+    }
+
+    /**
+     * Not a subset: libvirt 11.3 marks mpx {@code removed='yes'} in the Skylake, Cascadelake and Icelake-Server
+     * models (QEMU dropped MPX), so on the features both know, these ten models differ; no other model does.
+     */
+    @Test
+    void libvirt113DefinesTenModelsWithoutMpxAndOtherwiseEveryModelOf90Alike() {
+        List<String> differ = new ArrayList<>();
+        for (CpuModel m : V9.models()) {
+            CpuModel other = V11.model(m.name()).orElseThrow(() -> new AssertionError(m.name() + " not in 11.3"));
+            Set<String> nine = new HashSet<>(V9.featureNames(m.features()));
+            Set<String> eleven = new HashSet<>(V11.featureNames(other.features()));
+            eleven.retainAll(V9.features().stream().map(CpuFeature::name).toList());
+            if (!nine.equals(eleven)) {
+                Set<String> only9 = new HashSet<>(nine);
+                only9.removeAll(eleven);
+                Set<String> only11 = new HashSet<>(eleven);
+                only11.removeAll(nine);
+                assertThat(only9).as(m.name()).containsExactly("mpx");
+                assertThat(only11).as(m.name()).isEmpty();
+                differ.add(m.name());
+            }
+        }
+        assertThat(differ).containsExactlyInAnyOrder("Skylake-Client", "Skylake-Client-IBRS",
+                "Skylake-Client-noTSX-IBRS", "Skylake-Server", "Skylake-Server-IBRS", "Skylake-Server-noTSX-IBRS",
+                "Cascadelake-Server", "Cascadelake-Server-noTSX", "Icelake-Server", "Icelake-Server-noTSX");
+    }
+
+    /**
+     * The common part keeps, for each model, what either map asks of a host (a guest naming the model must start on
+     * hosts of both libvirt versions): with mpx only taken away by 11.3, that is libvirt 9.0's map exactly, and the
+     * common part is that map itself, with its name and verification.
+     */
+    @Test
+    void theCommonPartOf90And113IsLibvirt90sMap() {
+        CpuCatalog common = V9.commonPart(V11);
+        assertThat(common).isSameAs(V9);
+        assertThat(V11.commonPart(V9).sameDefinitions(V9)).isFalse(); // in 11.3's feature order ...
+        assertThat(V11.commonPart(V9).features()).hasSameSizeAs(V9.features()); // ... the same features
+        Catalogs catalogs = Catalogs.bundled(V9, HostOnlyFeatures.bundled());
+        assertThat(catalogs.common(List.of("libvirt 11.3", "libvirt 9.0"))).isSameAs(V9);
+        assertThat(catalogs.common(List.of("libvirt 11.3"))).isSameAs(V11);
+        assertThat(catalogs.common(List.of("libvirt 9.0"))).isSameAs(V9);
+        assertThat(V9.info().verifiedAgainstLibvirt()).isTrue();
+    }
+
+    @Test
+    void aHostIsReadWithTheMapOfItsLibvirtsMajorVersion() {
+        Catalogs catalogs = Catalogs.bundled(V9, HostOnlyFeatures.bundled());
+        assertThat(catalogs.forLibvirt("9.0.0")).isSameAs(V9);
+        assertThat(catalogs.forLibvirt("9.9.0")).isSameAs(V9);
+        assertThat(catalogs.forLibvirt("10.0.0")).isSameAs(V11);
+        assertThat(catalogs.forLibvirt("11.3.0")).isSameAs(V11);
+        assertThat(catalogs.forLibvirt("12.1.0")).isSameAs(V11);
+        assertThat(catalogs.forLibvirt("8.0.0")).isSameAs(V9);
+        assertThat(catalogs.forLibvirt(null)).isSameAs(V9);
+        assertThat(catalogs.forLibvirt("unknown")).isSameAs(V9);
+        Catalogs newerDefault = Catalogs.bundled(V11, HostOnlyFeatures.bundled());
+        assertThat(newerDefault.forLibvirt(null)).isSameAs(V11);
+        assertThat(newerDefault.forLibvirt("7.0.0")).isSameAs(V11);
+        assertThat(newerDefault.forLibvirt("9.0.0")).isSameAs(V9);
+    }
+
+    @Test
+    void oneConfiguredMapReadsEveryHost() {
+        Catalogs only = Catalogs.only(V11, HostOnlyFeatures.bundled());
+        assertThat(only.forLibvirt("9.0.0")).isSameAs(V11);
+        assertThat(only.named("libvirt 9.0")).isSameAs(V11);
+        assertThat(only.common(List.of("libvirt 9.0", "libvirt 11.3"))).isSameAs(V11);
+    }
+}
