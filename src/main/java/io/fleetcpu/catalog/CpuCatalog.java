@@ -52,9 +52,11 @@ public final class CpuCatalog {
         Map<String, CpuFeature> byName = new HashMap<>();
         features.forEach(f -> byName.put(f.name(), f));
         this.featuresByName = Map.copyOf(byName);
-        this.models = List.copyOf(models);
+        // the models' sets are made while the map is read, before the catalog exists: mark them as this catalog's
+        this.models = models.stream().map(m -> new CpuModel(m.name(), m.vendor(), m.includes(), m.features().of(this),
+                m.decodeHost(), m.decodeGuest(), m.signatures(), m.position(), m.removedFeatures().of(this))).toList();
         Map<String, CpuModel> modelMap = new HashMap<>();
-        models.forEach(m -> modelMap.put(m.name(), m));
+        this.models.forEach(m -> modelMap.put(m.name(), m));
         this.modelsByName = Map.copyOf(modelMap);
         this.vendors = List.copyOf(vendors);
     }
@@ -142,8 +144,10 @@ public final class CpuCatalog {
                     .union(sketch.knownSet(other.featureNames(o.get().features())));
             FeatureSet removed = sketch.knownSet(featureNames(m.removedFeatures()))
                     .union(sketch.knownSet(other.featureNames(o.get().removedFeatures()))).minus(set);
-            commonModels.add(new CpuModel(m.name(), m.vendor(), m.includes(), set, m.decodeHost() && o.get().decodeHost(),
-                    m.decodeGuest() && o.get().decodeGuest(), m.signatures(), commonModels.size(), removed));
+            // positions of the sketch, which has the common part's features in the same order
+            commonModels.add(new CpuModel(m.name(), m.vendor(), m.includes(), set.bare(),
+                    m.decodeHost() && o.get().decodeHost(), m.decodeGuest() && o.get().decodeGuest(), m.signatures(),
+                    commonModels.size(), removed.bare()));
         }
         CpuCatalog part = new CpuCatalog(new CatalogInfo("the part of " + info.source() + " and of "
                 + other.info.source() + " that both define alike", info.libvirtVersion() + " and "
@@ -210,7 +214,7 @@ public final class CpuCatalog {
 
     /** @throws IllegalArgumentException naming the first feature the catalog does not know */
     public FeatureSet featureSet(Collection<String> names) {
-        FeatureSet.Builder builder = FeatureSet.builder();
+        FeatureSet.Builder builder = FeatureSet.builder().of(this);
         for (String name : names) {
             CpuFeature feature = featuresByName.get(name);
             if (feature == null) {
@@ -223,6 +227,7 @@ public final class CpuCatalog {
 
     /** Names in catalog (map) order. */
     public List<String> featureNames(FeatureSet set) {
+        set.of(this); // refuses a set of another catalog
         List<String> names = new ArrayList<>(set.size());
         set.indexes().forEach(i -> names.add(features.get(i).name()));
         return Collections.unmodifiableList(names);

@@ -186,6 +186,16 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         Answer refused = get("/aggregates/both-9/recommended-cpu");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.json().path("detail").asString()).contains("flush-l1d");
+
+        // ... and both under 10 or later: libvirt 11.3's map, which offers flush-l1d where both have it
+        post("/hosts", reportedBy("11.3.0", uuid(5), "skylake-11", List.of("both-11"), SKYLAKE));
+        post("/hosts", reportedBy("11.3.0", uuid(6), "cooper-11b", List.of("both-11"), COOPERLAKE));
+        Answer eleven = get("/aggregates/both-11/recommended-cpu");
+        assertThat(eleven.status()).as(eleven.body()).isEqualTo(200);
+        System.out.println("The same CPUs, both 11.3.0: " + eleven.json().path("model").asString() + " "
+                + eleven.json().path("features") + " level " + eleven.json().path("level") + " catalog "
+                + eleven.json().path("catalog").path("name"));
+        assertThat(eleven.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
     }
 
     private static final Pattern NAME_CHAR = Pattern.compile("[A-Za-z0-9_.\\-]");
@@ -265,6 +275,9 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(post("/hosts", before).json().path("catalog").asString()).isEqualTo("libvirt 9.0");
         Answer refused = get("/aggregates/upgrade/recommended-cpu");
         assertThat(refused.status()).isEqualTo(409);
+        post("/hosts", reportedBy("9.0.0", uuid(2), "skylake", List.of("upgrade-2"), SKYLAKE));
+        Answer cached = get("/aggregates/upgrade-2/recommended-cpu");
+        assertThat(cached.json().path("catalog").path("name").asString()).isEqualTo("libvirt 9.0");
         String kindBefore = get("/hosts/" + uuid(1)).json().path("kind").asString();
 
         Answer upgraded = post("/hosts", reportedBy("11.3.0", uuid(1), "cooper", List.of("upgrade"), COOPERLAKE));
@@ -278,6 +291,13 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
         assertThat(answer.json().path("kinds").get(0).path("catalog").asString()).isEqualTo("libvirt 11.3");
+
+        // a kept answer is not served once a member moved to another catalog: the client's copy is stale
+        post("/hosts", reportedBy("11.3.0", uuid(2), "skylake", List.of("upgrade-2"), SKYLAKE));
+        Answer after = get("/aggregates/upgrade-2/recommended-cpu", "If-None-Match", cached.header("ETag"));
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.header("ETag")).isNotEqualTo(cached.header("ETag"));
+        assertThat(after.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
     }
 
     @Test

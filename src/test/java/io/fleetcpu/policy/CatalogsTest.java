@@ -103,4 +103,18 @@ class CatalogsTest {
         assertThat(only.named("libvirt 9.0")).isSameAs(V11);
         assertThat(only.common(List.of("libvirt 9.0", "libvirt 11.3"))).isSameAs(V11);
     }
+
+    @Test
+    void featureSetsOfTwoCatalogsAreNeverMixed() {
+        var nine = V9.featureSet(List.of("sse2", "avx2"));
+        var eleven = V11.featureSet(List.of("sse2", "avx2"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nine.union(eleven))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two catalogs");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> V11.featureNames(nine))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> V9.model("Haswell").orElseThrow().features().containsAll(eleven))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(V9.featureNames(nine.union(V9.model("Haswell").orElseThrow().features()))).contains("avx2");
+    }
 }

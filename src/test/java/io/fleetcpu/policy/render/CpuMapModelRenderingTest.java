@@ -48,9 +48,9 @@ class CpuMapModelRenderingTest {
         Element model = single(parse(xml).getDocumentElement(), "model");
         assertThat(model.getAttribute("name")).isEqualTo("SandyBridge-vmx");
         assertThat(featureNames(model)).containsExactlyInAnyOrderElementsOf(SEED_SANDYBRIDGE_VMX);
-        CpuModel loaded = load(dir, "SandyBridge-vmx", xml);
-        assertThat(loaded.vendor()).isEqualTo("Intel");
-        assertThat(CATALOG.featureNames(loaded.features())).containsExactlyInAnyOrderElementsOf(SEED_SANDYBRIDGE_VMX);
+        Loaded loaded = load(dir, "SandyBridge-vmx", xml);
+        assertThat(loaded.model().vendor()).isEqualTo("Intel");
+        assertThat(loaded.featureNames()).containsExactlyInAnyOrderElementsOf(SEED_SANDYBRIDGE_VMX);
     }
 
     @Test
@@ -79,11 +79,11 @@ class CpuMapModelRenderingTest {
                 assertThat(((Element) vendors.item(0)).getAttribute("name")).isEqualTo(vendor);
             }
 
-            CpuModel loaded = load(dir.resolve(name), name, xml);
-            assertThat(CATALOG.featureNames(loaded.features())).as(xml).isEqualTo(CATALOG.featureNames(expected));
-            assertThat(loaded.vendor()).isEqualTo(vendor);
-            assertThat(loaded.decodeHost()).isFalse();
-            assertThat(loaded.decodeGuest()).isFalse();
+            Loaded loaded = load(dir.resolve(name), name, xml);
+            assertThat(loaded.featureNames()).as(xml).isEqualTo(CATALOG.featureNames(expected));
+            assertThat(loaded.model().vendor()).isEqualTo(vendor);
+            assertThat(loaded.model().decodeHost()).isFalse();
+            assertThat(loaded.model().decodeGuest()).isFalse();
         }
     }
 
@@ -108,7 +108,11 @@ class CpuMapModelRenderingTest {
     }
 
     /** A map of the bundled vendors and features plus this one model, read as libvirt lays it out. */
-    private static CpuModel load(Path dir, String name, String modelXml) throws IOException {
+    /** A model as libvirt would read it from a map, and its features by name (positions are the map's own). */
+    private record Loaded(CpuModel model, List<String> featureNames) {
+    }
+
+    private static Loaded load(Path dir, String name, String modelXml) throws IOException {
         Files.createDirectories(dir);
         for (String file : List.of("x86_vendors.xml", "x86_features.xml")) {
             try (InputStream in = bundled(file)) {
@@ -129,7 +133,8 @@ class CpuMapModelRenderingTest {
         assertThat(catalog.models()).extracting(CpuModel::name).containsExactly(name);
         // Same x86_features.xml, so the same feature indexes as the bundled catalog.
         assertThat(catalog.features()).hasSameSizeAs(CATALOG.features());
-        return catalog.model(name).orElseThrow();
+        CpuModel model = catalog.model(name).orElseThrow();
+        return new Loaded(model, catalog.featureNames(model.features()));
     }
 
     private static InputStream bundled(String file) {
