@@ -56,7 +56,9 @@ public record RecommendedCpuView(
         @Schema(description = "the aggregate's hosts by kind of CPU, each with the view of its CPU it contributed; "
                 + "the recommendation is computed over kinds, and names a kind by its first host")
         List<KindView> kinds,
-        @Schema(description = "the catalog the recommendation was made with") CatalogInfo catalog) {
+        @Schema(description = "the catalog the recommendation was made with: the part of the members' catalogs "
+                + "every member's libvirt knows (libvirt 9.0's map as soon as one member runs libvirt 9.x), and "
+                + "whether results with it are verified against that libvirt") CatalogInfo catalog) {
 
     /** A feature on top of (require) or taken from (disable) the named model. */
     @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
