@@ -100,7 +100,7 @@ public class RecommendationService {
     /** Answers are up to a few hundred kilobytes each; the engine's results a few kilobytes. */
     private final AnswerCache<AnswerKey, Answer> answers = new AnswerCache<>(256);
     private final AnswerCache<AnswerKey, BaselineAnswer> baselines = new AnswerCache<>(256);
-    private final AnswerCache<EngineKey, PolicyRecommendation> engine = new AnswerCache<>(4096);
+    private final AnswerCache<EngineKey, PolicyRecommendation> engineResults = new AnswerCache<>(4096);
     private final AnswerCache<AnswerKey, Optional<AdmissionCheck.BelowBaseline>> admissions = new AnswerCache<>(20_000);
 
     private final AggregateService aggregates;
@@ -443,7 +443,7 @@ public class RecommendationService {
                     + engine.catalog().name() + " does not know: the libvirt of " + String.join(", ", older)
                     + " would not accept it", older);
         }
-        return new Computed(this.engine.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
+        return new Computed(engineResults.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
                 engine.recommender().recommend(sorted.entrySet().stream()
                         .map(e -> policyHost(HostFacts.ofKind(e.getKey(), e.getValue().readWith(engine.catalog()))))
                         .toList(), policy, expand))), engine.catalog());

@@ -80,7 +80,8 @@ public final class Catalogs {
 
     /**
      * A catalog by the name hosts and kinds are stored with ({@link CpuCatalog#name()}); null for kinds stored before
-     * catalogs were per host, which the migration gave the configured one.
+     * catalogs were per host, which the migration gave the configured one. A name no catalog has (kinds stored while
+     * a cpu_map directory was configured, read after it was unset) gets the configured one.
      */
     public CpuCatalog named(String name) {
         if (name == null) {
@@ -91,12 +92,7 @@ public final class Catalogs {
                 return c;
             }
         }
-        if (libvirt9 == libvirt10) {
-            // one catalog for every host: kinds stored under another name are read with it too
-            return configured;
-        }
-        throw new IllegalStateException("no catalog named '" + name + "' (known: " + configured.name() + ", "
-                + libvirt9.name() + ", " + libvirt10.name() + ")");
+        return configured;
     }
 
     /**

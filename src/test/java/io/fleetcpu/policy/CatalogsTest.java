@@ -102,6 +102,8 @@ class CatalogsTest {
         assertThat(only.forLibvirt("9.0.0")).isSameAs(V11);
         assertThat(only.named("libvirt 9.0")).isSameAs(V11);
         assertThat(only.common(List.of("libvirt 9.0", "libvirt 11.3"))).isSameAs(V11);
+        // kinds stored under a directory map's name, read once the bundled maps are back: the configured one
+        assertThat(Catalogs.bundled(V9, HostOnlyFeatures.bundled()).named("libvirt 10.1")).isSameAs(V9);
     }
 
     @Test
