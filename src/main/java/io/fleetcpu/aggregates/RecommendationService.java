@@ -174,7 +174,7 @@ public class RecommendationService {
             }
             Engine engine = engine(facts(snapshot.kinds()).values());
             List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
-            Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(engine, snapshot.kinds());
+            Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(snapshot.kinds());
             Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
             NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
             RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
@@ -450,16 +450,18 @@ public class RecommendationService {
     }
 
     /** What KubeVirt's node-labeller reads of each kind's hosts, by kind id. */
-    private Map<String, KubevirtNodeLabels.Node> kubevirtNodes(Engine engine, List<KindMembers> kinds) {
+    private Map<String, KubevirtNodeLabels.Node> kubevirtNodes(List<KindMembers> kinds) {
         Map<String, KubevirtNodeLabels.Node> nodes = new HashMap<>();
         for (KindMembers kind : kinds) {
-            CpuKindFacts facts = kind.facts().readWith(engine.catalog());
+            // a node is labelled by its own libvirt: its labels are read with its own catalog, not the aggregate's
+            CpuKindFacts facts = kind.facts();
+            CpuCatalog own = catalogs.named(facts.catalog());
             GuestModels models = facts.guestModels();
             HostCpu hypervisor = facts.hypervisorCpu();
             nodes.put(kind.kindId(), new KubevirtNodeLabels.Node(models == null ? null : models.hostModel(),
                     models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
                     models == null ? null : models.usableModels(),
-                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(engine.catalog(), hypervisor.description())));
+                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(own, hypervisor.description())));
         }
         return nodes;
     }

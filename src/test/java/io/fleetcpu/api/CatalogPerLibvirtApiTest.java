@@ -198,6 +198,33 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(eleven.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
     }
 
+    /**
+     * KubeVirt's labels describe each node as its own libvirt reports it (a 11.x node has a flush-l1d label), while
+     * the VM the aggregate's answer gives asks only for what every member's libvirt knows.
+     */
+    @Test
+    void kubevirtLabelsDescribeEachNodeWithItsOwnCatalogAndTheVmAsksForTheCommonPart() {
+        Map<String, Object> skylake = reportedBy("9.0.0", uuid(1), "skylake-9", List.of("labels"), SKYLAKE);
+        skylake.put("hypervisorCpuXml", cpuData("libvirt-9.9.0/x86_64-cpuid-Xeon-Gold-6148-guest.xml"));
+        Map<String, Object> cooper = reportedBy("11.3.0", uuid(2), "cooper-11", List.of("labels"), COOPERLAKE);
+        cooper.put("hypervisorCpuXml", cpuData("libvirt-9.9.0/x86_64-cpuid-Cooperlake-guest.xml"));
+        assertThat(post("/hosts", skylake).status()).isEqualTo(201);
+        assertThat(post("/hosts", cooper).status()).isEqualTo(201);
+
+        String labels = get("/aggregates/labels/recommended-cpu?format=kubevirt-labels").body();
+        int cooperAt = labels.indexOf("name: \"cooper-11\"");
+        int skylakeAt = labels.indexOf("name: \"skylake-9\"");
+        String cooperPart = labels.substring(cooperAt, skylakeAt > cooperAt ? skylakeAt : labels.length());
+        String skylakePart = labels.substring(skylakeAt, cooperAt > skylakeAt ? cooperAt : labels.length());
+        assertThat(cooperPart).contains("cpu-feature.node.kubevirt.io/flush-l1d");
+        assertThat(skylakePart).contains("cpu-feature.node.kubevirt.io/").doesNotContain("flush-l1d");
+        Answer vm = get("/aggregates/labels/recommended-cpu?format=kubevirt");
+        assertThat(vm.status()).as(vm.body()).isEqualTo(200);
+        assertNothingOnly113(vm.body(), "kubevirt");
+        assertThat(get("/aggregates/labels/recommended-cpu").json().path("catalog").path("name").asString())
+                .isEqualTo("libvirt 9.0");
+    }
+
     private static final Pattern NAME_CHAR = Pattern.compile("[A-Za-z0-9_.\\-]");
 
     /**
