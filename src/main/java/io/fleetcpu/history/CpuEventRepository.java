@@ -17,5 +17,7 @@ interface CpuEventRepository extends JpaRepository<CpuEvent, Long> {
             + "order by e.occurredAt desc, e.id desc")
     List<CpuEvent> findByAggregate(@Param("aggregate") String aggregate);
 
+    List<CpuEvent> findByKindNotOrderByOccurredAtDescIdDesc(String kind, Limit limit);
+
     List<CpuEvent> findByOccurredAtGreaterThanEqualOrderByOccurredAtAscIdAsc(Instant since, Limit limit);
 }

@@ -41,6 +41,13 @@ public class HistoryService {
         return events.findByAggregate(id).stream().map(CpuEventView::of).toList();
     }
 
+    /** The fleet's latest changes of hosts' CPUs (new hosts left out), newest first. */
+    @Transactional(readOnly = true)
+    public List<CpuEventView> latestChanges(int limit) {
+        return events.findByKindNotOrderByOccurredAtDescIdDesc("registered", Limit.of(limit)).stream()
+                .map(CpuEventView::of).toList();
+    }
+
     /** Oldest first, from {@code since} on. */
     @Transactional(readOnly = true)
     public List<CpuEventView> since(Instant since, int limit) {
