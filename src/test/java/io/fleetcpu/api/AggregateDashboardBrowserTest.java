@@ -188,13 +188,19 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         open("/dashboard/aggregates/east");
         find("#what-if-remove").sendKeys(SPARE_HSW + "\nnot-a-host");
         find("#what-if-submit").click();
-        assertNoConsoleErrors("a refused what-if");
+        // Chromium reports the answer's status, 422 as the API's, as an error of the page; nothing else may be one.
+        assertNoConsoleErrorsBut("a refused what-if", "the server responded with a status of 422");
         List<String> problems = findAll("#what-if-problems li").stream().map(WebElement::getText).toList();
         assertThat(problems).containsExactly(
                 "removeHosts[0]: '" + SPARE_HSW + "' is not a host of aggregate 'east'",
                 "removeHosts[1]: 'not-a-host' is not a host of aggregate 'east'");
         assertThat(findAll("#what-if-result")).isEmpty();
         assertThat(find("#what-if-remove").getDomProperty("value")).isEqualTo(SPARE_HSW + "\nnot-a-host");
+        // A refused change is the API's 422, with the page and the problems.
+        Answer page = get("/dashboard/aggregates/east?remove=not-a-host");
+        assertThat(page.status()).isEqualTo(422);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.body()).contains("removeHosts[0]: &#39;not-a-host&#39; is not a host of aggregate &#39;east&#39;");
         assertThat(apiState()).as("nothing written").isEqualTo(before);
     }
 
