@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.springframework.data.domain.Page;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,6 +44,8 @@ class DashboardController {
     /** Latest CPU changes the fleet page shows, and events of an aggregate's history its page shows. */
     static final int EVENTS_SHOWN = 20;
     static final int HISTORY_SHOWN = 50;
+    /** Far beyond any fleet's aggregates, and far from overflowing the offset of a page. */
+    static final int MAX_PAGE = 1_000_000;
 
     private final HostService hosts;
     private final AggregateService aggregates;
@@ -59,10 +62,10 @@ class DashboardController {
         this.history = history;
     }
 
-    @GetMapping(path = "/", produces = "text/html")
+    @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
     String fleet(@RequestParam(defaultValue = "0") int page, Model model) {
-        if (page < 0 || page > 1_000_000) {
-            throw new InvalidParameterException("page", page + " is not a page number from 0");
+        if (page < 0 || page > MAX_PAGE) {
+            throw new InvalidParameterException("page", page + " is not a page number from 0 to " + MAX_PAGE);
         }
         Page<AggregateView> shown = aggregates.page(page, AGGREGATES_PER_PAGE);
         List<AggregateRow> rows = shown.getContent().stream()
@@ -79,7 +82,7 @@ class DashboardController {
         return "dashboard/fleet";
     }
 
-    @GetMapping(path = "/dashboard/aggregates/{id}", produces = "text/html")
+    @GetMapping(path = "/dashboard/aggregates/{id}", produces = MediaType.TEXT_HTML_VALUE)
     ModelAndView aggregate(@PathVariable String id, @RequestParam(required = false) String add,
             @RequestParam(required = false) String remove) {
         AggregateView aggregate = aggregates.get(id);

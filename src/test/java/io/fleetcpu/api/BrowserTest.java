@@ -40,10 +40,18 @@ abstract class BrowserTest extends ApiAssertions {
     /** Where the screenshots go, for people to look at. */
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
+    /**
+     * Selenium warns that it has no DevTools binding for this Chromium's version; the tests use WebDriver alone.
+     * Kept here, as java.util.logging holds its loggers weakly.
+     */
+    private static final java.util.logging.Logger CDP_WARNINGS =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
     private static ChromeDriver browser;
 
     @BeforeAll
     static void startBrowser() {
+        CDP_WARNINGS.setLevel(Level.SEVERE);
         Optional<Path> chromium = onPath("chromium", "chromium-browser", "google-chrome");
         Optional<Path> driver = onPath("chromedriver");
         if (chromium.isEmpty() || driver.isEmpty()) {
