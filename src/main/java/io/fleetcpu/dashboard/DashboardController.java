@@ -22,7 +22,6 @@ import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.aggregates.WhatIfRequest;
 import io.fleetcpu.fleet.FleetService;
 import io.fleetcpu.fleet.GroupingView;
-import io.fleetcpu.history.CpuEventView;
 import io.fleetcpu.history.HistoryService;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.system.ConflictException;
@@ -95,9 +94,7 @@ class DashboardController {
             page.addObject("renderings", renderings(answer.value()));
             page.addObject("matrix", attempt(() -> recommendations.featureMatrix(id)));
         }
-        List<CpuEventView> events = history.ofAggregate(id);
-        page.addObject("history", events.subList(0, Math.min(events.size(), HISTORY_SHOWN)));
-        page.addObject("historyCount", events.size());
+        page.addObject("history", history.latestOfAggregate(id, HISTORY_SHOWN));
         page.addObject("add", add == null ? "" : add);
         page.addObject("remove", remove == null ? "" : remove);
         if (add != null || remove != null) {

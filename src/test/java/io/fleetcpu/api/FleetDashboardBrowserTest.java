@@ -121,6 +121,20 @@ class FleetDashboardBrowserTest extends BrowserTest {
         assertThat(cells.get(1)).isEqualTo("cpu-changed");
         assertThat(cells.get(3)).contains("hle", "rtm");
         assertThat(cells.get(4)).isEqualTo("tsx");
+
+        // The aggregate's page has it in its history, as the API does.
+        rows.get(0).findElement(By.linkText("tsx")).click();
+        assertNoConsoleErrors("the aggregate page");
+        JsonNode history = get("/aggregates/tsx/history").json();
+        assertThat(history).hasSize(1);
+        JsonNode effect = history.get(0).get("aggregates").get(0);
+        List<WebElement> events = findAll("#history-table tbody tr");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).findElement(By.cssSelector("th")).getText()).isEqualTo("hsw-1");
+        assertThat(events.get(0).findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList())
+                .containsExactly(history.get(0).get("occurredAt").asString(), "cpu-changed",
+                        effect.get("cpuBefore").asString(), effect.get("cpuAfter").asString(),
+                        String.join(", ", texts(effect.get("missingFeatures"))));
     }
 
     @Test
