@@ -43,6 +43,8 @@ class DashboardController {
     /** Latest CPU changes the fleet page shows, and events of an aggregate's history its page shows. */
     static final int EVENTS_SHOWN = 20;
     static final int HISTORY_SHOWN = 50;
+    /** Kinds of CPU the feature matrix shows, most hosts first: each row is a cell per feature. */
+    static final int MATRIX_ROWS = 200;
     /** Far beyond any fleet's aggregates, and far from overflowing the offset of a page. */
     static final int MAX_PAGE = 1_000_000;
 
@@ -89,6 +91,7 @@ class DashboardController {
         page.addObject("aggregate", aggregate);
         Attempt<RecommendationService.Answer> answer = attempt(() -> recommendations.recommendedCpu(id, false));
         page.addObject("answer", answer);
+        page.addObject("matrixRows", MATRIX_ROWS);
         if (answer.value() != null) {
             page.addObject("cpu", answer.value().view());
             page.addObject("renderings", renderings(answer.value()));
