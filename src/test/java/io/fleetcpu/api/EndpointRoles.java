@@ -69,7 +69,7 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("PUT /aggregates/{id}/hosts/{hostId}", OPERATORS);
         table.put("DELETE /aggregates/{id}/hosts/{hostId}", OPERATORS);
         table.put("GET /aggregates/{id}/recommended-cpu", reads);
-        table.put("POST /aggregates/{id}/what-if", READERS);
+        table.put("POST /aggregates/{id}/what-if", reads);
         table.put("GET /cpu-models", reads);
         table.put("GET /cpu-models/{name}", reads);
         table.put("GET /events", reads);
@@ -81,8 +81,9 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("GET /hosts/{id}/documents/{document}", reads);
         table.put("GET /hosts/{id}/history", reads);
         table.put("GET /inventory", reads);
-        table.put("POST /migrations/check", READERS);
-        // The dashboard's pages read as the API does; its what-if form is a GET that writes nothing.
+        table.put("POST /migrations/check", reads);
+        // The dashboard's pages read as the API does; its what-if form is a GET that writes nothing, open as the
+        // what-if POST is.
         table.put("GET /", reads);
         table.put("GET /dashboard/aggregates/{id}", reads);
         return table;
