@@ -585,7 +585,8 @@ public class RecommendationService {
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
                 cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
                 models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
-                        .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()));
+                        .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
+                models == null ? null : models.deprecatedModels());
     }
 
     private static GuestCpu.Mode mode(String libvirtName) {

@@ -43,6 +43,10 @@ public class CpuKind {
     @Column(columnDefinition = "text[]")
     private List<String> supportedCpuModes;
 
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> deprecatedModels;
+
     private String kvmModule;
 
     private String nested;
@@ -63,6 +67,7 @@ public class CpuKind {
         this.usableModels = models == null ? null : new ArrayList<>(models.usableModels());
         this.supportedCpuModes = models == null || models.supportedModes() == null ? null
                 : new ArrayList<>(models.supportedModes());
+        this.deprecatedModels = models == null ? null : new ArrayList<>(models.deprecatedModels());
         this.kvmModule = facts.kvmModule();
         this.nested = facts.nested();
         this.virtualizationFlag = facts.virtualizationFlag();
@@ -78,6 +83,7 @@ public class CpuKind {
         columns.put("hostModel", hostModel);
         columns.put("usableModels", usableModels == null ? null : usableModels.toArray(String[]::new));
         columns.put("supportedModes", supportedCpuModes == null ? null : supportedCpuModes.toArray(String[]::new));
+        columns.put("deprecatedModels", deprecatedModels == null ? null : deprecatedModels.toArray(String[]::new));
         columns.put("kvmModule", kvmModule);
         columns.put("nested", nested);
         columns.put("virtualizationFlag", virtualizationFlag);
@@ -92,7 +98,7 @@ public class CpuKind {
     public CpuKindFacts facts() {
         return new CpuKindFacts(cpu.toHostCpu(), hypervisorCpu == null ? null : hypervisorCpu.toHostCpu(),
                 usableModels == null && hostModel == null ? null
-                        : new GuestModels(hostModel, usableModels, supportedCpuModes),
+                        : new GuestModels(hostModel, usableModels, supportedCpuModes, deprecatedModels),
                 kvmModule, nested, virtualizationFlag);
     }
 

@@ -42,7 +42,11 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
                 "cpu " + cpuLine(cpu),
                 "hypervisor " + (hypervisorCpu == null ? "~" : cpuLine(hypervisorCpu)),
                 "guestModels " + (guestModels == null ? "~" : value(guestModels.hostModel()) + ";"
-                        + list(guestModels.usableModels()) + ";" + list(guestModels.supportedModes())),
+                        + list(guestModels.usableModels()) + ";" + list(guestModels.supportedModes())
+                        // Only when there are some: the kinds of hosts whose hypervisor deprecates no model keep
+                        // the ids they had before fleetcpu kept this fact.
+                        + (guestModels.deprecatedModels().isEmpty() ? ""
+                                : ";deprecated" + list(guestModels.deprecatedModels()))),
                 "kernel " + value(kvmModule) + ";" + value(nested) + ";" + value(virtualizationFlag));
     }
 

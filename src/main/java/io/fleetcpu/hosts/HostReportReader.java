@@ -93,7 +93,7 @@ class HostReportReader {
         }
         GuestModels guestModels = domain == null ? null : new GuestModels(
                 domain.hostModel() == null ? null : domain.hostModel().model(), domain.usableModelNames(),
-                supportedModes(domain));
+                supportedModes(domain), domain.deprecatedModelNames());
         return new HostDescription(id, hostname, aggregates, cpu, hypervisorCpu, guestModels, kernel,
                 report.versions(), new HostDescription.Documents(report.capabilitiesXml(),
                         report.domainCapabilitiesXml(), report.expandedCpuXml(), report.migratableCpuXml(),

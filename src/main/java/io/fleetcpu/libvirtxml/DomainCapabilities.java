@@ -94,6 +94,11 @@ public record DomainCapabilities(
         return customModels.stream().filter(CustomCpuModel::isUsable).map(CustomCpuModel::name).toList();
     }
 
+    /** Names of the named models the hypervisor marks deprecated ({@code deprecated='yes'}), usable or not. */
+    public List<String> deprecatedModelNames() {
+        return customModels.stream().filter(CustomCpuModel::deprecated).map(CustomCpuModel::name).toList();
+    }
+
     private static boolean supported(XmlElement mode) {
         if (mode == null) {
             return false;

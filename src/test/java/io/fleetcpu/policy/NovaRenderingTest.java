@@ -92,6 +92,31 @@ class NovaRenderingTest {
     }
 
     @Test
+    void modelsQemuDeprecatesOnAnyHostAreLeftOut() {
+        // QEMU 6.2's domain capabilities (real fixture, lines 101-102) mark Icelake-Client and Icelake-Client-noTSX
+        // deprecated='yes'; QEMU 7.2's (fixture) no longer has them. This Ice Lake server (libvirt 5.6's capture: its
+        // <cpu> names Icelake-Server, and libvirt 9.0's Icelake-Client and -noTSX have no feature Icelake-Server
+        // lacks) runs both, so only the deprecation can leave them out.
+        List<String> deprecated = io.fleetcpu.libvirtxml.DomainCapabilities.parse(
+                PolicyHosts.read("cpudata/domcaps/qemu_6.2.0-q35.x86_64.xml")).deprecatedModelNames();
+        assertThat(deprecated).containsExactly("Icelake-Client-noTSX", "Icelake-Client");
+        PolicyHost icx = host("icx", PolicyHosts.DIR_5_6 + "Ice-Lake-Server-host.xml").toPolicyHost();
+        PolicyHost onQemu62 = new PolicyHost("icx-2", icx.cpu(), null, null, null, icx.nested(), null, null,
+                deprecated);
+
+        List<String> without = RECOMMENDER.novaCpuModels(List.of(icx), "Icelake-Server").models();
+        assertThat(without).contains("Icelake-Client", "Icelake-Client-noTSX", "Icelake-Server");
+        List<String> expected = new ArrayList<>(without);
+        expected.removeAll(deprecated);
+        // One host of QEMU 6.2 is enough: nova-compute on it would refuse a model its QEMU drops.
+        assertThat(RECOMMENDER.novaCpuModels(List.of(icx, onQemu62), "Icelake-Server").models())
+                .containsExactlyElementsOf(expected);
+        // The recommended model stays listed whatever it is, as for a pinned model.
+        assertThat(RECOMMENDER.novaCpuModels(List.of(onQemu62), "Icelake-Client").models())
+                .contains("Icelake-Client").doesNotContain("Icelake-Client-noTSX");
+    }
+
+    @Test
     void placementListsTheTraitsEveryHostHasAndTemplatesOnlyForOnesNovaCanMatch() {
         PolicyRecommendation rec = RECOMMENDER.recommend(HASWELL_AND_BROADWELL, CpuPolicy.DEFAULT, false);
         NovaCpuModels nova = RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, rec.cpu().model());
