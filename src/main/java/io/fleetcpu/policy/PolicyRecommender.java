@@ -146,7 +146,7 @@ public final class PolicyRecommender {
                 .collect(Collectors.toSet());
         Set<String> deprecated = hosts.stream().flatMap(h -> h.deprecatedModels().stream())
                 .collect(Collectors.toSet());
-        Predicate<CpuModel> everyHostRuns = m -> !obsoleteModels.contains(m.name()) && !deprecated.contains(m.name())
+        Predicate<CpuModel> everyHostRuns = m -> !obsolete(m) && !deprecated.contains(m.name())
                 && (m.vendor() == null || vendors.isEmpty() || Set.of(m.vendor()).equals(vendors))
                 && shared.containsAll(m.features())
                 && hosts.stream().allMatch(h -> h.usableModels() == null || h.usableModels().contains(m.name()));
@@ -260,7 +260,21 @@ public final class PolicyRecommender {
                     + "reports usable in its domain capabilities");
         }
         Set<String> allowed = usable;
-        return model -> !obsoleteModels.contains(model.name()) && (allowed == null || allowed.contains(model.name()));
+        return model -> !obsolete(model) && (allowed == null || allowed.contains(model.name()));
+    }
+
+    /**
+     * Whether a model is obsolete: named in the list, or a version of one that is ({@code 486-v1} of {@code 486}:
+     * libvirt 11's cpu_map defines each QEMU version {@code <name>-v<N>} as a model that includes the unversioned
+     * one). KubeVirt's DefaultObsoleteCPUModels lists the {@code -v1} names beside each model for the same reason.
+     */
+    private boolean obsolete(CpuModel model) {
+        if (obsoleteModels.contains(model.name())) {
+            return true;
+        }
+        String base = model.includes();
+        return base != null && obsoleteModels.contains(base) && model.name().matches(
+                java.util.regex.Pattern.quote(base) + "-v[0-9]+");
     }
 
     private RecommendedCpu pinned(List<PolicyHost> hosts, List<NamedCpu> named, String pinnedName, Draft draft) {

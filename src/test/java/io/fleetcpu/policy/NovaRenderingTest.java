@@ -117,6 +117,28 @@ class NovaRenderingTest {
     }
 
     @Test
+    void theVersionsOfAnObsoleteModelAreObsoleteToo() {
+        // libvirt 11.3's cpu_map defines 486-v1 as <model name='486'/> plus nothing (x86_486-v1.xml), and so on for
+        // each QEMU version; the service's obsolete list names only 486, pentium, ..., as KubeVirt's default list
+        // names both 486 and 486-v1. Every generic model runs on this Ice Lake (libvirt 9.9's capture, which libvirt
+        // 11.3's map reads): the obsolete ones and their versions are left out, kvm64 and kvm64-v1 stay.
+        CpuCatalog catalog = CpuCatalog.bundled(io.fleetcpu.catalog.BundledMap.LIBVIRT_11_3);
+        Set<String> obsolete = Set.of("486", "pentium", "pentium2", "pentium3", "pentiumpro", "coreduo", "n270",
+                "qemu32", "kvm32", "cpu64-rhel5", "cpu64-rhel6");
+        List<PolicyHost> icx = all(host("icx", DIR_9_9 + "Ice-Lake-Server-host.xml"));
+        List<String> every = new PolicyRecommender(catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()),
+                Set.of()).novaCpuModels(icx, null).models();
+        assertThat(every).contains("486", "486-v1", "pentium-v1", "qemu32-v1", "kvm32-v1", "kvm64", "kvm64-v1");
+        List<String> listed = new PolicyRecommender(catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()),
+                obsolete).novaCpuModels(icx, null).models();
+        assertThat(listed).doesNotContain("486", "486-v1", "pentium", "pentium-v1", "pentium2-v1", "pentium3-v1",
+                "qemu32", "qemu32-v1", "kvm32", "kvm32-v1").contains("kvm64", "kvm64-v1");
+        List<String> expected = new ArrayList<>(every);
+        expected.removeIf(m -> obsolete.contains(m) || obsolete.contains(m.replaceFirst("-v[0-9]+$", "")));
+        assertThat(listed).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void placementListsTheTraitsEveryHostHasAndTemplatesOnlyForOnesNovaCanMatch() {
         PolicyRecommendation rec = RECOMMENDER.recommend(HASWELL_AND_BROADWELL, CpuPolicy.DEFAULT, false);
         NovaCpuModels nova = RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, rec.cpu().model());
