@@ -170,7 +170,7 @@ public class RecommendationService {
                         KubevirtNodeLabels.Node node = nodes.get(k.kind());
                         return new KubevirtNodeLabels.LabelledKind(k.kind(), k.name(), k.hosts(), k.exampleHosts(),
                                 k.hostsPath(), node.hypervisorFeatures() != null, node.usableModels() != null,
-                                KubevirtNodeLabels.labels(node, obsolete));
+                                node.unusableModels() != null, KubevirtNodeLabels.labels(node, obsolete));
                     }).toList());
             return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
                     json.writeValueAsBytes(view), kubevirtLabels);
@@ -422,7 +422,8 @@ public class RecommendationService {
             nodes.put(kind.kindId(), new KubevirtNodeLabels.Node(models == null ? null : models.hostModel(),
                     models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
                     models == null ? null : models.usableModels(),
-                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(catalog, hypervisor.description())));
+                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(catalog, hypervisor.description()),
+                    models == null ? null : models.unknownModels(), models == null ? null : models.unusableModels()));
         }
         return nodes;
     }
@@ -607,7 +608,8 @@ public class RecommendationService {
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
                 cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
                 models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
-                        .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()));
+                        .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
+                models == null ? null : models.deprecatedModels());
     }
 
     private static GuestCpu.Mode mode(String libvirtName) {
