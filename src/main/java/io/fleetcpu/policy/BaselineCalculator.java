@@ -100,8 +100,7 @@ public final class BaselineCalculator {
      * {@code disable} policies take the feature away, the meaning fleetcpu gives a host's {@code disabledFeatures}
      * (docs/guest-cpus.md, "How libvirt reads feature policies in a baseline"). The MIGRATABLE form is not modelled:
      * libvirt then asks QEMU for the migratable properties instead.
-     */
-    /**
+     *
      * @param hypervisorModels   the hypervisor's models by name, each with its blockers (empty when usable)
      * @param hypervisorFeatures the features the hypervisor knows
      */
