@@ -24,7 +24,7 @@ import io.fleetcpu.hosts.HostCpu;
  */
 public class V7__host_kinds extends BaseJavaMigration {
 
-    private static final String CPU_COLUMNS = "arch, vendor, model, model_known, microcode, signature_family, "
+    static final String CPU_COLUMNS = "arch, vendor, model, model_known, microcode, signature_family, "
             + "signature_model, signature_stepping, cpu_source, listed_features, disabled_features, features, "
             + "unknown_features";
 
@@ -59,7 +59,8 @@ public class V7__host_kinds extends BaseJavaMigration {
         }
     }
 
-    private static CpuKindFacts facts(ResultSet row) throws SQLException {
+    /** The facts of a row with the kind's columns (a host row before V8, or a cpu_kind row). */
+    static CpuKindFacts facts(ResultSet row) throws SQLException {
         GuestModels models = row.getString("host_model") == null && row.getArray("usable_models") == null ? null
                 : new GuestModels(row.getString("host_model"), list(row.getArray("usable_models")),
                         list(row.getArray("supported_cpu_modes")));
@@ -81,7 +82,7 @@ public class V7__host_kinds extends BaseJavaMigration {
                 list(row.getArray(prefix + "features")), list(row.getArray(prefix + "unknown_features")));
     }
 
-    private static List<String> list(Array array) throws SQLException {
+    static List<String> list(Array array) throws SQLException {
         return array == null ? null : List.of((String[]) array.getArray());
     }
 }

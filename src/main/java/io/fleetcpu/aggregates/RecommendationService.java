@@ -185,7 +185,7 @@ public class RecommendationService {
                         KubevirtNodeLabels.Node node = nodes.get(k.kind());
                         return new KubevirtNodeLabels.LabelledKind(k.kind(), k.name(), k.hosts(), k.exampleHosts(),
                                 k.hostsPath(), node.hypervisorFeatures() != null, node.usableModels() != null,
-                                KubevirtNodeLabels.labels(node, obsolete));
+                                node.unusableModels() != null, KubevirtNodeLabels.labels(node, obsolete));
                     }).toList());
             return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
                     json.writeValueAsBytes(view), kubevirtLabels, engine.catalog());
@@ -461,7 +461,8 @@ public class RecommendationService {
             nodes.put(kind.kindId(), new KubevirtNodeLabels.Node(models == null ? null : models.hostModel(),
                     models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
                     models == null ? null : models.usableModels(),
-                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(own, hypervisor.description())));
+                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(own, hypervisor.description()),
+                    models == null ? null : models.unknownModels(), models == null ? null : models.unusableModels()));
         }
         return nodes;
     }
@@ -596,14 +597,42 @@ public class RecommendationService {
             return List.of();
         }
         Engine engine = engine(guest.catalog());
+        return GuestFeatures.missingOn(guest.cpu(), guestFeaturesOn(engine, host), engine.catalog());
+    }
+
+    /**
+     * The features guests can get on the host, the host read with the engine's catalog: what a guest CPU computed
+     * with that catalog is judged against.
+     */
+    private static List<String> guestFeaturesOn(Engine engine, HostFacts host) {
         HostFacts read = HostFacts.ofKind(host.hostname(), host.kind().readWith(engine.catalog()));
         try {
             FeatureSet visible = engine.calculator().expand(read.guestView(engine.visibility()).cpu());
-            return GuestFeatures.missingOn(guest.cpu(), engine.catalog().featureNames(visible), engine.catalog());
+            return engine.catalog().featureNames(visible);
         } catch (BaselineRefusedException e) {
             // A host the catalog cannot read (unknown model or feature) is judged on the features it does know.
-            return GuestFeatures.missingOn(guest.cpu(), read.effectiveCpu().features(), engine.catalog());
+            return List.copyOf(read.effectiveCpu().features());
         }
+    }
+
+    /**
+     * The aggregate's kinds of CPU against the features guests can get on each, and the features of the recommended
+     * CPU (none for host-model and host-passthrough, which have no fixed set). Kinds as the recommendation names them,
+     * most hosts first; every kind read with the catalog the recommendation was computed with.
+     */
+    public FeatureMatrix featureMatrix(String aggregateId) {
+        Answer answer = recommendedCpu(aggregateId, false);
+        Engine engine = engine(answer.catalog());
+        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId);
+        Map<String, KindMembers> byId = new HashMap<>();
+        snapshot.kinds().forEach(k -> byId.put(k.kindId(), k));
+        List<FeatureMatrix.Row> rows = KindView.of(aggregateId, snapshot.kinds(), catalogs).stream()
+                .map(k -> new FeatureMatrix.Row(k,
+                        Set.copyOf(guestFeaturesOn(engine, byId.get(k.kind()).asHost(k.name())))))
+                .toList();
+        List<String> guest = GuestFeatures.of(answer.cpu(), engine.catalog()).map(engine.catalog()::featureNames)
+                .orElse(List.of());
+        return FeatureMatrix.of(rows, guest);
     }
 
     /** A guest CPU, or why there is none, and the catalog it was computed with. */
@@ -634,7 +663,8 @@ public class RecommendationService {
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
                 cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
                 models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
-                        .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()));
+                        .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
+                models == null ? null : models.deprecatedModels());
     }
 
     private static GuestCpu.Mode mode(String libvirtName) {

@@ -43,6 +43,18 @@ public class CpuKind {
     @Column(columnDefinition = "text[]")
     private List<String> supportedCpuModes;
 
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> deprecatedModels;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> unknownModels;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private List<String> unusableModels;
+
     private String kvmModule;
 
     private String nested;
@@ -66,6 +78,11 @@ public class CpuKind {
         this.usableModels = models == null ? null : new ArrayList<>(models.usableModels());
         this.supportedCpuModes = models == null || models.supportedModes() == null ? null
                 : new ArrayList<>(models.supportedModes());
+        this.deprecatedModels = models == null ? null : new ArrayList<>(models.deprecatedModels());
+        this.unknownModels = models == null || models.unknownModels() == null ? null
+                : new ArrayList<>(models.unknownModels());
+        this.unusableModels = models == null || models.unusableModels() == null ? null
+                : new ArrayList<>(models.unusableModels());
         this.kvmModule = facts.kvmModule();
         this.nested = facts.nested();
         this.virtualizationFlag = facts.virtualizationFlag();
@@ -82,6 +99,9 @@ public class CpuKind {
         columns.put("hostModel", hostModel);
         columns.put("usableModels", usableModels == null ? null : usableModels.toArray(String[]::new));
         columns.put("supportedModes", supportedCpuModes == null ? null : supportedCpuModes.toArray(String[]::new));
+        columns.put("deprecatedModels", deprecatedModels == null ? null : deprecatedModels.toArray(String[]::new));
+        columns.put("unknownModels", unknownModels == null ? null : unknownModels.toArray(String[]::new));
+        columns.put("unusableModels", unusableModels == null ? null : unusableModels.toArray(String[]::new));
         columns.put("kvmModule", kvmModule);
         columns.put("nested", nested);
         columns.put("virtualizationFlag", virtualizationFlag);
@@ -97,7 +117,8 @@ public class CpuKind {
     public CpuKindFacts facts() {
         return new CpuKindFacts(cpu.toHostCpu(), hypervisorCpu == null ? null : hypervisorCpu.toHostCpu(),
                 usableModels == null && hostModel == null ? null
-                        : new GuestModels(hostModel, usableModels, supportedCpuModes),
+                        : new GuestModels(hostModel, usableModels, supportedCpuModes, deprecatedModels,
+                                unknownModels, unusableModels),
                 kvmModule, nested, virtualizationFlag, catalog);
     }
 

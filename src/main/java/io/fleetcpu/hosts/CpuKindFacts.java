@@ -32,7 +32,10 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
      */
     static final String FIRST_CATALOG = "libvirt 9.0";
 
-    /** Changes only if the canonical form below changes; then every kind gets a new id. */
+    /**
+     * Changes only if the canonical form below changes; then every kind gets a new id. Facts added later are written
+     * only when present, so kinds without them keep their ids (V13 re-keys the kinds that have them).
+     */
     private static final String FORM = "fleetcpu-cpu-kind 1";
 
     static CpuKindFacts of(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guestModels, KernelFacts kernel,
@@ -56,7 +59,8 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
         GuestModels models = guestModels == null ? null : new GuestModels(guestModels.hostModel(),
                 guestModels.usableModels() == null ? null
                         : guestModels.usableModels().stream().filter(m -> other.model(m).isPresent()).toList(),
-                guestModels.supportedModes());
+                guestModels.supportedModes(), guestModels.deprecatedModels(), guestModels.unknownModels(),
+                guestModels.unusableModels());
         return new CpuKindFacts(readWith(cpu, other), hypervisorCpu == null ? null : readWith(hypervisorCpu, other),
                 models, kvmModule, nested, virtualizationFlag, other.name());
     }
@@ -110,7 +114,12 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
                 "cpu " + cpuLine(cpu),
                 "hypervisor " + (hypervisorCpu == null ? "~" : cpuLine(hypervisorCpu)),
                 "guestModels " + (guestModels == null ? "~" : value(guestModels.hostModel()) + ";"
-                        + list(guestModels.usableModels()) + ";" + list(guestModels.supportedModes())),
+                        + list(guestModels.usableModels()) + ";" + list(guestModels.supportedModes())
+                        // Only when there are some: the kinds of hosts whose hypervisor deprecates no model keep
+                        // the ids they had before fleetcpu kept this fact.
+                        + notEmpty(";deprecated", guestModels.deprecatedModels())
+                        + notEmpty(";unknown", guestModels.unknownModels())
+                        + notEmpty(";unusable", guestModels.unusableModels())),
                 "kernel " + value(kvmModule) + ";" + value(nested) + ";" + value(virtualizationFlag))
                 + (catalog == null || catalog.equals(FIRST_CATALOG) ? "" : "\ncatalog " + value(catalog));
     }
@@ -122,6 +131,11 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
                 s == null ? "~" : s.family() + "/" + s.model() + "/" + (s.stepping() == null ? "~" : s.stepping()),
                 cpu.source().wireName(), list(cpu.listedFeatures()), list(cpu.disabledFeatures()),
                 list(cpu.features()), list(cpu.unknownFeatures()));
+    }
+
+    /** The list after its tag when there is something in it; else nothing, as before fleetcpu kept it. */
+    private static String notEmpty(String tag, List<String> values) {
+        return values == null || values.isEmpty() ? "" : tag + list(values);
     }
 
     private static String list(List<String> values) {

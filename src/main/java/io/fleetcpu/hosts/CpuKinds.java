@@ -48,11 +48,12 @@ public class CpuKinds {
                     hypervisor_signature_family, hypervisor_signature_model, hypervisor_signature_stepping,
                     hypervisor_cpu_source, hypervisor_listed_features, hypervisor_disabled_features,
                     hypervisor_features, hypervisor_unknown_features, host_model, usable_models, supported_cpu_modes,
-                    kvm_module, nested, virtualization_flag, catalog, first_seen_at)
+                    deprecated_models, unknown_models, unusable_models, kvm_module, nested, virtualization_flag, catalog,
+                    first_seen_at)
                 values (:id, :arch, :vendor, :model, :modelKnown, :microcode, :family, :modelNumber, :stepping, :source,
                     :listed, :disabled, :features, :unknown, :hArch, :hVendor, :hModel, :hModelKnown, :hMicrocode,
                     :hFamily, :hModelNumber, :hStepping, :hSource, :hListed, :hDisabled, :hFeatures, :hUnknown,
-                    :hostModel, :usableModels, :supportedModes, :kvmModule, :nested, :virtualizationFlag, :catalog, :now)
+                    :hostModel, :usableModels, :supportedModes, :deprecatedModels, :unknownModels, :unusableModels, :kvmModule, :nested, :virtualizationFlag, :catalog, :now)
                 on conflict (id) do nothing
                 """)
                 .params(kind.columns())

@@ -97,7 +97,9 @@ class HostReportReader {
         }
         GuestModels guestModels = domain == null ? null : new GuestModels(
                 domain.hostModel() == null ? null : domain.hostModel().model(), domain.usableModelNames(),
-                supportedModes(domain));
+                supportedModes(domain), domain.deprecatedModelNames(),
+                domain.modelNames(io.fleetcpu.libvirtxml.ModelUsability.UNKNOWN),
+                domain.modelNames(io.fleetcpu.libvirtxml.ModelUsability.NO));
         return new HostDescription(id, hostname, aggregates, cpu, hypervisorCpu, guestModels, kernel,
                 report.versions(), new HostDescription.Documents(report.capabilitiesXml(),
                         report.domainCapabilitiesXml(), report.expandedCpuXml(), report.migratableCpuXml(),

@@ -94,6 +94,19 @@ public record DomainCapabilities(
         return customModels.stream().filter(CustomCpuModel::isUsable).map(CustomCpuModel::name).toList();
     }
 
+    /**
+     * Names of the named models of one usability, in document order. A model without a {@code usable} attribute
+     * counts as unknown (libvirt always writes one for x86).
+     */
+    public List<String> modelNames(ModelUsability usability) {
+        return customModels.stream().filter(m -> m.usable() == usability).map(CustomCpuModel::name).toList();
+    }
+
+    /** Names of the named models the hypervisor marks deprecated ({@code deprecated='yes'}), usable or not. */
+    public List<String> deprecatedModelNames() {
+        return customModels.stream().filter(CustomCpuModel::deprecated).map(CustomCpuModel::name).toList();
+    }
+
     private static boolean supported(XmlElement mode) {
         if (mode == null) {
             return false;

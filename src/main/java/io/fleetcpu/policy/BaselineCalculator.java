@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.fleetcpu.catalog.CpuCatalog;
@@ -87,8 +88,43 @@ public final class BaselineCalculator {
         return baseline(hosts, expandFeatures, migratable, candidates, LibvirtDriver.TEST);
     }
 
+    /**
+     * The baseline as libvirt 9.0's {@code virConnectBaselineHypervisorCPU} (QEMU driver, x86) computes it: the
+     * hosts' common features are limited to the features the hypervisor can give ({@code hypervisorFeatures}, the
+     * properties QEMU reports for its host CPU model), the model to the hypervisor's models, and the model is always
+     * printed with {@code fallback='forbid'} (qemuConnectBaselineHypervisorCPU, src/qemu/qemu_driver.c). A model
+     * QEMU cannot run as it is has blockers (QEMU's unavailable-features): x86DataToCPU (src/cpu/cpu_x86.c) lists
+     * each blocker that the CPU does not have as an extra feature as disabled, which also counts in the choice of
+     * model. Unlike
+     * {@code virConnectBaselineCPU}, that API reads a {@code <cpu>} without {@code <arch>} as a guest CPU, so its
+     * {@code disable} policies take the feature away, the meaning fleetcpu gives a host's {@code disabledFeatures}
+     * (docs/guest-cpus.md, "How libvirt reads feature policies in a baseline"). The MIGRATABLE form is not modelled:
+     * libvirt then asks QEMU for the migratable properties instead.
+     *
+     * @param hypervisorModels   the hypervisor's models by name, each with its blockers (empty when usable)
+     * @param hypervisorFeatures the features the hypervisor knows
+     */
+    public Baseline hypervisorBaseline(List<NamedCpu> hosts, boolean expandFeatures,
+            Map<String, FeatureSet> hypervisorModels, FeatureSet hypervisorFeatures) {
+        Objects.requireNonNull(hypervisorModels, "hypervisorModels");
+        Baseline b = baseline(hosts, expandFeatures, false, m -> hypervisorModels.containsKey(m.name()),
+                LibvirtDriver.TEST, Objects.requireNonNull(hypervisorFeatures, "hypervisorFeatures"),
+                m -> hypervisorModels.getOrDefault(m.name(), FeatureSet.empty()));
+        return new Baseline(b.model(), b.vendor(), true, b.features(), b.featureSet(), b.catalog());
+    }
+
     private Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
             Predicate<CpuModel> candidates, LibvirtDriver driver) {
+        return baseline(hosts, expandFeatures, migratable, candidates, driver, null, m -> FeatureSet.empty());
+    }
+
+    /**
+     * @param within   the features the answer may use at all, or null for any (virCPUx86Baseline's features)
+     * @param blockers each candidate model's blockers (x86DataToCPU's hvModel->blockers)
+     */
+    private Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
+            Predicate<CpuModel> candidates, LibvirtDriver driver, FeatureSet within,
+            Function<CpuModel, FeatureSet> blockers) {
         if (hosts == null || hosts.isEmpty()) {
             throw new BaselineRefusedException(Reason.NO_HOSTS, "no hosts given: a baseline needs at least one host CPU",
                     List.of());
@@ -145,6 +181,9 @@ public final class BaselineCalculator {
             common.retainAll(hostFeatures);
         }
 
+        if (within != null) {
+            common.retainAll(within);
+        }
         FeatureSet data = common.build();
         if (data.isEmpty()) {
             throw new BaselineRefusedException(Reason.INCOMPATIBLE,
@@ -154,7 +193,7 @@ public final class BaselineCalculator {
 
         Set<String> named = new LinkedHashSet<>();
         hosts.forEach(h -> named.add(h.cpu().model()));
-        Decoded decoded = decode(data, vendor, preferred, named, hosts, candidates);
+        Decoded decoded = decode(data, vendor, preferred, named, hosts, candidates, blockers);
         FeatureSet required = decoded.required;
         FeatureSet disabled = decoded.disabled;
         if (migratable) {
@@ -169,7 +208,7 @@ public final class BaselineCalculator {
         FeatureSet guestFeatures = decoded.model.features().union(required).minus(disabled);
         List<CpuFeaturePolicy> listed = expandFeatures
                 ? expandedList(decoded.model, required, disabled)
-                : shortList(decoded.model, required, disabled);
+                : shortList(decoded.model.features().union(blockers.apply(decoded.model)), required, disabled);
         return new Baseline(decoded.model.name(), outputVendor ? vendor : null,
                 decoded.model.name().equals(preferred), listed, guestFeatures, catalog.info());
     }
@@ -213,7 +252,7 @@ public final class BaselineCalculator {
     }
 
     private Decoded decode(FeatureSet data, String vendor, String preferred, Set<String> named, List<NamedCpu> hosts,
-            Predicate<CpuModel> candidates) {
+            Predicate<CpuModel> candidates, Function<CpuModel, FeatureSet> blockers) {
         Decoded best = null;
         for (CpuModel candidate : decodeOrder) {
             if (!candidates.test(candidate)) {
@@ -227,8 +266,12 @@ public final class BaselineCalculator {
             }
             // A feature the map marks removed from the model is listed as disabled when the CPU lacks it, so
             // that a consumer still counting it in the model does not give it to the guest.
-            Decoded d = new Decoded(candidate, data.minus(candidate.features()),
-                    candidate.features().union(candidate.removedFeatures()).minus(data));
+            // A blocker is listed as disabled unless the CPU has it as an extra feature, even when the CPU has
+            // it as one of the model's own (x86DataToCPU tests it against the extra features only).
+            FeatureSet extra = data.minus(candidate.features());
+            Decoded d = new Decoded(candidate, extra,
+                    candidate.features().union(candidate.removedFeatures()).minus(data)
+                            .union(blockers.apply(candidate).minus(extra)));
             if (candidate.name().equals(preferred)) {
                 return d;
             }
@@ -255,15 +298,16 @@ public final class BaselineCalculator {
      */
     public List<CpuFeaturePolicy> featureList(CpuModel model, FeatureSet required, FeatureSet disabled,
             boolean expanded) {
-        return expanded ? expandedList(model, required, disabled) : shortList(model, required, disabled);
+        return expanded ? expandedList(model, required, disabled) : shortList(model.features(), required, disabled);
     }
 
-    private List<CpuFeaturePolicy> shortList(CpuModel model, FeatureSet required, FeatureSet disabled) {
+    /** @param modelData the model's features and its blockers: listed disabled before the removed features */
+    private List<CpuFeaturePolicy> shortList(FeatureSet modelData, FeatureSet required, FeatureSet disabled) {
         List<CpuFeaturePolicy> out = new ArrayList<>(required.size() + disabled.size());
         catalog.featureNames(required).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.REQUIRE)));
         // The model's own features first; a feature the map marks removed from the model comes last, as libvirt's
         // virCPUx86DisableRemovedFeatures appends it after x86DataToCPU has listed the others.
-        FeatureSet own = disabled.intersection(model.features());
+        FeatureSet own = disabled.intersection(modelData);
         catalog.featureNames(own).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
         catalog.featureNames(disabled.minus(own)).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
         return out;

@@ -12,7 +12,7 @@ import io.fleetcpu.catalog.FeatureSet;
 
 /**
  * The CPU labels KubeVirt's node-labeller (virt-handler) writes on a node, and the rules it writes them by, read
- * from github:kubevirt/kubevirt (commit d923fdb8, 2026-08):
+ * from github:kubevirt/kubevirt (commit d923fdb815cd2016ddaebdaaa51db04133576d72, 2026-08-22):
  * <ul>
  * <li>{@code cmd/virt-launcher/node-labeller/node-labeller.sh} saves {@code virsh domcapabilities} and pipes it
  * (with {@code --expand-cpu-features}) into {@code virsh hypervisor-cpu-baseline --features}: the host-model CPU
@@ -20,13 +20,15 @@ import io.fleetcpu.catalog.FeatureSet;
  * question for the hypervisor view of a host's CPU.</li>
  * <li>{@code pkg/virt-handler/node-labeller/cpu_plugin.go}: the features are those of that file with policy
  * {@code require} ({@code loadHostSupportedFeatures}); the models those of the domain capabilities with
- * {@code usable} other than {@code no} ({@code loadDomCapabilities}), minus the obsolete ones
+ * {@code usable} other than {@code no} ({@code loadDomCapabilities}: {@code usable='unknown'} counts as usable; a
+ * model without the attribute is skipped), minus the obsolete ones
  * ({@code filterCpuModels}: the KubeVirt CR's {@code obsoleteCPUModels}, else {@code DefaultObsoleteCPUModels} of
  * {@code util/util.go}). There is no other filter: the older filtering by a minimum model (Penryn) went in
  * kubevirt commit d1d801c6.</li>
  * <li>{@code node_labeller.go} ({@code prepareLabels}): {@code cpu-feature.node.kubevirt.io/<feature>},
  * {@code cpu-model.node.kubevirt.io/<model>} and {@code cpu-model-migration.node.kubevirt.io/<model>} (every model
- * with a usable attribute, usable or not), {@code host-model-cpu.node.kubevirt.io/<host-model>} and
+ * with a usable attribute, usable or not: {@code getKnownCpuModels}, minus the obsolete ones),
+ * {@code host-model-cpu.node.kubevirt.io/<host-model>} and
  * {@code cpu-vendor.node.kubevirt.io/<vendor>}, all with the value {@code "true"}; prefixes from
  * {@code staging/src/kubevirt.io/api/core/v1/types.go}.</li>
  * <li>{@code pkg/virt-controller/services/nodeselectorrenderer.go}: a VMI's model and every feature with policy
@@ -64,8 +66,38 @@ public final class KubevirtNodeLabels {
      * @param hypervisorFeatures the features the hypervisor view of the CPU requires (what
      *                       {@code hypervisor-cpu-baseline --features} lists with policy require), or null when the
      *                       host sent no hypervisor view
+     * @param unknownModels  named models reported {@code usable='unknown'}, or null when not known (hosts registered
+     *                       before fleetcpu kept them)
+     * @param unusableModels named models reported {@code usable='no'}, or null when not known
      */
-    public record Node(String hostModel, String vendor, List<String> usableModels, Collection<String> hypervisorFeatures) {
+    public record Node(String hostModel, String vendor, List<String> usableModels, Collection<String> hypervisorFeatures,
+            List<String> unknownModels, List<String> unusableModels) {
+
+        /** The models KubeVirt labels {@code cpu-model}: usable other than {@code no}, obsolete ones left out. */
+        public List<String> labelledModels(Set<String> obsolete) {
+            if (usableModels == null) {
+                return null;
+            }
+            List<String> models = new java.util.ArrayList<>(usableModels);
+            if (unknownModels != null) {
+                models.addAll(unknownModels);
+            }
+            return models.stream().filter(m -> !obsolete.contains(m)).toList();
+        }
+
+        /**
+         * The models KubeVirt labels {@code cpu-model-migration}: every model with a usability, usable or not, obsolete
+         * ones left out; when the unusable ones are not known, only those {@link #labelledModels} gives.
+         */
+        public List<String> migrationModels(Set<String> obsolete) {
+            List<String> models = labelledModels(obsolete);
+            if (models == null || unusableModels == null) {
+                return models;
+            }
+            List<String> all = new java.util.ArrayList<>(models);
+            unusableModels.stream().filter(m -> !obsolete.contains(m)).forEach(all::add);
+            return all;
+        }
     }
 
     /**
@@ -91,7 +123,7 @@ public final class KubevirtNodeLabels {
                     features = intersect(features, node.hypervisorFeatures());
                 }
                 if (node.usableModels() != null) {
-                    models = intersect(models, node.usableModels().stream().filter(m -> !obsolete.contains(m)).toList());
+                    models = intersect(models, node.labelledModels(obsolete));
                 }
             }
             return new OnEveryNode(features, models);
@@ -128,8 +160,8 @@ public final class KubevirtNodeLabels {
     /**
      * The labels the node-labeller writes for this node, sorted. Without a hypervisor view there are no
      * feature labels (the physical CPU's features are not what KubeVirt labels); without domain capabilities
-     * no model labels. {@code cpu-model-migration} labels are those of the usable models only: fleetcpu keeps
-     * no list of the models a host reports unusable.
+     * no model labels. For hosts registered before fleetcpu kept the models reported unusable, the
+     * {@code cpu-model-migration} labels are those of the {@code cpu-model} labels only.
      */
     public static SortedMap<String, String> labels(Node node, Set<String> obsolete) {
         SortedMap<String, String> labels = new TreeMap<>();
@@ -137,12 +169,8 @@ public final class KubevirtNodeLabels {
             node.hypervisorFeatures().forEach(f -> labels.put(CPU_FEATURE + f, "true"));
         }
         if (node.usableModels() != null) {
-            for (String model : node.usableModels()) {
-                if (!obsolete.contains(model)) {
-                    labels.put(CPU_MODEL + model, "true");
-                    labels.put(CPU_MODEL_MIGRATION + model, "true");
-                }
-            }
+            node.labelledModels(obsolete).forEach(m -> labels.put(CPU_MODEL + m, "true"));
+            node.migrationModels(obsolete).forEach(m -> labels.put(CPU_MODEL_MIGRATION + m, "true"));
         }
         if (node.hostModel() != null) {
             labels.put(HOST_MODEL_CPU + node.hostModel(), "true");
@@ -190,7 +218,8 @@ public final class KubevirtNodeLabels {
 
     /** The labels of one kind of CPU: every host of the kind gets the same ones. */
     public record LabelledKind(String kind, String name, int hosts, List<String> exampleHosts, String hostsPath,
-            boolean hypervisorViewReported, boolean domainCapabilitiesReported, SortedMap<String, String> labels) {
+            boolean hypervisorViewReported, boolean domainCapabilitiesReported, boolean unusableModelsKnown,
+            SortedMap<String, String> labels) {
     }
 
     /** The labels of each kind, as YAML an operator compares with {@code kubectl get node --show-labels}. */
@@ -214,6 +243,9 @@ public final class KubevirtNodeLabels {
             }
             if (!k.domainCapabilitiesReported()) {
                 yaml.append("    # no domain capabilities were sent: its cpu-model and host-model labels are unknown\n");
+            } else if (!k.unusableModelsKnown()) {
+                yaml.append("    # registered before fleetcpu kept the models reported unusable: cpu-model-migration "
+                        + "labels of those are missing here; they come when the host's agent registers again\n");
             }
             yaml.append("    labels:");
             if (k.labels().isEmpty()) {

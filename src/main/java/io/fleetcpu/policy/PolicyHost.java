@@ -15,9 +15,11 @@ import java.util.Set;
  * @param usableModels the named models the host's hypervisor reports usable, or null when not reported
  * @param supportedModes the CPU modes the host's domain capabilities say its hypervisor supports, or null when not
  *        reported (under emulation, host-passthrough is not among them)
+ * @param deprecatedModels the named models the host's hypervisor marks deprecated; empty when none or not reported
  */
 public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-        String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
+        String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes,
+        List<String> deprecatedModels) {
 
     /** The kvm module's {@code nested} parameter. */
     public enum NestedState { ENABLED, DISABLED, UNKNOWN }
@@ -25,6 +27,13 @@ public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervi
     public PolicyHost {
         usableModels = usableModels == null ? null : List.copyOf(usableModels);
         supportedModes = supportedModes == null ? null : Set.copyOf(supportedModes);
+        deprecatedModels = deprecatedModels == null ? List.of() : List.copyOf(deprecatedModels);
+    }
+
+    /** A host whose hypervisor deprecates no model, or did not say. */
+    public PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
+            String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
+        this(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes, List.of());
     }
 
     /** Whether the host's hypervisor can run guests in this mode: unknown counts as yes. */

@@ -123,8 +123,15 @@ public final class PolicyRecommender {
      * The named models every host can run and the features every host gives guests, for nova's ordered
      * {@code cpu_models} and its Placement traits. A model is listed when every host's guest-visible CPU
      * ({@link GuestVisibility}) has all its features, it is no other vendor's than a host's, every host that reported
-     * its domain capabilities reports it usable, and it is not obsolete; oldest first (catalog order). The recommended
-     * model is listed whatever it is (a pinned model some host lacks), in its place.
+     * its domain capabilities reports it usable, it is not obsolete, and no host's hypervisor marks it deprecated;
+     * oldest first (catalog order). The recommended model is listed whatever it is (a pinned model some host lacks),
+     * in its place.
+     *
+     * <p>Deprecated models are fleetcpu's rule, not nova's: nova (nova/virt/libvirt/driver.py
+     * {@code _check_cpu_compatibility}, openstack/nova 00a030403f) has no rule for deprecated models; at start it
+     * compares each listed model with the hypervisor ({@code _compare_cpu}, virConnectCompareHypervisorCPU). QEMU
+     * removes a deprecated model in a later release; that comparison then fails and nova-compute refuses to start
+     * ("Configured CPU model: … are not compatible with host CPU").
      *
      * @param recommended the recommended named model, or null (host modes)
      */
@@ -137,7 +144,9 @@ public final class PolicyRecommender {
         FeatureSet shared = common(visible);
         Set<String> vendors = views.stream().map(CpuDescription::vendor).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
-        Predicate<CpuModel> everyHostRuns = m -> !obsoleteModels.contains(m.name())
+        Set<String> deprecated = hosts.stream().flatMap(h -> h.deprecatedModels().stream())
+                .collect(Collectors.toSet());
+        Predicate<CpuModel> everyHostRuns = m -> !obsolete(m) && !deprecated.contains(m.name())
                 && (m.vendor() == null || vendors.isEmpty() || Set.of(m.vendor()).equals(vendors))
                 && shared.containsAll(m.features())
                 && hosts.stream().allMatch(h -> h.usableModels() == null || h.usableModels().contains(m.name()));
@@ -251,7 +260,21 @@ public final class PolicyRecommender {
                     + "reports usable in its domain capabilities");
         }
         Set<String> allowed = usable;
-        return model -> !obsoleteModels.contains(model.name()) && (allowed == null || allowed.contains(model.name()));
+        return model -> !obsolete(model) && (allowed == null || allowed.contains(model.name()));
+    }
+
+    /**
+     * Whether a model is obsolete: named in the list, or a version of one that is ({@code 486-v1} of {@code 486}:
+     * libvirt 11's cpu_map defines each QEMU version {@code <name>-v<N>} as a model that includes the unversioned
+     * one). KubeVirt's DefaultObsoleteCPUModels lists the {@code -v1} names beside each model for the same reason.
+     */
+    private boolean obsolete(CpuModel model) {
+        if (obsoleteModels.contains(model.name())) {
+            return true;
+        }
+        String base = model.includes();
+        return base != null && obsoleteModels.contains(base) && model.name().matches(
+                java.util.regex.Pattern.quote(base) + "-v[0-9]+");
     }
 
     private RecommendedCpu pinned(List<PolicyHost> hosts, List<NamedCpu> named, String pinnedName, Draft draft) {

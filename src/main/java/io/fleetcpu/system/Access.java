@@ -3,10 +3,10 @@ package io.fleetcpu.system;
 /** What a request needs of its credential; {@link AccessRules} says which request needs what. */
 public enum Access {
 
-    /** Nothing: anyone may (health, the OpenAPI document, and reads unless they are closed). */
+    /** Nothing: anyone may (health, the OpenAPI document, and reads and questions unless reads are closed). */
     OPEN,
 
-    /** Reading: GET and HEAD when reads need a credential, and the read-only POSTs. */
+    /** Reading: GET and HEAD, and the read-only POSTs (what-if, migration checks), when reads need a credential. */
     READ,
 
     /** Registering a host (POST /hosts). */

@@ -10,9 +10,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Which {@link Access} each request needs. Reads are open unless {@code fleetcpu.security.reads-need-credential}
- * closes them; health and the OpenAPI document stay open always. The POSTs that only ask a question need the
- * viewer's access, registering a host the agent's; every other change (and any request this table does not know)
- * is the operator's.
+ * closes them; health and the OpenAPI document stay open always. The POSTs that only ask a question (what-if,
+ * migration checks) are reads: they write nothing, so they are as open as the GETs (the dashboard asks the same
+ * what-if with a GET form). Registering a host needs the agent's access; every other change (and any request this
+ * table does not know) is the operator's.
  */
 @Component
 public class AccessRules {
@@ -51,7 +52,7 @@ public class AccessRules {
                     ? Access.OPEN : Access.READ;
         }
         if ("POST".equals(method) && matches(QUESTIONS, container)) {
-            return Access.READ;
+            return readsNeedCredential ? Access.READ : Access.OPEN;
         }
         if ("POST".equals(method) && matches(REGISTRATION, container)) {
             return Access.REGISTER;

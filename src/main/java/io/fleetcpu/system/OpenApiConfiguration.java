@@ -50,10 +50,11 @@ import io.swagger.v3.oas.models.tags.Tag;
                         fleetcpu keeps it in PostgreSQL and recommends, for every aggregate, the guest CPU \
                         configuration that all its hosts can run: the libvirt `<cpu>` element and the `nova.conf` lines.
 
-                        Reads are open unless fleetcpu.security.reads-need-credential closes them. Every POST, PUT and \
-                        DELETE needs `Authorization: Bearer <token>` with a token of a role that may: an agent \
-                        registers its own hosts, a viewer asks the read-only POSTs (what-if, migration checks), an \
-                        operator does everything (`x-fleetcpu-roles` on each operation). \
+                        Reads, and the POSTs that only ask a question (what-if, migration checks), are open unless \
+                        fleetcpu.security.reads-need-credential closes them (then a viewer or operator token). Every \
+                        other POST, PUT and DELETE needs `Authorization: Bearer <token>` with a token of a role that \
+                        may: an agent registers its own hosts, an operator does everything (`x-fleetcpu-roles` on \
+                        each operation). \
                         Errors are RFC 9457 problem details (`application/problem+json`).""",
                 license = @License(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0")),
         // A relative server, so the document does not depend on where (or on which port) the service runs.
@@ -104,7 +105,9 @@ public class OpenApiConfiguration {
                     if (operation.getResponses() == null) {
                         operation.setResponses(new ApiResponses());
                     }
-                    if (!READS.contains(entry.getKey())) {
+                    // The questions (what-if, migration checks) are POSTs that read: as open as the GETs.
+                    if (!READS.contains(entry.getKey())
+                            && access.needed(entry.getKey().name(), path.getKey()) != Access.OPEN) {
                         if (operation.getSecurity() == null || operation.getSecurity().isEmpty()) {
                             operation.addSecurityItem(new SecurityRequirement().addList(BEARER_TOKEN));
                         }

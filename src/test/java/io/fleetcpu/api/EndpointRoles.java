@@ -18,7 +18,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Controller;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -69,7 +69,7 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("PUT /aggregates/{id}/hosts/{hostId}", OPERATORS);
         table.put("DELETE /aggregates/{id}/hosts/{hostId}", OPERATORS);
         table.put("GET /aggregates/{id}/recommended-cpu", reads);
-        table.put("POST /aggregates/{id}/what-if", READERS);
+        table.put("POST /aggregates/{id}/what-if", reads);
         table.put("GET /cpu-models", reads);
         table.put("GET /cpu-models/{name}", reads);
         table.put("GET /events", reads);
@@ -81,7 +81,11 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("GET /hosts/{id}/documents/{document}", reads);
         table.put("GET /hosts/{id}/history", reads);
         table.put("GET /inventory", reads);
-        table.put("POST /migrations/check", READERS);
+        table.put("POST /migrations/check", reads);
+        // The dashboard's pages read as the API does; its what-if form is a GET that writes nothing, open as the
+        // what-if POST is.
+        table.put("GET /", reads);
+        table.put("GET /dashboard/aggregates/{id}", reads);
         return table;
     }
 
@@ -91,8 +95,9 @@ abstract class EndpointRoles extends ApiAssertions {
         for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
             Class<?> controller = entry.getValue().getBeanType();
             // The error controller answers the container's error dispatches (and any method at /error with a 404).
+            // Controllers include the dashboard's pages (@Controller), not only the API's (@RestController).
             if (!controller.getPackageName().startsWith("io.fleetcpu")
-                    || !AnnotatedElementUtils.hasAnnotation(controller, RestController.class)
+                    || !AnnotatedElementUtils.hasAnnotation(controller, Controller.class)
                     || ErrorController.class.isAssignableFrom(controller)) {
                 continue;
             }

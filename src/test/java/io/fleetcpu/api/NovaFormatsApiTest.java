@@ -3,6 +3,7 @@ package io.fleetcpu.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,26 @@ class NovaFormatsApiTest extends ApiAssertions {
     private void register(String uuid, String hostname, String aggregate, String file) {
         Answer answer = post("/hosts", registration(uuid, hostname, List.of(aggregate), file));
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);
+    }
+
+    @Test
+    void theModelsQemuDeprecatesAreKeptWithTheHost() {
+        // QEMU 6.2's domain capabilities (real fixture, an EPYC-Rome host-model; lines 101-102) mark Icelake-Client
+        // and Icelake-Client-noTSX deprecated='yes', in that order: Icelake-Client-noTSX first.
+        String uuid = "00000000-0000-4000-8000-000000000004";
+        Map<String, Object> body = registration(uuid, "rome", List.of("amd"),
+                "libvirt-9.9.0/x86_64-cpuid-EPYC-7502-32-Core-host.xml");
+        body.put("domainCapabilitiesXml", cpuData("domcaps/qemu_6.2.0-q35.x86_64.xml"));
+        Answer answer = post("/hosts", body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        assertThat(JSON.convertValue(get("/hosts/" + uuid).json().get("guestModels").get("deprecatedModels"),
+                List.class)).containsExactly("Icelake-Client-noTSX", "Icelake-Client");
+        // QEMU 7.2's (real fixture) deprecate nothing: an empty list.
+        String other = "00000000-0000-4000-8000-000000000005";
+        Map<String, Object> hsw = registration(other, "hsw", List.of("east"), HASWELL_XEON);
+        hsw.put("domainCapabilitiesXml", cpuData("domcaps/qemu_7.2.0-q35.x86_64.xml"));
+        assertThat(post("/hosts", hsw).status()).isEqualTo(201);
+        assertThat(get("/hosts/" + other).json().get("guestModels").get("deprecatedModels").size()).isZero();
     }
 
     @Test

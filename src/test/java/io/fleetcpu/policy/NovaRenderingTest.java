@@ -92,6 +92,53 @@ class NovaRenderingTest {
     }
 
     @Test
+    void modelsQemuDeprecatesOnAnyHostAreLeftOut() {
+        // QEMU 6.2's domain capabilities (real fixture, lines 101-102) mark Icelake-Client and Icelake-Client-noTSX
+        // deprecated='yes'; QEMU 7.2's (fixture) no longer has them. This Ice Lake server (libvirt 5.6's capture: its
+        // <cpu> names Icelake-Server, and libvirt 9.0's Icelake-Client and -noTSX have no feature Icelake-Server
+        // lacks) runs both, so only the deprecation can leave them out.
+        List<String> deprecated = io.fleetcpu.libvirtxml.DomainCapabilities.parse(
+                PolicyHosts.read("cpudata/domcaps/qemu_6.2.0-q35.x86_64.xml")).deprecatedModelNames();
+        assertThat(deprecated).containsExactly("Icelake-Client-noTSX", "Icelake-Client");
+        PolicyHost icx = host("icx", PolicyHosts.DIR_5_6 + "Ice-Lake-Server-host.xml").toPolicyHost();
+        PolicyHost onQemu62 = new PolicyHost("icx-2", icx.cpu(), null, null, null, icx.nested(), null, null,
+                deprecated);
+
+        List<String> without = RECOMMENDER.novaCpuModels(List.of(icx), "Icelake-Server").models();
+        assertThat(without).contains("Icelake-Client", "Icelake-Client-noTSX", "Icelake-Server");
+        List<String> expected = new ArrayList<>(without);
+        expected.removeAll(deprecated);
+        // One host of QEMU 6.2 is enough: nova-compute on it would refuse a model its QEMU drops.
+        assertThat(RECOMMENDER.novaCpuModels(List.of(icx, onQemu62), "Icelake-Server").models())
+                .containsExactlyElementsOf(expected);
+        // The recommended model stays listed whatever it is, as for a pinned model.
+        assertThat(RECOMMENDER.novaCpuModels(List.of(onQemu62), "Icelake-Client").models())
+                .contains("Icelake-Client").doesNotContain("Icelake-Client-noTSX");
+    }
+
+    @Test
+    void theVersionsOfAnObsoleteModelAreObsoleteToo() {
+        // libvirt 11.3's cpu_map defines 486-v1 as <model name='486'/> plus nothing (x86_486-v1.xml), and so on for
+        // each QEMU version; the service's obsolete list names only 486, pentium, ..., as KubeVirt's default list
+        // names both 486 and 486-v1. Every generic model runs on this Ice Lake (libvirt 9.9's capture, which libvirt
+        // 11.3's map reads): the obsolete ones and their versions are left out, kvm64 and kvm64-v1 stay.
+        CpuCatalog catalog = CpuCatalog.bundled(io.fleetcpu.catalog.BundledMap.LIBVIRT_11_3);
+        Set<String> obsolete = Set.of("486", "pentium", "pentium2", "pentium3", "pentiumpro", "coreduo", "n270",
+                "qemu32", "kvm32", "cpu64-rhel5", "cpu64-rhel6");
+        List<PolicyHost> icx = all(host("icx", DIR_9_9 + "Ice-Lake-Server-host.xml"));
+        List<String> every = new PolicyRecommender(catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()),
+                Set.of()).novaCpuModels(icx, null).models();
+        assertThat(every).contains("486", "486-v1", "pentium-v1", "qemu32-v1", "kvm32-v1", "kvm64", "kvm64-v1");
+        List<String> listed = new PolicyRecommender(catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()),
+                obsolete).novaCpuModels(icx, null).models();
+        assertThat(listed).doesNotContain("486", "486-v1", "pentium", "pentium-v1", "pentium2-v1", "pentium3-v1",
+                "qemu32", "qemu32-v1", "kvm32", "kvm32-v1").contains("kvm64", "kvm64-v1");
+        List<String> expected = new ArrayList<>(every);
+        expected.removeIf(m -> obsolete.contains(m) || obsolete.contains(m.replaceFirst("-v[0-9]+$", "")));
+        assertThat(listed).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void placementListsTheTraitsEveryHostHasAndTemplatesOnlyForOnesNovaCanMatch() {
         PolicyRecommendation rec = RECOMMENDER.recommend(HASWELL_AND_BROADWELL, CpuPolicy.DEFAULT, false);
         NovaCpuModels nova = RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, rec.cpu().model());

@@ -23,6 +23,8 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CustomCpuModel;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
@@ -34,7 +36,9 @@ import io.fleetcpu.policy.NamedCpu;
 /**
  * fleetcpu's baseline against libvirt's ({@code virConnectBaselineCPU} through the in-process test driver) on
  * generated CPU descriptions that libvirt accepts but no real host reports: hosts naming different models, with
- * and without {@code <signature>}, an older model listing newer features, a model with features taken away.
+ * and without {@code <signature>}, an older model listing newer features, a model with features taken away; and
+ * guest-shaped CPUs (feature policies, no {@code <arch>}) against libvirtd's {@code virConnectBaselineHypervisorCPU},
+ * the one libvirt API that reads their policies with the meaning fleetcpu gives them (docs/guest-cpus.md).
  * The cases come from jqwik generators drawn with a fixed seed, so a failure names a case that comes back.
  */
 class GeneratedBaselineDifferentialTest {
@@ -66,18 +70,27 @@ class GeneratedBaselineDifferentialTest {
         /** A catalog model minus a few features, described as an older model plus the rest. */
         FEATURES_TAKEN_AWAY(true),
         /**
-         * Model plus require and disable policies (a guest-shaped CPU). Measured, not asserted: libvirt's
-         * virConnectBaselineCPU reads every {@code <cpu>} as a host CPU and ignores the policy, so a disabled
-         * feature counts as present there, while fleetcpu takes it away (its disabledFeatures are for host-model
-         * reports); the test driver has no virConnectBaselineHypervisorCPU to compare with instead. (Giving
-         * fleetcpu the disabled features as present makes all of these cases agree.)
+         * Guest-shaped CPUs as libvirt writes a host-model or expanded baseline CPU and fleetcpu receives them
+         * (hypervisorCpuXml, expandedCpuXml): a model, its vendor, no {@code <arch>}, features with policies
+         * ({@code require} or {@code force} for extra ones, {@code disable} or {@code forbid} for the model's own
+         * ones the host lacks, sometimes an {@code optional} one). A disabled feature means the host lacks it.
+         * virConnectBaselineCPU cannot read them (it parses every {@code <cpu>} as a host CPU: without
+         * {@code <arch>} it refuses, with one it ignores the policies and counts a disabled feature as present);
+         * virConnectBaselineHypervisorCPU reads a {@code <cpu>} without {@code <arch>} as a guest CPU and takes a
+         * disabled feature away, so these are compared with that API of libvirtd, whose answer fleetcpu gives
+         * with {@link BaselineCalculator#hypervisorBaseline} from the same hypervisor's models and features.
          */
-        REQUIRE_AND_DISABLE_POLICIES(false);
+        REQUIRE_AND_DISABLE_POLICIES(true);
 
         final boolean asserted;
 
         Kind(boolean asserted) {
             this.asserted = asserted;
+        }
+
+        /** Whether the kind's CPUs are guest-shaped: compared with virConnectBaselineHypervisorCPU only. */
+        boolean guestShaped() {
+            return this == REQUIRE_AND_DISABLE_POLICIES;
         }
     }
 
@@ -183,9 +196,14 @@ class GeneratedBaselineDifferentialTest {
         Arbitrary<Host> one = Arbitraries.of(VENDORS).flatMap(v -> Arbitraries.of(modelsOf(v)).flatMap(m ->
                 Combinators.combine(extraFeatures(2),
                         Arbitraries.of(catalog.featureNames(m.features())).list().uniqueElements().ofMinSize(1)
-                                .ofMaxSize(3))
-                        .as((req, dis) -> host(v, m.name(), req.stream().filter(r -> !dis.contains(r)).toList(),
-                                dis, null))));
+                                .ofMaxSize(3),
+                        extraFeatures(1), Arbitraries.of(true, false), Arbitraries.of(true, false))
+                        .as((req, dis, opt, strong, custom) -> {
+                            List<String> added = req.stream().filter(r -> !dis.contains(r)).toList();
+                            List<String> optional = opt.stream()
+                                    .filter(o -> !dis.contains(o) && !added.contains(o)).toList();
+                            return guest(v, m.name(), added, dis, optional, strong, custom);
+                        })));
         return one.list().ofMinSize(1).ofMaxSize(3);
     }
 
@@ -215,6 +233,31 @@ class GeneratedBaselineDifferentialTest {
         return new Host(new CpuDescription("x86_64", vendor, model, required, disabled), xml.toString());
     }
 
+    /**
+     * A guest-shaped {@code <cpu>} and what fleetcpu reads from it the way a registration's hypervisorCpuXml is
+     * read: parsed as a CPU definition, given the host's arch.
+     *
+     * @param strong  {@code force}/{@code forbid} instead of {@code require}/{@code disable}
+     * @param custom  with {@code mode='custom' match='exact'} on {@code <cpu>}, as libvirt prints a baseline
+     */
+    static Host guest(String vendor, String model, List<String> required, List<String> disabled,
+            List<String> optional, boolean strong, boolean custom) {
+        StringBuilder xml = new StringBuilder(custom ? "<cpu mode='custom' match='exact'>\n" : "<cpu>\n");
+        xml.append("  <model fallback='forbid'>").append(model).append("</model>\n");
+        xml.append("  <vendor>").append(vendor).append("</vendor>\n");
+        String give = strong ? "force" : "require";
+        String withhold = strong ? "forbid" : "disable";
+        required.forEach(f -> xml.append("  <feature policy='").append(give).append("' name='").append(f)
+                .append("'/>\n"));
+        disabled.forEach(f -> xml.append("  <feature policy='").append(withhold).append("' name='").append(f)
+                .append("'/>\n"));
+        optional.forEach(f -> xml.append("  <feature policy='optional' name='").append(f).append("'/>\n"));
+        xml.append("</cpu>\n");
+        CpuDefinition read = CpuDefinition.parse(xml.toString()).withArch("x86_64");
+        return new Host(new CpuDescription(read.arch(), read.vendor(), read.model(), read.requiredFeatureNames(),
+                read.disabledFeatureNames()), xml.toString());
+    }
+
     // ---- comparison -----------------------------------------------------------------------------------------
 
     /** fleetcpu's and libvirt's answers; equal when both refuse. */
@@ -229,32 +272,105 @@ class GeneratedBaselineDifferentialTest {
         }
     }
 
-    private static Outcome compare(LibvirtConnection connection, LibvirtDriver driver, List<Host> hosts,
-            boolean expand, boolean migratable) {
+    /** One side's answer for a set of hosts in one form; a refusal as "REFUSED: reason". */
+    private interface Side<E extends Exception> {
+        String answer(List<NamedCpu> named, List<String> xml, boolean expand, boolean migratable) throws E;
+    }
+
+    private static Outcome compare(String form, List<Host> hosts, boolean expand, boolean migratable,
+            Side<BaselineRefusedException> fleetcpu, Side<LibvirtException> libvirtSide) {
         List<NamedCpu> named = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             named.add(new NamedCpu("host" + i, hosts.get(i).cpu()));
         }
+        List<String> xml = hosts.stream().map(Host::xml).toList();
         String ours;
         try {
-            ours = calculator.baseline(named, expand, migratable, driver).toLibvirtXml();
+            ours = fleetcpu.answer(named, xml, expand, migratable);
         } catch (BaselineRefusedException e) {
             ours = "REFUSED: " + e.getMessage();
         }
         String theirs;
         try {
-            theirs = connection.baselineCpu(hosts.stream().map(Host::xml).toList(), expand, migratable);
+            theirs = libvirtSide.answer(named, xml, expand, migratable);
         } catch (LibvirtException e) {
             theirs = "REFUSED: " + e.getMessage();
         }
-        return new Outcome(hosts, connection.uri() + " expand=" + expand + " migratable=" + migratable, ours, theirs);
+        return new Outcome(hosts, form + " expand=" + expand + " migratable=" + migratable, ours, theirs);
     }
 
-    /** Compares every generated case of every kind; prints the figures, returns the smallest disagreement of each. */
-    private static Map<Kind, Outcome> measure(LibvirtConnection connection, LibvirtDriver driver, int sets,
-            List<Boolean> migratableForms) {
+    /** virConnectBaselineCPU of one driver against {@link BaselineCalculator#baseline} as that driver. */
+    private static Outcome compare(LibvirtConnection connection, LibvirtDriver driver, List<Host> hosts,
+            boolean expand, boolean migratable) {
+        return compare(connection.uri() + " virConnectBaselineCPU", hosts, expand, migratable,
+                (named, xml, e, m) -> calculator.baseline(named, e, m, driver).toLibvirtXml(),
+                (named, xml, e, m) -> connection.baselineCpu(xml, e, m));
+    }
+
+    /**
+     * What libvirtd's virConnectBaselineHypervisorCPU limits a baseline to, for QEMU's TCG accelerator (virt type
+     * {@code qemu}: the same on any machine, with or without KVM), read from libvirtd itself: the models QEMU has
+     * (domain capabilities' custom models, usable or not: qemuConnectBaselineHypervisorCPU passes
+     * virQEMUCapsGetCPUModels unfiltered), the features it knows (virQEMUCapsGetCPUFeatures: the expanded
+     * hypervisor baseline of one host CPU listing every catalog feature keeps exactly those), and the blockers of
+     * each model QEMU cannot run as it is (libvirt 9.0's domain capabilities only say usable='no'; the hypervisor
+     * baseline of a host CPU naming just that model disables its blockers, next to the model's features QEMU does
+     * not know and its removed ones).
+     */
+    record Hypervisor(Map<String, FeatureSet> models, FeatureSet features) {
+        static final String VIRT_TYPE = "qemu";
+
+        static Hypervisor of(LibvirtConnection connection) {
+            DomainCapabilities caps = DomainCapabilities.parse(
+                    connection.domainCapabilities(null, "x86_64", null, VIRT_TYPE));
+            String probe = host(null, "qemu64", catalog.features().stream().map(f -> f.name()).toList(), List.of(),
+                    null).xml();
+            FeatureSet known = catalog.featureSet(CpuDefinition.parse(baseline(connection, probe, true))
+                    .requiredFeatureNames());
+            Map<String, FeatureSet> models = new java.util.HashMap<>();
+            for (CustomCpuModel m : caps.customModels()) {
+                FeatureSet blockers = FeatureSet.empty();
+                var model = catalog.model(m.name());
+                if (!m.isUsable() && model.isPresent()) {
+                    String alone = host(null, m.name(), List.of(), List.of(), null).xml();
+                    blockers = catalog.featureSet(CpuDefinition.parse(baseline(connection, alone, false))
+                            .disabledFeatureNames())
+                            .minus(model.get().features().minus(known)).minus(model.get().removedFeatures());
+                }
+                models.put(m.name(), blockers);
+            }
+            return new Hypervisor(Map.copyOf(models), known);
+        }
+
+        private static String baseline(LibvirtConnection connection, String cpu, boolean expand) {
+            return connection.baselineHypervisorCpu(null, "x86_64", null, VIRT_TYPE, List.of(cpu), expand, false);
+        }
+    }
+
+    /** virConnectBaselineHypervisorCPU (TCG) against {@link BaselineCalculator#hypervisorBaseline}. */
+    private static Outcome compareHypervisor(LibvirtConnection connection, Hypervisor hv, List<Host> hosts,
+            boolean expand) {
+        return compare(connection.uri() + " virConnectBaselineHypervisorCPU virttype=" + Hypervisor.VIRT_TYPE, hosts,
+                expand, false,
+                (named, xml, e, m) -> calculator.hypervisorBaseline(named, e, hv.models(), hv.features())
+                        .toLibvirtXml(),
+                (named, xml, e, m) -> connection.baselineHypervisorCpu(null, "x86_64", null, Hypervisor.VIRT_TYPE,
+                        xml, e, m));
+    }
+
+    /** One form of comparison: which kinds it covers and how it compares one set of hosts. */
+    private interface Comparison {
+        Outcome compare(List<Host> hosts, boolean expand, boolean migratable);
+    }
+
+    /**
+     * Compares every generated case of the given kinds; prints the figures, returns the smallest disagreement of
+     * each.
+     */
+    private static Map<Kind, Outcome> measure(String label, List<Kind> kinds, int sets, List<Boolean> migratableForms,
+            Comparison comparison) {
         Map<Kind, Outcome> disagreeing = new EnumMap<>(Kind.class);
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : kinds) {
             Random random = new Random(SEED + kind.ordinal());
             var generator = cases(kind).generator(100);
             List<Outcome> bad = new ArrayList<>();
@@ -264,7 +380,7 @@ class GeneratedBaselineDifferentialTest {
                 for (boolean migratable : migratableForms) {
                     for (boolean expand : List.of(false, true)) {
                         n++;
-                        Outcome o = compare(connection, driver, hosts, expand, migratable);
+                        Outcome o = comparison.compare(hosts, expand, migratable);
                         if (!o.agrees()) {
                             bad.add(o);
                         }
@@ -275,23 +391,42 @@ class GeneratedBaselineDifferentialTest {
             if (smallest != null) {
                 disagreeing.put(kind, smallest);
             }
-            System.out.println("FIDELITY " + connection.uri() + " " + kind + ": " + n + " cases, "
+            System.out.println("FIDELITY " + label + " " + kind + ": " + n + " cases, "
                     + (n - bad.size()) + " agree, " + bad.size() + " disagree");
         }
         return disagreeing;
     }
 
+    private static List<Kind> hostShaped() {
+        return java.util.Arrays.stream(Kind.values()).filter(k -> !k.guestShaped()).toList();
+    }
+
     @Example
     void generatedCasesAgreeWithLibvirt() {
         assumeTrue(libvirt != null, () -> "libvirt not available: " + unavailable);
-        assertAgreement(measure(libvirt, LibvirtDriver.TEST, SETS_PER_KIND, List.of(false)));
+        assertAgreement(measure(libvirt.uri(), hostShaped(), SETS_PER_KIND, List.of(false),
+                (hosts, expand, migratable) -> compare(libvirt, LibvirtDriver.TEST, hosts, expand, migratable)));
     }
 
     /** The same cases as an operator's libvirtd answers them, in every form, the migratable ones included. */
     @Example
     void generatedCasesAgreeWithLibvirtdQemuDriverInEveryForm() {
         assumeTrue(qemu != null, () -> "no libvirtd QEMU driver: " + qemuUnavailable);
-        assertAgreement(measure(qemu, LibvirtDriver.QEMU, SETS_PER_KIND / 4, List.of(false, true)));
+        assertAgreement(measure(qemu.uri(), hostShaped(), SETS_PER_KIND / 4, List.of(false, true),
+                (hosts, expand, migratable) -> compare(qemu, LibvirtDriver.QEMU, hosts, expand, migratable)));
+    }
+
+    /**
+     * Guest-shaped CPUs, read with their policies, against the libvirt API that reads them the same way
+     * (virConnectBaselineHypervisorCPU of libvirtd's QEMU driver), short and expanded forms.
+     */
+    @Example
+    void generatedGuestCpusAgreeWithLibvirtdHypervisorBaseline() {
+        assumeTrue(qemu != null, () -> "no libvirtd QEMU driver: " + qemuUnavailable);
+        Hypervisor hv = Hypervisor.of(qemu);
+        List<Kind> guestShaped = java.util.Arrays.stream(Kind.values()).filter(Kind::guestShaped).toList();
+        assertAgreement(measure(qemu.uri() + " hypervisor", guestShaped, SETS_PER_KIND, List.of(false),
+                (hosts, expand, migratable) -> compareHypervisor(qemu, hv, hosts, expand)));
     }
 
     private static void assertAgreement(Map<Kind, Outcome> disagreeing) {

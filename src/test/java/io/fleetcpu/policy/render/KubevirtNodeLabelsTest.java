@@ -44,6 +44,16 @@ class KubevirtNodeLabelsTest {
     /** usable='yes' in domcaps/qemu_7.2.0, minus KubeVirt's default obsolete models (qemu64, kvm64, 486, Conroe, ...). */
     private static final Set<String> MODELS_QEMU_72 = Set.of("Westmere", "SandyBridge", "Penryn", "Opteron_G3",
             "Nehalem", "EPYC-Rome", "EPYC-IBPB", "EPYC", "Dhyana");
+    /**
+     * usable='no' in domcaps/qemu_7.2.0 minus the default obsolete models (athlon, core2duo, coreduo, n270, phenom):
+     * KubeVirt labels them cpu-model-migration too (getKnownCpuModels: every model with a usable attribute).
+     */
+    private static final Set<String> UNUSABLE_QEMU_72 = Set.of("Broadwell", "Broadwell-IBRS", "Broadwell-noTSX",
+            "Broadwell-noTSX-IBRS", "Cascadelake-Server", "Cascadelake-Server-noTSX", "Cooperlake", "EPYC-Milan",
+            "Haswell", "Haswell-IBRS", "Haswell-noTSX", "Haswell-noTSX-IBRS", "Icelake-Server", "Icelake-Server-noTSX",
+            "IvyBridge", "IvyBridge-IBRS", "Nehalem-IBRS", "Opteron_G4", "Opteron_G5", "SandyBridge-IBRS",
+            "Skylake-Client", "Skylake-Client-IBRS", "Skylake-Client-noTSX-IBRS", "Skylake-Server",
+            "Skylake-Server-IBRS", "Skylake-Server-noTSX-IBRS", "Snowridge", "Westmere-IBRS");
     /** The same for qemu_8.2.0, where EPYC-Rome itself is not usable. */
     private static final Set<String> MODELS_QEMU_82 = Set.of("Westmere", "SandyBridge", "Penryn", "Opteron_G3",
             "Nehalem", "EPYC-IBPB", "EPYC", "Dhyana");
@@ -60,7 +70,9 @@ class KubevirtNodeLabelsTest {
     void modelLabelsAreTheUsableModelsThatAreNotObsolete() {
         SortedMap<String, String> labels = labels("qemu_7.2.0-q35.x86_64.xml", DEFAULT_OBSOLETE);
         assertThat(withPrefix(labels, KubevirtNodeLabels.CPU_MODEL)).isEqualTo(MODELS_QEMU_72);
-        assertThat(withPrefix(labels, KubevirtNodeLabels.CPU_MODEL_MIGRATION)).isEqualTo(MODELS_QEMU_72);
+        Set<String> migration = new java.util.HashSet<>(MODELS_QEMU_72);
+        migration.addAll(UNUSABLE_QEMU_72);
+        assertThat(withPrefix(labels, KubevirtNodeLabels.CPU_MODEL_MIGRATION)).isEqualTo(migration);
         assertThat(withPrefix(labels, KubevirtNodeLabels.HOST_MODEL_CPU)).containsExactly("EPYC-Rome");
         assertThat(withPrefix(labels, KubevirtNodeLabels.CPU_VENDOR)).containsExactly("AMD");
         assertThat(labels.values()).containsOnly("true");
@@ -72,6 +84,40 @@ class KubevirtNodeLabelsTest {
         withoutKvm64.remove("kvm64");
         assertThat(withPrefix(labels("qemu_7.2.0-q35.x86_64.xml", withoutKvm64), KubevirtNodeLabels.CPU_MODEL))
                 .contains("kvm64").doesNotContain("qemu64");
+    }
+
+    @Test
+    void aModelOfUnknownUsabilityIsLabelledAsKubevirtDoes() {
+        // cpu_plugin.go loadDomCapabilities: usable != "no" makes a cpu-model label, so usable='unknown' (what libvirt
+        // writes when QEMU does not say) counts. The real QEMU 7.2 document with EPYC-Milan (usable='no') and
+        // EPYC-Rome (usable='yes') marked unknown instead:
+        String doc = fixture("cpudata/domcaps/qemu_7.2.0-q35.x86_64.xml")
+                .replace("<model usable='no' vendor='AMD'>EPYC-Milan</model>",
+                        "<model usable='unknown' vendor='AMD'>EPYC-Milan</model>")
+                .replace("<model usable='yes' vendor='AMD'>EPYC-Rome</model>",
+                        "<model usable='unknown' vendor='AMD'>EPYC-Rome</model>");
+        KubevirtNodeLabels.Node node = node(DomainCapabilities.parse(doc));
+        assertThat(node.unknownModels()).containsExactlyInAnyOrder("EPYC-Milan", "EPYC-Rome");
+        SortedMap<String, String> labels = KubevirtNodeLabels.labels(node, DEFAULT_OBSOLETE);
+        Set<String> models = new java.util.HashSet<>(MODELS_QEMU_72);
+        models.add("EPYC-Milan");
+        assertThat(withPrefix(labels, KubevirtNodeLabels.CPU_MODEL)).isEqualTo(models);
+        Set<String> migration = new java.util.HashSet<>(MODELS_QEMU_72);
+        migration.addAll(UNUSABLE_QEMU_72);
+        assertThat(withPrefix(labels, KubevirtNodeLabels.CPU_MODEL_MIGRATION)).isEqualTo(migration);
+        // and a VM may select EPYC-Milan there
+        assertThat(KubevirtNodeLabels.OnEveryNode.of(List.of(node), DEFAULT_OBSOLETE).models()).contains("EPYC-Milan");
+        assertThat(KubevirtNodeLabels.OnEveryNode.of(List.of(node("qemu_7.2.0-q35.x86_64.xml")), DEFAULT_OBSOLETE)
+                .models()).doesNotContain("EPYC-Milan");
+    }
+
+    @Test
+    void hostsRegisteredBeforeUnusableModelsWereKeptGetMigrationLabelsOfTheirModelLabelsOnly() {
+        KubevirtNodeLabels.Node known = node("qemu_7.2.0-q35.x86_64.xml");
+        KubevirtNodeLabels.Node old = new KubevirtNodeLabels.Node(known.hostModel(), known.vendor(),
+                known.usableModels(), known.hypervisorFeatures(), null, null);
+        assertThat(withPrefix(KubevirtNodeLabels.labels(old, DEFAULT_OBSOLETE), KubevirtNodeLabels.CPU_MODEL_MIGRATION))
+                .isEqualTo(MODELS_QEMU_72);
     }
 
     @Test
@@ -176,12 +222,17 @@ class KubevirtNodeLabelsTest {
     // ---- fixtures and the node-labeller's reading of them -------------------------------------------------------
 
     private static KubevirtNodeLabels.Node node(String domcaps) {
-        DomainCapabilities caps = DomainCapabilities.parse(fixture("cpudata/domcaps/" + domcaps));
+        return node(DomainCapabilities.parse(fixture("cpudata/domcaps/" + domcaps)));
+    }
+
+    private static KubevirtNodeLabels.Node node(DomainCapabilities caps) {
         CpuDefinition hostModel = caps.hostModel();
         CpuDescription view = new CpuDescription(caps.arch(), hostModel.vendor(), hostModel.model(),
                 hostModel.requiredFeatureNames(), hostModel.disabledFeatureNames());
         return new KubevirtNodeLabels.Node(hostModel.model(), hostModel.vendor(), caps.usableModelNames(),
-                KubevirtNodeLabels.labelledFeatures(CATALOG, view));
+                KubevirtNodeLabels.labelledFeatures(CATALOG, view),
+                caps.modelNames(io.fleetcpu.libvirtxml.ModelUsability.UNKNOWN),
+                caps.modelNames(io.fleetcpu.libvirtxml.ModelUsability.NO));
     }
 
     private static SortedMap<String, String> labels(String domcaps, Set<String> obsolete) {
