@@ -158,7 +158,7 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         open("/dashboard/aggregates/east");
         find("#what-if-remove").sendKeys(IVY);
         find("#what-if-add").sendKeys(SPARE_HSW);
-        find("#what-if-submit").click();
+        clickAndLoad(find("#what-if-submit"));
         assertNoConsoleErrors("the what-if answer");
         assertThat(browser().getCurrentUrl()).contains("remove=" + IVY).endsWith("#what-if");
 
@@ -187,7 +187,7 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         Map<String, Object> before = apiState();
         open("/dashboard/aggregates/east");
         find("#what-if-remove").sendKeys(SPARE_HSW + "\nnot-a-host");
-        find("#what-if-submit").click();
+        clickAndLoad(find("#what-if-submit"));
         // Chromium reports the answer's status, 422 as the API's, as an error of the page; nothing else may be one.
         assertNoConsoleErrorsBut("a refused what-if", "the server responded with a status of 422");
         List<String> problems = findAll("#what-if-problems li").stream().map(WebElement::getText).toList();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -29,6 +30,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The service started by the test, driven by headless Chromium (Debian's {@code chromium} and
@@ -133,6 +136,18 @@ abstract class BrowserTest extends ApiAssertions {
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
                 .map(LogEntry::toString).filter(e -> expected == null || !e.contains(expected)).toList();
         assertThat(errors).as("console errors and warnings of %s", where).isEmpty();
+    }
+
+    /**
+     * Clicks a link or a form's submit button and waits until the next page has replaced this one: under load the
+     * click can return before the browser has left the page, and what is read next would be the old page.
+     */
+    void clickAndLoad(WebElement element) {
+        WebElement page = find("html");
+        element.click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                b -> "complete".equals(((JavascriptExecutor) b).executeScript("return document.readyState")));
     }
 
     WebElement find(String css) {

@@ -123,7 +123,7 @@ class FleetDashboardBrowserTest extends BrowserTest {
         assertThat(cells.get(4)).isEqualTo("tsx");
 
         // The aggregate's page has it in its history, as the API does.
-        rows.get(0).findElement(By.linkText("tsx")).click();
+        clickAndLoad(rows.get(0).findElement(By.linkText("tsx")));
         assertNoConsoleErrors("the aggregate page");
         JsonNode history = get("/aggregates/tsx/history").json();
         assertThat(history).hasSize(1);
@@ -146,7 +146,7 @@ class FleetDashboardBrowserTest extends BrowserTest {
         assertThat(findAll("#aggregate-table tbody tr")).hasSize(25);
         assertThat(find("#aggregate-table caption").getText()).contains("1–25 of 30");
         assertThat(findAll(".pager a[rel=prev]")).isEmpty();
-        find(".pager a[rel=next]").click();
+        clickAndLoad(find(".pager a[rel=next]"));
         assertNoConsoleErrors("/?page=1");
         List<String> second = findAll("#aggregate-table tbody tr").stream().map(r -> r.getDomAttribute("data-aggregate"))
                 .toList();
