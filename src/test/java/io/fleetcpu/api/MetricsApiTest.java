@@ -15,57 +15,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 
 import tools.jackson.databind.JsonNode;
 
 /**
  * /actuator/prometheus over real HTTP: the fleet gauges say what GET /inventory and the aggregates' recommended-cpu
  * answers say, the counters move by exactly the registrations and drift events made, a steady scrape reads no host
- * row, and random paths cannot make new series. Gauges are read again on every scrape here (refresh-interval 0s).
+ * row, and random paths cannot make new series.
  */
-@TestPropertySource(properties = "fleetcpu.metrics.refresh-interval=0s")
-class MetricsApiTest extends ApiAssertions {
-
-    static final String HASWELL = "libvirt-9.9.0/x86_64-cpuid-Xeon-E7-8890-v3-host.xml";
-    static final String IVY_BRIDGE = "libvirt-9.9.0/x86_64-cpuid-Core-i7-3770-host.xml";
-    static final String EPYC = "libvirt-9.9.0/x86_64-cpuid-EPYC-7502-32-Core-host.xml";
-    static final String SKYLAKE = "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml";
+class MetricsApiTest extends ScrapingApiTest {
 
     @Autowired
     private JdbcTemplate jdbc;
-
-    PrometheusScrape scrape() {
-        Answer answer = get("/actuator/prometheus");
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.contentType()).startsWith("text/plain");
-        return PrometheusScrape.parse(answer.body());
-    }
-
-    private String register(String hostname, List<String> aggregates, String cpu) {
-        String uuid = UUID.randomUUID().toString();
-        register(uuid, hostname, aggregates, cpu, 201);
-        return uuid;
-    }
-
-    private void register(String uuid, String hostname, List<String> aggregates, String cpu, int status) {
-        Answer answer = post("/hosts", registration(uuid, hostname, aggregates, cpu));
-        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
-    }
-
-    /**
-     * Two aggregates of real CPUs (two Haswell and two Ivy Bridge hosts in east, which hold it down; an EPYC in amd),
-     * a spare host in no aggregate, and an aggregate without hosts.
-     */
-    void registerFleet() {
-        register("hsw-1", List.of("east"), HASWELL);
-        register("hsw-2", List.of("east"), HASWELL);
-        register("ivy-1", List.of("east"), IVY_BRIDGE);
-        register("ivy-2", List.of("east"), IVY_BRIDGE);
-        register("epyc-1", List.of("amd"), EPYC);
-        register("spare-1", List.of(), SKYLAKE);
-        assertThat(put("/aggregates/empty", Map.of("description", "no hosts yet")).status()).isEqualTo(201);
-    }
 
     @Test
     void fleetGaugesSayWhatTheInventoryAndTheAnswersSay() {
