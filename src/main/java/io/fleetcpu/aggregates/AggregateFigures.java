@@ -2,8 +2,11 @@ package io.fleetcpu.aggregates;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Service;
 
@@ -14,7 +17,9 @@ import io.fleetcpu.system.NotFoundException;
 /**
  * The numbers a dashboard graphs of each aggregate, read from the recommended-cpu answers the service keeps (the same
  * answers {@code GET /aggregates/{id}/recommended-cpu} gives): hosts, hosts below baseline, features given up, nested
- * readiness. An aggregate whose answer is not kept yet has it computed once, as a first request would.
+ * readiness. Each aggregate's figures are kept with the versions they were read for, so that reading them again costs
+ * one statement for all versions and nothing per unchanged aggregate, however few answers the answers' cache holds;
+ * an aggregate that changed has its answer read from that cache, or computed once as a first request would.
  */
 @Service
 public class AggregateFigures {
@@ -41,8 +46,14 @@ public class AggregateFigures {
     public record AnswerCounts(long hits, long misses) {
     }
 
+    /** The figures of an aggregate as of its versions. */
+    private record Kept(AggregateVersion version, Figures figures) {
+    }
+
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
+    /** At most the aggregates of the last read: those of earlier reads that are gone are dropped. */
+    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
     AggregateFigures(AggregateService aggregates, RecommendationService recommendations) {
         this.aggregates = aggregates;
@@ -55,9 +66,15 @@ public class AggregateFigures {
      */
     public Fleet figures(int limit) {
         List<Figures> figures = new ArrayList<>();
+        Set<String> read = new HashSet<>();
         for (AggregateVersion version : aggregates.versions(limit)) {
-            figures.add(figures(version));
+            Kept last = kept.get(version.aggregate());
+            Figures current = last != null && last.version().equals(version) ? last.figures() : figures(version);
+            kept.put(version.aggregate(), new Kept(version, current));
+            figures.add(current);
+            read.add(version.aggregate());
         }
+        kept.keySet().retainAll(read);
         return new Fleet(figures, aggregates.count());
     }
 

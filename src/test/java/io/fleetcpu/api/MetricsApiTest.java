@@ -212,6 +212,7 @@ class MetricsApiTest extends ScrapingApiTest {
         requests.forEach(s -> uris.add(s.labels().get("uri")));
         assertThat(uris).allSatisfy(uri -> assertThat(uri).doesNotContain("storm"));
         assertThat(uris).as("uri values").hasSizeLessThan(30);
+        System.out.println("uri values after 300 random requests: " + uris);
         assertThat(httpSeries(second)).as("HTTP series after 150 more random requests").isEqualTo(httpSeries(first));
         Set<String> methods = new TreeSet<>();
         requests.forEach(s -> methods.add(s.labels().get("method")));
