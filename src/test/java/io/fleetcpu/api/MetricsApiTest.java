@@ -189,9 +189,12 @@ class MetricsApiTest extends ScrapingApiTest {
         assertThat(hostTableReads()).isEqualTo(before);
     }
 
-    /** Scans and index scans of the host table so far; PostgreSQL reports a backend's counts within a second. */
+    /**
+     * Scans and index scans of the host table so far. A backend reports its counts at most once a second, and counts
+     * held back for that are reported once it has been idle 10 seconds (PGSTAT_IDLE_INTERVAL): wait that long.
+     */
     private long hostTableReads() throws InterruptedException {
-        Thread.sleep(2_000);
+        Thread.sleep(11_000);
         return jdbc.queryForObject("""
                 select seq_scan + coalesce(idx_scan, 0) from pg_stat_user_tables where relname = 'host'
                 """, Long.class);
