@@ -172,6 +172,13 @@ public class AggregateService {
         return view(find(id));
     }
 
+    /** One page of the aggregates, by id: what a page of a listing of thousands of aggregates shows. */
+    @Transactional(readOnly = true)
+    public org.springframework.data.domain.Page<AggregateView> page(int page, int size) {
+        return aggregates.findAll(org.springframework.data.domain.PageRequest.of(page, size,
+                org.springframework.data.domain.Sort.by("id"))).map(this::view);
+    }
+
     @Transactional(readOnly = true)
     public List<AggregateView> list() {
         return aggregates.findAll().stream().sorted((a, b) -> a.getId().compareTo(b.getId())).map(this::view).toList();

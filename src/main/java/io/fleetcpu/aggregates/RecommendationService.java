@@ -579,13 +579,35 @@ public class RecommendationService {
         if (guest.cpu() == null) {
             return List.of();
         }
+        return GuestFeatures.missingOn(guest.cpu(), guestFeaturesOn(host), catalog);
+    }
+
+    /** The features guests can get on the host: what a guest CPU is judged against. */
+    private List<String> guestFeaturesOn(HostFacts host) {
         try {
             FeatureSet visible = calculator.expand(host.guestView(visibility).cpu());
-            return GuestFeatures.missingOn(guest.cpu(), catalog.featureNames(visible), catalog);
+            return catalog.featureNames(visible);
         } catch (BaselineRefusedException e) {
             // A host the catalog cannot read (unknown model or feature) is judged on the features it does know.
-            return GuestFeatures.missingOn(guest.cpu(), host.effectiveCpu().features(), catalog);
+            return List.copyOf(host.effectiveCpu().features());
         }
+    }
+
+    /**
+     * The aggregate's kinds of CPU against the features guests can get on each, and the features of the recommended
+     * CPU (none for host-model and host-passthrough, which have no fixed set). Kinds as the recommendation names them,
+     * most hosts first.
+     */
+    public FeatureMatrix featureMatrix(String aggregateId) {
+        Answer answer = recommendedCpu(aggregateId, false);
+        AggregateSnapshot snapshot = aggregates.snapshot(aggregateId);
+        Map<String, KindMembers> byId = new HashMap<>();
+        snapshot.kinds().forEach(k -> byId.put(k.kindId(), k));
+        List<FeatureMatrix.Row> rows = KindView.of(aggregateId, snapshot.kinds(), levels).stream()
+                .map(k -> new FeatureMatrix.Row(k, Set.copyOf(guestFeaturesOn(byId.get(k.kind()).asHost(k.name())))))
+                .toList();
+        List<String> guest = GuestFeatures.of(answer.cpu(), catalog).map(catalog::featureNames).orElse(List.of());
+        return FeatureMatrix.of(rows, guest);
     }
 
     /** A guest CPU, or why there is none. */

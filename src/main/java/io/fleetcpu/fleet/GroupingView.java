@@ -54,7 +54,7 @@ public record GroupingView(
             @Schema(description = "the domain's CPU as a libvirt <cpu> element") String libvirtXml) {
     }
 
-    static GroupingView of(FleetService.FleetGrouping fleetGrouping) {
+    public static GroupingView of(FleetService.FleetGrouping fleetGrouping) {
         Grouping grouping = fleetGrouping.grouping();
         KindLabels labels = fleetGrouping.labels();
         Map<String, KindMembers> kinds = new HashMap<>();

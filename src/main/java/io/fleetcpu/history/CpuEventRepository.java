@@ -17,5 +17,11 @@ interface CpuEventRepository extends JpaRepository<CpuEvent, Long> {
             + "order by e.occurredAt desc, e.id desc")
     List<CpuEvent> findByAggregate(@Param("aggregate") String aggregate);
 
+    @Query("select distinct e from CpuEvent e join e.aggregates a where a.aggregateId = :aggregate "
+            + "order by e.occurredAt desc, e.id desc")
+    List<CpuEvent> findByAggregate(@Param("aggregate") String aggregate, Limit limit);
+
+    List<CpuEvent> findByKindNotOrderByOccurredAtDescIdDesc(String kind, Limit limit);
+
     List<CpuEvent> findByOccurredAtGreaterThanEqualOrderByOccurredAtAscIdAsc(Instant since, Limit limit);
 }

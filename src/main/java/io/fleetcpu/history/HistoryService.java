@@ -41,6 +41,20 @@ public class HistoryService {
         return events.findByAggregate(id).stream().map(CpuEventView::of).toList();
     }
 
+    /** The fleet's latest changes of hosts' CPUs (new hosts left out), newest first. */
+    @Transactional(readOnly = true)
+    public List<CpuEventView> latestChanges(int limit) {
+        return events.findByKindNotOrderByOccurredAtDescIdDesc("registered", Limit.of(limit)).stream()
+                .map(CpuEventView::of).toList();
+    }
+
+    /** The aggregate's latest events, newest first: a page shows these, not every one. */
+    @Transactional(readOnly = true)
+    public List<CpuEventView> latestOfAggregate(String id, int limit) {
+        aggregates.find(id);
+        return events.findByAggregate(id, Limit.of(limit)).stream().map(CpuEventView::of).toList();
+    }
+
     /** Oldest first, from {@code since} on. */
     @Transactional(readOnly = true)
     public List<CpuEventView> since(Instant since, int limit) {

@@ -25,6 +25,12 @@ public final class SecurityHeaders {
     static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     static final String SWAGGER_UI_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    /**
+     * The dashboard's pages ({@code /} and {@code /dashboard/**}): their own stylesheet, their one script (the copy
+     * buttons) and icon, forms that go back to the service; no inline script or style, nothing from elsewhere.
+     */
+    static final String DASHBOARD_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     /** A raw document an agent sent: shown, if ever, in a sandbox that runs nothing it holds. */
     public static final String DOCUMENT_POLICY = API_POLICY + "; sandbox";
 
@@ -35,9 +41,18 @@ public final class SecurityHeaders {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "no-referrer");
-        response.setHeader("Content-Security-Policy",
-                path != null && path.startsWith("/swagger-ui") ? SWAGGER_UI_POLICY : API_POLICY);
+        response.setHeader("Content-Security-Policy", policy(path));
         response.setHeader(HttpHeaders.CACHE_CONTROL, response.containsHeader(HttpHeaders.ETAG) ? "no-cache" : "no-store");
+    }
+
+    private static String policy(String path) {
+        if (path == null) {
+            return API_POLICY;
+        }
+        if (path.startsWith("/swagger-ui")) {
+            return SWAGGER_UI_POLICY;
+        }
+        return path.equals("/") || path.startsWith("/dashboard/") ? DASHBOARD_POLICY : API_POLICY;
     }
 
     /** Sets the headers before anything else runs, so filters' refusals and Tomcat's own errors have them too. */

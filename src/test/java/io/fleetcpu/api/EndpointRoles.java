@@ -19,7 +19,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Controller;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -87,6 +87,9 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("GET /hosts/{id}/history", reads);
         table.put("GET /inventory", reads);
         table.put("POST /migrations/check", READERS);
+        // The dashboard's pages read as the API does; its what-if form is a GET that writes nothing.
+        table.put("GET /", reads);
+        table.put("GET /dashboard/aggregates/{id}", reads);
         // The actuator: health stays open to anyone (probes); Prometheus's scrape and the rest are reads.
         table.put("GET /actuator", reads);
         table.put("GET /actuator/health", ANYONE);
@@ -101,8 +104,9 @@ abstract class EndpointRoles extends ApiAssertions {
         for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
             Class<?> controller = entry.getValue().getBeanType();
             // The error controller answers the container's error dispatches (and any method at /error with a 404).
+            // Controllers include the dashboard's pages (@Controller), not only the API's (@RestController).
             if (!controller.getPackageName().startsWith("io.fleetcpu")
-                    || !AnnotatedElementUtils.hasAnnotation(controller, RestController.class)
+                    || !AnnotatedElementUtils.hasAnnotation(controller, Controller.class)
                     || ErrorController.class.isAssignableFrom(controller)) {
                 continue;
             }

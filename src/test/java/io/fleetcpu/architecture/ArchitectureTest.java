@@ -56,6 +56,13 @@ class ArchitectureTest {
             .because("a controller only translates HTTP to service calls (DESIGN.md: no business rule in a controller)");
 
     @ArchTest
+    static final ArchRule dashboardReadsThroughTheServices = noClasses().that().resideInAPackage("io.fleetcpu.dashboard..")
+            .should().dependOnClassesThat().areAssignableTo(Repository.class)
+            .orShould().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "jakarta.persistence..",
+                    "org.hibernate..", "java.sql..")
+            .because("the dashboard shows what the API's services answer: no SQL of its own");
+
+    @ArchTest
     static final ArchRule noVagueNames = noClasses()
             .should().haveSimpleNameEndingWith("Util")
             .orShould().haveSimpleNameEndingWith("Utils")
@@ -72,7 +79,8 @@ class ArchitectureTest {
     /** Guards the rules above against passing vacuously, e.g. after a package is renamed. */
     @ArchTest
     static void theRulesSeeEveryPackageTheyTalkAbout(JavaClasses classes) {
-        for (String pkg : new String[] { "policy", "catalog", "libvirtxml", "hosts", "aggregates", "agent" }) {
+        for (String pkg : new String[] { "policy", "catalog", "libvirtxml", "hosts", "aggregates", "agent",
+                "dashboard" }) {
             assertThat(classes.that(resideInAPackage("io.fleetcpu." + pkg + "..")))
                     .as("classes in io.fleetcpu.%s", pkg).isNotEmpty();
         }
