@@ -259,6 +259,20 @@ public class AggregateService {
                 .orElseThrow(() -> notFound(id));
     }
 
+    /** The versions of the first aggregates by id (one statement over the aggregate table, at most {@code limit} rows). */
+    List<AggregateVersion> versions(int limit) {
+        return jdbc.sql("select id, created_at, version, members_version from aggregate order by id limit :limit")
+                .param("limit", limit)
+                .query((rs, i) -> new AggregateVersion(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getLong(3),
+                        rs.getLong(4)))
+                .list();
+    }
+
+    /** How many aggregates there are. */
+    long count() {
+        return jdbc.sql("select count(*) from aggregate").query(Long.class).single();
+    }
+
     /**
      * The aggregate's policy, members by kind with a few hosts of each, and versions, read in one snapshot, so that
      * an answer computed from it belongs to exactly its version.

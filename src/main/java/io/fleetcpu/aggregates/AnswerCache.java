@@ -3,6 +3,7 @@ package io.fleetcpu.aggregates;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -15,7 +16,8 @@ import io.fleetcpu.system.ConflictException;
  * Answers kept in memory under a key that names everything they depend on, so that a key never needs invalidating:
  * a change makes a new key, and the old answer ages out (least recently used first). Callers asking for the same
  * missing key at once share one computation. Refusals (no common CPU, a policy that cannot be met) are answers too
- * and are kept; any other failure is not.
+ * and are kept; any other failure is not. Requests are counted as hits (the answer was kept, or being computed by
+ * another caller) and misses, for the metrics.
  */
 final class AnswerCache<K, V> {
 
@@ -31,14 +33,24 @@ final class AnswerCache<K, V> {
     }
 
     private final ConcurrentMap<K, CompletableFuture<Outcome<V>>> answers;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     AnswerCache(long maximumSize) {
         this.answers = Caffeine.newBuilder().maximumSize(maximumSize).<K, Outcome<V>>buildAsync().asMap();
     }
 
     V get(K key, Supplier<V> compute) {
+        return get(key, compute, true);
+    }
+
+    /** @param counted whether this request counts as a hit or a miss (not when the metrics read an answer) */
+    V get(K key, Supplier<V> compute, boolean counted) {
         CompletableFuture<Outcome<V>> mine = new CompletableFuture<>();
         CompletableFuture<Outcome<V>> theirs = answers.putIfAbsent(key, mine);
+        if (counted) {
+            (theirs != null ? hits : misses).increment();
+        }
         if (theirs != null) {
             try {
                 return theirs.join().get();
@@ -58,5 +70,15 @@ final class AnswerCache<K, V> {
         }
         mine.complete(outcome);
         return outcome.get();
+    }
+
+    /** Requests answered from what was kept, since the start. */
+    long hits() {
+        return hits.sum();
+    }
+
+    /** Requests that computed their answer, since the start. */
+    long misses() {
+        return misses.sum();
     }
 }

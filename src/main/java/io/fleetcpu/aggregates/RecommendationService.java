@@ -158,38 +158,57 @@ public class RecommendationService {
      */
     public Optional<Answer> recommendedCpu(String aggregateId, boolean expand, Predicate<String> clientHas) {
         String question = recommendedQuestion(expand);
-        return unlessClientHas(aggregateId, question, clientHas, answers, snapshot -> {
-            KindLabels labels = KindLabels.of(snapshot.kinds());
-            PolicyRecommendation recommendation;
-            try {
-                Map<String, Integer> hostsOfKind = new HashMap<>();
-                snapshot.kinds().forEach(k -> hostsOfKind.put(k.kindId(), k.hosts()));
-                recommendation = recommend(facts(snapshot.kinds()), snapshot.policy(), expand).recommendation()
-                        .shortened(NAMED, kind -> hostsOfKind.getOrDefault(kind, 1)).renamed(labels);
-            } catch (BaselineRefusedException e) {
-                throw noCommonCpu(aggregateId, e, labels);
-            } catch (PolicyConflictException e) {
-                throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
-                        + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
-            }
-            Engine engine = engine(facts(snapshot.kinds()).values());
-            List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
-            Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(snapshot.kinds());
-            Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
-            NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
-            RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
-                    recommendation, engine.renderer(), nova, KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
-                    snapshot.hostCount(), kinds);
-            String kubevirtLabels = KubevirtNodeLabels.labelsYaml(recommendation.cpu(), kinds.stream()
-                    .map(k -> {
-                        KubevirtNodeLabels.Node node = nodes.get(k.kind());
-                        return new KubevirtNodeLabels.LabelledKind(k.kind(), k.name(), k.hosts(), k.exampleHosts(),
-                                k.hostsPath(), node.hypervisorFeatures() != null, node.usableModels() != null,
-                                node.unusableModels() != null, KubevirtNodeLabels.labels(node, obsolete));
-                    }).toList());
-            return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
-                    json.writeValueAsBytes(view), kubevirtLabels, engine.catalog());
-        });
+        return unlessClientHas(aggregateId, question, clientHas, answers,
+                snapshot -> recommendedCpu(snapshot, expand, question));
+    }
+
+    /**
+     * The recommended CPU (the plain form) for the aggregate as of this version, as the metrics read it: the answer
+     * kept for the version, else computed and kept; not counted as a hit or a miss of the answers' cache.
+     */
+    Answer recommendedCpuForMetrics(AggregateVersion version) {
+        String question = recommendedQuestion(false);
+        return kept(version, question, answers, snapshot -> recommendedCpu(snapshot, false, question), false);
+    }
+
+    /** How often answers of recommended-cpu ({@code baseline} false) or of libvirt's baseline were kept already. */
+    AggregateFigures.AnswerCounts answerCounts(boolean baseline) {
+        AnswerCache<?, ?> cache = baseline ? baselines : answers;
+        return new AggregateFigures.AnswerCounts(cache.hits(), cache.misses());
+    }
+
+    private Answer recommendedCpu(AggregateSnapshot snapshot, boolean expand, String question) {
+        String aggregateId = snapshot.id();
+        KindLabels labels = KindLabels.of(snapshot.kinds());
+        PolicyRecommendation recommendation;
+        try {
+            Map<String, Integer> hostsOfKind = new HashMap<>();
+            snapshot.kinds().forEach(k -> hostsOfKind.put(k.kindId(), k.hosts()));
+            recommendation = recommend(facts(snapshot.kinds()), snapshot.policy(), expand).recommendation()
+                    .shortened(NAMED, kind -> hostsOfKind.getOrDefault(kind, 1)).renamed(labels);
+        } catch (BaselineRefusedException e) {
+            throw noCommonCpu(aggregateId, e, labels);
+        } catch (PolicyConflictException e) {
+            throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
+                    + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
+        }
+        Engine engine = engine(facts(snapshot.kinds()).values());
+        List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
+        Map<String, KubevirtNodeLabels.Node> nodes = kubevirtNodes(snapshot.kinds());
+        Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
+        NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
+        RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
+                recommendation, engine.renderer(), nova, KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
+                snapshot.hostCount(), kinds);
+        String kubevirtLabels = KubevirtNodeLabels.labelsYaml(recommendation.cpu(), kinds.stream()
+                .map(k -> {
+                    KubevirtNodeLabels.Node node = nodes.get(k.kind());
+                    return new KubevirtNodeLabels.LabelledKind(k.kind(), k.name(), k.hosts(), k.exampleHosts(),
+                            k.hostsPath(), node.hypervisorFeatures() != null, node.usableModels() != null,
+                            node.unusableModels() != null, KubevirtNodeLabels.labels(node, obsolete));
+                }).toList());
+        return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
+                json.writeValueAsBytes(view), kubevirtLabels, engine.catalog());
     }
 
     /**
@@ -202,11 +221,17 @@ public class RecommendationService {
         if (clientHas.test(etag(version, question))) {
             return Optional.empty();
         }
-        return Optional.of(cache.get(new AnswerKey(version, question), () -> {
-            AggregateSnapshot snapshot = aggregates.snapshot(aggregateId);
+        return Optional.of(kept(version, question, cache, compute, true));
+    }
+
+    /** The answer kept for these versions, or computed from a snapshot of the aggregate with hosts and kept. */
+    private <T> T kept(AggregateVersion version, String question, AnswerCache<AnswerKey, T> cache,
+            Function<AggregateSnapshot, T> compute, boolean counted) {
+        return cache.get(new AnswerKey(version, question), () -> {
+            AggregateSnapshot snapshot = aggregates.snapshot(version.aggregate());
             requireHosts(snapshot);
             return compute.apply(snapshot);
-        }));
+        }, counted);
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */

@@ -6,8 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.aggregates.RecommendationService.GuestCpuOutcome;
@@ -30,10 +35,43 @@ class DriftRecorder {
 
     private final CpuEventRepository events;
     private final RecommendationService recommendations;
+    private final MeterRegistry meters;
 
-    DriftRecorder(CpuEventRepository events, RecommendationService recommendations) {
+    DriftRecorder(CpuEventRepository events, RecommendationService recommendations, MeterRegistry meters) {
         this.events = events;
         this.recommendations = recommendations;
+        this.meters = meters;
+        for (String kind : List.of("cpu-changed", "cpu-view-changed")) {
+            for (boolean blocks : new boolean[] { false, true }) {
+                driftEvents(kind, blocks);
+            }
+        }
+    }
+
+    /**
+     * Drift events recorded, by kind, and whether guests running an aggregate's previous CPU can no longer migrate
+     * onto the host (docs/metrics.md).
+     */
+    private Counter driftEvents(String kind, boolean blocksMigration) {
+        return Counter.builder("fleetcpu.drift.events").tag("kind", kind)
+                .tag("blocks_migration", Boolean.toString(blocksMigration))
+                .description("CPU drift events recorded (a registration that changed a host's CPU facts), by kind and "
+                        + "whether guests of an aggregate's previous CPU can no longer migrate onto the host")
+                .register(meters);
+    }
+
+    /** Counted when the registration's transaction commits: a registration tried again is counted once. */
+    private void countWhenCommitted(Counter counter) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            counter.increment();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                counter.increment();
+            }
+        });
     }
 
     @EventListener
@@ -57,8 +95,10 @@ class DriftRecorder {
         for (String aggregateId : event.aggregates()) {
             effect(aggregateId, before, after, event.aggregatesBefore().contains(aggregateId)).ifPresent(effects::add);
         }
-        events.save(new CpuEvent(after.id(), after.hostname(), event.at(), viewChanged ? "cpu-view-changed"
-                : "cpu-changed", added, removed, changes(before, after, compared), effects));
+        String kind = viewChanged ? "cpu-view-changed" : "cpu-changed";
+        events.save(new CpuEvent(after.id(), after.hostname(), event.at(), kind, added, removed,
+                changes(before, after, compared), effects));
+        countWhenCommitted(driftEvents(kind, effects.stream().anyMatch(e -> !e.hostRunsPrevious())));
     }
 
     /** Computed over the aggregate's kinds of CPU, in the registration's transaction, before the host is written. */

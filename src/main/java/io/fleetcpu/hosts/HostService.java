@@ -14,6 +14,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.retry.RetryPolicy;
@@ -51,6 +54,10 @@ public class HostService {
     private final ObjectProvider<AdmissionCheck> admission;
     private final AgentBinding binding;
     private final Catalogs catalogs;
+    /** Registrations answered, by outcome (docs/metrics.md): counted once committed. */
+    private final Counter registeredNew;
+    private final Counter registeredChanged;
+    private final Counter registeredUnchanged;
 
     /**
      * Registrations of one known host take turns on its row (locked for the write). Two registrations of one new
@@ -64,8 +71,11 @@ public class HostService {
 
     HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
             CpuKinds kinds, CpuKindRepository kindRows, JdbcClient jdbc, PlatformTransactionManager transactions,
-            ObjectProvider<AdmissionCheck> admission, AgentBinding binding, Catalogs catalogs) {
+            ObjectProvider<AdmissionCheck> admission, AgentBinding binding, Catalogs catalogs, MeterRegistry meters) {
         this.catalogs = catalogs;
+        this.registeredNew = registrations(meters, "created");
+        this.registeredChanged = registrations(meters, "changed");
+        this.registeredUnchanged = registrations(meters, "unchanged");
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
@@ -107,12 +117,22 @@ public class HostService {
                 .param("agent", AgentBinding.requiredOnHost(registrant))
                 .update());
         if (unchanged == 1) {
+            registeredUnchanged.increment();
             return new Registration(get(description.id()), false, RegistrationChanges.NONE);
         }
         String kindId = kind.id();
         kinds.store(kind, kindId, now);
-        return raceRetry.invoke(() -> transaction.execute(
+        Registration registration = raceRetry.invoke(() -> transaction.execute(
                 status -> write(description, kindId, digest, now, registrant)));
+        (registration.created() ? registeredNew : registeredChanged).increment();
+        return registration;
+    }
+
+    private static Counter registrations(MeterRegistry meters, String outcome) {
+        return Counter.builder("fleetcpu.registrations").tag("outcome", outcome)
+                .description("Host registrations answered, by outcome: created (a new host), changed (the report "
+                        + "differed from the one stored), unchanged (the same report again)")
+                .register(meters);
     }
 
     private Registration write(HostDescription description, String kindId, String digest, Instant now,

@@ -57,7 +57,8 @@ public abstract class ApiTest {
 
     @BeforeEach
     void emptyDatabase() {
-        jdbc.execute("truncate host, aggregate, cpu_event cascade");
+        // cpu_kind_hosts: a truncate fires no row trigger, so the fleet's counts by kind go with the hosts by hand.
+        jdbc.execute("truncate host, aggregate, cpu_event, cpu_kind_hosts cascade");
     }
 
     /** An HTTP answer, with its body read as JSON when it is JSON. */

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -51,6 +52,10 @@ abstract class EndpointRoles extends ApiAssertions {
     @Qualifier("requestMappingHandlerMapping")
     private RequestMappingHandlerMapping mappings;
 
+    /** The actuator's endpoints exposed over HTTP (their own handler mapping, not the controllers'). */
+    @Autowired
+    private PathMappedEndpoints actuator;
+
     /** Who may GET: anyone while reads are open, viewers and operators when they are closed. */
     abstract Set<Caller> readers();
 
@@ -86,6 +91,11 @@ abstract class EndpointRoles extends ApiAssertions {
         // what-if POST is.
         table.put("GET /", reads);
         table.put("GET /dashboard/aggregates/{id}", reads);
+        // The actuator: health stays open to anyone (probes); Prometheus's scrape and the rest are reads.
+        table.put("GET /actuator", reads);
+        table.put("GET /actuator/health", ANYONE);
+        table.put("GET /actuator/info", reads);
+        table.put("GET /actuator/prometheus", reads);
         return table;
     }
 
@@ -107,6 +117,10 @@ abstract class EndpointRoles extends ApiAssertions {
                 methods.forEach(method -> served.add(method.name() + " " + path));
             }
         }
+        // Actuator endpoints answer GET (the exposed ones: management.endpoints.web.exposure.include), and the
+        // discovery page at the base path lists them.
+        served.add("GET " + actuator.getBasePath());
+        served.addAll(actuator.getAllPaths().stream().map(path -> "GET " + path).toList());
         return served;
     }
 

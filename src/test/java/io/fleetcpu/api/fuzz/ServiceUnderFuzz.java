@@ -135,7 +135,7 @@ final class ServiceUnderFuzz implements AutoCloseable {
 
     /** Tables a refused request must leave as they were. */
     private static final List<String> TABLES = List.of("host", "aggregate", "aggregate_host", "aggregate_kind",
-            "cpu_event", "cpu_event_change", "cpu_event_aggregate");
+            "cpu_kind_hosts", "cpu_event", "cpu_event_change", "cpu_event_aggregate");
     /** Each table's row count and a digest of its rows' contents, in one statement (one snapshot). */
     private static final String FINGERPRINT = String.join(" || ' ' || ", TABLES.stream()
             .map(t -> "(select '" + t + "=' || count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by "
@@ -190,7 +190,7 @@ final class ServiceUnderFuzz implements AutoCloseable {
     }
 
     private void registerFleet() {
-        jdbc.execute("truncate host, aggregate, cpu_event cascade");
+        jdbc.execute("truncate host, aggregate, cpu_event, cpu_kind_hosts cascade");
         register(HSW_1, "hsw-1", List.of("east"), HASWELL, false);
         register(HSW_2, "hsw-2", List.of("east", "west"), HASWELL, false);
         register(IVY, "ivy-1", List.of("east"), IVY_BRIDGE, true);

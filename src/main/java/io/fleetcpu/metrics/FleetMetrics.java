@@ -1,0 +1,167 @@
+package io.fleetcpu.metrics;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.fleetcpu.aggregates.AggregateFigures;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.hosts.FleetCensus;
+
+/**
+ * The fleet's gauges, read from numbers the service keeps: hosts counted by kind (cpu_kind_hosts, kept by database
+ * triggers) and the aggregates' kept recommended-cpu answers. {@link #refreshIfDue()} reads them again before a
+ * scrape, at most every {@code fleetcpu.metrics.refresh-interval}; a scrape never reads the host table. Labels are
+ * bounded: vendor and model are the catalog's (anything else is "other"), aggregates at most
+ * {@code fleetcpu.metrics.max-aggregates}, no host is named.
+ */
+@Component
+class FleetMetrics {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetMetrics.class);
+
+    /** What the last refresh read. */
+    private record Fleet(int kinds, long aggregates, long unlisted) {
+    }
+
+    private final FleetCensus census;
+    private final AggregateFigures aggregates;
+    private final CpuCatalog catalog;
+    private final MetricsProperties properties;
+    private final Clock clock;
+
+    private final MultiGauge hosts;
+    private final Map<String, MultiGauge> perAggregate = new TreeMap<>();
+    private final Counter refreshFailures;
+    private volatile Fleet fleet = new Fleet(0, 0, 0);
+    private Instant refreshedAt;
+
+    FleetMetrics(FleetCensus census, AggregateFigures aggregates, CpuCatalog catalog, MetricsProperties properties,
+            Clock clock, MeterRegistry meters) {
+        this.census = census;
+        this.aggregates = aggregates;
+        this.catalog = catalog;
+        this.properties = properties;
+        this.clock = clock;
+        hosts = MultiGauge.builder("fleetcpu.hosts")
+                .description("Hosts by CPU vendor and model (the catalog's names; other: a model the catalog does not "
+                        + "know)")
+                .register(meters);
+        Gauge.builder("fleetcpu.cpu.kinds", this, m -> m.fleet.kinds())
+                .description("Kinds of CPU in the fleet: hosts with equal CPU facts are one kind").register(meters);
+        Gauge.builder("fleetcpu.aggregates", this, m -> m.fleet.aggregates())
+                .description("Aggregates of hosts").register(meters);
+        Gauge.builder("fleetcpu.aggregates.unlisted", this, m -> m.fleet.unlisted())
+                .description("Aggregates beyond fleetcpu.metrics.max-aggregates, which have no per-aggregate gauges")
+                .register(meters);
+        aggregateGauge(meters, "fleetcpu.aggregate.answered",
+                "1 when a CPU can be recommended for the aggregate, 0 when not (no hosts, no common model, a policy "
+                        + "that cannot be met)");
+        aggregateGauge(meters, "fleetcpu.aggregate.hosts", "Hosts of the aggregate the recommendation covers");
+        aggregateGauge(meters, "fleetcpu.aggregate.hosts.below.baseline",
+                "Hosts that lack features every other host of the aggregate has (recommended-cpu belowBaseline)");
+        aggregateGauge(meters, "fleetcpu.aggregate.features.given.up",
+                "Features some hosts have that the aggregate's guest CPU leaves out (reasons.featuresLeftOut)");
+        aggregateGauge(meters, "fleetcpu.aggregate.nested.provided",
+                "1 when the aggregate's guests get vmx/svm (nested virtualisation), else 0");
+        aggregateGauge(meters, "fleetcpu.aggregate.nested.ready.hosts",
+                "Hosts with vmx/svm and nested enabled in their kvm module");
+        aggregateGauge(meters, "fleetcpu.aggregate.nested.hosts.to.fix",
+                "Hosts with vmx/svm whose kvm module does not (or may not) allow nesting");
+        answerCounters(meters, "recommended-cpu", false);
+        answerCounters(meters, "baseline", true);
+        refreshFailures = Counter.builder("fleetcpu.metrics.refresh.failures")
+                .description("Refreshes of the fleet gauges that failed (the database did not answer, the service "
+                        + "was busy); the gauges keep the figures read before").register(meters);
+    }
+
+    private void aggregateGauge(MeterRegistry meters, String name, String description) {
+        perAggregate.put(name, MultiGauge.builder(name).description(description).register(meters));
+    }
+
+    private void answerCounters(MeterRegistry meters, String answer, boolean baseline) {
+        String description = "Requests for aggregates' answers, answered from the answers kept (hit) or computed "
+                + "(miss); the metrics' own reads are not counted";
+        FunctionCounter.builder("fleetcpu.answer.cache.requests", aggregates,
+                        a -> a.answerCounts(baseline).hits())
+                .tags("answer", answer, "result", "hit").description(description).register(meters);
+        FunctionCounter.builder("fleetcpu.answer.cache.requests", aggregates,
+                        a -> a.answerCounts(baseline).misses())
+                .tags("answer", answer, "result", "miss").description(description).register(meters);
+        Gauge.builder("fleetcpu.answer.cache.hit.ratio", aggregates, a -> {
+            AggregateFigures.AnswerCounts counts = a.answerCounts(baseline);
+            long all = counts.hits() + counts.misses();
+            return all == 0 ? Double.NaN : (double) counts.hits() / all;
+        }).tag("answer", answer).description("Share of requests for aggregates' answers answered from the answers "
+                + "kept, since the start").register(meters);
+    }
+
+    /** Reads the fleet's figures again, unless the last read is more recent than the refresh interval. */
+    synchronized void refreshIfDue() {
+        Instant now = clock.instant();
+        if (refreshedAt != null && now.isBefore(refreshedAt.plus(properties.refreshInterval()))) {
+            return;
+        }
+        refreshedAt = now;
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            refreshFailures.increment();
+            log.warn("fleet metrics not refreshed, the last figures stay: {}", e.toString());
+        }
+    }
+
+    private void refresh() {
+        List<FleetCensus.KindCount> kinds = census.hostsByKind();
+        AggregateFigures.Fleet figures = aggregates.figures(properties.maxAggregates());
+        Map<Tags, Long> byModel = new java.util.LinkedHashMap<>();
+        for (FleetCensus.KindCount kind : kinds) {
+            Tags tags = Tags.of("vendor", vendorLabel(kind.vendor()), "model", modelLabel(kind));
+            byModel.merge(tags, kind.hosts(), Long::sum);
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        byModel.forEach((tags, count) -> rows.add(MultiGauge.Row.of(tags, count)));
+        hosts.register(rows, true);
+        set("fleetcpu.aggregate.answered", figures, f -> f.answered() ? 1 : 0);
+        set("fleetcpu.aggregate.hosts", figures, AggregateFigures.Figures::hosts);
+        set("fleetcpu.aggregate.hosts.below.baseline", figures, AggregateFigures.Figures::hostsBelowBaseline);
+        set("fleetcpu.aggregate.features.given.up", figures, AggregateFigures.Figures::featuresGivenUp);
+        set("fleetcpu.aggregate.nested.provided", figures, f -> f.nestedProvided() ? 1 : 0);
+        set("fleetcpu.aggregate.nested.ready.hosts", figures, AggregateFigures.Figures::nestedReadyHosts);
+        set("fleetcpu.aggregate.nested.hosts.to.fix", figures, AggregateFigures.Figures::nestedHostsToFix);
+        fleet = new Fleet(kinds.size(), figures.total(), figures.total() - figures.aggregates().size());
+    }
+
+    private void set(String gauge, AggregateFigures.Fleet figures, ToIntFunction<AggregateFigures.Figures> value) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (AggregateFigures.Figures aggregate : figures.aggregates()) {
+            rows.add(MultiGauge.Row.of(Tags.of("aggregate", aggregate.aggregate()), value.applyAsInt(aggregate)));
+        }
+        perAggregate.get(gauge).register(rows, true);
+    }
+
+    /** The catalog's vendors are the only values: a CPU of an architecture the catalog does not cover is "other". */
+    private String vendorLabel(String vendor) {
+        return vendor == null ? "unknown" : catalog.vendors().contains(vendor) ? vendor : "other";
+    }
+
+    /** The catalog's models are the only values: any model the catalog does not know is "other". */
+    private static String modelLabel(FleetCensus.KindCount kind) {
+        return kind.model() == null ? "unknown" : kind.modelKnown() ? kind.model() : "other";
+    }
+}
