@@ -40,16 +40,16 @@ public final class CpuCatalog {
     private static final Map<BundledMap, CpuCatalog> BUNDLED = new ConcurrentHashMap<>();
 
     private final CatalogInfo info;
-    private final List<CpuFeature> features;
-    private final Map<String, CpuFeature> featuresByName;
+    private final List<FeatureDefinition> features;
+    private final Map<String, FeatureDefinition> featuresByName;
     private final List<CpuModel> models;
     private final Map<String, CpuModel> modelsByName;
     private final List<String> vendors;
 
-    private CpuCatalog(CatalogInfo info, List<CpuFeature> features, List<CpuModel> models, List<String> vendors) {
+    private CpuCatalog(CatalogInfo info, List<FeatureDefinition> features, List<CpuModel> models, List<String> vendors) {
         this.info = info;
         this.features = List.copyOf(features);
-        Map<String, CpuFeature> byName = new HashMap<>();
+        Map<String, FeatureDefinition> byName = new HashMap<>();
         features.forEach(f -> byName.put(f.name(), f));
         this.featuresByName = Map.copyOf(byName);
         // the models' sets are made while the map is read, before the catalog exists: mark them as this catalog's
@@ -126,11 +126,11 @@ public final class CpuCatalog {
         if (other == this) {
             return this;
         }
-        List<CpuFeature> common = new ArrayList<>();
-        for (CpuFeature f : features) {
-            CpuFeature o = other.featuresByName.get(f.name());
+        List<FeatureDefinition> common = new ArrayList<>();
+        for (FeatureDefinition f : features) {
+            FeatureDefinition o = other.featuresByName.get(f.name());
             if (o != null && o.bits().equals(f.bits()) && o.migratable() == f.migratable()) {
-                common.add(new CpuFeature(common.size(), f.name(), f.migratable(), f.bits(), f.aliases()));
+                common.add(new FeatureDefinition(common.size(), f.name(), f.migratable(), f.bits(), f.aliases()));
             }
         }
         CpuCatalog sketch = new CpuCatalog(info, common, List.of(), vendors);
@@ -164,8 +164,8 @@ public final class CpuCatalog {
             return false;
         }
         for (int i = 0; i < features.size(); i++) {
-            CpuFeature a = features.get(i);
-            CpuFeature b = other.features.get(i);
+            FeatureDefinition a = features.get(i);
+            FeatureDefinition b = other.features.get(i);
             if (!a.name().equals(b.name()) || !a.bits().equals(b.bits()) || a.migratable() != b.migratable()) {
                 return false;
             }
@@ -187,11 +187,11 @@ public final class CpuCatalog {
     }
 
     /** Features in map order (x86_features.xml order); a feature's index is its position here. */
-    public List<CpuFeature> features() {
+    public List<FeatureDefinition> features() {
         return features;
     }
 
-    public Optional<CpuFeature> feature(String name) {
+    public Optional<FeatureDefinition> feature(String name) {
         return Optional.ofNullable(featuresByName.get(name));
     }
 
@@ -216,7 +216,7 @@ public final class CpuCatalog {
     public FeatureSet featureSet(Collection<String> names) {
         FeatureSet.Builder builder = FeatureSet.builder().of(this);
         for (String name : names) {
-            CpuFeature feature = featuresByName.get(name);
+            FeatureDefinition feature = featuresByName.get(name);
             if (feature == null) {
                 throw new IllegalArgumentException("Unknown CPU feature " + name);
             }
@@ -302,8 +302,8 @@ public final class CpuCatalog {
     }
 
     private static final class Loader {
-        final List<CpuFeature> features = new ArrayList<>();
-        final Map<String, CpuFeature> featuresByName = new HashMap<>();
+        final List<FeatureDefinition> features = new ArrayList<>();
+        final Map<String, FeatureDefinition> featuresByName = new HashMap<>();
         final Map<String, String> bitOwners = new HashMap<>();
         final List<CpuModel> models = new ArrayList<>();
         final Map<String, CpuModel> modelsByName = new HashMap<>();
@@ -352,7 +352,7 @@ public final class CpuCatalog {
                 }
             }
             List<String> aliases = children(e, "alias").stream().map(a -> a.getAttribute("name")).toList();
-            CpuFeature feature = new CpuFeature(features.size(), name, !"no".equals(e.getAttribute("migratable")),
+            FeatureDefinition feature = new FeatureDefinition(features.size(), name, !"no".equals(e.getAttribute("migratable")),
                     bits, aliases);
             features.add(feature);
             featuresByName.put(name, feature);
@@ -406,7 +406,7 @@ public final class CpuCatalog {
             }
             FeatureSet.Builder removed = FeatureSet.builder();
             for (Element f : children(e, "feature")) {
-                CpuFeature feature = featuresByName.get(required(f, "name", file));
+                FeatureDefinition feature = featuresByName.get(required(f, "name", file));
                 if (feature == null) {
                     throw new CatalogException(file + ": model " + name + " names unknown feature " + f.getAttribute("name"));
                 }

@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
@@ -22,7 +24,7 @@ public final class GuestFeatures {
         CpuModel model = catalog.model(cpu.model()).orElseThrow(
                 () -> new IllegalArgumentException("the catalog has no model " + cpu.model()));
         FeatureSet.Builder set = model.features().toBuilder();
-        for (CpuFeaturePolicy f : cpu.features()) {
+        for (CpuFeature f : cpu.features()) {
             catalog.feature(f.name()).ifPresent(feature -> {
                 if (f.policy() == FeaturePolicy.REQUIRE) {
                     set.add(feature.index());

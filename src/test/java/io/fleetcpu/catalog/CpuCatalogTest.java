@@ -58,7 +58,7 @@ class CpuCatalogTest {
         assertEquals("fpu", catalog.features().get(0).name());
         Map<String, String> owners = new HashMap<>();
         for (int i = 0; i < catalog.features().size(); i++) {
-            CpuFeature f = catalog.features().get(i);
+            FeatureDefinition f = catalog.features().get(i);
             assertEquals(i, f.index());
             assertEquals(1, f.bits().size(), f.name());
             for (String bit : f.bits()) {

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.CpuFeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;
@@ -288,7 +288,7 @@ public final class MigrationCheck {
 
     private FeatureSet guestFeatures(CpuDefinition guest, FeaturePolicy policy, FeatureSet start) {
         FeatureSet.Builder b = start == null ? FeatureSet.builder() : start.toBuilder();
-        for (io.fleetcpu.libvirtxml.CpuFeature f : guest.features()) {
+        for (CpuFeature f : guest.features()) {
             // a feature without a policy in a guest CPU is required (libvirt's default)
             FeaturePolicy p = f.policy() == null ? FeaturePolicy.REQUIRE : f.policy();
             if (p == policy) {
@@ -315,7 +315,7 @@ public final class MigrationCheck {
                 "Unknown CPU model " + name));
     }
 
-    private CpuFeature feature(String name) {
+    private FeatureDefinition feature(String name) {
         return catalog.feature(name).orElseThrow(() -> new MigrationCheckRefusedException(Reason.UNKNOWN_FEATURE,
                 "CPU feature '" + name + "' is not in the catalog (libvirt " + catalog.info().libvirtVersion() + ")",
                 "Unknown CPU feature " + name));
@@ -341,15 +341,8 @@ public final class MigrationCheck {
     // ---- turning the other inputs into a libvirt <cpu> ---------------------------------------------------------
 
     private static CpuDefinition definition(GuestCpu guest) {
-        List<io.fleetcpu.libvirtxml.CpuFeature> features = new ArrayList<>();
-        for (CpuFeaturePolicy f : guest.features()) {
-            features.add(new io.fleetcpu.libvirtxml.CpuFeature(f.name(), switch (f.policy()) {
-                case REQUIRE -> FeaturePolicy.REQUIRE;
-                case DISABLE -> FeaturePolicy.DISABLE;
-            }));
-        }
         return new CpuDefinition(null, guest.mode().libvirtName(), guest.mode() == GuestCpu.Mode.CUSTOM ? "exact"
-                : null, guest.model(), null, guest.vendor(), null, null, null, features);
+                : null, guest.model(), null, guest.vendor(), null, null, null, guest.features());
     }
 
     private static Map<String, FeaturePolicy> policies(CpuDefinition guest) {
@@ -365,8 +358,8 @@ public final class MigrationCheck {
         cpu.requiredFeatures().forEach(n -> features.put(n, FeaturePolicy.REQUIRE));
         cpu.disabledFeatures().forEach(n -> features.put(n, FeaturePolicy.DISABLE));
         features.putAll(overrides);
-        List<io.fleetcpu.libvirtxml.CpuFeature> list = new ArrayList<>();
-        features.forEach((n, p) -> list.add(new io.fleetcpu.libvirtxml.CpuFeature(n, p)));
+        List<CpuFeature> list = new ArrayList<>();
+        features.forEach((n, p) -> list.add(new CpuFeature(n, p)));
         return new CpuDefinition(null, "custom", "exact", cpu.model(), "forbid", cpu.vendor(), null, null, null, list);
     }
 
