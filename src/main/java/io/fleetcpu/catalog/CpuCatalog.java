@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The x86 CPU models and features of a libvirt cpu_map: the one dictionary of feature names in fleetcpu.
@@ -19,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CpuCatalog {
 
     private static final Set<String> ARCHES = Set.of("x86_64", "i686");
+
+    /** For {@link #expand}: a feature name the catalog does not define adds and takes away nothing. */
+    public static final Consumer<String> PASS_OVER_UNKNOWN = name -> {
+    };
 
     /** The bundled maps, loaded once each when first asked for. */
     private static final Map<BundledMap, CpuCatalog> BUNDLED = new ConcurrentHashMap<>();
@@ -181,6 +186,44 @@ public final class CpuCatalog {
             builder.add(feature.index());
         }
         return builder.build();
+    }
+
+    /**
+     * The features of a CPU described as a model plus and minus features: <b>the model's features, plus
+     * {@code required}, minus {@code disabled}</b>. The minus comes last, so a name in both lists is disabled. This
+     * is the one expansion rule of fleetcpu: host reports, baselines, migration checks and guest CPUs all expand
+     * with it.
+     *
+     * <p><b>Unknown features.</b> A name this catalog does not define stands for no CPUID or MSR bit, so it can add
+     * or take away nothing. Each such name is handed to {@code unknown} (the required ones first, then the disabled
+     * ones, each list in its order), which says what it means where the CPU comes from: throw to refuse the CPU
+     * (a baseline or a migration check, which libvirt refuses too: "Unknown CPU feature"), or return to pass the name
+     * over ({@link #PASS_OVER_UNKNOWN}: a stored host report or a guest CPU written for a newer libvirt).
+     *
+     * @param model    the model's features ({@link CpuModel#features()}); {@link FeatureSet#empty()} for no model
+     * @param unknown  called with each name the catalog does not define; may throw to refuse the CPU
+     * @return a set of this catalog
+     */
+    public FeatureSet expand(FeatureSet model, Collection<String> required, Collection<String> disabled,
+            Consumer<String> unknown) {
+        FeatureSet.Builder set = model.toBuilder().of(this);
+        for (String name : required) {
+            FeatureDefinition feature = featuresByName.get(name);
+            if (feature == null) {
+                unknown.accept(name);
+            } else {
+                set.add(feature.index());
+            }
+        }
+        for (String name : disabled) {
+            FeatureDefinition feature = featuresByName.get(name);
+            if (feature == null) {
+                unknown.accept(name);
+            } else {
+                set.remove(feature.index());
+            }
+        }
+        return set.build();
     }
 
     /** Names in catalog (map) order. */

@@ -281,18 +281,10 @@ class HostReportReader {
     /** The model's features, plus the listed ones, minus the disabled ones, in catalog order. */
     private static List<String> expand(CpuCatalog catalog, Optional<CpuModel> model, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
-        List<String> extra = known(catalog, listed);
-        if (model.isEmpty() && expanded != null) {
-            extra = known(catalog, expanded.requiredFeatureNames());
-        }
-        FeatureSet set = model.map(CpuModel::features).orElse(FeatureSet.empty())
-                .union(catalog.featureSet(extra))
-                .minus(catalog.featureSet(known(catalog, disabled)));
-        return catalog.featureNames(set);
-    }
-
-    private static List<String> known(CpuCatalog catalog, List<String> names) {
-        return names.stream().filter(f -> catalog.feature(f).isPresent()).toList();
+        List<String> required = model.isEmpty() && expanded != null ? expanded.requiredFeatureNames() : listed;
+        // names the catalog does not define are kept apart, in the report's unknownFeatures
+        return catalog.featureNames(catalog.expand(model.map(CpuModel::features).orElse(FeatureSet.empty()),
+                required, disabled, CpuCatalog.PASS_OVER_UNKNOWN));
     }
 
     /** Free text from an agent: not too long, and nothing a database or a terminal would choke on. */

@@ -15,7 +15,6 @@ import java.util.function.Predicate;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.BaselineRefusedException.Reason;
@@ -368,20 +367,12 @@ public final class BaselineCalculator {
     }
 
     private FeatureSet features(NamedCpu host, CpuModel model) {
-        FeatureSet.Builder set = model.features().toBuilder();
-        for (String name : host.cpu().requiredFeatures()) {
-            set.add(feature(host, name).index());
-        }
-        for (String name : host.cpu().disabledFeatures()) {
-            set.remove(feature(host, name).index());
-        }
-        return set.build();
-    }
-
-    private FeatureDefinition feature(NamedCpu host, String name) {
-        return catalog.feature(name).orElseThrow(() -> new BaselineRefusedException(Reason.UNKNOWN_FEATURE,
-                "host " + host.host() + " reports feature '" + name + "' that the catalog (libvirt "
-                        + catalog.info().libvirtVersion() + ") does not know", List.of(host.host())));
+        // libvirt refuses a host feature its map does not define, and so does a baseline
+        return catalog.expand(model.features(), host.cpu().requiredFeatures(), host.cpu().disabledFeatures(), name -> {
+            throw new BaselineRefusedException(Reason.UNKNOWN_FEATURE, "host " + host.host() + " reports feature '"
+                    + name + "' that the catalog (libvirt " + catalog.info().libvirtVersion() + ") does not know",
+                    List.of(host.host()));
+        });
     }
 
     private String knownVendor(NamedCpu host, String vendor) {

@@ -54,6 +54,34 @@ class CpuCatalogTest {
     }
 
     @Test
+    void expandingIsTheModelPlusRequiredMinusDisabledAndDisabledWins() {
+        CpuModel haswell = catalog.model("Haswell-noTSX").orElseThrow();
+        FeatureSet set = catalog.expand(haswell.features(), List.of("vmx", "pcid", "avx512f"),
+                List.of("avx2", "avx512f"), CpuCatalog.PASS_OVER_UNKNOWN);
+        assertEquals(haswell.features().union(catalog.featureSet(List.of("vmx")))
+                .minus(catalog.featureSet(List.of("avx2"))), set);
+        assertFalse(set.contains(catalog.feature("avx512f").orElseThrow().index()), "in both lists: disabled");
+        assertEquals(catalog.featureNames(set), catalog.featureNames(catalog.expand(FeatureSet.empty(),
+                catalog.featureNames(set), List.of(), CpuCatalog.PASS_OVER_UNKNOWN)), "no model: just the required");
+    }
+
+    @Test
+    void expandingHandsEachUnknownNameOverRequiredFirstAndCanPassItOverOrRefuse() {
+        CpuModel haswell = catalog.model("Haswell-noTSX").orElseThrow();
+        List<String> unknown = new java.util.ArrayList<>();
+        FeatureSet set = catalog.expand(haswell.features(), List.of("vmx", "made-up-1", "made-up-2"),
+                List.of("made-up-3", "avx2"), unknown::add);
+        assertEquals(List.of("made-up-1", "made-up-2", "made-up-3"), unknown);
+        assertEquals(catalog.expand(haswell.features(), List.of("vmx"), List.of("avx2"), CpuCatalog.PASS_OVER_UNKNOWN),
+                set, "an unknown name adds and takes away nothing");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> catalog.expand(
+                haswell.features(), List.of("made-up-1"), List.of("made-up-2"), name -> {
+                    throw new IllegalStateException(name);
+                }));
+        assertEquals("made-up-1", refused.getMessage());
+    }
+
+    @Test
     void featuresAreInMapOrderAndNoTwoShareABit() {
         assertEquals("fpu", catalog.features().get(0).name());
         Map<String, String> owners = new HashMap<>();

@@ -211,9 +211,8 @@ public final class MigrationCheck {
         if (hostShape) {
             // libvirt ignores the policy attribute of a host-shaped CPU: each feature is one the CPU has.
             force = optional = disable = forbid = FeatureSet.empty();
-            FeatureSet.Builder b = model(guest.model()).features().toBuilder();
-            guest.features().forEach(f -> b.add(feature(f.name()).index()));
-            require = b.build();
+            require = catalog.expand(model(guest.model()).features(),
+                    guest.features().stream().map(CpuFeature::name).toList(), List.of(), this::refuseUnknown);
         } else {
             // In the order libvirt builds them, so that the first unknown name is the one libvirt names.
             force = guestFeatures(guest, FeaturePolicy.FORCE, null);
@@ -300,10 +299,8 @@ public final class MigrationCheck {
 
     private FeatureSet hostFeatures(CpuDescription host, String which) {
         try {
-            FeatureSet.Builder set = model(host.model()).features().toBuilder();
-            host.requiredFeatures().forEach(n -> set.add(feature(n).index()));
-            host.disabledFeatures().forEach(n -> set.remove(feature(n).index()));
-            return set.build();
+            return catalog.expand(model(host.model()).features(), host.requiredFeatures(), host.disabledFeatures(),
+                    this::refuseUnknown);
         } catch (MigrationCheckRefusedException e) {
             throw new MigrationCheckRefusedException(e.reason(), which + ": " + e.getMessage(), e.libvirtMessage());
         }
@@ -316,9 +313,18 @@ public final class MigrationCheck {
     }
 
     private FeatureDefinition feature(String name) {
-        return catalog.feature(name).orElseThrow(() -> new MigrationCheckRefusedException(Reason.UNKNOWN_FEATURE,
-                "CPU feature '" + name + "' is not in the catalog (libvirt " + catalog.info().libvirtVersion() + ")",
-                "Unknown CPU feature " + name));
+        return catalog.feature(name).orElseThrow(() -> unknownFeature(name));
+    }
+
+    /** libvirt refuses a feature its map does not define, in a guest CPU or a host CPU alike. */
+    private void refuseUnknown(String name) {
+        throw unknownFeature(name);
+    }
+
+    private MigrationCheckRefusedException unknownFeature(String name) {
+        return new MigrationCheckRefusedException(Reason.UNKNOWN_FEATURE, "CPU feature '" + name
+                + "' is not in the catalog (libvirt " + catalog.info().libvirtVersion() + ")",
+                "Unknown CPU feature " + name);
     }
 
     private void requireX86(CpuDescription cpu, String which) {
