@@ -195,7 +195,7 @@ final class CpuMapReader {
                 throw new CatalogException(file + ": model " + name + " defined twice");
             }
             String vendor = null;
-            List<CpuSignature> signatures = new ArrayList<>();
+            List<SignatureRange> signatures = new ArrayList<>();
             FeatureSet.Builder set = FeatureSet.builder();
             // An included model passes on its vendor, signatures and features (libvirt's x86ModelParseAncestor);
             // the model's own <vendor> or <signature> elements then replace the inherited ones.
@@ -225,7 +225,7 @@ final class CpuMapReader {
             if (!sigs.isEmpty()) {
                 signatures.clear();
                 for (Element s : sigs) {
-                    signatures.add(new CpuSignature(number(s, "family", file), number(s, "model", file),
+                    signatures.add(new SignatureRange(number(s, "family", file), number(s, "model", file),
                             s.hasAttribute("stepping") ? s.getAttribute("stepping") : null));
                 }
             }

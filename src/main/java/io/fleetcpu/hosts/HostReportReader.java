@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
@@ -231,14 +232,13 @@ class HostReportReader {
 
     private HostCpu fromDefinition(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
             CpuDefinition expanded) {
-        HostCpu.Signature signature = cpu.signature() == null ? null
-                : new HostCpu.Signature(cpu.signature().family(), cpu.signature().model(), cpu.signature().stepping());
+        CpuSignature signature = cpu.signature();
         return describe(catalog, problems, field, source, cpu.arch(), cpu.vendor(), cpu.model(), cpu.microcodeVersion(), signature,
                 cpu.requiredFeatureNames(), cpu.disabledFeatureNames(), expanded);
     }
 
     private HostCpu describe(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, String arch, String vendor,
-            String model, String microcode, HostCpu.Signature signature, List<String> listed, List<String> disabled,
+            String model, String microcode, CpuSignature signature, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
         int before = problems.size();
         if (!limits.checkFeatures(problems, field + ".features", listed.size() + disabled.size())) {

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
@@ -183,6 +184,10 @@ public final class PolicyRecommender {
     }
 
     /** "hosts a, b, c and 7 more" */
+    private static String text(CpuSignature signature) {
+        return signature == null ? "null" : signature.text();
+    }
+
     private static String hostList(List<String> hosts) {
         if (hosts.size() == 1) {
             return "host " + hosts.get(0);
@@ -562,7 +567,7 @@ public final class PolicyRecommender {
                 what.add("model " + h.cpu().model() + " instead of " + first.cpu().model());
             }
             if (!Objects.equals(first.signature(), h.signature())) {
-                what.add("signature " + h.signature() + " instead of " + first.signature());
+                what.add("signature " + text(h.signature()) + " instead of " + text(first.signature()));
             }
             if (!Objects.equals(first.microcode(), h.microcode())) {
                 what.add("microcode " + h.microcode() + " instead of " + first.microcode());

@@ -47,7 +47,7 @@ class CpuCatalogTest {
         assertFalse(m.features().contains(catalog.feature("hle").orElseThrow().index()));
         assertFalse(m.features().contains(catalog.feature("rtm").orElseThrow().index()));
         assertTrue(m.decodeGuest());
-        assertEquals(new CpuSignature(6, 60, null), m.signatures().get(0));
+        assertEquals(new SignatureRange(6, 60, null), m.signatures().get(0));
         assertTrue(catalog.model("Cascadelake-Server-noTSX").orElseThrow().decodeHost());
         assertFalse(catalog.model("Cascadelake-Server-noTSX").orElseThrow().decodeGuest());
         assertEquals(null, catalog.model("qemu64").orElseThrow().vendor());
@@ -130,7 +130,7 @@ class CpuCatalogTest {
         CpuModel child = small.model("Child").orElseThrow();
         assertEquals("Intel", child.vendor());
         assertEquals(List.of("fpu", "vme"), small.featureNames(child.features()));
-        assertEquals(List.of(new CpuSignature(6, 1, null)), child.signatures());
+        assertEquals(List.of(new SignatureRange(6, 1, null)), child.signatures());
         assertFalse(child.decodeGuest());
         assertEquals(dir.toAbsolutePath().toString(), small.info().source());
         assertFalse(small.feature("invtsc").orElseThrow().migratable());
@@ -212,7 +212,7 @@ class CpuCatalogTest {
         CpuModel v2 = libvirt113.model("SapphireRapids-v2").orElseThrow();
         CpuModel v3 = libvirt113.model("SapphireRapids-v3").orElseThrow();
         assertEquals(186, v2.features().size());
-        assertEquals(List.of(new CpuSignature(6, 143, null)), v2.signatures());
+        assertEquals(List.of(new SignatureRange(6, 143, null)), v2.signatures());
         List<String> added = new java.util.ArrayList<>(libvirt113.featureNames(v3.features()));
         added.removeAll(libvirt113.featureNames(v2.features()));
         assertEquals(java.util.Set.of("cldemote", "movdir64b", "movdiri", "ss", "tsc_adjust"), new java.util.HashSet<>(added));
@@ -226,7 +226,7 @@ class CpuCatalogTest {
         assertFalse(v2.features().contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
         // x86_Cascadelake-Server-v2.xml: stepping range 5-7 and no decoding as a guest model
         CpuModel cascade2 = libvirt113.model("Cascadelake-Server-v2").orElseThrow();
-        assertEquals(List.of(new CpuSignature(6, 85, "5-7")), cascade2.signatures());
+        assertEquals(List.of(new SignatureRange(6, 85, "5-7")), cascade2.signatures());
         assertTrue(cascade2.decodeHost());
         assertFalse(cascade2.decodeGuest());
         assertTrue(cascade2.features().contains(libvirt113.feature("avx512vnni").orElseThrow().index()));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.catalog.CpuModel;
@@ -128,7 +129,7 @@ class PolicyRecommenderTest {
     @Test
     void performanceFallsBackWhenSignatureDiffers() {
         List<PolicyHost> hosts = all(host("a", HASWELL_XEON).withMicrocode("68"),
-                host("b", HASWELL_XEON).withMicrocode("68").withSignature("6/63/4"));
+                host("b", HASWELL_XEON).withMicrocode("68").withSignature(new CpuSignature(6, 63, 4)));
 
         PolicyRecommendation answer = recommender.recommend(hosts, policy(Goal.PERFORMANCE), false);
 
