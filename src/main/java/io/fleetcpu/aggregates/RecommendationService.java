@@ -25,6 +25,7 @@ import org.springframework.stereotype.Service;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.AdmissionCheck;
@@ -653,10 +654,10 @@ public class RecommendationService {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
-        PolicyHost.NestedState nested = switch (host.kernel().nested()) {
-            case "enabled" -> PolicyHost.NestedState.ENABLED;
-            case "disabled" -> PolicyHost.NestedState.DISABLED;
-            default -> PolicyHost.NestedState.UNKNOWN;
+        NestedState nested = switch (host.kernel().nested()) {
+            case "enabled" -> NestedState.ENABLED;
+            case "disabled" -> NestedState.DISABLED;
+            default -> NestedState.UNKNOWN;
         };
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
                 cpu.microcode(), cpu.signature(), nested, models == null ? null : models.usableModels(),

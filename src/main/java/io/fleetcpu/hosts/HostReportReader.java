@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
@@ -45,7 +46,7 @@ class HostReportReader {
     private static final int MAX_VERSION = 64;
     private static final List<String> KVM_MODULES = List.of("kvm_intel", "kvm_amd");
     private static final List<String> VIRTUALIZATION_FLAGS = List.of("vmx", "svm");
-    private static final List<String> NESTED_STATES = List.of("enabled", "disabled", "unknown");
+    private static final List<String> NESTED_STATES = NestedState.wireNames();
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final Catalogs catalogs;
@@ -131,7 +132,8 @@ class HostReportReader {
         }
         checkLength(problems, "kernel.release", kernel.release(), MAX_VERSION * 2);
         return kernel.nested() == null
-                ? new KernelFacts(kernel.release(), kernel.kvmModule(), "unknown", kernel.virtualizationFlag())
+                ? new KernelFacts(kernel.release(), kernel.kvmModule(), NestedState.UNKNOWN.wireName(),
+                        kernel.virtualizationFlag())
                 : kernel;
     }
 

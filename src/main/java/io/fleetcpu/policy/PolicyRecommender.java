@@ -20,7 +20,6 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.PolicyHost.NestedState;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.LevelReport;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
@@ -411,7 +410,7 @@ public final class PolicyRecommender {
             } else if (host.nested() == NestedState.ENABLED) {
                 ready.add(host.name());
             } else {
-                toFix.add(new NestedFix(host.name(), CpuPolicy.wireName(host.nested()),
+                toFix.add(new NestedFix(host.name(), host.nested().wireName(),
                         NestedCommands.enableNested(module)));
             }
         }

@@ -28,7 +28,7 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
-import io.fleetcpu.policy.PolicyHost.NestedState;
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
 

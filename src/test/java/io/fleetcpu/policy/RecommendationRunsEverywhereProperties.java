@@ -28,7 +28,7 @@ import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
-import io.fleetcpu.policy.PolicyHost.NestedState;
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.migration.Verdict;
 
