@@ -9,8 +9,8 @@ import java.util.function.Function;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.aggregates.RecommendationService.GuestCpuOutcome;
+import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.history.CpuEvent.AggregateEffect;
 import io.fleetcpu.history.CpuEvent.FactChange;
 import io.fleetcpu.hosts.CpuViewpoint;

@@ -10,20 +10,20 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
-import io.fleetcpu.policy.NestedState;
-import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.HostCpu.CpuSource;
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.RequestLimitProperties;
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 
 /**
  * Reads a registration into the facts fleetcpu stores, or refuses it whole naming every field

@@ -8,12 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 
 /**
  * One {@link GuestCpu} written for each consumer an operator pastes it into: a libvirt domain, nova.conf, QEMU's

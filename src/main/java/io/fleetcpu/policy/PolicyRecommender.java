@@ -13,13 +13,13 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
+import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.CpuSignature;
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureDefinition;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.LevelReport;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;

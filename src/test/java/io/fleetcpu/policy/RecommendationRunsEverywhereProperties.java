@@ -19,12 +19,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;

@@ -16,8 +16,8 @@ import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.Baseline;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestCpu.Mode;
+import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.NamedCpu;
 
 /** What a GuestCpu accepts, and what every rendering refuses before writing anything. */
