@@ -315,7 +315,8 @@ public final class CpuConfigRenderer {
         CpuModel base = model(cpu);
         FeatureSet required = catalog.featureSet(cpu.featureNames(FeaturePolicy.REQUIRE));
         FeatureSet disabled = catalog.featureSet(cpu.featureNames(FeaturePolicy.DISABLE));
-        FeatureSet all = base.features().union(required).minus(disabled);
+        FeatureSet all = catalog.expand(base.features(), cpu.featureNames(FeaturePolicy.REQUIRE),
+                cpu.featureNames(FeaturePolicy.DISABLE), CpuCatalog.PASS_OVER_UNKNOWN); // check(cpu) refused unknown ones
         String vendor = base.vendor() != null ? base.vendor() : cpu.vendor();
 
         StringBuilder xml = new StringBuilder("<cpus>\n");
