@@ -25,6 +25,7 @@ import org.springframework.stereotype.Service;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.AdmissionCheck;
@@ -678,15 +679,13 @@ public class RecommendationService {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
-        String signature = cpu.signature() == null ? null
-                : cpu.signature().family() + "/" + cpu.signature().model() + "/" + cpu.signature().stepping();
-        PolicyHost.NestedState nested = switch (host.kernel().nested()) {
-            case "enabled" -> PolicyHost.NestedState.ENABLED;
-            case "disabled" -> PolicyHost.NestedState.DISABLED;
-            default -> PolicyHost.NestedState.UNKNOWN;
+        NestedState nested = switch (host.kernel().nested()) {
+            case "enabled" -> NestedState.ENABLED;
+            case "disabled" -> NestedState.DISABLED;
+            default -> NestedState.UNKNOWN;
         };
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
-                cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
+                cpu.microcode(), cpu.signature(), nested, models == null ? null : models.usableModels(),
                 models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
                         .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
                 models == null ? null : models.deprecatedModels());

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuSignature;
 
 /**
  * Everything any computation reads of a host's CPU: the physical CPU, the hypervisor's view of it, the models the
@@ -125,7 +126,7 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
     }
 
     private static String cpuLine(HostCpu cpu) {
-        HostCpu.Signature s = cpu.signature();
+        CpuSignature s = cpu.signature();
         return String.join(";", value(cpu.arch()), value(cpu.vendor()), value(cpu.model()),
                 String.valueOf(cpu.modelKnown()), value(cpu.microcode()),
                 s == null ? "~" : s.family() + "/" + s.model() + "/" + (s.stepping() == null ? "~" : s.stepping()),

@@ -15,13 +15,15 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.HostCpu.CpuSource;
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.RequestLimitProperties;
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 
 /**
  * Reads a registration into the facts fleetcpu stores, or refuses it whole naming every field
@@ -44,7 +46,7 @@ class HostReportReader {
     private static final int MAX_VERSION = 64;
     private static final List<String> KVM_MODULES = List.of("kvm_intel", "kvm_amd");
     private static final List<String> VIRTUALIZATION_FLAGS = List.of("vmx", "svm");
-    private static final List<String> NESTED_STATES = List.of("enabled", "disabled", "unknown");
+    private static final List<String> NESTED_STATES = NestedState.wireNames();
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final Catalogs catalogs;
@@ -130,7 +132,8 @@ class HostReportReader {
         }
         checkLength(problems, "kernel.release", kernel.release(), MAX_VERSION * 2);
         return kernel.nested() == null
-                ? new KernelFacts(kernel.release(), kernel.kvmModule(), "unknown", kernel.virtualizationFlag())
+                ? new KernelFacts(kernel.release(), kernel.kvmModule(), NestedState.UNKNOWN.wireName(),
+                        kernel.virtualizationFlag())
                 : kernel;
     }
 
@@ -231,14 +234,13 @@ class HostReportReader {
 
     private HostCpu fromDefinition(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
             CpuDefinition expanded) {
-        HostCpu.Signature signature = cpu.signature() == null ? null
-                : new HostCpu.Signature(cpu.signature().family(), cpu.signature().model(), cpu.signature().stepping());
+        CpuSignature signature = cpu.signature();
         return describe(catalog, problems, field, source, cpu.arch(), cpu.vendor(), cpu.model(), cpu.microcodeVersion(), signature,
                 cpu.requiredFeatureNames(), cpu.disabledFeatureNames(), expanded);
     }
 
     private HostCpu describe(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, String arch, String vendor,
-            String model, String microcode, HostCpu.Signature signature, List<String> listed, List<String> disabled,
+            String model, String microcode, CpuSignature signature, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
         int before = problems.size();
         if (!limits.checkFeatures(problems, field + ".features", listed.size() + disabled.size())) {
@@ -281,18 +283,10 @@ class HostReportReader {
     /** The model's features, plus the listed ones, minus the disabled ones, in catalog order. */
     private static List<String> expand(CpuCatalog catalog, Optional<CpuModel> model, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
-        List<String> extra = known(catalog, listed);
-        if (model.isEmpty() && expanded != null) {
-            extra = known(catalog, expanded.requiredFeatureNames());
-        }
-        FeatureSet set = model.map(CpuModel::features).orElse(FeatureSet.empty())
-                .union(catalog.featureSet(extra))
-                .minus(catalog.featureSet(known(catalog, disabled)));
-        return catalog.featureNames(set);
-    }
-
-    private static List<String> known(CpuCatalog catalog, List<String> names) {
-        return names.stream().filter(f -> catalog.feature(f).isPresent()).toList();
+        List<String> required = model.isEmpty() && expanded != null ? expanded.requiredFeatureNames() : listed;
+        // names the catalog does not define are kept apart, in the report's unknownFeatures
+        return catalog.featureNames(catalog.expand(model.map(CpuModel::features).orElse(FeatureSet.empty()),
+                required, disabled, CpuCatalog.PASS_OVER_UNKNOWN));
     }
 
     /** Free text from an agent: not too long, and nothing a database or a terminal would choke on. */

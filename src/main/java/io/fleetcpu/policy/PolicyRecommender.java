@@ -14,10 +14,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuFeature;
 import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.PolicyHost.NestedState;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.LevelReport;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
@@ -34,7 +36,7 @@ public final class PolicyRecommender {
 
     private final CpuCatalog catalog;
     private final BaselineCalculator calculator;
-    private final Recommender recommender;
+    private final BaselineExplainer explainer;
     private final GuestVisibility visibility;
     private final Set<String> obsoleteModels;
     private final FeatureSet nonMigratable;
@@ -45,11 +47,11 @@ public final class PolicyRecommender {
     public PolicyRecommender(CpuCatalog catalog, GuestVisibility visibility, Set<String> obsoleteModels) {
         this.catalog = catalog;
         this.calculator = new BaselineCalculator(catalog);
-        this.recommender = new Recommender(calculator);
+        this.explainer = new BaselineExplainer(calculator);
         this.visibility = visibility;
         this.obsoleteModels = Set.copyOf(obsoleteModels);
         this.nonMigratable = catalog.featureSet(catalog.features().stream().filter(f -> !f.migratable())
-                .map(CpuFeature::name).toList());
+                .map(FeatureDefinition::name).toList());
         this.underSvm = nestedDependents("svm");
         this.underVmx = nestedDependents("vmx");
     }
@@ -107,9 +109,9 @@ public final class PolicyRecommender {
                     b.fallbackForbid() && draft.require.isEmpty() && draft.disable.isEmpty(),
                     calculator.featureList(model, required, disabled, expandFeatures));
         } else {
-            List<CpuFeaturePolicy> features = new ArrayList<>();
-            catalog.featureNames(draft.require).forEach(n -> features.add(new CpuFeaturePolicy(n, FeaturePolicy.REQUIRE)));
-            catalog.featureNames(draft.disable).forEach(n -> features.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
+            List<CpuFeature> features = new ArrayList<>();
+            catalog.featureNames(draft.require).forEach(n -> features.add(new CpuFeature(n, FeaturePolicy.REQUIRE)));
+            catalog.featureNames(draft.disable).forEach(n -> features.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
             cpu = mode == GuestCpu.Mode.HOST_MODEL ? GuestCpu.hostModel(features) : GuestCpu.hostPassthrough(features);
             guestFeatures = guest.union(draft.require).minus(draft.disable);
         }
@@ -181,6 +183,10 @@ public final class PolicyRecommender {
     }
 
     /** "hosts a, b, c and 7 more" */
+    private static String text(CpuSignature signature) {
+        return signature == null ? "null" : signature.text();
+    }
+
     private static String hostList(List<String> hosts) {
         if (hosts.size() == 1) {
             return "host " + hosts.get(0);
@@ -228,7 +234,7 @@ public final class PolicyRecommender {
         }
         Predicate<CpuModel> candidates = candidates(hosts, draft);
         try {
-            RecommendedCpu cpu = recommender.recommend(named, false, candidates);
+            RecommendedCpu cpu = explainer.recommend(named, false, candidates);
             draft.modelExplanation = "model " + cpu.baseline().model() + ": the newest model whose features every host "
                     + "has, with the fewest features to add or take away (libvirt's baseline of the hosts)";
             return cpu;
@@ -289,7 +295,7 @@ public final class PolicyRecommender {
             }
         }
         FeatureSet required = shared.minus(pinned.features());
-        List<CpuFeaturePolicy> features = calculator.featureList(pinned, required, FeatureSet.empty(), false);
+        List<CpuFeature> features = calculator.featureList(pinned, required, FeatureSet.empty(), false);
         Baseline baseline = new Baseline(pinned.name(), pinned.vendor(), true, features,
                 pinned.features().union(required), catalog.info());
         draft.modelExplanation = "model " + pinned.name() + ": pinned by the aggregate's policy";
@@ -393,7 +399,7 @@ public final class PolicyRecommender {
             Draft draft) {
         String flag = "AMD".equals(vendor) || "Hygon".equals(vendor) ? "svm" : "vmx";
         String module = flag.equals("svm") ? "kvm_amd" : "kvm_intel";
-        int index = catalog.feature(flag).map(CpuFeature::index).orElseThrow();
+        int index = catalog.feature(flag).map(FeatureDefinition::index).orElseThrow();
         List<String> ready = new ArrayList<>();
         List<NestedFix> toFix = new ArrayList<>();
         List<String> without = new ArrayList<>();
@@ -404,11 +410,8 @@ public final class PolicyRecommender {
             } else if (host.nested() == NestedState.ENABLED) {
                 ready.add(host.name());
             } else {
-                toFix.add(new NestedFix(host.name(), CpuPolicy.wireName(host.nested()), List.of(
-                        "modprobe -r " + module + "   # with no guests running on the host",
-                        "modprobe " + module + " nested=1",
-                        "echo 'options " + module + " nested=1' > /etc/modprobe.d/" + module + "-nested.conf"
-                                + "   # keeps it after a reboot")));
+                toFix.add(new NestedFix(host.name(), host.nested().wireName(),
+                        NestedCommands.enableNested(module)));
             }
         }
         // Without the flag, the features that only exist under it (svm's leaf 0x8000000A: npt, avic, …; vmx-*)
@@ -452,7 +455,7 @@ public final class PolicyRecommender {
 
     private FeatureSet nestedDependents(String flag) {
         FeatureSet.Builder set = FeatureSet.builder();
-        for (CpuFeature f : catalog.features()) {
+        for (FeatureDefinition f : catalog.features()) {
             boolean dependent = flag.equals("svm")
                     ? f.bits().stream().anyMatch(b -> b.toLowerCase(java.util.Locale.ROOT).contains("0x8000000a"))
                     : f.name().startsWith("vmx-");
@@ -560,7 +563,7 @@ public final class PolicyRecommender {
                 what.add("model " + h.cpu().model() + " instead of " + first.cpu().model());
             }
             if (!Objects.equals(first.signature(), h.signature())) {
-                what.add("signature " + h.signature() + " instead of " + first.signature());
+                what.add("signature " + text(h.signature()) + " instead of " + text(first.signature()));
             }
             if (!Objects.equals(first.microcode(), h.microcode())) {
                 what.add("microcode " + h.microcode() + " instead of " + first.microcode());

@@ -25,6 +25,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.QemuFeatureNames;
 import tools.jackson.databind.JsonNode;
 
@@ -211,7 +212,7 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(cpu.model()).isEqualTo(json.path("model").asString());
         assertThat(cpu.vendor()).isEqualTo(json.path("vendor").asString());
         assertThat(cpu.modelFallback()).isEqualTo(json.path("fallback").asString());
-        assertThat(cpu.features().stream().map(f -> f.policy().xmlName() + ":" + f.name()).toList()).isEqualTo(features);
+        assertThat(cpu.features().stream().map(f -> f.policy().libvirtName() + ":" + f.name()).toList()).isEqualTo(features);
         assertThat(get("/aggregates/east/recommended-cpu", "Accept", "application/xml").body()).isEqualTo(libvirt.body());
 
         // nova.conf
@@ -339,9 +340,8 @@ class PolicyApiTest extends ApiAssertions {
 
         CpuDefinition libvirt = CpuDefinition.parse(get("/aggregates/balanced/recommended-cpu?format=libvirt").body());
         assertThat(libvirt.mode()).isEqualTo("host-model");
-        assertThat(libvirt.features()).containsExactlyInAnyOrder(new CpuFeature("vmx",
-                io.fleetcpu.libvirtxml.FeaturePolicy.REQUIRE), new CpuFeature("spec-ctrl",
-                io.fleetcpu.libvirtxml.FeaturePolicy.DISABLE));
+        assertThat(libvirt.features()).containsExactlyInAnyOrder(new CpuFeature("vmx", FeaturePolicy.REQUIRE),
+                new CpuFeature("spec-ctrl", FeaturePolicy.DISABLE));
         assertThat(ini(get("/aggregates/balanced/recommended-cpu?format=nova-conf").body()).get("libvirt"))
                 .containsEntry("cpu_mode", "host-model").doesNotContainKey("cpu_models");
         assertKubevirt(get("/aggregates/balanced/recommended-cpu?format=kubevirt").body(), "host-model", features(json));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 
 class BaselineProperties {
 
