@@ -439,6 +439,12 @@ says '"EPYC"'
 step 200 "one model" \
   curl -s "$FLEETCPU/cpu-models/Haswell-noTSX"
 has features
+step 200 "the models of libvirt 11.3's map" \
+  curl -s "$FLEETCPU/cpu-models?libvirt=11.3"
+says '"SapphireRapids"'
+step 200 "a versioned model of libvirt 11.3's map" \
+  curl -s "$FLEETCPU/cpu-models/Cascadelake-Server-v3?libvirt=11.3"
+says '"libvirt 11.3"'
 step 200 "the inventory" \
   curl -s "$FLEETCPU/inventory"
 says '"haswell-east"'

@@ -244,6 +244,14 @@ final class CpuMapReader {
                 // removed='yes' marks a feature the model used to have; libvirt keeps it out of the model's data.
                 if ("yes".equals(f.getAttribute("removed"))) {
                     removed.add(feature.index());
+                } else if ("yes".equals(f.getAttribute("added"))) {
+                    // added='yes' (libvirt 11.x: the vmx-* capabilities of Skylake-Server, Cascadelake-Server, …)
+                    // marks a feature added to an existing model later on. libvirt does not count it as part of the
+                    // model: such features "will not be considered part of the CPU model and will be described
+                    // explicitly via additional <feature/> elements" (libvirt commit 5fbfa5ab8a3b, "cpu: x86: Add
+                    // support for adding features to existing CPU models"). A CPU naming the model without listing
+                    // them does not have them, and a guest naming the model is not asked for them.
+                    continue;
                 } else {
                     set.add(feature.index());
                 }

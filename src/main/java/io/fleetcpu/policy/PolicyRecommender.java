@@ -107,7 +107,7 @@ public final class PolicyRecommender {
             guestFeatures = model.features().union(required).minus(disabled);
             cpu = GuestCpu.custom(model.name(), b.vendor(),
                     b.fallbackForbid() && draft.require.isEmpty() && draft.disable.isEmpty(),
-                    calculator.featureList(model, required, disabled, expandFeatures));
+                    calculator.featureList(model, required, withoutVmxCapabilities(disabled, model), expandFeatures));
         } else {
             List<CpuFeature> features = new ArrayList<>();
             catalog.featureNames(draft.require).forEach(n -> features.add(new CpuFeature(n, FeaturePolicy.REQUIRE)));
@@ -451,6 +451,25 @@ public final class PolicyRecommender {
             }
         }
         return new NestedReport(CpuPolicy.wireName(policy.nested()), flag, provided, ready, toFix, without);
+    }
+
+    /**
+     * A guest without vmx gets none of the vmx-* capabilities, whether or not they are written out: QEMU's
+     * {@code feature_dependencies} in target/i386/cpu.c ties every VMX feature word (procbased, secondary, pinbased,
+     * exit, entry, basic, misc, EPT/VPID caps, vmfunc) to CPUID.1:ECX.VMX, and {@code x86_cpu_expand_features} clears
+     * them when vmx is off ("Not an error unless the dependent feature was added explicitly"). So the disabled
+     * features written for a named model leave out the vmx-* capabilities that are not part of the model: nobody
+     * adds them back (libvirt does not count an {@code added='yes'} feature as part of a model, nor asks a host for
+     * it). Those the model itself has (libvirt 11.3's versioned and newer models list them as plain features) stay
+     * written: libvirt's check of a guest CPU against the host asks the host for every feature of the model that is
+     * not disabled (x86Compute in src/cpu/cpu_x86.c), and a host without nested virtualisation has none.
+     */
+    private FeatureSet withoutVmxCapabilities(FeatureSet disabled, CpuModel model) {
+        int vmx = catalog.feature("vmx").map(FeatureDefinition::index).orElse(-1);
+        if (vmx < 0 || !disabled.contains(vmx)) {
+            return disabled;
+        }
+        return disabled.minus(underVmx.minus(model.features()));
     }
 
     private FeatureSet nestedDependents(String flag) {

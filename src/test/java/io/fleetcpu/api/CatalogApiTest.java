@@ -19,8 +19,12 @@ class CatalogApiTest extends ApiAssertions {
 
     /** The x86 models the bundled cpu_map's index.xml includes, in its order. */
     private static List<String> x86ModelsOfTheBundledMap() throws IOException {
+        return x86ModelsOf("/catalog/cpu_map/index.xml");
+    }
+
+    private static List<String> x86ModelsOf(String indexResource) throws IOException {
         String index;
-        try (InputStream in = CatalogApiTest.class.getResourceAsStream("/catalog/cpu_map/index.xml")) {
+        try (InputStream in = CatalogApiTest.class.getResourceAsStream(indexResource)) {
             index = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<String> files = new ArrayList<>();
@@ -119,6 +123,39 @@ class CatalogApiTest extends ApiAssertions {
         JsonNode problem = assertProblem(answer, 404);
         assertThat(problem.path("detail").asString()).contains("Icelake-Server-v2");
         assertProblem(get("/cpu-models/NoSuchModel"), 404);
+    }
+
+    /** Each bundled map by its libvirt release: the files' model lists, in index.xml order; the default is 9.0's. */
+    @Test
+    void eachBundledMapIsListedByItsLibvirtRelease() throws IOException {
+        List<String> v9 = x86ModelsOfTheBundledMap();
+        List<String> v11 = x86ModelsOf("/catalog/cpu_map-libvirt-11.3/index.xml");
+        JsonNode eleven = get("/cpu-models?libvirt=11.3").json();
+        assertThat(names(eleven)).isEqualTo(v11).contains("SapphireRapids", "GraniteRapids", "EPYC-Genoa",
+                "Cascadelake-Server-v3");
+        assertThat(eleven.get(0).path("catalog").path("libvirtVersion").asString()).isEqualTo("11.3.0");
+        assertThat(names(get("/cpu-models?libvirt=11.3.0").json())).isEqualTo(v11);
+        assertThat(names(get("/cpu-models?libvirt=9.0").json())).isEqualTo(v9).doesNotContain("SapphireRapids");
+        assertThat(names(get("/cpu-models").json())).isEqualTo(v9);
+        assertThat(names(get("/cpu-models?libvirt=11.3&vendor=AMD").json())).contains("EPYC-Genoa")
+                .doesNotContain("SapphireRapids");
+
+        Answer genoa = get("/cpu-models/EPYC-Genoa?libvirt=11.3");
+        assertThat(genoa.status()).as(genoa.body()).isEqualTo(200);
+        assertThat(genoa.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
+        // x86_Skylake-Server.xml of 11.3 lists 72 vmx-* with added='yes': not part of the model, as libvirt reads it
+        assertThat(texts(get("/cpu-models/Skylake-Server?libvirt=11.3").json().path("features")))
+                .noneMatch(f -> f.startsWith("vmx-")).doesNotContain("mpx");
+        JsonNode missing = assertProblem(get("/cpu-models/EPYC-Genoa?libvirt=9.0"), 404);
+        assertThat(missing.path("detail").asString()).contains("libvirt 9.0", "EPYC-Genoa");
+    }
+
+    @Test
+    void anUnknownLibvirtReleaseIs422NamingTheKnownOnes() {
+        for (String path : List.of("/cpu-models?libvirt=10.0", "/cpu-models/Haswell?libvirt=8", "/cpu-models?libvirt=")) {
+            JsonNode problem = assertProblem(get(path), 422);
+            assertThat(problem.toString()).as(path).contains("libvirt").contains("9.0", "11.3");
+        }
     }
 
     @Test

@@ -196,6 +196,21 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
                 + eleven.json().path("features") + " level " + eleven.json().path("level") + " catalog "
                 + eleven.json().path("catalog").path("name"));
         assertThat(eleven.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
+
+        // Groupings use one map, the common part of every host they consider (docs/catalogs.md): the whole fleet has
+        // 9.x hosts, so libvirt 9.0's map for every domain, even one of 11.3 hosts; only both-11's hosts: 11.3's.
+        Answer fleet = get("/groupings");
+        assertThat(fleet.status()).as(fleet.body()).isEqualTo(200);
+        assertThat(fleet.json().path("catalog").path("name").asString()).isEqualTo("libvirt 9.0");
+        // the 9.x Cooperlake is left out for flush-l1d, which its own libvirt does not know; the 11.x hosts are grouped
+        assertThat(fleet.json().path("ungrouped").toString()).contains("cooper-9", "flush-l1d")
+                .doesNotContain("cooper-11");
+        assertThat(fleet.json().path("domains").size()).isPositive();
+        assertNothingOnly113(fleet.json().path("domains").toString(), "domains of the fleet");
+        Answer onlyEleven = get("/groupings?aggregate=both-11");
+        assertThat(onlyEleven.status()).as(onlyEleven.body()).isEqualTo(200);
+        assertThat(onlyEleven.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
+        assertThat(onlyEleven.body()).contains("flush-l1d");
     }
 
     /**
