@@ -26,7 +26,7 @@ public class AggregateFigures {
 
     /**
      * One aggregate's figures. When no CPU can be recommended (no hosts, no common model, a policy that cannot be
-     * met), {@code answered} is false and the figures of the answer are 0.
+     * met), {@code answered} is false, {@code hosts} still counts its hosts, and the figures of the answer are 0.
      *
      * @param hostsBelowBaseline hosts that lack features every other host of the aggregate has
      * @param featuresGivenUp features some hosts have that the guest CPU leaves out
@@ -82,7 +82,11 @@ public class AggregateFigures {
         RecommendedCpuView view;
         try {
             view = recommendations.recommendedCpuForMetrics(version).view();
-        } catch (ConflictException | NotFoundException refused) {
+        } catch (ConflictException refused) {
+            // No CPU for it (no hosts, no common model, a policy that cannot be met): its hosts are still counted.
+            return new Figures(version.aggregate(), false, aggregates.hostCount(version.aggregate()), 0, 0, false,
+                    0, 0);
+        } catch (NotFoundException gone) {
             return new Figures(version.aggregate(), false, 0, 0, 0, false, 0, 0);
         }
         PolicyRecommendation.NestedReport nested = view.nested();

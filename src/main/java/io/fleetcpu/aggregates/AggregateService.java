@@ -268,6 +268,12 @@ public class AggregateService {
                 .list();
     }
 
+    /** How many hosts the aggregate has, from the counts kept per kind (no host row read). */
+    int hostCount(String id) {
+        return jdbc.sql("select coalesce(sum(hosts), 0) from aggregate_kind where aggregate_id = :id")
+                .param("id", id).query(Integer.class).single();
+    }
+
     /** How many aggregates there are. */
     long count() {
         return jdbc.sql("select count(*) from aggregate").query(Long.class).single();

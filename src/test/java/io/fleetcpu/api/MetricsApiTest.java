@@ -73,7 +73,8 @@ class MetricsApiTest extends ScrapingApiTest {
             if (answer.status() != 200) {
                 assertThat(answer.status()).as(answer.body()).isEqualTo(409);
                 assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", id)).as(id).isZero();
-                assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", id)).as(id).isZero();
+                assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", id)).as(id)
+                        .isEqualTo(aggregate.get("hostCount").asInt());
                 continue;
             }
             JsonNode cpu = answer.json();
@@ -110,9 +111,12 @@ class MetricsApiTest extends ScrapingApiTest {
         assertThat(scrape.value("fleetcpu_aggregate_hosts_below_baseline", "aggregate", "east")).isEqualTo(2);
         assertThat(scrape.value("fleetcpu_aggregate_features_given_up", "aggregate", "east")).isPositive();
         assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", "empty")).isZero();
+        // Refused, with its host still counted.
+        assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", "strict")).isZero();
+        assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", "strict")).isEqualTo(1);
         assertThat(scrape.value("fleetcpu_hosts", "vendor", "Intel", "model", "Haswell")).isEqualTo(2);
         assertThat(scrape.value("fleetcpu_cpu_kinds")).isEqualTo(4);
-        assertThat(scrape.value("fleetcpu_aggregates")).isEqualTo(3);
+        assertThat(scrape.value("fleetcpu_aggregates")).isEqualTo(4);
     }
 
     private static Map<String, Long> longs(JsonNode object) {

@@ -40,7 +40,7 @@ abstract class ScrapingApiTest extends ApiAssertions {
 
     /**
      * Two aggregates of real CPUs (two Haswell and two Ivy Bridge hosts in east, which hold it down; an EPYC in amd),
-     * a spare host in no aggregate, and an aggregate without hosts.
+     * a spare host in no aggregate, an aggregate without hosts, and one whose policy its host cannot meet.
      */
     void registerFleet() {
         register("hsw-1", List.of("east"), HASWELL);
@@ -50,5 +50,9 @@ abstract class ScrapingApiTest extends ApiAssertions {
         register("epyc-1", List.of("amd"), EPYC);
         register("spare-1", List.of(), SKYLAKE);
         assertThat(put("/aggregates/empty", Map.of("description", "no hosts yet")).status()).isEqualTo(201);
+        // An aggregate with a host and no answer: its policy asks a level its Ivy Bridge does not reach (409).
+        register("ivy-3", List.of("strict"), IVY_BRIDGE);
+        Answer strict = put("/aggregates/strict", Map.of("policy", Map.of("minimumLevel", "x86-64-v4")));
+        assertThat(strict.status()).as(strict.body()).isEqualTo(200);
     }
 }
