@@ -16,6 +16,7 @@ import org.flywaydb.core.api.migration.Context;
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.HostCpu;
+import io.fleetcpu.libvirtxml.CpuSignature;
 
 /**
  * Gives every host registered before kinds existed its kind: the id is computed by the same code registrations use
@@ -72,7 +73,7 @@ public class V7__host_kinds extends BaseJavaMigration {
     /** As {@code io.fleetcpu.hosts.CpuFacts} reads these columns. */
     private static HostCpu cpu(ResultSet row, String prefix) throws SQLException {
         Integer family = (Integer) row.getObject(prefix + "signature_family");
-        HostCpu.Signature signature = family == null ? null : new HostCpu.Signature(family,
+        CpuSignature signature = family == null ? null : new CpuSignature(family,
                 (Integer) row.getObject(prefix + "signature_model"), (Integer) row.getObject(prefix + "signature_stepping"));
         return new HostCpu(row.getString(prefix + "arch"), row.getString(prefix + "vendor"),
                 row.getString(prefix + "model"), Boolean.TRUE.equals(row.getObject(prefix + "model_known")),

@@ -678,15 +678,13 @@ public class RecommendationService {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
-        String signature = cpu.signature() == null ? null
-                : cpu.signature().family() + "/" + cpu.signature().model() + "/" + cpu.signature().stepping();
         PolicyHost.NestedState nested = switch (host.kernel().nested()) {
             case "enabled" -> PolicyHost.NestedState.ENABLED;
             case "disabled" -> PolicyHost.NestedState.DISABLED;
             default -> PolicyHost.NestedState.UNKNOWN;
         };
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
-                cpu.microcode(), signature, nested, models == null ? null : models.usableModels(),
+                cpu.microcode(), cpu.signature(), nested, models == null ? null : models.usableModels(),
                 models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
                         .map(RecommendationService::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
                 models == null ? null : models.deprecatedModels());

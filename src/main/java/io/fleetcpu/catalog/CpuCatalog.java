@@ -1,55 +1,45 @@
 package io.fleetcpu.catalog;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-
-import io.fleetcpu.libvirtxml.MalformedXmlException;
-import io.fleetcpu.libvirtxml.SecureXml;
+import java.util.function.Consumer;
 
 /**
  * The x86 CPU models and features of a libvirt cpu_map: the one dictionary of feature names in fleetcpu.
- * Immutable once loaded and safe to share between threads.
+ * Immutable once loaded and safe to share between threads. {@link CpuMapReader} reads the map's files.
  */
 public final class CpuCatalog {
 
     private static final Set<String> ARCHES = Set.of("x86_64", "i686");
 
+    /** For {@link #expand}: a feature name the catalog does not define adds and takes away nothing. */
+    public static final Consumer<String> PASS_OVER_UNKNOWN = name -> {
+    };
+
     /** The bundled maps, loaded once each when first asked for. */
     private static final Map<BundledMap, CpuCatalog> BUNDLED = new ConcurrentHashMap<>();
 
     private final CatalogInfo info;
-    private final List<CpuFeature> features;
-    private final Map<String, CpuFeature> featuresByName;
+    private final List<FeatureDefinition> features;
+    private final Map<String, FeatureDefinition> featuresByName;
     private final List<CpuModel> models;
     private final Map<String, CpuModel> modelsByName;
     private final List<String> vendors;
 
-    private CpuCatalog(CatalogInfo info, List<CpuFeature> features, List<CpuModel> models, List<String> vendors) {
+    /** Made by {@link CpuMapReader} and by {@link #commonPart}. */
+    CpuCatalog(CatalogInfo info, List<FeatureDefinition> features, List<CpuModel> models, List<String> vendors) {
         this.info = info;
         this.features = List.copyOf(features);
-        Map<String, CpuFeature> byName = new HashMap<>();
+        Map<String, FeatureDefinition> byName = new HashMap<>();
         features.forEach(f -> byName.put(f.name(), f));
         this.featuresByName = Map.copyOf(byName);
         // the models' sets are made while the map is read, before the catalog exists: mark them as this catalog's
@@ -68,39 +58,12 @@ public final class CpuCatalog {
 
     /** One of the cpu_maps shipped inside fleetcpu (each loaded once). */
     public static CpuCatalog bundled(BundledMap map) {
-        return BUNDLED.computeIfAbsent(map, CpuCatalog::loadBundled);
-    }
-
-    private static CpuCatalog loadBundled(BundledMap map) {
-        Properties facts = new Properties();
-        try (InputStream in = open(map.factsResource())) {
-            facts.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new CatalogException("cannot read " + map.factsResource(), e);
-        }
-        CatalogInfo info = new CatalogInfo(facts.getProperty("source"), facts.getProperty("libvirt.version"),
-                Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")), facts.getProperty("verification"),
-                "libvirt " + map.libvirtVersion());
-        return load(info, name -> open(map.directoryResource() + name));
+        return BUNDLED.computeIfAbsent(map, CpuMapReader::readBundled);
     }
 
     /** A cpu_map laid out as libvirt installs it (e.g. {@code /usr/share/libvirt/cpu_map}). */
     public static CpuCatalog fromDirectory(Path dir, String libvirtVersion) {
-        CatalogInfo info = new CatalogInfo(dir.toAbsolutePath().toString(), libvirtVersion, false,
-                "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's",
-                "libvirt " + libvirtVersion);
-        return load(info, name -> {
-            if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-                throw new CatalogException("cpu_map include outside the map directory: " + name);
-            }
-            try {
-                return Files.newInputStream(dir.resolve(name));
-            } catch (NoSuchFileException e) {
-                throw new CatalogException("cpu_map file missing: " + dir.resolve(name), e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return CpuMapReader.readDirectory(dir, libvirtVersion);
     }
 
     public CatalogInfo info() {
@@ -126,18 +89,18 @@ public final class CpuCatalog {
         if (other == this) {
             return this;
         }
-        List<CpuFeature> common = new ArrayList<>();
-        for (CpuFeature f : features) {
-            CpuFeature o = other.featuresByName.get(f.name());
+        List<FeatureDefinition> common = new ArrayList<>();
+        for (FeatureDefinition f : features) {
+            FeatureDefinition o = other.featuresByName.get(f.name());
             if (o != null && o.bits().equals(f.bits()) && o.migratable() == f.migratable()) {
-                common.add(new CpuFeature(common.size(), f.name(), f.migratable(), f.bits(), f.aliases()));
+                common.add(new FeatureDefinition(common.size(), f.name(), f.migratable(), f.bits(), f.aliases()));
             }
         }
         CpuCatalog sketch = new CpuCatalog(info, common, List.of(), vendors);
         List<CpuModel> commonModels = new ArrayList<>();
         for (CpuModel m : models) {
             Optional<CpuModel> o = other.model(m.name());
-            if (o.isEmpty() || !java.util.Objects.equals(m.vendor(), o.get().vendor())) {
+            if (o.isEmpty() || !Objects.equals(m.vendor(), o.get().vendor())) {
                 continue;
             }
             FeatureSet set = sketch.knownSet(featureNames(m.features()))
@@ -164,15 +127,15 @@ public final class CpuCatalog {
             return false;
         }
         for (int i = 0; i < features.size(); i++) {
-            CpuFeature a = features.get(i);
-            CpuFeature b = other.features.get(i);
+            FeatureDefinition a = features.get(i);
+            FeatureDefinition b = other.features.get(i);
             if (!a.name().equals(b.name()) || !a.bits().equals(b.bits()) || a.migratable() != b.migratable()) {
                 return false;
             }
         }
         for (CpuModel a : models) {
             Optional<CpuModel> b = other.model(a.name());
-            if (b.isEmpty() || !java.util.Objects.equals(a.vendor(), b.get().vendor())
+            if (b.isEmpty() || !Objects.equals(a.vendor(), b.get().vendor())
                     || !featureNames(a.features()).equals(other.featureNames(b.get().features()))
                     || !featureNames(a.removedFeatures()).equals(other.featureNames(b.get().removedFeatures()))) {
                 return false;
@@ -187,11 +150,11 @@ public final class CpuCatalog {
     }
 
     /** Features in map order (x86_features.xml order); a feature's index is its position here. */
-    public List<CpuFeature> features() {
+    public List<FeatureDefinition> features() {
         return features;
     }
 
-    public Optional<CpuFeature> feature(String name) {
+    public Optional<FeatureDefinition> feature(String name) {
         return Optional.ofNullable(featuresByName.get(name));
     }
 
@@ -216,7 +179,7 @@ public final class CpuCatalog {
     public FeatureSet featureSet(Collection<String> names) {
         FeatureSet.Builder builder = FeatureSet.builder().of(this);
         for (String name : names) {
-            CpuFeature feature = featuresByName.get(name);
+            FeatureDefinition feature = featuresByName.get(name);
             if (feature == null) {
                 throw new IllegalArgumentException("Unknown CPU feature " + name);
             }
@@ -225,250 +188,49 @@ public final class CpuCatalog {
         return builder.build();
     }
 
+    /**
+     * The features of a CPU described as a model plus and minus features: <b>the model's features, plus
+     * {@code required}, minus {@code disabled}</b>. The minus comes last, so a name in both lists is disabled. This
+     * is the one expansion rule of fleetcpu: host reports, baselines, migration checks and guest CPUs all expand
+     * with it.
+     *
+     * <p><b>Unknown features.</b> A name this catalog does not define stands for no CPUID or MSR bit, so it can add
+     * or take away nothing. Each such name is handed to {@code unknown} (the required ones first, then the disabled
+     * ones, each list in its order), which says what it means where the CPU comes from: throw to refuse the CPU
+     * (a baseline or a migration check, which libvirt refuses too: "Unknown CPU feature"), or return to pass the name
+     * over ({@link #PASS_OVER_UNKNOWN}: a stored host report or a guest CPU written for a newer libvirt).
+     *
+     * @param model    the model's features ({@link CpuModel#features()}); {@link FeatureSet#empty()} for no model
+     * @param unknown  called with each name the catalog does not define; may throw to refuse the CPU
+     * @return a set of this catalog
+     */
+    public FeatureSet expand(FeatureSet model, Collection<String> required, Collection<String> disabled,
+            Consumer<String> unknown) {
+        FeatureSet.Builder set = model.toBuilder().of(this);
+        for (String name : required) {
+            FeatureDefinition feature = featuresByName.get(name);
+            if (feature == null) {
+                unknown.accept(name);
+            } else {
+                set.add(feature.index());
+            }
+        }
+        for (String name : disabled) {
+            FeatureDefinition feature = featuresByName.get(name);
+            if (feature == null) {
+                unknown.accept(name);
+            } else {
+                set.remove(feature.index());
+            }
+        }
+        return set.build();
+    }
+
     /** Names in catalog (map) order. */
     public List<String> featureNames(FeatureSet set) {
         set.of(this); // refuses a set of another catalog
         List<String> names = new ArrayList<>(set.size());
         set.indexes().forEach(i -> names.add(features.get(i).name()));
         return Collections.unmodifiableList(names);
-    }
-
-    // ---- loading ------------------------------------------------------------------------------------------
-
-    private interface MapFiles {
-        InputStream open(String name);
-    }
-
-    private static InputStream open(String resource) {
-        InputStream in = CpuCatalog.class.getClassLoader().getResourceAsStream(resource);
-        if (in == null) {
-            throw new CatalogException("resource missing from the classpath: " + resource);
-        }
-        return in;
-    }
-
-    private static Document parse(MapFiles files, String name) {
-        try (InputStream in = files.open(name)) {
-            return SecureXml.parse(in);
-        } catch (MalformedXmlException e) {
-            throw new CatalogException("cpu_map file " + name + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new CatalogException("cannot read cpu_map file " + name, e);
-        }
-    }
-
-    private static CpuCatalog load(CatalogInfo info, MapFiles files) {
-        Element x86 = children(parse(files, "index.xml").getDocumentElement(), "arch").stream()
-                .filter(a -> "x86".equals(a.getAttribute("name")))
-                .findFirst()
-                .orElseThrow(() -> new CatalogException("index.xml has no x86 part"));
-        Loader loader = new Loader();
-        for (String file : includes(x86)) {
-            loader.read(file, parse(files, file).getDocumentElement());
-        }
-        if (loader.features.isEmpty() || loader.models.isEmpty()) {
-            throw new CatalogException("cpu_map has no x86 features or models");
-        }
-        return new CpuCatalog(info, loader.features, loader.models, List.copyOf(loader.vendors.keySet()));
-    }
-
-    /**
-     * The files an arch of index.xml includes, in order. Since libvirt 10 the includes of models stand inside
-     * {@code <group name='...'>} elements (e.g. "Intel-based QEMU generic CPU models"); libvirt reads a group's
-     * includes in place, as if they stood directly in the arch, and so does this.
-     */
-    private static List<String> includes(Element arch) {
-        List<String> files = new ArrayList<>();
-        for (Node n = arch.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                switch (e.getTagName()) {
-                    case "include" -> files.add(e.getAttribute("filename"));
-                    case "group" -> files.addAll(includes(e));
-                    default -> throw new CatalogException("index.xml: unexpected element <" + e.getTagName() + ">");
-                }
-            }
-        }
-        return files;
-    }
-
-    private static List<Element> children(Element parent, String tag) {
-        List<Element> out = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getTagName().equals(tag)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    private static final class Loader {
-        final List<CpuFeature> features = new ArrayList<>();
-        final Map<String, CpuFeature> featuresByName = new HashMap<>();
-        final Map<String, String> bitOwners = new HashMap<>();
-        final List<CpuModel> models = new ArrayList<>();
-        final Map<String, CpuModel> modelsByName = new HashMap<>();
-        final Map<String, String> vendors = new LinkedHashMap<>();
-
-        void read(String file, Element root) {
-            for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-                if (!(n instanceof Element e)) {
-                    continue;
-                }
-                switch (e.getTagName()) {
-                    case "vendor" -> vendors.put(required(e, "name", file), e.getAttribute("string"));
-                    case "feature" -> readFeature(file, e);
-                    case "model" -> readModel(file, e);
-                    default -> throw new CatalogException(file + ": unexpected element <" + e.getTagName() + ">");
-                }
-            }
-        }
-
-        private void readFeature(String file, Element e) {
-            String name = required(e, "name", file);
-            if (featuresByName.containsKey(name)) {
-                throw new CatalogException(file + ": feature " + name + " defined twice");
-            }
-            List<String> bits = new ArrayList<>();
-            for (Element cpuid : children(e, "cpuid")) {
-                String leaf = "cpuid " + hex(cpuid.getAttribute("eax_in"), file) + "." + hex(cpuid.getAttribute("ecx_in"), file);
-                for (String reg : List.of("eax", "ebx", "ecx", "edx")) {
-                    addBits(bits, leaf + " " + reg, cpuid.getAttribute(reg), file);
-                }
-            }
-            for (Element msr : children(e, "msr")) {
-                String index = "msr " + hex(required(msr, "index", file), file);
-                addBits(bits, index + " eax", msr.getAttribute("eax"), file);
-                addBits(bits, index + " edx", msr.getAttribute("edx"), file);
-            }
-            if (bits.isEmpty()) {
-                throw new CatalogException(file + ": feature " + name + " stands for no CPUID or MSR bit");
-            }
-            // Features are compared as sets of names; that equals libvirt's comparison of CPUID bits only while
-            // no two features share a bit, so refuse a map where they do.
-            for (String bit : bits) {
-                String owner = bitOwners.putIfAbsent(bit, name);
-                if (owner != null) {
-                    throw new CatalogException(file + ": features " + owner + " and " + name + " share " + bit);
-                }
-            }
-            List<String> aliases = children(e, "alias").stream().map(a -> a.getAttribute("name")).toList();
-            CpuFeature feature = new CpuFeature(features.size(), name, !"no".equals(e.getAttribute("migratable")),
-                    bits, aliases);
-            features.add(feature);
-            featuresByName.put(name, feature);
-        }
-
-        private void readModel(String file, Element e) {
-            String name = required(e, "name", file);
-            if (modelsByName.containsKey(name)) {
-                throw new CatalogException(file + ": model " + name + " defined twice");
-            }
-            String vendor = null;
-            List<CpuSignature> signatures = new ArrayList<>();
-            FeatureSet.Builder set = FeatureSet.builder();
-            // An included model passes on its vendor, signatures and features (libvirt's x86ModelParseAncestor);
-            // the model's own <vendor> or <signature> elements then replace the inherited ones.
-            List<Element> parents = children(e, "model");
-            if (parents.size() > 1) {
-                throw new CatalogException(file + ": model " + name + " includes more than one model");
-            }
-            String includes = null;
-            for (Element p : parents) {
-                includes = required(p, "name", file);
-                CpuModel parent = modelsByName.get(required(p, "name", file));
-                if (parent == null) {
-                    throw new CatalogException(file + ": model " + name + " includes model " + p.getAttribute("name")
-                            + " that is not defined before it");
-                }
-                vendor = parent.vendor();
-                signatures.addAll(parent.signatures());
-                set.addAll(parent.features());
-            }
-            boolean decodeHost = true;
-            boolean decodeGuest = true;
-            for (Element d : children(e, "decode")) {
-                decodeHost = onOff(d, "host", file);
-                decodeGuest = onOff(d, "guest", file);
-            }
-            List<Element> sigs = children(e, "signature");
-            if (!sigs.isEmpty()) {
-                signatures.clear();
-                for (Element s : sigs) {
-                    signatures.add(new CpuSignature(number(s, "family", file), number(s, "model", file),
-                            s.hasAttribute("stepping") ? s.getAttribute("stepping") : null));
-                }
-            }
-            for (Element v : children(e, "vendor")) {
-                vendor = required(v, "name", file);
-                if (!vendors.containsKey(vendor)) {
-                    throw new CatalogException(file + ": model " + name + " names unknown vendor " + vendor);
-                }
-            }
-            FeatureSet.Builder removed = FeatureSet.builder();
-            for (Element f : children(e, "feature")) {
-                CpuFeature feature = featuresByName.get(required(f, "name", file));
-                if (feature == null) {
-                    throw new CatalogException(file + ": model " + name + " names unknown feature " + f.getAttribute("name"));
-                }
-                // removed='yes' marks a feature the model used to have; libvirt keeps it out of the model's data.
-                if ("yes".equals(f.getAttribute("removed"))) {
-                    removed.add(feature.index());
-                } else {
-                    set.add(feature.index());
-                }
-            }
-            CpuModel model = new CpuModel(name, vendor, includes, set.build(), decodeHost, decodeGuest, signatures, models.size(),
-                    removed.build());
-            models.add(model);
-            modelsByName.put(name, model);
-        }
-
-        private static boolean onOff(Element e, String attr, String file) {
-            String v = e.getAttribute(attr);
-            return switch (v) {
-                case "on" -> true;
-                case "off" -> false;
-                default -> throw new CatalogException(file + ": decode " + attr + "='" + v + "' is neither on nor off");
-            };
-        }
-
-        private static void addBits(List<String> bits, String register, String value, String file) {
-            if (value.isEmpty()) {
-                return;
-            }
-            long v = Long.decode(value);
-            for (int bit = 0; bit < 32; bit++) {
-                if ((v >>> bit & 1) != 0) {
-                    bits.add(register + " bit " + bit);
-                }
-            }
-        }
-
-        private static String hex(String value, String file) {
-            if (value.isEmpty()) {
-                return "0x00000000";
-            }
-            try {
-                return String.format(Locale.ROOT, "0x%08x", Long.decode(value));
-            } catch (NumberFormatException e) {
-                throw new CatalogException(file + ": not a number: " + value, e);
-            }
-        }
-
-        private static int number(Element e, String attr, String file) {
-            try {
-                return Integer.parseInt(required(e, attr, file));
-            } catch (NumberFormatException ex) {
-                throw new CatalogException(file + ": " + attr + " is not a number", ex);
-            }
-        }
-
-        private static String required(Element e, String attr, String file) {
-            String v = e.getAttribute(attr);
-            if (v.isEmpty()) {
-                throw new CatalogException(file + ": <" + e.getTagName() + "> without " + attr);
-            }
-            return v;
-        }
     }
 }

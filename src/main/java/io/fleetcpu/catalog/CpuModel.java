@@ -15,7 +15,7 @@ import java.util.List;
  *                    (e.g. {@code monitor} of EPYC); libvirt does not count them as part of the model
  */
 public record CpuModel(String name, String vendor, String includes, FeatureSet features, boolean decodeHost, boolean decodeGuest,
-                       List<CpuSignature> signatures, int position, FeatureSet removedFeatures) {
+                       List<SignatureRange> signatures, int position, FeatureSet removedFeatures) {
 
     public CpuModel {
         signatures = List.copyOf(signatures);

@@ -120,8 +120,7 @@ class DriftRecorder {
         fact(changes, "cpuView", before, after, h -> CpuView.of(h).wireName());
         fact(changes, "model", before, after, h -> h.cpu().model());
         fact(changes, "microcode", before, after, h -> h.cpu().microcode());
-        fact(changes, "signature", before, after, h -> h.cpu().signature() == null ? null
-                : h.cpu().signature().family() + "/" + h.cpu().signature().model() + "/" + h.cpu().signature().stepping());
+        fact(changes, "signature", before, after, h -> h.cpu().signature() == null ? null : h.cpu().signature().text());
         fact(changes, "hypervisorModel", before, after, h -> h.hypervisorCpu() == null ? null : h.hypervisorCpu().model());
         fact(changes, "features", before, after, h -> compared.apply(h).features().size() + " features");
         fact(changes, "nested", before, after, h -> h.kernel().nested());

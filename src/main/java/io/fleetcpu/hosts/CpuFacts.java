@@ -9,6 +9,8 @@ import jakarta.persistence.Embeddable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import io.fleetcpu.libvirtxml.CpuSignature;
+
 /** How a {@link HostCpu} is kept in the host's row; a host keeps one for each view of its CPU. */
 @Embeddable
 class CpuFacts {
@@ -94,8 +96,8 @@ class CpuFacts {
     }
 
     HostCpu toHostCpu() {
-        HostCpu.Signature signature = signatureFamily == null ? null
-                : new HostCpu.Signature(signatureFamily, signatureModel, signatureStepping);
+        CpuSignature signature = signatureFamily == null ? null
+                : new CpuSignature(signatureFamily, signatureModel, signatureStepping);
         return new HostCpu(arch, vendor, model, Boolean.TRUE.equals(modelKnown), microcode, signature,
                 HostCpu.CpuSource.fromWireName(cpuSource), listedFeatures, disabledFeatures, features, unknownFeatures);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
@@ -125,7 +126,7 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
     }
 
     private static String cpuLine(HostCpu cpu) {
-        HostCpu.Signature s = cpu.signature();
+        CpuSignature s = cpu.signature();
         return String.join(";", value(cpu.arch()), value(cpu.vendor()), value(cpu.model()),
                 String.valueOf(cpu.modelKnown()), value(cpu.microcode()),
                 s == null ? "~" : s.family() + "/" + s.model() + "/" + (s.stepping() == null ? "~" : s.stepping()),

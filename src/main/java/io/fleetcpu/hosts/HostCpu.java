@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.CpuDescription;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -24,17 +25,12 @@ public record HostCpu(
         @Schema(description = "the CPU model libvirt named for the host", example = "Haswell-noTSX-IBRS") String model,
         @Schema(description = "whether the catalog knows the model") boolean modelKnown,
         @Schema(description = "microcode version as libvirt writes it (a decimal number), when reported", example = "73") String microcode,
-        Signature signature,
+        CpuSignature signature,
         @Schema(description = "which part of the registration the CPU facts were read from") CpuSource source,
         @Schema(description = "features named on top of the model, as the host reported them") List<String> listedFeatures,
         @Schema(description = "features of the model the host does not have") List<String> disabledFeatures,
         @Schema(description = "every feature the host has: the model expanded through the catalog") List<String> features,
         @Schema(description = "reported features the catalog does not know") List<String> unknownFeatures) {
-
-    /** CPUID family, model and stepping. */
-    @Schema(name = "HostCpuSignature", description = "The host CPU's CPUID family, model and stepping")
-    public record Signature(int family, int model, Integer stepping) {
-    }
 
     /** Which of the host's documents the CPU facts were read from. */
     public enum CpuSource {

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
@@ -231,14 +232,13 @@ class HostReportReader {
 
     private HostCpu fromDefinition(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
             CpuDefinition expanded) {
-        HostCpu.Signature signature = cpu.signature() == null ? null
-                : new HostCpu.Signature(cpu.signature().family(), cpu.signature().model(), cpu.signature().stepping());
+        CpuSignature signature = cpu.signature();
         return describe(catalog, problems, field, source, cpu.arch(), cpu.vendor(), cpu.model(), cpu.microcodeVersion(), signature,
                 cpu.requiredFeatureNames(), cpu.disabledFeatureNames(), expanded);
     }
 
     private HostCpu describe(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, String arch, String vendor,
-            String model, String microcode, HostCpu.Signature signature, List<String> listed, List<String> disabled,
+            String model, String microcode, CpuSignature signature, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
         int before = problems.size();
         if (!limits.checkFeatures(problems, field + ".features", listed.size() + disabled.size())) {
@@ -281,18 +281,10 @@ class HostReportReader {
     /** The model's features, plus the listed ones, minus the disabled ones, in catalog order. */
     private static List<String> expand(CpuCatalog catalog, Optional<CpuModel> model, List<String> listed, List<String> disabled,
             CpuDefinition expanded) {
-        List<String> extra = known(catalog, listed);
-        if (model.isEmpty() && expanded != null) {
-            extra = known(catalog, expanded.requiredFeatureNames());
-        }
-        FeatureSet set = model.map(CpuModel::features).orElse(FeatureSet.empty())
-                .union(catalog.featureSet(extra))
-                .minus(catalog.featureSet(known(catalog, disabled)));
-        return catalog.featureNames(set);
-    }
-
-    private static List<String> known(CpuCatalog catalog, List<String> names) {
-        return names.stream().filter(f -> catalog.feature(f).isPresent()).toList();
+        List<String> required = model.isEmpty() && expanded != null ? expanded.requiredFeatureNames() : listed;
+        // names the catalog does not define are kept apart, in the report's unknownFeatures
+        return catalog.featureNames(catalog.expand(model.map(CpuModel::features).orElse(FeatureSet.empty()),
+                required, disabled, CpuCatalog.PASS_OVER_UNKNOWN));
     }
 
     /** Free text from an agent: not too long, and nothing a database or a terminal would choke on. */

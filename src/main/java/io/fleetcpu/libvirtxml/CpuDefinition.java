@@ -157,8 +157,8 @@ public record CpuDefinition(
         Set<String> seen = new HashSet<>();
         return cpu.children("feature").stream().map(f -> {
             String name = f.requiredAttribute("name");
-            FeaturePolicy policy = f.attributeOneOf("policy", FeaturePolicy.xmlNames())
-                    .flatMap(FeaturePolicy::fromXmlName).orElse(null);
+            FeaturePolicy policy = f.attributeOneOf("policy", FeaturePolicy.libvirtNames())
+                    .flatMap(FeaturePolicy::fromLibvirtName).orElse(null);
             if (!seen.add(name)) {
                 // libvirt refuses this too ("CPU feature '%s' specified more than once")
                 throw f.problem("names feature '" + name + "' a second time");

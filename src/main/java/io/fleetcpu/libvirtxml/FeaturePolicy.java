@@ -17,15 +17,15 @@ public enum FeaturePolicy {
     /** The guest must not start on a host that has the feature. */
     FORBID("forbid");
 
-    private final String xmlName;
+    private final String libvirtName;
 
-    FeaturePolicy(String xmlName) {
-        this.xmlName = xmlName;
+    FeaturePolicy(String libvirtName) {
+        this.libvirtName = libvirtName;
     }
 
     /** The word libvirt writes. */
-    public String xmlName() {
-        return xmlName;
+    public String libvirtName() {
+        return libvirtName;
     }
 
     /** Whether the guest sees the feature. */
@@ -38,11 +38,11 @@ public enum FeaturePolicy {
         return this == DISABLE || this == FORBID;
     }
 
-    public static Optional<FeaturePolicy> fromXmlName(String name) {
-        return Arrays.stream(values()).filter(p -> p.xmlName.equals(name)).findFirst();
+    public static Optional<FeaturePolicy> fromLibvirtName(String name) {
+        return Arrays.stream(values()).filter(p -> p.libvirtName.equals(name)).findFirst();
     }
 
-    static List<String> xmlNames() {
-        return Arrays.stream(values()).map(FeaturePolicy::xmlName).toList();
+    static List<String> libvirtNames() {
+        return Arrays.stream(values()).map(FeaturePolicy::libvirtName).toList();
     }
 }

@@ -2,6 +2,8 @@ package io.fleetcpu.policy;
 
 import java.util.List;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.catalog.FeatureSet;
 
@@ -14,7 +16,7 @@ import io.fleetcpu.catalog.FeatureSet;
  * @param featureSet     every feature the guest gets (model + required − disabled), whichever form
  * @param catalog        the catalog the baseline was computed with
  */
-public record Baseline(String model, String vendor, boolean fallbackForbid, List<CpuFeaturePolicy> features,
+public record Baseline(String model, String vendor, boolean fallbackForbid, List<CpuFeature> features,
                        FeatureSet featureSet, CatalogInfo catalog) {
 
     public Baseline {
@@ -22,7 +24,7 @@ public record Baseline(String model, String vendor, boolean fallbackForbid, List
     }
 
     public List<String> featureNames(FeaturePolicy policy) {
-        return features.stream().filter(f -> f.policy() == policy).map(CpuFeaturePolicy::name).toList();
+        return features.stream().filter(f -> f.policy() == policy).map(CpuFeature::name).toList();
     }
 
     /** The {@code <cpu>} element exactly as libvirt's virConnectBaselineCPU returns it. */
@@ -33,7 +35,7 @@ public record Baseline(String model, String vendor, boolean fallbackForbid, List
         if (vendor != null) {
             xml.append("  <vendor>").append(escape(vendor)).append("</vendor>\n");
         }
-        for (CpuFeaturePolicy f : features) {
+        for (CpuFeature f : features) {
             xml.append("  <feature policy='").append(f.policy().libvirtName()).append("' name='")
                     .append(escape(f.name())).append("'/>\n");
         }

@@ -12,8 +12,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuFeature;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.BaselineRefusedException.Reason;
@@ -206,7 +207,7 @@ public final class BaselineCalculator {
         required = required.minus(droppedBy.get(driver));
         disabled = disabled.minus(droppedBy.get(driver));
         FeatureSet guestFeatures = decoded.model.features().union(required).minus(disabled);
-        List<CpuFeaturePolicy> listed = expandFeatures
+        List<CpuFeature> listed = expandFeatures
                 ? expandedList(decoded.model, required, disabled)
                 : shortList(decoded.model.features().union(blockers.apply(decoded.model)), required, disabled);
         return new Baseline(decoded.model.name(), outputVendor ? vendor : null,
@@ -296,30 +297,30 @@ public final class BaselineCalculator {
      * A guest CPU's feature lines as libvirt prints them: the short form (required ones, then disabled ones, in
      * catalog order) or the expanded form (every feature of the model as well, sorted by name).
      */
-    public List<CpuFeaturePolicy> featureList(CpuModel model, FeatureSet required, FeatureSet disabled,
+    public List<CpuFeature> featureList(CpuModel model, FeatureSet required, FeatureSet disabled,
             boolean expanded) {
         return expanded ? expandedList(model, required, disabled) : shortList(model.features(), required, disabled);
     }
 
     /** @param modelData the model's features and its blockers: listed disabled before the removed features */
-    private List<CpuFeaturePolicy> shortList(FeatureSet modelData, FeatureSet required, FeatureSet disabled) {
-        List<CpuFeaturePolicy> out = new ArrayList<>(required.size() + disabled.size());
-        catalog.featureNames(required).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.REQUIRE)));
+    private List<CpuFeature> shortList(FeatureSet modelData, FeatureSet required, FeatureSet disabled) {
+        List<CpuFeature> out = new ArrayList<>(required.size() + disabled.size());
+        catalog.featureNames(required).forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.REQUIRE)));
         // The model's own features first; a feature the map marks removed from the model comes last, as libvirt's
         // virCPUx86DisableRemovedFeatures appends it after x86DataToCPU has listed the others.
         FeatureSet own = disabled.intersection(modelData);
-        catalog.featureNames(own).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
-        catalog.featureNames(disabled.minus(own)).forEach(n -> out.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
+        catalog.featureNames(own).forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
+        catalog.featureNames(disabled.minus(own)).forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
         return out;
     }
 
     /** Libvirt 9.0 prints the expanded form sorted by feature name (byte order), disabled ones in place. */
-    private List<CpuFeaturePolicy> expandedList(CpuModel model, FeatureSet required, FeatureSet disabled) {
+    private List<CpuFeature> expandedList(CpuModel model, FeatureSet required, FeatureSet disabled) {
         FeatureSet all = model.features().union(required).union(disabled);
-        List<CpuFeaturePolicy> out = new ArrayList<>(all.size());
-        all.indexes().forEach(i -> out.add(new CpuFeaturePolicy(catalog.features().get(i).name(),
+        List<CpuFeature> out = new ArrayList<>(all.size());
+        all.indexes().forEach(i -> out.add(new CpuFeature(catalog.features().get(i).name(),
                 disabled.contains(i) ? FeaturePolicy.DISABLE : FeaturePolicy.REQUIRE)));
-        out.sort(Comparator.comparing(CpuFeaturePolicy::name));
+        out.sort(Comparator.comparing(CpuFeature::name));
         return out;
     }
 
@@ -366,20 +367,12 @@ public final class BaselineCalculator {
     }
 
     private FeatureSet features(NamedCpu host, CpuModel model) {
-        FeatureSet.Builder set = model.features().toBuilder();
-        for (String name : host.cpu().requiredFeatures()) {
-            set.add(feature(host, name).index());
-        }
-        for (String name : host.cpu().disabledFeatures()) {
-            set.remove(feature(host, name).index());
-        }
-        return set.build();
-    }
-
-    private CpuFeature feature(NamedCpu host, String name) {
-        return catalog.feature(name).orElseThrow(() -> new BaselineRefusedException(Reason.UNKNOWN_FEATURE,
-                "host " + host.host() + " reports feature '" + name + "' that the catalog (libvirt "
-                        + catalog.info().libvirtVersion() + ") does not know", List.of(host.host())));
+        // libvirt refuses a host feature its map does not define, and so does a baseline
+        return catalog.expand(model.features(), host.cpu().requiredFeatures(), host.cpu().disabledFeatures(), name -> {
+            throw new BaselineRefusedException(Reason.UNKNOWN_FEATURE, "host " + host.host() + " reports feature '"
+                    + name + "' that the catalog (libvirt " + catalog.info().libvirtVersion() + ") does not know",
+                    List.of(host.host()));
+        });
     }
 
     private String knownVendor(NamedCpu host, String vendor) {

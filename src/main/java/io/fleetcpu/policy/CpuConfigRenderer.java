@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
@@ -68,7 +70,7 @@ public final class CpuConfigRenderer {
                 xml.append("  <vendor>").append(escape(cpu.vendor())).append("</vendor>\n");
             }
         }
-        for (CpuFeaturePolicy f : cpu.features()) {
+        for (CpuFeature f : cpu.features()) {
             xml.append("  <feature policy='").append(f.policy().libvirtName()).append("' name='")
                     .append(escape(f.name())).append("'/>\n");
         }
@@ -116,7 +118,7 @@ public final class CpuConfigRenderer {
                     + cpu.mode().libvirtName());
         }
         List<String> flags = new ArrayList<>();
-        for (CpuFeaturePolicy f : cpu.features()) {
+        for (CpuFeature f : cpu.features()) {
             // nova lower-cases every flag before it hands it to libvirt (driver.py _get_guest_cpu_model_config)
             if (!f.name().equals(f.name().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("nova lower-cases cpu_model_extra_flags, so it cannot give '"
@@ -184,7 +186,7 @@ public final class CpuConfigRenderer {
                     + "-cpu on another host");
         }
         StringBuilder arg = new StringBuilder(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : "host");
-        for (CpuFeaturePolicy f : cpu.features()) {
+        for (CpuFeature f : cpu.features()) {
             var qemuName = QemuFeatureNames.qemuName(f.name());
             if (qemuName.isEmpty()) {
                 // Nothing to take away from a guest QEMU never gives the feature; what libvirt filters out
@@ -228,8 +230,8 @@ public final class CpuConfigRenderer {
                     .append(" runs on any vendor's node, not only ").append(cpu.vendor()).append('\n');
         }
         FeatureSet modelFeatures = custom ? model(cpu).features() : FeatureSet.empty();
-        List<CpuFeaturePolicy> kept = new ArrayList<>();
-        for (CpuFeaturePolicy f : cpu.features()) {
+        List<CpuFeature> kept = new ArrayList<>();
+        for (CpuFeature f : cpu.features()) {
             String why = f.policy() == FeaturePolicy.REQUIRE ? whyNotLabelled(f.name(), nodes) : null;
             if (why == null) {
                 kept.add(f);
@@ -258,7 +260,7 @@ public final class CpuConfigRenderer {
         yaml.append("      model: ").append(quote(custom ? cpu.model() : cpu.mode().libvirtName())).append('\n');
         if (!kept.isEmpty()) {
             yaml.append("      features:\n");
-            for (CpuFeaturePolicy f : kept) {
+            for (CpuFeature f : kept) {
                 yaml.append("        - name: ").append(quote(f.name())).append('\n');
                 yaml.append("          policy: ").append(quote(f.policy().libvirtName())).append('\n');
             }
@@ -366,7 +368,7 @@ public final class CpuConfigRenderer {
                 }
             }
         }
-        for (CpuFeaturePolicy f : cpu.features()) {
+        for (CpuFeature f : cpu.features()) {
             if (catalog.feature(f.name()).isEmpty()) {
                 throw new IllegalArgumentException("unknown CPU feature '" + f.name() + "' (not in the catalog of libvirt "
                         + catalog.info().libvirtVersion() + "; features use libvirt's names, e.g. pclmuldq, sse4.1)");

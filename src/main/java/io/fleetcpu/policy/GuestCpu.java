@@ -4,6 +4,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 
 /**
  * One guest CPU recommendation, whatever computed it: what {@link CpuConfigRenderer} turns into libvirt XML,
@@ -19,7 +21,7 @@ import java.util.Set;
  *                       (invtsc) or ones to hide. Names unique.
  */
 public record GuestCpu(Mode mode, String model, String vendor, boolean fallbackForbid,
-                       List<CpuFeaturePolicy> features) {
+                       List<CpuFeature> features) {
 
     /** libvirt's CPU modes fleetcpu recommends. */
     public enum Mode {
@@ -63,10 +65,15 @@ public record GuestCpu(Mode mode, String model, String vendor, boolean fallbackF
             }
         }
         Set<String> seen = new HashSet<>();
-        for (CpuFeaturePolicy f : features) {
+        for (CpuFeature f : features) {
             Objects.requireNonNull(f, "feature");
             if (f.name() == null || f.name().isBlank() || f.policy() == null) {
                 throw new IllegalArgumentException("a feature needs a name and a policy: " + f);
+            }
+            if (f.policy() != FeaturePolicy.REQUIRE && f.policy() != FeaturePolicy.DISABLE) {
+                // what every renderer can write: nova.conf, QEMU's -cpu and KubeVirt know only + and -
+                throw new IllegalArgumentException("a recommended guest CPU requires or disables each feature; got "
+                        + f.policy().libvirtName() + " " + f.name());
             }
             if (!seen.add(f.name())) {
                 // libvirt refuses this too ("CPU feature '%s' specified more than once")
@@ -75,15 +82,15 @@ public record GuestCpu(Mode mode, String model, String vendor, boolean fallbackF
         }
     }
 
-    public static GuestCpu custom(String model, String vendor, boolean fallbackForbid, List<CpuFeaturePolicy> features) {
+    public static GuestCpu custom(String model, String vendor, boolean fallbackForbid, List<CpuFeature> features) {
         return new GuestCpu(Mode.CUSTOM, model, vendor, fallbackForbid, features);
     }
 
-    public static GuestCpu hostModel(List<CpuFeaturePolicy> features) {
+    public static GuestCpu hostModel(List<CpuFeature> features) {
         return new GuestCpu(Mode.HOST_MODEL, null, null, false, features);
     }
 
-    public static GuestCpu hostPassthrough(List<CpuFeaturePolicy> features) {
+    public static GuestCpu hostPassthrough(List<CpuFeature> features) {
         return new GuestCpu(Mode.HOST_PASSTHROUGH, null, null, false, features);
     }
 
@@ -94,6 +101,6 @@ public record GuestCpu(Mode mode, String model, String vendor, boolean fallbackF
 
     /** Names of the features with this policy, in list order. */
     public List<String> featureNames(FeaturePolicy policy) {
-        return features.stream().filter(f -> f.policy() == policy).map(CpuFeaturePolicy::name).toList();
+        return features.stream().filter(f -> f.policy() == policy).map(CpuFeature::name).toList();
     }
 }

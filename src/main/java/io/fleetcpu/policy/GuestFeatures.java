@@ -4,11 +4,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 
-/** What a guest started with a named-model CPU gets: the model's features, plus required, minus disabled. */
+/** What a guest started with a named-model CPU gets: the model's features, plus required, minus disabled ({@link CpuCatalog#expand}). */
 public final class GuestFeatures {
 
     private GuestFeatures() {
@@ -21,17 +22,9 @@ public final class GuestFeatures {
         }
         CpuModel model = catalog.model(cpu.model()).orElseThrow(
                 () -> new IllegalArgumentException("the catalog has no model " + cpu.model()));
-        FeatureSet.Builder set = model.features().toBuilder();
-        for (CpuFeaturePolicy f : cpu.features()) {
-            catalog.feature(f.name()).ifPresent(feature -> {
-                if (f.policy() == FeaturePolicy.REQUIRE) {
-                    set.add(feature.index());
-                } else {
-                    set.remove(feature.index());
-                }
-            });
-        }
-        return Optional.of(set.build());
+        // a name of a newer libvirt's map gives the guest nothing this catalog can name
+        return Optional.of(catalog.expand(model.features(), cpu.featureNames(FeaturePolicy.REQUIRE),
+                cpu.featureNames(FeaturePolicy.DISABLE), CpuCatalog.PASS_OVER_UNKNOWN));
     }
 
     /**

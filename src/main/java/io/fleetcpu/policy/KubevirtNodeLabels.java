@@ -146,13 +146,10 @@ public final class KubevirtNodeLabels {
     public static List<String> labelledFeatures(CpuCatalog catalog, CpuDescription hypervisorView) {
         List<String> unknown = hypervisorView.requiredFeatures().stream()
                 .filter(f -> catalog.feature(f).isEmpty()).toList();
-        FeatureSet required = catalog.featureSet(hypervisorView.requiredFeatures().stream()
-                .filter(f -> catalog.feature(f).isPresent()).toList());
-        FeatureSet disabled = catalog.featureSet(hypervisorView.disabledFeatures().stream()
-                .filter(f -> catalog.feature(f).isPresent()).toList());
         FeatureSet model = hypervisorView.model() == null ? FeatureSet.empty()
                 : catalog.model(hypervisorView.model()).map(CpuModel::features).orElse(FeatureSet.empty());
-        List<String> names = new java.util.ArrayList<>(catalog.featureNames(model.union(required).minus(disabled)));
+        List<String> names = new java.util.ArrayList<>(catalog.featureNames(catalog.expand(model,
+                hypervisorView.requiredFeatures(), hypervisorView.disabledFeatures(), CpuCatalog.PASS_OVER_UNKNOWN)));
         names.addAll(unknown);
         return names;
     }

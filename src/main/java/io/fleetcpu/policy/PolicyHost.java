@@ -3,6 +3,8 @@ package io.fleetcpu.policy;
 import java.util.List;
 import java.util.Set;
 
+import io.fleetcpu.libvirtxml.CpuSignature;
+
 /**
  * One host as the policy engine sees it.
  *
@@ -10,7 +12,7 @@ import java.util.Set;
  * @param hypervisorCpu what a guest on the host can really get (the hypervisor's expansion of its host-model
  *        CPU), or null when the host did not report it
  * @param microcode the microcode version, or null
- * @param signature CPUID family/model/stepping as text, or null
+ * @param signature CPUID family, model and stepping, or null when not reported
  * @param nested the kvm module's nested setting
  * @param usableModels the named models the host's hypervisor reports usable, or null when not reported
  * @param supportedModes the CPU modes the host's domain capabilities say its hypervisor supports, or null when not
@@ -18,7 +20,7 @@ import java.util.Set;
  * @param deprecatedModels the named models the host's hypervisor marks deprecated; empty when none or not reported
  */
 public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-        String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes,
+        CpuSignature signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes,
         List<String> deprecatedModels) {
 
     /** The kvm module's {@code nested} parameter. */
@@ -32,7 +34,7 @@ public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervi
 
     /** A host whose hypervisor deprecates no model, or did not say. */
     public PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-            String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
+            CpuSignature signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
         this(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes, List.of());
     }
 

@@ -13,8 +13,11 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.PolicyHost.NestedState;
@@ -49,7 +52,7 @@ public final class PolicyRecommender {
         this.visibility = visibility;
         this.obsoleteModels = Set.copyOf(obsoleteModels);
         this.nonMigratable = catalog.featureSet(catalog.features().stream().filter(f -> !f.migratable())
-                .map(CpuFeature::name).toList());
+                .map(FeatureDefinition::name).toList());
         this.underSvm = nestedDependents("svm");
         this.underVmx = nestedDependents("vmx");
     }
@@ -107,9 +110,9 @@ public final class PolicyRecommender {
                     b.fallbackForbid() && draft.require.isEmpty() && draft.disable.isEmpty(),
                     calculator.featureList(model, required, disabled, expandFeatures));
         } else {
-            List<CpuFeaturePolicy> features = new ArrayList<>();
-            catalog.featureNames(draft.require).forEach(n -> features.add(new CpuFeaturePolicy(n, FeaturePolicy.REQUIRE)));
-            catalog.featureNames(draft.disable).forEach(n -> features.add(new CpuFeaturePolicy(n, FeaturePolicy.DISABLE)));
+            List<CpuFeature> features = new ArrayList<>();
+            catalog.featureNames(draft.require).forEach(n -> features.add(new CpuFeature(n, FeaturePolicy.REQUIRE)));
+            catalog.featureNames(draft.disable).forEach(n -> features.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
             cpu = mode == GuestCpu.Mode.HOST_MODEL ? GuestCpu.hostModel(features) : GuestCpu.hostPassthrough(features);
             guestFeatures = guest.union(draft.require).minus(draft.disable);
         }
@@ -181,6 +184,10 @@ public final class PolicyRecommender {
     }
 
     /** "hosts a, b, c and 7 more" */
+    private static String text(CpuSignature signature) {
+        return signature == null ? "null" : signature.text();
+    }
+
     private static String hostList(List<String> hosts) {
         if (hosts.size() == 1) {
             return "host " + hosts.get(0);
@@ -289,7 +296,7 @@ public final class PolicyRecommender {
             }
         }
         FeatureSet required = shared.minus(pinned.features());
-        List<CpuFeaturePolicy> features = calculator.featureList(pinned, required, FeatureSet.empty(), false);
+        List<CpuFeature> features = calculator.featureList(pinned, required, FeatureSet.empty(), false);
         Baseline baseline = new Baseline(pinned.name(), pinned.vendor(), true, features,
                 pinned.features().union(required), catalog.info());
         draft.modelExplanation = "model " + pinned.name() + ": pinned by the aggregate's policy";
@@ -393,7 +400,7 @@ public final class PolicyRecommender {
             Draft draft) {
         String flag = "AMD".equals(vendor) || "Hygon".equals(vendor) ? "svm" : "vmx";
         String module = flag.equals("svm") ? "kvm_amd" : "kvm_intel";
-        int index = catalog.feature(flag).map(CpuFeature::index).orElseThrow();
+        int index = catalog.feature(flag).map(FeatureDefinition::index).orElseThrow();
         List<String> ready = new ArrayList<>();
         List<NestedFix> toFix = new ArrayList<>();
         List<String> without = new ArrayList<>();
@@ -452,7 +459,7 @@ public final class PolicyRecommender {
 
     private FeatureSet nestedDependents(String flag) {
         FeatureSet.Builder set = FeatureSet.builder();
-        for (CpuFeature f : catalog.features()) {
+        for (FeatureDefinition f : catalog.features()) {
             boolean dependent = flag.equals("svm")
                     ? f.bits().stream().anyMatch(b -> b.toLowerCase(java.util.Locale.ROOT).contains("0x8000000a"))
                     : f.name().startsWith("vmx-");
@@ -560,7 +567,7 @@ public final class PolicyRecommender {
                 what.add("model " + h.cpu().model() + " instead of " + first.cpu().model());
             }
             if (!Objects.equals(first.signature(), h.signature())) {
-                what.add("signature " + h.signature() + " instead of " + first.signature());
+                what.add("signature " + text(h.signature()) + " instead of " + text(first.signature()));
             }
             if (!Objects.equals(first.microcode(), h.microcode())) {
                 what.add("microcode " + h.microcode() + " instead of " + first.microcode());

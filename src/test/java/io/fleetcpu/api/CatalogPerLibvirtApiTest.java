@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
 
 /**
@@ -38,7 +38,7 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
     private static final Set<String> ONLY_11_3 = new TreeSet<>();
 
     static {
-        V11.features().stream().map(CpuFeature::name).filter(f -> V9.feature(f).isEmpty()).forEach(ONLY_11_3::add);
+        V11.features().stream().map(FeatureDefinition::name).filter(f -> V9.feature(f).isEmpty()).forEach(ONLY_11_3::add);
         V11.models().stream().map(CpuModel::name).filter(m -> V9.model(m).isEmpty()).forEach(ONLY_11_3::add);
     }
 

@@ -21,6 +21,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.libvirtxml.CpuDefinition;
@@ -211,7 +212,7 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(cpu.model()).isEqualTo(json.path("model").asString());
         assertThat(cpu.vendor()).isEqualTo(json.path("vendor").asString());
         assertThat(cpu.modelFallback()).isEqualTo(json.path("fallback").asString());
-        assertThat(cpu.features().stream().map(f -> f.policy().xmlName() + ":" + f.name()).toList()).isEqualTo(features);
+        assertThat(cpu.features().stream().map(f -> f.policy().libvirtName() + ":" + f.name()).toList()).isEqualTo(features);
         assertThat(get("/aggregates/east/recommended-cpu", "Accept", "application/xml").body()).isEqualTo(libvirt.body());
 
         // nova.conf

@@ -68,7 +68,7 @@ class RecommendedCpuApiTest extends ApiAssertions {
     }
 
     private static String policyAndName(CpuFeature f) {
-        return f.policy().xmlName() + ":" + f.name();
+        return f.policy().libvirtName() + ":" + f.name();
     }
 
     @Test

@@ -47,10 +47,38 @@ class CpuCatalogTest {
         assertFalse(m.features().contains(catalog.feature("hle").orElseThrow().index()));
         assertFalse(m.features().contains(catalog.feature("rtm").orElseThrow().index()));
         assertTrue(m.decodeGuest());
-        assertEquals(new CpuSignature(6, 60, null), m.signatures().get(0));
+        assertEquals(new SignatureRange(6, 60, null), m.signatures().get(0));
         assertTrue(catalog.model("Cascadelake-Server-noTSX").orElseThrow().decodeHost());
         assertFalse(catalog.model("Cascadelake-Server-noTSX").orElseThrow().decodeGuest());
         assertEquals(null, catalog.model("qemu64").orElseThrow().vendor());
+    }
+
+    @Test
+    void expandingIsTheModelPlusRequiredMinusDisabledAndDisabledWins() {
+        CpuModel haswell = catalog.model("Haswell-noTSX").orElseThrow();
+        FeatureSet set = catalog.expand(haswell.features(), List.of("vmx", "pcid", "avx512f"),
+                List.of("avx2", "avx512f"), CpuCatalog.PASS_OVER_UNKNOWN);
+        assertEquals(haswell.features().union(catalog.featureSet(List.of("vmx")))
+                .minus(catalog.featureSet(List.of("avx2"))), set);
+        assertFalse(set.contains(catalog.feature("avx512f").orElseThrow().index()), "in both lists: disabled");
+        assertEquals(catalog.featureNames(set), catalog.featureNames(catalog.expand(FeatureSet.empty(),
+                catalog.featureNames(set), List.of(), CpuCatalog.PASS_OVER_UNKNOWN)), "no model: just the required");
+    }
+
+    @Test
+    void expandingHandsEachUnknownNameOverRequiredFirstAndCanPassItOverOrRefuse() {
+        CpuModel haswell = catalog.model("Haswell-noTSX").orElseThrow();
+        List<String> unknown = new java.util.ArrayList<>();
+        FeatureSet set = catalog.expand(haswell.features(), List.of("vmx", "made-up-1", "made-up-2"),
+                List.of("made-up-3", "avx2"), unknown::add);
+        assertEquals(List.of("made-up-1", "made-up-2", "made-up-3"), unknown);
+        assertEquals(catalog.expand(haswell.features(), List.of("vmx"), List.of("avx2"), CpuCatalog.PASS_OVER_UNKNOWN),
+                set, "an unknown name adds and takes away nothing");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> catalog.expand(
+                haswell.features(), List.of("made-up-1"), List.of("made-up-2"), name -> {
+                    throw new IllegalStateException(name);
+                }));
+        assertEquals("made-up-1", refused.getMessage());
     }
 
     @Test
@@ -58,7 +86,7 @@ class CpuCatalogTest {
         assertEquals("fpu", catalog.features().get(0).name());
         Map<String, String> owners = new HashMap<>();
         for (int i = 0; i < catalog.features().size(); i++) {
-            CpuFeature f = catalog.features().get(i);
+            FeatureDefinition f = catalog.features().get(i);
             assertEquals(i, f.index());
             assertEquals(1, f.bits().size(), f.name());
             for (String bit : f.bits()) {
@@ -102,7 +130,7 @@ class CpuCatalogTest {
         CpuModel child = small.model("Child").orElseThrow();
         assertEquals("Intel", child.vendor());
         assertEquals(List.of("fpu", "vme"), small.featureNames(child.features()));
-        assertEquals(List.of(new CpuSignature(6, 1, null)), child.signatures());
+        assertEquals(List.of(new SignatureRange(6, 1, null)), child.signatures());
         assertFalse(child.decodeGuest());
         assertEquals(dir.toAbsolutePath().toString(), small.info().source());
         assertFalse(small.feature("invtsc").orElseThrow().migratable());
@@ -184,7 +212,7 @@ class CpuCatalogTest {
         CpuModel v2 = libvirt113.model("SapphireRapids-v2").orElseThrow();
         CpuModel v3 = libvirt113.model("SapphireRapids-v3").orElseThrow();
         assertEquals(186, v2.features().size());
-        assertEquals(List.of(new CpuSignature(6, 143, null)), v2.signatures());
+        assertEquals(List.of(new SignatureRange(6, 143, null)), v2.signatures());
         List<String> added = new java.util.ArrayList<>(libvirt113.featureNames(v3.features()));
         added.removeAll(libvirt113.featureNames(v2.features()));
         assertEquals(java.util.Set.of("cldemote", "movdir64b", "movdiri", "ss", "tsc_adjust"), new java.util.HashSet<>(added));
@@ -198,7 +226,7 @@ class CpuCatalogTest {
         assertFalse(v2.features().contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
         // x86_Cascadelake-Server-v2.xml: stepping range 5-7 and no decoding as a guest model
         CpuModel cascade2 = libvirt113.model("Cascadelake-Server-v2").orElseThrow();
-        assertEquals(List.of(new CpuSignature(6, 85, "5-7")), cascade2.signatures());
+        assertEquals(List.of(new SignatureRange(6, 85, "5-7")), cascade2.signatures());
         assertTrue(cascade2.decodeHost());
         assertFalse(cascade2.decodeGuest());
         assertTrue(cascade2.features().contains(libvirt113.feature("avx512vnni").orElseThrow().index()));

@@ -14,6 +14,7 @@ import net.jqwik.api.Provide;
 
 import org.junit.jupiter.api.Test;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 
@@ -24,7 +24,7 @@ class CatalogsTest {
     @Test
     void everyFeatureOfLibvirt90sMapIsInLibvirt113sWithTheSameBits() {
         List<String> differ = new ArrayList<>();
-        for (CpuFeature f : V9.features()) {
+        for (FeatureDefinition f : V9.features()) {
             var other = V11.feature(f.name());
             if (other.isEmpty() || !other.get().bits().equals(f.bits()) || other.get().migratable() != f.migratable()) {
                 differ.add(f.name());
@@ -45,7 +45,7 @@ class CatalogsTest {
             CpuModel other = V11.model(m.name()).orElseThrow(() -> new AssertionError(m.name() + " not in 11.3"));
             Set<String> nine = new HashSet<>(V9.featureNames(m.features()));
             Set<String> eleven = new HashSet<>(V11.featureNames(other.features()));
-            eleven.retainAll(V9.features().stream().map(CpuFeature::name).toList());
+            eleven.retainAll(V9.features().stream().map(FeatureDefinition::name).toList());
             if (!nine.equals(eleven)) {
                 Set<String> only9 = new HashSet<>(nine);
                 only9.removeAll(eleven);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.PolicyHost.NestedState;
 
 /**
@@ -15,7 +16,7 @@ import io.fleetcpu.policy.PolicyHost.NestedState;
  * real hypervisor view of {@code src/test/resources/hostdata}. Immutable: each {@code with…} gives a new host.
  */
 record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-        String signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
+        CpuSignature signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
 
     static final String DIR_9_9 = "libvirt-9.9.0/x86_64-cpuid-";
     static final String DIR_5_6 = "libvirt-5.6.0/x86_64-cpuid-";
@@ -27,10 +28,7 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
             throw new IllegalArgumentException(hostFile + " is not a host CPU");
         }
         CpuDefinition definition = CpuDefinition.parse(fixture.hostXml());
-        String signature = definition.signature() == null ? null
-                : definition.signature().family() + "/" + definition.signature().model() + "/"
-                        + definition.signature().stepping();
-        return new PolicyHosts(name, hostFile, fixture.cpu(), null, null, signature, NestedState.ENABLED, null, null);
+        return new PolicyHosts(name, hostFile, fixture.cpu(), null, null, definition.signature(), NestedState.ENABLED, null, null);
     }
 
     /**
@@ -51,7 +49,7 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
         return new PolicyHosts(name, file, cpu, hypervisorCpu, version, signature, nested, usableModels, supportedModes);
     }
 
-    PolicyHosts withSignature(String newSignature) {
+    PolicyHosts withSignature(CpuSignature newSignature) {
         return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, newSignature, nested, usableModels, supportedModes);
     }
 

@@ -17,6 +17,9 @@ import java.util.TreeSet;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.catalog.CpuModel;
@@ -126,7 +129,7 @@ class PolicyRecommenderTest {
     @Test
     void performanceFallsBackWhenSignatureDiffers() {
         List<PolicyHost> hosts = all(host("a", HASWELL_XEON).withMicrocode("68"),
-                host("b", HASWELL_XEON).withMicrocode("68").withSignature("6/63/4"));
+                host("b", HASWELL_XEON).withMicrocode("68").withSignature(new CpuSignature(6, 63, 4)));
 
         PolicyRecommendation answer = recommender.recommend(hosts, policy(Goal.PERFORMANCE), false);
 
@@ -309,7 +312,7 @@ class PolicyRecommenderTest {
         assertThat(answer.cpu().featureNames(FeaturePolicy.DISABLE)).contains("svm");
         List<String> underSvm = CATALOG.features().stream()
                 .filter(f -> f.bits().stream().anyMatch(b -> b.toLowerCase().contains("0x8000000a")))
-                .map(io.fleetcpu.catalog.CpuFeature::name).toList();
+                .map(io.fleetcpu.catalog.FeatureDefinition::name).toList();
         assertThat(guestFeatures(answer.cpu())).doesNotContainAnyElementsOf(underSvm).doesNotContain("svm");
         assertThat(answer.cpu().featureNames(FeaturePolicy.REQUIRE)).doesNotContainAnyElementsOf(underSvm);
         assertRunsOnEveryHost(answer, hosts);
@@ -784,7 +787,7 @@ class PolicyRecommenderTest {
                 CATALOG.featureNames(model.features()).stream().filter(f -> !f.equals("vmx")).toList());
         assertThat(new TreeSet<>(expanded.featureNames(FeaturePolicy.REQUIRE))).isEqualTo(guestFeatures(brief));
         assertThat(expanded.featureNames(FeaturePolicy.DISABLE)).containsExactlyInAnyOrder("vmx", "spec-ctrl");
-        List<String> names = expanded.features().stream().map(CpuFeaturePolicy::name).toList();
+        List<String> names = expanded.features().stream().map(CpuFeature::name).toList();
         assertThat(names).isSorted();
         assertThat(guestFeatures(expanded)).isEqualTo(guestFeatures(brief));
     }

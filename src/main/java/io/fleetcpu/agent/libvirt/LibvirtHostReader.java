@@ -188,7 +188,7 @@ public final class LibvirtHostReader {
         for (CpuFeature f : hostModel.features()) {
             xml.append("  <feature");
             if (f.policy() != null) {
-                xml.append(" policy='").append(f.policy().xmlName()).append('\'');
+                xml.append(" policy='").append(f.policy().libvirtName()).append('\'');
             }
             xml.append(" name='").append(escape(f.name())).append("'/>\n");
         }

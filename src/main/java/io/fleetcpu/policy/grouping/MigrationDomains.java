@@ -17,7 +17,7 @@ import io.fleetcpu.policy.Baseline;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.policy.NamedCpu;
 

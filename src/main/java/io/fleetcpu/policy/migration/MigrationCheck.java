@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.CpuFeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;
@@ -211,9 +211,8 @@ public final class MigrationCheck {
         if (hostShape) {
             // libvirt ignores the policy attribute of a host-shaped CPU: each feature is one the CPU has.
             force = optional = disable = forbid = FeatureSet.empty();
-            FeatureSet.Builder b = model(guest.model()).features().toBuilder();
-            guest.features().forEach(f -> b.add(feature(f.name()).index()));
-            require = b.build();
+            require = catalog.expand(model(guest.model()).features(),
+                    guest.features().stream().map(CpuFeature::name).toList(), List.of(), this::refuseUnknown);
         } else {
             // In the order libvirt builds them, so that the first unknown name is the one libvirt names.
             force = guestFeatures(guest, FeaturePolicy.FORCE, null);
@@ -288,7 +287,7 @@ public final class MigrationCheck {
 
     private FeatureSet guestFeatures(CpuDefinition guest, FeaturePolicy policy, FeatureSet start) {
         FeatureSet.Builder b = start == null ? FeatureSet.builder() : start.toBuilder();
-        for (io.fleetcpu.libvirtxml.CpuFeature f : guest.features()) {
+        for (CpuFeature f : guest.features()) {
             // a feature without a policy in a guest CPU is required (libvirt's default)
             FeaturePolicy p = f.policy() == null ? FeaturePolicy.REQUIRE : f.policy();
             if (p == policy) {
@@ -300,10 +299,8 @@ public final class MigrationCheck {
 
     private FeatureSet hostFeatures(CpuDescription host, String which) {
         try {
-            FeatureSet.Builder set = model(host.model()).features().toBuilder();
-            host.requiredFeatures().forEach(n -> set.add(feature(n).index()));
-            host.disabledFeatures().forEach(n -> set.remove(feature(n).index()));
-            return set.build();
+            return catalog.expand(model(host.model()).features(), host.requiredFeatures(), host.disabledFeatures(),
+                    this::refuseUnknown);
         } catch (MigrationCheckRefusedException e) {
             throw new MigrationCheckRefusedException(e.reason(), which + ": " + e.getMessage(), e.libvirtMessage());
         }
@@ -315,10 +312,19 @@ public final class MigrationCheck {
                 "Unknown CPU model " + name));
     }
 
-    private CpuFeature feature(String name) {
-        return catalog.feature(name).orElseThrow(() -> new MigrationCheckRefusedException(Reason.UNKNOWN_FEATURE,
-                "CPU feature '" + name + "' is not in the catalog (libvirt " + catalog.info().libvirtVersion() + ")",
-                "Unknown CPU feature " + name));
+    private FeatureDefinition feature(String name) {
+        return catalog.feature(name).orElseThrow(() -> unknownFeature(name));
+    }
+
+    /** libvirt refuses a feature its map does not define, in a guest CPU or a host CPU alike. */
+    private void refuseUnknown(String name) {
+        throw unknownFeature(name);
+    }
+
+    private MigrationCheckRefusedException unknownFeature(String name) {
+        return new MigrationCheckRefusedException(Reason.UNKNOWN_FEATURE, "CPU feature '" + name
+                + "' is not in the catalog (libvirt " + catalog.info().libvirtVersion() + ")",
+                "Unknown CPU feature " + name);
     }
 
     private void requireX86(CpuDescription cpu, String which) {
@@ -341,15 +347,8 @@ public final class MigrationCheck {
     // ---- turning the other inputs into a libvirt <cpu> ---------------------------------------------------------
 
     private static CpuDefinition definition(GuestCpu guest) {
-        List<io.fleetcpu.libvirtxml.CpuFeature> features = new ArrayList<>();
-        for (CpuFeaturePolicy f : guest.features()) {
-            features.add(new io.fleetcpu.libvirtxml.CpuFeature(f.name(), switch (f.policy()) {
-                case REQUIRE -> FeaturePolicy.REQUIRE;
-                case DISABLE -> FeaturePolicy.DISABLE;
-            }));
-        }
         return new CpuDefinition(null, guest.mode().libvirtName(), guest.mode() == GuestCpu.Mode.CUSTOM ? "exact"
-                : null, guest.model(), null, guest.vendor(), null, null, null, features);
+                : null, guest.model(), null, guest.vendor(), null, null, null, guest.features());
     }
 
     private static Map<String, FeaturePolicy> policies(CpuDefinition guest) {
@@ -365,8 +364,8 @@ public final class MigrationCheck {
         cpu.requiredFeatures().forEach(n -> features.put(n, FeaturePolicy.REQUIRE));
         cpu.disabledFeatures().forEach(n -> features.put(n, FeaturePolicy.DISABLE));
         features.putAll(overrides);
-        List<io.fleetcpu.libvirtxml.CpuFeature> list = new ArrayList<>();
-        features.forEach((n, p) -> list.add(new io.fleetcpu.libvirtxml.CpuFeature(n, p)));
+        List<CpuFeature> list = new ArrayList<>();
+        features.forEach((n, p) -> list.add(new CpuFeature(n, p)));
         return new CpuDefinition(null, "custom", "exact", cpu.model(), "forbid", cpu.vendor(), null, null, null, list);
     }
 

@@ -18,7 +18,7 @@ import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.CpuFixtures.Fixture;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.policy.NamedCpu;
 

@@ -292,7 +292,7 @@ class MigrationCheckDifferentialTest {
         Map<String, String> cases = new LinkedHashMap<>();
         Random random = new Random(20240917L);
         FeatureSet hostFeatures = expanded(host);
-        List<String> allFeatures = catalog.features().stream().map(io.fleetcpu.catalog.CpuFeature::name).toList();
+        List<String> allFeatures = catalog.features().stream().map(io.fleetcpu.catalog.FeatureDefinition::name).toList();
 
         cases.put("this host", copy(host, "exact", true, Set.of()));
         cases.put("this host, no vendor", copy(host, "exact", false, Set.of()));

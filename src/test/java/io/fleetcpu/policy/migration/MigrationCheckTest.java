@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.CpuFeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;
@@ -278,8 +278,8 @@ class MigrationCheckTest {
                 List.of("hle", "rtm", "rdseed", "adx", "smap", "3dnowprefetch"));
         assertThat(check.hostModel(hostModel, HASWELL).result()).isEqualTo(Result.SUPERSET);
         // policies written on a host-model guest apply on top of the source's CPU
-        GuestCpu noTsx = GuestCpu.hostModel(List.of(new CpuFeaturePolicy("hle", FeaturePolicy.DISABLE),
-                new CpuFeaturePolicy("rtm", FeaturePolicy.DISABLE)));
+        GuestCpu noTsx = GuestCpu.hostModel(List.of(new CpuFeature("hle", FeaturePolicy.DISABLE),
+                new CpuFeature("rtm", FeaturePolicy.DISABLE)));
         assertThat(check.check(noTsx, BROADWELL, HASWELL).missingFeatures()).doesNotContain("hle", "rtm")
                 .contains("adx");
         assertThat(check.check(guest("<cpu mode='host-model'><feature policy='require' name='svm'/></cpu>"),
@@ -289,11 +289,11 @@ class MigrationCheckTest {
     @Test
     void aRecommendationIsJudgedAsTheCustomCpuLibvirtGetsFromIt() {
         GuestCpu recommended = GuestCpu.custom("Haswell-noTSX", "Intel", true,
-                List.of(new CpuFeaturePolicy("vmx", FeaturePolicy.REQUIRE),
-                        new CpuFeaturePolicy("spec-ctrl", FeaturePolicy.DISABLE)));
+                List.of(new CpuFeature("vmx", FeaturePolicy.REQUIRE),
+                        new CpuFeature("spec-ctrl", FeaturePolicy.DISABLE)));
         assertThat(check.check(recommended, BROADWELL).result()).isEqualTo(Result.SUPERSET);
         GuestCpu withSvm = GuestCpu.custom("Haswell-noTSX", null, true,
-                List.of(new CpuFeaturePolicy("svm", FeaturePolicy.REQUIRE)));
+                List.of(new CpuFeature("svm", FeaturePolicy.REQUIRE)));
         assertThat(check.check(withSvm, BROADWELL).missingFeatures()).containsExactly("svm");
         assertThatThrownBy(() -> check.check(GuestCpu.hostModel(List.of()), BROADWELL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("source host");

@@ -27,7 +27,7 @@ import org.w3c.dom.NodeList;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 
 /**

@@ -12,8 +12,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import io.fleetcpu.policy.CpuFeaturePolicy;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 
 /** KubeVirt's VMI {@code spec}: {@code domain.cpu} and its {@code nodeSelector}, read back with snakeyaml. */
@@ -28,9 +28,9 @@ class KubevirtYamlRenderingTest {
                     .isEqualTo(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : cpu.mode().libvirtName());
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> features = (List<Map<String, Object>>) cpuNode.getOrDefault("features", List.of());
-            List<CpuFeaturePolicy> read = features.stream().map(f -> {
+            List<CpuFeature> read = features.stream().map(f -> {
                 assertThat(f).containsOnlyKeys("name", "policy");
-                return new CpuFeaturePolicy((String) f.get("name"),
+                return new CpuFeature((String) f.get("name"),
                         FeaturePolicy.valueOf(((String) f.get("policy")).toUpperCase(java.util.Locale.ROOT)));
             }).toList();
             assertThat(read).as(yaml).isEqualTo(cpu.features());

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.policy.CpuFeaturePolicy;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 
 /** The {@code <cpu>} element, read back with fleetcpu's libvirt reader. */
@@ -30,8 +30,8 @@ class LibvirtXmlRenderingTest {
             } else {
                 assertThat(read.match()).isNull();
             }
-            List<CpuFeaturePolicy> features = read.features().stream()
-                    .map(f -> new CpuFeaturePolicy(f.name(), switch (f.policy()) {
+            List<CpuFeature> features = read.features().stream()
+                    .map(f -> new CpuFeature(f.name(), switch (f.policy()) {
                         case REQUIRE -> FeaturePolicy.REQUIRE;
                         case DISABLE -> FeaturePolicy.DISABLE;
                         default -> throw new AssertionError("unexpected policy " + f.policy() + " in " + xml);

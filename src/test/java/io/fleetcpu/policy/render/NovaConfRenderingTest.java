@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.fleetcpu.policy.CpuFeaturePolicy;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 
 /**
@@ -108,12 +108,12 @@ class NovaConfRenderingTest {
         } else {
             assertThat(libvirt).as(ini).doesNotContainKey("cpu_models");
         }
-        List<CpuFeaturePolicy> flags = new ArrayList<>();
+        List<CpuFeature> flags = new ArrayList<>();
         for (String flag : listOpt(libvirt.get("cpu_model_extra_flags"))) {
             // nova's reading: '-' disables, '+' or nothing requires; names are case-insensitive
             String name = flag.toLowerCase(java.util.Locale.ROOT);
-            flags.add(name.startsWith("-") ? new CpuFeaturePolicy(name.substring(1), FeaturePolicy.DISABLE)
-                    : new CpuFeaturePolicy(name.replaceFirst("^\\+", ""), FeaturePolicy.REQUIRE));
+            flags.add(name.startsWith("-") ? new CpuFeature(name.substring(1), FeaturePolicy.DISABLE)
+                    : new CpuFeature(name.replaceFirst("^\\+", ""), FeaturePolicy.REQUIRE));
         }
         assertThat(flags).as(ini).isEqualTo(cpu.features());
     }

@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.fleetcpu.catalog.CpuFeature;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.policy.CpuFeaturePolicy;
-import io.fleetcpu.policy.FeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.QemuFeatureNames;
 
@@ -91,7 +91,7 @@ class QemuCpuArgumentTest {
         assumeTrue(qemuFlags != null, () -> skipReason);
         assertThat(qemuFlags).as("QEMU's flag list").hasSizeGreaterThan(100).contains("vmx", "pclmulqdq");
         List<String> problems = new ArrayList<>();
-        for (CpuFeature f : CATALOG.features()) {
+        for (FeatureDefinition f : CATALOG.features()) {
             var qemuName = QemuFeatureNames.qemuName(f.name());
             if (qemuName.isPresent() && !qemuFlags.contains(qemuName.get())) {
                 problems.add(f.name() + " -> " + qemuName.get() + " is not a flag QEMU lists");
@@ -110,7 +110,7 @@ class QemuCpuArgumentTest {
     void everyRenamingIsOneOfLibvirtsOwnAliases() {
         // cpu_map records QEMU's spelling as an alias of the feature; the table must agree with libvirt's data.
         int renamed = 0;
-        for (CpuFeature f : CATALOG.features()) {
+        for (FeatureDefinition f : CATALOG.features()) {
             var qemuName = QemuFeatureNames.qemuName(f.name());
             if (qemuName.isPresent() && !qemuName.get().equals(f.name())) {
                 renamed++;
@@ -137,7 +137,7 @@ class QemuCpuArgumentTest {
     @Test
     void renderedArgumentsSplitBackIntoTheGuestCpu() {
         Map<String, String> libvirtByQemu = new HashMap<>();
-        for (CpuFeature f : CATALOG.features()) {
+        for (FeatureDefinition f : CATALOG.features()) {
             QemuFeatureNames.qemuName(f.name()).ifPresent(q -> libvirtByQemu.put(q, f.name()));
         }
         for (GuestCpu cpu : ALL) {
@@ -147,13 +147,13 @@ class QemuCpuArgumentTest {
             String arg = RENDERER.qemuCpuArgument(cpu);
             String[] parts = arg.split(",");
             assertThat(parts[0]).as(arg).isEqualTo(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : "host");
-            List<CpuFeaturePolicy> read = new ArrayList<>();
+            List<CpuFeature> read = new ArrayList<>();
             for (int i = 1; i < parts.length; i++) {
                 char sign = parts[i].charAt(0);
                 assertThat(sign).as(arg).isIn('+', '-');
                 String name = libvirtByQemu.get(parts[i].substring(1));
                 assertThat(name).as("QEMU flag %s of %s", parts[i], arg).isNotNull();
-                read.add(new CpuFeaturePolicy(name, sign == '+' ? FeaturePolicy.REQUIRE : FeaturePolicy.DISABLE));
+                read.add(new CpuFeature(name, sign == '+' ? FeaturePolicy.REQUIRE : FeaturePolicy.DISABLE));
             }
             assertThat(read).as(arg).isEqualTo(cpu.features());
         }
@@ -208,7 +208,7 @@ class QemuCpuArgumentTest {
     void qemuAcceptsEveryCatalogFeatureUnderItsQemuName() {
         assumeTrue(skipReason == null, () -> skipReason);
         Set<String> names = new LinkedHashSet<>();
-        for (CpuFeature f : CATALOG.features()) {
+        for (FeatureDefinition f : CATALOG.features()) {
             QemuFeatureNames.qemuName(f.name()).ifPresent(names::add);
         }
         for (char sign : new char[] { '+', '-' }) {

@@ -1,13 +1,13 @@
 package io.fleetcpu.policy.render;
 
-import static io.fleetcpu.policy.FeaturePolicy.DISABLE;
-import static io.fleetcpu.policy.FeaturePolicy.REQUIRE;
+import static io.fleetcpu.libvirtxml.FeaturePolicy.DISABLE;
+import static io.fleetcpu.libvirtxml.FeaturePolicy.REQUIRE;
 
 import java.util.List;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.policy.CpuConfigRenderer;
-import io.fleetcpu.policy.CpuFeaturePolicy;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.GuestCpu;
 
 /** The guest CPUs every rendering test writes and reads back. */
@@ -44,11 +44,11 @@ final class RenderExamples {
     private RenderExamples() {
     }
 
-    static CpuFeaturePolicy require(String name) {
-        return new CpuFeaturePolicy(name, REQUIRE);
+    static CpuFeature require(String name) {
+        return new CpuFeature(name, REQUIRE);
     }
 
-    static CpuFeaturePolicy disable(String name) {
-        return new CpuFeaturePolicy(name, DISABLE);
+    static CpuFeature disable(String name) {
+        return new CpuFeature(name, DISABLE);
     }
 }
