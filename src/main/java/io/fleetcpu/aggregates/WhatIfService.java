@@ -68,7 +68,7 @@ public class WhatIfService {
         List<String> addIds = request.addHosts() == null ? List.of() : request.addHosts();
         for (int i = 0; i < addIds.size(); i++) {
             try {
-                added.add(hosts.get(UUID.fromString(String.valueOf(addIds.get(i)))).facts());
+                added.add(hosts.facts(UUID.fromString(String.valueOf(addIds.get(i)))));
             } catch (IllegalArgumentException | NotFoundException e) {
                 problems.add(new FieldProblem("addHosts[" + i + "]", "'" + addIds.get(i) + "' is not a registered host"));
             }
