@@ -97,12 +97,12 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "say what is read and sent; print stack traces of failures")
     boolean verbose;
 
-    private final HostLibvirtSource libvirt;
+    private final LibvirtFactsSource libvirt;
     private final Clock clock;
     private final Sleeper sleeper;
 
     /** @param libvirt where libvirt's view of the host comes from; tests pass a double */
-    public AgentCommand(HostLibvirtSource libvirt, Clock clock, Sleeper sleeper) {
+    public AgentCommand(LibvirtFactsSource libvirt, Clock clock, Sleeper sleeper) {
         this.libvirt = libvirt;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -110,7 +110,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** Runs {@code agent} with these arguments against the real host; returns the exit code. */
     public static int run(String... args) {
-        return commandLine(new AgentCommand(LibvirtHostSource.INSTANCE, Clock.systemUTC(), Sleeper.REAL),
+        return commandLine(new AgentCommand(LiveLibvirt.INSTANCE, Clock.systemUTC(), Sleeper.REAL),
                 System.getenv()).execute(args);
     }
 

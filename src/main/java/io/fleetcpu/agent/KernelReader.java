@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import io.fleetcpu.policy.NestedState;
 
 /**
  * Reads {@link KernelFacts} from procfs and sysfs under a root directory: {@code /} on a host, a folder built by a
@@ -29,7 +30,7 @@ public final class KernelReader {
         String hostname = hostnameOverride != null ? hostnameOverride : firstLine("proc/sys/kernel/hostname", true);
         String flag = virtualizationFlag();
         String module = null;
-        KernelFacts.Nested nested = KernelFacts.Nested.UNKNOWN;
+        NestedState nested = NestedState.UNKNOWN;
         for (String candidate : KVM_MODULES) {
             if (Files.isDirectory(file("sys/module/" + candidate))) {
                 module = candidate;
@@ -60,15 +61,15 @@ public final class KernelReader {
     }
 
     /** kvm_intel writes {@code Y}/{@code N}, kvm_amd {@code 1}/{@code 0} (older kernels swap them): accept both. */
-    private KernelFacts.Nested nested(String module) {
+    private NestedState nested(String module) {
         String value = firstLine("sys/module/" + module + "/parameters/nested", false);
         if (value == null) {
-            return KernelFacts.Nested.UNKNOWN;
+            return NestedState.UNKNOWN;
         }
         return switch (value.toUpperCase(Locale.ROOT)) {
-            case "Y", "1" -> KernelFacts.Nested.ENABLED;
-            case "N", "0" -> KernelFacts.Nested.DISABLED;
-            default -> KernelFacts.Nested.UNKNOWN;
+            case "Y", "1" -> NestedState.ENABLED;
+            case "N", "0" -> NestedState.DISABLED;
+            default -> NestedState.UNKNOWN;
         };
     }
 

@@ -27,6 +27,7 @@ import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestVisibility;
 import io.fleetcpu.policy.KubevirtNodeLabels;
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
 import io.fleetcpu.policy.PolicyRecommendation;
@@ -154,10 +155,10 @@ class Engines {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
-        PolicyHost.NestedState nested = switch (host.kernel().nested()) {
-            case "enabled" -> PolicyHost.NestedState.ENABLED;
-            case "disabled" -> PolicyHost.NestedState.DISABLED;
-            default -> PolicyHost.NestedState.UNKNOWN;
+        NestedState nested = switch (host.kernel().nested()) {
+            case "enabled" -> NestedState.ENABLED;
+            case "disabled" -> NestedState.DISABLED;
+            default -> NestedState.UNKNOWN;
         };
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
                 cpu.microcode(), cpu.signature(), nested, models == null ? null : models.usableModels(),

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The x86 CPU models and features of a libvirt cpu_map: the one dictionary of feature names in fleetcpu.
@@ -207,23 +208,20 @@ public final class CpuCatalog {
     public FeatureSet expand(FeatureSet model, Collection<String> required, Collection<String> disabled,
             Consumer<String> unknown) {
         FeatureSet.Builder set = model.toBuilder().of(this);
-        for (String name : required) {
-            FeatureDefinition feature = featuresByName.get(name);
-            if (feature == null) {
-                unknown.accept(name);
-            } else {
-                set.add(feature.index());
-            }
-        }
-        for (String name : disabled) {
-            FeatureDefinition feature = featuresByName.get(name);
-            if (feature == null) {
-                unknown.accept(name);
-            } else {
-                set.remove(feature.index());
-            }
-        }
+        eachIndex(required, unknown, set::add);
+        eachIndex(disabled, unknown, set::remove);
         return set.build();
+    }
+
+    private void eachIndex(Collection<String> names, Consumer<String> unknown, IntConsumer known) {
+        for (String name : names) {
+            FeatureDefinition feature = featuresByName.get(name);
+            if (feature == null) {
+                unknown.accept(name);
+            } else {
+                known.accept(feature.index());
+            }
+        }
     }
 
     /** Names in catalog (map) order. */

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Service;
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.hosts.CpuView;
+import io.fleetcpu.hosts.CpuViewpoint;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindLabels;
@@ -176,7 +176,7 @@ public class FleetService {
                 throw new InvalidRequestException(toCheck.field(), e.getMessage());
             }
             verdicts.add(new MigrationCheckView.TargetVerdict(t.name(), t.id(), t.facts().kind().id(), t.hosts(),
-                    passthrough ? CpuView.HOST.wireName() : CpuView.of(t.facts()).wireName(),
+                    passthrough ? CpuViewpoint.HOST.wireName() : CpuViewpoint.of(t.facts()).wireName(),
                     verdict.result().name().toLowerCase(java.util.Locale.ROOT), verdict.compatible(),
                     verdict.missingFeatures(), verdict.forbiddenButPresent(), verdict.reason()));
         }

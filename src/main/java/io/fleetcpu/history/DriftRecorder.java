@@ -18,7 +18,7 @@ import io.fleetcpu.aggregates.GuestCpuOutcome;
 import io.fleetcpu.aggregates.GuestCpuService;
 import io.fleetcpu.history.CpuEvent.AggregateEffect;
 import io.fleetcpu.history.CpuEvent.FactChange;
-import io.fleetcpu.hosts.CpuView;
+import io.fleetcpu.hosts.CpuViewpoint;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostFactsRecorded;
@@ -85,7 +85,7 @@ class DriftRecorder {
         }
         // The two views name features differently (the hypervisor's leaves out what KVM cannot pass on): when the
         // view changes, features are compared in the physical view, which every host reports.
-        boolean viewChanged = CpuView.of(before) != CpuView.of(after);
+        boolean viewChanged = CpuViewpoint.of(before) != CpuViewpoint.of(after);
         Function<HostFacts, HostCpu> compared = viewChanged ? HostFacts::cpu : HostFacts::effectiveCpu;
         List<String> was = compared.apply(before).features();
         List<String> now = compared.apply(after).features();
@@ -117,7 +117,7 @@ class DriftRecorder {
 
     private static List<FactChange> changes(HostFacts before, HostFacts after, Function<HostFacts, HostCpu> compared) {
         List<FactChange> changes = new ArrayList<>();
-        fact(changes, "cpuView", before, after, h -> CpuView.of(h).wireName());
+        fact(changes, "cpuView", before, after, h -> CpuViewpoint.of(h).wireName());
         fact(changes, "model", before, after, h -> h.cpu().model());
         fact(changes, "microcode", before, after, h -> h.cpu().microcode());
         fact(changes, "signature", before, after, h -> h.cpu().signature() == null ? null : h.cpu().signature().text());

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuSignature;
 
 /**
  * Everything any computation reads of a host's CPU: the physical CPU, the hypervisor's view of it, the models the

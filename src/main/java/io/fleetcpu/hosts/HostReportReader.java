@@ -10,19 +10,20 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
-import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.HostCpu.CpuSource;
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.RequestLimitProperties;
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.web.AggregateId;
 
 /**
@@ -46,7 +47,7 @@ class HostReportReader {
     private static final int MAX_VERSION = 64;
     private static final List<String> KVM_MODULES = List.of("kvm_intel", "kvm_amd");
     private static final List<String> VIRTUALIZATION_FLAGS = List.of("vmx", "svm");
-    private static final List<String> NESTED_STATES = List.of("enabled", "disabled", "unknown");
+    private static final List<String> NESTED_STATES = NestedState.wireNames();
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final Catalogs catalogs;
@@ -132,7 +133,8 @@ class HostReportReader {
         }
         checkLength(problems, "kernel.release", kernel.release(), MAX_VERSION * 2);
         return kernel.nested() == null
-                ? new KernelFacts(kernel.release(), kernel.kvmModule(), "unknown", kernel.virtualizationFlag())
+                ? new KernelFacts(kernel.release(), kernel.kvmModule(), NestedState.UNKNOWN.wireName(),
+                        kernel.virtualizationFlag())
                 : kernel;
     }
 

@@ -65,7 +65,7 @@ public record HostView(
         }
         HostFacts facts = host.facts();
         return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
-                host.getAggregatesAddedByOperator().stream().sorted().toList(), host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuView.of(facts).wireName(),
+                host.getAggregatesAddedByOperator().stream().sorted().toList(), host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuViewpoint.of(facts).wireName(),
                 facts.level(catalogs), facts.catalog(), facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
                 host.getUpdatedAt(), host.getLastSeenAt(), null);
     }

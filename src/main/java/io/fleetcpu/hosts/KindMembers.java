@@ -22,8 +22,8 @@ public record KindMembers(String kindId, CpuKindFacts facts, int hosts, List<Hos
     }
 
     /** Which view of its CPU the kind contributes: the hypervisor's, when its hosts sent it. */
-    public CpuView cpuView() {
-        return facts.hypervisorCpu() != null ? CpuView.HYPERVISOR : CpuView.HOST;
+    public CpuViewpoint cpuView() {
+        return facts.hypervisorCpu() != null ? CpuViewpoint.HYPERVISOR : CpuViewpoint.HOST;
     }
 
     /** The facts of one host of this kind, under a name, for computations that take hosts. */

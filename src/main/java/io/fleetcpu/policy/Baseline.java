@@ -2,10 +2,10 @@ package io.fleetcpu.policy;
 
 import java.util.List;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 
 /**
  * A guest CPU that every host it was computed from can run, in libvirt's terms.

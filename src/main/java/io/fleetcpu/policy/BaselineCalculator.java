@@ -12,11 +12,11 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.BaselineRefusedException.Reason;
 
 /**

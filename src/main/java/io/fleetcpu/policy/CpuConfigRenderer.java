@@ -8,12 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 
 /**
  * One {@link GuestCpu} written for each consumer an operator pastes it into: a libvirt domain, nova.conf, QEMU's
@@ -315,7 +315,8 @@ public final class CpuConfigRenderer {
         CpuModel base = model(cpu);
         FeatureSet required = catalog.featureSet(cpu.featureNames(FeaturePolicy.REQUIRE));
         FeatureSet disabled = catalog.featureSet(cpu.featureNames(FeaturePolicy.DISABLE));
-        FeatureSet all = base.features().union(required).minus(disabled);
+        FeatureSet all = catalog.expand(base.features(), cpu.featureNames(FeaturePolicy.REQUIRE),
+                cpu.featureNames(FeaturePolicy.DISABLE), CpuCatalog.PASS_OVER_UNKNOWN); // check(cpu) refused unknown ones
         String vendor = base.vendor() != null ? base.vendor() : cpu.vendor();
 
         StringBuilder xml = new StringBuilder("<cpus>\n");

@@ -4,8 +4,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 
 /**
  * One guest CPU recommendation, whatever computed it: what {@link CpuConfigRenderer} turns into libvirt XML,

@@ -4,10 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 
 /** What a guest started with a named-model CPU gets: the model's features, plus required, minus disabled ({@link CpuCatalog#expand}). */
 public final class GuestFeatures {

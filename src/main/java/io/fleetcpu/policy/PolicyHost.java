@@ -23,9 +23,6 @@ public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervi
         CpuSignature signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes,
         List<String> deprecatedModels) {
 
-    /** The kvm module's {@code nested} parameter. */
-    public enum NestedState { ENABLED, DISABLED, UNKNOWN }
-
     public PolicyHost {
         usableModels = usableModels == null ? null : List.copyOf(usableModels);
         supportedModes = supportedModes == null ? null : Set.copyOf(supportedModes);

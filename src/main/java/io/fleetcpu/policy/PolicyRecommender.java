@@ -13,14 +13,13 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
+import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.CpuSignature;
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureDefinition;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.PolicyHost.NestedState;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.LevelReport;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
@@ -37,7 +36,7 @@ public final class PolicyRecommender {
 
     private final CpuCatalog catalog;
     private final BaselineCalculator calculator;
-    private final Recommender recommender;
+    private final BaselineExplainer explainer;
     private final GuestVisibility visibility;
     private final Set<String> obsoleteModels;
     private final FeatureSet nonMigratable;
@@ -48,7 +47,7 @@ public final class PolicyRecommender {
     public PolicyRecommender(CpuCatalog catalog, GuestVisibility visibility, Set<String> obsoleteModels) {
         this.catalog = catalog;
         this.calculator = new BaselineCalculator(catalog);
-        this.recommender = new Recommender(calculator);
+        this.explainer = new BaselineExplainer(calculator);
         this.visibility = visibility;
         this.obsoleteModels = Set.copyOf(obsoleteModels);
         this.nonMigratable = catalog.featureSet(catalog.features().stream().filter(f -> !f.migratable())
@@ -235,7 +234,7 @@ public final class PolicyRecommender {
         }
         Predicate<CpuModel> candidates = candidates(hosts, draft);
         try {
-            RecommendedCpu cpu = recommender.recommend(named, false, candidates);
+            RecommendedCpu cpu = explainer.recommend(named, false, candidates);
             draft.modelExplanation = "model " + cpu.baseline().model() + ": the newest model whose features every host "
                     + "has, with the fewest features to add or take away (libvirt's baseline of the hosts)";
             return cpu;
@@ -411,11 +410,8 @@ public final class PolicyRecommender {
             } else if (host.nested() == NestedState.ENABLED) {
                 ready.add(host.name());
             } else {
-                toFix.add(new NestedFix(host.name(), CpuPolicy.wireName(host.nested()), List.of(
-                        "modprobe -r " + module + "   # with no guests running on the host",
-                        "modprobe " + module + " nested=1",
-                        "echo 'options " + module + " nested=1' > /etc/modprobe.d/" + module + "-nested.conf"
-                                + "   # keeps it after a reboot")));
+                toFix.add(new NestedFix(host.name(), host.nested().wireName(),
+                        NestedCommands.enableNested(module)));
             }
         }
         // Without the flag, the features that only exist under it (svm's leaf 0x8000000A: npt, avic, …; vmx-*)

@@ -48,7 +48,7 @@ class AgentCommandTest {
 
     private final Map<String, String> environment = new HashMap<>();
 
-    private int run(HostLibvirtSource libvirt, String... args) {
+    private int run(LibvirtFactsSource libvirt, String... args) {
         CommandLine commandLine = AgentCommand.commandLine(new AgentCommand(libvirt, time, time), environment);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.fleetcpu.policy.NestedState;
 
 class KernelReaderTest {
 
@@ -25,7 +26,7 @@ class KernelReaderTest {
             "kvm_amd,   0, DISABLED",
             "kvm_amd,   Y, ENABLED",
             "kvm_amd,   N, DISABLED" })
-    void readsTheLoadedKvmModuleAndItsNestedSetting(String module, String value, KernelFacts.Nested expected) {
+    void readsTheLoadedKvmModuleAndItsNestedSetting(String module, String value, NestedState expected) {
         FakeHostRoot host = new FakeHostRoot(dir)
                 .cpuFlags(module.equals("kvm_intel") ? FakeHostRoot.INTEL_FLAGS : FakeHostRoot.AMD_FLAGS)
                 .kvmModule(module, value);
@@ -44,7 +45,7 @@ class KernelReaderTest {
         FakeHostRoot host = new FakeHostRoot(dir).cpuFlags(FakeHostRoot.INTEL_FLAGS).kvmModule("kvm_intel", "Y");
 
         assertThat(new KernelReader(host.path()).read(null)).isEqualTo(new KernelFacts("6.1.0-18-amd64",
-                "compute-17", "kvm_intel", KernelFacts.Nested.ENABLED, "vmx"));
+                "compute-17", "kvm_intel", NestedState.ENABLED, "vmx"));
     }
 
     @Test
@@ -52,7 +53,7 @@ class KernelReaderTest {
         FakeHostRoot host = new FakeHostRoot(dir).cpuFlags(FakeHostRoot.AMD_FLAGS).kvmModule("kvm_amd", "0");
 
         assertThat(new KernelReader(host.path()).read(null)).isEqualTo(new KernelFacts("6.1.0-18-amd64",
-                "compute-17", "kvm_amd", KernelFacts.Nested.DISABLED, "svm"));
+                "compute-17", "kvm_amd", NestedState.DISABLED, "svm"));
     }
 
     @Test
@@ -62,7 +63,7 @@ class KernelReaderTest {
         KernelFacts facts = new KernelReader(host.path()).read(null);
 
         assertThat(facts.kvmModule()).isNull();
-        assertThat(facts.nested()).isEqualTo(KernelFacts.Nested.UNKNOWN);
+        assertThat(facts.nested()).isEqualTo(NestedState.UNKNOWN);
         assertThat(facts.virtualizationFlag()).isEqualTo("vmx");
     }
 
@@ -74,7 +75,7 @@ class KernelReaderTest {
         KernelFacts facts = new KernelReader(host.path()).read(null);
 
         assertThat(facts.kvmModule()).isEqualTo("kvm_intel");
-        assertThat(facts.nested()).isEqualTo(KernelFacts.Nested.UNKNOWN);
+        assertThat(facts.nested()).isEqualTo(NestedState.UNKNOWN);
     }
 
     @Test
@@ -85,7 +86,7 @@ class KernelReaderTest {
 
         assertThat(facts.virtualizationFlag()).isNull();
         assertThat(facts.kvmModule()).isNull();
-        assertThat(facts.nested()).isEqualTo(KernelFacts.Nested.UNKNOWN);
+        assertThat(facts.nested()).isEqualTo(NestedState.UNKNOWN);
     }
 
     @Test

@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
 
 /**
  * Each host is read with the cpu_map of its own libvirt (the agent's {@code versions.libvirt}): 9.x with libvirt

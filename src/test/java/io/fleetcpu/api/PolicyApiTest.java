@@ -21,11 +21,11 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.QemuFeatureNames;
 import tools.jackson.databind.JsonNode;
 

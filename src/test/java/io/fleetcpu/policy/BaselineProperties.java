@@ -14,9 +14,9 @@ import net.jqwik.api.Provide;
 
 import org.junit.jupiter.api.Test;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 
 class BaselineProperties {
 

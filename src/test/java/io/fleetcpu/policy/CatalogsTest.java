@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 
 /** Which catalog a host's libvirt gets, and what libvirt 9.0's and 11.3's maps have in common, read from the maps. */

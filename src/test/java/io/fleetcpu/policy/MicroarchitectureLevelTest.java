@@ -97,7 +97,7 @@ class MicroarchitectureLevelTest {
         int lost = 0;
         for (List<CpuFixtures.Fixture> set : CpuFixtures.randomSets(11, intel, 150)) {
             List<PolicyHost> hosts = set.stream().map(f -> new PolicyHost(f.file(), f.cpu(), null, null, null,
-                    PolicyHost.NestedState.UNKNOWN, null, null)).toList();
+                    NestedState.UNKNOWN, null, null)).toList();
             PolicyRecommendation answer;
             try {
                 answer = recommender.recommend(hosts, CpuPolicy.DEFAULT, false);

@@ -17,18 +17,18 @@ import java.util.TreeSet;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
-import io.fleetcpu.policy.PolicyHost.NestedState;
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
 

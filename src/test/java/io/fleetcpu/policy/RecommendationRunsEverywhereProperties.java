@@ -19,16 +19,16 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
-import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
-import io.fleetcpu.policy.PolicyHost.NestedState;
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.migration.Verdict;
 

@@ -13,11 +13,11 @@ import java.util.Set;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.Baseline;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.MicroarchitectureLevel;
 import io.fleetcpu.policy.NamedCpu;
 

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.Baseline;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.BaselineRefusedException;
-import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.CpuFixtures.Fixture;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.LibvirtDriver;
 import io.fleetcpu.policy.NamedCpu;
 

@@ -28,8 +28,8 @@ import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.CpuFixtures.Fixture;
+import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.migration.Verdict.Cause;
 import io.fleetcpu.policy.migration.Verdict.Result;
 

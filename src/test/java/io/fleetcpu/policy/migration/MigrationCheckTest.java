@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.policy.CpuDescription;
 import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;

@@ -11,11 +11,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.Baseline;
 import io.fleetcpu.policy.BaselineCalculator;
 import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.GuestCpu.Mode;
+import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.NamedCpu;
 
 /** What a GuestCpu accepts, and what every rendering refuses before writing anything. */
@@ -50,6 +52,18 @@ class GuestCpuTest {
     void aFeatureIsListedOnce() {
         assertThatThrownBy(() -> GuestCpu.hostModel(List.of(require("vmx"), disable("vmx"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'vmx' is listed more than once");
+    }
+
+    @Test
+    void aRecommendationOnlyRequiresOrDisables() {
+        // the five policies of libvirt share one type; nova.conf, QEMU's -cpu and KubeVirt can write only two
+        for (FeaturePolicy policy : List.of(FeaturePolicy.FORCE, FeaturePolicy.OPTIONAL, FeaturePolicy.FORBID)) {
+            assertThatThrownBy(() -> GuestCpu.hostModel(List.of(new CpuFeature("vmx", policy))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("requires or disables each feature; got " + policy.libvirtName() + " vmx");
+        }
+        assertThatThrownBy(() -> GuestCpu.hostModel(List.of(CpuFeature.present("vmx"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a name and a policy");
     }
 
     @Test

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;

@@ -6,8 +6,8 @@ import static io.fleetcpu.libvirtxml.FeaturePolicy.REQUIRE;
 import java.util.List;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.policy.CpuConfigRenderer;
 import io.fleetcpu.policy.GuestCpu;
 
 /** The guest CPUs every rendering test writes and reads back. */

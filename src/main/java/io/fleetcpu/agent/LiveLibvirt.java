@@ -4,11 +4,11 @@ import io.fleetcpu.agent.libvirt.LibvirtHostFacts;
 import io.fleetcpu.agent.libvirt.LibvirtHostReader;
 
 /** libvirt itself, through {@link LibvirtHostReader}; libvirt.so is loaded only when a host is really read. */
-final class LibvirtHostSource implements HostLibvirtSource {
+final class LiveLibvirt implements LibvirtFactsSource {
 
-    static final LibvirtHostSource INSTANCE = new LibvirtHostSource();
+    static final LiveLibvirt INSTANCE = new LiveLibvirt();
 
-    private LibvirtHostSource() {
+    private LiveLibvirt() {
     }
 
     @Override

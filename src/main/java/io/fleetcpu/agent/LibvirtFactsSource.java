@@ -4,7 +4,7 @@ import io.fleetcpu.agent.libvirt.LibvirtException;
 
 /** Where the agent gets libvirt's view of the host; a test double in tests, libvirt itself on a host. */
 @FunctionalInterface
-public interface HostLibvirtSource {
+public interface LibvirtFactsSource {
 
     /**
      * @param uri a libvirt connection URI, e.g. {@code qemu:///system}

@@ -5,12 +5,12 @@ package io.fleetcpu.hosts;
  * really get there (KVM and QEMU may not pass on every feature the silicon has), so it is used
  * whenever the host sent it; the physical view otherwise.
  */
-public enum CpuView {
+public enum CpuViewpoint {
     HYPERVISOR("hypervisor"), HOST("host");
 
     private final String wireName;
 
-    CpuView(String wireName) {
+    CpuViewpoint(String wireName) {
         this.wireName = wireName;
     }
 
@@ -18,7 +18,7 @@ public enum CpuView {
         return wireName;
     }
 
-    public static CpuView of(HostFacts host) {
+    public static CpuViewpoint of(HostFacts host) {
         return host.hypervisorCpu() != null ? HYPERVISOR : HOST;
     }
 }

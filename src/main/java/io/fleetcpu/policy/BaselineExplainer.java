@@ -11,9 +11,10 @@ import io.fleetcpu.catalog.FeatureSet;
 
 /**
  * Recommends the guest CPU for a group of hosts that must keep live migration among them: libvirt's
- * baseline of the hosts, explained host by host.
+ * baseline of the hosts, explained host by host (which hosts limit it, which features are left out). One part of
+ * {@link PolicyRecommender}, which adds the aggregate's policy (modes, nested virtualisation, mitigations).
  */
-public final class Recommender {
+public final class BaselineExplainer {
 
     /** Asking "what without this host?" costs a baseline each; past this many, only the features are named. */
     private static final int MODELS_WITHOUT_HOST_LIMIT = 16;
@@ -21,7 +22,7 @@ public final class Recommender {
     private final BaselineCalculator calculator;
     private final CpuCatalog catalog;
 
-    public Recommender(BaselineCalculator calculator) {
+    public BaselineExplainer(BaselineCalculator calculator) {
         this.calculator = calculator;
         this.catalog = calculator.catalog();
     }
