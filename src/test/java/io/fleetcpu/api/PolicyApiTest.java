@@ -340,9 +340,8 @@ class PolicyApiTest extends ApiAssertions {
 
         CpuDefinition libvirt = CpuDefinition.parse(get("/aggregates/balanced/recommended-cpu?format=libvirt").body());
         assertThat(libvirt.mode()).isEqualTo("host-model");
-        assertThat(libvirt.features()).containsExactlyInAnyOrder(new CpuFeature("vmx",
-                io.fleetcpu.libvirtxml.FeaturePolicy.REQUIRE), new CpuFeature("spec-ctrl",
-                io.fleetcpu.libvirtxml.FeaturePolicy.DISABLE));
+        assertThat(libvirt.features()).containsExactlyInAnyOrder(new CpuFeature("vmx", FeaturePolicy.REQUIRE),
+                new CpuFeature("spec-ctrl", FeaturePolicy.DISABLE));
         assertThat(ini(get("/aggregates/balanced/recommended-cpu?format=nova-conf").body()).get("libvirt"))
                 .containsEntry("cpu_mode", "host-model").doesNotContainKey("cpu_models");
         assertKubevirt(get("/aggregates/balanced/recommended-cpu?format=kubevirt").body(), "host-model", features(json));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuDefinition;
@@ -312,7 +313,7 @@ class PolicyRecommenderTest {
         assertThat(answer.cpu().featureNames(FeaturePolicy.DISABLE)).contains("svm");
         List<String> underSvm = CATALOG.features().stream()
                 .filter(f -> f.bits().stream().anyMatch(b -> b.toLowerCase().contains("0x8000000a")))
-                .map(io.fleetcpu.catalog.FeatureDefinition::name).toList();
+                .map(FeatureDefinition::name).toList();
         assertThat(guestFeatures(answer.cpu())).doesNotContainAnyElementsOf(underSvm).doesNotContain("svm");
         assertThat(answer.cpu().featureNames(FeaturePolicy.REQUIRE)).doesNotContainAnyElementsOf(underSvm);
         assertRunsOnEveryHost(answer, hosts);

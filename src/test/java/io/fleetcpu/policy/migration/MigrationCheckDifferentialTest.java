@@ -24,6 +24,7 @@ import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
 import io.fleetcpu.agent.libvirt.LibvirtNative;
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.HostCapabilities;
@@ -292,7 +293,7 @@ class MigrationCheckDifferentialTest {
         Map<String, String> cases = new LinkedHashMap<>();
         Random random = new Random(20240917L);
         FeatureSet hostFeatures = expanded(host);
-        List<String> allFeatures = catalog.features().stream().map(io.fleetcpu.catalog.FeatureDefinition::name).toList();
+        List<String> allFeatures = catalog.features().stream().map(FeatureDefinition::name).toList();
 
         cases.put("this host", copy(host, "exact", true, Set.of()));
         cases.put("this host, no vendor", copy(host, "exact", false, Set.of()));
