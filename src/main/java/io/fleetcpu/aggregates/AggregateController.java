@@ -3,7 +3,10 @@ package io.fleetcpu.aggregates;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -43,10 +46,15 @@ class AggregateController {
 
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
+    private final AnswerRenderings renderings;
+    private final WhatIfService whatIfs;
 
-    AggregateController(AggregateService aggregates, RecommendationService recommendations) {
+    AggregateController(AggregateService aggregates, RecommendationService recommendations,
+            AnswerRenderings renderings, WhatIfService whatIfs) {
         this.aggregates = aggregates;
         this.recommendations = recommendations;
+        this.renderings = renderings;
+        this.whatIfs = whatIfs;
     }
 
     @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -107,9 +115,9 @@ class AggregateController {
                     + "form) instead of only the ones on top of it or taken from it")
             @RequestParam(defaultValue = "false") boolean expand,
             WebRequest request) {
-        return recommendations.recommendedCpu(id, expand, request::checkNotModified)
-                .map(answer -> answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json()))
-                .orElse(null);
+        return represented(request, Representation.JSON,
+                clientHas -> recommendations.recommendedCpu(id, expand, clientHas),
+                RecommendationService.Answer::json);
     }
 
     // text/plain only to refuse it with a 406: it comes with format=nova-conf or qemu, and the format mapping below,
@@ -121,13 +129,13 @@ class AggregateController {
             @RequestParam(defaultValue = "false") boolean expand,
             @RequestHeader(name = "Accept") String accept, WebRequest request) throws HttpMediaTypeNotAcceptableException {
         if (accept.contains(MediaType.APPLICATION_XML_VALUE)) {
-            return rendered(id, expand, "libvirt", null, request);
+            return rendered(id, expand, OutputFormat.LIBVIRT, null, request);
         }
-        if (accept.contains("application/yaml")) {
-            return rendered(id, expand, "kubevirt", null, request);
+        if (accept.contains(MediaType.APPLICATION_YAML_VALUE)) {
+            return rendered(id, expand, OutputFormat.KUBEVIRT, null, request);
         }
         throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML,
-                MediaType.parseMediaType("application/yaml")));
+                MediaType.APPLICATION_YAML));
     }
 
     // What the formats give, so that an Accept none of the mappings answers is a 406, not a 400 for the
@@ -138,34 +146,22 @@ class AggregateController {
     ResponseEntity<?> recommendedCpuInFormat(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean expand, @RequestParam String format,
             @RequestParam(required = false) String modelName, WebRequest request) {
-        return rendered(id, expand, format, modelName, request);
+        OutputFormat known = OutputFormat.fromWireName(format);
+        if (known == null) {
+            throw new InvalidParameterException("format", "'" + format + "' is not one of "
+                    + Arrays.stream(OutputFormat.values()).map(OutputFormat::wireName).toList());
+        }
+        return rendered(id, expand, known, modelName, request);
     }
 
-    private ResponseEntity<?> rendered(String id, boolean expand, String formatName, String modelName,
+    /** The recommendation in one format, with that representation's own strong validator. */
+    private ResponseEntity<?> rendered(String id, boolean expand, OutputFormat format, String modelName,
             WebRequest request) {
-        RecommendationService.OutputFormat format = RecommendationService.OutputFormat.fromWireName(formatName);
-        if (format == null) {
-            throw new InvalidParameterException("format", "'" + formatName + "' is not one of "
-                    + Arrays.stream(RecommendationService.OutputFormat.values())
-                            .map(RecommendationService.OutputFormat::wireName).toList());
-        }
-        // Each representation of the same answer needs its own strong validator.
-        String suffix = format == RecommendationService.OutputFormat.JSON ? null : format.wireName()
-                + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode()));
-        RecommendationService.Answer answer = recommendations.recommendedCpu(id, expand,
-                etag -> request.checkNotModified(representation(etag, suffix))).orElse(null);
-        if (answer == null) {
-            return null;
-        }
-        if (format == RecommendationService.OutputFormat.JSON) {
-            return answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json());
-        }
-        MediaType type = switch (format) {
-            case LIBVIRT, CPU_MAP -> MediaType.APPLICATION_XML;
-            case KUBEVIRT, KUBEVIRT_LABELS, KUBEVIRT_CLUSTER -> MediaType.parseMediaType("application/yaml");
-            default -> MediaType.TEXT_PLAIN;
-        };
-        return answer(representation(answer.etag(), suffix), type, recommendations.render(answer, format, modelName));
+        Function<RecommendationService.Answer, Object> body = format == OutputFormat.JSON
+                ? RecommendationService.Answer::json
+                : answer -> renderings.render(answer, format, modelName);
+        return represented(request, Representation.of(format, modelName),
+                clientHas -> recommendations.recommendedCpu(id, expand, clientHas), body);
     }
 
     @PostMapping(path = "/{id}/what-if", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -180,7 +176,7 @@ class AggregateController {
             + "or an inline host that would not register; 'errors' names each")
     WhatIfView whatIf(@Parameter(description = "the aggregate's id") @PathVariable String id,
             @RequestBody WhatIfRequest request) {
-        return recommendations.whatIf(id, request);
+        return whatIfs.whatIf(id, request);
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -218,9 +214,9 @@ class AggregateController {
                     schema = @Schema(type = "string", allowableValues = {"qemu", "test"}, defaultValue = "qemu"))
             @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        return recommendations.baseline(id, expand, migratable, driver(migratable, driver), request::checkNotModified)
-                .map(answer -> answer(answer.etag(), MediaType.APPLICATION_JSON, answer.json()))
-                .orElse(null);
+        return represented(request, Representation.JSON,
+                clientHas -> recommendations.baseline(id, expand, migratable, driver(migratable, driver), clientHas),
+                RecommendationService.BaselineAnswer::json);
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
@@ -228,11 +224,9 @@ class AggregateController {
     ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
             @RequestParam(defaultValue = "false") boolean migratable, @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        return recommendations.baseline(id, expand, migratable, driver(migratable, driver),
-                etag -> request.checkNotModified(representation(etag, "xml")))
-                .map(answer -> answer(representation(answer.etag(), "xml"), MediaType.APPLICATION_XML,
-                        answer.view().libvirtXml()))
-                .orElse(null);
+        return represented(request, Representation.BASELINE_XML,
+                clientHas -> recommendations.baseline(id, expand, migratable, driver(migratable, driver), clientHas),
+                answer -> answer.view().libvirtXml());
     }
 
     private static LibvirtDriver driver(boolean migratable, String driverScheme) {
@@ -249,20 +243,21 @@ class AggregateController {
     }
 
     /**
-     * The representation with its ETag. The caller first asks {@link WebRequest#checkNotModified(String)} with the
-     * ETag the answer has now, which needs no answer: a 304 computes nothing.
+     * A representation of an answer with its ETag, or nothing when the request's conditions say so (304, 412): the
+     * answer's ETag needs no answer, so {@link WebRequest#checkNotModified(String)} is asked before anything is
+     * computed. The one place the answers' validators are compared and sent.
+     *
+     * @param answer the answer unless the client has it (given whether the client has the answer with an ETag)
+     * @param <A> the answer
+     * @param <T> the body
      */
-    private static <T> ResponseEntity<T> answer(String etag, MediaType type, T body) {
-        // The same URL answers JSON, XML or YAML by Accept: caches must keep them apart.
-        return ResponseEntity.ok().eTag(etag).varyBy("Accept").contentType(type).body(body);
-    }
-
-    /** Another representation of the same answer needs its own strong validator. */
-    private static String representation(String etag, String suffix) {
-        if (suffix == null) {
-            return etag;
-        }
-        return etag.substring(0, etag.length() - 1) + "-" + suffix + "\"";
+    private static <A extends ValidatedAnswer, T> ResponseEntity<T> represented(WebRequest request,
+            Representation representation, Function<Predicate<String>, Optional<A>> answer, Function<A, T> body) {
+        return answer.apply(answerEtag -> request.checkNotModified(representation.etag(answerEtag)))
+                // The same URL answers JSON, XML or YAML by Accept: caches must keep them apart.
+                .map(a -> ResponseEntity.ok().eTag(representation.etag(a.etag())).varyBy("Accept")
+                        .contentType(representation.type()).body(body.apply(a)))
+                .orElse(null);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)

@@ -21,7 +21,7 @@ import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.fleetcpu.hosts.AggregateId;
+import io.fleetcpu.web.AggregateId;
 import io.fleetcpu.hosts.AggregatesNamed;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindMembers;

@@ -18,10 +18,10 @@ import io.fleetcpu.system.NotFoundException;
 @Component
 class MigrationAdmission implements AdmissionCheck {
 
-    private final RecommendationService recommendations;
+    private final GuestCpuService guestCpus;
 
-    MigrationAdmission(RecommendationService recommendations) {
-        this.recommendations = recommendations;
+    MigrationAdmission(GuestCpuService guestCpus) {
+        this.guestCpus = guestCpus;
     }
 
     @Override
@@ -30,7 +30,7 @@ class MigrationAdmission implements AdmissionCheck {
         String kind = host.kind().id();
         for (String aggregateId : aggregateIds) {
             try {
-                recommendations.belowBaseline(aggregateId, host, kind).ifPresent(below::add);
+                guestCpus.belowBaseline(aggregateId, host, kind).ifPresent(below::add);
             } catch (NotFoundException deletedMeanwhile) {
                 // The aggregate went after the host's memberships were read: it has no guests left to admit.
             }

@@ -18,7 +18,10 @@ import org.springframework.web.servlet.ModelAndView;
 
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.AggregateView;
+import io.fleetcpu.aggregates.AnswerRenderings;
+import io.fleetcpu.aggregates.OutputFormat;
 import io.fleetcpu.aggregates.RecommendationService;
+import io.fleetcpu.aggregates.WhatIfService;
 import io.fleetcpu.aggregates.WhatIfRequest;
 import io.fleetcpu.fleet.FleetService;
 import io.fleetcpu.fleet.GroupingView;
@@ -51,14 +54,19 @@ class DashboardController {
     private final HostService hosts;
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
+    private final AnswerRenderings answerRenderings;
+    private final WhatIfService whatIfs;
     private final FleetService fleet;
     private final HistoryService history;
 
     DashboardController(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
+            AnswerRenderings renderings, WhatIfService whatIfs,
             FleetService fleet, HistoryService history) {
         this.hosts = hosts;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
+        this.answerRenderings = renderings;
+        this.whatIfs = whatIfs;
         this.fleet = fleet;
         this.history = history;
     }
@@ -102,7 +110,7 @@ class DashboardController {
         page.addObject("remove", remove == null ? "" : remove);
         if (add != null || remove != null) {
             try {
-                page.addObject("whatIf", attempt(() -> recommendations.whatIf(id,
+                page.addObject("whatIf", attempt(() -> whatIfs.whatIf(id,
                         new WhatIfRequest(hostIds(add), List.of(), hostIds(remove)))));
             } catch (InvalidRequestException e) {
                 page.addObject("whatIfProblems", e.problems());
@@ -119,12 +127,12 @@ class DashboardController {
     private List<Rendering> renderings(RecommendationService.Answer answer) {
         List<Rendering> renderings = new ArrayList<>();
         renderings.add(new Rendering("json", new String(answer.json(), StandardCharsets.UTF_8), null));
-        for (RecommendationService.OutputFormat format : RecommendationService.OutputFormat.values()) {
-            if (format == RecommendationService.OutputFormat.JSON) {
+        for (OutputFormat format : OutputFormat.values()) {
+            if (format == OutputFormat.JSON) {
                 continue;
             }
             try {
-                renderings.add(new Rendering(format.wireName(), recommendations.render(answer, format, null), null));
+                renderings.add(new Rendering(format.wireName(), answerRenderings.render(answer, format, null), null));
             } catch (ConflictException e) {
                 renderings.add(new Rendering(format.wireName(), null, e.getMessage()));
             }

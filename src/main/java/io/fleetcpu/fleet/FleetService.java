@@ -14,7 +14,6 @@ import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.hosts.CpuViewpoint;
-import io.fleetcpu.hosts.Host;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindLabels;
@@ -188,8 +187,8 @@ public class FleetService {
     /** Target hosts of one kind: one host, or an aggregate's hosts of the kind. */
     private record Target(String name, UUID id, int hosts, HostFacts facts) {
 
-        static Target of(Host host) {
-            return new Target(host.getHostname(), host.getId(), 1, host.facts());
+        static Target of(HostFacts host) {
+            return new Target(host.hostname(), host.id(), 1, host);
         }
     }
 
@@ -204,7 +203,7 @@ public class FleetService {
     /** The hosts whose CPU the guest of a migration check is taken from. */
     private List<HostFacts> guestHosts(MigrationCheckRequest.Guest guest) {
         if (guest.cpuXml() != null) {
-            return guest.sourceHost() == null ? List.of() : List.of(host("guest.sourceHost", guest.sourceHost()).facts());
+            return guest.sourceHost() == null ? List.of() : List.of(host("guest.sourceHost", guest.sourceHost()));
         }
         if (guest.aggregate() != null) {
             try {
@@ -214,7 +213,7 @@ public class FleetService {
             }
         }
         return List.of(host(guest.hostModelOf() != null ? "guest.hostModelOf" : "guest.hostPassthroughOf",
-                guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf()).facts());
+                guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf()));
     }
 
     private GuestToCheck guestToCheck(MigrationCheckRequest.Guest guest, Tools tools) {
@@ -238,7 +237,7 @@ public class FleetService {
                 throw new InvalidRequestException("guest.cpuXml", "the <cpu> names no CPU model");
             }
             CpuDescription source = guest.sourceHost() == null ? null
-                    : guestView(readWith(host("guest.sourceHost", guest.sourceHost()).facts(), tools), tools);
+                    : guestView(readWith(host("guest.sourceHost", guest.sourceHost()), tools), tools);
             return new GuestToCheck("guest.cpuXml", cpu.mode() == null ? "custom " + cpu.model() : cpu.mode()
                     + (cpu.model() == null ? "" : " " + cpu.model()), t -> tools.migrationCheck().check(cpu, source, t));
         }
@@ -250,14 +249,14 @@ public class FleetService {
                     + GuestFeatures.describe(answer.cpu()), t -> tools.migrationCheck().check(answer.cpu(), source, t));
         }
         if (guest.hostModelOf() != null) {
-            Host source = host("guest.hostModelOf", guest.hostModelOf());
-            CpuDescription from = guestView(readWith(source.facts(), tools), tools);
-            return new GuestToCheck("guest.hostModelOf", "host-model of " + source.getHostname(),
+            HostFacts source = host("guest.hostModelOf", guest.hostModelOf());
+            CpuDescription from = guestView(readWith(source, tools), tools);
+            return new GuestToCheck("guest.hostModelOf", "host-model of " + source.hostname(),
                     t -> tools.migrationCheck().hostModel(from, t));
         }
-        Host source = host("guest.hostPassthroughOf", guest.hostPassthroughOf());
-        CpuDescription from = readWith(source.facts(), tools).cpu().description();
-        return new GuestToCheck("guest.hostPassthroughOf", "host-passthrough of " + source.getHostname(),
+        HostFacts source = host("guest.hostPassthroughOf", guest.hostPassthroughOf());
+        CpuDescription from = readWith(source, tools).cpu().description();
+        return new GuestToCheck("guest.hostPassthroughOf", "host-passthrough of " + source.hostname(),
                 t -> tools.migrationCheck().hostPassthrough(from, t));
     }
 
@@ -266,9 +265,9 @@ public class FleetService {
         return host.guestView(tools.visibility()).cpu();
     }
 
-    private Host host(String field, String id) {
+    private HostFacts host(String field, String id) {
         try {
-            return hosts.get(UUID.fromString(id));
+            return hosts.facts(UUID.fromString(id));
         } catch (IllegalArgumentException | NotFoundException e) {
             throw new InvalidRequestException(field, "'" + id + "' is not a registered host");
         }

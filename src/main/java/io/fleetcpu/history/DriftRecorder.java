@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import io.fleetcpu.aggregates.RecommendationService.GuestCpuOutcome;
-import io.fleetcpu.aggregates.RecommendationService;
+import io.fleetcpu.aggregates.GuestCpuOutcome;
+import io.fleetcpu.aggregates.GuestCpuService;
 import io.fleetcpu.history.CpuEvent.AggregateEffect;
 import io.fleetcpu.history.CpuEvent.FactChange;
 import io.fleetcpu.hosts.CpuViewpoint;
@@ -34,12 +34,12 @@ import io.fleetcpu.hosts.HostFactsRecorded;
 class DriftRecorder {
 
     private final CpuEventRepository events;
-    private final RecommendationService recommendations;
+    private final GuestCpuService guestCpus;
     private final MeterRegistry meters;
 
-    DriftRecorder(CpuEventRepository events, RecommendationService recommendations, MeterRegistry meters) {
+    DriftRecorder(CpuEventRepository events, GuestCpuService guestCpus, MeterRegistry meters) {
         this.events = events;
-        this.recommendations = recommendations;
+        this.guestCpus = guestCpus;
         this.meters = meters;
         for (String kind : List.of("cpu-changed", "cpu-view-changed")) {
             for (boolean blocks : new boolean[] { false, true }) {
@@ -103,10 +103,10 @@ class DriftRecorder {
 
     /** Computed over the aggregate's kinds of CPU, in the registration's transaction, before the host is written. */
     private Optional<AggregateEffect> effect(String aggregateId, HostFacts before, HostFacts after, boolean wasMember) {
-        GuestCpuOutcome[] outcomes = recommendations.guestCpuBeforeAndAfter(aggregateId, before, after, wasMember);
+        GuestCpuOutcome[] outcomes = guestCpus.guestCpuBeforeAndAfter(aggregateId, before, after, wasMember);
         GuestCpuOutcome previous = outcomes[0];
         GuestCpuOutcome current = outcomes[1];
-        List<String> missing = recommendations.missingOn(previous, after);
+        List<String> missing = guestCpus.missingOn(previous, after);
         boolean cpuChanged = !Objects.equals(previous.cpu(), current.cpu());
         if (!cpuChanged && missing.isEmpty()) {
             return Optional.empty();

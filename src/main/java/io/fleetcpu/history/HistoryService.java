@@ -30,7 +30,7 @@ public class HistoryService {
     public List<CpuEventView> ofHost(UUID id) {
         List<CpuEvent> found = events.findByHostIdOrderByOccurredAtDescIdDesc(id);
         if (found.isEmpty()) {
-            hosts.get(id);
+            hosts.facts(id);
         }
         return found.stream().map(CpuEventView::of).toList();
     }

@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
 import io.fleetcpu.system.SecurityHeaders;
+import io.fleetcpu.web.PageView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;

@@ -24,6 +24,7 @@ import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.RequestLimitProperties;
+import io.fleetcpu.web.AggregateId;
 
 /**
  * Reads a registration into the facts fleetcpu stores, or refuses it whole naming every field

@@ -198,6 +198,16 @@ public class HostService {
         return hosts.findById(id).orElseThrow(() -> new NotFoundException("no host with id " + id));
     }
 
+    /**
+     * What the host reported, as other features take a host: the {@link Host} entity stays inside this package.
+     *
+     * @throws NotFoundException when no host has this id
+     */
+    @Transactional(readOnly = true)
+    public HostFacts facts(UUID id) {
+        return get(id).facts();
+    }
+
     @Transactional(readOnly = true)
     public Page<Host> search(String aggregate, String vendor, String model, String feature, String kind,
             Pageable page) {

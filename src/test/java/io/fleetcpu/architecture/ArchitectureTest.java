@@ -76,6 +76,12 @@ class ArchitectureTest {
             .because("aggregates are built on hosts; hosts tell aggregates what they need through events "
                     + "(AggregatesNamed), so the dependency goes one way");
 
+    @ArchTest
+    static final ArchRule theHostEntityStaysInHosts = noClasses().that().resideOutsideOfPackage("io.fleetcpu.hosts..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.fleetcpu.hosts.Host")
+            .because("other features take a host as HostService hands it out (HostFacts, kinds of CPU), so that the "
+                    + "JPA entity, its storage and its lazy parts stay inside hosts");
+
     /** Guards the rules above against passing vacuously, e.g. after a package is renamed. */
     @ArchTest
     static void theRulesSeeEveryPackageTheyTalkAbout(JavaClasses classes) {

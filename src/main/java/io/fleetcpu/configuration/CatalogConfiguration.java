@@ -1,4 +1,4 @@
-package io.fleetcpu.cpumodels;
+package io.fleetcpu.configuration;
 
 import java.nio.file.Path;
 

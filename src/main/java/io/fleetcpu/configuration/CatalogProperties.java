@@ -1,4 +1,4 @@
-package io.fleetcpu.cpumodels;
+package io.fleetcpu.configuration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

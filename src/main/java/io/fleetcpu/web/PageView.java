@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.web;
 
 import java.util.List;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package io.fleetcpu.cpumodels;
+package io.fleetcpu.configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

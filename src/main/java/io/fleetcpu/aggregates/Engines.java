@@ -1,0 +1,178 @@
+package io.fleetcpu.aggregates;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Component;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.GuestModels;
+import io.fleetcpu.hosts.HostCpu;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.BaselineCalculator;
+import io.fleetcpu.policy.BaselineRefusedException;
+import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuConfigRenderer;
+import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.GuestVisibility;
+import io.fleetcpu.policy.KubevirtNodeLabels;
+import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.policy.PolicyConflictException;
+import io.fleetcpu.policy.PolicyHost;
+import io.fleetcpu.policy.PolicyRecommendation;
+import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.system.ComputeGate;
+
+/**
+ * The engine of each catalog, and the one place where stored kinds of CPU become the engine's inputs
+ * ({@link PolicyHost}, KubeVirt's nodes). The engine's results are kept under the kinds of CPU and the policy they
+ * were computed for, so that hosts joining with a kind the aggregate already has, or another aggregate with the same
+ * kinds, compute nothing; computations that miss take turns ({@link ComputeGate}).
+ */
+@Component
+class Engines {
+
+    /**
+     * The engine for hosts read with one catalog. Feature positions are per catalog, so every computation over
+     * several kinds of CPU takes the engine of the catalog their members share ({@link Catalogs#common}) and reads
+     * each kind with it ({@link CpuKindFacts#readWith}).
+     */
+    record Engine(CpuCatalog catalog, BaselineCalculator calculator, PolicyRecommender recommender,
+            CpuConfigRenderer renderer, GuestVisibility visibility) {
+    }
+
+    /** A recommendation and the catalog it was computed with. */
+    record Computed(PolicyRecommendation recommendation, CpuCatalog catalog) {
+    }
+
+    /** Kinds of CPU by id (sorted), a policy, and the form asked for. */
+    private record EngineKey(List<String> kinds, CpuPolicy policy, boolean expand) {
+    }
+
+    /** The engine's results are a few kilobytes each. */
+    private final AnswerCache<EngineKey, PolicyRecommendation> results = new AnswerCache<>(4096);
+    private final Map<CpuCatalog, Engine> engines = new ConcurrentHashMap<>();
+    private final Catalogs catalogs;
+    private final Set<String> obsoleteModels;
+    private final ComputeGate gate;
+
+    Engines(Catalogs catalogs, PolicyProperties properties, ComputeGate gate) {
+        this.catalogs = catalogs;
+        this.obsoleteModels = Set.copyOf(properties.obsoleteModels());
+        this.gate = gate;
+    }
+
+    Catalogs catalogs() {
+        return catalogs;
+    }
+
+    Engine engine(CpuCatalog catalog) {
+        return engines.computeIfAbsent(catalog, c -> new Engine(c, new BaselineCalculator(c),
+                new PolicyRecommender(c, catalogs.visibility(c), obsoleteModels), new CpuConfigRenderer(c),
+                catalogs.visibility(c)));
+    }
+
+    /** The engine of the catalog all these kinds' libvirt versions know. */
+    Engine engine(Collection<CpuKindFacts> kinds) {
+        return engine(catalogs.common(kinds.stream().map(CpuKindFacts::catalog).toList()));
+    }
+
+    /**
+     * The engine's recommendation for hosts of these kinds, computed once per kinds, policy and form (a kind's id
+     * names its catalog, so the kinds also say which catalog the answer is computed with).
+     */
+    Computed recommend(Map<String, CpuKindFacts> kinds, CpuPolicy policy, boolean expand) {
+        TreeMap<String, CpuKindFacts> sorted = new TreeMap<>(kinds);
+        Engine engine = engine(sorted.values());
+        List<String> unknown = Catalogs.unknownIn(engine.catalog(), policy);
+        if (!unknown.isEmpty()) {
+            List<String> older = sorted.entrySet().stream()
+                    .filter(e -> !Catalogs.unknownIn(catalogs.named(e.getValue().catalog()), policy).isEmpty())
+                    .map(Map.Entry::getKey).toList();
+            throw new PolicyConflictException("the policy names " + String.join(", ", unknown) + ", which "
+                    + engine.catalog().name() + " does not know: the libvirt of " + String.join(", ", older)
+                    + " would not accept it", older);
+        }
+        return new Computed(results.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
+                engine.recommender().recommend(sorted.entrySet().stream()
+                        .map(e -> policyHost(HostFacts.ofKind(e.getKey(), e.getValue().readWith(engine.catalog()))))
+                        .toList(), policy, expand))), engine.catalog());
+    }
+
+    /**
+     * The features guests can get on the host, the host read with the engine's catalog: what a guest CPU computed
+     * with that catalog is judged against.
+     */
+    static List<String> guestFeaturesOn(Engine engine, HostFacts host) {
+        HostFacts read = HostFacts.ofKind(host.hostname(), host.kind().readWith(engine.catalog()));
+        try {
+            FeatureSet visible = engine.calculator().expand(read.guestView(engine.visibility()).cpu());
+            return engine.catalog().featureNames(visible);
+        } catch (BaselineRefusedException e) {
+            // A host the catalog cannot read (unknown model or feature) is judged on the features it does know.
+            return List.copyOf(read.effectiveCpu().features());
+        }
+    }
+
+    /** What KubeVirt's node-labeller reads of each kind's hosts, by kind id. */
+    Map<String, KubevirtNodeLabels.Node> kubevirtNodes(List<KindMembers> kinds) {
+        Map<String, KubevirtNodeLabels.Node> nodes = new HashMap<>();
+        for (KindMembers kind : kinds) {
+            // a node is labelled by its own libvirt: its labels are read with its own catalog, not the aggregate's
+            CpuKindFacts facts = kind.facts();
+            CpuCatalog own = catalogs.named(facts.catalog());
+            GuestModels models = facts.guestModels();
+            HostCpu hypervisor = facts.hypervisorCpu();
+            nodes.put(kind.kindId(), new KubevirtNodeLabels.Node(models == null ? null : models.hostModel(),
+                    models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
+                    models == null ? null : models.usableModels(),
+                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(own, hypervisor.description()),
+                    models == null ? null : models.unknownModels(), models == null ? null : models.unusableModels()));
+        }
+        return nodes;
+    }
+
+    /** The kinds' facts by kind id, sorted. */
+    static Map<String, CpuKindFacts> facts(List<KindMembers> kinds) {
+        Map<String, CpuKindFacts> facts = new TreeMap<>();
+        kinds.forEach(k -> facts.put(k.kindId(), k.facts()));
+        return facts;
+    }
+
+    /** A host (or a kind, named as a host) as the engine takes it. */
+    static PolicyHost policyHost(HostFacts host) {
+        HostCpu cpu = host.cpu();
+        HostCpu hypervisor = host.hypervisorCpu();
+        GuestModels models = host.guestModels();
+        NestedState nested = switch (host.kernel().nested()) {
+            case "enabled" -> NestedState.ENABLED;
+            case "disabled" -> NestedState.DISABLED;
+            default -> NestedState.UNKNOWN;
+        };
+        return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
+                cpu.microcode(), cpu.signature(), nested, models == null ? null : models.usableModels(),
+                models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
+                        .map(Engines::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
+                models == null ? null : models.deprecatedModels());
+    }
+
+    private static GuestCpu.Mode mode(String libvirtName) {
+        for (GuestCpu.Mode mode : GuestCpu.Mode.values()) {
+            if (mode.libvirtName().equals(libvirtName)) {
+                return mode;
+            }
+        }
+        return null;
+    }
+}

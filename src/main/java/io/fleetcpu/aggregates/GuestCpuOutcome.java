@@ -1,0 +1,21 @@
+package io.fleetcpu.aggregates;
+
+import java.util.List;
+
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.GuestFeatures;
+
+/** A guest CPU, or why there is none, and the catalog it was computed with. */
+public record GuestCpuOutcome(GuestCpu cpu, String whyNone, CpuCatalog catalog) {
+
+    public String describe() {
+        return cpu != null ? GuestFeatures.describe(cpu) : "none (" + whyNone + ")";
+    }
+
+    /** The guest's features by name, or null when there is no guest CPU or it names no model. */
+    List<String> featureNames() {
+        return cpu == null ? null
+                : GuestFeatures.of(cpu, catalog).map(catalog::featureNames).orElse(null);
+    }
+}

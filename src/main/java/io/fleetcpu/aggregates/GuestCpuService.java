@@ -1,0 +1,114 @@
+package io.fleetcpu.aggregates;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.springframework.stereotype.Service;
+
+import io.fleetcpu.hosts.AdmissionCheck;
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.KindLabels;
+import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.BaselineRefusedException;
+import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.GuestFeatures;
+import io.fleetcpu.policy.PolicyConflictException;
+
+/**
+ * The guest CPU of sets of hosts other than an aggregate's members as they are: the members but one (admission of a
+ * host), with one host's CPU as it was and as it is (drift), with hosts added and removed on paper (what-if); and
+ * what a host lacks of a guest CPU.
+ */
+@Service
+public class GuestCpuService {
+
+    /** Admission answers are a few bytes each, one per version of an aggregate and kind of CPU. */
+    private final AnswerCache<AnswerKey, Optional<AdmissionCheck.BelowBaseline>> admissions = new AnswerCache<>(20_000);
+    private final AggregateService aggregates;
+    private final Engines engines;
+
+    GuestCpuService(AggregateService aggregates, Engines engines) {
+        this.aggregates = aggregates;
+        this.engines = engines;
+    }
+
+    /**
+     * The guest CPU the policy gives hosts of these kinds; none (with the reason) when no CPU can be recommended
+     * (no hosts, no common model, a policy that cannot be met).
+     *
+     * @param kinds kinds of CPU by id; how many hosts each has does not matter
+     * @param labels how the reason names kinds
+     */
+    GuestCpuOutcome guestCpu(CpuPolicy policy, Map<String, CpuKindFacts> kinds, KindLabels labels) {
+        if (kinds.isEmpty()) {
+            return new GuestCpuOutcome(null, "no hosts", engines.catalogs().configured());
+        }
+        var catalog = engines.engine(kinds.values()).catalog();
+        try {
+            return new GuestCpuOutcome(engines.recommend(kinds, policy, false).recommendation().cpu(), null, catalog);
+        } catch (BaselineRefusedException | PolicyConflictException e) {
+            return new GuestCpuOutcome(null, labels.apply(e.getMessage()), catalog);
+        }
+    }
+
+    /** The features of a guest CPU the host cannot give: guests with it could not migrate onto the host. */
+    public List<String> missingOn(GuestCpuOutcome guest, HostFacts host) {
+        if (guest.cpu() == null) {
+            return List.of();
+        }
+        Engines.Engine engine = engines.engine(guest.catalog());
+        return GuestFeatures.missingOn(guest.cpu(), Engines.guestFeaturesOn(engine, host), engine.catalog());
+    }
+
+    /**
+     * Whether guests on the host's fellow members of the aggregate could migrate onto the host, and if not what the
+     * host lacks. Kept per version of the aggregate and kind of CPU: every host of the kind gets the same answer.
+     *
+     * @param kind the id of the host's kind ({@code host.kind().id()})
+     */
+    public Optional<AdmissionCheck.BelowBaseline> belowBaseline(String aggregateId, HostFacts host, String kind) {
+        return admissions.get(new AnswerKey(aggregates.version(aggregateId), "admission " + kind), () -> {
+            GuestCpuOutcome theirs = guestCpuWithoutOne(aggregateId, kind);
+            List<String> missing = missingOn(theirs, host);
+            return missing.isEmpty() ? Optional.empty()
+                    : Optional.of(new AdmissionCheck.BelowBaseline(aggregateId, theirs.describe(), missing));
+        });
+    }
+
+    /** The aggregate's members' kinds but one host of the given kind: what the host's fellow members run. */
+    private GuestCpuOutcome guestCpuWithoutOne(String aggregateId, String kindId) {
+        AggregateSnapshot snapshot = aggregates.counts(aggregateId);
+        Map<String, CpuKindFacts> others = new TreeMap<>();
+        for (KindMembers kind : snapshot.kinds()) {
+            if (!kind.kindId().equals(kindId) || kind.hosts() > 1) {
+                others.put(kind.kindId(), kind.facts());
+            }
+        }
+        return guestCpu(snapshot.policy(), others, KindLabels.of(List.of()));
+    }
+
+    /**
+     * What a host's change of CPU does to the aggregate: its guest CPU with the host's facts as they were, and as
+     * they are now. The host is counted as a member in both. Read before the change is written.
+     *
+     * @param wasMember whether the counts read now hold the host (with its facts as they were)
+     */
+    public GuestCpuOutcome[] guestCpuBeforeAndAfter(String aggregateId, HostFacts before, HostFacts after,
+            boolean wasMember) {
+        AggregateSnapshot snapshot = aggregates.counts(aggregateId);
+        KindTally now = new KindTally(snapshot.kinds());
+        if (wasMember) {
+            now.remove(before.kind().id());
+        }
+        now.add(after.kind());
+        KindTally then = now.copy();
+        then.remove(after.kind().id());
+        then.add(before.kind());
+        KindLabels labels = KindLabels.of(List.of());
+        return new GuestCpuOutcome[] { guestCpu(snapshot.policy(), then.kinds(), labels),
+                guestCpu(snapshot.policy(), now.kinds(), labels) };
+    }
+}

@@ -1,0 +1,60 @@
+package io.fleetcpu.aggregates;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.KindMembers;
+
+/** An aggregate's hosts counted by kind, changed on paper (what-if, drift). */
+final class KindTally {
+
+    private final Map<String, Integer> counts;
+    private final Map<String, CpuKindFacts> facts;
+
+    KindTally(List<KindMembers> kinds) {
+        this(new LinkedHashMap<>(), new HashMap<>());
+        kinds.forEach(k -> {
+            counts.put(k.kindId(), k.hosts());
+            facts.put(k.kindId(), k.facts());
+        });
+    }
+
+    private KindTally(Map<String, Integer> counts, Map<String, CpuKindFacts> facts) {
+        this.counts = counts;
+        this.facts = facts;
+    }
+
+    KindTally copy() {
+        return new KindTally(new LinkedHashMap<>(counts), new HashMap<>(facts));
+    }
+
+    /** One host of the kind fewer. */
+    void remove(String kindId) {
+        counts.computeIfPresent(kindId, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** One host of the kind more. */
+    void add(CpuKindFacts kind) {
+        facts.putIfAbsent(kind.id(), kind);
+        counts.merge(kind.id(), 1, Integer::sum);
+    }
+
+    Map<String, Integer> counts() {
+        return counts;
+    }
+
+    CpuKindFacts facts(String kindId) {
+        return facts.get(kindId);
+    }
+
+    /** The kinds with hosts, by id. */
+    Map<String, CpuKindFacts> kinds() {
+        Map<String, CpuKindFacts> kinds = new TreeMap<>();
+        counts.keySet().forEach(id -> kinds.put(id, facts.get(id)));
+        return kinds;
+    }
+}

@@ -1,0 +1,8 @@
+package io.fleetcpu.aggregates;
+
+/** An answer with a strong validator, derived from the aggregate's versions and the question ({@link AnswerKey}). */
+interface ValidatedAnswer {
+
+    /** The ETag of the answer's JSON; its other representations derive theirs from it ({@link Representation}). */
+    String etag();
+}
