@@ -1,14 +1,14 @@
 package io.fleetcpu.system;
 
+import static io.fleetcpu.system.MigrationFixtures.agentRegistration;
+import static io.fleetcpu.system.MigrationFixtures.registration;
+import static io.fleetcpu.system.MigrationFixtures.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -243,16 +242,6 @@ class MigrationFromV11Test {
         }
     }
 
-    private static List<String> strings(Connection db, String query) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rows = s.executeQuery(query)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
-    }
-
     private static RunningService start(String database) {
         return RunningService.start("--spring.datasource.url=" + postgres.url(database),
                 "--spring.datasource.username=" + USER, "--spring.datasource.password=" + PASSWORD,
@@ -262,39 +251,5 @@ class MigrationFromV11Test {
     private static void register(RunningService service, Map<String, Object> report) {
         HttpResponse<String> answer = service.post("/hosts", JSON.writeValueAsString(report));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
-    }
-
-    private static Map<String, Object> registration(String uuid, String hostname, List<String> aggregates,
-            String hostCpuFile) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hostname", hostname);
-        body.put("aggregates", aggregates);
-        body.put("capabilitiesXml", RunningService.capabilities(uuid, hostCpuFile));
-        return body;
-    }
-
-    /** What the agent sends: the hypervisor's view, domain capabilities (49 models usable='no'), kernel, versions. */
-    private static Map<String, Object> agentRegistration() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hostname", "build-1");
-        body.put("aggregates", List.of("west"));
-        body.put("capabilitiesXml", resource("/hostdata/capabilities-broadwell-kvm-host.xml"));
-        body.put("domainCapabilitiesXml", resource("/hostdata/domcapabilities-qemu-7.2-tcg.xml"));
-        body.put("hypervisorCpuXml", resource("/hostdata/hypervisor-cpu-kvm64.xml"));
-        body.put("kernel", Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "enabled",
-                "virtualizationFlag", "vmx"));
-        body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
-        return body;
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = MigrationFromV11Test.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no test resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,18 +1,18 @@
 package io.fleetcpu.system;
 
+import static io.fleetcpu.system.MigrationFixtures.agentRegistration;
+import static io.fleetcpu.system.MigrationFixtures.registration;
+import static io.fleetcpu.system.MigrationFixtures.resource;
+import static io.fleetcpu.system.MigrationFixtures.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -455,16 +455,6 @@ class MigrationToCpuKindsTest {
         return OffsetDateTime.parse(node.path(field).asString());
     }
 
-    private static List<String> strings(Connection db, String query) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Statement sql = db.createStatement(); ResultSet rows = sql.executeQuery(query)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
-    }
-
     // ---- registrations -------------------------------------------------------------------------------------------
 
     private static RunningService start(String database) {
@@ -487,15 +477,6 @@ class MigrationToCpuKindsTest {
         return Map.of("libvirt", libvirt, "qemu", qemu, "agent", agent);
     }
 
-    private static Map<String, Object> registration(String uuid, String hostname, List<String> aggregates,
-            String hostCpuFile) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hostname", hostname);
-        body.put("aggregates", aggregates);
-        body.put("capabilitiesXml", RunningService.capabilities(uuid, hostCpuFile));
-        return body;
-    }
-
     private static Map<String, Object> withKernel(Map<String, Object> body, String release,
             Map<String, Object> versions) {
         body.put("kernel", Map.of("release", release, "kvmModule", "kvm_intel", "nested", "enabled",
@@ -506,32 +487,7 @@ class MigrationToCpuKindsTest {
         return body;
     }
 
-    /** What the agent sends (AgentFactsApiTest): the hypervisor's view, domain capabilities, kernel and versions. */
-    private static Map<String, Object> agentRegistration() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hostname", "build-1");
-        body.put("aggregates", List.of("west"));
-        body.put("capabilitiesXml", resource("/hostdata/capabilities-broadwell-kvm-host.xml"));
-        body.put("domainCapabilitiesXml", resource("/hostdata/domcapabilities-qemu-7.2-tcg.xml"));
-        body.put("hypervisorCpuXml", resource("/hostdata/hypervisor-cpu-kvm64.xml"));
-        body.put("kernel", Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "enabled",
-                "virtualizationFlag", "vmx"));
-        body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
-        return body;
-    }
-
     private static String cpuData(String file) {
         return resource("/cpudata/" + file);
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = MigrationToCpuKindsTest.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no test resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
