@@ -24,6 +24,8 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import io.fleetcpu.testing.ApiAssertions;
+
 /**
  * Every endpoint the running service serves, called by every kind of caller: no token, an unknown token, and a
  * token of each role. The endpoints come from the service's own handler mappings, so an endpoint added without a

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.fleetcpu.testing.ApiAssertions;
+
 /**
  * Requests the fuzz test (api.fuzz.ApiFuzzProperties) found answered with 500, each reduced to its smallest form:
  * now refused with a 4xx problem that says what is wrong, and nothing written.

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.testing.ApiTest;
 
 /**
  * README.md's "A tour with curl" is {@code docs/tour.sh}: the script runs against a service started here and every

@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import io.fleetcpu.api.ApiTest;
+import io.fleetcpu.testing.ApiTest;
 
 /**
  * {@code openapi.yaml} at the repository root is the API contract: it must say exactly what the running

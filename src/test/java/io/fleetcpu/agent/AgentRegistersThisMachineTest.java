@@ -1,0 +1,112 @@
+package io.fleetcpu.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fleetcpu.agent.AgentCommand;
+import io.fleetcpu.agent.libvirt.LibvirtConnection;
+import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.HostCapabilities;
+import io.fleetcpu.testing.ApiTest;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * End to end on this machine: the agent reads the real libvirtd ({@code qemu:///system}) and registers the
+ * machine with a fleetcpu service started here; what the service stores must be what {@code virsh} says of the
+ * same machine. Skipped where no libvirtd answers; CI starts one and fails if this was skipped.
+ */
+class AgentRegistersThisMachineTest extends ApiTest {
+
+    private static final String URI = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
+    private static final Set<String> QEMU_DRIVER_FILTERS = Set.of("cmt", "mbm_total", "mbm_local", "osxsave", "ospke");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void storedHostMatchesWhatVirshSays() throws IOException {
+        try (LibvirtConnection probe = LibvirtConnection.open(URI)) {
+            // reachable: from here on a failure is a failure
+        } catch (LibvirtException | LinkageError e) {
+            assumeTrue(false, "no libvirtd at " + URI + ": " + e.getMessage());
+        }
+        Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+
+        int exit = AgentCommand.run("--server", uri("").toString(), "--aggregate", "this-machine",
+                "--token-file", token.toString(), "--libvirt-uri", URI, "--deadline", "30s");
+        assertThat(exit).as("agent exit code").isZero();
+
+        HostCapabilities capabilities = HostCapabilities.parse(virsh("capabilities"));
+        Answer answer = get("/hosts/" + capabilities.hostUuid());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode host = answer.json();
+
+        assertThat(host.get("aggregates").toString()).isEqualTo("[\"this-machine\"]");
+        assertThat(host.get("cpu").get("model").asString()).isEqualTo(capabilities.cpu().model());
+        assertThat(host.get("cpu").get("vendor").asString()).isEqualTo(capabilities.cpu().vendor());
+
+        // The full feature set: what 'virsh cpu-baseline --features' expands the host CPU to, except that the QEMU
+        // driver also drops the features it never passes to guests (virQEMUCapsCPUFilterFeatures).
+        Path caps = Files.writeString(dir.resolve("capabilities.xml"), virsh("capabilities"));
+        CpuDefinition expanded = CpuDefinition.parse(virsh("cpu-baseline", "--features", caps.toString()));
+        Set<String> stored = names(host.get("cpu").get("features"));
+        stored.removeAll(QEMU_DRIVER_FILTERS);
+        assertThat(stored).isEqualTo(new HashSet<>(expanded.requiredFeatureNames()));
+
+        DomainCapabilities domain = DomainCapabilities.parse(virsh("domcapabilities"));
+        assertThat(host.get("guestModels").get("hostModel").asString()).isEqualTo(domain.hostModel().model());
+        assertThat(names(host.get("guestModels").get("usableModels")))
+                .isEqualTo(new HashSet<>(domain.usableModelNames()));
+
+        // What guests can really get there: the hypervisor's expansion of its host-model CPU.
+        assertThat(host.get("cpuView").asString()).isEqualTo("hypervisor");
+        assertThat(host.get("hypervisorCpu").get("model").asString()).isEqualTo(domain.hostModel().model());
+        assertThat(host.get("versions").get("libvirt").asString()).isNotBlank();
+        assertThat(host.get("kernel").get("nested").asString()).isIn("enabled", "disabled", "unknown");
+
+        // Registering again changes nothing.
+        assertThat(AgentCommand.run("--server", uri("").toString(), "--aggregate", "this-machine",
+                "--token-file", token.toString(), "--libvirt-uri", URI, "--deadline", "30s")).isZero();
+        assertThat(get("/hosts/" + capabilities.hostUuid()).json().get("updatedAt"))
+                .isEqualTo(host.get("updatedAt"));
+    }
+
+    private static Set<String> names(JsonNode array) {
+        Set<String> names = new HashSet<>();
+        array.forEach(n -> names.add(n.asString()));
+        return names;
+    }
+
+    /** virsh as an independent witness of the same machine. */
+    private static String virsh(String... args) {
+        List<String> command = new ArrayList<>(List.of("virsh", "-c", URI));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("virsh finished").isTrue();
+            assertThat(process.exitValue()).as("virsh " + String.join(" ", args)).isZero();
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run virsh", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
