@@ -4,4 +4,7 @@
  * May use the features' services ({@code aggregates}, {@code fleet}, {@code history}, {@code hosts}); no SQL or
  * repository of its own (ArchitectureTest).
  */
+@NullMarked
 package io.fleetcpu.dashboard;
+
+import org.jspecify.annotations.NullMarked;
