@@ -43,7 +43,8 @@ class CpuModelController {
     @ApiResponse(responseCode = "422", description = "No catalog of that libvirt release; the problem names the known ones")
     List<CpuModelView> list(@Parameter(description = "only models of this vendor (case does not matter)", example = "Intel")
             @RequestParam(required = false) @Nullable String vendor,
-            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) @Nullable String libvirt) {
+            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false)
+            @Nullable String libvirt) {
         CpuCatalog chosen = chosen(libvirt);
         return chosen.models().stream()
                 .filter(m -> vendor == null || vendor.equalsIgnoreCase(m.vendor()))
@@ -58,7 +59,8 @@ class CpuModelController {
     @ApiResponse(responseCode = "422", description = "No catalog of that libvirt release; the problem names the known ones")
     CpuModelView get(@Parameter(description = "the model's name in libvirt's cpu_map", example = "Haswell-noTSX-IBRS")
             @PathVariable String name,
-            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) @Nullable String libvirt) {
+            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false)
+            @Nullable String libvirt) {
         CpuCatalog chosen = chosen(libvirt);
         return chosen.model(name).map(m -> CpuModelView.of(m, chosen))
                 .orElseThrow(() -> new NotFoundException("the catalog " + chosen.name() + " (" + chosen.info().source()

@@ -21,7 +21,8 @@ record GroupingChart(int width, int height, List<Bar> bars) {
      * @param y the bar's top
      * @param length the bar's length, at least one pixel for a domain with hosts
      */
-    record Bar(String name, @Nullable String model, @Nullable String level, int hosts, int featuresGivenUp, int y, int length) {
+    record Bar(String name, @Nullable String model, @Nullable String level, int hosts, int featuresGivenUp, int y,
+            int length) {
 
         public int textY() {
             return y + 17;
