@@ -2,6 +2,8 @@ package io.fleetcpu.configuration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which CPU catalog fleetcpu reads.
  *
@@ -11,5 +13,5 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *        directory, the libvirt version that directory comes from, reported with every answer
  */
 @ConfigurationProperties("fleetcpu.catalog")
-public record CatalogProperties(String directory, String libvirtVersion) {
+public record CatalogProperties(@Nullable String directory, @Nullable String libvirtVersion) {
 }

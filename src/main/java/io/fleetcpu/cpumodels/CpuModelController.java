@@ -18,6 +18,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.jspecify.annotations.Nullable;
+
 @RestController
 @RequestMapping("/cpu-models")
 @Tag(name = "cpu-models", description = "The catalogs: libvirt's named CPU models and their features, per bundled map")
@@ -40,8 +42,9 @@ class CpuModelController {
     @ApiResponse(responseCode = "200", description = "The models")
     @ApiResponse(responseCode = "422", description = "No catalog of that libvirt release; the problem names the known ones")
     List<CpuModelView> list(@Parameter(description = "only models of this vendor (case does not matter)", example = "Intel")
-            @RequestParam(required = false) String vendor,
-            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) String libvirt) {
+            @RequestParam(required = false) @Nullable String vendor,
+            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false)
+            @Nullable String libvirt) {
         CpuCatalog chosen = chosen(libvirt);
         return chosen.models().stream()
                 .filter(m -> vendor == null || vendor.equalsIgnoreCase(m.vendor()))
@@ -56,7 +59,8 @@ class CpuModelController {
     @ApiResponse(responseCode = "422", description = "No catalog of that libvirt release; the problem names the known ones")
     CpuModelView get(@Parameter(description = "the model's name in libvirt's cpu_map", example = "Haswell-noTSX-IBRS")
             @PathVariable String name,
-            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) String libvirt) {
+            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false)
+            @Nullable String libvirt) {
         CpuCatalog chosen = chosen(libvirt);
         return chosen.model(name).map(m -> CpuModelView.of(m, chosen))
                 .orElseThrow(() -> new NotFoundException("the catalog " + chosen.name() + " (" + chosen.info().source()
@@ -64,7 +68,7 @@ class CpuModelController {
     }
 
     /** The catalog of a libvirt release, written as its name has it ({@code 11.3}) or in full ({@code 11.3.0}). */
-    private CpuCatalog chosen(String libvirt) {
+    private CpuCatalog chosen(@Nullable String libvirt) {
         if (libvirt == null) {
             return catalog;
         }

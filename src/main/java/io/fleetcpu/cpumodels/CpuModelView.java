@@ -8,6 +8,8 @@ import io.fleetcpu.catalog.CpuModel;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A named CPU model of the catalog.
  *
@@ -18,8 +20,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(description = "A named CPU model of libvirt's cpu_map")
 public record CpuModelView(
         @Schema(example = "Haswell-noTSX-IBRS") String name,
-        @Schema(example = "Intel") String vendor,
-        @Schema(description = "the model this one is built on in the catalog, if any") String includes,
+        @Schema(example = "Intel") @Nullable String vendor,
+        @Schema(description = "the model this one is built on in the catalog, if any") @Nullable String includes,
         @Schema(description = "every feature of the model, its included model's as well, in catalog order")
         List<String> features,
         @Schema(description = "the CPUID family and model numbers the model stands for") List<Signature> signatures,
@@ -28,7 +30,7 @@ public record CpuModelView(
 
     /** A CPUID family and model the model stands for. */
     @Schema(name = "CpuModelSignature", description = "A CPUID family, model and stepping (or stepping range) of the model")
-    public record Signature(int family, int model, String stepping) {
+    public record Signature(int family, int model, @Nullable String stepping) {
     }
 
     static CpuModelView of(CpuModel model, CpuCatalog catalog) {

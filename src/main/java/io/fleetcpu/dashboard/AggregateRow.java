@@ -10,6 +10,8 @@ import io.fleetcpu.aggregates.RecommendedCpuView;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One aggregate in the fleet page's list, as its recommendation answers it.
  *
@@ -18,8 +20,9 @@ import io.fleetcpu.policy.RecommendedCpu;
  * @param nested nested virtualisation in a few words, or null when the recommendation gave no report
  * @param problem why there is no recommendation (no hosts, no common model, a policy that cannot be met)
  */
-record AggregateRow(String id, String description, int hosts, String goal, String mode, String model, String level,
-        List<String> featuresGivenUp, int hostsBelowBaseline, String nested, String problem) {
+record AggregateRow(String id, @Nullable String description, int hosts, String goal, @Nullable String mode,
+        @Nullable String model, @Nullable String level, List<String> featuresGivenUp, int hostsBelowBaseline,
+        @Nullable String nested, @Nullable String problem) {
 
     static AggregateRow of(AggregateView aggregate, DashboardController.Attempt<RecommendedCpuView> answer) {
         RecommendedCpuView cpu = answer.value();
@@ -44,7 +47,7 @@ record AggregateRow(String id, String description, int hosts, String goal, Strin
         return named.stream().mapToInt(n -> hostsByName.getOrDefault(n, 1)).sum();
     }
 
-    private static String nested(PolicyRecommendation.NestedReport nested) {
+    private static @Nullable String nested(PolicyRecommendation.@Nullable NestedReport nested) {
         if (nested == null) {
             return null;
         }

@@ -33,6 +33,8 @@ import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.ServiceBusyException;
 import io.swagger.v3.oas.annotations.Hidden;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The web dashboard: HTML pages over the same services the JSON API answers from, reading only. The what-if form
  * is a GET whose answer the page shows: it asks the what-if service the API's POST asks, and writes nothing.
@@ -92,8 +94,8 @@ class DashboardController {
     }
 
     @GetMapping(path = "/dashboard/aggregates/{id}", produces = MediaType.TEXT_HTML_VALUE)
-    ModelAndView aggregate(@PathVariable String id, @RequestParam(required = false) String add,
-            @RequestParam(required = false) String remove) {
+    ModelAndView aggregate(@PathVariable String id, @RequestParam(required = false) @Nullable String add,
+            @RequestParam(required = false) @Nullable String remove) {
         AggregateView aggregate = aggregates.get(id);
         ModelAndView page = new ModelAndView("dashboard/aggregate");
         page.addObject("aggregate", aggregate);
@@ -121,7 +123,7 @@ class DashboardController {
     }
 
     /** One rendering of the recommendation, or why it cannot be written in that format. */
-    record Rendering(String format, String text, String problem) {
+    record Rendering(String format, @Nullable String text, @Nullable String problem) {
     }
 
     private List<Rendering> renderings(RecommendationService.Answer answer) {
@@ -141,7 +143,7 @@ class DashboardController {
     }
 
     /** Host ids as people paste them: one a line, or separated by commas or spaces. */
-    private static List<String> hostIds(String text) {
+    private static List<String> hostIds(@Nullable String text) {
         if (text == null) {
             return List.of();
         }
@@ -149,7 +151,7 @@ class DashboardController {
     }
 
     /** A value, or why there is none: a part of a page that cannot be answered leaves the rest of the page. */
-    record Attempt<T>(T value, String title, String problem) {
+    record Attempt<T>(@Nullable T value, @Nullable String title, @Nullable String problem) {
     }
 
     private static <T> Attempt<T> attempt(Supplier<T> answer) {

@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.fleetcpu.fleet.GroupingView;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The fleet's migration domains as a horizontal bar chart drawn in SVG on the server: one bar per domain, its
  * length the domain's hosts. The page sends no script and no style of its own for it.
@@ -19,7 +21,8 @@ record GroupingChart(int width, int height, List<Bar> bars) {
      * @param y the bar's top
      * @param length the bar's length, at least one pixel for a domain with hosts
      */
-    record Bar(String name, String model, String level, int hosts, int featuresGivenUp, int y, int length) {
+    record Bar(String name, @Nullable String model, @Nullable String level, int hosts, int featuresGivenUp, int y,
+            int length) {
 
         public int textY() {
             return y + 17;

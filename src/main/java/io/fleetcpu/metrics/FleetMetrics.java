@@ -23,6 +23,8 @@ import io.fleetcpu.aggregates.AggregateFigures;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.hosts.FleetCensus;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The fleet's gauges, read from numbers the service keeps: hosts counted by kind (cpu_kind_hosts, kept by database
  * triggers) and the aggregates' kept recommended-cpu answers. {@link #refreshIfDue()} reads them again before a
@@ -49,7 +51,7 @@ class FleetMetrics {
     private final Map<String, MultiGauge> perAggregate = new TreeMap<>();
     private final Counter refreshFailures;
     private volatile Fleet fleet = new Fleet(0, 0, 0);
-    private Instant refreshedAt;
+    private @Nullable Instant refreshedAt;
 
     FleetMetrics(FleetCensus census, AggregateFigures aggregates, CpuCatalog catalog, MetricsProperties properties,
             Clock clock, MeterRegistry meters) {
@@ -156,7 +158,7 @@ class FleetMetrics {
     }
 
     /** The catalog's vendors are the only values: a CPU of an architecture the catalog does not cover is "other". */
-    private String vendorLabel(String vendor) {
+    private String vendorLabel(@Nullable String vendor) {
         return vendor == null ? "unknown" : catalog.vendors().contains(vendor) ? vendor : "other";
     }
 

@@ -15,9 +15,10 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The layout DESIGN.md promises, checked on the compiled main classes: the engine and the readers of
- * libvirt's formats are plain Java, libvirt itself is only touched by the agent, controllers only
- * translate HTTP, and features depend on each other in one direction.
+ * The layout docs/architecture.md promises ("Rules the build checks" there says what each rule below says), checked
+ * on the compiled main classes: the engine and the readers of libvirt's formats are plain Java and use no feature,
+ * libvirt itself is only touched by the agent, controllers only translate HTTP, and features depend on each other in
+ * one direction.
  */
 @AnalyzeClasses(packages = "io.fleetcpu", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -45,6 +46,24 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "javax.servlet..")
             .because("the engine knows nothing of HTTP");
 
+    /** The features and the two packages they all stand on; the engine and {@code system}/{@code web} use none. */
+    private static final String[] FEATURE_PACKAGES = { "io.fleetcpu.agent..", "io.fleetcpu.aggregates..",
+            "io.fleetcpu.configuration..", "io.fleetcpu.cpumodels..", "io.fleetcpu.dashboard..", "io.fleetcpu.fleet..",
+            "io.fleetcpu.history..", "io.fleetcpu.hosts..", "io.fleetcpu.metrics.." };
+
+    @ArchTest
+    static final ArchRule pureCodeUsesNoFeature = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURE_PACKAGES)
+            .orShould().dependOnClassesThat().resideInAnyPackage("io.fleetcpu.system..", "io.fleetcpu.web..")
+            .because("the engine uses no feature package: policy, catalog and libvirtxml use only each other "
+                    + "(and libraries)");
+
+    @ArchTest
+    static final ArchRule sharedGroundUsesNoFeature = noClasses().that()
+            .resideInAnyPackage("io.fleetcpu.system..", "io.fleetcpu.web..")
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURE_PACKAGES)
+            .because("system and web are what every feature stands on, so they use no feature package");
+
     @ArchTest
     static final ArchRule libvirtOnlyInTheAgent = noClasses().that().resideOutsideOfPackage("io.fleetcpu.agent..")
             .should().dependOnClassesThat().resideInAnyPackage("org.libvirt..", "com.sun.jna..")
@@ -53,7 +72,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule controllersDoNotUseRepositories = noClasses().that().areAnnotatedWith(RestController.class)
             .should().dependOnClassesThat().areAssignableTo(Repository.class)
-            .because("a controller only translates HTTP to service calls (DESIGN.md: no business rule in a controller)");
+            .because("a controller only translates HTTP to service calls: no business rule in a controller, no repository");
 
     @ArchTest
     static final ArchRule dashboardReadsThroughTheServices = noClasses().that().resideInAPackage("io.fleetcpu.dashboard..")
@@ -68,7 +87,7 @@ class ArchitectureTest {
             .orShould().haveSimpleNameEndingWith("Utils")
             .orShould().haveSimpleNameEndingWith("Helper")
             .orShould().haveSimpleNameEndingWith("Manager")
-            .because("names say what a thing is in the operators' words (DESIGN.md)");
+            .because("names say what a thing is in the operators' words");
 
     @ArchTest
     static final ArchRule hostsDoNotKnowAggregates = noClasses().that().resideInAPackage("io.fleetcpu.hosts..")
@@ -86,7 +105,7 @@ class ArchitectureTest {
     @ArchTest
     static void theRulesSeeEveryPackageTheyTalkAbout(JavaClasses classes) {
         for (String pkg : new String[] { "policy", "catalog", "libvirtxml", "hosts", "aggregates", "agent",
-                "dashboard" }) {
+                "dashboard", "system", "web" }) {
             assertThat(classes.that(resideInAPackage("io.fleetcpu." + pkg + "..")))
                     .as("classes in io.fleetcpu.%s", pkg).isNotEmpty();
         }

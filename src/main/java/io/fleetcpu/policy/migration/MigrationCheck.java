@@ -19,6 +19,8 @@ import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;
 import io.fleetcpu.policy.migration.Verdict.Result;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Can a guest CPU run on (live-migrate to) a target host? Judged as libvirt 9.0's {@code virConnectCompareCPU}
  * (x86 driver) judges a {@code <cpu>} against a host CPU, on the catalog's feature sets, so that the verdict, the
@@ -73,13 +75,13 @@ public final class MigrationCheck {
     }
 
     /** Any {@code <cpu>}; {@code source} (the host the guest runs on now) is used for host-model and host-passthrough. */
-    public Verdict check(CpuDefinition guest, CpuDescription source, CpuDescription target) {
+    public Verdict check(CpuDefinition guest, @Nullable CpuDescription source, CpuDescription target) {
         Objects.requireNonNull(guest, "guest");
         String mode = guest.mode() == null ? "custom" : guest.mode();
         return switch (mode) {
             case "custom" -> compare(guest, target, "the guest CPU");
             case "host-model" -> hostModel(source, policies(guest), target);
-            case "host-passthrough" -> hostPassthrough(source, target);
+            case "host-passthrough" -> hostPassthrough(Objects.requireNonNull(source, "source"), target);
             default -> throw new IllegalArgumentException("a guest with CPU mode " + mode + " gets whatever its "
                     + "host offers and is not meant to migrate; choose host-passthrough, host-model or custom");
         };
@@ -96,12 +98,12 @@ public final class MigrationCheck {
     }
 
     /** An aggregate's recommendation of any mode; {@code source} is used for host-model and host-passthrough. */
-    public Verdict check(GuestCpu guest, CpuDescription source, CpuDescription target) {
+    public Verdict check(GuestCpu guest, @Nullable CpuDescription source, CpuDescription target) {
         Objects.requireNonNull(guest, "guest");
         return switch (guest.mode()) {
             case CUSTOM -> compare(definition(guest), target, "the guest CPU");
             case HOST_MODEL -> hostModel(source, policies(definition(guest)), target);
-            case HOST_PASSTHROUGH -> hostPassthrough(source, target);
+            case HOST_PASSTHROUGH -> hostPassthrough(Objects.requireNonNull(source, "source"), target);
         };
     }
 
@@ -170,7 +172,8 @@ public final class MigrationCheck {
 
     // ---- libvirt's comparison ----------------------------------------------------------------------------------
 
-    private Verdict hostModel(CpuDescription source, Map<String, FeaturePolicy> policies, CpuDescription target) {
+    private Verdict hostModel(@Nullable CpuDescription source, Map<String, FeaturePolicy> policies,
+            CpuDescription target) {
         Objects.requireNonNull(source, "source");
         requireX86(source, "source host");
         if (source.model() == null) {
@@ -285,7 +288,7 @@ public final class MigrationCheck {
                 "libvirt refuses this CPU definition: " + libvirtMessage, libvirtMessage);
     }
 
-    private FeatureSet guestFeatures(CpuDefinition guest, FeaturePolicy policy, FeatureSet start) {
+    private FeatureSet guestFeatures(CpuDefinition guest, FeaturePolicy policy, @Nullable FeatureSet start) {
         FeatureSet.Builder b = start == null ? FeatureSet.builder() : start.toBuilder();
         for (CpuFeature f : guest.features()) {
             // a feature without a policy in a guest CPU is required (libvirt's default)
@@ -340,7 +343,7 @@ public final class MigrationCheck {
     }
 
     private static Verdict incompatible(Cause cause, List<String> missing, List<String> forbidden,
-            List<String> extra, String libvirtMessage, String reason) {
+            List<String> extra, @Nullable String libvirtMessage, String reason) {
         return new Verdict(Result.INCOMPATIBLE, missing, forbidden, reason, cause, extra, libvirtMessage);
     }
 

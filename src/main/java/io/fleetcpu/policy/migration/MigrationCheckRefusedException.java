@@ -2,6 +2,8 @@ package io.fleetcpu.policy.migration;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A CPU the check cannot judge, where libvirt refuses the same input with an error instead of a verdict: an unknown
  * model or feature, or a definition libvirt's parser rejects.
@@ -20,9 +22,9 @@ public class MigrationCheckRefusedException extends RuntimeException {
     }
 
     private final Reason reason;
-    private final String libvirtMessage;
+    private final @Nullable String libvirtMessage;
 
-    public MigrationCheckRefusedException(Reason reason, String message, String libvirtMessage) {
+    public MigrationCheckRefusedException(Reason reason, String message, @Nullable String libvirtMessage) {
         super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.libvirtMessage = libvirtMessage;
@@ -33,7 +35,7 @@ public class MigrationCheckRefusedException extends RuntimeException {
     }
 
     /** libvirt's own words for the same refusal (without its "internal error: " or "XML error: " prefix), or null. */
-    public String libvirtMessage() {
+    public @Nullable String libvirtMessage() {
         return libvirtMessage;
     }
 }

@@ -3,6 +3,8 @@ package io.fleetcpu.policy.migration;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Whether a guest CPU can run on (hence live-migrate to) a target host, as libvirt's {@code virConnectCompareCPU}
  * judges it.
@@ -19,7 +21,7 @@ import java.util.Objects;
  *                            host-passthrough, which libvirt's compare does not judge
  */
 public record Verdict(Result result, List<String> missingFeatures, List<String> forbiddenButPresent, String reason,
-                      Cause cause, List<String> extraFeatures, String libvirtMessage) {
+                      Cause cause, List<String> extraFeatures, @Nullable String libvirtMessage) {
 
     /** libvirt's {@code virCPUCompareResult}, with its numbers. */
     public enum Result {

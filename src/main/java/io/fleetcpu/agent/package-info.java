@@ -1,0 +1,7 @@
+/**
+ * The agent an operator runs on each compute node ({@code fleetcpu agent}): reads the host through libvirt
+ * ({@link io.fleetcpu.agent.LiveLibvirt}) and the kernel ({@link io.fleetcpu.agent.KernelReader}) and registers it
+ * with {@code POST /hosts}, retrying 5xx, 429 and 408 until its deadline. Plain Java with picocli and Jackson, no
+ * Spring context; it may use {@code agent.libvirt} and {@code policy.NestedState}, never the service's packages.
+ */
+package io.fleetcpu.agent;

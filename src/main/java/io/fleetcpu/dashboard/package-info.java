@@ -1,0 +1,10 @@
+/**
+ * The web dashboard at {@code /}: HTML pages (templates in
+ * {@code src/main/resources/templates/dashboard}) over the same services the JSON API answers from, reading only.
+ * May use the features' services ({@code aggregates}, {@code fleet}, {@code history}, {@code hosts}); no SQL or
+ * repository of its own (ArchitectureTest).
+ */
+@NullMarked
+package io.fleetcpu.dashboard;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * Questions about the whole fleet: migration domains (groupings, {@code GET /groupings}) and
+ * migration checks ({@code POST /migrations/check}), answered by the engine's {@code policy.grouping} and
+ * {@code policy.migration} over the hosts' kinds of CPU. May use {@code hosts} (as {@code HostFacts} and kinds),
+ * {@code aggregates}, the engine, {@code catalog}, {@code libvirtxml} and {@code system}.
+ */
+package io.fleetcpu.fleet;

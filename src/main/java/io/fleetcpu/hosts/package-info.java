@@ -1,0 +1,9 @@
+/**
+ * Hosts: registration ({@code POST /hosts}, {@link io.fleetcpu.hosts.HostService#register}), the reading
+ * and checking of a report ({@link io.fleetcpu.hosts.HostReportReader}), kinds of CPU (hosts whose CPU facts are the
+ * same share one stored {@link io.fleetcpu.hosts.CpuKind}), inventory and the fleet's census. The JPA entity
+ * {@link io.fleetcpu.hosts.Host} stays here: other features get {@code HostFacts} and kinds. May use
+ * {@code libvirtxml}, {@code catalog}, the engine, {@code system} and {@code web}; never {@code aggregates}
+ * (it tells them what they need through events, {@link io.fleetcpu.hosts.AggregatesNamed}).
+ */
+package io.fleetcpu.hosts;

@@ -1,0 +1,8 @@
+/**
+ * Readers of libvirt's XML documents ({@code <cpu>}, {@code virsh capabilities}, {@code virsh
+ * domcapabilities}) into records, with a hardened parser ({@link io.fleetcpu.libvirtxml.SecureXml}); also the CPU
+ * vocabulary every other part shares: {@link io.fleetcpu.libvirtxml.CpuFeature},
+ * {@link io.fleetcpu.libvirtxml.FeaturePolicy}, {@link io.fleetcpu.libvirtxml.CpuSignature}. Plain Java; uses no
+ * other fleetcpu package (only OpenAPI's {@code @Schema} annotation).
+ */
+package io.fleetcpu.libvirtxml;

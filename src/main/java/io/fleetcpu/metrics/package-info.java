@@ -1,0 +1,9 @@
+/**
+ * The fleet's gauges on {@code /actuator/prometheus} (docs/metrics.md): hosts by kind from the
+ * database's counts, and figures of each aggregate's kept answers, refreshed before a scrape when due. May use
+ * {@code hosts} ({@code FleetCensus}), {@code aggregates} ({@code AggregateFigures}) and {@code catalog}.
+ */
+@NullMarked
+package io.fleetcpu.metrics;
+
+import org.jspecify.annotations.NullMarked;
