@@ -15,7 +15,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.MicroarchitectureLevel;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.system.NewUntilStored;
 
 /** A group of hosts that share one guest CPU configuration, so guests can migrate among them. */

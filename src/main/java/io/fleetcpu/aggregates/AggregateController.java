@@ -26,7 +26,7 @@ import org.springframework.web.context.request.WebRequest;
 
 import tools.jackson.databind.JsonNode;
 
-import io.fleetcpu.policy.LibvirtDriver;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
 import io.fleetcpu.system.InvalidParameterException;
 import io.fleetcpu.system.JsonMergePatch;
 import io.swagger.v3.oas.annotations.Operation;

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 
-import io.fleetcpu.policy.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.system.ConflictException;
 

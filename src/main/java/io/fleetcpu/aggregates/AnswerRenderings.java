@@ -5,8 +5,8 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.KubevirtNodeLabels;
-import io.fleetcpu.policy.PlacementTraits;
+import io.fleetcpu.policy.render.KubevirtNodeLabels;
+import io.fleetcpu.policy.render.PlacementTraits;
 import io.fleetcpu.system.ConflictException;
 
 /** The recommended CPU in each consumer's form: one dispatch over {@link OutputFormat}. */

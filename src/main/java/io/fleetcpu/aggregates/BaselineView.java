@@ -3,8 +3,8 @@ package io.fleetcpu.aggregates;
 import java.util.List;
 
 import io.fleetcpu.catalog.CatalogInfo;
-import io.fleetcpu.policy.Baseline;
-import io.fleetcpu.policy.LibvirtDriver;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** libvirt's own baseline of an aggregate's hosts, with no policy applied. */

@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.GuestFeatures;
+import io.fleetcpu.policy.guest.GuestFeatures;
 
 /** A guest CPU, or why there is none, and the catalog it was computed with. */
 public record GuestCpuOutcome(GuestCpu cpu, String whyNone, CpuCatalog catalog) {

@@ -12,9 +12,9 @@ import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
-import io.fleetcpu.policy.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.GuestFeatures;
+import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.PolicyConflictException;
 
 /**

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.MicroarchitectureLevel;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.MitigationFeatures;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;

@@ -5,10 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.fleetcpu.catalog.CatalogInfo;
-import io.fleetcpu.policy.CpuConfigRenderer;
+import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.NovaCpuModels;
-import io.fleetcpu.policy.KubevirtNodeLabels;
+import io.fleetcpu.policy.render.NovaCpuModels;
+import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -8,11 +8,11 @@ import io.fleetcpu.aggregates.KindView;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
-import io.fleetcpu.policy.GuestLevels;
+import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.GroupingCost;
 import io.fleetcpu.policy.grouping.KindCost;
-import io.fleetcpu.policy.grouping.OpenStackCommands;
+import io.fleetcpu.policy.render.OpenStackCommands;
 import io.fleetcpu.policy.grouping.UngroupedHost;
 import io.swagger.v3.oas.annotations.media.Schema;
 

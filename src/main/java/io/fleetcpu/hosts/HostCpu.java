@@ -5,7 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import io.fleetcpu.libvirtxml.CpuSignature;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.CpuDescription;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 

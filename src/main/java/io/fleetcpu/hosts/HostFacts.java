@@ -3,8 +3,8 @@ package io.fleetcpu.hosts;
 import java.util.UUID;
 
 import io.fleetcpu.policy.Catalogs;
-import io.fleetcpu.policy.GuestLevels;
-import io.fleetcpu.policy.GuestVisibility;
+import io.fleetcpu.policy.guest.GuestLevels;
+import io.fleetcpu.policy.guest.GuestVisibility;
 
 /**
  * Everything fleetcpu knows of a host's CPU at one moment: what changes under operators when microcode,

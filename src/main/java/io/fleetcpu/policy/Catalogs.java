@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.policy.guest.GuestLevels;
+import io.fleetcpu.policy.guest.GuestVisibility;
 
 /**
  * The CPU catalogs fleetcpu reads hosts with, one per libvirt version a host runs: a host is read with the cpu_map of

@@ -2,6 +2,7 @@ package io.fleetcpu.policy;
 
 import java.util.List;
 import java.util.Locale;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 
 /**
  * What an aggregate's operators want from its guest CPU: the trade-off between performance and live

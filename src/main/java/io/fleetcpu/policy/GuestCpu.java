@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.Set;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.render.CpuConfigRenderer;
 
 /**
  * One guest CPU recommendation, whatever computed it: what {@link CpuConfigRenderer} turns into libvirt XML,

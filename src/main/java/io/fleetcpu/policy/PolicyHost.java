@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.baseline.CpuDescription;
 
 /**
  * One host as the policy engine sees it.

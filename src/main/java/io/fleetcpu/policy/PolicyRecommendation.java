@@ -5,6 +5,8 @@ import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.render.CpuConfigRenderer;
 
 /**
  * An aggregate's guest CPU under its policy, with every choice explained.

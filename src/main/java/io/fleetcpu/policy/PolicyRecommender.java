@@ -24,6 +24,16 @@ import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.LevelReport;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
 import io.fleetcpu.policy.PolicyRecommendation.NestedReport;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineExplainer;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.guest.GuestVisibility;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.render.NestedCommands;
+import io.fleetcpu.policy.render.NovaCpuModels;
 
 /**
  * Turns an aggregate's hosts and policy into the guest CPU to configure: host-passthrough, host-model or a named

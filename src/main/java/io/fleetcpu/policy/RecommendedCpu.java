@@ -3,6 +3,7 @@ package io.fleetcpu.policy;
 import java.util.List;
 
 import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.policy.baseline.Baseline;
 
 /**
  * The guest CPU an aggregate should run, with why: what an operator pastes into the cloud's

@@ -26,7 +26,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.QemuFeatureNames;
+import io.fleetcpu.policy.render.QemuFeatureNames;
 import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 

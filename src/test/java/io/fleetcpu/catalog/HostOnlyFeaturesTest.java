@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
 
 /** The list of features KVM never gives guests, checked against what real hypervisors said they give. */

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Random;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 /** The real CPUs of {@code src/test/resources/cpudata}, read from the classpath. */
 public final class CpuFixtures {

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.guest.GuestVisibility;
+import io.fleetcpu.policy.render.CpuConfigRenderer;
+import io.fleetcpu.policy.render.NovaCpuModels;
+import io.fleetcpu.policy.render.PlacementTraits;
 
 /**
  * What nova gets from fleetcpu, on real CPUs: {@code [libvirt] cpu_models} listing every model all hosts can run,

@@ -10,6 +10,7 @@ import java.util.Set;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.policy.baseline.CpuDescription;
 
 /**
  * Hosts for {@link PolicyRecommenderTest}, built from the real CPUs of {@code src/test/resources/cpudata} and the

@@ -32,6 +32,14 @@ import io.fleetcpu.policy.CpuPolicy.Nested;
 import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.PolicyRecommendation.HostGap;
 import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.guest.GuestVisibility;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.render.CpuConfigRenderer;
 
 /**
  * The aggregate policy on real CPUs (libvirt's test data): what mode, model and features an operator gets for each

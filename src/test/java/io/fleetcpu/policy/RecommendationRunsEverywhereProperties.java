@@ -31,6 +31,11 @@ import io.fleetcpu.policy.CpuPolicy.Nested;
 import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.migration.Verdict;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.GuestFeatures;
+import io.fleetcpu.policy.guest.GuestVisibility;
 
 /**
  * The product's promise on generated aggregates of real CPUs, with and without hypervisor views (the host-model

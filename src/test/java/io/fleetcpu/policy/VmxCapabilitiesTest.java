@@ -13,6 +13,8 @@ import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.GuestVisibility;
 
 /**
  * Guests without nested virtualisation under libvirt 11.3's map: vmx is disabled, and a vmx-* capability is written

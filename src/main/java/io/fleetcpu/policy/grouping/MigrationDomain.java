@@ -2,7 +2,7 @@ package io.fleetcpu.policy.grouping;
 
 import java.util.List;
 
-import io.fleetcpu.policy.Baseline;
+import io.fleetcpu.policy.baseline.Baseline;
 
 /**
  * Hosts between which any guest started with the domain's guest CPU can live-migrate: the guest CPU is libvirt's

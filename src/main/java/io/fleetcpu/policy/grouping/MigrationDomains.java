@@ -14,12 +14,12 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.Baseline;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.BaselineRefusedException;
-import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.MicroarchitectureLevel;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 /**
  * Partitions hosts into migration domains: sets of hosts whose shared guest CPU (libvirt's baseline of exactly those
@@ -194,11 +194,6 @@ public final class MigrationDomains {
                 mostByOne, kept);
         return new Grouping(strategy, minimumModel,
                 minimumLevel == null ? null : minimumLevel.operatorName(), domains, cost, belowMinimum, ungrouped, catalog.info());
-    }
-
-    /** {@link OpenStackCommands#render(Grouping)}. */
-    public String openstackCommands(Grouping grouping) {
-        return OpenStackCommands.render(grouping);
     }
 
     // ---- kinds ---------------------------------------------------------------------------------------------

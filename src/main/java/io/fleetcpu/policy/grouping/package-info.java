@@ -1,7 +1,7 @@
 /**
  * Migration domains: partitions of hosts, by kind of CPU, into sets whose libvirt baseline runs on
  * every member ({@link io.fleetcpu.policy.grouping.MigrationDomains}, one {@link io.fleetcpu.policy.grouping.Strategy}
- * each), their cost in features, and the {@code openstack} commands that build them. Part of the engine: may use
- * {@code policy}, {@code catalog} and {@code libvirtxml} only.
+ * each) and their cost in features; the {@code openstack} commands that build them are a rendering
+ * ({@code policy.render}). Part of the engine: uses its other parts, {@code catalog} and {@code libvirtxml}.
  */
 package io.fleetcpu.policy.grouping;

@@ -26,12 +26,12 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CustomCpuModel;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.CpuSignature;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.BaselineRefusedException;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.LibvirtDriver;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 /**
  * fleetcpu's baseline against libvirt's ({@code virConnectBaselineCPU} through the in-process test driver) on

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.Baseline;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.BaselineRefusedException;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.CpuFixtures.Fixture;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 /**
  * fleetcpu's baseline against libvirt's own ({@code virConnectBaselineCPU}) on the same real host CPUs.

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.Baseline;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.CpuFixtures.Fixture;
 import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.LibvirtDriver;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 /**
  * fleetcpu's baseline as libvirtd's QEMU driver gives it ({@link LibvirtDriver#QEMU}) against that driver itself

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
 
 /** Real CPUs to build fleets from: the fixtures libvirt 9.0 reads, and the same CPUs after a microcode update. */
-final class Fleets {
+public final class Fleets {
 
     /** Features microcode updates have taken away from real CPUs (TSX) or that operators switch off. */
     static final List<List<String>> MICROCODE_REMOVALS = List.of(List.of("hle", "rtm"), List.of("rtm"),
@@ -26,7 +26,7 @@ final class Fleets {
      * Real CPUs and, to reach more kinds, the same CPUs with a few features removed as a microcode update removes
      * them (listed as disabled when the model has them, dropped from the extra ones otherwise).
      */
-    static List<CpuDescription> realCpusWithMicrocodeVariants(CpuCatalog catalog) {
+    public static List<CpuDescription> realCpusWithMicrocodeVariants(CpuCatalog catalog) {
         List<CpuDescription> out = new ArrayList<>(realCpus());
         for (CpuDescription cpu : realCpus()) {
             for (List<String> removal : MICROCODE_REMOVALS) {

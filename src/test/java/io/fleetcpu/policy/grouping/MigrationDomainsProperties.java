@@ -18,9 +18,9 @@ import net.jqwik.api.Provide;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.CpuDescription;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 /** The laws of a grouping, on fleets drawn (with repeats) from real CPUs and their microcode-updated variants. */
 class MigrationDomainsProperties {

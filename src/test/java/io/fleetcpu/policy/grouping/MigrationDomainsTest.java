@@ -9,10 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 class MigrationDomainsTest {
 

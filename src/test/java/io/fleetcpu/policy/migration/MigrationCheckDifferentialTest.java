@@ -28,7 +28,7 @@ import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.HostCapabilities;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures.Fixture;
 import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.migration.Verdict.Cause;

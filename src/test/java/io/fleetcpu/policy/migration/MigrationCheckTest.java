@@ -12,7 +12,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;

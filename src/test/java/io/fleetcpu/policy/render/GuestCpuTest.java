@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.Baseline;
-import io.fleetcpu.policy.BaselineCalculator;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.GuestCpu.Mode;
 import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.NamedCpu;
 
 /** What a GuestCpu accepts, and what every rendering refuses before writing anything. */
 class GuestCpuTest {

@@ -27,9 +27,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.KubevirtNodeLabels;
+import io.fleetcpu.policy.render.KubevirtNodeLabels;
 
 /**
  * The labels KubeVirt's node-labeller writes for real domain capabilities (libvirt's test data of QEMU 7.2 and 8.2 on

@@ -31,7 +31,7 @@ import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.QemuFeatureNames;
+import io.fleetcpu.policy.render.QemuFeatureNames;
 
 /**
  * QEMU's {@code -cpu} value, checked against the QEMU installed here ({@code qemu-system-x86_64}, 7.2 on these

@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.guest;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
 
 /**
  * The x86-64 microarchitecture levels of the System V x86-64 psABI ("x86-64 psABI", version 1.0, section 3.1.1

@@ -1,4 +1,4 @@
-package io.fleetcpu.policy.grouping;
+package io.fleetcpu.policy.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,9 +13,14 @@ import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.CpuDescription;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.NamedCpu;
+import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.grouping.Fleets;
+import io.fleetcpu.policy.grouping.Grouping;
+import io.fleetcpu.policy.grouping.MigrationDomain;
+import io.fleetcpu.policy.grouping.MigrationDomains;
+import io.fleetcpu.policy.grouping.Strategy;
 
 class OpenStackCommandsTest {
 
@@ -74,7 +79,7 @@ class OpenStackCommandsTest {
         hosts.add(new NamedCpu("arm-1", CpuDescription.host("aarch64", null, "cortex-a57", List.of())));
         Grouping g = engine.group(hosts, strategy, random.nextBoolean() ? null : "Westmere");
 
-        String script = engine.openstackCommands(g);
+        String script = OpenStackCommands.render(g);
         Map<String, String> aggregateOfHost = new HashMap<>();
         Map<String, String> modelOfAggregate = new HashMap<>();
         List<String> created = new ArrayList<>();
@@ -133,7 +138,7 @@ class OpenStackCommandsTest {
         String dir = "libvirt-9.9.0/x86_64-cpuid-";
         List<NamedCpu> hosts = List.of(new NamedCpu("cmp1", CpuFixtures.get(dir + "Xeon-E5-2630-v3-host.xml").cpu()),
                 new NamedCpu("cmp2", CpuFixtures.get(dir + "Xeon-E5-2630-v4-host.xml").cpu()));
-        String script = engine.openstackCommands(engine.group(hosts, Strategy.MIN_DOMAINS, null));
+        String script = OpenStackCommands.render(engine.group(hosts, Strategy.MIN_DOMAINS, null));
         assertThat(script).contains("""
                 openstack aggregate create fleetcpu-1-haswell-notsx
                 openstack aggregate set --property cpu_model=Haswell-noTSX --property fleetcpu_domain=fleetcpu-1-haswell-notsx fleetcpu-1-haswell-notsx

@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.guest;
 
 import java.util.Collection;
 import java.util.List;
@@ -8,6 +8,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.GuestCpu;
 
 /** What a guest started with a named-model CPU gets: the model's features, plus required, minus disabled ({@link CpuCatalog#expand}). */
 public final class GuestFeatures {

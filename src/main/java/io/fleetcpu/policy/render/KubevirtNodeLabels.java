@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.render;
 
 import java.util.Collection;
 import java.util.List;
@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.baseline.CpuDescription;
 
 /**
  * The CPU labels KubeVirt's node-labeller (virt-handler) writes on a node, and the rules it writes them by, read

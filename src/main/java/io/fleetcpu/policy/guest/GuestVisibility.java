@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.guest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.policy.baseline.CpuDescription;
 
 /**
  * What a guest can really get on a host: the hypervisor's view of the host CPU where the host sent it (exact: what

@@ -1,9 +1,11 @@
-package io.fleetcpu.policy.grouping;
+package io.fleetcpu.policy.render;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.fleetcpu.policy.PlacementTraits;
+import io.fleetcpu.policy.render.PlacementTraits;
+import io.fleetcpu.policy.grouping.Grouping;
+import io.fleetcpu.policy.grouping.MigrationDomain;
 
 /**
  * A grouping as the {@code openstack} commands that build it: one host aggregate per domain carrying its guest CPU

@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.baseline;
 
 import java.util.Arrays;
 import java.util.Locale;

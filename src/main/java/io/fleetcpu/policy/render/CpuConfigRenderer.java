@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.render;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +14,9 @@ import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
 
 /**
  * One {@link GuestCpu} written for each consumer an operator pastes it into: a libvirt domain, nova.conf, QEMU's

@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.render;
 
 import java.util.Map;
 import java.util.Optional;

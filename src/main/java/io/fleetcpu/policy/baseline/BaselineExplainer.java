@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.baseline;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,8 @@ import java.util.stream.IntStream;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.policy.RecommendedCpu;
 
 /**
  * Recommends the guest CPU for a group of hosts that must keep live migration among them: libvirt's

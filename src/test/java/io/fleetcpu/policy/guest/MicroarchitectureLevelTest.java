@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.policy.PolicyHost;
+import io.fleetcpu.policy.PolicyRecommendation;
+import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
 
 /**
  * Levels of real CPUs (libvirt's test data), each expected level worked out by hand from the fixture's model (the

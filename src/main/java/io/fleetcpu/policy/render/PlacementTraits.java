@@ -1,9 +1,11 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.render;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.PolicyRecommender;
 
 /**
  * The Placement traits nova's libvirt driver reports for CPU features, and the flavor properties that require them.
@@ -21,7 +23,7 @@ import java.util.TreeSet;
 public final class PlacementTraits {
 
     /** nova/virt/libvirt/utils.py CPU_TRAITS_MAPPING, as it stands; the values without the HW_CPU_X86_ prefix. */
-    static final Map<String, List<String>> NOVA_CPU_TRAITS = Map.ofEntries(
+    public static final Map<String, List<String>> NOVA_CPU_TRAITS = Map.ofEntries(
             Map.entry("3dnow", List.of("3DNOW")),
             Map.entry("abm", List.of("ABM")),
             Map.entry("aes", List.of("AESNI")),

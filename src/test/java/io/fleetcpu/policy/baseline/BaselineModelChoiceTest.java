@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

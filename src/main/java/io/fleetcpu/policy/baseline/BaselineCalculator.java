@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.baseline;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +17,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.BaselineRefusedException.Reason;
+import io.fleetcpu.policy.baseline.BaselineRefusedException.Reason;
 
 /**
  * The guest CPU a set of hosts can all run, computed exactly as libvirt 9.0's {@code virConnectBaselineCPU}

@@ -1,9 +1,11 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.guest;
 
 import java.util.Optional;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.CpuDescription;
 
 /**
  * The x86-64 microarchitecture level ({@link MicroarchitectureLevel}) guests can get: on a host, from what a guest

@@ -1,0 +1,6 @@
+/**
+ * Libvirt's baseline of a set of CPUs ({@link io.fleetcpu.policy.baseline.BaselineCalculator}, per
+ * {@link io.fleetcpu.policy.baseline.LibvirtDriver}), its refusals and its explanation
+ * ({@link io.fleetcpu.policy.baseline.BaselineExplainer}), over CPUs as libvirt describes them.
+ */
+package io.fleetcpu.policy.baseline;
