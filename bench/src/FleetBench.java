@@ -18,6 +18,7 @@ import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomains;
 import io.fleetcpu.policy.grouping.Strategy;
+import io.fleetcpu.policy.render.OpenStackCommands;
 
 /**
  * Groups a fleet of 100,000 hosts of about 60 real CPU kinds into migration domains and reports the median wall
@@ -76,7 +77,7 @@ public final class FleetBench {
                     long s = System.nanoTime();
                     Grouping g = engine.group(fleet, Strategy.parse(c[0]), c[1]);
                     long e = System.nanoTime();
-                    String commands = engine.openstackCommands(g, "m1");
+                    String commands = OpenStackCommands.render(g);
                     long e2 = System.nanoTime();
                     String key = c[0] + (c[1] == null ? "" : " minimum " + c[1]);
                     if (round == 1) {
