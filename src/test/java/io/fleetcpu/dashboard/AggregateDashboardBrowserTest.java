@@ -226,12 +226,12 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         // A copy button pressed with the keyboard copies (or selects the text to copy) and says so.
         WebElement copy = find("button.copy[data-copy='format-libvirt']");
         copy.sendKeys(Keys.ENTER);
-        assertThat(find("#copy-status").getText()).contains("libvirt");
+        assertThat(textOnceItHas("#copy-status", "libvirt")).contains("libvirt");
 
         // The form submits from the keyboard.
         WebElement remove = find("#what-if-remove");
         remove.sendKeys(IVY);
-        find("#what-if-submit").sendKeys(Keys.ENTER);
+        loadAfter(() -> find("#what-if-submit").sendKeys(Keys.ENTER));
         assertThat(find("#what-if-result .after-hosts").getText()).isEqualTo("2");
         assertNoConsoleErrors("keyboard use");
     }

@@ -143,11 +143,23 @@ public abstract class BrowserTest extends ApiAssertions {
      * click can return before the browser has left the page, and what is read next would be the old page.
      */
     protected void clickAndLoad(WebElement element) {
+        loadAfter(element::click);
+    }
+
+    /** Does what leaves the page (a click, a key pressed on a submit button) and waits for the next page, whole. */
+    protected void loadAfter(Runnable leavingThePage) {
         WebElement page = find("html");
-        element.click();
+        leavingThePage.run();
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(
                 b -> "complete".equals(((JavascriptExecutor) b).executeScript("return document.readyState")));
+    }
+
+    /** The element's text once it holds {@code expected}: what a page's script writes may come a moment later. */
+    protected String textOnceItHas(String css, String expected) {
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), expected));
+        return find(css).getText();
     }
 
     protected WebElement find(String css) {
