@@ -64,7 +64,8 @@ interface HostRepository extends JpaRepository<Host, UUID> {
 
     @Query(value = """
             select k.id as kind_id, k.arch, k.vendor, k.model, k.microcode, c.hosts
-            from (select kind_id, count(*) as hosts from host group by kind_id) c join cpu_kind k on k.id = c.kind_id
+            from (select kind_id, sum(hosts) as hosts from cpu_kind_hosts group by kind_id having sum(hosts) > 0) c
+            join cpu_kind k on k.id = c.kind_id
             """, nativeQuery = true)
     List<CpuKindCount> countByCpuKind();
 

@@ -279,7 +279,9 @@ public class HostService {
     @Transactional(readOnly = true)
     public List<KindMembers> kindsInFleet(boolean examples) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        jdbc.sql("select kind_id, count(*) from host group by kind_id order by kind_id")
+        // The hosts of each kind as kept by V14's triggers (cpu_kind_hosts): no host row is read.
+        jdbc.sql("select kind_id, sum(hosts) from cpu_kind_hosts group by kind_id having sum(hosts) > 0"
+                        + " order by kind_id")
                 .query((rs, i) -> counts.put(rs.getString(1), rs.getInt(2))).list();
         Map<String, List<KindMembers.HostRef>> named = examples ? examples(counts.keySet(), null) : Map.of();
         return members(counts, named);
