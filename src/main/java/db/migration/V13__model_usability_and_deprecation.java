@@ -22,6 +22,7 @@ import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.libvirtxml.ModelUsability;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps, per kind, what the domain capabilities say of each named model besides usable='yes': the models the
@@ -42,7 +43,7 @@ public class V13__model_usability_and_deprecation extends BaseJavaMigration {
     /** The three lists of one host's document, or null when it has none (or one that no longer reads). */
     private record Lists(List<String> deprecated, List<String> unknown, List<String> unusable) {
 
-        static Lists of(String domainCapabilitiesXml) {
+        static @Nullable Lists of(@Nullable String domainCapabilitiesXml) {
             if (domainCapabilitiesXml == null) {
                 return null;
             }

@@ -17,6 +17,7 @@ import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.libvirtxml.CpuSignature;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gives every host registered before kinds existed its kind: the id is computed by the same code registrations use
@@ -62,8 +63,9 @@ public class V7__host_kinds extends BaseJavaMigration {
 
     /** The facts of a row with the kind's columns (a host row before V8, or a cpu_kind row). */
     static CpuKindFacts facts(ResultSet row) throws SQLException {
-        GuestModels models = row.getString("host_model") == null && row.getArray("usable_models") == null ? null
-                : new GuestModels(row.getString("host_model"), list(row.getArray("usable_models")),
+        List<String> usable = list(row.getArray("usable_models"));
+        GuestModels models = row.getString("host_model") == null && usable == null ? null
+                : new GuestModels(row.getString("host_model"), usable == null ? List.of() : usable,
                         list(row.getArray("supported_cpu_modes")));
         return new CpuKindFacts(cpu(row, ""), row.getString("hypervisor_arch") == null ? null : cpu(row, "hypervisor_"),
                 models, row.getString("kvm_module"), row.getString("nested"), row.getString("virtualization_flag"),
@@ -79,11 +81,16 @@ public class V7__host_kinds extends BaseJavaMigration {
                 row.getString(prefix + "model"), Boolean.TRUE.equals(row.getObject(prefix + "model_known")),
                 row.getString(prefix + "microcode"), signature,
                 HostCpu.CpuSource.fromWireName(row.getString(prefix + "cpu_source")),
-                list(row.getArray(prefix + "listed_features")), list(row.getArray(prefix + "disabled_features")),
-                list(row.getArray(prefix + "features")), list(row.getArray(prefix + "unknown_features")));
+                features(row.getArray(prefix + "listed_features")), features(row.getArray(prefix + "disabled_features")),
+                features(row.getArray(prefix + "features")), features(row.getArray(prefix + "unknown_features")));
     }
 
-    static List<String> list(Array array) throws SQLException {
+    static @Nullable List<String> list(@Nullable Array array) throws SQLException {
         return array == null ? null : List.of((String[]) array.getArray());
+    }
+
+    /** A feature list: written with the CPU it belongs to, never null then. */
+    private static List<String> features(Array array) throws SQLException {
+        return List.of((String[]) array.getArray());
     }
 }

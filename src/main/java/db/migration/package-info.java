@@ -4,4 +4,7 @@
  * kind which models the hypervisor marks deprecated. They may use {@code hosts} and {@code libvirtxml} to re-read
  * what is stored; the SQL migrations are in {@code src/main/resources/db/migration}.
  */
+@NullMarked
 package db.migration;
+
+import org.jspecify.annotations.NullMarked;

@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.fleetcpu.agent.libvirt.LibvirtException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,7 +54,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--server", paramLabel = "URL", 
             description = "the fleetcpu service, e.g. https://fleetcpu.example:8080 (env FLEETCPU_SERVER)")
-    String server;
+    @Nullable String server;
 
     @Option(names = "--aggregate", paramLabel = "NAME", split = ",",
             description = "an aggregate this host joins; repeat it or separate names with commas "
@@ -61,11 +63,11 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "a file holding the API token sent as 'Authorization: Bearer' (env FLEETCPU_TOKEN_FILE)")
-    Path tokenFile;
+    @Nullable Path tokenFile;
 
     @Option(names = "--hostname", paramLabel = "NAME",
             description = "the name to register instead of the kernel's hostname (env FLEETCPU_HOSTNAME)")
-    String hostname;
+    @Nullable String hostname;
 
     @Option(names = "--libvirt-uri", paramLabel = "URI",
             defaultValue = "qemu:///system",
@@ -102,6 +104,7 @@ public final class AgentCommand implements Callable<Integer> {
     private final Sleeper sleeper;
 
     /** @param libvirt where libvirt's view of the host comes from; tests pass a double */
+    @SuppressWarnings("NullAway.Init") // picocli injects the spec and sets every option with a default before call()
     public AgentCommand(LibvirtFactsSource libvirt, Clock clock, Sleeper sleeper) {
         this.libvirt = libvirt;
         this.clock = clock;
@@ -138,7 +141,8 @@ public final class AgentCommand implements Callable<Integer> {
         RetrySchedule schedule = schedule();
 
         verbose(err, "reading the kernel's facts under " + root);
-        KernelFacts kernel = new KernelReader(root).read(blank(hostname) ? null : hostname.strip());
+        KernelFacts kernel = new KernelReader(root).read(hostname == null || hostname.isBlank() ? null
+                : hostname.strip());
         verbose(err, "reading the host through libvirt at " + libvirtUri);
         LibvirtFacts host = readLibvirt();
         host.notes().forEach(note -> verbose(err, "libvirt: " + note));
@@ -154,11 +158,12 @@ public final class AgentCommand implements Callable<Integer> {
             return ExitStatus.REGISTERED;
         }
 
+        URI target = Objects.requireNonNull(serverUri); // only a dry run goes without a server
         verbose(err, "registering " + registration.hostname() + " (" + registration.uuid() + ") with "
-                + RegistrationClient.hostsEndpoint(serverUri));
+                + RegistrationClient.hostsEndpoint(target));
         RegistrationClient client = new RegistrationClient(schedule, clock, sleeper,
                 () -> ThreadLocalRandom.current().nextDouble(), err, agentVersion);
-        RegistrationOutcome outcome = client.register(serverUri, token, json.writeValueAsString(registration));
+        RegistrationOutcome outcome = client.register(target, token, json.writeValueAsString(registration));
         if (outcome instanceof RegistrationOutcome.Registered registered) {
             out.println("fleetcpu agent: " + registration.hostname() + " (" + registration.uuid() + ") "
                     + outcome.message());
@@ -172,7 +177,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     private URI serverUri() {
-        if (blank(server)) {
+        if (server == null || server.isBlank()) {
             throw new ParameterException(spec.commandLine(),
                     "Missing --server URL (or FLEETCPU_SERVER): the fleetcpu service to register with");
         }
@@ -199,7 +204,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private String token() {
+    private @Nullable String token() {
         if (tokenFile == null || tokenFile.toString().isBlank()) {
             return null;
         }
@@ -266,7 +271,7 @@ public final class AgentCommand implements Callable<Integer> {
         return ExitStatus.NOT_COLLECTED;
     }
 
-    private static boolean blank(String value) {
+    private static boolean blank(@Nullable String value) {
         return value == null || value.isBlank();
     }
 

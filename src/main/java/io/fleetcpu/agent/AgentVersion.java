@@ -3,6 +3,7 @@ package io.fleetcpu.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /** The agent's own version: the pom's, as the jar's manifest or Maven's pom.properties carry it. */
 final class AgentVersion {
@@ -13,7 +14,7 @@ final class AgentVersion {
     }
 
     /** @return e.g. {@code 0.1.0-SNAPSHOT}, or null when run from classes outside a jar (tests, an IDE) */
-    static String current() {
+    static @Nullable String current() {
         String fromManifest = AgentVersion.class.getPackage().getImplementationVersion();
         if (fromManifest != null) {
             return fromManifest;

@@ -2,6 +2,7 @@ package io.fleetcpu.agent;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -29,7 +30,7 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     @Override
-    public String defaultValue(ArgSpec argument) {
+    public @Nullable String defaultValue(ArgSpec argument) {
         if (!(argument instanceof OptionSpec option)) {
             return null;
         }

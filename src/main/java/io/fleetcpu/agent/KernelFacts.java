@@ -1,6 +1,7 @@
 package io.fleetcpu.agent;
 
 import io.fleetcpu.policy.NestedState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the kernel says about virtualisation on this host.
@@ -12,8 +13,8 @@ import io.fleetcpu.policy.NestedState;
  * @param virtualizationFlag {@code vmx} or {@code svm} as /proc/cpuinfo lists it, or null when the CPU shows neither
  *                           (virtualisation off in the firmware, or the host is itself a guest without nesting)
  */
-public record KernelFacts(String release, String hostname, String kvmModule, NestedState nested,
-                          String virtualizationFlag) {
+public record KernelFacts(@Nullable String release, @Nullable String hostname, @Nullable String kvmModule, NestedState nested,
+                          @Nullable String virtualizationFlag) {
 
     public KernelFacts withHostname(String name) {
         return new KernelFacts(release, name, kvmModule, nested, virtualizationFlag);

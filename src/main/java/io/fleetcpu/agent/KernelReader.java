@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import io.fleetcpu.policy.NestedState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@link KernelFacts} from procfs and sysfs under a root directory: {@code /} on a host, a folder built by a
@@ -25,7 +26,7 @@ public final class KernelReader {
     }
 
     /** @param hostnameOverride the name to report instead of the kernel's, or null to read the kernel's */
-    public KernelFacts read(String hostnameOverride) {
+    public KernelFacts read(@Nullable String hostnameOverride) {
         String release = firstLine("proc/sys/kernel/osrelease", true);
         String hostname = hostnameOverride != null ? hostnameOverride : firstLine("proc/sys/kernel/hostname", true);
         String flag = virtualizationFlag();
@@ -42,7 +43,7 @@ public final class KernelReader {
     }
 
     /** {@code vmx} (Intel VT-x) or {@code svm} (AMD-V) from the first {@code flags} line of /proc/cpuinfo. */
-    private String virtualizationFlag() {
+    private @Nullable String virtualizationFlag() {
         for (String line : lines("proc/cpuinfo")) {
             int colon = line.indexOf(':');
             if (colon < 0 || !line.substring(0, colon).strip().equals("flags")) {
@@ -73,7 +74,7 @@ public final class KernelReader {
         };
     }
 
-    private String firstLine(String relative, boolean required) {
+    private @Nullable String firstLine(String relative, boolean required) {
         Path path = file(relative);
         if (!required && !Files.exists(path)) {
             return null;

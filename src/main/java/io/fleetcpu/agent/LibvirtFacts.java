@@ -1,5 +1,7 @@
 package io.fleetcpu.agent;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What libvirt says about this host, as the agent sends it. Mirrors
  * {@code io.fleetcpu.agent.libvirt.LibvirtHostFacts} so the command can be tested without libvirt.
@@ -14,9 +16,9 @@ package io.fleetcpu.agent;
  * @param hostUuid              libvirt's host UUID ({@code /capabilities/host/uuid})
  * @param notes                 why a field is null, or which fallback was taken; shown with {@code --verbose}
  */
-public record LibvirtFacts(String capabilitiesXml, String domainCapabilitiesXml, String expandedCpuXml,
-                           String migratableCpuXml, String hypervisorCpuXml, String libvirtVersion,
-                           String qemuVersion, String hostUuid, java.util.List<String> notes) {
+public record LibvirtFacts(String capabilitiesXml, @Nullable String domainCapabilitiesXml, String expandedCpuXml,
+                           @Nullable String migratableCpuXml, @Nullable String hypervisorCpuXml, String libvirtVersion,
+                           @Nullable String qemuVersion, String hostUuid, java.util.List<String> notes) {
 
     public LibvirtFacts {
         notes = notes == null ? java.util.List.of() : java.util.List.copyOf(notes);

@@ -3,6 +3,7 @@ package io.fleetcpu.agent;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,13 +12,13 @@ import tools.jackson.databind.json.JsonMapper;
  * The RFC 9457 problem the service answers with ({@code application/problem+json}), as far as the agent shows it:
  * title, detail, and each {@code errors[]} entry ({@code field}: {@code problem}).
  */
-record ProblemDetails(String title, String detail, List<FieldProblem> errors) {
+record ProblemDetails(@Nullable String title, @Nullable String detail, List<FieldProblem> errors) {
 
-    record FieldProblem(String field, String problem) {
+    record FieldProblem(@Nullable String field, @Nullable String problem) {
     }
 
     /** @return null when the body is not a JSON object (a proxy's HTML page, an empty body) */
-    static ProblemDetails parse(JsonMapper json, String body) {
+    static @Nullable ProblemDetails parse(JsonMapper json, @Nullable String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
@@ -37,14 +38,14 @@ record ProblemDetails(String title, String detail, List<FieldProblem> errors) {
     }
 
     /** {@code title: detail}, or whichever of the two is there; null when neither. */
-    String summary() {
+    @Nullable String summary() {
         if (title != null && detail != null) {
             return title + ": " + detail;
         }
         return title != null ? title : detail;
     }
 
-    private static String text(JsonNode node) {
+    private static @Nullable String text(@Nullable JsonNode node) {
         return node == null || node.isNull() ? null : node.asString();
     }
 }

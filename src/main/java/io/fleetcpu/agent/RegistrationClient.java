@@ -21,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,7 +52,7 @@ public final class RegistrationClient {
      * @param progress where each failed try and the wait before the next are reported (stderr; the journal)
      */
     public RegistrationClient(RetrySchedule schedule, Clock clock, Sleeper sleeper, DoubleSupplier random,
-                              PrintWriter progress, String agentVersion) {
+                              PrintWriter progress, @Nullable String agentVersion) {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -78,7 +79,7 @@ public final class RegistrationClient {
      * @param token the bearer token, or null to send none
      * @param body  the registration as JSON
      */
-    public RegistrationOutcome register(URI server, String token, String body) {
+    public RegistrationOutcome register(URI server, @Nullable String token, String body) {
         URI endpoint = hostsEndpoint(server);
         Instant start = clock.instant();
         Instant deadline = start.plus(schedule.deadline());
@@ -137,10 +138,10 @@ public final class RegistrationClient {
         }
     }
 
-    private record Failure(String description, Duration retryAfter) {
+    private record Failure(String description, @Nullable Duration retryAfter) {
     }
 
-    private HttpRequest request(URI endpoint, String token, String body) {
+    private HttpRequest request(URI endpoint, @Nullable String token, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
@@ -217,7 +218,7 @@ public final class RegistrationClient {
     }
 
     /** Retry-After is either seconds or an HTTP date; anything else is ignored (the back-off applies). */
-    private Duration retryAfter(HttpResponse<String> response) {
+    private @Nullable Duration retryAfter(HttpResponse<String> response) {
         String value = response.headers().firstValue("Retry-After").map(String::strip).orElse(null);
         if (value == null || value.isEmpty()) {
             return null;

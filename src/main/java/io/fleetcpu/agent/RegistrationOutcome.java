@@ -1,6 +1,7 @@
 package io.fleetcpu.agent;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** How a registration ended: each outcome has its exit code and a message for the operator. */
 public sealed interface RegistrationOutcome {
@@ -14,7 +15,7 @@ public sealed interface RegistrationOutcome {
      *
      * @param changes what the registration changed, one line each, as the service's answer says
      */
-    record Registered(int status, int attempts, String location, List<String> changes) implements RegistrationOutcome {
+    record Registered(int status, int attempts, @Nullable String location, List<String> changes) implements RegistrationOutcome {
 
         public Registered {
             changes = changes == null ? List.of() : List.copyOf(changes);

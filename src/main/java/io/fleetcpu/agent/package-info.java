@@ -4,4 +4,7 @@
  * with {@code POST /hosts}, retrying 5xx, 429 and 408 until its deadline. Plain Java with picocli and Jackson, no
  * Spring context; it may use {@code agent.libvirt} and {@code policy.NestedState}, never the service's packages.
  */
+@NullMarked
 package io.fleetcpu.agent;
+
+import org.jspecify.annotations.NullMarked;

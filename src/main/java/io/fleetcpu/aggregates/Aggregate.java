@@ -17,6 +17,7 @@ import org.hibernate.type.SqlTypes;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.system.NewUntilStored;
+import org.jspecify.annotations.Nullable;
 
 /** A group of hosts that share one guest CPU configuration, so guests can migrate among them. */
 @Entity
@@ -40,11 +41,11 @@ public class Aggregate extends NewUntilStored<String> {
     @Column(columnDefinition = "text[]")
     private List<String> disabledMitigations = new ArrayList<>();
 
-    private String minimumModel;
+    private @Nullable String minimumModel;
 
-    private String pinnedModel;
+    private @Nullable String pinnedModel;
 
-    private String minimumLevel;
+    private @Nullable String minimumLevel;
 
     private Instant createdAt;
 
@@ -57,17 +58,19 @@ public class Aggregate extends NewUntilStored<String> {
     @Column(insertable = false, updatable = false)
     private long membersVersion;
 
+    @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
     protected Aggregate() {
     }
 
-    Aggregate(String id, String description, CpuPolicy policy, Instant now) {
+    @SuppressWarnings("NullAway.Init") // change() sets the description and every policy column
+    Aggregate(String id, @Nullable String description, CpuPolicy policy, Instant now) {
         this.id = id;
         made();
         this.createdAt = now;
         change(description, policy, now);
     }
 
-    void change(String description, CpuPolicy policy, Instant now) {
+    void change(@Nullable String description, CpuPolicy policy, Instant now) {
         this.description = description == null ? "" : description;
         this.goal = CpuPolicy.wireName(policy.goal());
         this.nestedVirtualization = CpuPolicy.wireName(policy.nested());

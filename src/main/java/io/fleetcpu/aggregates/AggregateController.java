@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -110,7 +111,7 @@ class AggregateController {
     @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, its hosts "
             + "share no CPU model, the policy cannot be met (minimum model, strict nested), or the recommendation "
             + "cannot be written in the format asked for ('hosts' names the ones in the way)")
-    ResponseEntity<byte[]> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    @Nullable ResponseEntity<byte[]> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(description = "list every feature of a named model (libvirt's VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES "
                     + "form) instead of only the ones on top of it or taken from it")
             @RequestParam(defaultValue = "false") boolean expand,
@@ -125,7 +126,7 @@ class AggregateController {
     @GetMapping(path = "/{id}/recommended-cpu", produces = {MediaType.APPLICATION_XML_VALUE, "application/yaml",
             MediaType.TEXT_PLAIN_VALUE})
     @Operation(hidden = true) // documented with getRecommendedCpu
-    ResponseEntity<?> recommendedCpuByAccept(@PathVariable String id,
+    @Nullable ResponseEntity<?> recommendedCpuByAccept(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean expand,
             @RequestHeader(name = "Accept") String accept, WebRequest request) throws HttpMediaTypeNotAcceptableException {
         if (accept.contains(MediaType.APPLICATION_XML_VALUE)) {
@@ -143,9 +144,9 @@ class AggregateController {
     @GetMapping(path = "/{id}/recommended-cpu", params = "format", produces = {MediaType.APPLICATION_JSON_VALUE,
             MediaType.APPLICATION_XML_VALUE, "application/yaml", MediaType.TEXT_PLAIN_VALUE})
     @Operation(hidden = true) // documented with getRecommendedCpu
-    ResponseEntity<?> recommendedCpuInFormat(@PathVariable String id,
+    @Nullable ResponseEntity<?> recommendedCpuInFormat(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean expand, @RequestParam String format,
-            @RequestParam(required = false) String modelName, WebRequest request) {
+            @RequestParam(required = false) @Nullable String modelName, WebRequest request) {
         OutputFormat known = OutputFormat.fromWireName(format);
         if (known == null) {
             throw new InvalidParameterException("format", "'" + format + "' is not one of "
@@ -155,7 +156,7 @@ class AggregateController {
     }
 
     /** The recommendation in one format, with that representation's own strong validator. */
-    private ResponseEntity<?> rendered(String id, boolean expand, OutputFormat format, String modelName,
+    private @Nullable ResponseEntity<?> rendered(String id, boolean expand, OutputFormat format, @Nullable String modelName,
             WebRequest request) {
         Function<RecommendationService.Answer, Object> body = format == OutputFormat.JSON
                 ? RecommendationService.Answer::json
@@ -204,7 +205,7 @@ class AggregateController {
             + "'supportedMediaTypes' lists them")
     @ApiResponse(responseCode = "409", description = "The aggregate has no hosts, or libvirt would refuse its hosts "
             + "('hosts' names the ones in the way)")
-    ResponseEntity<byte[]> baseline(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    @Nullable ResponseEntity<byte[]> baseline(@Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(description = "VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES: list every feature of the model")
             @RequestParam(defaultValue = "false") boolean expand,
             @Parameter(description = "VIR_CONNECT_BASELINE_CPU_MIGRATABLE: leave out features that block migration")
@@ -221,7 +222,7 @@ class AggregateController {
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
     @Operation(hidden = true) // documented as the application/xml response of getBaseline
-    ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
+    @Nullable ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
             @RequestParam(defaultValue = "false") boolean migratable, @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
         return represented(request, Representation.BASELINE_XML,
@@ -251,7 +252,7 @@ class AggregateController {
      * @param <A> the answer
      * @param <T> the body
      */
-    private static <A extends ValidatedAnswer, T> ResponseEntity<T> represented(WebRequest request,
+    private static <A extends ValidatedAnswer, T> @Nullable ResponseEntity<T> represented(WebRequest request,
             Representation representation, Function<Predicate<String>, Optional<A>> answer, Function<A, T> body) {
         return answer.apply(answerEtag -> request.checkNotModified(representation.etag(answerEtag)))
                 // The same URL answers JSON, XML or YAML by Accept: caches must keep them apart.
@@ -305,7 +306,7 @@ class AggregateController {
     @GuardedByIfMatch
     ResponseEntity<AggregateView> put(
             @Parameter(description = "lower-case letters, digits and dashes", example = "haswell-east") @PathVariable String id,
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch,
             @RequestBody AggregateRequest request) {
         AggregateService.Saved saved = aggregates.put(id, request, ifMatch);
         ResponseEntity.BodyBuilder answer = saved.created()
@@ -334,7 +335,7 @@ class AggregateController {
     @GuardedByIfMatch
     ResponseEntity<AggregateView> patch(
             @Parameter(description = "the aggregate's id", example = "haswell-east") @PathVariable String id,
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch,
             @RequestBody JsonNode patch) {
         AggregateView patched = aggregates.patch(id, patch, ifMatch);
         return ResponseEntity.ok().eTag(patched.etag()).body(patched);
@@ -347,7 +348,7 @@ class AggregateController {
     @ApiResponse(responseCode = "412", description = "If-Match named another version")
     ResponseEntity<Void> delete(@Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+            @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch) {
         aggregates.delete(id, ifMatch);
         return ResponseEntity.noContent().build();
     }

@@ -7,6 +7,7 @@ import java.util.UUID;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.JsonNode;
@@ -92,7 +93,7 @@ public class AggregateService {
      *
      * @param ifMatch the ETag the client last saw, or null to change it whatever its version
      */
-    public Saved put(String id, AggregateRequest request, String ifMatch) {
+    public Saved put(String id, AggregateRequest request, @Nullable String ifMatch) {
         try {
             return transaction.execute(status -> putOnce(id, request, ifMatch));
         } catch (DataIntegrityViolationException e) {
@@ -104,7 +105,7 @@ public class AggregateService {
         }
     }
 
-    private Saved putOnce(String id, AggregateRequest request, String ifMatch) {
+    private Saved putOnce(String id, AggregateRequest request, @Nullable String ifMatch) {
         checkId("id", id);
         Change change = checked(id, request);
         Aggregate aggregate = aggregates.findForUpdate(id).orElse(null);
@@ -123,7 +124,7 @@ public class AggregateService {
      *
      * @param ifMatch the ETag the client last saw, or null to change it whatever its version
      */
-    public AggregateView patch(String id, JsonNode patch, String ifMatch) {
+    public AggregateView patch(String id, JsonNode patch, @Nullable String ifMatch) {
         if (patch == null || !patch.isObject()) {
             throw new InvalidRequestException("body", "a merge patch of an aggregate is a JSON object, e.g. "
                     + "{\"description\": \"…\"} or {\"policy\": {\"goal\": \"balanced\"}}");
@@ -150,7 +151,7 @@ public class AggregateService {
     }
 
     /** What a PUT or a patched aggregate says, checked: the description and the policy read. */
-    private record Change(String description, CpuPolicy policy) {
+    private record Change(@Nullable String description, CpuPolicy policy) {
     }
 
     private Change checked(String id, AggregateRequest request) {
@@ -190,7 +191,7 @@ public class AggregateService {
      * turns instead of deadlocking.
      */
     @Transactional
-    public void delete(String id, String ifMatch) {
+    public void delete(String id, @Nullable String ifMatch) {
         hosts.forgetReportsOfMembers(named(id));
         Aggregate aggregate = aggregates.findForUpdate(id).orElseThrow(() -> notFound(id));
         checkVersion(id, aggregate, ifMatch);
@@ -198,7 +199,7 @@ public class AggregateService {
     }
 
     /** If-Match: the client changes the aggregate only as it last saw it. */
-    private void checkVersion(String id, Aggregate aggregate, String ifMatch) {
+    private void checkVersion(String id, @Nullable Aggregate aggregate, @Nullable String ifMatch) {
         if (ifMatch == null) {
             return;
         }
@@ -322,7 +323,7 @@ public class AggregateService {
             .build();
 
     /** The policy of exactly this version, or null when the aggregate has another one now. */
-    private CpuPolicy policyOf(AggregateVersion version) {
+    private @Nullable CpuPolicy policyOf(AggregateVersion version) {
         AggregateVersion key = new AggregateVersion(version.aggregate(), version.created(), version.policy(), 0);
         CpuPolicy known = policiesByVersion.getIfPresent(key);
         if (known != null) {
@@ -368,7 +369,7 @@ public class AggregateService {
     }
 
     /** Free text for people, but not control characters a database or a terminal would choke on. */
-    private static void checkDescription(String description) {
+    private static void checkDescription(@Nullable String description) {
         if (description == null) {
             return;
         }
@@ -382,8 +383,8 @@ public class AggregateService {
         }
     }
 
-    private static String checkId(String field, String id) {
-        if (!AggregateId.isValid(id)) {
+    private static String checkId(String field, @Nullable String id) {
+        if (id == null || !AggregateId.isValid(id)) {
             throw new InvalidRequestException(field, AggregateId.problem(id));
         }
         return id;

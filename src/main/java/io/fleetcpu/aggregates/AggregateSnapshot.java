@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.CpuPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an aggregate's answers are computed from, read in one database snapshot: its policy, its members counted by
@@ -12,7 +13,7 @@ import io.fleetcpu.policy.CpuPolicy;
  * @param firstHostKind the kind of its first host by hostname (libvirt's baseline prefers that host's model)
  */
 record AggregateSnapshot(String id, CpuPolicy policy, AggregateVersion version, List<KindMembers> kinds,
-        String firstHostKind) {
+        @Nullable String firstHostKind) {
 
     AggregateSnapshot {
         kinds = List.copyOf(kinds);

@@ -1,5 +1,6 @@
 package io.fleetcpu.aggregates;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
@@ -11,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.system.ConflictException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers kept in memory under a key that names everything they depend on, so that a key never needs invalidating:
@@ -22,13 +24,13 @@ import io.fleetcpu.system.ConflictException;
 final class AnswerCache<K, V> {
 
     /** A computed answer, or the refusal that is the answer. */
-    private record Outcome<V>(V value, RuntimeException refusal) {
+    private record Outcome<V>(@Nullable V value, @Nullable RuntimeException refusal) {
 
         V get() {
             if (refusal != null) {
                 throw refusal;
             }
-            return value;
+            return Objects.requireNonNull(value); // an outcome without a refusal has its value
         }
     }
 

@@ -8,6 +8,7 @@ import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.render.PlacementTraits;
 import io.fleetcpu.system.ConflictException;
+import org.jspecify.annotations.Nullable;
 
 /** The recommended CPU in each consumer's form: one dispatch over {@link OutputFormat}. */
 @Component
@@ -20,7 +21,7 @@ public class AnswerRenderings {
     }
 
     /** The recommended CPU in one consumer's form. */
-    public String render(RecommendationService.Answer answer, OutputFormat format, String modelName) {
+    public String render(RecommendationService.Answer answer, OutputFormat format, @Nullable String modelName) {
         try {
             return switch (format) {
                 case JSON -> throw new IllegalArgumentException("JSON is the answer itself");

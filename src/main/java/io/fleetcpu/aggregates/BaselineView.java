@@ -6,13 +6,14 @@ import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.baseline.LibvirtDriver;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /** libvirt's own baseline of an aggregate's hosts, with no policy applied. */
 @Schema(description = "Exactly what libvirt's virConnectBaselineCPU answers for the aggregate's hosts")
 public record BaselineView(
         @Schema(example = "haswell-east") String aggregate,
         @Schema(example = "Haswell-noTSX") String model,
-        @Schema(example = "Intel") String vendor,
+        @Schema(example = "Intel") @Nullable String vendor,
         @Schema(description = "forbid or allow", example = "allow") String fallback,
         @Schema(description = "as libvirt lists them: the short form, or every feature with expand=true")
         List<RecommendedCpuView.Feature> features,
@@ -31,8 +32,7 @@ public record BaselineView(
     static BaselineView of(String aggregate, Baseline baseline, boolean expanded, boolean migratable,
             LibvirtDriver driver, int hostCount, List<KindView> kinds) {
         return new BaselineView(aggregate, baseline.model(), baseline.vendor(), baseline.fallbackForbid() ? "forbid" : "allow",
-                baseline.features().stream().map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName()))
-                        .toList(),
+                baseline.features().stream().map(RecommendedCpuView.Feature::of).toList(),
                 baseline.toLibvirtXml(), expanded, migratable, driver.uriScheme(), hostCount, kinds, baseline.catalog());
     }
 }

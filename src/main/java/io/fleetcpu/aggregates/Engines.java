@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import io.fleetcpu.catalog.CpuCatalog;
@@ -155,7 +156,8 @@ class Engines {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
-        NestedState nested = switch (host.kernel().nested()) {
+        // a host's kernel facts always have a nested state (unknown when its agent did not say)
+        NestedState nested = switch (Objects.requireNonNull(host.kernel().nested())) {
             case "enabled" -> NestedState.ENABLED;
             case "disabled" -> NestedState.DISABLED;
             default -> NestedState.UNKNOWN;
@@ -164,10 +166,10 @@ class Engines {
                 cpu.microcode(), cpu.signature(), nested, models == null ? null : models.usableModels(),
                 models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
                         .map(Engines::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
-                models == null ? null : models.deprecatedModels());
+                models == null ? List.of() : models.deprecatedModels());
     }
 
-    private static GuestCpu.Mode mode(String libvirtName) {
+    private static GuestCpu.@Nullable Mode mode(String libvirtName) {
         for (GuestCpu.Mode mode : GuestCpu.Mode.values()) {
             if (mode.libvirtName().equals(libvirtName)) {
                 return mode;

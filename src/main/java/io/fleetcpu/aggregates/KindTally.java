@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.KindMembers;
+import org.jspecify.annotations.Nullable;
 
 /** An aggregate's hosts counted by kind, changed on paper (what-if, drift). */
 final class KindTally {
@@ -47,7 +48,7 @@ final class KindTally {
         return counts;
     }
 
-    CpuKindFacts facts(String kindId) {
+    @Nullable CpuKindFacts facts(String kindId) {
         return facts.get(kindId);
     }
 

@@ -7,6 +7,7 @@ import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.Catalogs;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /** The hosts of one kind of CPU in an answer: how many, a few by name, and where to find the rest. */
 @Schema(description = "Hosts with equal CPU facts (one kind of CPU): answers name kinds, not every host")
@@ -20,14 +21,14 @@ public record KindView(
                 example = "hypervisor") String cpuView,
         @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) guests get on its hosts: "
                 + "x86-64-baseline, x86-64-v2, x86-64-v3 or x86-64-v4; null below the baseline or for a CPU model the "
-                + "catalog does not know", example = "x86-64-v3") String level,
+                + "catalog does not know", example = "x86-64-v3") @Nullable String level,
         @Schema(description = "the CPU catalog (libvirt cpu_map) its hosts' CPU was read with, chosen by their libvirt "
-                + "version", example = "libvirt 11.3") String catalog,
+                + "version", example = "libvirt 11.3") @Nullable String catalog,
         @Schema(description = "GET this for every host of the kind here",
                 example = "/hosts?aggregate=haswell-east&kind=3f9a0c1d5e7b24a68c0d9e1f2a3b4c5d") String hostsPath) {
 
     /** Most hosts first. */
-    public static List<KindView> of(String aggregate, List<KindMembers> kinds, Catalogs catalogs) {
+    public static List<KindView> of(@Nullable String aggregate, List<KindMembers> kinds, Catalogs catalogs) {
         KindLabels labels = KindLabels.of(kinds);
         return kinds.stream()
                 .sorted(Comparator.comparingInt(KindMembers::hosts).reversed().thenComparing(KindMembers::kindId))

@@ -2,6 +2,7 @@ package io.fleetcpu.aggregates;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 
 /** The forms the recommendation is written in for its consumers, with the media type each comes as. */
@@ -26,7 +27,7 @@ public enum OutputFormat {
     }
 
     /** The format {@code ?format=} names, or null. */
-    static OutputFormat fromWireName(String name) {
+    static @Nullable OutputFormat fromWireName(String name) {
         for (OutputFormat f : values()) {
             if (f.wireName().equals(name)) {
                 return f;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import io.fleetcpu.policy.Catalogs;
@@ -28,7 +29,7 @@ class PolicyReader {
         this.catalogs = catalogs;
     }
 
-    CpuPolicy read(AggregatePolicy policy) {
+    CpuPolicy read(@Nullable AggregatePolicy policy) {
         if (policy == null) {
             return CpuPolicy.DEFAULT;
         }
@@ -89,14 +90,14 @@ class PolicyReader {
         }
     }
 
-    private void checkModel(List<FieldProblem> problems, String field, String model) {
+    private void checkModel(List<FieldProblem> problems, String field, @Nullable String model) {
         if (model != null && catalogs.all().stream().allMatch(c -> c.model(model).isEmpty())) {
             problems.add(new FieldProblem(field, "'" + model + "' is not a CPU model the catalogs ("
                     + catalogs.names() + ") know"));
         }
     }
 
-    private static <E extends Enum<E>> E value(List<FieldProblem> problems, String field, String text, Class<E> type,
+    private static <E extends Enum<E>> E value(List<FieldProblem> problems, String field, @Nullable String text, Class<E> type,
             E fallback) {
         if (text == null) {
             return fallback;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -139,7 +140,8 @@ public class RecommendationService {
                 snapshot.hostCount(), kinds);
         String kubevirtLabels = KubevirtNodeLabels.labelsYaml(recommendation.cpu(), kinds.stream()
                 .map(k -> {
-                    KubevirtNodeLabels.Node node = nodes.get(k.kind());
+                    // the nodes are of the same snapshot's kinds
+                    KubevirtNodeLabels.Node node = Objects.requireNonNull(nodes.get(k.kind()));
                     return new KubevirtNodeLabels.LabelledKind(k.kind(), k.name(), k.hosts(), k.exampleHosts(),
                             k.hostsPath(), node.hypervisorFeatures() != null, node.usableModels() != null,
                             node.unusableModels() != null, KubevirtNodeLabels.labels(node, obsolete));
@@ -235,7 +237,8 @@ public class RecommendationService {
         snapshot.kinds().forEach(k -> byId.put(k.kindId(), k));
         List<FeatureMatrix.Row> rows = KindView.of(aggregateId, snapshot.kinds(), catalogs).stream()
                 .map(k -> new FeatureMatrix.Row(k,
-                        Set.copyOf(Engines.guestFeaturesOn(engine, byId.get(k.kind()).asHost(k.name())))))
+                        Set.copyOf(Engines.guestFeaturesOn(engine,
+                                Objects.requireNonNull(byId.get(k.kind())).asHost(k.name())))))
                 .toList();
         List<String> guest = GuestFeatures.of(answer.cpu(), engine.catalog()).map(engine.catalog()::featureNames)
                 .orElse(List.of());

@@ -1,10 +1,12 @@
 package io.fleetcpu.aggregates;
 
 import java.util.List;
+import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.render.NovaCpuModels;
@@ -12,6 +14,7 @@ import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /** The recommendation as the API answers it: what to paste, in each consumer's form, and why. */
 @Schema(description = "The guest CPU for an aggregate under its policy, in each consumer's form, and why")
@@ -21,32 +24,32 @@ public record RecommendedCpuView(
         @Schema(description = "libvirt's <cpu mode>: custom, host-model or host-passthrough", example = "custom")
         String mode,
         @Schema(description = "the named CPU model from the catalog (custom mode only)", example = "Haswell-noTSX-IBRS")
-        String model,
-        @Schema(example = "Intel") String vendor,
+        @Nullable String model,
+        @Schema(example = "Intel") @Nullable String vendor,
         @Schema(description = "libvirt's <model fallback>: forbid or allow (custom mode only)", example = "forbid")
-        String fallback,
+        @Nullable String fallback,
         @Schema(description = "features on top of or taken from the model") List<Feature> features,
         @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) the guest CPU reaches: the model's "
                 + "features plus those required, minus those disabled; x86-64-baseline, x86-64-v2, x86-64-v3 or "
                 + "x86-64-v4 (RHEL 9 guests need x86-64-v2, RHEL 10 x86-64-v3); null below the baseline",
-                example = "x86-64-v2") String level,
+                example = "x86-64-v2") @Nullable String level,
         @Schema(description = "the next level up, when some kinds of CPU of the aggregate reach it on their own but "
                 + "the guest CPU does not, and which kinds cost it; absent when no level is lost")
-        @JsonInclude(JsonInclude.Include.NON_NULL) LevelLost levelLost,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable LevelLost levelLost,
         @Schema(description = "the libvirt <cpu> element, ready for a domain XML") String libvirtXml,
         @Schema(description = "the [libvirt] section of nova.conf; for a named model, cpu_models lists every model "
                 + "all hosts can run, oldest first, the recommended one among them")
         String novaConf,
         @Schema(description = "QEMU's -cpu value; absent for host-model, which QEMU cannot express without the host")
-        String qemuCpu,
+        @Nullable String qemuCpu,
         @Schema(description = "the KubeVirt VirtualMachineInstance spec (YAML): domain.cpu and a nodeSelector on the "
                 + "labels KubeVirt's node-labeller writes") String kubevirt,
         @Schema(description = "every choice the policy made, in words") List<String> explanations,
         @Schema(description = "what to know before using the answer: exposures, requirements not met") List<String> warnings,
         @Schema(description = "for a named model: the hosts that hold it down and the features left out")
-        RecommendedCpu.Reasons reasons,
+        RecommendedCpu.@Nullable Reasons reasons,
         @Schema(description = "nested virtualisation on each host, with the commands that enable it where needed")
-        PolicyRecommendation.NestedReport nested,
+        PolicyRecommendation.@Nullable NestedReport nested,
         @Schema(description = "hosts that lack features of the recommended CPU (a pinned model), with what they lack")
         List<PolicyRecommendation.HostGap> hostsThatCannotRun,
         @Schema(description = "hosts that lack features every other host of the aggregate has: guests running on the "
@@ -63,6 +66,11 @@ public record RecommendedCpuView(
     /** A feature on top of (require) or taken from (disable) the named model. */
     @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
     public record Feature(@Schema(example = "vmx") String name, @Schema(example = "require") String policy) {
+
+        /** A feature of a guest CPU, which always carries its policy (only a host CPU's features have none). */
+        static Feature of(CpuFeature feature) {
+            return new Feature(feature.name(), Objects.requireNonNull(feature.policy()).libvirtName());
+        }
     }
 
     /** A level the guest CPU misses because of some hosts. */
@@ -81,7 +89,7 @@ public record RecommendedCpuView(
     }
 
     /** QEMU cannot express every answer (host-model, a feature it has no flag for): then there is none. */
-    private static String qemuArgument(CpuConfigRenderer renderer, GuestCpu cpu) {
+    private static @Nullable String qemuArgument(CpuConfigRenderer renderer, GuestCpu cpu) {
         try {
             return renderer.qemuCpuArgument(cpu);
         } catch (IllegalArgumentException e) {
@@ -96,7 +104,7 @@ public record RecommendedCpuView(
         String qemu = qemuArgument(renderer, cpu);
         return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
                 cpu.mode() == GuestCpu.Mode.CUSTOM ? (cpu.fallbackForbid() ? "forbid" : "allow") : null,
-                cpu.features().stream().map(f -> new Feature(f.name(), f.policy().libvirtName())).toList(),
+                cpu.features().stream().map(Feature::of).toList(),
                 recommendation.level().level(), recommendation.level().lostLevel() == null ? null
                         : new LevelLost(recommendation.level().lostLevel(), recommendation.level().hostsBelowLostLevel(),
                                 recommendation.level().hostsBelowLostLevelCount()),

@@ -1,5 +1,6 @@
 package io.fleetcpu.aggregates;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 
 /**
@@ -8,7 +9,7 @@ import org.springframework.http.MediaType;
  *
  * @param variant what tells the representation apart from the answer's JSON; null for the JSON
  */
-record Representation(MediaType type, String variant) {
+record Representation(MediaType type, @Nullable String variant) {
 
     /** The answer's JSON: the answer's own ETag. */
     static final Representation JSON = new Representation(MediaType.APPLICATION_JSON, null);
@@ -17,7 +18,7 @@ record Representation(MediaType type, String variant) {
     static final Representation BASELINE_XML = new Representation(MediaType.APPLICATION_XML, "xml");
 
     /** The recommendation in one consumer's format; cpu_map models of another name are other representations. */
-    static Representation of(OutputFormat format, String modelName) {
+    static Representation of(OutputFormat format, @Nullable String modelName) {
         if (format == OutputFormat.JSON) {
             return JSON;
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 import io.fleetcpu.hosts.HostFacts;
@@ -54,7 +55,7 @@ public class WhatIfService {
         return gate.run(() -> compute(aggregateId, request));
     }
 
-    private void checkSize(List<FieldProblem> problems, String field, List<?> entries) {
+    private void checkSize(List<FieldProblem> problems, String field, @Nullable List<?> entries) {
         if (entries != null) {
             RequestLimitProperties.checkCount(problems, field, entries.size(), limits.maxWhatIfHosts(), "hosts",
                     "max-what-if-hosts");
@@ -126,7 +127,9 @@ public class WhatIfService {
                 : featuresBefore.stream().filter(f -> !featuresAfter.contains(f)).toList();
         List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
         for (String kind : after.counts().keySet()) {
-            List<String> missing = guestCpus.missingOn(before, HostFacts.ofKind(kind, after.facts(kind)));
+            // every counted kind has its facts
+            List<String> missing = guestCpus.missingOn(before, HostFacts.ofKind(kind,
+                    Objects.requireNonNull(after.facts(kind))));
             if (!missing.isEmpty()) {
                 blocking.add(new RecommendedCpuView.BelowBaseline(labels.name(kind), missing));
             }
@@ -135,7 +138,7 @@ public class WhatIfService {
                 lost, blocking);
     }
 
-    private static UUID uuidOrNull(String text) {
+    private static @Nullable UUID uuidOrNull(@Nullable String text) {
         try {
             return text == null ? null : UUID.fromString(text);
         } catch (IllegalArgumentException e) {
@@ -150,6 +153,6 @@ public class WhatIfService {
                         e.getValue())).toList(),
                 outcome.describe(), cpu == null ? null : cpu.mode().libvirtName(), cpu == null ? null : cpu.model(),
                 cpu == null ? List.of() : cpu.features().stream()
-                        .map(f -> new RecommendedCpuView.Feature(f.name(), f.policy().libvirtName())).toList());
+                        .map(RecommendedCpuView.Feature::of).toList());
     }
 }

@@ -3,6 +3,7 @@ package io.fleetcpu.aggregates;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /** What a change of an aggregate's hosts would do to its recommended CPU. */
 @Schema(description = "The aggregate's recommended CPU before and after a change of its hosts, and what it costs")
@@ -28,8 +29,8 @@ public record WhatIfView(
             @Schema(description = "the hosts by kind of CPU") List<KindCount> kinds,
             @Schema(description = "the guest CPU in short, or none with the reason",
                     example = "custom Haswell-noTSX (+3 -1)") String cpu,
-            @Schema(example = "custom") String mode,
-            @Schema(example = "Haswell-noTSX") String model,
+            @Schema(example = "custom") @Nullable String mode,
+            @Schema(example = "Haswell-noTSX") @Nullable String model,
             List<RecommendedCpuView.Feature> features) {
     }
 }

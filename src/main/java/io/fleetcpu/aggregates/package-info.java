@@ -7,4 +7,7 @@
  * {@code HostService}, kinds and {@code HostFacts}, never the {@code Host} entity), the engine, {@code catalog},
  * {@code system} and {@code web}; {@code hosts} never uses it back.
  */
+@NullMarked
 package io.fleetcpu.aggregates;
+
+import org.jspecify.annotations.NullMarked;

@@ -20,17 +20,21 @@ class CatalogConfiguration {
 
     @Bean
     CpuCatalog cpuCatalog(CatalogProperties properties) {
-        boolean versionSet = properties.libvirtVersion() != null && !properties.libvirtVersion().isBlank();
+        String libvirtVersion = properties.libvirtVersion();
+        if (libvirtVersion != null && libvirtVersion.isBlank()) {
+            libvirtVersion = null;
+        }
         if (properties.directory() == null || properties.directory().isBlank()) {
-            if (!versionSet) {
+            if (libvirtVersion == null) {
                 return CpuCatalog.bundled();
             }
-            return CpuCatalog.bundled(BundledMap.of(properties.libvirtVersion()).orElseThrow(() -> new CatalogException(
-                    "fleetcpu.catalog.libvirt-version=" + properties.libvirtVersion() + ": fleetcpu bundles the cpu_map of"
+            String set = libvirtVersion;
+            return CpuCatalog.bundled(BundledMap.of(set).orElseThrow(() -> new CatalogException(
+                    "fleetcpu.catalog.libvirt-version=" + set + ": fleetcpu bundles the cpu_map of"
                             + " libvirt " + String.join(" and ", BundledMap.libvirtVersions())
                             + "; for another, set fleetcpu.catalog.directory to that libvirt's cpu_map directory")));
         }
-        String version = !versionSet ? "unknown" : properties.libvirtVersion();
+        String version = libvirtVersion == null ? "unknown" : libvirtVersion;
         return CpuCatalog.fromDirectory(Path.of(properties.directory()), version);
     }
 

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param nested nested virtualisation in a few words, or null when the recommendation gave no report
  * @param problem why there is no recommendation (no hosts, no common model, a policy that cannot be met)
  */
-record AggregateRow(String id, @Nullable String description, int hosts, String goal, @Nullable String mode,
+record AggregateRow(String id, @Nullable String description, int hosts, @Nullable String goal, @Nullable String mode,
         @Nullable String model, @Nullable String level, List<String> featuresGivenUp, int hostsBelowBaseline,
         @Nullable String nested, @Nullable String problem) {
 

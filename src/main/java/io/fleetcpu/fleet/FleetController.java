@@ -15,6 +15,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 @RestController
 @Tag(name = "fleet", description = "Migration-safe groupings of the whole fleet, and migration checks")
@@ -43,13 +44,13 @@ class FleetController {
             @Parameter(description = "max-features or min-domains") @RequestParam(defaultValue = "max-features")
             String strategy,
             @Parameter(description = "with min-domains: no domain's CPU drops below this model")
-            @RequestParam(required = false) String minimumModel,
+            @RequestParam(required = false) @Nullable String minimumModel,
             @Parameter(description = "no domain's CPU drops below this x86-64 microarchitecture level (x86-64 psABI): "
                     + "hosts below it on their own are kept apart and listed in hostsBelowMinimum",
                     schema = @Schema(allowableValues = {"x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4"}))
-            @RequestParam(required = false) String minimumLevel,
-            @Parameter(description = "only this aggregate's hosts") @RequestParam(required = false) String aggregate,
-            @Parameter(description = "only hosts of this CPU vendor") @RequestParam(required = false) String vendor,
+            @RequestParam(required = false) @Nullable String minimumLevel,
+            @Parameter(description = "only this aggregate's hosts") @RequestParam(required = false) @Nullable String aggregate,
+            @Parameter(description = "only hosts of this CPU vendor") @RequestParam(required = false) @Nullable String vendor,
             @Parameter(description = "json (default) or openstack", schema = @Schema(allowableValues = {"json", "openstack"}))
             @RequestParam(defaultValue = "json") String format) {
         if (!format.equals("json") && !format.equals("openstack")) {

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 import io.fleetcpu.aggregates.AggregateService;
@@ -88,7 +90,7 @@ public class FleetService {
     }
 
     /** A grouping computed over kinds of CPU, with the kinds it was computed over and their names. */
-    public record FleetGrouping(Grouping grouping, List<KindMembers> kinds, KindLabels labels, String aggregate,
+    public record FleetGrouping(Grouping grouping, List<KindMembers> kinds, KindLabels labels, @Nullable String aggregate,
             GuestLevels levels, Catalogs catalogs) {
     }
 
@@ -96,8 +98,8 @@ public class FleetService {
      * The fleet (or an aggregate's, or one vendor's hosts) in migration domains, computed over their kinds of CPU
      * weighed by their hosts: one grouped query, no host row read.
      */
-    public FleetGrouping grouping(String strategyName, String minimumModel, String minimumLevel, String aggregate,
-            String vendor) {
+    public FleetGrouping grouping(String strategyName, @Nullable String minimumModel, @Nullable String minimumLevel, @Nullable String aggregate,
+            @Nullable String vendor) {
         Strategy strategy;
         try {
             strategy = Strategy.parse(strategyName);
@@ -153,7 +155,7 @@ public class FleetService {
             throw new InvalidRequestException("target", "give exactly one of host, aggregate");
         }
         List<Target> targets = target.host() != null ? List.of(Target.of(host("target.host", target.host())))
-                : members("target.aggregate", target.aggregate());
+                : members("target.aggregate", Objects.requireNonNull(target.aggregate())); // exactly one is set
         boolean passthrough = guest.hostPassthroughOf() != null;
         List<HostFacts> involved = new ArrayList<>(targets.stream().map(Target::facts).toList());
         involved.addAll(guestHosts(guest));
@@ -185,7 +187,7 @@ public class FleetService {
     }
 
     /** Target hosts of one kind: one host, or an aggregate's hosts of the kind. */
-    private record Target(String name, UUID id, int hosts, HostFacts facts) {
+    private record Target(String name, @Nullable UUID id, int hosts, HostFacts facts) {
 
         static Target of(HostFacts host) {
             return new Target(host.hostname(), host.id(), 1, host);
@@ -213,7 +215,8 @@ public class FleetService {
             }
         }
         return List.of(host(guest.hostModelOf() != null ? "guest.hostModelOf" : "guest.hostPassthroughOf",
-                guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf()));
+                // exactly one is set, and neither of the other two
+                Objects.requireNonNull(guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf())));
     }
 
     private GuestToCheck guestToCheck(MigrationCheckRequest.Guest guest, Tools tools) {
@@ -254,7 +257,7 @@ public class FleetService {
             return new GuestToCheck("guest.hostModelOf", "host-model of " + source.hostname(),
                     t -> tools.migrationCheck().hostModel(from, t));
         }
-        HostFacts source = host("guest.hostPassthroughOf", guest.hostPassthroughOf());
+        HostFacts source = host("guest.hostPassthroughOf", Objects.requireNonNull(guest.hostPassthroughOf())); // the last one
         CpuDescription from = readWith(source, tools).cpu().description();
         return new GuestToCheck("guest.hostPassthroughOf", "host-passthrough of " + source.hostname(),
                 t -> tools.migrationCheck().hostPassthrough(from, t));
@@ -291,7 +294,7 @@ public class FleetService {
                 .toList();
     }
 
-    private static int countSet(String... values) {
+    private static int countSet(@Nullable String... values) {
         int n = 0;
         for (String v : values) {
             if (v != null) {

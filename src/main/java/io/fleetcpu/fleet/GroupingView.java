@@ -3,6 +3,7 @@ package io.fleetcpu.fleet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.fleetcpu.aggregates.KindView;
 import io.fleetcpu.catalog.CatalogInfo;
@@ -15,15 +16,16 @@ import io.fleetcpu.policy.grouping.KindCost;
 import io.fleetcpu.policy.render.OpenStackCommands;
 import io.fleetcpu.policy.grouping.UngroupedHost;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /** A proposed partition of the fleet into migration domains, as the API shows it. */
 @Schema(description = "The fleet partitioned into migration domains: any guest started with a domain's CPU can "
         + "live-migrate between any two of its hosts")
 public record GroupingView(
         @Schema(description = "max-features or min-domains", example = "min-domains") String strategy,
-        @Schema(description = "with min-domains: no domain's CPU drops below this model") String minimumModel,
+        @Schema(description = "with min-domains: no domain's CPU drops below this model") @Nullable String minimumModel,
         @Schema(description = "no domain's CPU drops below this x86-64 microarchitecture level",
-                example = "x86-64-v2") String minimumLevel,
+                example = "x86-64-v2") @Nullable String minimumLevel,
         List<Domain> domains,
         @Schema(description = "what the grouping costs: features hosts give up, in total and at most for one host")
         GroupingCost cost,
@@ -42,13 +44,13 @@ public record GroupingView(
             @Schema(description = "its hosts by kind of CPU (equal CPU facts), a few named for each; "
                     + "format=openstack names every host") List<KindView> members,
             @Schema(example = "Haswell-noTSX") String model,
-            @Schema(example = "Intel") String vendor,
+            @Schema(example = "Intel") @Nullable String vendor,
             @Schema(description = "features on top of the model") List<String> extraFeatures,
             @Schema(description = "features of the model taken away") List<String> disabledFeatures,
             @Schema(description = "features some of its hosts have that its guests do not get") List<String> featuresGivenUp,
             @Schema(description = "how many features its guests get") int score,
             @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) of its guest CPU; null below "
-                    + "x86-64-baseline", example = "x86-64-v3") String level,
+                    + "x86-64-baseline", example = "x86-64-v3") @Nullable String level,
             @Schema(description = "whether its CPU has every feature of the minimum model and level") boolean meetsMinimum,
             @Schema(description = "each kind of CPU in the domain and what it gives up") List<KindCost> kinds,
             @Schema(description = "the domain's CPU as a libvirt <cpu> element") String libvirtXml) {
@@ -75,7 +77,8 @@ public record GroupingView(
         return new GroupingView(grouping.strategy().operatorName(), grouping.minimumModel(), grouping.minimumLevel(),
                 domains, grouping.cost(),
                 grouping.hostsBelowMinimum().stream().map(labels).toList(),
-                grouping.ungrouped().stream().map(u -> new UngroupedHost(labels.apply(u.host()), u.reason(),
+                // a host's name in, a name out
+                grouping.ungrouped().stream().map(u -> new UngroupedHost(Objects.requireNonNull(labels.apply(u.host())), u.reason(),
                         labels.apply(u.message()))).toList(),
                 grouping.catalog());
     }

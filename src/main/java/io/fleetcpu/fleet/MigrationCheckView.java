@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /** The answer to a migration check: per target host, libvirt's verdict and what is missing. */
 @Schema(description = "Whether the guest can migrate to each target host, as libvirt's virConnectCompareCPU would judge it")
@@ -17,7 +18,7 @@ public record MigrationCheckView(
             + "superset or incompatible, and why")
     public record TargetVerdict(
             @Schema(description = "the host, or the kind named by its first host", example = "compute-17") String host,
-            @Schema(description = "the host's id, when the verdict is for one host") UUID id,
+            @Schema(description = "the host's id, when the verdict is for one host") @Nullable UUID id,
             @Schema(description = "the kind of CPU judged") String kind,
             @Schema(description = "how many target hosts the verdict is for", example = "1") int hosts,
             @Schema(description = "which view of the host's CPU was compared: hypervisor or host", example = "hypervisor")

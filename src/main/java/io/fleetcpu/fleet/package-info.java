@@ -4,4 +4,7 @@
  * {@code policy.migration} over the hosts' kinds of CPU. May use {@code hosts} (as {@code HostFacts} and kinds),
  * {@code aggregates}, the engine, {@code catalog}, {@code libvirtxml} and {@code system}.
  */
+@NullMarked
 package io.fleetcpu.fleet;
+
+import org.jspecify.annotations.NullMarked;

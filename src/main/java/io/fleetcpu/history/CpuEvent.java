@@ -20,6 +20,7 @@ import jakarta.persistence.Table;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.jspecify.annotations.Nullable;
 
 /** One registration that changed a host's CPU facts (or brought a new host), and what it did to aggregates. */
 @Entity
@@ -43,7 +44,7 @@ public class CpuEvent {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
-    private Long id;
+    private @Nullable Long id;
 
     private UUID hostId;
 
@@ -70,6 +71,7 @@ public class CpuEvent {
     @CollectionTable(name = "cpu_event_aggregate", joinColumns = @JoinColumn(name = "event_id"))
     private List<AggregateEffect> aggregates = new ArrayList<>();
 
+    @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
     protected CpuEvent() {
     }
 
@@ -85,7 +87,7 @@ public class CpuEvent {
         this.aggregates = new ArrayList<>(aggregates);
     }
 
-    public Long getId() {
+    public @Nullable Long getId() {
         return id;
     }
 

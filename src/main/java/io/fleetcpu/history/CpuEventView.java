@@ -2,6 +2,7 @@ package io.fleetcpu.history;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -26,7 +27,8 @@ public record CpuEventView(
         List<CpuEvent.AggregateEffect> aggregates) {
 
     static CpuEventView of(CpuEvent e) {
-        return new CpuEventView(e.getId(), e.getHostId(), e.getHostname(), e.getOccurredAt(), e.getKind(), e.getAdded(),
+        // events are shown once stored, when the database has given them their id
+        return new CpuEventView(Objects.requireNonNull(e.getId()), e.getHostId(), e.getHostname(), e.getOccurredAt(), e.getKind(), e.getAdded(),
                 e.getRemoved(), e.getChanges(), e.getAggregates());
     }
 }

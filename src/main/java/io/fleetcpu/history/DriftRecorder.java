@@ -3,6 +3,7 @@ package io.fleetcpu.history;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -78,8 +79,9 @@ class DriftRecorder {
     void recorded(HostFactsRecorded event) {
         HostFacts before = event.before();
         HostFacts after = event.after();
+        UUID hostId = Objects.requireNonNull(after.id()); // the facts of a stored host, which has its id
         if (before == null) {
-            events.save(new CpuEvent(after.id(), after.hostname(), event.at(), "registered", List.of(), List.of(),
+            events.save(new CpuEvent(hostId, after.hostname(), event.at(), "registered", List.of(), List.of(),
                     List.of(), List.of()));
             return;
         }
@@ -96,7 +98,7 @@ class DriftRecorder {
             effect(aggregateId, before, after, event.aggregatesBefore().contains(aggregateId)).ifPresent(effects::add);
         }
         String kind = viewChanged ? "cpu-view-changed" : "cpu-changed";
-        events.save(new CpuEvent(after.id(), after.hostname(), event.at(), kind, added, removed,
+        events.save(new CpuEvent(hostId, after.hostname(), event.at(), kind, added, removed,
                 changes(before, after, compared), effects));
         countWhenCommitted(driftEvents(kind, effects.stream().anyMatch(e -> !e.hostRunsPrevious())));
     }

@@ -19,6 +19,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 @RestController
 @Tag(name = "history", description = "CPU drift: when hosts' CPUs changed, and what it did to their aggregates")
@@ -58,7 +59,7 @@ class HistoryController {
     @ApiResponse(responseCode = "400", description = "since is not an ISO-8601 instant, or limit is out of range")
     List<CpuEventView> events(
             @Parameter(description = "ISO-8601 instant, e.g. 2026-11-22T00:00:00Z; left out, from the beginning")
-            @RequestParam(required = false) String since,
+            @RequestParam(required = false) @Nullable String since,
             @Parameter(description = "at most this many events") @RequestParam(defaultValue = "1000") @Min(1) @Max(10000)
             int limit) {
         Instant from;

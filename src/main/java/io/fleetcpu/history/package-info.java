@@ -5,4 +5,7 @@
  * {@code /aggregates/{id}/history} and {@code /events}. May use {@code hosts}, {@code aggregates}
  * ({@code GuestCpuService}) and {@code system}.
  */
+@NullMarked
 package io.fleetcpu.history;
+
+import org.jspecify.annotations.NullMarked;

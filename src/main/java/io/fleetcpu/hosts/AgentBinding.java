@@ -2,6 +2,7 @@ package io.fleetcpu.hosts;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,7 +26,7 @@ class AgentBinding {
     }
 
     /** The fingerprint a registration's quick path must find on the host: the agent's, or null for an operator. */
-    static String requiredOnHost(Credential registrant) {
+    static @Nullable String requiredOnHost(Credential registrant) {
         return registrant.isAgent() ? registrant.fingerprint() : null;
     }
 
@@ -39,7 +40,7 @@ class AgentBinding {
     }
 
     /** With the host's row locked: refuses an agent when the stored host (null: none) is another agent's. */
-    void check(UUID hostId, Host stored, Credential registrant) {
+    void check(UUID hostId, @Nullable Host stored, Credential registrant) {
         if (registrant.isAgent() && stored != null) {
             refuseOther(hostId, stored.agentCredential(), registrant);
         }
@@ -52,7 +53,7 @@ class AgentBinding {
         }
     }
 
-    private static void refuseOther(UUID hostId, String bound, Credential registrant) {
+    private static void refuseOther(UUID hostId, @Nullable String bound, Credential registrant) {
         if (bound != null && !bound.equals(registrant.fingerprint())) {
             throw new ForbiddenException("host " + hostId + " is registered with another agent credential: an agent "
                     + "registers only the hosts it registered first, and nothing was changed. If this host has "

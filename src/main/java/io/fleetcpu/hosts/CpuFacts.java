@@ -1,5 +1,6 @@
 package io.fleetcpu.hosts;
 
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import io.fleetcpu.libvirtxml.CpuSignature;
+import org.jspecify.annotations.Nullable;
 
 /** How a {@link HostCpu} is kept in the host's row; a host keeps one for each view of its CPU. */
 @Embeddable
@@ -17,19 +19,19 @@ class CpuFacts {
 
     private String arch;
 
-    private String vendor;
+    private @Nullable String vendor;
 
-    private String model;
+    private @Nullable String model;
 
     private Boolean modelKnown;
 
-    private String microcode;
+    private @Nullable String microcode;
 
-    private Integer signatureFamily;
+    private @Nullable Integer signatureFamily;
 
-    private Integer signatureModel;
+    private @Nullable Integer signatureModel;
 
-    private Integer signatureStepping;
+    private @Nullable Integer signatureStepping;
 
     private String cpuSource;
 
@@ -49,13 +51,11 @@ class CpuFacts {
     @Column(columnDefinition = "text[]")
     private List<String> unknownFeatures;
 
+    @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
     protected CpuFacts() {
     }
 
     static CpuFacts of(HostCpu cpu) {
-        if (cpu == null) {
-            return null;
-        }
         CpuFacts f = new CpuFacts();
         f.arch = cpu.arch();
         f.vendor = cpu.vendor();
@@ -74,21 +74,20 @@ class CpuFacts {
     }
 
     /** The named parameters of {@code CpuKinds#store}: plain names, or with a prefix ({@code hArch}). */
-    static void columns(CpuFacts facts, String prefix, java.util.Map<String, Object> into) {
-        boolean none = facts == null;
-        into.put(name(prefix, "arch"), none ? null : facts.arch);
-        into.put(name(prefix, "vendor"), none ? null : facts.vendor);
-        into.put(name(prefix, "model"), none ? null : facts.model);
-        into.put(name(prefix, "modelKnown"), none ? null : facts.modelKnown);
-        into.put(name(prefix, "microcode"), none ? null : facts.microcode);
-        into.put(name(prefix, "family"), none ? null : facts.signatureFamily);
-        into.put(name(prefix, "modelNumber"), none ? null : facts.signatureModel);
-        into.put(name(prefix, "stepping"), none ? null : facts.signatureStepping);
-        into.put(name(prefix, "source"), none ? null : facts.cpuSource);
-        into.put(name(prefix, "listed"), none ? null : facts.listedFeatures.toArray(String[]::new));
-        into.put(name(prefix, "disabled"), none ? null : facts.disabledFeatures.toArray(String[]::new));
-        into.put(name(prefix, "features"), none ? null : facts.features.toArray(String[]::new));
-        into.put(name(prefix, "unknown"), none ? null : facts.unknownFeatures.toArray(String[]::new));
+    static void columns(@Nullable CpuFacts facts, String prefix, java.util.Map<String, Object> into) {
+        into.put(name(prefix, "arch"), facts == null ? null : facts.arch);
+        into.put(name(prefix, "vendor"), facts == null ? null : facts.vendor);
+        into.put(name(prefix, "model"), facts == null ? null : facts.model);
+        into.put(name(prefix, "modelKnown"), facts == null ? null : facts.modelKnown);
+        into.put(name(prefix, "microcode"), facts == null ? null : facts.microcode);
+        into.put(name(prefix, "family"), facts == null ? null : facts.signatureFamily);
+        into.put(name(prefix, "modelNumber"), facts == null ? null : facts.signatureModel);
+        into.put(name(prefix, "stepping"), facts == null ? null : facts.signatureStepping);
+        into.put(name(prefix, "source"), facts == null ? null : facts.cpuSource);
+        into.put(name(prefix, "listed"), facts == null ? null : facts.listedFeatures.toArray(String[]::new));
+        into.put(name(prefix, "disabled"), facts == null ? null : facts.disabledFeatures.toArray(String[]::new));
+        into.put(name(prefix, "features"), facts == null ? null : facts.features.toArray(String[]::new));
+        into.put(name(prefix, "unknown"), facts == null ? null : facts.unknownFeatures.toArray(String[]::new));
     }
 
     private static String name(String prefix, String name) {
@@ -97,7 +96,8 @@ class CpuFacts {
 
     HostCpu toHostCpu() {
         CpuSignature signature = signatureFamily == null ? null
-                : new CpuSignature(signatureFamily, signatureModel, signatureStepping);
+                // the signature's columns are written together
+                : new CpuSignature(signatureFamily, Objects.requireNonNull(signatureModel), signatureStepping);
         return new HostCpu(arch, vendor, model, Boolean.TRUE.equals(modelKnown), microcode, signature,
                 HostCpu.CpuSource.fromWireName(cpuSource), listedFeatures, disabledFeatures, features, unknownFeatures);
     }

@@ -3,6 +3,7 @@ package io.fleetcpu.hosts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
@@ -15,6 +16,7 @@ import org.hibernate.annotations.EmbeddedColumnNaming;
 import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.jspecify.annotations.Nullable;
 
 /** One kind of CPU: facts shared by every host that reports them, stored once ({@link CpuKindFacts}). */
 @Entity
@@ -31,48 +33,49 @@ public class CpuKind {
 
     @Embedded
     @EmbeddedColumnNaming("hypervisor_%s")
-    private CpuFacts hypervisorCpu;
+    private @Nullable CpuFacts hypervisorCpu;
 
-    private String hostModel;
-
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
-    private List<String> usableModels;
+    private @Nullable String hostModel;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
-    private List<String> supportedCpuModes;
+    private @Nullable List<String> usableModels;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
-    private List<String> deprecatedModels;
+    private @Nullable List<String> supportedCpuModes;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
-    private List<String> unknownModels;
+    private @Nullable List<String> deprecatedModels;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
-    private List<String> unusableModels;
+    private @Nullable List<String> unknownModels;
 
-    private String kvmModule;
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    private @Nullable List<String> unusableModels;
+
+    private @Nullable String kvmModule;
 
     private String nested;
 
-    private String virtualizationFlag;
+    private @Nullable String virtualizationFlag;
 
     /** The catalog the CPU was read with ({@code libvirt 9.0}, {@code libvirt 11.3}). */
     private String catalog;
 
     private Instant firstSeenAt;
 
+    @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
     protected CpuKind() {
     }
 
     CpuKind(CpuKindFacts facts, String id, Instant now) {
         this.id = id;
         this.cpu = CpuFacts.of(facts.cpu());
-        this.hypervisorCpu = CpuFacts.of(facts.hypervisorCpu());
+        this.hypervisorCpu = facts.hypervisorCpu() == null ? null : CpuFacts.of(facts.hypervisorCpu());
         GuestModels models = facts.guestModels();
         this.hostModel = models == null ? null : models.hostModel();
         this.usableModels = models == null ? null : new ArrayList<>(models.usableModels());
@@ -86,7 +89,8 @@ public class CpuKind {
         this.kvmModule = facts.kvmModule();
         this.nested = facts.nested();
         this.virtualizationFlag = facts.virtualizationFlag();
-        this.catalog = facts.catalog();
+        // a registration's kind always names its catalog (only V7, before there were catalogs, has none)
+        this.catalog = Objects.requireNonNull(facts.catalog());
         this.firstSeenAt = now;
     }
 
@@ -117,7 +121,8 @@ public class CpuKind {
     public CpuKindFacts facts() {
         return new CpuKindFacts(cpu.toHostCpu(), hypervisorCpu == null ? null : hypervisorCpu.toHostCpu(),
                 usableModels == null && hostModel == null ? null
-                        : new GuestModels(hostModel, usableModels, supportedCpuModes, deprecatedModels,
+                        : new GuestModels(hostModel, usableModels == null ? List.of() : usableModels, supportedCpuModes,
+                                deprecatedModels == null ? List.of() : deprecatedModels,
                                 unknownModels, unusableModels),
                 kvmModule, nested, virtualizationFlag, catalog);
     }

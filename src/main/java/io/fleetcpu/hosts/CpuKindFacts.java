@@ -3,6 +3,7 @@ package io.fleetcpu.hosts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,6 +14,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuSignature;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything any computation reads of a host's CPU: the physical CPU, the hypervisor's view of it, the models the
@@ -24,8 +26,8 @@ import io.fleetcpu.libvirtxml.CpuSignature;
  * @param catalog the catalog the CPU was read with ({@link CpuCatalog#name()}: {@code libvirt 9.0}, {@code libvirt
  *        11.3}), chosen by the host's libvirt version: the same CPU read with another map is another kind
  */
-public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guestModels, String kvmModule,
-        String nested, String virtualizationFlag, String catalog) {
+public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullable GuestModels guestModels, @Nullable String kvmModule,
+        String nested, @Nullable String virtualizationFlag, @Nullable String catalog) {
 
     /**
      * The catalog kinds stored before catalogs were per host were read with, unless configured otherwise; its name is
@@ -39,9 +41,10 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
      */
     private static final String FORM = "fleetcpu-cpu-kind 1";
 
-    static CpuKindFacts of(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guestModels, KernelFacts kernel,
-            String catalog) {
-        return new CpuKindFacts(cpu, hypervisorCpu, guestModels, kernel.kvmModule(), kernel.nested(),
+    static CpuKindFacts of(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullable GuestModels guestModels, KernelFacts kernel,
+            @Nullable String catalog) {
+        // HostReportReader gives every kernel a nested state (unknown when the agent did not say)
+        return new CpuKindFacts(cpu, hypervisorCpu, guestModels, kernel.kvmModule(), Objects.requireNonNull(kernel.nested()),
                 kernel.virtualizationFlag(), catalog);
     }
 
@@ -58,8 +61,7 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
             return this;
         }
         GuestModels models = guestModels == null ? null : new GuestModels(guestModels.hostModel(),
-                guestModels.usableModels() == null ? null
-                        : guestModels.usableModels().stream().filter(m -> other.model(m).isPresent()).toList(),
+                guestModels.usableModels().stream().filter(m -> other.model(m).isPresent()).toList(),
                 guestModels.supportedModes(), guestModels.deprecatedModels(), guestModels.unknownModels(),
                 guestModels.unusableModels());
         return new CpuKindFacts(readWith(cpu, other), hypervisorCpu == null ? null : readWith(hypervisorCpu, other),
@@ -87,7 +89,7 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
     }
 
     /** The newest model of the catalog, of the CPU's vendor or of none, whose features the CPU all has. */
-    private static Optional<CpuModel> decoded(CpuCatalog catalog, String vendor, FeatureSet features) {
+    private static Optional<CpuModel> decoded(CpuCatalog catalog, @Nullable String vendor, FeatureSet features) {
         List<CpuModel> models = catalog.models();
         for (int i = models.size() - 1; i >= 0; i--) {
             CpuModel m = models.get(i);
@@ -135,15 +137,15 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
     }
 
     /** The list after its tag when there is something in it; else nothing, as before fleetcpu kept it. */
-    private static String notEmpty(String tag, List<String> values) {
+    private static String notEmpty(String tag, @Nullable List<String> values) {
         return values == null || values.isEmpty() ? "" : tag + list(values);
     }
 
-    private static String list(List<String> values) {
+    private static String list(@Nullable List<String> values) {
         return values == null ? "~" : "[" + values.stream().map(CpuKindFacts::value).collect(Collectors.joining(",")) + "]";
     }
 
-    private static String value(String text) {
+    private static String value(@Nullable String text) {
         if (text == null) {
             return "~";
         }

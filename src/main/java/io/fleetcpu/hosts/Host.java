@@ -26,6 +26,7 @@ import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.SortNatural;
 
 import io.fleetcpu.system.NewUntilStored;
+import org.jspecify.annotations.Nullable;
 
 /** A compute node as its agent last described it. */
 @Entity
@@ -43,23 +44,23 @@ public class Host extends NewUntilStored<UUID> {
     @JoinColumn(name = "kind_id")
     private CpuKind kind;
 
-    private String kernelRelease;
+    private @Nullable String kernelRelease;
 
-    private String libvirtVersion;
+    private @Nullable String libvirtVersion;
 
-    private String qemuVersion;
+    private @Nullable String qemuVersion;
 
-    private String agentVersion;
+    private @Nullable String agentVersion;
 
-    private String capabilitiesXml;
+    private @Nullable String capabilitiesXml;
 
-    private String domainCapabilitiesXml;
+    private @Nullable String domainCapabilitiesXml;
 
-    private String expandedCpuXml;
+    private @Nullable String expandedCpuXml;
 
-    private String migratableCpuXml;
+    private @Nullable String migratableCpuXml;
 
-    private String hypervisorCpuXml;
+    private @Nullable String hypervisorCpuXml;
 
     // Loaded with the host, in batches when many hosts are read at once. Sorted, so that memberships are written
     // (and the aggregates' rows locked by the counting triggers) in one order by every transaction.
@@ -78,17 +79,19 @@ public class Host extends NewUntilStored<UUID> {
     private Instant lastSeenAt;
 
     /** {@link HostDescription#digest()} of the last report: an equal report changes nothing but lastSeenAt. */
-    private String reportDigest;
+    private @Nullable String reportDigest;
 
     /** SHA-256 (hex) of the agent token the host belongs to; null until an agent credential registers it. */
-    private String agentCredential;
+    private @Nullable String agentCredential;
 
     @Version
     private long version;
 
+    @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
     protected Host() {
     }
 
+    @SuppressWarnings("NullAway.Init") // HostService describes the new host (name, kind) before it is stored
     Host(UUID id, Instant registeredAt) {
         this.id = id;
         made();
@@ -97,7 +100,7 @@ public class Host extends NewUntilStored<UUID> {
         this.lastSeenAt = registeredAt;
     }
 
-    String agentCredential() {
+    @Nullable String agentCredential() {
         return agentCredential;
     }
 
@@ -150,7 +153,7 @@ public class Host extends NewUntilStored<UUID> {
         return after;
     }
 
-    private Membership membership(String aggregateId) {
+    private @Nullable Membership membership(String aggregateId) {
         return memberships.stream().filter(m -> m.aggregateId().equals(aggregateId)).findFirst().orElse(null);
     }
 
@@ -223,28 +226,28 @@ public class Host extends NewUntilStored<UUID> {
         return kind;
     }
 
-    public SoftwareVersions getVersions() {
+    public @Nullable SoftwareVersions getVersions() {
         return libvirtVersion == null && qemuVersion == null && agentVersion == null ? null
                 : new SoftwareVersions(libvirtVersion, qemuVersion, agentVersion);
     }
 
-    public String getCapabilitiesXml() {
+    public @Nullable String getCapabilitiesXml() {
         return capabilitiesXml;
     }
 
-    public String getDomainCapabilitiesXml() {
+    public @Nullable String getDomainCapabilitiesXml() {
         return domainCapabilitiesXml;
     }
 
-    public String getExpandedCpuXml() {
+    public @Nullable String getExpandedCpuXml() {
         return expandedCpuXml;
     }
 
-    public String getMigratableCpuXml() {
+    public @Nullable String getMigratableCpuXml() {
         return migratableCpuXml;
     }
 
-    public String getHypervisorCpuXml() {
+    public @Nullable String getHypervisorCpuXml() {
         return hypervisorCpuXml;
     }
 

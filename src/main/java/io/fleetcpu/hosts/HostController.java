@@ -32,6 +32,7 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 @RestController
 @RequestMapping("/hosts")
@@ -84,15 +85,15 @@ class HostController {
     @ApiResponse(responseCode = "400", description = "'page' or 'size' is out of range or not a number")
     PageView<HostView> list(
             @Parameter(description = "only hosts in this aggregate", example = "haswell-east")
-            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String aggregate,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) @Nullable String aggregate,
             @Parameter(description = "only hosts of this CPU vendor, as libvirt names it", example = "Intel")
-            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String vendor,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) @Nullable String vendor,
             @Parameter(description = "only hosts whose CPU libvirt names this model", example = "Haswell-noTSX-IBRS")
-            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String model,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) @Nullable String model,
             @Parameter(description = "only hosts whose CPU has this feature (libvirt's name)", example = "avx2")
-            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String feature,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) @Nullable String feature,
             @Parameter(description = "only hosts of this kind of CPU (the 'kind' of a host, or of an answer's kinds)")
-            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) String kind,
+            @RequestParam(required = false) @Pattern(regexp = ONE_VALUE, message = ONE_VALUE_MESSAGE) @Nullable String kind,
             @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
             @Parameter(description = "hosts per page") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         return PageView.of(hosts.search(aggregate, vendor, model, feature, kind, PageRequest.of(page, size)), hosts::listView);

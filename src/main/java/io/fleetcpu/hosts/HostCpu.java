@@ -8,6 +8,7 @@ import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.baseline.CpuDescription;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What fleetcpu knows of one host's CPU: the name libvirt gave it plus and minus features, and
@@ -21,11 +22,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(description = "A host's CPU: the model libvirt named plus and minus features, and every feature it has")
 public record HostCpu(
         @Schema(example = "x86_64") String arch,
-        @Schema(example = "Intel") String vendor,
-        @Schema(description = "the CPU model libvirt named for the host", example = "Haswell-noTSX-IBRS") String model,
+        @Schema(example = "Intel") @Nullable String vendor,
+        @Schema(description = "the CPU model libvirt named for the host", example = "Haswell-noTSX-IBRS") @Nullable String model,
         @Schema(description = "whether the catalog knows the model") boolean modelKnown,
-        @Schema(description = "microcode version as libvirt writes it (a decimal number), when reported", example = "73") String microcode,
-        CpuSignature signature,
+        @Schema(description = "microcode version as libvirt writes it (a decimal number), when reported", example = "73") @Nullable String microcode,
+        @Nullable CpuSignature signature,
         @Schema(description = "which part of the registration the CPU facts were read from") CpuSource source,
         @Schema(description = "features named on top of the model, as the host reported them") List<String> listedFeatures,
         @Schema(description = "features of the model the host does not have") List<String> disabledFeatures,

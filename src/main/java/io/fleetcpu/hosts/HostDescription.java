@@ -2,6 +2,7 @@ package io.fleetcpu.hosts;
 
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registration after it was read and checked: everything that will be stored for the host.
@@ -15,10 +16,10 @@ record HostDescription(
         String hostname,
         List<String> aggregates,
         HostCpu cpu,
-        HostCpu hypervisorCpu,
-        GuestModels guestModels,
+        @Nullable HostCpu hypervisorCpu,
+        @Nullable GuestModels guestModels,
         KernelFacts kernel,
-        SoftwareVersions versions,
+        @Nullable SoftwareVersions versions,
         Documents documents,
         String catalog) {
 
@@ -51,7 +52,7 @@ record HostDescription(
     }
 
     /** The raw documents, kept so a better parser can read them again. */
-    record Documents(String capabilitiesXml, String domainCapabilitiesXml, String expandedCpuXml,
-            String migratableCpuXml, String hypervisorCpuXml) {
+    record Documents(@Nullable String capabilitiesXml, @Nullable String domainCapabilitiesXml,
+            @Nullable String expandedCpuXml, @Nullable String migratableCpuXml, @Nullable String hypervisorCpuXml) {
     }
 }

@@ -1,6 +1,7 @@
 package io.fleetcpu.hosts;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** The raw libvirt documents kept for each host, so a better parser can read them again. */
 enum HostDocument {
@@ -11,9 +12,9 @@ enum HostDocument {
     HYPERVISOR_CPU("hypervisor-cpu", Host::getHypervisorCpuXml);
 
     private final String pathName;
-    private final Function<Host, String> content;
+    private final Function<Host, @Nullable String> content;
 
-    HostDocument(String pathName, Function<Host, String> content) {
+    HostDocument(String pathName, Function<Host, @Nullable String> content) {
         this.pathName = pathName;
         this.content = content;
     }
@@ -22,11 +23,11 @@ enum HostDocument {
         return pathName;
     }
 
-    String content(Host host) {
+    @Nullable String content(Host host) {
         return content.apply(host);
     }
 
-    static HostDocument fromPathName(String name) {
+    static @Nullable HostDocument fromPathName(String name) {
         for (HostDocument d : values()) {
             if (d.pathName.equals(name)) {
                 return d;

@@ -5,6 +5,7 @@ import java.util.UUID;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.GuestVisibility;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything fleetcpu knows of a host's CPU at one moment: what changes under operators when microcode,
@@ -15,10 +16,11 @@ import io.fleetcpu.policy.guest.GuestVisibility;
  * @param versions null when the host did not report them
  * @param catalog the catalog the CPU was read with ({@link CpuKindFacts#catalog()})
  */
-public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hypervisorCpu, KernelFacts kernel,
-        SoftwareVersions versions, GuestModels guestModels, String catalog) {
+public record HostFacts(@Nullable UUID id, String hostname, HostCpu cpu, @Nullable HostCpu hypervisorCpu, KernelFacts kernel,
+        @Nullable SoftwareVersions versions, @Nullable GuestModels guestModels, @Nullable String catalog) {
 
-    static HostFacts of(UUID id, String hostname, CpuKindFacts kind, String kernelRelease, SoftwareVersions versions) {
+    static HostFacts of(@Nullable UUID id, String hostname, CpuKindFacts kind, @Nullable String kernelRelease,
+            @Nullable SoftwareVersions versions) {
         return new HostFacts(id, hostname, kind.cpu(), kind.hypervisorCpu(),
                 new KernelFacts(kernelRelease, kind.kvmModule(), kind.nested(), kind.virtualizationFlag()), versions,
                 kind.guestModels(), kind.catalog());
@@ -48,18 +50,18 @@ public record HostFacts(UUID id, String hostname, HostCpu cpu, HostCpu hyperviso
      * The x86-64 microarchitecture level guests get on the host, or null below x86-64-baseline or unknown: read with
      * the host's own catalog.
      */
-    public String level(Catalogs catalogs) {
+    public @Nullable String level(Catalogs catalogs) {
         return level(catalogs.levels(catalogs.named(catalog)));
     }
 
     /** The same, with the levels of one catalog. */
-    public String level(GuestLevels levels) {
+    public @Nullable String level(GuestLevels levels) {
         return GuestLevels.name(levels.onHost(cpu.description(),
                 hypervisorCpu == null ? null : hypervisorCpu.description()));
     }
 
     /** Same CPU facts, whatever the name, documents or membership. */
-    public boolean sameCpuFacts(HostFacts other) {
+    public boolean sameCpuFacts(@Nullable HostFacts other) {
         return other != null && cpu.equals(other.cpu) && java.util.Objects.equals(hypervisorCpu, other.hypervisorCpu)
                 && kernel.equals(other.kernel) && java.util.Objects.equals(versions, other.versions)
                 && java.util.Objects.equals(guestModels, other.guestModels)

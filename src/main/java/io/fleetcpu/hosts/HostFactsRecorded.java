@@ -2,6 +2,7 @@ package io.fleetcpu.hosts;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Published inside a registration whose CPU facts are new or changed, in its transaction, before the host's row and
@@ -12,6 +13,6 @@ import java.util.List;
  * @param aggregatesBefore the host's aggregates until now
  * @param aggregates the host's aggregates after the registration
  */
-public record HostFactsRecorded(HostFacts before, HostFacts after, List<String> aggregatesBefore,
+public record HostFactsRecorded(@Nullable HostFacts before, HostFacts after, List<String> aggregatesBefore,
         List<String> aggregates, Instant at) {
 }

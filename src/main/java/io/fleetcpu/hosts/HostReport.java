@@ -3,6 +3,7 @@ package io.fleetcpu.hosts;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an agent (or a person with curl) sends to register a host. The CPU comes from libvirt's
@@ -12,41 +13,41 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record HostReport(
         @Schema(description = "libvirt's host UUID (virsh capabilities: /capabilities/host/uuid); may be left out when capabilitiesXml carries it",
                 example = "4c4c4544-0046-3510-8057-b7c04f4e3232")
-        String uuid,
+        @Nullable String uuid,
         @Schema(description = "the host's name as operators know it", example = "compute-17")
-        String hostname,
+        @Nullable String hostname,
         @Schema(description = "the aggregates the host's agent puts it in; missing ones are created with the default "
                 + "policy. The host leaves those an earlier registration put it in and this one does not name (left "
                 + "out, it is []); those an operator put it in stay. At most 100 "
                 + "(fleetcpu.request.max-aggregates-per-host)")
-        List<String> aggregates,
+        @Nullable List<String> aggregates,
         @Schema(description = "the whole 'virsh capabilities' document")
-        String capabilitiesXml,
+        @Nullable String capabilitiesXml,
         @Schema(description = "the whole 'virsh domcapabilities' document")
-        String domainCapabilitiesXml,
+        @Nullable String domainCapabilitiesXml,
         @Schema(description = "the host CPU with every feature spelled out, as 'virsh cpu-baseline --features' prints it")
-        String expandedCpuXml,
+        @Nullable String expandedCpuXml,
         @Schema(description = "the same with VIR_CONNECT_BASELINE_CPU_MIGRATABLE: features that block migration left out")
-        String migratableCpuXml,
+        @Nullable String migratableCpuXml,
         @Schema(description = "the CPU a guest on this host can really get: virConnectBaselineHypervisorCPU with "
                 + "EXPAND_FEATURES over the domain capabilities' host-model CPU; when sent, fleetcpu computes with it")
-        String hypervisorCpuXml,
+        @Nullable String hypervisorCpuXml,
         @Schema(description = "for hosts without libvirt: the CPU as arch, vendor, model and features")
-        ReportedCpu cpu,
-        @Schema(description = "the kernel's KVM facts") KernelFacts kernel,
-        @Schema(description = "versions of the virtualisation stack") SoftwareVersions versions) {
+        @Nullable ReportedCpu cpu,
+        @Schema(description = "the kernel's KVM facts") @Nullable KernelFacts kernel,
+        @Schema(description = "versions of the virtualisation stack") @Nullable SoftwareVersions versions) {
 
     /** A CPU described without libvirt documents, in libvirt's names. */
     @Schema(description = "A CPU in libvirt's words: a named model from the catalog plus features")
     public record ReportedCpu(
-            @Schema(example = "x86_64") String arch,
-            @Schema(example = "Intel") String vendor,
-            @Schema(example = "Haswell-noTSX-IBRS") String model,
+            @Schema(example = "x86_64") @Nullable String arch,
+            @Schema(example = "Intel") @Nullable String vendor,
+            @Schema(example = "Haswell-noTSX-IBRS") @Nullable String model,
             @Schema(description = "features on top of the model (or every feature, when the model is unknown); "
                     + "features and disabledFeatures together at most 1000 (fleetcpu.request.max-features-per-cpu), "
                     + "as for the <feature> elements of each CPU in the documents")
-            List<String> features,
+            @Nullable List<String> features,
             @Schema(description = "features of the model this CPU does not have")
-            List<String> disabledFeatures) {
+            @Nullable List<String> disabledFeatures) {
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetcpu.hosts;
 
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import io.fleetcpu.catalog.CpuCatalog;
@@ -103,7 +105,9 @@ class HostReportReader {
                 supportedModes(domain), domain.deprecatedModelNames(),
                 domain.modelNames(io.fleetcpu.libvirtxml.ModelUsability.UNKNOWN),
                 domain.modelNames(io.fleetcpu.libvirtxml.ModelUsability.NO));
-        return new HostDescription(id, hostname, aggregates, cpu, hypervisorCpu, guestModels, kernel,
+        // Each reader gives null only after it added a problem, and problems were refused above.
+        return new HostDescription(Objects.requireNonNull(id), Objects.requireNonNull(hostname), aggregates,
+                Objects.requireNonNull(cpu), hypervisorCpu, guestModels, kernel,
                 report.versions(), new HostDescription.Documents(report.capabilitiesXml(),
                         report.domainCapabilitiesXml(), report.expandedCpuXml(), report.migratableCpuXml(),
                         report.hypervisorCpuXml()), catalog.name());
@@ -122,7 +126,7 @@ class HostReportReader {
         return modes;
     }
 
-    private static KernelFacts readKernel(List<FieldProblem> problems, KernelFacts kernel) {
+    private static KernelFacts readKernel(List<FieldProblem> problems, @Nullable KernelFacts kernel) {
         if (kernel == null) {
             return KernelFacts.UNKNOWN;
         }
@@ -138,7 +142,7 @@ class HostReportReader {
                 : kernel;
     }
 
-    private static void checkVersions(List<FieldProblem> problems, SoftwareVersions versions) {
+    private static void checkVersions(List<FieldProblem> problems, @Nullable SoftwareVersions versions) {
         if (versions != null) {
             checkLength(problems, "versions.libvirt", versions.libvirt(), MAX_VERSION);
             checkLength(problems, "versions.qemu", versions.qemu(), MAX_VERSION);
@@ -146,13 +150,13 @@ class HostReportReader {
         }
     }
 
-    private static void checkOneOf(List<FieldProblem> problems, String field, String value, List<String> allowed) {
+    private static void checkOneOf(List<FieldProblem> problems, String field, @Nullable String value, List<String> allowed) {
         if (value != null && !allowed.contains(value)) {
             problems.add(new FieldProblem(field, "'" + value + "' is not one of " + allowed));
         }
     }
 
-    private List<String> readAggregates(List<FieldProblem> problems, List<String> ids) {
+    private List<String> readAggregates(List<FieldProblem> problems, @Nullable List<String> ids) {
         if (ids == null) {
             return List.of();
         }
@@ -172,7 +176,7 @@ class HostReportReader {
         T parse(String xml);
     }
 
-    private static <T> T parse(List<FieldProblem> problems, String field, String xml, Parser<T> parser) {
+    private static <T> @Nullable T parse(List<FieldProblem> problems, String field, @Nullable String xml, Parser<T> parser) {
         if (xml == null) {
             return null;
         }
@@ -184,7 +188,7 @@ class HostReportReader {
         }
     }
 
-    private static UUID readId(List<FieldProblem> problems, String uuid, HostCapabilities capabilities) {
+    private static @Nullable UUID readId(List<FieldProblem> problems, @Nullable String uuid, @Nullable HostCapabilities capabilities) {
         UUID fromDocument = capabilities == null ? null : capabilities.hostUuid();
         if (uuid == null || uuid.isBlank()) {
             if (fromDocument == null) {
@@ -208,8 +212,8 @@ class HostReportReader {
         }
     }
 
-    private HostCpu readCpu(CpuCatalog catalog, List<FieldProblem> problems, HostReport report, HostCapabilities capabilities,
-            CpuDefinition expanded) {
+    private @Nullable HostCpu readCpu(CpuCatalog catalog, List<FieldProblem> problems, HostReport report, @Nullable HostCapabilities capabilities,
+            @Nullable CpuDefinition expanded) {
         if (capabilities != null && capabilities.cpu() != null) {
             return fromDefinition(catalog, problems, "capabilitiesXml", CpuSource.CAPABILITIES, capabilities.cpu(), expanded);
         }
@@ -233,16 +237,16 @@ class HostReportReader {
         return null;
     }
 
-    private HostCpu fromDefinition(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
-            CpuDefinition expanded) {
+    private @Nullable HostCpu fromDefinition(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, CpuDefinition cpu,
+            @Nullable CpuDefinition expanded) {
         CpuSignature signature = cpu.signature();
         return describe(catalog, problems, field, source, cpu.arch(), cpu.vendor(), cpu.model(), cpu.microcodeVersion(), signature,
                 cpu.requiredFeatureNames(), cpu.disabledFeatureNames(), expanded);
     }
 
-    private HostCpu describe(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, String arch, String vendor,
-            String model, String microcode, CpuSignature signature, List<String> listed, List<String> disabled,
-            CpuDefinition expanded) {
+    private @Nullable HostCpu describe(CpuCatalog catalog, List<FieldProblem> problems, String field, CpuSource source, @Nullable String arch,
+            @Nullable String vendor, @Nullable String model, @Nullable String microcode, @Nullable CpuSignature signature,
+            List<String> listed, List<String> disabled, @Nullable CpuDefinition expanded) {
         int before = problems.size();
         if (!limits.checkFeatures(problems, field + ".features", listed.size() + disabled.size())) {
             return null;
@@ -277,13 +281,14 @@ class HostReportReader {
         List<String> unknown = catalogued ? concat(listed, disabled).stream()
                 .filter(f -> catalog.feature(f).isEmpty()).distinct().toList() : List.of();
         List<String> features = catalogued ? expand(catalog, known, listed, disabled, expanded) : List.copyOf(listed);
-        return new HostCpu(arch, vendor, model, known.isPresent(), microcode, signature, source, listed, disabled,
+        // a missing arch is a problem above
+        return new HostCpu(Objects.requireNonNull(arch), vendor, model, known.isPresent(), microcode, signature, source, listed, disabled,
                 features, unknown);
     }
 
     /** The model's features, plus the listed ones, minus the disabled ones, in catalog order. */
     private static List<String> expand(CpuCatalog catalog, Optional<CpuModel> model, List<String> listed, List<String> disabled,
-            CpuDefinition expanded) {
+            @Nullable CpuDefinition expanded) {
         List<String> required = model.isEmpty() && expanded != null ? expanded.requiredFeatureNames() : listed;
         // names the catalog does not define are kept apart, in the report's unknownFeatures
         return catalog.featureNames(catalog.expand(model.map(CpuModel::features).orElse(FeatureSet.empty()),
@@ -291,12 +296,13 @@ class HostReportReader {
     }
 
     /** Free text from an agent: not too long, and nothing a database or a terminal would choke on. */
-    private static void checkLength(List<FieldProblem> problems, String field, String value, int max) {
+    private static void checkLength(List<FieldProblem> problems, String field, @Nullable String value, int max) {
         checkText(problems, field, "", value, max);
     }
 
     /** The same for a value inside a field (a document), which {@code what} names. */
-    private static void checkText(List<FieldProblem> problems, String field, String what, String value, int max) {
+    private static void checkText(List<FieldProblem> problems, String field, String what, @Nullable String value,
+            int max) {
         if (value == null) {
             return;
         }
@@ -308,7 +314,7 @@ class HostReportReader {
         }
     }
 
-    private static List<String> nonNull(List<String> list) {
+    private static List<String> nonNull(@Nullable List<String> list) {
         return list == null ? List.of() : list;
     }
 

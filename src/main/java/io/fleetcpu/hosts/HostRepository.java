@@ -12,6 +12,7 @@ import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
+import org.jspecify.annotations.Nullable;
 
 interface HostRepository extends JpaRepository<Host, UUID> {
 
@@ -36,9 +37,9 @@ interface HostRepository extends JpaRepository<Host, UUID> {
     @Query(value = "select h.* " + FILTERS + " order by h.hostname, h.id",
             countQuery = "select count(*) " + FILTERS,
             nativeQuery = true)
-    Page<Host> search(@Param("aggregate") String aggregate, @Param("vendor") String vendor,
-            @Param("model") String model, @Param("feature") String feature, @Param("kind") String kind,
-            Pageable pageable);
+    Page<Host> search(@Param("aggregate") @Nullable String aggregate, @Param("vendor") @Nullable String vendor,
+            @Param("model") @Nullable String model, @Param("feature") @Nullable String feature,
+            @Param("kind") @Nullable String kind, Pageable pageable);
 
     /** Hosts counted by what their CPUs are. */
     interface CpuKindCount {
@@ -46,11 +47,11 @@ interface HostRepository extends JpaRepository<Host, UUID> {
 
         String getArch();
 
-        String getVendor();
+        @Nullable String getVendor();
 
-        String getModel();
+        @Nullable String getModel();
 
-        String getMicrocode();
+        @Nullable String getMicrocode();
 
         long getHosts();
     }

@@ -3,6 +3,7 @@ package io.fleetcpu.hosts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.function.Function;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.retry.RetryPolicy;
@@ -140,7 +142,7 @@ public class HostService {
         Host host = hosts.findForUpdate(description.id()).orElse(null);
         binding.check(description.id(), host, registrant);
         boolean created = host == null;
-        if (created) {
+        if (host == null) {
             host = new Host(description.id(), now);
         }
         Set<String> aggregatesBefore = host.getAggregates();
@@ -209,8 +211,8 @@ public class HostService {
     }
 
     @Transactional(readOnly = true)
-    public Page<Host> search(String aggregate, String vendor, String model, String feature, String kind,
-            Pageable page) {
+    public Page<Host> search(@Nullable String aggregate, @Nullable String vendor, @Nullable String model,
+            @Nullable String feature, @Nullable String kind, Pageable page) {
         return hosts.search(aggregate, vendor, model, feature, kind, page);
     }
 
@@ -289,7 +291,7 @@ public class HostService {
 
     /** The kind of the aggregate's first host by hostname, whose model libvirt's baseline prefers; null when empty. */
     @Transactional(readOnly = true)
-    public String firstHostKind(String aggregateId) {
+    public @Nullable String firstHostKind(String aggregateId) {
         return jdbc.sql("""
                 select h.kind_id from host h
                 where exists (select 1 from aggregate_host m where m.host_id = h.id and m.aggregate_id = :aggregate)
@@ -314,7 +316,7 @@ public class HostService {
 
     /** Every hostname of these kinds (in the aggregate, when given), by kind, ordered by hostname. */
     @Transactional(readOnly = true)
-    public Map<String, List<String>> hostnamesByKind(Collection<String> kindIds, String aggregateId) {
+    public Map<String, List<String>> hostnamesByKind(Collection<String> kindIds, @Nullable String aggregateId) {
         Map<String, List<String>> names = new LinkedHashMap<>();
         jdbc.sql("""
                 select h.kind_id, h.hostname from host h
@@ -327,7 +329,7 @@ public class HostService {
         return names;
     }
 
-    private Map<String, List<KindMembers.HostRef>> examples(Collection<String> kindIds, String aggregateId) {
+    private Map<String, List<KindMembers.HostRef>> examples(Collection<String> kindIds, @Nullable String aggregateId) {
         Map<String, List<KindMembers.HostRef>> named = new LinkedHashMap<>();
         if (kindIds.isEmpty()) {
             return named;
@@ -357,7 +359,8 @@ public class HostService {
     private List<KindMembers> members(Map<String, Integer> counts, Map<String, List<KindMembers.HostRef>> named) {
         Map<String, CpuKindFacts> facts = kinds.facts(counts.keySet());
         List<KindMembers> members = new ArrayList<>(counts.size());
-        counts.forEach((id, hosts) -> members.add(new KindMembers(id, facts.get(id), hosts,
+        // every counted kind is stored: cpu_kind_hosts refers to cpu_kind
+        counts.forEach((id, hosts) -> members.add(new KindMembers(id, Objects.requireNonNull(facts.get(id)), hosts,
                 named.getOrDefault(id, List.of()))));
         return members;
     }

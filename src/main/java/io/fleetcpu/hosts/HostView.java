@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.fleetcpu.policy.Catalogs;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /** A host as the API shows it. */
 @Schema(description = "A registered host and its CPU")
@@ -24,7 +25,7 @@ public record HostView(
         @Schema(description = "the physical CPU, as libvirt describes the host") HostCpu cpu,
         @Schema(description = "the CPU a guest on this host can really get, as the hypervisor reports it "
                 + "(virConnectBaselineHypervisorCPU of the host-model CPU); absent when the host did not send it")
-        HostCpu hypervisorCpu,
+        @Nullable HostCpu hypervisorCpu,
         @Schema(description = "which of the two views baselines and recommendations use for this host: "
                 + "'hypervisor' when the host sent it, else 'host'", example = "hypervisor")
         String cpuView,
@@ -32,31 +33,31 @@ public record HostView(
                 + "view in cpuView: x86-64-baseline, x86-64-v2, x86-64-v3 or x86-64-v4 (RHEL 9 guests need x86-64-v2, "
                 + "RHEL 10 x86-64-v3); null below the baseline or for a CPU model the catalog does not know",
                 example = "x86-64-v3")
-        String level,
+        @Nullable String level,
         @Schema(description = "the CPU catalog (libvirt cpu_map) the host's CPU was read with, chosen by its libvirt "
                 + "version: libvirt 9.x → 'libvirt 9.0', 10 and later → 'libvirt 11.3', not reported → the configured "
                 + "one (fleetcpu.catalog.libvirt-version)", example = "libvirt 11.3")
-        String catalog,
-        GuestModels guestModels,
+        @Nullable String catalog,
+        @Nullable GuestModels guestModels,
         KernelFacts kernel,
-        SoftwareVersions versions,
+        @Nullable SoftwareVersions versions,
         @Schema(description = "the raw libvirt documents the host sent: kind → URL path of the document",
                 example = "{\"capabilities\": \"/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232/documents/capabilities\"}")
         Map<String, String> documents,
         @Schema(description = "aggregates whose other hosts run a CPU this host cannot: guests could not migrate onto "
                 + "it (shown on single-host answers)")
-        List<AdmissionCheck.BelowBaseline> belowBaseline,
+        @Nullable List<AdmissionCheck.BelowBaseline> belowBaseline,
         @Schema(description = "when the host first registered") Instant registeredAt,
         @Schema(description = "when its facts (name, CPU, kernel, versions, libvirt documents) last changed; "
                 + "joining or leaving aggregates does not move it") Instant updatedAt,
         @Schema(description = "when its agent last reported, changed or not") Instant lastSeenAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) RegistrationChanges registration) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable RegistrationChanges registration) {
 
     static HostView of(Host host, Catalogs catalogs) {
         return of(host, catalogs, null);
     }
 
-    static HostView of(Host host, Catalogs catalogs, List<AdmissionCheck.BelowBaseline> belowBaseline) {
+    static HostView of(Host host, Catalogs catalogs, @Nullable List<AdmissionCheck.BelowBaseline> belowBaseline) {
         Map<String, String> documents = new LinkedHashMap<>();
         for (HostDocument kind : HostDocument.values()) {
             if (kind.content(host) != null) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How answers name kinds of CPU. The engine computes over kinds and names them by id; answers name each by its first
@@ -27,7 +28,7 @@ public final class KindLabels implements UnaryOperator<String> {
             if (!kind.exampleHosts().isEmpty()) {
                 KindMembers.HostRef first = kind.exampleHosts().get(0);
                 // Two hosts may share a hostname (a re-imaged machine): those are told apart by their ids.
-                String host = uses.get(first.hostname()) > 1 ? first.hostname() + " (" + first.id() + ")"
+                String host = uses.getOrDefault(first.hostname(), 1L) > 1 ? first.hostname() + " (" + first.id() + ")"
                         : first.hostname();
                 names.put(kind.kindId(), kind.hosts() > 1 ? host + " (+" + (kind.hosts() - 1) + " alike)" : host);
             }
@@ -49,7 +50,7 @@ public final class KindLabels implements UnaryOperator<String> {
 
     /** A name, or a sentence, with every kind id in it replaced by the kind's name. */
     @Override
-    public String apply(String text) {
+    public @Nullable String apply(@Nullable String text) {
         if (text == null) {
             return null;
         }

@@ -6,4 +6,7 @@
  * {@code libvirtxml}, {@code catalog}, the engine, {@code system} and {@code web}; never {@code aggregates}
  * (it tells them what they need through events, {@link io.fleetcpu.hosts.AggregatesNamed}).
  */
+@NullMarked
 package io.fleetcpu.hosts;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 
@@ -154,7 +155,7 @@ class FleetMetrics {
         for (AggregateFigures.Figures aggregate : figures.aggregates()) {
             rows.add(MultiGauge.Row.of(Tags.of("aggregate", aggregate.aggregate()), value.applyAsInt(aggregate)));
         }
-        perAggregate.get(gauge).register(rows, true);
+        Objects.requireNonNull(perAggregate.get(gauge), gauge).register(rows, true); // registered in the constructor
     }
 
     /** The catalog's vendors are the only values: a CPU of an architecture the catalog does not cover is "other". */

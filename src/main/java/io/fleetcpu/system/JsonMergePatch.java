@@ -2,6 +2,7 @@ package io.fleetcpu.system;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,7 +20,7 @@ public final class JsonMergePatch {
     }
 
     /** The target with the patch applied; neither is changed. */
-    public static JsonNode apply(JsonNode target, JsonNode patch) {
+    public static @Nullable JsonNode apply(@Nullable JsonNode target, @Nullable JsonNode patch) {
         if (patch == null || !patch.isObject()) {
             return patch == null ? null : patch.deepCopy();
         }

@@ -13,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -48,7 +49,7 @@ class PrintableQueryFilter extends OncePerRequestFilter {
         problems.write(request, response, problem);
     }
 
-    private static List<FieldProblem> unprintable(String query) {
+    private static List<FieldProblem> unprintable(@Nullable String query) {
         if (query == null || query.isEmpty()) {
             return List.of();
         }
@@ -69,7 +70,7 @@ class PrintableQueryFilter extends OncePerRequestFilter {
     }
 
     /** Null for a malformed escape, which Tomcat and Spring refuse on their own. */
-    private static String decode(String text) {
+    private static @Nullable String decode(String text) {
         try {
             return URLDecoder.decode(text, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
@@ -175,7 +176,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<InvalidRequestException.FieldProblem> problems = e.getParameterValidationResults().stream()
                 .flatMap(r -> r.getResolvableErrors().stream().map(err -> new InvalidRequestException.FieldProblem(
-                        r.getMethodParameter().getParameterName(), err.getDefaultMessage())))
+                        // Spring Boot's parent compiles with -parameters: every parameter has its name
+                        Objects.requireNonNull(r.getMethodParameter().getParameterName()), err.getDefaultMessage())))
                 .toList();
         ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "Invalid parameter",
                 new InvalidRequestException(problems).getMessage());

@@ -2,6 +2,7 @@ package io.fleetcpu.system;
 
 import java.io.IOException;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,7 +24,7 @@ public class Problems {
         this.json = json;
     }
 
-    public static ProblemDetail of(HttpStatus status, String title, String detail) {
+    public static ProblemDetail of(HttpStatus status, String title, @Nullable String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
         problem.setType(URI.create("https://fleetcpu.io/problems/" + title.toLowerCase().replace(' ', '-')));

@@ -3,7 +3,9 @@ package io.fleetcpu.system;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -116,7 +118,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         private final byte[] chunk = new byte[8192];
         /** Set once: by the body's end, a refusal, the deadline or an error, whichever comes first. */
         private final AtomicBoolean finished = new AtomicBoolean();
-        private ServletInputStream in;
+        /** Set by {@link #start()}, before the container calls any listener method. */
+        private @Nullable ServletInputStream in;
 
         BodyReader(AsyncContext async, HttpServletRequest request, HttpServletResponse response, long declared) {
             this.async = async;
@@ -134,6 +137,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
         @Override
         public void onDataAvailable() throws IOException {
+            ServletInputStream in = Objects.requireNonNull(this.in, "start() sets it before the container calls back");
             while (!finished.get() && in.isReady()) {
                 int read = in.read(chunk);
                 if (read < 0) {

@@ -1,6 +1,7 @@
 package io.fleetcpu.system;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -37,7 +38,7 @@ public final class SecurityHeaders {
     private SecurityHeaders() {
     }
 
-    static void apply(String path, HttpServletResponse response) {
+    static void apply(@Nullable String path, HttpServletResponse response) {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "no-referrer");
@@ -45,7 +46,7 @@ public final class SecurityHeaders {
         response.setHeader(HttpHeaders.CACHE_CONTROL, response.containsHeader(HttpHeaders.ETAG) ? "no-cache" : "no-store");
     }
 
-    private static String policy(String path) {
+    private static String policy(@Nullable String path) {
         if (path == null) {
             return API_POLICY;
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpInputMessage;
@@ -88,7 +89,7 @@ class StrictJsonConfiguration {
         return path.toString();
     }
 
-    static void append(StringBuilder path, String name, int index) {
+    static void append(StringBuilder path, @Nullable String name, int index) {
         if (name != null) {
             path.append(path.isEmpty() ? "" : ".").append(name);
         } else if (index >= 0) {
@@ -139,8 +140,10 @@ class StrictJsonConfiguration {
             public Object afterBodyRead(Object body, HttpInputMessage inputMessage, MethodParameter parameter,
                     Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
                 RequestAttributes request = RequestContextHolder.getRequestAttributes();
-                List<FieldProblem> found = request == null ? null
-                        : (List<FieldProblem>) request.getAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
+                if (request == null) {
+                    return body;
+                }
+                List<FieldProblem> found = (List<FieldProblem>) request.getAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
                 if (found != null && !found.isEmpty()) {
                     request.removeAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
                     throw new InvalidRequestException(found);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -62,7 +63,7 @@ final class UnreadableBody {
         return detail;
     }
 
-    private static JacksonException jacksonCause(Throwable e) {
+    private static @Nullable JacksonException jacksonCause(Throwable e) {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof JacksonException j) {
                 return j;
@@ -72,7 +73,7 @@ final class UnreadableBody {
     }
 
     /** What is wrong with the one field Jackson stopped at; null when it is the JSON itself that is broken. */
-    private static String fieldProblem(JacksonException e) {
+    private static @Nullable String fieldProblem(JacksonException e) {
         if (e instanceof PropertyBindingException unknown) {
             Collection<Object> known = unknown.getKnownPropertyIds();
             return "is not a field here" + (known == null || known.isEmpty() ? ""
@@ -106,7 +107,7 @@ final class UnreadableBody {
         return path.toString();
     }
 
-    private static String jsonType(Class<?> type) {
+    private static String jsonType(@Nullable Class<?> type) {
         if (type == null) {
             return "of another JSON type";
         }
@@ -131,14 +132,14 @@ final class UnreadableBody {
         return Map.class.isAssignableFrom(type) || !type.isPrimitive() ? "an object" : "of another JSON type";
     }
 
-    private static String json(Object value) {
+    private static @Nullable String json(@Nullable Object value) {
         if (value instanceof String s) {
             return "\"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"";
         }
         return value instanceof Number || value instanceof Boolean ? value.toString() : null;
     }
 
-    private static String json(JsonToken token) {
+    private static @Nullable String json(@Nullable JsonToken token) {
         if (token == null) {
             return null;
         }

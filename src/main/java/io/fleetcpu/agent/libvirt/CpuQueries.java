@@ -1,6 +1,7 @@
 package io.fleetcpu.agent.libvirt;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The questions about CPUs that the agent asks libvirt through {@link LibvirtNative}, on one connection. An
@@ -13,9 +14,9 @@ interface CpuQueries {
     String baselineCpu(List<String> hostCpuXml, boolean expandFeatures, boolean migratable);
 
     /** {@code virConnectGetDomainCapabilities}; any argument may be null for the hypervisor's default. */
-    String domainCapabilities(String emulator, String arch, String machine, String virtType);
+    String domainCapabilities(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType);
 
     /** {@code virConnectBaselineHypervisorCPU}; emulator, arch, machine and virtType may be null for defaults. */
-    String baselineHypervisorCpu(String emulator, String arch, String machine, String virtType,
+    String baselineHypervisorCpu(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType,
                                  List<String> cpuXml, boolean expandFeatures, boolean migratable);
 }

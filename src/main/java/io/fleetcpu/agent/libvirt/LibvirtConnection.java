@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection to libvirt through {@link LibvirtNative}. Not thread-safe: libvirt reports errors per thread,
@@ -11,13 +12,13 @@ import com.sun.jna.Pointer;
  */
 public final class LibvirtConnection implements AutoCloseable, CpuQueries {
 
-    private static volatile LibvirtNative api;
+    private static volatile @Nullable LibvirtNative api;
     // Held for as long as libvirt may call it: JNA frees a callback whose Java object is collected.
     private static final LibvirtNative.ErrorCallback QUIET = (userData, error) -> { };
 
     private final LibvirtNative lib;
     private final String uri;
-    private Pointer conn;
+    private @Nullable Pointer conn;
 
     private LibvirtConnection(LibvirtNative lib, String uri, Pointer conn) {
         this.lib = lib;
@@ -68,7 +69,7 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
     }
 
     /** The message for a failed connection, with the likely cause for drivers that live in a daemon. */
-    static LibvirtException cannotConnect(String uri, String libvirtMessage, int code) {
+    static LibvirtException cannotConnect(String uri, @Nullable String libvirtMessage, int code) {
         String message = "cannot connect to " + uri + ": " + (libvirtMessage == null ? "no reason given"
                 : libvirtMessage);
         if (!uri.startsWith("test:")) {
@@ -91,7 +92,7 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
 
     /** {@code virsh domcapabilities}; any argument may be null for the hypervisor's default. */
     @Override
-    public String domainCapabilities(String emulator, String arch, String machine, String virtType) {
+    public String domainCapabilities(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType) {
         return takeString(lib.virConnectGetDomainCapabilities(handle(), emulator, arch, machine, virtType, 0),
                 "virConnectGetDomainCapabilities");
     }
@@ -101,7 +102,7 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
      * these CPUs. Unlike {@link #baselineCpu}, it knows what QEMU and KVM can really provide.
      */
     @Override
-    public String baselineHypervisorCpu(String emulator, String arch, String machine, String virtType,
+    public String baselineHypervisorCpu(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType,
                                         List<String> cpuXml, boolean expandFeatures, boolean migratable) {
         String[] xml = cpuXml.toArray(String[]::new);
         return takeString(lib.virConnectBaselineHypervisorCPU(handle(), emulator, arch, machine, virtType, xml,
@@ -132,7 +133,7 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
                 | (migratable ? LibvirtNative.VIR_CONNECT_BASELINE_CPU_MIGRATABLE : 0);
     }
 
-    private String takeString(Pointer p, String call) {
+    private String takeString(@Nullable Pointer p, String call) {
         if (p == null) {
             String message = lib.virGetLastErrorMessage();
             int code = lib.virGetLastErrorCode();

@@ -3,6 +3,7 @@ package io.fleetcpu.agent.libvirt;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the agent learns about one compute node from its libvirt, raw documents as libvirt wrote them (so the
@@ -29,13 +30,13 @@ import java.util.UUID;
 public record LibvirtHostFacts(
         UUID hostUuid,
         String capabilitiesXml,
-        String domainCapabilitiesXml,
-        String domainType,
+        @Nullable String domainCapabilitiesXml,
+        @Nullable String domainType,
         String expandedCpuXml,
-        String migratableCpuXml,
-        String hypervisorCpuXml,
+        @Nullable String migratableCpuXml,
+        @Nullable String hypervisorCpuXml,
         String libvirtVersion,
-        String qemuVersion,
+        @Nullable String qemuVersion,
         List<String> notes) {
 
     public LibvirtHostFacts {

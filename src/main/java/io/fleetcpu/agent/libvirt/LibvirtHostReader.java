@@ -2,12 +2,14 @@ package io.fleetcpu.agent.libvirt;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads what the fleetcpu agent reports about a compute node from its libvirt: the capabilities and versions
@@ -102,7 +104,7 @@ public final class LibvirtHostReader {
      * For the host's arch, the default emulator and machine, kvm (hardware-accelerated) if the hypervisor gives it,
      * else qemu (emulated): a host without usable KVM still reports what its guests can get, and says so.
      */
-    private static DomainCapabilitiesAnswer domainCapabilities(String uri, HostCapabilities caps, CpuQueries libvirt,
+    private static @Nullable DomainCapabilitiesAnswer domainCapabilities(String uri, HostCapabilities caps, CpuQueries libvirt,
                                                                List<String> notes) {
         String arch = caps.arch();
         String kvmRefusal;
@@ -140,7 +142,7 @@ public final class LibvirtHostReader {
      * labeller asks for it: what QEMU on this host can really give a guest, which may be less than the
      * physical CPU has.
      */
-    private static String hypervisorCpu(String uri, DomainCapabilitiesAnswer answer, CpuQueries libvirt,
+    private static @Nullable String hypervisorCpu(String uri, DomainCapabilitiesAnswer answer, CpuQueries libvirt,
                                         List<String> notes) {
         DomainCapabilities domcaps;
         try {
@@ -181,7 +183,8 @@ public final class LibvirtHostReader {
         if (hostModel.modelFallback() != null) {
             xml.append(" fallback='").append(escape(hostModel.modelFallback())).append('\'');
         }
-        xml.append('>').append(escape(hostModel.model())).append("</model>\n");
+        // libvirt writes the host-model CPU's model whenever it offers host-model
+        xml.append('>').append(escape(Objects.requireNonNull(hostModel.model()))).append("</model>\n");
         if (hostModel.vendor() != null) {
             xml.append("  <vendor>").append(escape(hostModel.vendor())).append("</vendor>\n");
         }

@@ -4,6 +4,7 @@ import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The few functions of libvirt's C API ({@code libvirt.so.0}) that libvirt-java 0.5.4 lacks or hides:
@@ -36,22 +37,22 @@ public interface LibvirtNative extends Library {
         }
     }
 
-    Pointer virConnectOpen(String name);
+    @Nullable Pointer virConnectOpen(String name);
 
     int virConnectClose(Pointer conn);
 
-    Pointer virConnectBaselineCPU(Pointer conn, String[] xmlCPUs, int ncpus, int flags);
+    @Nullable Pointer virConnectBaselineCPU(Pointer conn, String[] xmlCPUs, int ncpus, int flags);
 
-    Pointer virConnectBaselineHypervisorCPU(Pointer conn, String emulator, String arch, String machine,
-                                            String virttype, String[] xmlCPUs, int ncpus, int flags);
+    @Nullable Pointer virConnectBaselineHypervisorCPU(Pointer conn, @Nullable String emulator, @Nullable String arch,
+                                            @Nullable String machine, @Nullable String virttype, String[] xmlCPUs, int ncpus, int flags);
 
     int virConnectCompareCPU(Pointer conn, String xmlDesc, int flags);
 
-    Pointer virConnectGetDomainCapabilities(Pointer conn, String emulatorbin, String arch, String machine,
-                                            String virttype, int flags);
+    @Nullable Pointer virConnectGetDomainCapabilities(Pointer conn, @Nullable String emulatorbin, @Nullable String arch,
+                                            @Nullable String machine, @Nullable String virttype, int flags);
 
     /** Message of the calling thread's last error; owned by libvirt, do not free. */
-    String virGetLastErrorMessage();
+    @Nullable String virGetLastErrorMessage();
 
     /** {@code virErrorNumber} of the calling thread's last error, 0 when there is none. */
     int virGetLastErrorCode();
@@ -65,5 +66,5 @@ public interface LibvirtNative extends Library {
      * Replaces libvirt's default handler, which prints every error to stderr, also those the caller handles. The
      * last error stays readable through {@link #virGetLastErrorMessage()}.
      */
-    void virSetErrorFunc(Pointer userData, ErrorCallback handler);
+    void virSetErrorFunc(@Nullable Pointer userData, ErrorCallback handler);
 }

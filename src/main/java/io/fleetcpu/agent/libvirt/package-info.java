@@ -4,4 +4,7 @@
  * ({@link io.fleetcpu.agent.libvirt.LibvirtHostFacts}). Used by the agent and by the differential tests; may use
  * {@code libvirtxml}. ArchitectureTest keeps libvirt out of every other package.
  */
+@NullMarked
 package io.fleetcpu.agent.libvirt;
+
+import org.jspecify.annotations.NullMarked;
