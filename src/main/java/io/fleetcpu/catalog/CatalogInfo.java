@@ -1,5 +1,7 @@
 package io.fleetcpu.catalog;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which catalog answered: every result should say so, and whether such results are checked against libvirt.
  *
@@ -12,6 +14,6 @@ package io.fleetcpu.catalog;
  * @param name the catalog as hosts, kinds and answers name it: {@code libvirt 9.0}, {@code libvirt 11.3}, or for an
  *        aggregate whose members run both, {@code libvirt 9.0 ∩ libvirt 11.3} (the part both maps define alike)
  */
-public record CatalogInfo(String source, String libvirtVersion, boolean verifiedAgainstLibvirt, String verification,
+public record CatalogInfo(String source, @Nullable String libvirtVersion, boolean verifiedAgainstLibvirt, String verification,
         String name) {
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The x86 CPU models and features of a libvirt cpu_map: the one dictionary of feature names in fleetcpu.
@@ -63,7 +64,7 @@ public final class CpuCatalog {
     }
 
     /** A cpu_map laid out as libvirt installs it (e.g. {@code /usr/share/libvirt/cpu_map}). */
-    public static CpuCatalog fromDirectory(Path dir, String libvirtVersion) {
+    public static CpuCatalog fromDirectory(Path dir, @Nullable String libvirtVersion) {
         return CpuMapReader.readDirectory(dir, libvirtVersion);
     }
 
@@ -172,7 +173,7 @@ public final class CpuCatalog {
         return vendors;
     }
 
-    public boolean supportsArch(String arch) {
+    public boolean supportsArch(@Nullable String arch) {
         return arch != null && ARCHES.contains(arch);
     }
 

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
+import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -48,7 +49,7 @@ final class CpuMapReader {
     }
 
     /** A cpu_map laid out as libvirt installs it (e.g. {@code /usr/share/libvirt/cpu_map}). */
-    static CpuCatalog readDirectory(Path dir, String libvirtVersion) {
+    static CpuCatalog readDirectory(Path dir, @Nullable String libvirtVersion) {
         CatalogInfo info = new CatalogInfo(dir.toAbsolutePath().toString(), libvirtVersion, false,
                 "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's",
                 "libvirt " + libvirtVersion);

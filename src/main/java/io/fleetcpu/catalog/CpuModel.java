@@ -1,6 +1,7 @@
 package io.fleetcpu.catalog;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named CPU model of the catalog with its features fully expanded (an included parent model's features,
@@ -14,7 +15,7 @@ import java.util.List;
  * @param removedFeatures features cpu_map lists with {@code removed='yes'}: dropped from the model later on
  *                    (e.g. {@code monitor} of EPYC); libvirt does not count them as part of the model
  */
-public record CpuModel(String name, String vendor, String includes, FeatureSet features, boolean decodeHost, boolean decodeGuest,
+public record CpuModel(String name, @Nullable String vendor, @Nullable String includes, FeatureSet features, boolean decodeHost, boolean decodeGuest,
                        List<SignatureRange> signatures, int position, FeatureSet removedFeatures) {
 
     public CpuModel {

@@ -2,6 +2,7 @@ package io.fleetcpu.catalog;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable set of catalog feature indexes, stored as a canonical bit set (no trailing zero words),
@@ -20,9 +21,9 @@ public final class FeatureSet {
 
     private final long[] words;
     /** The catalog whose feature positions the indexes are, or null for a set of bare indexes. */
-    private final CpuCatalog catalog;
+    private final @Nullable CpuCatalog catalog;
 
-    private FeatureSet(long[] canonicalWords, CpuCatalog catalog) {
+    private FeatureSet(long[] canonicalWords, @Nullable CpuCatalog catalog) {
         this.words = canonicalWords;
         this.catalog = catalog;
     }
@@ -76,12 +77,12 @@ public final class FeatureSet {
     }
 
     /** The catalog these indexes belong to, or null for bare indexes. */
-    CpuCatalog catalog() {
+    @Nullable CpuCatalog catalog() {
         return catalog;
     }
 
     /** @throws IllegalArgumentException for sets of two catalogs */
-    private static CpuCatalog owner(CpuCatalog a, CpuCatalog b) {
+    private static @Nullable CpuCatalog owner(@Nullable CpuCatalog a, @Nullable CpuCatalog b) {
         if (a != null && b != null && a != b) {
             throw new IllegalArgumentException("feature sets of two catalogs (" + a.name() + ", " + b.name()
                     + ") mixed: feature positions differ between catalogs; read the CPU with one catalog first");
@@ -193,7 +194,7 @@ public final class FeatureSet {
         return s.append('}').toString();
     }
 
-    private static FeatureSet canonical(long[] words, CpuCatalog catalog) {
+    private static FeatureSet canonical(long[] words, @Nullable CpuCatalog catalog) {
         int n = words.length;
         while (n > 0 && words[n - 1] == 0) {
             n--;
@@ -213,13 +214,13 @@ public final class FeatureSet {
     /** Mutable accumulator; {@link #build()} copies, so a builder can be reused. */
     public static final class Builder {
         private long[] words;
-        private CpuCatalog catalog;
+        private @Nullable CpuCatalog catalog;
 
         private Builder() {
             this.words = NO_WORDS;
         }
 
-        private Builder(long[] words, CpuCatalog catalog) {
+        private Builder(long[] words, @Nullable CpuCatalog catalog) {
             this.words = words.clone();
             this.catalog = catalog;
         }

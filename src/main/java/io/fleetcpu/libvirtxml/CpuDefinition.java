@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CPU as libvirt describes it in a {@code <cpu>} element: a host CPU (shape 1: model plus the features it has
@@ -25,15 +26,15 @@ import java.util.Set;
  * @param features         the {@code <feature>} elements in document order, names unique
  */
 public record CpuDefinition(
-        String arch,
-        String mode,
-        String match,
-        String model,
-        String modelFallback,
-        String vendor,
-        String microcodeVersion,
-        CpuSignature signature,
-        CpuTopology topology,
+        @Nullable String arch,
+        @Nullable String mode,
+        @Nullable String match,
+        @Nullable String model,
+        @Nullable String modelFallback,
+        @Nullable String vendor,
+        @Nullable String microcodeVersion,
+        @Nullable CpuSignature signature,
+        @Nullable CpuTopology topology,
         List<CpuFeature> features) {
 
     static final List<String> MODES = List.of("custom", "host-model", "host-passthrough", "maximum");
@@ -120,7 +121,8 @@ public record CpuDefinition(
      * Reads the children libvirt puts in a {@code <cpu>} (also used for domain capabilities'
      * {@code <mode name='host-model'>}, which has the same children but no arch of its own).
      */
-    static CpuDefinition readBody(XmlElement cpu, String archIfAbsent, String mode, String match) {
+    static CpuDefinition readBody(XmlElement cpu, @Nullable String archIfAbsent, @Nullable String mode,
+            @Nullable String match) {
         String arch = cpu.optionalChildText("arch").orElse(archIfAbsent);
         String model = null;
         String fallback = null;

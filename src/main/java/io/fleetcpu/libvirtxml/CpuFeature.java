@@ -1,12 +1,13 @@
 package io.fleetcpu.libvirtxml;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code <feature>} of a CPU definition. {@code policy} is null in host shape (a host CPU just has the
  * feature). The name is libvirt's ({@code sse4.1}, {@code spec-ctrl}); whether libvirt knows it is for the catalog.
  */
-public record CpuFeature(String name, FeaturePolicy policy) {
+public record CpuFeature(String name, @Nullable FeaturePolicy policy) {
 
     public CpuFeature {
         Objects.requireNonNull(name, "name");

@@ -1,6 +1,7 @@
 package io.fleetcpu.libvirtxml;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CPUID family, model and stepping of a host CPU ({@code <signature family='6' model='63' stepping='2'/>}): the one
@@ -9,7 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * annotation (no code, no Spring) gives it its name in the API.
  */
 @Schema(name = "HostCpuSignature", description = "The host CPU's CPUID family, model and stepping")
-public record CpuSignature(int family, int model, Integer stepping) {
+public record CpuSignature(int family, @Nullable int model, @Nullable Integer stepping) {
 
     public CpuSignature {
         if (family < 0 || model < 0 || (stepping != null && stepping < 0)) {

@@ -2,6 +2,7 @@ package io.fleetcpu.libvirtxml;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One named CPU model the hypervisor offers for {@code mode='custom'}, with whether this host can run it.
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param deprecated whether the hypervisor deprecates it ({@code deprecated='yes'})
  * @param blockers   features the host lacks for it ({@code <blockers model=…>}), empty if not reported
  */
-public record CustomCpuModel(String name, ModelUsability usable, String vendor, boolean deprecated,
+public record CustomCpuModel(String name, ModelUsability usable, @Nullable String vendor, boolean deprecated,
                              List<String> blockers) {
 
     public CustomCpuModel {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code virsh domcapabilities} ({@code virConnectGetDomainCapabilities}) says one emulator can give a guest on
@@ -29,11 +30,11 @@ import java.util.Optional;
 public record DomainCapabilities(
         String emulatorPath,
         String domainType,
-        String machine,
+        @Nullable String machine,
         String arch,
         boolean hostPassthroughSupported,
         boolean hostModelSupported,
-        CpuDefinition hostModel,
+        @Nullable CpuDefinition hostModel,
         List<CustomCpuModel> customModels) {
 
     private static final String DOCUMENT = "domcapabilities";
@@ -72,7 +73,7 @@ public record DomainCapabilities(
         boolean hostModelSupported = supported(modes.get("host-model"));
         CpuDefinition hostModel = null;
         if (hostModelSupported) {
-            XmlElement mode = modes.get("host-model");
+            XmlElement mode = Objects.requireNonNull(modes.get("host-model")); // supported, so present
             hostModel = CpuDefinition.readBody(mode, arch, "host-model", null);
             if (hostModel.model() == null) {
                 throw new MalformedXmlException(DOCUMENT, mode.path() + "/model", "is missing");
@@ -107,7 +108,7 @@ public record DomainCapabilities(
         return customModels.stream().filter(CustomCpuModel::deprecated).map(CustomCpuModel::name).toList();
     }
 
-    private static boolean supported(XmlElement mode) {
+    private static boolean supported(@Nullable XmlElement mode) {
         if (mode == null) {
             return false;
         }

@@ -2,6 +2,7 @@ package io.fleetcpu.libvirtxml;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code <guest>} of {@code virsh capabilities}: guests of this OS type and arch can run under these domain
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param emulator    {@code <arch><emulator>}, or null
  * @param domainTypes {@code <arch><domain type>} in document order
  */
-public record GuestCapability(String osType, String arch, String emulator, List<String> domainTypes) {
+public record GuestCapability(String osType, String arch, @Nullable String emulator, List<String> domainTypes) {
 
     public GuestCapability {
         Objects.requireNonNull(osType, "osType");

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code virsh capabilities} ({@code virConnectGetCapabilities}) says about a host: its UUID (the host's key in
@@ -63,7 +64,7 @@ public record HostCapabilities(
     }
 
     /** The host's architecture, from its CPU. */
-    public String arch() {
+    public @Nullable String arch() {
         return cpu.arch();
     }
 
@@ -75,7 +76,7 @@ public record HostCapabilities(
     }
 
     /** Domain types offered for guests of this arch (any OS type). */
-    public List<String> guestDomainTypes(String guestArch) {
+    public List<String> guestDomainTypes(@Nullable String guestArch) {
         LinkedHashSet<String> types = new LinkedHashSet<>();
         guests.stream().filter(g -> g.arch().equals(guestArch)).forEach(g -> types.addAll(g.domainTypes()));
         return List.copyOf(types);

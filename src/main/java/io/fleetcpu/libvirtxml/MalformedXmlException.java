@@ -1,5 +1,7 @@
 package io.fleetcpu.libvirtxml;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An XML document that cannot be read: not well-formed, carrying a DTD, or not saying what libvirt would say.
  * When known, {@link #document()} names the kind of document ("capabilities", "domcapabilities", "cpu") and
@@ -7,8 +9,8 @@ package io.fleetcpu.libvirtxml;
  */
 public class MalformedXmlException extends RuntimeException {
 
-    private final String document;
-    private final String location;
+    private final @Nullable String document;
+    private final @Nullable String location;
 
     public MalformedXmlException(String message, Throwable cause) {
         super(message, cause);
@@ -30,19 +32,19 @@ public class MalformedXmlException extends RuntimeException {
     }
 
     /** A problem with a whole document (not well-formed, wrong root), wrapping the parser's own complaint if any. */
-    public MalformedXmlException(String document, String problem, Throwable cause) {
+    public MalformedXmlException(String document, @Nullable String problem, @Nullable Throwable cause) {
         super(document + ": " + problem, cause);
         this.document = document;
         this.location = null;
     }
 
     /** Kind of document at fault, or null when not known. */
-    public String document() {
+    public @Nullable String document() {
         return document;
     }
 
     /** Path of the element or attribute at fault (e.g. {@code /cpu/feature[3]/@policy}), or null. */
-    public String location() {
+    public @Nullable String location() {
         return location;
     }
 }

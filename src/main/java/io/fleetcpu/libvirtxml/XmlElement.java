@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -29,7 +30,7 @@ final class XmlElement {
     }
 
     /** Parses {@code xml} through {@link SecureXml} and checks its root element. */
-    static XmlElement root(String document, String xml, String expectedRoot) {
+    static XmlElement root(String document, @Nullable String xml, String expectedRoot) {
         if (xml == null || xml.isBlank()) {
             throw new MalformedXmlException(document, "document is empty", (Throwable) null);
         }
@@ -84,7 +85,7 @@ final class XmlElement {
     }
 
     /** Trimmed text of this element; null when empty. */
-    String textOrNull() {
+    @Nullable String textOrNull() {
         String text = element.getTextContent();
         if (text == null || text.isBlank()) {
             return null;

@@ -5,4 +5,7 @@
  * {@link io.fleetcpu.libvirtxml.FeaturePolicy}, {@link io.fleetcpu.libvirtxml.CpuSignature}. Plain Java; uses no
  * other fleetcpu package (only OpenAPI's {@code @Schema} annotation).
  */
+@NullMarked
 package io.fleetcpu.libvirtxml;
+
+import org.jspecify.annotations.NullMarked;

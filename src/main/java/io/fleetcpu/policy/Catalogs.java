@@ -15,6 +15,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.GuestVisibility;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The CPU catalogs fleetcpu reads hosts with, one per libvirt version a host runs: a host is read with the cpu_map of
@@ -63,7 +64,7 @@ public final class Catalogs {
      *
      * @param libvirtVersion as the agent reports it ({@code 9.0.0}, {@code 11.3.0}); null when not reported
      */
-    public CpuCatalog forLibvirt(String libvirtVersion) {
+    public CpuCatalog forLibvirt(@Nullable String libvirtVersion) {
         if (libvirtVersion == null) {
             return configured;
         }
@@ -85,7 +86,7 @@ public final class Catalogs {
      * catalogs were per host, which the migration gave the configured one. A name no catalog has (kinds stored while
      * a cpu_map directory was configured, read after it was unset) gets the configured one.
      */
-    public CpuCatalog named(String name) {
+    public CpuCatalog named(@Nullable String name) {
         if (name == null) {
             return configured;
         }

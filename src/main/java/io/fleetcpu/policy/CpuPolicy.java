@@ -3,6 +3,7 @@ package io.fleetcpu.policy;
 import java.util.List;
 import java.util.Locale;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an aggregate's operators want from its guest CPU: the trade-off between performance and live
@@ -15,11 +16,11 @@ import io.fleetcpu.policy.guest.MicroarchitectureLevel;
  * @param minimumLevel refuse to recommend a CPU below this x86-64 microarchitecture level, or null for none
  */
 public record CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode mitigations,
-        List<String> disabledMitigations, String minimumModel, String pinnedModel, MicroarchitectureLevel minimumLevel) {
+        List<String> disabledMitigations, @Nullable String minimumModel, @Nullable String pinnedModel, @Nullable MicroarchitectureLevel minimumLevel) {
 
     /** A policy without a minimum level. */
     public CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode mitigations,
-            List<String> disabledMitigations, String minimumModel, String pinnedModel) {
+            List<String> disabledMitigations, @Nullable String minimumModel, @Nullable String pinnedModel) {
         this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, null);
     }
 

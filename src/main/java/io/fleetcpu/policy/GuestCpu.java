@@ -8,6 +8,7 @@ import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One guest CPU recommendation, whatever computed it: what {@link CpuConfigRenderer} turns into libvirt XML,
@@ -22,7 +23,7 @@ import io.fleetcpu.policy.render.CpuConfigRenderer;
  *                       model (e.g. require vmx, disable spec-ctrl); HOST_PASSTHROUGH: flags QEMU masks by default
  *                       (invtsc) or ones to hide. Names unique.
  */
-public record GuestCpu(Mode mode, String model, String vendor, boolean fallbackForbid,
+public record GuestCpu(Mode mode, @Nullable String model, @Nullable String vendor, boolean fallbackForbid,
                        List<CpuFeature> features) {
 
     /** libvirt's CPU modes fleetcpu recommends. */
@@ -84,7 +85,7 @@ public record GuestCpu(Mode mode, String model, String vendor, boolean fallbackF
         }
     }
 
-    public static GuestCpu custom(String model, String vendor, boolean fallbackForbid, List<CpuFeature> features) {
+    public static GuestCpu custom(String model, @Nullable String vendor, boolean fallbackForbid, List<CpuFeature> features) {
         return new GuestCpu(Mode.CUSTOM, model, vendor, fallbackForbid, features);
     }
 

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One host as the policy engine sees it.
@@ -20,8 +21,8 @@ import io.fleetcpu.policy.baseline.CpuDescription;
  *        reported (under emulation, host-passthrough is not among them)
  * @param deprecatedModels the named models the host's hypervisor marks deprecated; empty when none or not reported
  */
-public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-        CpuSignature signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes,
+public record PolicyHost(String name, CpuDescription cpu, @Nullable CpuDescription hypervisorCpu, @Nullable String microcode,
+        @Nullable CpuSignature signature, NestedState nested, @Nullable List<String> usableModels, @Nullable Set<GuestCpu.Mode> supportedModes,
         List<String> deprecatedModels) {
 
     public PolicyHost {
@@ -31,8 +32,9 @@ public record PolicyHost(String name, CpuDescription cpu, CpuDescription hypervi
     }
 
     /** A host whose hypervisor deprecates no model, or did not say. */
-    public PolicyHost(String name, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-            CpuSignature signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
+    public PolicyHost(String name, CpuDescription cpu, @Nullable CpuDescription hypervisorCpu, @Nullable String microcode,
+            @Nullable CpuSignature signature, NestedState nested, @Nullable List<String> usableModels,
+            @Nullable Set<GuestCpu.Mode> supportedModes) {
         this(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes, List.of());
     }
 

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An aggregate's guest CPU under its policy, with every choice explained.
@@ -24,7 +25,7 @@ public record PolicyRecommendation(
         List<String> explanations,
         List<String> warnings,
         RecommendedCpu.Reasons reasons,
-        NestedReport nested,
+        @Nullable NestedReport nested,
         List<HostGap> hostsThatCannotRun,
         LevelReport level,
         CatalogInfo catalog) {
@@ -41,7 +42,7 @@ public record PolicyRecommendation(
      */
     public PolicyRecommendation renamed(UnaryOperator<String> rename) {
         RecommendedCpu.Reasons r = reasons;
-        RecommendedCpu.Reasons renamedReasons = r == null ? null : new RecommendedCpu.Reasons(r.hostsConsidered(),
+        RecommendedCpu.Reasons renamedReasons = new RecommendedCpu.Reasons(r.hostsConsidered(),
                 r.limitingHosts().stream().map(l -> new RecommendedCpu.LimitingHost(rename.apply(l.host()),
                         l.featuresOthersShare(), l.modelWithoutHost())).toList(),
                 r.featuresLeftOut().stream().map(f -> new RecommendedCpu.LeftOutFeature(f.feature(),
@@ -55,7 +56,7 @@ public record PolicyRecommendation(
         return new PolicyRecommendation(cpu, explanations.stream().map(rename).toList(),
                 warnings.stream().map(rename).toList(), renamedReasons, renamedNested,
                 hostsThatCannotRun.stream().map(g -> new HostGap(rename.apply(g.host()), g.missingFeatures())).toList(),
-                level == null ? null : new LevelReport(level.level(), level.lostLevel(),
+                new LevelReport(level.level(), level.lostLevel(),
                         level.hostsBelowLostLevel().stream().map(rename).toList(), level.hostsBelowLostLevelCount()),
                 catalog);
     }
@@ -69,7 +70,7 @@ public record PolicyRecommendation(
      */
     public PolicyRecommendation shortened(int named, ToIntFunction<String> hostsOf) {
         RecommendedCpu.Reasons r = reasons;
-        RecommendedCpu.Reasons shortReasons = r == null ? null : new RecommendedCpu.Reasons(r.hostsConsidered(),
+        RecommendedCpu.Reasons shortReasons = new RecommendedCpu.Reasons(r.hostsConsidered(),
                 r.limitingHosts(), r.featuresLeftOut().stream().map(f -> new RecommendedCpu.LeftOutFeature(
                         f.feature(), first(f.hostsWithout(), named), f.hostsWithout().stream().mapToInt(hostsOf).sum()))
                         .toList());
@@ -78,7 +79,7 @@ public record PolicyRecommendation(
                 n.readyHosts(), first(n.hostsToFix(), named),
                 n.hostsToFix().stream().mapToInt(f -> hostsOf.applyAsInt(f.host())).sum(), n.hostsWithoutFlag());
         LevelReport l = level;
-        LevelReport shortLevel = l == null ? null : new LevelReport(l.level(), l.lostLevel(),
+        LevelReport shortLevel = new LevelReport(l.level(), l.lostLevel(),
                 first(l.hostsBelowLostLevel(), named), l.hostsBelowLostLevel().stream().mapToInt(hostsOf).sum());
         return new PolicyRecommendation(cpu, explanations, warnings, shortReasons, shortNested, hostsThatCannotRun,
                 shortLevel, catalog);
@@ -97,14 +98,14 @@ public record PolicyRecommendation(
      *        of them, when there are many); empty when the policy costs it (a pinned model, withheld features)
      * @param hostsBelowLostLevelCount how many hosts they are
      */
-    public record LevelReport(String level, String lostLevel, List<String> hostsBelowLostLevel,
+    public record LevelReport(@Nullable String level, @Nullable String lostLevel, List<String> hostsBelowLostLevel,
             int hostsBelowLostLevelCount) {
 
         public LevelReport {
             hostsBelowLostLevel = List.copyOf(hostsBelowLostLevel);
         }
 
-        public LevelReport(String level, String lostLevel, List<String> hostsBelowLostLevel) {
+        public LevelReport(@Nullable String level, @Nullable String lostLevel, List<String> hostsBelowLostLevel) {
             this(level, lostLevel, hostsBelowLostLevel, hostsBelowLostLevel.size());
         }
     }

@@ -34,6 +34,7 @@ import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.NestedCommands;
 import io.fleetcpu.policy.render.NovaCpuModels;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an aggregate's hosts and policy into the guest CPU to configure: host-passthrough, host-model or a named
@@ -107,6 +108,9 @@ public final class PolicyRecommender {
         FeatureSet guestFeatures;
         if (mode == GuestCpu.Mode.CUSTOM) {
             draft.explanations.add(0, draft.modelExplanation);
+            // both were found for the custom mode above
+            Objects.requireNonNull(baseline);
+            Objects.requireNonNull(model);
             Baseline b = baseline.baseline();
             FeatureSet required = catalog.featureSet(b.featureNames(FeaturePolicy.REQUIRE))
                     .union(draft.require.minus(model.features())).minus(draft.disable);
@@ -147,7 +151,7 @@ public final class PolicyRecommender {
      *
      * @param recommended the recommended named model, or null (host modes)
      */
-    public NovaCpuModels novaCpuModels(List<PolicyHost> hosts, String recommended) {
+    public NovaCpuModels novaCpuModels(List<PolicyHost> hosts, @Nullable String recommended) {
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("no hosts");
         }
@@ -193,7 +197,7 @@ public final class PolicyRecommender {
     }
 
     /** "hosts a, b, c and 7 more" */
-    private static String text(CpuSignature signature) {
+    private static String text(@Nullable CpuSignature signature) {
         return signature == null ? "null" : signature.text();
     }
 
@@ -231,7 +235,7 @@ public final class PolicyRecommender {
         final List<String> explanations = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         final List<HostGap> gaps = new ArrayList<>();
-        String modelExplanation;
+        @Nullable String modelExplanation;
         /** Why the host modes the goal asked for could not be used. */
         final List<String> modeRefusals = new ArrayList<>();
     }
@@ -405,7 +409,7 @@ public final class PolicyRecommender {
     // ---- nested virtualisation ---------------------------------------------------------------------------------
 
     /** Decided on what guests can really get on each host (the hypervisor's view where known). */
-    private NestedReport nested(List<PolicyHost> hosts, List<FeatureSet> effective, CpuPolicy policy, String vendor,
+    private NestedReport nested(List<PolicyHost> hosts, List<FeatureSet> effective, CpuPolicy policy, @Nullable String vendor,
             Draft draft) {
         String flag = "AMD".equals(vendor) || "Hygon".equals(vendor) ? "svm" : "vmx";
         String module = flag.equals("svm") ? "kvm_amd" : "kvm_intel";
@@ -609,14 +613,15 @@ public final class PolicyRecommender {
         return differences;
     }
 
-    private String hostModelsDiffer(List<PolicyHost> hosts) {
+    private @Nullable String hostModelsDiffer(List<PolicyHost> hosts) {
         List<String> unknown = hosts.stream().filter(h -> h.hypervisorCpu() == null).map(PolicyHost::name).toList();
         if (!unknown.isEmpty()) {
             return "hosts " + String.join(", ", unknown) + " did not report their hypervisor's host-model CPU";
         }
         Map<FeatureSet, List<String>> groups = new LinkedHashMap<>();
         for (PolicyHost h : hosts) {
-            FeatureSet set = calculator.expand(new NamedCpu(h.name(), h.hypervisorCpu()));
+            // every host has it: those without were named above
+            FeatureSet set = calculator.expand(new NamedCpu(h.name(), Objects.requireNonNull(h.hypervisorCpu())));
             groups.computeIfAbsent(set, k -> new ArrayList<>()).add(h.name());
         }
         if (groups.size() == 1) {
@@ -633,9 +638,9 @@ public final class PolicyRecommender {
         return String.join(" ", parts);
     }
 
-    private String firstVendor(List<NamedCpu> hosts) {
+    private @Nullable String firstVendor(List<NamedCpu> hosts) {
         return hosts.stream().map(h -> h.cpu().vendor() != null ? h.cpu().vendor()
-                : catalog.model(h.cpu().model()).map(CpuModel::vendor).orElse(null))
+                : catalog.model(Objects.requireNonNull(h.cpu().model())).map(CpuModel::vendor).orElse(null))
                 .filter(Objects::nonNull).findFirst().orElse(null);
     }
 }

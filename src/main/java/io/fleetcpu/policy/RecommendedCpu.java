@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.baseline.Baseline;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The guest CPU an aggregate should run, with why: what an operator pastes into the cloud's
@@ -28,7 +29,7 @@ public record RecommendedCpu(String mode, Baseline baseline, Reasons reasons, Ca
      * @param featuresOthersShare features every other host has and this one lacks
      * @param modelWithoutHost the model the aggregate would get without this host (null when not computed)
      */
-    public record LimitingHost(String host, List<String> featuresOthersShare, String modelWithoutHost) {
+    public record LimitingHost(String host, List<String> featuresOthersShare, @Nullable String modelWithoutHost) {
     }
 
     /**

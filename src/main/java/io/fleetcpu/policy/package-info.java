@@ -6,4 +6,7 @@
  * {@code policy.render} (renderings per consumer), {@code policy.grouping} and {@code policy.migration}. May use only
  * {@code catalog} and {@code libvirtxml} (ArchitectureTest).
  */
+@NullMarked
 package io.fleetcpu.policy;
+
+import org.jspecify.annotations.NullMarked;

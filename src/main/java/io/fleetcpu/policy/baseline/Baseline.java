@@ -1,11 +1,13 @@
 package io.fleetcpu.policy.baseline;
 
 import java.util.List;
+import java.util.Objects;
 
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guest CPU that every host it was computed from can run, in libvirt's terms.
@@ -16,7 +18,7 @@ import io.fleetcpu.libvirtxml.FeaturePolicy;
  * @param featureSet     every feature the guest gets (model + required − disabled), whichever form
  * @param catalog        the catalog the baseline was computed with
  */
-public record Baseline(String model, String vendor, boolean fallbackForbid, List<CpuFeature> features,
+public record Baseline(String model, @Nullable String vendor, boolean fallbackForbid, List<CpuFeature> features,
                        FeatureSet featureSet, CatalogInfo catalog) {
 
     public Baseline {
@@ -36,7 +38,8 @@ public record Baseline(String model, String vendor, boolean fallbackForbid, List
             xml.append("  <vendor>").append(escape(vendor)).append("</vendor>\n");
         }
         for (CpuFeature f : features) {
-            xml.append("  <feature policy='").append(f.policy().libvirtName()).append("' name='")
+            // a baseline's features all carry a policy
+            xml.append("  <feature policy='").append(Objects.requireNonNull(f.policy()).libvirtName()).append("' name='")
                     .append(escape(f.name())).append("'/>\n");
         }
         return xml.append("</cpu>\n").toString();

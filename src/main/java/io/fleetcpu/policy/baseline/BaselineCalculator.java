@@ -18,6 +18,7 @@ import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.baseline.BaselineRefusedException.Reason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The guest CPU a set of hosts can all run, computed exactly as libvirt 9.0's {@code virConnectBaselineCPU}
@@ -124,7 +125,7 @@ public final class BaselineCalculator {
      * @param blockers each candidate model's blockers (x86DataToCPU's hvModel->blockers)
      */
     private Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
-            Predicate<CpuModel> candidates, LibvirtDriver driver, FeatureSet within,
+            Predicate<CpuModel> candidates, LibvirtDriver driver, @Nullable FeatureSet within,
             Function<CpuModel, FeatureSet> blockers) {
         if (hosts == null || hosts.isEmpty()) {
             throw new BaselineRefusedException(Reason.NO_HOSTS, "no hosts given: a baseline needs at least one host CPU",
@@ -137,11 +138,12 @@ public final class BaselineCalculator {
 
         // Vendor rules as libvirt applies them: the first host counts only with an explicit vendor; later hosts
         // fall back to their model's vendor; the vendor is printed only if every host names one.
-        boolean outputVendor = first.cpu().vendor() != null;
+        String firstVendor = first.cpu().vendor();
+        boolean outputVendor = firstVendor != null;
         String vendor = null;
         NamedCpu vendorHost = null;
-        if (outputVendor) {
-            vendor = knownVendor(first, first.cpu().vendor());
+        if (firstVendor != null) {
+            vendor = knownVendor(first, firstVendor);
             vendorHost = first;
         }
         String preferred = first.cpu().model();
@@ -150,7 +152,7 @@ public final class BaselineCalculator {
         for (int i = 1; i < hosts.size(); i++) {
             NamedCpu host = hosts.get(i);
             CpuDescription cpu = host.cpu();
-            if (matchingNames && !preferred.equals(cpu.model())) {
+            if (matchingNames && !Objects.equals(preferred, cpu.model())) {
                 preferred = null;
                 matchingNames = false;
             }
@@ -173,7 +175,7 @@ public final class BaselineCalculator {
                     vendorHost = host;
                 } else if (!vendor.equals(hostVendor)) {
                     throw new BaselineRefusedException(Reason.VENDOR_MISMATCH,
-                            "hosts " + vendorHost.host() + " (" + vendor + ") and " + host.host() + " (" + hostVendor
+                            "hosts " + Objects.requireNonNull(vendorHost).host() + " (" + vendor + ") and " + host.host() + " (" + hostVendor
                                     + ") have different CPU vendors; no guest CPU can run on both, so put them in "
                                     + "different aggregates",
                             distinct(vendorHost.host(), host.host()));
@@ -204,8 +206,9 @@ public final class BaselineCalculator {
         }
         // After the model is chosen and before the expansion, as qemuConnectBaselineCPU does: a dropped feature
         // that the model itself has comes back with the model.
-        required = required.minus(droppedBy.get(driver));
-        disabled = disabled.minus(droppedBy.get(driver));
+        FeatureSet dropped = Objects.requireNonNull(droppedBy.get(driver)); // the constructor fills it for every driver
+        required = required.minus(dropped);
+        disabled = disabled.minus(dropped);
         FeatureSet guestFeatures = decoded.model.features().union(required).minus(disabled);
         List<CpuFeature> listed = expandFeatures
                 ? expandedList(decoded.model, required, disabled)
@@ -252,7 +255,7 @@ public final class BaselineCalculator {
         }
     }
 
-    private Decoded decode(FeatureSet data, String vendor, String preferred, Set<String> named, List<NamedCpu> hosts,
+    private Decoded decode(FeatureSet data, @Nullable String vendor, @Nullable String preferred, Set<String> named, List<NamedCpu> hosts,
             Predicate<CpuModel> candidates, Function<CpuModel, FeatureSet> blockers) {
         Decoded best = null;
         for (CpuModel candidate : decodeOrder) {

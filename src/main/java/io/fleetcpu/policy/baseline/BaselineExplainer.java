@@ -10,6 +10,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.PolicyRecommender;
 import io.fleetcpu.policy.RecommendedCpu;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recommends the guest CPU for a group of hosts that must keep live migration among them: libvirt's
@@ -75,7 +76,7 @@ public final class BaselineExplainer {
         return limiting;
     }
 
-    private String modelWithout(List<NamedCpu> hosts, int skipped, Predicate<CpuModel> candidates) {
+    private @Nullable String modelWithout(List<NamedCpu> hosts, int skipped, Predicate<CpuModel> candidates) {
         List<NamedCpu> others = IntStream.range(0, hosts.size()).filter(j -> j != skipped).mapToObj(hosts::get).toList();
         try {
             return calculator.baseline(others, false, false, candidates).model();

@@ -1,12 +1,13 @@
 package io.fleetcpu.policy.baseline;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CPU as libvirt describes it: a named model plus the features it has on top, minus the ones it lacks.
  * Libvirt's host CPU XML cannot say "minus"; {@code disabledFeatures} is for host-model (guest-shaped) reports.
  */
-public record CpuDescription(String arch, String vendor, String model, List<String> requiredFeatures,
+public record CpuDescription(String arch, @Nullable String vendor, @Nullable String model, List<String> requiredFeatures,
                              List<String> disabledFeatures) {
 
     public CpuDescription {

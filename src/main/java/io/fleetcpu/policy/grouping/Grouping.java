@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.fleetcpu.catalog.CatalogInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A partition of hosts into migration domains: every host given is in exactly one domain or in {@code ungrouped}.
@@ -14,7 +15,7 @@ import io.fleetcpu.catalog.CatalogInfo;
  *                          {@link MigrationDomain#meetsMinimum()} is false), in input order
  * @param ungrouped         hosts libvirt refuses, with the reason
  */
-public record Grouping(Strategy strategy, String minimumModel, String minimumLevel, List<MigrationDomain> domains,
+public record Grouping(Strategy strategy, @Nullable String minimumModel, @Nullable String minimumLevel, List<MigrationDomain> domains,
                        GroupingCost cost,
                        List<String> hostsBelowMinimum, List<UngroupedHost> ungrouped, CatalogInfo catalog) {
 
@@ -25,7 +26,7 @@ public record Grouping(Strategy strategy, String minimumModel, String minimumLev
     }
 
     /** The floor in words ("model SandyBridge", "level x86-64-v2", both), or null for none. */
-    public String minimum() {
+    public @Nullable String minimum() {
         List<String> parts = new ArrayList<>();
         if (minimumModel != null) {
             parts.add("model " + minimumModel);

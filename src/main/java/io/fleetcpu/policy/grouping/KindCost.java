@@ -1,6 +1,7 @@
 package io.fleetcpu.policy.grouping;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one kind of CPU (hosts whose CPUs expand to the same features) gives up by being in its domain.
@@ -10,7 +11,7 @@ import java.util.List;
  * @param hosts           how many hosts of the domain are of this kind
  * @param featuresGivenUp features every host of this kind has and the domain's guest CPU lacks
  */
-public record KindCost(String model, String exampleHost, int hosts, List<String> featuresGivenUp) {
+public record KindCost(String model, @Nullable String exampleHost, int hosts, List<String> featuresGivenUp) {
 
     public KindCost {
         featuresGivenUp = List.copyOf(featuresGivenUp);

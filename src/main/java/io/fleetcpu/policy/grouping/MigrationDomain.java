@@ -3,6 +3,7 @@ package io.fleetcpu.policy.grouping;
 import java.util.List;
 
 import io.fleetcpu.policy.baseline.Baseline;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hosts between which any guest started with the domain's guest CPU can live-migrate: the guest CPU is libvirt's
@@ -19,7 +20,7 @@ import io.fleetcpu.policy.baseline.Baseline;
  * @param kinds            per kind of CPU in the domain, what it gives up; most hosts first
  * @param guestCpu         the baseline itself ({@link Baseline#toLibvirtXml()} for the domain XML)
  */
-public record MigrationDomain(List<String> hosts, String model, String vendor, List<String> extraFeatures,
+public record MigrationDomain(List<String> hosts, String model, @Nullable String vendor, List<String> extraFeatures,
                              List<String> disabledFeatures, List<String> featuresGivenUp, int score,
                              boolean meetsMinimum, List<KindCost> kinds, Baseline guestCpu) {
 

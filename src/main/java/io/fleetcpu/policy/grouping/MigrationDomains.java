@@ -20,6 +20,7 @@ import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.baseline.NamedCpu;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Partitions hosts into migration domains: sets of hosts whose shared guest CPU (libvirt's baseline of exactly those
@@ -48,7 +49,7 @@ public final class MigrationDomains {
      * @param minimumModel a catalog model every domain's guest CPU should keep all features of, or null for none
      * @throws IllegalArgumentException for a minimum model the catalog does not know
      */
-    public Grouping group(List<NamedCpu> hosts, Strategy strategy, String minimumModel) {
+    public Grouping group(List<NamedCpu> hosts, Strategy strategy, @Nullable String minimumModel) {
         return group(hosts, null, strategy, minimumModel);
     }
 
@@ -59,7 +60,8 @@ public final class MigrationDomains {
      *
      * @param hostsPerEntry how many hosts each entry stands for; null for one each
      */
-    public Grouping group(List<NamedCpu> hosts, int[] hostsPerEntry, Strategy strategy, String minimumModel) {
+    public Grouping group(List<NamedCpu> hosts, int @Nullable [] hostsPerEntry, Strategy strategy,
+            @Nullable String minimumModel) {
         return group(hosts, hostsPerEntry, strategy, minimumModel, null);
     }
 
@@ -69,8 +71,8 @@ public final class MigrationDomains {
      *
      * @param minimumLevel the level, or null for none
      */
-    public Grouping group(List<NamedCpu> hosts, int[] hostsPerEntry, Strategy strategy, String minimumModel,
-            MicroarchitectureLevel minimumLevel) {
+    public Grouping group(List<NamedCpu> hosts, int @Nullable [] hostsPerEntry, Strategy strategy,
+            @Nullable String minimumModel, @Nullable MicroarchitectureLevel minimumLevel) {
         Objects.requireNonNull(hosts, "hosts");
         if (hostsPerEntry != null && hostsPerEntry.length != hosts.size()) {
             throw new IllegalArgumentException("one host count per entry: " + hostsPerEntry.length + " counts for "
@@ -172,7 +174,8 @@ public final class MigrationDomains {
             for (Kind kind : cluster.kinds) {
                 union.addAll(kind.key.features);
                 FeatureSet lost = kind.key.features.minus(guest);
-                costs.add(new KindCost(kind.variants.get(0).cpu().model(), kind.variants.get(0).host(), kind.hosts,
+                // a kind's hosts have a baseline of their own, which needs a named model
+                costs.add(new KindCost(Objects.requireNonNull(kind.variants.get(0).cpu().model()), kind.variants.get(0).host(), kind.hosts,
                         catalog.featureNames(lost)));
                 int lostCount = lost.size();
                 if (lostCount > 0) {
@@ -199,7 +202,7 @@ public final class MigrationDomains {
     // ---- kinds ---------------------------------------------------------------------------------------------
 
     /** What makes two hosts interchangeable for migration: same architecture, vendor and expanded features. */
-    private record KindKey(String arch, String vendor, FeatureSet features) {
+    private record KindKey(String arch, @Nullable String vendor, FeatureSet features) {
     }
 
     private static final class Kind {
@@ -209,7 +212,7 @@ public final class MigrationDomains {
         final boolean meetsFloor;
         /** One host per distinct CPU description (libvirt's answer depends on the model names, not only features). */
         final List<NamedCpu> variants = new ArrayList<>(1);
-        Baseline singleBaseline;
+        @Nullable Baseline singleBaseline;
         int hosts;
 
         Kind(int id, KindKey key, int firstHost, boolean meetsFloor) {
@@ -221,10 +224,10 @@ public final class MigrationDomains {
     }
 
     /** A distinct CPU description: the kind it belongs to, or why libvirt refuses it. */
-    private record Variant(NamedCpu firstHost, Kind kind, UngroupedHost refusal) {
+    private record Variant(NamedCpu firstHost, @Nullable Kind kind, @Nullable UngroupedHost refusal) {
     }
 
-    private Variant read(NamedCpu host, int position, FeatureSet floor, Map<KindKey, Kind> kindsByKey,
+    private Variant read(NamedCpu host, int position, @Nullable FeatureSet floor, Map<KindKey, Kind> kindsByKey,
             List<Kind> kinds) {
         Baseline single;
         try {
@@ -234,7 +237,8 @@ public final class MigrationDomains {
         }
         CpuDescription cpu = host.cpu();
         String vendor = cpu.vendor() != null ? cpu.vendor()
-                : catalog.model(cpu.model()).map(CpuModel::vendor).orElse(null);
+                // the baseline above refuses a host that names no model
+                : catalog.model(Objects.requireNonNull(cpu.model())).map(CpuModel::vendor).orElse(null);
         KindKey key = new KindKey(cpu.arch(), vendor, single.featureSet());
         Kind kind = kindsByKey.get(key);
         if (kind == null) {
@@ -341,8 +345,9 @@ public final class MigrationDomains {
                 continue;
             }
             members.set(bestI, merged);
-            common[bestI] = bestCommon;
-            size[bestI] = bestCommon.size();
+            FeatureSet both = Objects.requireNonNull(bestCommon); // found with bestI
+            common[bestI] = both;
+            size[bestI] = both.size();
             hostCount[bestI] += hostCount[bestJ];
             baselines[bestI] = b;
             alive[bestJ] = false;

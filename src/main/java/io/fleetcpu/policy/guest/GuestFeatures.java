@@ -2,6 +2,7 @@ package io.fleetcpu.policy.guest;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.fleetcpu.catalog.CpuCatalog;
@@ -21,7 +22,7 @@ public final class GuestFeatures {
         if (cpu.mode() != GuestCpu.Mode.CUSTOM) {
             return Optional.empty();
         }
-        CpuModel model = catalog.model(cpu.model()).orElseThrow(
+        CpuModel model = catalog.model(Objects.requireNonNull(cpu.model())).orElseThrow( // a custom CPU names its model
                 () -> new IllegalArgumentException("the catalog has no model " + cpu.model()));
         // a name of a newer libvirt's map gives the guest nothing this catalog can name
         return Optional.of(catalog.expand(model.features(), cpu.featureNames(FeaturePolicy.REQUIRE),

@@ -6,6 +6,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The x86-64 microarchitecture level ({@link MicroarchitectureLevel}) guests can get: on a host, from what a guest
@@ -30,7 +31,7 @@ public final class GuestLevels {
      *
      * @param hypervisor the hypervisor's view of the host CPU, or null when the host did not send it
      */
-    public Optional<MicroarchitectureLevel> onHost(CpuDescription physical, CpuDescription hypervisor) {
+    public Optional<MicroarchitectureLevel> onHost(CpuDescription physical, @Nullable CpuDescription hypervisor) {
         CpuDescription guest = known(visibility.of(known(physical), hypervisor == null ? null : known(hypervisor)).cpu());
         if (guest.model() == null || catalog.model(guest.model()).isEmpty()) {
             return Optional.empty();
@@ -50,7 +51,7 @@ public final class GuestLevels {
     }
 
     /** The level name, or null for none: how answers show it. */
-    public static String name(Optional<MicroarchitectureLevel> level) {
+    public static @Nullable String name(Optional<MicroarchitectureLevel> level) {
         return level.map(MicroarchitectureLevel::operatorName).orElse(null);
     }
 }

@@ -9,6 +9,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a guest can really get on a host: the hypervisor's view of the host CPU where the host sent it (exact: what
@@ -41,7 +42,7 @@ public final class GuestVisibility {
     }
 
     /** @param hypervisor the hypervisor's view, or null when the host did not send it */
-    public View of(CpuDescription physical, CpuDescription hypervisor) {
+    public View of(CpuDescription physical, @Nullable CpuDescription hypervisor) {
         if (hypervisor != null) {
             return new View(hypervisor, true, List.of());
         }

@@ -3,4 +3,7 @@
  * {@link io.fleetcpu.policy.guest.GuestFeatures}) and the x86-64 levels they reach
  * ({@link io.fleetcpu.policy.guest.MicroarchitectureLevel}, {@link io.fleetcpu.policy.guest.GuestLevels}).
  */
+@NullMarked
 package io.fleetcpu.policy.guest;
+
+import org.jspecify.annotations.NullMarked;

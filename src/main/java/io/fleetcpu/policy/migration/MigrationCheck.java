@@ -214,7 +214,7 @@ public final class MigrationCheck {
         if (hostShape) {
             // libvirt ignores the policy attribute of a host-shaped CPU: each feature is one the CPU has.
             force = optional = disable = forbid = FeatureSet.empty();
-            require = catalog.expand(model(guest.model()).features(),
+            require = catalog.expand(model(Objects.requireNonNull(guest.model())).features(),
                     guest.features().stream().map(CpuFeature::name).toList(), List.of(), this::refuseUnknown);
         } else {
             // In the order libvirt builds them, so that the first unknown name is the one libvirt names.
@@ -302,7 +302,8 @@ public final class MigrationCheck {
 
     private FeatureSet hostFeatures(CpuDescription host, String which) {
         try {
-            return catalog.expand(model(host.model()).features(), host.requiredFeatures(), host.disabledFeatures(),
+            return catalog.expand(model(Objects.requireNonNull(host.model())).features(), host.requiredFeatures(),
+                    host.disabledFeatures(),
                     this::refuseUnknown);
         } catch (MigrationCheckRefusedException e) {
             throw new MigrationCheckRefusedException(e.reason(), which + ": " + e.getMessage(), e.libvirtMessage());

@@ -17,6 +17,7 @@ import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.PolicyRecommender;
 import io.fleetcpu.policy.baseline.LibvirtDriver;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@link GuestCpu} written for each consumer an operator pastes it into: a libvirt domain, nova.conf, QEMU's
@@ -68,13 +69,14 @@ public final class CpuConfigRenderer {
         xml.append(">\n");
         if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
             xml.append("  <model fallback='").append(cpu.fallbackForbid() ? "forbid" : "allow").append("'>")
-                    .append(escape(cpu.model())).append("</model>\n");
+                    .append(escape(Objects.requireNonNull(cpu.model()))).append("</model>\n"); // custom: named
             if (cpu.vendor() != null) {
                 xml.append("  <vendor>").append(escape(cpu.vendor())).append("</vendor>\n");
             }
         }
         for (CpuFeature f : cpu.features()) {
-            xml.append("  <feature policy='").append(f.policy().libvirtName()).append("' name='")
+            // a guest CPU's features all carry a policy
+            xml.append("  <feature policy='").append(Objects.requireNonNull(f.policy()).libvirtName()).append("' name='")
                     .append(escape(f.name())).append("'/>\n");
         }
         return xml.append("</cpu>\n").toString();
@@ -260,12 +262,13 @@ public final class CpuConfigRenderer {
         }
         StringBuilder yaml = new StringBuilder(comments);
         yaml.append("spec:\n  domain:\n    cpu:\n");
-        yaml.append("      model: ").append(quote(custom ? cpu.model() : cpu.mode().libvirtName())).append('\n');
+        yaml.append("      model: ").append(quote(custom ? Objects.requireNonNull(cpu.model()) : cpu.mode().libvirtName()))
+                .append('\n');
         if (!kept.isEmpty()) {
             yaml.append("      features:\n");
             for (CpuFeature f : kept) {
                 yaml.append("        - name: ").append(quote(f.name())).append('\n');
-                yaml.append("          policy: ").append(quote(f.policy().libvirtName())).append('\n');
+                yaml.append("          policy: ").append(quote(Objects.requireNonNull(f.policy()).libvirtName())).append('\n');
             }
         }
         List<String> selector = new ArrayList<>();
@@ -282,7 +285,7 @@ public final class CpuConfigRenderer {
     }
 
     /** Why KubeVirt's node-labeller does not label every node with this feature, or null when it may. */
-    private String whyNotLabelled(String feature, KubevirtNodeLabels.OnEveryNode nodes) {
+    private @Nullable String whyNotLabelled(String feature, KubevirtNodeLabels.OnEveryNode nodes) {
         Optional<String> hostOnly = HOST_ONLY.why(feature);
         if (hostOnly.isPresent()) {
             return "KVM never gives it to a guest (" + hostOnly.get() + "), so no node has the";
@@ -338,7 +341,7 @@ public final class CpuConfigRenderer {
         return xml.append("  </model>\n</cpus>\n").toString();
     }
 
-    private void checkNewModelName(String name) {
+    private void checkNewModelName(@Nullable String name) {
         if (name == null || !MODEL_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("'" + name + "' is not a CPU model name: use 1 to 64 letters, digits, "
                     + "'.', '_' or '-', starting with a letter or digit (e.g. SandyBridge-vmx)");
@@ -381,7 +384,7 @@ public final class CpuConfigRenderer {
     }
 
     private CpuModel model(GuestCpu cpu) {
-        return catalog.model(cpu.model()).orElseThrow(() -> new IllegalArgumentException("unknown CPU model '"
+        return catalog.model(Objects.requireNonNull(cpu.model())).orElseThrow(() -> new IllegalArgumentException("unknown CPU model '"
                 + cpu.model() + "' (not in the catalog of libvirt " + catalog.info().libvirtVersion() + ")"));
     }
 

@@ -2,6 +2,7 @@ package io.fleetcpu.policy.render;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -11,6 +12,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.GuestCpu;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The CPU labels KubeVirt's node-labeller (virt-handler) writes on a node, and the rules it writes them by, read
@@ -72,11 +74,11 @@ public final class KubevirtNodeLabels {
      *                       before fleetcpu kept them)
      * @param unusableModels named models reported {@code usable='no'}, or null when not known
      */
-    public record Node(String hostModel, String vendor, List<String> usableModels, Collection<String> hypervisorFeatures,
-            List<String> unknownModels, List<String> unusableModels) {
+    public record Node(@Nullable String hostModel, @Nullable String vendor, @Nullable List<String> usableModels, @Nullable Collection<String> hypervisorFeatures,
+            @Nullable List<String> unknownModels, @Nullable List<String> unusableModels) {
 
         /** The models KubeVirt labels {@code cpu-model}: usable other than {@code no}, obsolete ones left out. */
-        public List<String> labelledModels(Set<String> obsolete) {
+        public @Nullable List<String> labelledModels(Set<String> obsolete) {
             if (usableModels == null) {
                 return null;
             }
@@ -91,7 +93,7 @@ public final class KubevirtNodeLabels {
          * The models KubeVirt labels {@code cpu-model-migration}: every model with a usability, usable or not, obsolete
          * ones left out; when the unusable ones are not known, only those {@link #labelledModels} gives.
          */
-        public List<String> migrationModels(Set<String> obsolete) {
+        public @Nullable List<String> migrationModels(Set<String> obsolete) {
             List<String> models = labelledModels(obsolete);
             if (models == null || unusableModels == null) {
                 return models;
@@ -106,7 +108,7 @@ public final class KubevirtNodeLabels {
      * What a VMI's node selector can count on over a set of nodes: the feature and model labels every node that
      * reported them has. Null when no node reported them (then only what no node ever labels is known).
      */
-    public record OnEveryNode(Set<String> features, Set<String> models) {
+    public record OnEveryNode(@Nullable Set<String> features, @Nullable Set<String> models) {
 
         /** Nothing reported. */
         public static final OnEveryNode UNKNOWN = new OnEveryNode(null, null);
@@ -131,7 +133,7 @@ public final class KubevirtNodeLabels {
             return new OnEveryNode(features, models);
         }
 
-        private static Set<String> intersect(Set<String> sofar, Collection<String> more) {
+        private static Set<String> intersect(@Nullable Set<String> sofar, @Nullable Collection<String> more) {
             Set<String> next = new java.util.HashSet<>(more);
             if (sofar != null) {
                 next.retainAll(sofar);
@@ -168,8 +170,9 @@ public final class KubevirtNodeLabels {
             node.hypervisorFeatures().forEach(f -> labels.put(CPU_FEATURE + f, "true"));
         }
         if (node.usableModels() != null) {
-            node.labelledModels(obsolete).forEach(m -> labels.put(CPU_MODEL + m, "true"));
-            node.migrationModels(obsolete).forEach(m -> labels.put(CPU_MODEL_MIGRATION + m, "true"));
+            // both are known when the usable models are
+            Objects.requireNonNull(node.labelledModels(obsolete)).forEach(m -> labels.put(CPU_MODEL + m, "true"));
+            Objects.requireNonNull(node.migrationModels(obsolete)).forEach(m -> labels.put(CPU_MODEL_MIGRATION + m, "true"));
         }
         if (node.hostModel() != null) {
             labels.put(HOST_MODEL_CPU + node.hostModel(), "true");
@@ -208,7 +211,7 @@ public final class KubevirtNodeLabels {
                     .append(") are not cluster-wide: each VM lists them (format=kubevirt)\n");
         }
         yaml.append("spec:\n  configuration:\n");
-        yaml.append("    cpuModel: ").append(quote(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model()
+        yaml.append("    cpuModel: ").append(quote(cpu.mode() == GuestCpu.Mode.CUSTOM ? Objects.requireNonNull(cpu.model())
                 : cpu.mode().libvirtName())).append('\n');
         yaml.append("    obsoleteCPUModels:\n");
         obsoleteFor(cpu).forEach(m -> yaml.append("      ").append(quote(m)).append(": true\n"));
