@@ -24,7 +24,7 @@ import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.NestedState;

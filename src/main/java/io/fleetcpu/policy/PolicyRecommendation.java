@@ -5,6 +5,7 @@ import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 

@@ -37,6 +37,7 @@ import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
