@@ -133,6 +133,6 @@ public record PolicyRecommendation(
     }
 
     /** The commands that turn nested virtualisation on for a host's kvm module. */
-    public record NestedFix(String host, String nestedState, List<String> commands) {
+    public record NestedFix(String host, NestedState nestedState, List<String> commands) {
     }
 }

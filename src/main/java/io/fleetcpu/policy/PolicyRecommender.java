@@ -420,7 +420,7 @@ public final class PolicyRecommender {
             } else if (host.nested() == NestedState.ENABLED) {
                 ready.add(host.name());
             } else {
-                toFix.add(new NestedFix(host.name(), host.nested().wireName(),
+                toFix.add(new NestedFix(host.name(), host.nested(),
                         NestedCommands.enableNested(module)));
             }
         }
