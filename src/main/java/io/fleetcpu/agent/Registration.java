@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.fleetcpu.policy.NestedState;
+
 /**
  * The body of {@code POST /hosts}: the service's registration contract. Null fields are left out, so a host whose
  * libvirt cannot give domain capabilities simply does not send them.
@@ -14,8 +16,9 @@ public record Registration(String uuid, String hostname, List<String> aggregates
                            String migratableCpuXml, String hypervisorCpuXml,
                            Kernel kernel, Versions versions) {
 
+    /** @param nested written as its word ({@link NestedState#wireName()}, Jackson's {@code @JsonValue}) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Kernel(String release, String kvmModule, String nested, String virtualizationFlag) {
+    public record Kernel(String release, String kvmModule, NestedState nested, String virtualizationFlag) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,7 +30,7 @@ public record Registration(String uuid, String hostname, List<String> aggregates
         return new Registration(libvirt.hostUuid(), kernel.hostname(), List.copyOf(aggregates),
                 libvirt.capabilitiesXml(), libvirt.domainCapabilitiesXml(), libvirt.expandedCpuXml(),
                 libvirt.migratableCpuXml(), libvirt.hypervisorCpuXml(),
-                new Kernel(kernel.release(), kernel.kvmModule(), kernel.nested().wireName(),
+                new Kernel(kernel.release(), kernel.kvmModule(), kernel.nested(),
                         kernel.virtualizationFlag()),
                 new Versions(libvirt.libvirtVersion(), libvirt.qemuVersion(), agentVersion));
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -15,6 +16,8 @@ import org.hibernate.annotations.EmbeddedColumnNaming;
 import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+
+import io.fleetcpu.policy.NestedState;
 
 /** One kind of CPU: facts shared by every host that reports them, stored once ({@link CpuKindFacts}). */
 @Entity
@@ -57,7 +60,8 @@ public class CpuKind {
 
     private String kvmModule;
 
-    private String nested;
+    @Convert(converter = NestedStateColumn.class)
+    private NestedState nested;
 
     private String virtualizationFlag;
 
@@ -103,7 +107,7 @@ public class CpuKind {
         columns.put("unknownModels", unknownModels == null ? null : unknownModels.toArray(String[]::new));
         columns.put("unusableModels", unusableModels == null ? null : unusableModels.toArray(String[]::new));
         columns.put("kvmModule", kvmModule);
-        columns.put("nested", nested);
+        columns.put("nested", NestedStateColumn.word(nested));
         columns.put("virtualizationFlag", virtualizationFlag);
         columns.put("catalog", catalog);
         columns.put("now", java.sql.Timestamp.from(firstSeenAt));

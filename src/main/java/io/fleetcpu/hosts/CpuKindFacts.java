@@ -13,6 +13,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.NestedState;
 
 /**
  * Everything any computation reads of a host's CPU: the physical CPU, the hypervisor's view of it, the models the
@@ -25,7 +26,7 @@ import io.fleetcpu.libvirtxml.CpuSignature;
  *        11.3}), chosen by the host's libvirt version: the same CPU read with another map is another kind
  */
 public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guestModels, String kvmModule,
-        String nested, String virtualizationFlag, String catalog) {
+        NestedState nested, String virtualizationFlag, String catalog) {
 
     /**
      * The catalog kinds stored before catalogs were per host were read with, unless configured otherwise; its name is
@@ -121,7 +122,7 @@ public record CpuKindFacts(HostCpu cpu, HostCpu hypervisorCpu, GuestModels guest
                         + notEmpty(";deprecated", guestModels.deprecatedModels())
                         + notEmpty(";unknown", guestModels.unknownModels())
                         + notEmpty(";unusable", guestModels.unusableModels())),
-                "kernel " + value(kvmModule) + ";" + value(nested) + ";" + value(virtualizationFlag))
+                "kernel " + value(kvmModule) + ";" + value(nested == null ? null : nested.wireName()) + ";" + value(virtualizationFlag))
                 + (catalog == null || catalog.equals(FIRST_CATALOG) ? "" : "\ncatalog " + value(catalog));
     }
 

@@ -4,6 +4,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import org.springframework.data.repository.Repository;
 import org.springframework.web.bind.annotation.RestController;
@@ -100,6 +101,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat().haveFullyQualifiedName("io.fleetcpu.hosts.Host")
             .because("other features take a host as HostService hands it out (HostFacts, kinds of CPU), so that the "
                     + "JPA entity, its storage and its lazy parts stay inside hosts");
+
+    /**
+     * docs/architecture.md, "The parts": dependencies point one way, so no two packages use each other, directly or
+     * through others, at any depth (a subpackage is a slice of its own: {@code policy} and {@code policy.render} too).
+     */
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("io.fleetcpu.(**)")
+            .should().beFreeOfCycles()
+            .because("dependencies point one way (docs/architecture.md): each package can be read, tested and "
+                    + "changed knowing only the packages below it");
 
     /** Guards the rules above against passing vacuously, e.g. after a package is renamed. */
     @ArchTest

@@ -1,5 +1,7 @@
 /**
  * Renderings of a guest CPU per consumer: libvirt XML, nova.conf, QEMU {@code -cpu}, KubeVirt and cpu_map
  * ({@link io.fleetcpu.policy.render.CpuConfigRenderer}), placement traits, nested and {@code openstack} commands.
+ * Uses {@code policy.guest}, {@code policy.baseline}, {@code policy.grouping}, {@code catalog} and {@code libvirtxml};
+ * never the recommender, which uses these.
  */
 package io.fleetcpu.policy.render;
