@@ -5,6 +5,9 @@
  * repository of its own (ArchitectureTest).
  */
 @NullMarked
+@ApplicationModule(displayName = "Web dashboard",
+        allowedDependencies = { "aggregates", "fleet", "history", "hosts", "policy", "system" })
 package io.fleetcpu.dashboard;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

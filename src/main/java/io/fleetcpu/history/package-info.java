@@ -5,4 +5,8 @@
  * {@code /aggregates/{id}/history} and {@code /events}. May use {@code hosts}, {@code aggregates}
  * ({@code GuestCpuService}) and {@code system}.
  */
+@ApplicationModule(displayName = "CPU drift history",
+        allowedDependencies = { "aggregates", "hosts", "libvirtxml", "system" })
 package io.fleetcpu.history;
+
+import org.springframework.modulith.ApplicationModule;

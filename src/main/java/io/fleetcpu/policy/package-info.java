@@ -6,4 +6,8 @@
  * {@code policy.render} (renderings per consumer), {@code policy.grouping} and {@code policy.migration}. May use only
  * {@code catalog} and {@code libvirtxml} (ArchitectureTest).
  */
+@ApplicationModule(displayName = "Guest CPU engine",
+        allowedDependencies = { "catalog", "libvirtxml" })
 package io.fleetcpu.policy;
+
+import org.springframework.modulith.ApplicationModule;

@@ -4,4 +4,8 @@
  * request limits and strict JSON, the embedded PostgreSQL, the clock, and {@link io.fleetcpu.system.ComputeGate}
  * (503 when too many computations wait). Uses no feature package (only {@code libvirtxml}'s exception, to answer it).
  */
+@ApplicationModule(displayName = "Tokens, errors, limits and the database",
+        allowedDependencies = { "libvirtxml" })
 package io.fleetcpu.system;
+
+import org.springframework.modulith.ApplicationModule;

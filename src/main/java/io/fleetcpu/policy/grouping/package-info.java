@@ -4,4 +4,7 @@
  * each) and their cost in features; the {@code openstack} commands that build them are a rendering
  * ({@code policy.render}). Part of the engine: uses its other parts, {@code catalog} and {@code libvirtxml}.
  */
+@NamedInterface("grouping")
 package io.fleetcpu.policy.grouping;
+
+import org.springframework.modulith.NamedInterface;

@@ -3,4 +3,7 @@
  * {@link io.fleetcpu.policy.guest.GuestFeatures}) and the x86-64 levels they reach
  * ({@link io.fleetcpu.policy.guest.MicroarchitectureLevel}, {@link io.fleetcpu.policy.guest.GuestLevels}).
  */
+@NamedInterface("guest")
 package io.fleetcpu.policy.guest;
+
+import org.springframework.modulith.NamedInterface;

@@ -2,4 +2,7 @@
  * Renderings of a guest CPU per consumer: libvirt XML, nova.conf, QEMU {@code -cpu}, KubeVirt and cpu_map
  * ({@link io.fleetcpu.policy.render.CpuConfigRenderer}), placement traits, nested and {@code openstack} commands.
  */
+@NamedInterface("render")
 package io.fleetcpu.policy.render;
+
+import org.springframework.modulith.NamedInterface;
