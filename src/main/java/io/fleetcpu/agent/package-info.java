@@ -4,4 +4,8 @@
  * with {@code POST /hosts}, retrying 5xx, 429 and 408 until its deadline. Plain Java with picocli and Jackson, no
  * Spring context; it may use {@code agent.libvirt} and {@code policy.NestedState}, never the service's packages.
  */
+@ApplicationModule(displayName = "The agent on each compute node",
+        allowedDependencies = { "libvirtxml", "policy" })
 package io.fleetcpu.agent;
+
+import org.springframework.modulith.ApplicationModule;

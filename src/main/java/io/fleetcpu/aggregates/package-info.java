@@ -7,4 +7,9 @@
  * {@code HostService}, kinds and {@code HostFacts}, never the {@code Host} entity), the engine, {@code catalog},
  * {@code system} and {@code web}; {@code hosts} never uses it back.
  */
+@ApplicationModule(displayName = "Aggregates and their recommended CPU",
+        allowedDependencies = { "catalog", "hosts", "libvirtxml", "policy", "policy :: baseline", "policy :: guest",
+                "policy :: render", "system", "web" })
 package io.fleetcpu.aggregates;
+
+import org.springframework.modulith.ApplicationModule;

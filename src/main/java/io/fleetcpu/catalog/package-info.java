@@ -4,4 +4,8 @@
  * and 11.3 ({@link io.fleetcpu.catalog.BundledMap}), feature sets as bit sets and the features KVM never gives
  * guests. Plain Java (no Spring, no storage, no libvirt); may use only {@code libvirtxml}.
  */
+@ApplicationModule(displayName = "libvirt's CPU map",
+        allowedDependencies = { "libvirtxml" })
 package io.fleetcpu.catalog;
+
+import org.springframework.modulith.ApplicationModule;

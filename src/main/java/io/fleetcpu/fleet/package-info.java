@@ -4,4 +4,9 @@
  * {@code policy.migration} over the hosts' kinds of CPU. May use {@code hosts} (as {@code HostFacts} and kinds),
  * {@code aggregates}, the engine, {@code catalog}, {@code libvirtxml} and {@code system}.
  */
+@ApplicationModule(displayName = "Groupings and migration checks",
+        allowedDependencies = { "aggregates", "catalog", "hosts", "libvirtxml", "policy", "policy :: baseline",
+                "policy :: grouping", "policy :: guest", "policy :: migration", "policy :: render", "system" })
 package io.fleetcpu.fleet;
+
+import org.springframework.modulith.ApplicationModule;

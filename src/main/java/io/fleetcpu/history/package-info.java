@@ -3,6 +3,10 @@
  * ({@link io.fleetcpu.history.DriftRecorder}, on {@code hosts.HostFactsRecorded}, in the registration's transaction)
  * with its effect on each aggregate's recommended CPU, and read back through {@code /hosts/{id}/history},
  * {@code /aggregates/{id}/history} and {@code /events}. May use {@code hosts}, {@code aggregates}
- * ({@code GuestCpuService}) and {@code system}.
+ * ({@code GuestCpuService}), {@code libvirtxml} (the CPU signature) and {@code system}.
  */
+@ApplicationModule(displayName = "CPU drift history",
+        allowedDependencies = { "aggregates", "hosts", "libvirtxml", "system" })
 package io.fleetcpu.history;
+
+import org.springframework.modulith.ApplicationModule;

@@ -6,4 +6,9 @@
  * {@code libvirtxml}, {@code catalog}, the engine, {@code system} and {@code web}; never {@code aggregates}
  * (it tells them what they need through events, {@link io.fleetcpu.hosts.AggregatesNamed}).
  */
+@ApplicationModule(displayName = "Hosts and their registration",
+        allowedDependencies = { "catalog", "libvirtxml", "policy", "policy :: baseline", "policy :: guest", "system",
+                "web" })
 package io.fleetcpu.hosts;
+
+import org.springframework.modulith.ApplicationModule;

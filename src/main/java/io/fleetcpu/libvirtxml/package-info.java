@@ -5,4 +5,8 @@
  * {@link io.fleetcpu.libvirtxml.FeaturePolicy}, {@link io.fleetcpu.libvirtxml.CpuSignature}. Plain Java; uses no
  * other fleetcpu package (only OpenAPI's {@code @Schema} annotation).
  */
+@ApplicationModule(displayName = "libvirt's documents and the CPU vocabulary",
+        allowedDependencies = {})
 package io.fleetcpu.libvirtxml;
+
+import org.springframework.modulith.ApplicationModule;

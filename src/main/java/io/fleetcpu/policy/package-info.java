@@ -8,4 +8,8 @@
  * consumer), {@code policy.grouping} and {@code policy.migration}, which never use this package. May use only its
  * parts, {@code catalog} and {@code libvirtxml} (ArchitectureTest).
  */
+@ApplicationModule(displayName = "Guest CPU engine",
+        allowedDependencies = { "catalog", "libvirtxml" })
 package io.fleetcpu.policy;
+
+import org.springframework.modulith.ApplicationModule;

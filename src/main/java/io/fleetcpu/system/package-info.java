@@ -5,4 +5,8 @@
  * (503 when too many computations wait). Uses no feature package (only {@code libvirtxml}'s exception, to answer it, and
  * {@code policy.NestedState}, to document it as the string it is on the wire).
  */
+@ApplicationModule(displayName = "Tokens, errors, limits and the database",
+        allowedDependencies = { "libvirtxml" })
 package io.fleetcpu.system;
+
+import org.springframework.modulith.ApplicationModule;

@@ -5,4 +5,7 @@
  * of the engine: uses only {@code catalog} and {@code libvirtxml}; its explanation host by host is the recommender's
  * ({@code policy.BaselineExplainer}).
  */
+@NamedInterface("baseline")
 package io.fleetcpu.policy.baseline;
+
+import org.springframework.modulith.NamedInterface;

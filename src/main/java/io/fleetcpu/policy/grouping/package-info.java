@@ -5,4 +5,7 @@
  * ({@code policy.render}). Part of the engine: uses {@code policy.baseline}, {@code policy.guest}, {@code catalog} and
  * {@code libvirtxml}.
  */
+@NamedInterface("grouping")
 package io.fleetcpu.policy.grouping;
+
+import org.springframework.modulith.NamedInterface;

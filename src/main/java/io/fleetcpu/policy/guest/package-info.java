@@ -6,4 +6,7 @@
  * {@link io.fleetcpu.policy.guest.GuestLevels}). Uses {@code policy.baseline}, {@code catalog} and
  * {@code libvirtxml}.
  */
+@NamedInterface("guest")
 package io.fleetcpu.policy.guest;
+
+import org.springframework.modulith.NamedInterface;

@@ -4,6 +4,8 @@
  * may use {@code policy.guest}, {@code policy.baseline}, {@code catalog} and {@code libvirtxml} only.
  */
 @NullMarked
+@NamedInterface("migration")
 package io.fleetcpu.policy.migration;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.NamedInterface;

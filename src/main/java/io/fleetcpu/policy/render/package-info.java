@@ -4,4 +4,7 @@
  * Uses {@code policy.guest}, {@code policy.baseline}, {@code policy.grouping}, {@code catalog} and {@code libvirtxml};
  * never the recommender, which uses these.
  */
+@NamedInterface("render")
 package io.fleetcpu.policy.render;
+
+import org.springframework.modulith.NamedInterface;
