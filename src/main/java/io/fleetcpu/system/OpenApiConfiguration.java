@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
-import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -34,8 +33,6 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.tags.Tag;
-
-import io.fleetcpu.policy.NestedState;
 
 /**
  * The head of the API contract ({@code openapi.yaml} at the repository root is this document as
@@ -69,12 +66,6 @@ import io.fleetcpu.policy.NestedState;
 public class OpenApiConfiguration {
 
     public static final String BEARER_TOKEN = "bearerToken";
-
-    static {
-        // The kvm module's nested state travels as its word (NestedState.wireName, Jackson's @JsonValue) in hosts'
-        // kernel facts and in recommendations' nested fixes; the contract has always called it a string.
-        SpringDocUtils.getConfig().replaceWithClass(NestedState.class, String.class);
-    }
 
     private static final String PROBLEM_DETAIL = "ProblemDetail";
 
