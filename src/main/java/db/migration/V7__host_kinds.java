@@ -17,6 +17,7 @@ import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.NestedState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,7 +69,7 @@ public class V7__host_kinds extends BaseJavaMigration {
                 : new GuestModels(row.getString("host_model"), usable == null ? List.of() : usable,
                         list(row.getArray("supported_cpu_modes")));
         return new CpuKindFacts(cpu(row, ""), row.getString("hypervisor_arch") == null ? null : cpu(row, "hypervisor_"),
-                models, row.getString("kvm_module"), row.getString("nested"), row.getString("virtualization_flag"),
+                models, row.getString("kvm_module"), NestedState.fromWireName(row.getString("nested")), row.getString("virtualization_flag"),
                 null);
     }
 

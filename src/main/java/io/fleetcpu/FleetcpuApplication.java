@@ -5,11 +5,14 @@ import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.modulith.Modulithic;
 
 import io.fleetcpu.agent.AgentCommand;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+// The name docs/modules/ gives the whole system (ModulesDocumentationTest); an annotation only, no runtime feature
+@Modulithic(systemName = "fleetcpu")
 public class FleetcpuApplication {
 
     public static void main(String[] args) {

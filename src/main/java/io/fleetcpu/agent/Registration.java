@@ -5,6 +5,8 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
+import io.fleetcpu.policy.NestedState;
+
 /**
  * The body of {@code POST /hosts}: the service's registration contract. Null fields are left out, so a host whose
  * libvirt cannot give domain capabilities simply does not send them.
@@ -15,8 +17,10 @@ public record Registration(String uuid, @Nullable String hostname, List<String> 
                            @Nullable String migratableCpuXml, @Nullable String hypervisorCpuXml,
                            Kernel kernel, Versions versions) {
 
+    /** @param nested written as its word ({@link NestedState#wireName()}, Jackson's {@code @JsonValue}) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Kernel(@Nullable String release, @Nullable String kvmModule, String nested, @Nullable String virtualizationFlag) {
+    public record Kernel(@Nullable String release, @Nullable String kvmModule, NestedState nested,
+                         @Nullable String virtualizationFlag) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,7 +32,7 @@ public record Registration(String uuid, @Nullable String hostname, List<String> 
         return new Registration(libvirt.hostUuid(), kernel.hostname(), List.copyOf(aggregates),
                 libvirt.capabilitiesXml(), libvirt.domainCapabilitiesXml(), libvirt.expandedCpuXml(),
                 libvirt.migratableCpuXml(), libvirt.hypervisorCpuXml(),
-                new Kernel(kernel.release(), kernel.kvmModule(), kernel.nested().wireName(),
+                new Kernel(kernel.release(), kernel.kvmModule(), kernel.nested(),
                         kernel.virtualizationFlag()),
                 new Versions(libvirt.libvirtVersion(), libvirt.qemuVersion(), agentVersion));
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.render.PlacementTraits;
 import io.fleetcpu.system.ConflictException;

@@ -25,10 +25,9 @@ import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
-import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
 import io.fleetcpu.policy.PolicyRecommendation;
@@ -156,14 +155,8 @@ class Engines {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
-        // a host's kernel facts always have a nested state (unknown when its agent did not say)
-        NestedState nested = switch (Objects.requireNonNull(host.kernel().nested())) {
-            case "enabled" -> NestedState.ENABLED;
-            case "disabled" -> NestedState.DISABLED;
-            default -> NestedState.UNKNOWN;
-        };
         return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
-                cpu.microcode(), cpu.signature(), nested, models == null ? null : models.usableModels(),
+                cpu.microcode(), cpu.signature(), host.kernel().nested(), models == null ? null : models.usableModels(),
                 models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
                         .map(Engines::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
                 models == null ? List.of() : models.deprecatedModels());

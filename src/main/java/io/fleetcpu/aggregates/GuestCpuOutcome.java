@@ -3,7 +3,7 @@ package io.fleetcpu.aggregates;
 import java.util.List;
 
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestFeatures;
 import org.jspecify.annotations.Nullable;
 

@@ -20,7 +20,7 @@ import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.render.NovaCpuModels;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.PolicyRecommendation;

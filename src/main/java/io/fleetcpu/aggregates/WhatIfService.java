@@ -14,7 +14,7 @@ import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostReport;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindLabels;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;

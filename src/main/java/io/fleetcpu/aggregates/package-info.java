@@ -8,6 +8,10 @@
  * {@code system} and {@code web}; {@code hosts} never uses it back.
  */
 @NullMarked
+@ApplicationModule(displayName = "Aggregates and their recommended CPU",
+        allowedDependencies = { "catalog", "hosts", "libvirtxml", "policy", "policy :: baseline", "policy :: guest",
+                "policy :: render", "system", "web" })
 package io.fleetcpu.aggregates;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

@@ -5,6 +5,10 @@
  * {@code aggregates}, the engine, {@code catalog}, {@code libvirtxml} and {@code system}.
  */
 @NullMarked
+@ApplicationModule(displayName = "Groupings and migration checks",
+        allowedDependencies = { "aggregates", "catalog", "hosts", "libvirtxml", "policy", "policy :: baseline",
+                "policy :: grouping", "policy :: guest", "policy :: migration", "policy :: render", "system" })
 package io.fleetcpu.fleet;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

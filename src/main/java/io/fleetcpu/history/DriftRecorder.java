@@ -125,7 +125,7 @@ class DriftRecorder {
         fact(changes, "signature", before, after, h -> h.cpu().signature() == null ? null : h.cpu().signature().text());
         fact(changes, "hypervisorModel", before, after, h -> h.hypervisorCpu() == null ? null : h.hypervisorCpu().model());
         fact(changes, "features", before, after, h -> compared.apply(h).features().size() + " features");
-        fact(changes, "nested", before, after, h -> h.kernel().nested());
+        fact(changes, "nested", before, after, h -> h.kernel().nested().wireName());
         fact(changes, "kvmModule", before, after, h -> h.kernel().kvmModule());
         fact(changes, "virtualizationFlag", before, after, h -> h.kernel().virtualizationFlag());
         fact(changes, "kernelRelease", before, after, h -> h.kernel().release());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -17,6 +18,8 @@ import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
+
+import io.fleetcpu.policy.NestedState;
 
 /** One kind of CPU: facts shared by every host that reports them, stored once ({@link CpuKindFacts}). */
 @Entity
@@ -59,7 +62,8 @@ public class CpuKind {
 
     private @Nullable String kvmModule;
 
-    private String nested;
+    @Convert(converter = NestedStateColumn.class)
+    private NestedState nested;
 
     private @Nullable String virtualizationFlag;
 
@@ -107,7 +111,7 @@ public class CpuKind {
         columns.put("unknownModels", unknownModels == null ? null : unknownModels.toArray(String[]::new));
         columns.put("unusableModels", unusableModels == null ? null : unusableModels.toArray(String[]::new));
         columns.put("kvmModule", kvmModule);
-        columns.put("nested", nested);
+        columns.put("nested", NestedStateColumn.word(nested));
         columns.put("virtualizationFlag", virtualizationFlag);
         columns.put("catalog", catalog);
         columns.put("now", java.sql.Timestamp.from(firstSeenAt));

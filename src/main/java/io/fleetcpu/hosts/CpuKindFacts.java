@@ -14,6 +14,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.NestedState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  *        11.3}), chosen by the host's libvirt version: the same CPU read with another map is another kind
  */
 public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullable GuestModels guestModels, @Nullable String kvmModule,
-        String nested, @Nullable String virtualizationFlag, @Nullable String catalog) {
+        NestedState nested, @Nullable String virtualizationFlag, @Nullable String catalog) {
 
     /**
      * The catalog kinds stored before catalogs were per host were read with, unless configured otherwise; its name is
@@ -123,7 +124,7 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
                         + notEmpty(";deprecated", guestModels.deprecatedModels())
                         + notEmpty(";unknown", guestModels.unknownModels())
                         + notEmpty(";unusable", guestModels.unusableModels())),
-                "kernel " + value(kvmModule) + ";" + value(nested) + ";" + value(virtualizationFlag))
+                "kernel " + value(kvmModule) + ";" + value(nested == null ? null : nested.wireName()) + ";" + value(virtualizationFlag))
                 + (catalog == null || catalog.equals(FIRST_CATALOG) ? "" : "\ncatalog " + value(catalog));
     }
 

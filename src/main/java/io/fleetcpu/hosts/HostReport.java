@@ -34,7 +34,7 @@ public record HostReport(
         @Nullable String hypervisorCpuXml,
         @Schema(description = "for hosts without libvirt: the CPU as arch, vendor, model and features")
         @Nullable ReportedCpu cpu,
-        @Schema(description = "the kernel's KVM facts") @Nullable KernelFacts kernel,
+        @Schema(description = "the kernel's KVM facts") @Nullable ReportedKernel kernel,
         @Schema(description = "versions of the virtualisation stack") @Nullable SoftwareVersions versions) {
 
     /** A CPU described without libvirt documents, in libvirt's names. */
@@ -49,5 +49,19 @@ public record HostReport(
             @Nullable List<String> features,
             @Schema(description = "features of the model this CPU does not have")
             @Nullable List<String> disabledFeatures) {
+    }
+
+    /**
+     * The kernel's facts as a registration sends them: {@link KernelFacts} (the same schema) with {@code nested} still
+     * the word, so that a wrong word is refused as a field of the 422 that names every wrong field of the
+     * registration (not a 400 for unreadable JSON). {@link HostReportReader} checks it and converts it once to
+     * {@link io.fleetcpu.policy.NestedState}; no other code reads this record.
+     */
+    @Schema(name = KernelFacts.SCHEMA, description = KernelFacts.DESCRIPTION)
+    public record ReportedKernel(
+            @Schema(description = KernelFacts.RELEASE, example = "6.1.0-18-amd64") @Nullable String release,
+            @Schema(description = KernelFacts.KVM_MODULE, example = "kvm_intel") @Nullable String kvmModule,
+            @Schema(description = KernelFacts.NESTED, example = "enabled") @Nullable String nested,
+            @Schema(description = KernelFacts.VIRTUALIZATION_FLAG, example = "vmx") @Nullable String virtualizationFlag) {
     }
 }

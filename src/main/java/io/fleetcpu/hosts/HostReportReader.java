@@ -49,7 +49,6 @@ class HostReportReader {
     private static final int MAX_VERSION = 64;
     private static final List<String> KVM_MODULES = List.of("kvm_intel", "kvm_amd");
     private static final List<String> VIRTUALIZATION_FLAGS = List.of("vmx", "svm");
-    private static final List<String> NESTED_STATES = NestedState.wireNames();
     private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final Catalogs catalogs;
@@ -126,20 +125,23 @@ class HostReportReader {
         return modes;
     }
 
-    private static KernelFacts readKernel(List<FieldProblem> problems, @Nullable KernelFacts kernel) {
+    private static KernelFacts readKernel(List<FieldProblem> problems, HostReport.@Nullable ReportedKernel kernel) {
         if (kernel == null) {
             return KernelFacts.UNKNOWN;
         }
         checkOneOf(problems, "kernel.kvmModule", kernel.kvmModule(), KVM_MODULES);
         checkOneOf(problems, "kernel.virtualizationFlag", kernel.virtualizationFlag(), VIRTUALIZATION_FLAGS);
+        // the one place the registration's word becomes the state; left out, it is unknown
+        NestedState nested = NestedState.UNKNOWN;
         if (kernel.nested() != null) {
-            checkOneOf(problems, "kernel.nested", kernel.nested(), NESTED_STATES);
+            try {
+                nested = NestedState.fromWireName(kernel.nested());
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem("kernel.nested", e.getMessage()));
+            }
         }
         checkLength(problems, "kernel.release", kernel.release(), MAX_VERSION * 2);
-        return kernel.nested() == null
-                ? new KernelFacts(kernel.release(), kernel.kvmModule(), NestedState.UNKNOWN.wireName(),
-                        kernel.virtualizationFlag())
-                : kernel;
+        return new KernelFacts(kernel.release(), kernel.kvmModule(), nested, kernel.virtualizationFlag());
     }
 
     private static void checkVersions(List<FieldProblem> problems, @Nullable SoftwareVersions versions) {

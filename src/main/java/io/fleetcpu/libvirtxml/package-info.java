@@ -6,6 +6,9 @@
  * other fleetcpu package (only OpenAPI's {@code @Schema} annotation).
  */
 @NullMarked
+@ApplicationModule(displayName = "libvirt's documents and the CPU vocabulary",
+        allowedDependencies = {})
 package io.fleetcpu.libvirtxml;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.GuestCpu;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -5,6 +5,7 @@ import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 import io.fleetcpu.catalog.CatalogInfo;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import org.jspecify.annotations.Nullable;
@@ -133,6 +134,6 @@ public record PolicyRecommendation(
     }
 
     /** The commands that turn nested virtualisation on for a host's kvm module. */
-    public record NestedFix(String host, String nestedState, List<String> commands) {
+    public record NestedFix(String host, NestedState nestedState, List<String> commands) {
     }
 }

@@ -26,10 +26,10 @@ import io.fleetcpu.policy.PolicyRecommendation.NestedFix;
 import io.fleetcpu.policy.PolicyRecommendation.NestedReport;
 import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
-import io.fleetcpu.policy.baseline.BaselineExplainer;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.NestedCommands;
@@ -424,7 +424,7 @@ public final class PolicyRecommender {
             } else if (host.nested() == NestedState.ENABLED) {
                 ready.add(host.name());
             } else {
-                toFix.add(new NestedFix(host.name(), host.nested().wireName(),
+                toFix.add(new NestedFix(host.name(), host.nested(),
                         NestedCommands.enableNested(module)));
             }
         }

@@ -1,13 +1,20 @@
 package io.fleetcpu.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import org.springframework.data.repository.Repository;
+import org.springframework.modulith.ApplicationModule;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -26,9 +33,16 @@ class ArchitectureTest {
     private static final String[] PURE_PACKAGES = { "io.fleetcpu.policy..", "io.fleetcpu.catalog..",
             "io.fleetcpu.libvirtxml.." };
 
+    /**
+     * The module map's annotations in package-info.java ({@code @ApplicationModule}, {@code @NamedInterface}): read
+     * by ModulesTest from the class files, ignored at run time, so they need no Spring context.
+     */
+    private static final DescribedPredicate<JavaClass> THE_MODULE_MAP = belongToAnyOf(ApplicationModule.class,
+            NamedInterface.class);
+
     @ArchTest
     static final ArchRule pureCodeUsesNoSpring = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
-            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
+            .should().dependOnClassesThat(resideInAPackage("org.springframework..").and(not(THE_MODULE_MAP)))
             .because("policy, catalog and libvirtxml are plain Java, testable and reusable without a Spring context");
 
     @ArchTest
@@ -100,6 +114,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat().haveFullyQualifiedName("io.fleetcpu.hosts.Host")
             .because("other features take a host as HostService hands it out (HostFacts, kinds of CPU), so that the "
                     + "JPA entity, its storage and its lazy parts stay inside hosts");
+
+    /**
+     * docs/architecture.md, "The parts": dependencies point one way, so no two packages use each other, directly or
+     * through others, at any depth (a subpackage is a slice of its own: {@code policy} and {@code policy.render} too).
+     */
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("io.fleetcpu.(**)")
+            .should().beFreeOfCycles()
+            .because("dependencies point one way (docs/architecture.md): each package can be read, tested and "
+                    + "changed knowing only the packages below it");
 
     /** Guards the rules above against passing vacuously, e.g. after a package is renamed. */
     @ArchTest

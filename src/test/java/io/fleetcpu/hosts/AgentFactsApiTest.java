@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
@@ -15,6 +17,7 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
@@ -108,6 +111,48 @@ class AgentFactsApiTest extends ApiAssertions {
         Answer answer = post("/hosts", body);
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).contains("kernel.nested", "kernel.kvmModule", "hypervisorCpuXml", "versions.qemu");
+        assertNothingWritten();
+    }
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    /**
+     * The nested state is {@link NestedState} in the code and its word everywhere else: the registration, the host's
+     * answer, the {@code cpu_kind} column and the drift event's fact.
+     */
+    @Test
+    void theNestedStateIsItsWordInTheAnswerTheStoredKindAndTheHistory() {
+        assertThat(post("/hosts", agentRegistration("lab")).status()).isEqualTo(201);
+        Map<String, Object> disabled = agentRegistration("lab");
+        disabled.put("kernel", Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "disabled",
+                "virtualizationFlag", "vmx"));
+        Answer answer = post("/hosts", disabled);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("kernel").get("nested").asString()).isEqualTo("disabled");
+
+        assertThat(get("/hosts/" + UUID_HV).json().get("kernel").get("nested").asString()).isEqualTo("disabled");
+        assertThat(jdbc.queryForObject("select k.nested from cpu_kind k join host h on h.kind_id = k.id where h.id = ?",
+                String.class, java.util.UUID.fromString(UUID_HV))).isEqualTo("disabled");
+        JsonNode drift = get("/hosts/" + UUID_HV + "/history").json().get(0);
+        Map<String, String> changes = new LinkedHashMap<>();
+        drift.get("changes").forEach(c -> changes.put(c.get("fact").asString(),
+                c.get("before").asString() + " -> " + c.get("after").asString()));
+        assertThat(changes).containsEntry("nested", "enabled -> disabled");
+
+        // Left out, it is unknown.
+        Map<String, Object> unsaid = agentRegistration("lab");
+        unsaid.put("kernel", Map.of("kvmModule", "kvm_intel"));
+        assertThat(post("/hosts", unsaid).json().get("kernel").get("nested").asString()).isEqualTo("unknown");
+    }
+
+    @Test
+    void aWrongNestedWordIsAProblemNamingTheFieldAndTheWords() {
+        Map<String, Object> body = agentRegistration("lab");
+        body.put("kernel", Map.of("nested", "Enabled"));
+        Answer answer = post("/hosts", body);
+        assertProblem(answer, 422);
+        assertThat(errorFor(answer, "kernel.nested")).isEqualTo("'Enabled' is not one of [enabled, disabled, unknown]");
         assertNothingWritten();
     }
 }

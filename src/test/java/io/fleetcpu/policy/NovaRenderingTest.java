@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.render.NovaCpuModels;

@@ -11,6 +11,7 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.GuestCpu;
 
 /**
  * Hosts for {@link PolicyRecommenderTest}, built from the real CPUs of {@code src/test/resources/cpudata} and the

@@ -37,6 +37,7 @@ import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
@@ -422,7 +423,7 @@ class PolicyRecommenderTest {
         assertThat(nested.hostsWithoutFlag()).containsExactly("pentium");
         assertThat(nested.readyHosts()).containsExactly("ready");
         assertThat(nested.hostsToFix()).extracting(NestedFix::host).containsExactly("off", "unknown");
-        assertThat(nested.hostsToFix()).extracting(NestedFix::nestedState).containsExactly("disabled", "unknown");
+        assertThat(nested.hostsToFix()).extracting(NestedFix::nestedState).containsExactly(NestedState.DISABLED, NestedState.UNKNOWN);
         for (NestedFix fix : nested.hostsToFix()) {
             assertThat(commands(fix)).as("commands for %s", fix.host()).isEqualTo(INTEL_FIX);
         }

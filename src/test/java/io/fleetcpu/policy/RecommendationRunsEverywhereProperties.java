@@ -29,6 +29,7 @@ import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
 import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.migration.Verdict;
 import io.fleetcpu.policy.baseline.BaselineCalculator;

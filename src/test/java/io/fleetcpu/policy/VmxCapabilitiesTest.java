@@ -14,6 +14,7 @@ import io.fleetcpu.policy.CpuPolicy.Goal;
 import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
 
 /**

@@ -9,7 +9,6 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.GuestCpu;
 
 /** What a guest started with a named-model CPU gets: the model's features, plus required, minus disabled ({@link CpuCatalog#expand}). */
 public final class GuestFeatures {

@@ -14,7 +14,7 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;
 import io.fleetcpu.policy.migration.Verdict.Result;

@@ -14,8 +14,7 @@ import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.baseline.LibvirtDriver;
 import org.jspecify.annotations.Nullable;
 
@@ -101,7 +100,7 @@ public final class CpuConfigRenderer {
      * {@code _get_guest_cpu_model_config}). The extra flags apply to every model.
      *
      * @param cpuModels CUSTOM only: catalog models, oldest first, the recommended one among them (see
-     *                  {@link PolicyRecommender#novaCpuModels}); must be empty for the host modes
+     *                  {@code policy.PolicyRecommender.novaCpuModels}); must be empty for the host modes
      */
     public String novaConf(GuestCpu cpu, List<String> cpuModels) {
         check(cpu);

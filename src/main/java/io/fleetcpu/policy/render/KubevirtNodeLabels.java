@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import org.jspecify.annotations.Nullable;
 

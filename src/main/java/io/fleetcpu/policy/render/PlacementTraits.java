@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import io.fleetcpu.policy.GuestCpu;
-import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.policy.guest.GuestCpu;
 
 /**
  * The Placement traits nova's libvirt driver reports for CPU features, and the flavor properties that require them.
@@ -94,7 +93,7 @@ public final class PlacementTraits {
      * command, only a warning.
      *
      * @param aggregate the aggregate's id, for the heading
-     * @param nova      the models and features of {@link PolicyRecommender#novaCpuModels}
+     * @param nova      the models and features of {@code policy.PolicyRecommender.novaCpuModels}
      * @param cpu       the recommended guest CPU
      */
     public static String render(String aggregate, NovaCpuModels nova, GuestCpu cpu) {

@@ -28,7 +28,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 
 /**
  * A full cpu_map model (the seed's hand-written {@code SandyBridge-vmx}), read back with a DOM parser and, the

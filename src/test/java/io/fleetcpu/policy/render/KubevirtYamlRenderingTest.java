@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 
 /** KubeVirt's VMI {@code spec}: {@code domain.cpu} and its {@code nodeSelector}, read back with snakeyaml. */
 class KubevirtYamlRenderingTest {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 
 /** The {@code <cpu>} element, read back with fleetcpu's libvirt reader. */
 class LibvirtXmlRenderingTest {

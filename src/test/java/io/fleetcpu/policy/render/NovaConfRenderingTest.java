@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 
 /**
  * nova.conf's {@code [libvirt]} section, read back as nova would: oslo.config's INI rules (sections, {@code key =

@@ -30,7 +30,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.render.QemuFeatureNames;
 
 /**

@@ -8,7 +8,7 @@ import java.util.List;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
-import io.fleetcpu.policy.GuestCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
 
 /** The guest CPUs every rendering test writes and reads back. */
 final class RenderExamples {

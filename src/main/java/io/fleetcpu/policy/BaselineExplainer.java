@@ -1,4 +1,4 @@
-package io.fleetcpu.policy.baseline;
+package io.fleetcpu.policy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +8,18 @@ import java.util.stream.IntStream;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.PolicyRecommender;
-import io.fleetcpu.policy.RecommendedCpu;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.NamedCpu;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Recommends the guest CPU for a group of hosts that must keep live migration among them: libvirt's
  * baseline of the hosts, explained host by host (which hosts limit it, which features are left out). One part of
- * {@link PolicyRecommender}, which adds the aggregate's policy (modes, nested virtualisation, mitigations).
+ * {@link PolicyRecommender}, which adds the aggregate's policy (modes, nested virtualisation, mitigations). It lives
+ * with the recommender, not in {@code policy.baseline}, because its answer is the recommendation's
+ * ({@link RecommendedCpu}); the baseline it explains is libvirt's and knows nothing of it.
  */
 public final class BaselineExplainer {
 

@@ -1,4 +1,4 @@
-package io.fleetcpu.policy;
+package io.fleetcpu.policy.guest;
 
 import java.util.HashSet;
 import java.util.List;
@@ -7,12 +7,12 @@ import java.util.Set;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.baseline.Baseline;
-import io.fleetcpu.policy.render.CpuConfigRenderer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One guest CPU recommendation, whatever computed it: what {@link CpuConfigRenderer} turns into libvirt XML,
- * nova.conf, a QEMU {@code -cpu} value, a KubeVirt fragment or a cpu_map model. Feature names are libvirt's.
+ * One guest CPU recommendation, whatever computed it (the recommender in {@code policy}, a migration domain's
+ * baseline): what the renderings of {@code policy.render} turn into libvirt XML, nova.conf, a QEMU {@code -cpu} value,
+ * a KubeVirt fragment or a cpu_map model; what the migration check judges. Feature names are libvirt's.
  *
  * @param mode           libvirt's {@code <cpu mode>}
  * @param model          the named model; set exactly when {@code mode} is {@link Mode#CUSTOM}
