@@ -3,7 +3,6 @@ package io.fleetcpu.hosts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,8 +43,7 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
 
     static CpuKindFacts of(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullable GuestModels guestModels, KernelFacts kernel,
             @Nullable String catalog) {
-        // HostReportReader gives every kernel a nested state (unknown when the agent did not say)
-        return new CpuKindFacts(cpu, hypervisorCpu, guestModels, kernel.kvmModule(), Objects.requireNonNull(kernel.nested()),
+        return new CpuKindFacts(cpu, hypervisorCpu, guestModels, kernel.kvmModule(), kernel.nested(),
                 kernel.virtualizationFlag(), catalog);
     }
 

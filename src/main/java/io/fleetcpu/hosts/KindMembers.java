@@ -2,7 +2,6 @@ package io.fleetcpu.hosts;
 
 import java.util.List;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The hosts of one kind of CPU in an aggregate (or in the fleet): how many, and a few of them by name.

@@ -1,7 +1,6 @@
 package io.fleetcpu.policy.baseline;
 
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /** A host's CPU with the host's name, so refusals can say which host is the problem. */
 public record NamedCpu(String host, CpuDescription cpu) {
