@@ -1,3 +1,13 @@
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.grouping.Grouping;
+import io.fleetcpu.policy.grouping.MigrationDomains;
+import io.fleetcpu.policy.grouping.Strategy;
+import io.fleetcpu.policy.render.OpenStackCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,17 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.policy.baseline.BaselineCalculator;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.baseline.NamedCpu;
-import io.fleetcpu.policy.grouping.Grouping;
-import io.fleetcpu.policy.grouping.MigrationDomains;
-import io.fleetcpu.policy.grouping.Strategy;
-import io.fleetcpu.policy.render.OpenStackCommands;
-
 /**
  * Groups a fleet of 100,000 hosts of about 60 real CPU kinds into migration domains and reports the median wall
  * time of each strategy, next to a reference measured in the same run on the same machine (expanding every host's
@@ -29,8 +28,11 @@ import io.fleetcpu.policy.render.OpenStackCommands;
  */
 public final class FleetBench {
 
-    private static final List<List<String>> MICROCODE_REMOVALS = List.of(List.of("hle", "rtm"), List.of("rtm"),
-            List.of("mpx"), List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"));
+    private static final List<List<String>> MICROCODE_REMOVALS = List.of(
+            List.of("hle", "rtm"),
+            List.of("rtm"),
+            List.of("mpx"),
+            List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"));
 
     public static void main(String[] args) throws IOException {
         int hostCount = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -44,12 +46,18 @@ public final class FleetBench {
 
         List<CpuDescription> kinds = kinds(catalog, calculator, cpudata, wantedKinds);
         List<NamedCpu> fleet = fleet(kinds, hostCount, new Random(42));
-        System.out.printf("fleet: %,d hosts, %d distinct CPU kinds (real CPUs from %s, some with TSX/MPX/AVX-512 "
-                + "removed as microcode updates do)%n", fleet.size(), kinds.size(), cpudata);
+        System.out.printf(
+                "fleet: %,d hosts, %d distinct CPU kinds (real CPUs from %s, some with TSX/MPX/AVX-512 "
+                        + "removed as microcode updates do)%n",
+                fleet.size(), kinds.size(), cpudata);
         System.out.printf("runs: %d measured after %d warm-up, median wall time, 1 thread%n%n", runs, runs);
 
-        String[][] cases = {{"max-features", null}, {"min-domains", null}, {"min-domains", "SandyBridge"},
-                {"max-features", "Haswell-noTSX"}};
+        String[][] cases = {
+            {"max-features", null},
+            {"min-domains", null},
+            {"min-domains", "SandyBridge"},
+            {"max-features", "Haswell-noTSX"}
+        };
         Map<String, double[]> results = new LinkedHashMap<>();
         double[] reference = new double[runs];
         double[] hashing = new double[runs];
@@ -82,13 +90,18 @@ public final class FleetBench {
                     String key = c[0] + (c[1] == null ? "" : " minimum " + c[1]);
                     if (round == 1) {
                         results.computeIfAbsent(key, k -> new double[runs])[r] = (e - s) / 1e6;
-                        results.computeIfAbsent(key + " + openstack commands", k -> new double[runs])[r]
-                                = (e2 - s) / 1e6;
+                        results.computeIfAbsent(key + " + openstack commands", k -> new double[runs])[r] =
+                                (e2 - s) / 1e6;
                     }
                     if (round == 1 && r == 0) {
-                        System.out.printf("%-34s %3d domains, %,9d host-features given up, %,d below minimum, "
-                                + "%d ungrouped, %,d lines of commands%n", key, g.domains().size(),
-                                g.cost().featuresGivenUp(), g.hostsBelowMinimum().size(), g.ungrouped().size(),
+                        System.out.printf(
+                                "%-34s %3d domains, %,9d host-features given up, %,d below minimum, "
+                                        + "%d ungrouped, %,d lines of commands%n",
+                                key,
+                                g.domains().size(),
+                                g.cost().featuresGivenUp(),
+                                g.hostsBelowMinimum().size(),
+                                g.ungrouped().size(),
                                 commands.lines().count());
                     }
                 }
@@ -97,8 +110,9 @@ public final class FleetBench {
         double ref = median(reference);
         System.out.printf("%n%-55s %10s %10s%n", "measurement", "median ms", "x ref");
         System.out.printf("%-55s %10.1f %10.2f%n", "REFERENCE: expand 100k hosts' feature sets (per host)", ref, 1.0);
-        System.out.printf("%-55s %10.1f %10.2f%n", "hash 100k host CPU descriptions into a HashMap", median(hashing),
-                median(hashing) / ref);
+        System.out.printf(
+                "%-55s %10.1f %10.2f%n",
+                "hash 100k host CPU descriptions into a HashMap", median(hashing), median(hashing) / ref);
         results.forEach((k, v) -> System.out.printf("%-55s %10.1f %10.2f%n", k, median(v), median(v) / ref));
     }
 
@@ -112,8 +126,12 @@ public final class FleetBench {
                 continue;
             }
             CpuDefinition cpu = CpuDefinition.parse(Files.readString(cpudata.resolve(c[0])));
-            real.add(new CpuDescription(c[1].equals("host") ? cpu.arch() : "x86_64", cpu.vendor(), cpu.model(),
-                    cpu.requiredFeatureNames(), List.of()));
+            real.add(new CpuDescription(
+                    c[1].equals("host") ? cpu.arch() : "x86_64",
+                    cpu.vendor(),
+                    cpu.model(),
+                    cpu.requiredFeatureNames(),
+                    List.of()));
         }
         Map<FeatureSet, CpuDescription> byFeatures = new LinkedHashMap<>();
         for (CpuDescription cpu : real) {
@@ -141,7 +159,9 @@ public final class FleetBench {
         for (String f : features) {
             changed |= required.remove(f);
             int index = catalog.feature(f).orElseThrow().index();
-            if (catalog.model(cpu.model()).map(m -> m.features().contains(index)).orElse(false)) {
+            if (catalog.model(cpu.model())
+                    .map(m -> m.features().contains(index))
+                    .orElse(false)) {
                 disabled.add(f);
                 changed = true;
             }
@@ -173,9 +193,14 @@ public final class FleetBench {
                 k++;
             }
             CpuDescription cpu = kinds.get(order.get(k));
-            fleet.add(new NamedCpu(String.format("compute-%06d", h), new CpuDescription(copy(cpu.arch()),
-                    copy(cpu.vendor()), copy(cpu.model()), copies(cpu.requiredFeatures()),
-                    copies(cpu.disabledFeatures()))));
+            fleet.add(new NamedCpu(
+                    String.format("compute-%06d", h),
+                    new CpuDescription(
+                            copy(cpu.arch()),
+                            copy(cpu.vendor()),
+                            copy(cpu.model()),
+                            copies(cpu.requiredFeatures()),
+                            copies(cpu.disabledFeatures()))));
         }
         return fleet;
     }

@@ -45,7 +45,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,8 +62,11 @@ public final class FleetHttpBench {
 
     private static final Path CPUDATA = Path.of("src/test/resources/cpudata");
     private static final int WANTED_KINDS = 60;
-    private static final List<List<String>> MICROCODE_REMOVALS = List.of(List.of("hle", "rtm"), List.of("rtm"),
-            List.of("mpx"), List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"));
+    private static final List<List<String>> MICROCODE_REMOVALS = List.of(
+            List.of("hle", "rtm"),
+            List.of("rtm"),
+            List.of("mpx"),
+            List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"));
     private static final int SMALL_AGGREGATES = 50;
     private static final int MAX_BAND = 10_000;
     private static final int READ_CONNECTIONS = 64;
@@ -72,6 +74,7 @@ public final class FleetHttpBench {
     private static final int FAILURES_SHOWN = 5;
     /** How much of an answer is kept: all of a host's, the start of a fleet's recommendation (only counted). */
     private static final int KEPT_BYTES = 1 << 20;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
@@ -102,8 +105,8 @@ public final class FleetHttpBench {
     }
 
     /** A load: how many requests, how long it took on the wall clock, their latencies and answers. */
-    record Run(double seconds, long[] sortedNanos, Map<Integer, Integer> statuses, int unexpected,
-            List<String> failures) {
+    record Run(
+            double seconds, long[] sortedNanos, Map<Integer, Integer> statuses, int unexpected, List<String> failures) {
         int count() {
             return sortedNanos.length;
         }
@@ -130,12 +133,10 @@ public final class FleetHttpBench {
     }
 
     /** A CPU the fleet is made of: a libvirt {@code <cpu>} element of a real host, maybe with features removed. */
-    record Kind(String name, String cpuXml) {
-    }
+    record Kind(String name, String cpuXml) {}
 
     /** The body of {@code POST /hosts}: the host's identity, aggregates and {@code virsh capabilities}. */
-    record HostRegistration(String uuid, String hostname, List<String> aggregates, String capabilitiesXml) {
-    }
+    record HostRegistration(String uuid, String hostname, List<String> aggregates, String capabilitiesXml) {}
 
     /** Hosts upserted straight into PostgreSQL, each with its membership rows, in one transaction per host. */
     record Ceiling(int hosts, int membershipRows, int connections, double seconds, List<String> hostColumns) {
@@ -145,8 +146,7 @@ public final class FleetHttpBench {
     }
 
     /** A goal of the benchmark, the figure measured, and whether the figure meets it. */
-    record Goal(String what, String goal, String figure, boolean met) {
-    }
+    record Goal(String what, String goal, String figure, boolean met) {}
 
     private final Http http;
     private final String jdbcUrl;
@@ -185,9 +185,10 @@ public final class FleetHttpBench {
     }
 
     private boolean run() throws Exception {
-        System.out.printf("fleet-http: %,d hosts, %d connections for registrations, %d for reads, loads of %d s; "
-                + "service pid %d, log %s%n", hostCount, connections, READ_CONNECTIONS, LOAD_TIME.toSeconds(),
-                servicePid, serviceLog);
+        System.out.printf(
+                "fleet-http: %,d hosts, %d connections for registrations, %d for reads, loads of %d s; "
+                        + "service pid %d, log %s%n",
+                hostCount, connections, READ_CONNECTIONS, LOAD_TIME.toSeconds(), servicePid, serviceLog);
         try {
             List<Kind> kinds = kinds();
             Ceiling before = ceiling("before registering (the probes only)", probes.get(0));
@@ -211,7 +212,13 @@ public final class FleetHttpBench {
     // ---- 1. CPU kinds ------------------------------------------------------------------------------------------
 
     /** What the service made of one probe registration. */
-    enum Probe { NEW_KIND, SAME_KIND, REFUSED, NOT_IN_CATALOG, NOT_INTEL }
+    enum Probe {
+        NEW_KIND,
+        SAME_KIND,
+        REFUSED,
+        NOT_IN_CATALOG,
+        NOT_INTEL
+    }
 
     /**
      * The Intel CPUs of the fixtures the service accepts and computes with, one registration each (the probes), then
@@ -222,14 +229,18 @@ public final class FleetHttpBench {
     private List<Kind> kinds() throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(CPUDATA)) {
-            files = walk.filter(p -> p.getFileName().toString().endsWith("-host.xml")).sorted().toList();
+            files = walk.filter(p -> p.getFileName().toString().endsWith("-host.xml"))
+                    .sorted()
+                    .toList();
         }
         Map<String, Kind> byFeatures = new LinkedHashMap<>();
         Map<Probe, List<String>> outcomes = new TreeMap<>();
         for (Path file : files) {
-            String name = file.getFileName().toString().replace("x86_64-cpuid-", "").replace("-host.xml", "");
+            String name =
+                    file.getFileName().toString().replace("x86_64-cpuid-", "").replace("-host.xml", "");
             Kind kind = new Kind(CPUDATA.relativize(file.getParent()) + "/" + name, Files.readString(file));
-            outcomes.computeIfAbsent(probe(kind, byFeatures), p -> new ArrayList<>()).add(kind.name());
+            outcomes.computeIfAbsent(probe(kind, byFeatures), p -> new ArrayList<>())
+                    .add(kind.name());
         }
         List<Kind> real = List.copyOf(byFeatures.values());
         outer:
@@ -238,7 +249,8 @@ public final class FleetHttpBench {
                 if (byFeatures.size() >= WANTED_KINDS) {
                     break outer;
                 }
-                probe(new Kind(kind.name() + " -" + String.join(",-", removal), without(kind.cpuXml(), removal)),
+                probe(
+                        new Kind(kind.name() + " -" + String.join(",-", removal), without(kind.cpuXml(), removal)),
                         byFeatures);
             }
         }
@@ -246,12 +258,19 @@ public final class FleetHttpBench {
         if (kinds.isEmpty()) {
             throw new IllegalStateException("the service took none of the CPUs in " + CPUDATA);
         }
-        System.out.printf("%nkinds: %d distinct Intel CPUs (%d real ones of %d *-host.xml in %s, %d with "
-                + "TSX/MPX/AVX-512 removed)%n", kinds.size(), Math.min(real.size(), kinds.size()), files.size(),
-                CPUDATA, Math.max(0, kinds.size() - real.size()));
-        System.out.printf("  left out: %d refused by the service %s; %d of other vendors (an aggregate mixing vendors "
-                + "answers 409); %d registered, but with a model or features the service's catalog does not know "
-                + "(an aggregate holding one answers 409) %s%n", outcomes.getOrDefault(Probe.REFUSED, List.of()).size(),
+        System.out.printf(
+                "%nkinds: %d distinct Intel CPUs (%d real ones of %d *-host.xml in %s, %d with "
+                        + "TSX/MPX/AVX-512 removed)%n",
+                kinds.size(),
+                Math.min(real.size(), kinds.size()),
+                files.size(),
+                CPUDATA,
+                Math.max(0, kinds.size() - real.size()));
+        System.out.printf(
+                "  left out: %d refused by the service %s; %d of other vendors (an aggregate mixing vendors "
+                        + "answers 409); %d registered, but with a model or features the service's catalog does not know "
+                        + "(an aggregate holding one answers 409) %s%n",
+                outcomes.getOrDefault(Probe.REFUSED, List.of()).size(),
                 outcomes.getOrDefault(Probe.REFUSED, List.of()),
                 outcomes.getOrDefault(Probe.NOT_INTEL, List.of()).size(),
                 outcomes.getOrDefault(Probe.NOT_IN_CATALOG, List.of()).size(),
@@ -263,8 +282,9 @@ public final class FleetHttpBench {
     private Probe probe(Kind kind, Map<String, Kind> byFeatures) {
         UUID id = UUID.randomUUID();
         int n = probes.size();
-        Exchange answer = http.post("/hosts", registration(id, "probe-" + n,
-                List.of("probe", "probe-" + n % SMALL_AGGREGATES), kind.cpuXml()));
+        Exchange answer = http.post(
+                "/hosts",
+                registration(id, "probe-" + n, List.of("probe", "probe-" + n % SMALL_AGGREGATES), kind.cpuXml()));
         if (!answer.ok()) {
             return Probe.REFUSED;
         }
@@ -276,8 +296,7 @@ public final class FleetHttpBench {
         if (!cpu.path("vendor").asString("").equals("Intel")) {
             return Probe.NOT_INTEL;
         }
-        return byFeatures.putIfAbsent(cpu.path("features").toString(), kind) == null ? Probe.NEW_KIND
-                : Probe.SAME_KIND;
+        return byFeatures.putIfAbsent(cpu.path("features").toString(), kind) == null ? Probe.NEW_KIND : Probe.SAME_KIND;
     }
 
     /** The CPU with these features gone: no longer listed, and disabled where its model has them. */
@@ -286,7 +305,9 @@ public final class FleetHttpBench {
         StringBuilder disabled = new StringBuilder();
         for (String feature : features) {
             xml = xml.replaceAll("\\s*<feature\\b[^>]*name=['\"]" + Pattern.quote(feature) + "['\"][^>]*/>", "");
-            disabled.append("  <feature policy='disable' name='").append(feature).append("'/>\n");
+            disabled.append("  <feature policy='disable' name='")
+                    .append(feature)
+                    .append("'/>\n");
         }
         return xml.replace("</cpu>", disabled + "</cpu>");
     }
@@ -353,26 +374,44 @@ public final class FleetHttpBench {
 
     /** Registers the fleet band after band; returns each band's run. */
     private List<Run> register(Fleet fleet, Ceiling ceiling) {
-        System.out.printf("%nregistrations: POST /hosts of %,d hosts (each in aggregate fleet and in one of "
-                + "agg-0..agg-%d), %d connections, bands of %,d%n", hostCount, SMALL_AGGREGATES - 1, connections,
-                bandSize);
-        System.out.printf("%-16s %10s %9s %9s %9s %12s%n", "band (hosts)", "regs/s", "p50 ms", "p99 ms", "non-2xx",
-                "x ceiling");
+        System.out.printf(
+                "%nregistrations: POST /hosts of %,d hosts (each in aggregate fleet and in one of "
+                        + "agg-0..agg-%d), %d connections, bands of %,d%n",
+                hostCount, SMALL_AGGREGATES - 1, connections, bandSize);
+        System.out.printf(
+                "%-16s %10s %9s %9s %9s %12s%n", "band (hosts)", "regs/s", "p50 ms", "p99 ms", "non-2xx", "x ceiling");
         List<Run> bands = new ArrayList<>();
         int shown = 0;
         for (int first = 0; first < hostCount; first += bandSize) {
             int from = first;
             int to = Math.min(hostCount, first + bandSize);
-            Run run = load(connections, null, to - from, i -> {
-                int host = from + i;
-                Exchange answer = http.post("/hosts", registration(fleet.ids()[host], "compute-" + host,
-                        Fleet.aggregates(host), fleet.kindOfHost().get(host).cpuXml()));
-                fleet.ok()[host] = answer.ok();
-                return answer;
-            }, status -> status == 201 || status == 200);
+            Run run = load(
+                    connections,
+                    null,
+                    to - from,
+                    i -> {
+                        int host = from + i;
+                        Exchange answer = http.post(
+                                "/hosts",
+                                registration(
+                                        fleet.ids()[host],
+                                        "compute-" + host,
+                                        Fleet.aggregates(host),
+                                        fleet.kindOfHost().get(host).cpuXml()));
+                        fleet.ok()[host] = answer.ok();
+                        return answer;
+                    },
+                    status -> status == 201 || status == 200);
             bands.add(run);
-            System.out.printf("%,7d-%-,8d %10.0f %9.1f %9.1f %9d %12.2f%n", from + 1, to, run.perSecond(), run.p50(),
-                    run.p99(), run.unexpected(), run.perSecond() / ceiling.hostsPerSecond());
+            System.out.printf(
+                    "%,7d-%-,8d %10.0f %9.1f %9.1f %9d %12.2f%n",
+                    from + 1,
+                    to,
+                    run.perSecond(),
+                    run.p50(),
+                    run.p99(),
+                    run.unexpected(),
+                    run.perSecond() / ceiling.hostsPerSecond());
             for (String failure : run.failures()) {
                 if (shown++ < FAILURES_SHOWN) {
                     System.out.println("    " + failure);
@@ -385,28 +424,42 @@ public final class FleetHttpBench {
     private void judgeRegistration(List<Run> bands, Ceiling before, Ceiling after) {
         int failures = bands.stream().mapToInt(Run::unexpected).sum();
         failed |= failures > 0;
-        System.out.printf("  = %.2f x the ceiling before: the database's own pace, to tell the service's slowdown "
-                + "from the database's%n", after.hostsPerSecond() / before.hostsPerSecond());
+        System.out.printf(
+                "  = %.2f x the ceiling before: the database's own pace, to tell the service's slowdown "
+                        + "from the database's%n",
+                after.hostsPerSecond() / before.hostsPerSecond());
         double lowest = bands.stream().mapToDouble(Run::perSecond).min().orElse(0);
         double first = bands.get(0).perSecond();
         double last = bands.get(bands.size() - 1).perSecond();
-        goals.add(new Goal("every registration answered 201/200", "0 failures", failures + " failures",
-                failures == 0));
-        goals.add(new Goal("slowest band vs the PostgreSQL ceiling", ">= 0.50",
-                String.format("%.2f (%,.0f / %,.0f per s)", lowest / before.hostsPerSecond(), lowest,
-                        before.hostsPerSecond()), lowest >= 0.5 * before.hostsPerSecond()));
-        goals.add(new Goal("last band vs the first band", ">= 0.80",
-                String.format("%.2f (%,.0f / %,.0f per s)", last / first, last, first), last >= 0.8 * first));
+        goals.add(new Goal("every registration answered 201/200", "0 failures", failures + " failures", failures == 0));
+        goals.add(new Goal(
+                "slowest band vs the PostgreSQL ceiling",
+                ">= 0.50",
+                String.format(
+                        "%.2f (%,.0f / %,.0f per s)",
+                        lowest / before.hostsPerSecond(), lowest, before.hostsPerSecond()),
+                lowest >= 0.5 * before.hostsPerSecond()));
+        goals.add(new Goal(
+                "last band vs the first band",
+                ">= 0.80",
+                String.format("%.2f (%,.0f / %,.0f per s)", last / first, last, first),
+                last >= 0.8 * first));
     }
 
     // ---- 3. the PostgreSQL ceiling ------------------------------------------------------------------------------
 
     private Ceiling ceiling(String when, UUID sample) throws Exception {
         Ceiling ceiling = PostgresCeiling.measure(jdbcUrl, sample, bandSize, connections);
-        System.out.printf("%nceiling %s: %,.0f hosts/s — %,d copies of host %s (%d columns) plus its %d membership "
-                + "rows, upserted by %d JDBC connections, one transaction per host (after as many to warm up)%n", when,
-                ceiling.hostsPerSecond(), ceiling.hosts(), sample, ceiling.hostColumns().size(),
-                ceiling.membershipRows(), ceiling.connections());
+        System.out.printf(
+                "%nceiling %s: %,.0f hosts/s — %,d copies of host %s (%d columns) plus its %d membership "
+                        + "rows, upserted by %d JDBC connections, one transaction per host (after as many to warm up)%n",
+                when,
+                ceiling.hostsPerSecond(),
+                ceiling.hosts(),
+                sample,
+                ceiling.hostColumns().size(),
+                ceiling.membershipRows(),
+                ceiling.connections());
         return ceiling;
     }
 
@@ -434,9 +487,10 @@ public final class FleetHttpBench {
                                 columns.add(meta.getColumnName(i));
                                 types.add(meta.getColumnType(i));
                                 Object value = rs.getObject(i);
-                                values.add(value instanceof Array array
-                                        ? new ArrayValue(array.getBaseTypeName(), (Object[]) array.getArray())
-                                        : value);
+                                values.add(
+                                        value instanceof Array array
+                                                ? new ArrayValue(array.getBaseTypeName(), (Object[]) array.getArray())
+                                                : value);
                             }
                             rows.add(new Row(columns, types, values));
                         }
@@ -452,8 +506,8 @@ public final class FleetHttpBench {
                     if (value == null) {
                         statement.setNull(i + 1, sqlTypes.get(i));
                     } else if (value instanceof ArrayValue array) {
-                        statement.setArray(i + 1,
-                                statement.getConnection().createArrayOf(array.baseType(), array.elements()));
+                        statement.setArray(
+                                i + 1, statement.getConnection().createArrayOf(array.baseType(), array.elements()));
                     } else {
                         statement.setObject(i + 1, value);
                     }
@@ -466,30 +520,36 @@ public final class FleetHttpBench {
             }
 
             String upsert(String table, String key) {
-                return insert(table) + " on conflict (" + key + ") do update set " + columns.stream()
-                        .filter(c -> !c.equals(key)).map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
+                return insert(table) + " on conflict (" + key + ") do update set "
+                        + columns.stream()
+                                .filter(c -> !c.equals(key))
+                                .map(c -> c + " = excluded." + c)
+                                .collect(Collectors.joining(", "));
             }
         }
 
-        record ArrayValue(String baseType, Object[] elements) {
-        }
+        record ArrayValue(String baseType, Object[] elements) {}
 
         static Ceiling measure(String url, UUID sampleId, int hosts, int connections) throws Exception {
             Row host;
             List<Row> memberships;
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
+            try (Connection c = connect(url);
+                    Statement s = c.createStatement()) {
                 s.execute("drop table if exists bench_host, bench_aggregate_host");
                 s.execute("create table bench_host (like host including all)");
                 s.execute("create table bench_aggregate_host (like aggregate_host including defaults)");
                 host = Row.read(c, "select * from host where id = ?", sampleId).get(0);
                 memberships = Row.read(c, "select * from aggregate_host where host_id = ?", sampleId);
             }
-            upsertCopies(url, host, memberships, hosts, connections); // warm-up: this JVM's JDBC code, the server's plans
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
+            upsertCopies(
+                    url, host, memberships, hosts, connections); // warm-up: this JVM's JDBC code, the server's plans
+            try (Connection c = connect(url);
+                    Statement s = c.createStatement()) {
                 s.execute("truncate bench_host, bench_aggregate_host");
             }
             double seconds = upsertCopies(url, host, memberships, hosts, connections);
-            try (Connection c = connect(url); Statement s = c.createStatement();
+            try (Connection c = connect(url);
+                    Statement s = c.createStatement();
                     ResultSet rows = s.executeQuery("select count(*) from bench_host")) {
                 if (!rows.next() || rows.getLong(1) != hosts) {
                     throw new IllegalStateException("the ceiling wrote another number of host rows than " + hosts);
@@ -509,7 +569,8 @@ public final class FleetHttpBench {
             List<Future<Void>> workers = new ArrayList<>();
             for (int w = 0; w < connections; w++) {
                 workers.add(pool.submit(() -> {
-                    try (Connection c = connect(url); PreparedStatement hostRow = c.prepareStatement(upsert);
+                    try (Connection c = connect(url);
+                            PreparedStatement hostRow = c.prepareStatement(upsert);
                             PreparedStatement membershipRow = insert == null ? null : c.prepareStatement(insert)) {
                         c.setAutoCommit(false);
                         connected.await();
@@ -543,7 +604,8 @@ public final class FleetHttpBench {
         }
 
         static void dropTables(String url) throws SQLException {
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
+            try (Connection c = connect(url);
+                    Statement s = c.createStatement()) {
                 s.execute("drop table if exists bench_host, bench_aggregate_host");
             }
         }
@@ -560,8 +622,8 @@ public final class FleetHttpBench {
         System.out.printf("%nGET %s%n", path);
         Exchange cold = http.get(path);
         expect(200, cold, "GET " + path);
-        System.out.printf("  first request (cold): %.1f ms, HTTP %d, %,d bytes%n", cold.millis(), cold.status(),
-                cold.size());
+        System.out.printf(
+                "  first request (cold): %.1f ms, HTTP %d, %,d bytes%n", cold.millis(), cold.status(), cold.size());
         goals.add(new Goal("recommended-cpu of fleet, cold", "<= 250 ms", ms(cold.millis()), cold.millis() <= 250));
         try {
             java.nio.file.Files.write(java.nio.file.Path.of("target/bench/fleet-recommended-cpu.json"), cold.body());
@@ -572,14 +634,16 @@ public final class FleetHttpBench {
         String etag = cold.header("ETag");
         Exchange conditional = etag == null ? null : http.get(path, "If-None-Match", etag);
         if (conditional != null) {
-            System.out.printf("  If-None-Match: %s -> HTTP %d in %.1f ms%n", etag, conditional.status(),
-                    conditional.millis());
+            System.out.printf(
+                    "  If-None-Match: %s -> HTTP %d in %.1f ms%n", etag, conditional.status(), conditional.millis());
         } else {
             System.out.println("  no ETag in the answer: no conditional request");
         }
         boolean notModified = conditional != null && conditional.status() == 304;
         failed |= !notModified;
-        goals.add(new Goal("recommended-cpu with If-None-Match: <its ETag>", "HTTP 304",
+        goals.add(new Goal(
+                "recommended-cpu with If-None-Match: <its ETag>",
+                "HTTP 304",
                 conditional == null ? "no ETag" : "HTTP " + conditional.status() + " in " + ms(conditional.millis()),
                 notModified));
 
@@ -591,7 +655,9 @@ public final class FleetHttpBench {
         report("GET /actuator/health (reference)", health);
         double ratio = warm.perSecond() / health.perSecond();
         System.out.printf("  ratio to the reference: %.2f%n", ratio);
-        goals.add(new Goal("recommended-cpu warm vs /actuator/health", ">= 0.80",
+        goals.add(new Goal(
+                "recommended-cpu warm vs /actuator/health",
+                ">= 0.80",
                 String.format("%.2f (%,.0f / %,.0f req/s)", ratio, warm.perSecond(), health.perSecond()),
                 ratio >= 0.8));
         goals.add(new Goal("recommended-cpu warm p99", "<= 10 ms", ms(warm.p99()), warm.p99() <= 10));
@@ -603,8 +669,8 @@ public final class FleetHttpBench {
         for (int i = 1; i <= 3; i++) {
             Exchange answer = http.get("/groupings");
             expect(200, answer, "GET /groupings");
-            System.out.printf("  request %d: %.1f ms, HTTP %d, %,d bytes%n", i, answer.millis(), answer.status(),
-                    answer.size());
+            System.out.printf(
+                    "  request %d: %.1f ms, HTTP %d, %,d bytes%n", i, answer.millis(), answer.status(), answer.size());
             slowest = Math.max(slowest, answer.millis());
         }
         goals.add(new Goal("groupings of every host, slowest of 3", "<= 1 s", ms(slowest), slowest <= 1000));
@@ -612,10 +678,10 @@ public final class FleetHttpBench {
 
     private void singleHosts(Fleet fleet) {
         List<UUID> registered = fleet.registered();
-        Run run = forLoadTime(READ_CONNECTIONS, i -> http.get("/hosts/" + random(registered)),
-                status -> status == 200);
-        System.out.printf("%nGET /hosts/{id} of random registered hosts, %d connections, %d s:%n", READ_CONNECTIONS,
-                LOAD_TIME.toSeconds());
+        Run run = forLoadTime(READ_CONNECTIONS, i -> http.get("/hosts/" + random(registered)), status -> status == 200);
+        System.out.printf(
+                "%nGET /hosts/{id} of random registered hosts, %d connections, %d s:%n",
+                READ_CONNECTIONS, LOAD_TIME.toSeconds());
         printHeader();
         report("GET /hosts/{id}", run);
         goals.add(new Goal("GET /hosts/{id} p99", "<= 10 ms", ms(run.p99()), run.p99() <= 10));
@@ -628,24 +694,29 @@ public final class FleetHttpBench {
         String smallPath = "/aggregates/agg-7/recommended-cpu";
         AtomicInteger retryAfter = new AtomicInteger();
         List<Run> runs = inParallel(List.of(
-                () -> forLoadTime(READ_CONNECTIONS, i -> {
-                    Exchange answer = http.post(heavyPath, "{\"removeHosts\": [\"" + random(members) + "\"]}");
-                    if (answer.status() == 503 && answer.header("Retry-After") != null) {
-                        retryAfter.incrementAndGet();
-                    }
-                    return answer;
-                }, status -> status == 200 || status == 503),
+                () -> forLoadTime(
+                        READ_CONNECTIONS,
+                        i -> {
+                            Exchange answer = http.post(heavyPath, "{\"removeHosts\": [\"" + random(members) + "\"]}");
+                            if (answer.status() == 503 && answer.header("Retry-After") != null) {
+                                retryAfter.incrementAndGet();
+                            }
+                            return answer;
+                        },
+                        status -> status == 200 || status == 503),
                 () -> forLoadTime(1, i -> http.get(smallPath), status -> status == 200),
-                () -> forLoadTime(1, i -> http.get("/actuator/health"),
-                        status -> status == 200)));
+                () -> forLoadTime(1, i -> http.get("/actuator/health"), status -> status == 200)));
         Run heavy = runs.get(0);
-        System.out.printf("%nunder load: %d connections POST %s {\"removeHosts\": [<a member>]} for %d s, "
-                + "meanwhile one connection each:%n", READ_CONNECTIONS, heavyPath, LOAD_TIME.toSeconds());
+        System.out.printf(
+                "%nunder load: %d connections POST %s {\"removeHosts\": [<a member>]} for %d s, "
+                        + "meanwhile one connection each:%n",
+                READ_CONNECTIONS, heavyPath, LOAD_TIME.toSeconds());
         printHeader();
         report("POST " + heavyPath, heavy);
         report("GET " + smallPath, runs.get(1));
         report("GET /actuator/health", runs.get(2));
-        System.out.printf("  what-if answers: %,d x 200, %,d x 503 (%,d with Retry-After), %,d other %s%n",
+        System.out.printf(
+                "  what-if answers: %,d x 200, %,d x 503 (%,d with Retry-After), %,d other %s%n",
                 heavy.answered(200), heavy.answered(503), retryAfter.get(), heavy.unexpected(), others(heavy));
     }
 
@@ -657,14 +728,15 @@ public final class FleetHttpBench {
     }
 
     private static void printHeader() {
-        System.out.printf("  %-46s %9s %10s %9s %9s %8s%n", "request", "requests", "req/s", "p50 ms", "p99 ms",
-                "non-200");
+        System.out.printf(
+                "  %-46s %9s %10s %9s %9s %8s%n", "request", "requests", "req/s", "p50 ms", "p99 ms", "non-200");
     }
 
     /** A load's row, then the first answers it did not expect; any of them fails the run. */
     private void report(String label, Run run) {
-        System.out.printf("  %-46s %,9d %,10.0f %9.1f %9.1f %8d%n", label, run.count(), run.perSecond(), run.p50(),
-                run.p99(), run.count() - run.answered(200));
+        System.out.printf(
+                "  %-46s %,9d %,10.0f %9.1f %9.1f %8d%n",
+                label, run.count(), run.perSecond(), run.p50(), run.p99(), run.count() - run.answered(200));
         run.failures().forEach(failure -> System.out.println("      " + failure));
         failed |= run.unexpected() > 0;
     }
@@ -681,22 +753,30 @@ public final class FleetHttpBench {
         System.out.printf("  heap used: %s (-Xmx512m)%n", heapUsed);
 
         List<String> log = Files.readAllLines(serviceLog);
-        List<String> oom = log.stream().filter(l -> l.contains("OutOfMemoryError")).toList();
-        List<String> errors = log.stream().filter(l -> l.matches(".*\\sERROR\\s.*")).toList();
-        System.out.printf("service log %s: %,d lines, %d with OutOfMemoryError, %d ERROR lines%n", serviceLog,
-                log.size(), oom.size(), errors.size());
-        Stream.concat(oom.stream(), errors.stream()).distinct().limit(FAILURES_SHOWN)
+        List<String> oom =
+                log.stream().filter(l -> l.contains("OutOfMemoryError")).toList();
+        List<String> errors =
+                log.stream().filter(l -> l.matches(".*\\sERROR\\s.*")).toList();
+        System.out.printf(
+                "service log %s: %,d lines, %d with OutOfMemoryError, %d ERROR lines%n",
+                serviceLog, log.size(), oom.size(), errors.size());
+        Stream.concat(oom.stream(), errors.stream())
+                .distinct()
+                .limit(FAILURES_SHOWN)
                 .forEach(l -> System.out.println("  " + (l.length() > 300 ? l.substring(0, 300) + " …" : l)));
-        goals.add(new Goal("service log: no OutOfMemoryError, no ERROR", "0 lines",
-                oom.size() + " OOM, " + errors.size() + " ERROR; heap used " + heapUsed, oom.isEmpty()
-                        && errors.isEmpty()));
+        goals.add(new Goal(
+                "service log: no OutOfMemoryError, no ERROR",
+                "0 lines",
+                oom.size() + " OOM, " + errors.size() + " ERROR; heap used " + heapUsed,
+                oom.isEmpty() && errors.isEmpty()));
     }
 
     /** jcmd of the JDK running this program, which is the one bench/fleet-http started the service with. */
     private String jcmd(String command) throws IOException, InterruptedException {
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
-        Process process = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(servicePid),
-                command).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(servicePid), command)
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IOException("jcmd " + servicePid + " " + command + " failed: " + output);
@@ -709,10 +789,13 @@ public final class FleetHttpBench {
     private void summary() {
         System.out.printf("%nsummary%n%-50s %-12s %-40s %s%n", "goal", "target", "figure", "");
         for (Goal goal : goals) {
-            System.out.printf("%-50s %-12s %-40s %s%n", goal.what(), goal.goal(), goal.figure(),
-                    goal.met() ? "met" : "NOT MET");
+            System.out.printf(
+                    "%-50s %-12s %-40s %s%n", goal.what(), goal.goal(), goal.figure(), goal.met() ? "met" : "NOT MET");
         }
-        System.out.printf("%d of %d goals met%s%n", goals.stream().filter(Goal::met).count(), goals.size(),
+        System.out.printf(
+                "%d of %d goals met%s%n",
+                goals.stream().filter(Goal::met).count(),
+                goals.size(),
                 failed ? "; FAILED: some requests were not answered as expected (above)" : "");
     }
 
@@ -727,8 +810,8 @@ public final class FleetHttpBench {
      * Sends requests from {@code connections} threads until {@code count} are sent or {@code limit} is over (when
      * given), and returns what they measured; {@code expected} tells which statuses are not failures.
      */
-    private static Run load(int connections, Duration limit, int count, IntFunction<Exchange> request,
-            IntPredicate expected) {
+    private static Run load(
+            int connections, Duration limit, int count, IntFunction<Exchange> request, IntPredicate expected) {
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger unexpected = new AtomicInteger();
@@ -803,8 +886,10 @@ public final class FleetHttpBench {
 
     /** One HttpClient (HTTP/1.1) for every request; each request is timed around {@code send}. */
     static final class Http {
-        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        private final HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         private final URI base;
         private final String token;
 
@@ -822,8 +907,10 @@ public final class FleetHttpBench {
         }
 
         Exchange post(String path, String json) {
-            return send(request(path).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+            return send(request(path)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)));
         }
 
         Exchange delete(String path) {
@@ -842,12 +929,16 @@ public final class FleetHttpBench {
                 try (InputStream in = response.body()) {
                     byte[] kept = in.readNBytes(KEPT_BYTES);
                     long size = kept.length + in.transferTo(OutputStream.nullOutputStream());
-                    return new Exchange(response.statusCode(), System.nanoTime() - start, size, kept,
-                            response.headers());
+                    return new Exchange(
+                            response.statusCode(), System.nanoTime() - start, size, kept, response.headers());
                 }
             } catch (IOException e) {
                 byte[] message = String.valueOf(e).getBytes(StandardCharsets.UTF_8);
-                return new Exchange(-1, System.nanoTime() - start, message.length, message,
+                return new Exchange(
+                        -1,
+                        System.nanoTime() - start,
+                        message.length,
+                        message,
                         HttpHeaders.of(Map.of(), (a, b) -> true));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -860,8 +951,8 @@ public final class FleetHttpBench {
 
     /** The JSON of a registration: the host's CPU inside a {@code virsh capabilities} document, as a host sends it. */
     private static String registration(UUID id, String hostname, List<String> aggregates, String cpuXml) {
-        String capabilities = "<capabilities>\n  <host>\n    <uuid>" + id + "</uuid>\n" + cpuXml
-                + "  </host>\n</capabilities>\n";
+        String capabilities =
+                "<capabilities>\n  <host>\n    <uuid>" + id + "</uuid>\n" + cpuXml + "  </host>\n</capabilities>\n";
         return JSON.writeValueAsString(new HostRegistration(id.toString(), hostname, aggregates, capabilities));
     }
 

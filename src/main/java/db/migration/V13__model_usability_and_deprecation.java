@@ -1,5 +1,10 @@
 package db.migration;
 
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.GuestModels;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.libvirtxml.ModelUsability;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,15 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
-
-import io.fleetcpu.hosts.CpuKindFacts;
-import io.fleetcpu.hosts.GuestModels;
-import io.fleetcpu.libvirtxml.DomainCapabilities;
-import io.fleetcpu.libvirtxml.MalformedXmlException;
-import io.fleetcpu.libvirtxml.ModelUsability;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,8 +33,10 @@ import org.jspecify.annotations.Nullable;
 public class V13__model_usability_and_deprecation extends BaseJavaMigration {
 
     private static final String COLUMNS = V7__host_kinds.CPU_COLUMNS + ", "
-            + Arrays.stream(V7__host_kinds.CPU_COLUMNS.split(", ")).map(c -> "hypervisor_" + c)
-                    .reduce((a, b) -> a + ", " + b).orElseThrow()
+            + Arrays.stream(V7__host_kinds.CPU_COLUMNS.split(", "))
+                    .map(c -> "hypervisor_" + c)
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElseThrow()
             + ", host_model, usable_models, supported_cpu_modes, kvm_module, nested, virtualization_flag, catalog,"
             + " first_seen_at";
 
@@ -49,7 +49,9 @@ public class V13__model_usability_and_deprecation extends BaseJavaMigration {
             }
             try {
                 DomainCapabilities caps = DomainCapabilities.parse(domainCapabilitiesXml);
-                return new Lists(caps.deprecatedModelNames(), caps.modelNames(ModelUsability.UNKNOWN),
+                return new Lists(
+                        caps.deprecatedModelNames(),
+                        caps.modelNames(ModelUsability.UNKNOWN),
                         caps.modelNames(ModelUsability.NO));
             } catch (MalformedXmlException | IllegalArgumentException e) {
                 return null;
@@ -70,9 +72,16 @@ public class V13__model_usability_and_deprecation extends BaseJavaMigration {
             while (row.next()) {
                 // V12 gave every kind its catalog, part of the id for kinds read with another map than 9.0's
                 CpuKindFacts facts = V7__host_kinds.facts(row);
-                kinds.put(row.getString("id"), new CpuKindFacts(facts.cpu(), facts.hypervisorCpu(),
-                        facts.guestModels(), facts.kvmModule(), facts.nested(), facts.virtualizationFlag(),
-                        row.getString("catalog")));
+                kinds.put(
+                        row.getString("id"),
+                        new CpuKindFacts(
+                                facts.cpu(),
+                                facts.hypervisorCpu(),
+                                facts.guestModels(),
+                                facts.kvmModule(),
+                                facts.nested(),
+                                facts.virtualizationFlag(),
+                                row.getString("catalog")));
             }
         }
         Set<String> written = new HashSet<>();
@@ -93,9 +102,21 @@ public class V13__model_usability_and_deprecation extends BaseJavaMigration {
                     continue;
                 }
                 GuestModels m = facts.guestModels();
-                String id = new CpuKindFacts(facts.cpu(), facts.hypervisorCpu(), new GuestModels(m.hostModel(),
-                        m.usableModels(), m.supportedModes(), lists.deprecated(), lists.unknown(), lists.unusable()),
-                        facts.kvmModule(), facts.nested(), facts.virtualizationFlag(), facts.catalog()).id();
+                String id = new CpuKindFacts(
+                                facts.cpu(),
+                                facts.hypervisorCpu(),
+                                new GuestModels(
+                                        m.hostModel(),
+                                        m.usableModels(),
+                                        m.supportedModes(),
+                                        lists.deprecated(),
+                                        lists.unknown(),
+                                        lists.unusable()),
+                                facts.kvmModule(),
+                                facts.nested(),
+                                facts.virtualizationFlag(),
+                                facts.catalog())
+                        .id();
                 if (id.equals(kind)) {
                     if (written.add(id)) {
                         set(connection, fill, 1, lists);
@@ -131,7 +152,8 @@ public class V13__model_usability_and_deprecation extends BaseJavaMigration {
             throws SQLException {
         List<List<String>> values = new ArrayList<>(List.of(lists.deprecated(), lists.unknown(), lists.unusable()));
         for (int i = 0; i < values.size(); i++) {
-            statement.setArray(first + i, connection.createArrayOf("text", values.get(i).toArray()));
+            statement.setArray(
+                    first + i, connection.createArrayOf("text", values.get(i).toArray()));
         }
     }
 }

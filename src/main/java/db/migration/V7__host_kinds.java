@@ -1,5 +1,10 @@
 package db.migration;
 
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.GuestModels;
+import io.fleetcpu.hosts.HostCpu;
+import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.NestedState;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,15 +14,8 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
-
-import io.fleetcpu.hosts.CpuKindFacts;
-import io.fleetcpu.hosts.GuestModels;
-import io.fleetcpu.hosts.HostCpu;
-import io.fleetcpu.libvirtxml.CpuSignature;
-import io.fleetcpu.policy.NestedState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,8 +49,10 @@ public class V7__host_kinds extends BaseJavaMigration {
             }
             write.executeBatch();
         }
-        String hypervisorColumns = Arrays.stream(CPU_COLUMNS.split(", ")).map(c -> "hypervisor_" + c)
-                .reduce((a, b) -> a + ", " + b).orElseThrow();
+        String hypervisorColumns = Arrays.stream(CPU_COLUMNS.split(", "))
+                .map(c -> "hypervisor_" + c)
+                .reduce((a, b) -> a + ", " + b)
+                .orElseThrow();
         String columns = CPU_COLUMNS + ", " + hypervisorColumns + ", host_model, usable_models, supported_cpu_modes, "
                 + "kvm_module, nested, virtualization_flag";
         try (Statement copy = connection.createStatement()) {
@@ -65,25 +65,41 @@ public class V7__host_kinds extends BaseJavaMigration {
     /** The facts of a row with the kind's columns (a host row before V8, or a cpu_kind row). */
     static CpuKindFacts facts(ResultSet row) throws SQLException {
         List<String> usable = list(row.getArray("usable_models"));
-        GuestModels models = row.getString("host_model") == null && usable == null ? null
-                : new GuestModels(row.getString("host_model"), usable == null ? List.of() : usable,
+        GuestModels models = row.getString("host_model") == null && usable == null
+                ? null
+                : new GuestModels(
+                        row.getString("host_model"),
+                        usable == null ? List.of() : usable,
                         list(row.getArray("supported_cpu_modes")));
-        return new CpuKindFacts(cpu(row, ""), row.getString("hypervisor_arch") == null ? null : cpu(row, "hypervisor_"),
-                models, row.getString("kvm_module"), NestedState.fromWireName(row.getString("nested")), row.getString("virtualization_flag"),
+        return new CpuKindFacts(
+                cpu(row, ""),
+                row.getString("hypervisor_arch") == null ? null : cpu(row, "hypervisor_"),
+                models,
+                row.getString("kvm_module"),
+                NestedState.fromWireName(row.getString("nested")),
+                row.getString("virtualization_flag"),
                 null);
     }
 
     /** As {@code io.fleetcpu.hosts.CpuFacts} reads these columns. */
     private static HostCpu cpu(ResultSet row, String prefix) throws SQLException {
         Integer family = (Integer) row.getObject(prefix + "signature_family");
-        CpuSignature signature = family == null ? null : new CpuSignature(family,
-                (Integer) row.getObject(prefix + "signature_model"), (Integer) row.getObject(prefix + "signature_stepping"));
-        return new HostCpu(row.getString(prefix + "arch"), row.getString(prefix + "vendor"),
-                row.getString(prefix + "model"), Boolean.TRUE.equals(row.getObject(prefix + "model_known")),
-                row.getString(prefix + "microcode"), signature,
+        CpuSignature signature = family == null
+                ? null
+                : new CpuSignature(family, (Integer) row.getObject(prefix + "signature_model"), (Integer)
+                        row.getObject(prefix + "signature_stepping"));
+        return new HostCpu(
+                row.getString(prefix + "arch"),
+                row.getString(prefix + "vendor"),
+                row.getString(prefix + "model"),
+                Boolean.TRUE.equals(row.getObject(prefix + "model_known")),
+                row.getString(prefix + "microcode"),
+                signature,
                 HostCpu.CpuSource.fromWireName(row.getString(prefix + "cpu_source")),
-                features(row.getArray(prefix + "listed_features")), features(row.getArray(prefix + "disabled_features")),
-                features(row.getArray(prefix + "features")), features(row.getArray(prefix + "unknown_features")));
+                features(row.getArray(prefix + "listed_features")),
+                features(row.getArray(prefix + "disabled_features")),
+                features(row.getArray(prefix + "features")),
+                features(row.getArray(prefix + "unknown_features")));
     }
 
     static @Nullable List<String> list(@Nullable Array array) throws SQLException {

@@ -1,13 +1,11 @@
 package io.fleetcpu;
 
+import io.fleetcpu.agent.AgentCommand;
 import java.util.Arrays;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.modulith.Modulithic;
-
-import io.fleetcpu.agent.AgentCommand;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -1,5 +1,6 @@
 package io.fleetcpu.agent;
 
+import io.fleetcpu.agent.libvirt.LibvirtException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-
-import io.fleetcpu.agent.libvirt.LibvirtException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,63 +32,96 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code java -jar fleetcpu.jar agent …}: reads this host through libvirt and the kernel and registers it with a
  * fleetcpu service, once (a systemd unit runs it at boot). Plain Java: no Spring context is started, so it is quick.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = AgentCommand.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        versionProvider = AgentCommand.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
-                "Reads this host's CPU through libvirt and the kernel, and registers it with a fleetcpu service "
-                        + "(POST {server}/hosts), retrying with back-off while the service is unreachable.",
-                "Options left out are read from the environment variables named in their descriptions "
-                        + "(e.g. from /etc/fleetcpu/agent.env)." },
+            "Reads this host's CPU through libvirt and the kernel, and registers it with a fleetcpu service "
+                    + "(POST {server}/hosts), retrying with back-off while the service is unreachable.",
+            "Options left out are read from the environment variables named in their descriptions "
+                    + "(e.g. from /etc/fleetcpu/agent.env)."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:registered (or --dry-run printed the registration)",
-                "1:refused by the server (a 4xx other than 429); its problem details are printed",
-                "2:usage: a wrong option, or a missing or empty token file",
-                "3:could not collect the host's facts (libvirt, /proc, /sys); nothing was sent",
-                "4:the server stayed unreachable (or answered 5xx/429) until --deadline" })
+            "0:registered (or --dry-run printed the registration)",
+            "1:refused by the server (a 4xx other than 429); its problem details are printed",
+            "2:usage: a wrong option, or a missing or empty token file",
+            "3:could not collect the host's facts (libvirt, /proc, /sys); nothing was sent",
+            "4:the server stayed unreachable (or answered 5xx/429) until --deadline"
+        })
 public final class AgentCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", paramLabel = "URL", 
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
             description = "the fleetcpu service, e.g. https://fleetcpu.example:8080 (env FLEETCPU_SERVER)")
-    @Nullable String server;
+    @Nullable
+    String server;
 
-    @Option(names = "--aggregate", paramLabel = "NAME", split = ",",
+    @Option(
+            names = "--aggregate",
+            paramLabel = "NAME",
+            split = ",",
             description = "an aggregate this host joins; repeat it or separate names with commas "
                     + "(env FLEETCPU_AGGREGATES)")
     List<String> aggregates = new ArrayList<>();
 
-    @Option(names = "--token-file", paramLabel = "FILE",
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
             description = "a file holding the API token sent as 'Authorization: Bearer' (env FLEETCPU_TOKEN_FILE)")
-    @Nullable Path tokenFile;
+    @Nullable
+    Path tokenFile;
 
-    @Option(names = "--hostname", paramLabel = "NAME",
+    @Option(
+            names = "--hostname",
+            paramLabel = "NAME",
             description = "the name to register instead of the kernel's hostname (env FLEETCPU_HOSTNAME)")
-    @Nullable String hostname;
+    @Nullable
+    String hostname;
 
-    @Option(names = "--libvirt-uri", paramLabel = "URI",
+    @Option(
+            names = "--libvirt-uri",
+            paramLabel = "URI",
             defaultValue = "qemu:///system",
             description = "libvirt connection (env FLEETCPU_LIBVIRT_URI; default: ${DEFAULT-VALUE})")
     String libvirtUri;
 
-    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(
+            names = "--deadline",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
             converter = DurationConverter.class,
             description = "stop retrying this long after the first try, e.g. 30s, 5m, 1h "
                     + "(env FLEETCPU_DEADLINE; default: ${DEFAULT-VALUE})")
     Duration deadline;
 
-    @Option(names = "--initial-delay", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(
+            names = "--initial-delay",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
             converter = DurationConverter.class,
             description = "wait after the first failure, doubled after each further one (default: ${DEFAULT-VALUE})")
     Duration initialDelay;
 
-    @Option(names = "--max-delay", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.class,
+    @Option(
+            names = "--max-delay",
+            paramLabel = "DURATION",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
             description = "the longest wait between two tries (default: ${DEFAULT-VALUE})")
     Duration maxDelay;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            defaultValue = "/",
             description = "where /proc and /sys are found (default: ${DEFAULT-VALUE}; another folder for tests)")
     Path root;
 
@@ -113,8 +145,8 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** Runs {@code agent} with these arguments against the real host; returns the exit code. */
     public static int run(String... args) {
-        return commandLine(new AgentCommand(LiveLibvirt.INSTANCE, Clock.systemUTC(), Sleeper.REAL),
-                System.getenv()).execute(args);
+        return commandLine(new AgentCommand(LiveLibvirt.INSTANCE, Clock.systemUTC(), Sleeper.REAL), System.getenv())
+                .execute(args);
     }
 
     /**
@@ -134,15 +166,20 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<String> aggregateNames = aggregates == null ? List.of()
-                : aggregates.stream().map(String::strip).filter(name -> !name.isEmpty()).distinct().toList();
+        List<String> aggregateNames = aggregates == null
+                ? List.of()
+                : aggregates.stream()
+                        .map(String::strip)
+                        .filter(name -> !name.isEmpty())
+                        .distinct()
+                        .toList();
         URI serverUri = dryRun && blank(server) ? null : serverUri();
         String token = dryRun ? null : token();
         RetrySchedule schedule = schedule();
 
         verbose(err, "reading the kernel's facts under " + root);
-        KernelFacts kernel = new KernelReader(root).read(hostname == null || hostname.isBlank() ? null
-                : hostname.strip());
+        KernelFacts kernel =
+                new KernelReader(root).read(hostname == null || hostname.isBlank() ? null : hostname.strip());
         verbose(err, "reading the host through libvirt at " + libvirtUri);
         LibvirtFacts host = readLibvirt();
         host.notes().forEach(note -> verbose(err, "libvirt: " + note));
@@ -159,10 +196,12 @@ public final class AgentCommand implements Callable<Integer> {
         }
 
         URI target = Objects.requireNonNull(serverUri); // only a dry run goes without a server
-        verbose(err, "registering " + registration.hostname() + " (" + registration.uuid() + ") with "
-                + RegistrationClient.hostsEndpoint(target));
-        RegistrationClient client = new RegistrationClient(schedule, clock, sleeper,
-                () -> ThreadLocalRandom.current().nextDouble(), err, agentVersion);
+        verbose(
+                err,
+                "registering " + registration.hostname() + " (" + registration.uuid() + ") with "
+                        + RegistrationClient.hostsEndpoint(target));
+        RegistrationClient client = new RegistrationClient(
+                schedule, clock, sleeper, () -> ThreadLocalRandom.current().nextDouble(), err, agentVersion);
         RegistrationOutcome outcome = client.register(target, token, json.writeValueAsString(registration));
         if (outcome instanceof RegistrationOutcome.Registered registered) {
             out.println("fleetcpu agent: " + registration.hostname() + " (" + registration.uuid() + ") "
@@ -178,21 +217,25 @@ public final class AgentCommand implements Callable<Integer> {
 
     private URI serverUri() {
         if (server == null || server.isBlank()) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "Missing --server URL (or FLEETCPU_SERVER): the fleetcpu service to register with");
         }
         try {
             URI uri = new URI(server.strip());
             String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+            if (scheme == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                     || uri.getHost() == null) {
-                throw new ParameterException(spec.commandLine(), "--server '" + server
-                        + "' is not an http(s) address; write e.g. https://fleetcpu.example:8080");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--server '" + server
+                                + "' is not an http(s) address; write e.g. https://fleetcpu.example:8080");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new ParameterException(spec.commandLine(), "--server '" + server + "' is not a URL: "
-                    + e.getReason());
+            throw new ParameterException(
+                    spec.commandLine(), "--server '" + server + "' is not a URL: " + e.getReason());
         }
     }
 
@@ -214,8 +257,10 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), "token file " + tokenFile + " does not exist");
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read token file " + tokenFile + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "cannot read token file " + tokenFile + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         if (text.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "token file " + tokenFile + " is empty");
@@ -231,8 +276,10 @@ public final class AgentCommand implements Callable<Integer> {
             boolean named = message.contains(libvirtUri);
             boolean connecting = message.toLowerCase(java.util.Locale.ROOT).contains("connect")
                     || message.contains("cannot be loaded");
-            throw new CollectionException("libvirt" + (named ? "" : " (" + libvirtUri + ")") + ": " + message
-                    + (connecting ? " (is libvirtd installed and running?)" : ""), e);
+            throw new CollectionException(
+                    "libvirt" + (named ? "" : " (" + libvirtUri + ")") + ": " + message
+                            + (connecting ? " (is libvirtd installed and running?)" : ""),
+                    e);
         }
     }
 
@@ -291,7 +338,7 @@ public final class AgentCommand implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String version = AgentVersion.current();
-            return new String[] { "fleetcpu agent " + (version == null ? "(development build)" : version) };
+            return new String[] {"fleetcpu agent " + (version == null ? "(development build)" : version)};
         }
     }
 }

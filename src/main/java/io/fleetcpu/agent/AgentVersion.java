@@ -10,8 +10,7 @@ final class AgentVersion {
 
     private static final String POM_PROPERTIES = "/META-INF/maven/io.fleetcpu/fleetcpu/pom.properties";
 
-    private AgentVersion() {
-    }
+    private AgentVersion() {}
 
     /** @return e.g. {@code 0.1.0-SNAPSHOT}, or null when run from classes outside a jar (tests, an IDE) */
     static @Nullable String current() {

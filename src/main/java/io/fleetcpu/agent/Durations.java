@@ -11,8 +11,7 @@ final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Also accepts ISO-8601 ({@code PT5M}). @throws IllegalArgumentException with the accepted forms */
     static Duration parse(String text) {
@@ -29,13 +28,14 @@ final class Durations {
         int end = 0;
         while (m.find() && m.start() == end) {
             long amount = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        default -> Duration.ofDays(amount);
+                    });
             end = m.end();
         }
         if (end == 0 || end != value.length()) {
@@ -51,8 +51,7 @@ final class Durations {
             return millis + "ms";
         }
         if (millis < 60_000) {
-            return millis % 1000 == 0 ? millis / 1000 + "s"
-                    : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+            return millis % 1000 == 0 ? millis / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
         }
         long seconds = d.toSeconds();
         long h = seconds / 3600;

@@ -1,7 +1,6 @@
 package io.fleetcpu.agent;
 
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;

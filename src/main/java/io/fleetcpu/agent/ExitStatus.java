@@ -14,6 +14,5 @@ public final class ExitStatus {
     /** The server could not be reached, or kept failing, until the deadline. */
     public static final int UNREACHABLE = 4;
 
-    private ExitStatus() {
-    }
+    private ExitStatus() {}
 }

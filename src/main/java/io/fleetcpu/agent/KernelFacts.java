@@ -13,8 +13,12 @@ import org.jspecify.annotations.Nullable;
  * @param virtualizationFlag {@code vmx} or {@code svm} as /proc/cpuinfo lists it, or null when the CPU shows neither
  *                           (virtualisation off in the firmware, or the host is itself a guest without nesting)
  */
-public record KernelFacts(@Nullable String release, @Nullable String hostname, @Nullable String kvmModule, NestedState nested,
-                          @Nullable String virtualizationFlag) {
+public record KernelFacts(
+        @Nullable String release,
+        @Nullable String hostname,
+        @Nullable String kvmModule,
+        NestedState nested,
+        @Nullable String virtualizationFlag) {
 
     public KernelFacts withHostname(String name) {
         return new KernelFacts(release, name, kvmModule, nested, virtualizationFlag);

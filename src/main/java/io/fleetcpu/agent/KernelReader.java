@@ -1,5 +1,6 @@
 package io.fleetcpu.agent;
 
+import io.fleetcpu.policy.NestedState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import io.fleetcpu.policy.NestedState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,7 +103,9 @@ public final class KernelReader {
     }
 
     private String shown(String relative) {
-        return root.toString().equals("/") ? "/" + relative : root.resolve(relative).toString();
+        return root.toString().equals("/")
+                ? "/" + relative
+                : root.resolve(relative).toString();
     }
 
     private static String reason(IOException e) {

@@ -16,9 +16,16 @@ import org.jspecify.annotations.Nullable;
  * @param hostUuid              libvirt's host UUID ({@code /capabilities/host/uuid})
  * @param notes                 why a field is null, or which fallback was taken; shown with {@code --verbose}
  */
-public record LibvirtFacts(String capabilitiesXml, @Nullable String domainCapabilitiesXml, String expandedCpuXml,
-                           @Nullable String migratableCpuXml, @Nullable String hypervisorCpuXml, String libvirtVersion,
-                           @Nullable String qemuVersion, String hostUuid, java.util.List<String> notes) {
+public record LibvirtFacts(
+        String capabilitiesXml,
+        @Nullable String domainCapabilitiesXml,
+        String expandedCpuXml,
+        @Nullable String migratableCpuXml,
+        @Nullable String hypervisorCpuXml,
+        String libvirtVersion,
+        @Nullable String qemuVersion,
+        String hostUuid,
+        java.util.List<String> notes) {
 
     public LibvirtFacts {
         notes = notes == null ? java.util.List.of() : java.util.List.copyOf(notes);

@@ -8,14 +8,20 @@ final class LiveLibvirt implements LibvirtFactsSource {
 
     static final LiveLibvirt INSTANCE = new LiveLibvirt();
 
-    private LiveLibvirt() {
-    }
+    private LiveLibvirt() {}
 
     @Override
     public LibvirtFacts read(String uri) {
         LibvirtHostFacts facts = new LibvirtHostReader().read(uri);
-        return new LibvirtFacts(facts.capabilitiesXml(), facts.domainCapabilitiesXml(), facts.expandedCpuXml(),
-                facts.migratableCpuXml(), facts.hypervisorCpuXml(), facts.libvirtVersion(), facts.qemuVersion(),
-                facts.hostUuid().toString(), facts.notes());
+        return new LibvirtFacts(
+                facts.capabilitiesXml(),
+                facts.domainCapabilitiesXml(),
+                facts.expandedCpuXml(),
+                facts.migratableCpuXml(),
+                facts.hypervisorCpuXml(),
+                facts.libvirtVersion(),
+                facts.qemuVersion(),
+                facts.hostUuid().toString(),
+                facts.notes());
     }
 }

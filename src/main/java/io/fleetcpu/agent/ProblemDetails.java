@@ -2,7 +2,6 @@ package io.fleetcpu.agent;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -14,8 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record ProblemDetails(@Nullable String title, @Nullable String detail, List<FieldProblem> errors) {
 
-    record FieldProblem(@Nullable String field, @Nullable String problem) {
-    }
+    record FieldProblem(@Nullable String field, @Nullable String problem) {}
 
     /** @return null when the body is not a JSON object (a proxy's HTML page, an empty body) */
     static @Nullable ProblemDetails parse(JsonMapper json, @Nullable String body) {
@@ -38,7 +36,8 @@ record ProblemDetails(@Nullable String title, @Nullable String detail, List<Fiel
     }
 
     /** {@code title: detail}, or whichever of the two is there; null when neither. */
-    @Nullable String summary() {
+    @Nullable
+    String summary() {
         if (title != null && detail != null) {
             return title + ": " + detail;
         }

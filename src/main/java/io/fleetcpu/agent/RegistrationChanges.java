@@ -3,7 +3,6 @@ package io.fleetcpu.agent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,8 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RegistrationChanges {
 
-    private RegistrationChanges() {
-    }
+    private RegistrationChanges() {}
 
     /** @return no lines when the body is not the service's answer (an older service, a proxy's page) */
     static List<String> lines(JsonMapper json, String body) {

@@ -5,8 +5,8 @@ import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -20,7 +20,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,8 +50,13 @@ public final class RegistrationClient {
     /**
      * @param progress where each failed try and the wait before the next are reported (stderr; the journal)
      */
-    public RegistrationClient(RetrySchedule schedule, Clock clock, Sleeper sleeper, DoubleSupplier random,
-                              PrintWriter progress, @Nullable String agentVersion) {
+    public RegistrationClient(
+            RetrySchedule schedule,
+            Clock clock,
+            Sleeper sleeper,
+            DoubleSupplier random,
+            PrintWriter progress,
+            @Nullable String agentVersion) {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -88,11 +92,13 @@ public final class RegistrationClient {
             attempts++;
             Failure failure;
             try {
-                HttpResponse<String> response = http.send(request(endpoint, token, body),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> response = http.send(
+                        request(endpoint, token, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
-                    return new RegistrationOutcome.Registered(status, attempts,
+                    return new RegistrationOutcome.Registered(
+                            status,
+                            attempts,
                             response.headers().firstValue("Location").orElse(null),
                             RegistrationChanges.lines(json, response.body()));
                 }
@@ -104,8 +110,8 @@ public final class RegistrationClient {
                 failure = new Failure(connectionFailure(endpoint, e), null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new RegistrationOutcome.Unreachable("interrupted while talking to " + endpoint, attempts,
-                        elapsed(start));
+                return new RegistrationOutcome.Unreachable(
+                        "interrupted while talking to " + endpoint, attempts, elapsed(start));
             }
 
             Instant now = clock.instant();
@@ -120,26 +126,28 @@ public final class RegistrationClient {
             }
             if (wait.compareTo(left) > 0) {
                 if (failure.retryAfter != null) {
-                    return new RegistrationOutcome.Unreachable(failure.description + " (it asked to retry after "
-                            + Durations.format(failure.retryAfter) + ", past the deadline)", attempts, elapsed(start));
+                    return new RegistrationOutcome.Unreachable(
+                            failure.description + " (it asked to retry after " + Durations.format(failure.retryAfter)
+                                    + ", past the deadline)",
+                            attempts,
+                            elapsed(start));
                 }
                 wait = left; // one last try right at the deadline
             }
-            progress.println("try " + attempts + " failed: " + failure.description + "; next try in "
-                    + Durations.format(wait));
+            progress.println(
+                    "try " + attempts + " failed: " + failure.description + "; next try in " + Durations.format(wait));
             progress.flush();
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new RegistrationOutcome.Unreachable(failure.description + " (interrupted while waiting)",
-                        attempts, elapsed(start));
+                return new RegistrationOutcome.Unreachable(
+                        failure.description + " (interrupted while waiting)", attempts, elapsed(start));
             }
         }
     }
 
-    private record Failure(String description, @Nullable Duration retryAfter) {
-    }
+    private record Failure(String description, @Nullable Duration retryAfter) {}
 
     private HttpRequest request(URI endpoint, @Nullable String token, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
@@ -156,11 +164,16 @@ public final class RegistrationClient {
 
     private String refusal(URI endpoint, HttpResponse<String> response) {
         int status = response.statusCode();
-        StringBuilder message = new StringBuilder("the server refused the registration: HTTP ").append(status)
-                .append(" from POST ").append(endpoint);
+        StringBuilder message = new StringBuilder("the server refused the registration: HTTP ")
+                .append(status)
+                .append(" from POST ")
+                .append(endpoint);
         if (status >= 300 && status < 400) {
-            response.headers().firstValue("Location").ifPresent(location -> message.append("; it redirects to ")
-                    .append(location).append(" (use that address as --server)"));
+            response.headers()
+                    .firstValue("Location")
+                    .ifPresent(location -> message.append("; it redirects to ")
+                            .append(location)
+                            .append(" (use that address as --server)"));
             return message.toString();
         }
         ProblemDetails problem = ProblemDetails.parse(json, response.body());
@@ -175,7 +188,10 @@ public final class RegistrationClient {
             message.append(": ").append(problem.summary());
         }
         for (ProblemDetails.FieldProblem error : problem.errors()) {
-            message.append(System.lineSeparator()).append("  ").append(error.field()).append(": ")
+            message.append(System.lineSeparator())
+                    .append("  ")
+                    .append(error.field())
+                    .append(": ")
                     .append(error.problem());
         }
         if (status == 401) {
@@ -212,14 +228,17 @@ public final class RegistrationClient {
         }
         if (reason == null) {
             // the JDK's client says nothing more when nobody listens on the port
-            reason = e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+            reason = e instanceof ConnectException
+                    ? "connection refused"
+                    : e.getClass().getSimpleName();
         }
         return "cannot connect to " + endpoint + ": " + reason;
     }
 
     /** Retry-After is either seconds or an HTTP date; anything else is ignored (the back-off applies). */
     private @Nullable Duration retryAfter(HttpResponse<String> response) {
-        String value = response.headers().firstValue("Retry-After").map(String::strip).orElse(null);
+        String value =
+                response.headers().firstValue("Retry-After").map(String::strip).orElse(null);
         if (value == null || value.isEmpty()) {
             return null;
         }

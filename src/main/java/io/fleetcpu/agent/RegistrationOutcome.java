@@ -15,7 +15,8 @@ public sealed interface RegistrationOutcome {
      *
      * @param changes what the registration changed, one line each, as the service's answer says
      */
-    record Registered(int status, int attempts, @Nullable String location, List<String> changes) implements RegistrationOutcome {
+    record Registered(int status, int attempts, @Nullable String location, List<String> changes)
+            implements RegistrationOutcome {
 
         public Registered {
             changes = changes == null ? List.of() : List.copyOf(changes);

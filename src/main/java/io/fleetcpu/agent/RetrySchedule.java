@@ -12,7 +12,8 @@ public record RetrySchedule(Duration initialDelay, Duration maxDelay, Duration d
 
     public RetrySchedule {
         if (initialDelay.isNegative() || initialDelay.isZero()) {
-            throw new IllegalArgumentException("--initial-delay must be longer than 0, not " + Durations.format(initialDelay));
+            throw new IllegalArgumentException(
+                    "--initial-delay must be longer than 0, not " + Durations.format(initialDelay));
         }
         if (maxDelay.compareTo(initialDelay) < 0) {
             maxDelay = initialDelay;

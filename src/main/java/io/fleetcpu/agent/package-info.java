@@ -5,8 +5,9 @@
  * Spring context; it may use {@code agent.libvirt} and {@code policy.NestedState}, never the service's packages.
  */
 @NullMarked
-@ApplicationModule(displayName = "The agent on each compute node",
-        allowedDependencies = { "libvirtxml", "policy" })
+@ApplicationModule(
+        displayName = "The agent on each compute node",
+        allowedDependencies = {"libvirtxml", "policy"})
 package io.fleetcpu.agent;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,22 +1,18 @@
 package io.fleetcpu.aggregates;
 
-import java.time.Instant;
-
-import java.util.ArrayList;
-import java.util.List;
-
+import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.system.NewUntilStored;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
-
-import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.guest.MicroarchitectureLevel;
-import io.fleetcpu.system.NewUntilStored;
 import org.jspecify.annotations.Nullable;
 
 /** A group of hosts that share one guest CPU configuration, so guests can migrate among them. */
@@ -59,8 +55,7 @@ public class Aggregate extends NewUntilStored<String> {
     private long membersVersion;
 
     @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
-    protected Aggregate() {
-    }
+    protected Aggregate() {}
 
     @SuppressWarnings("NullAway.Init") // change() sets the description and every policy column
     Aggregate(String id, @Nullable String description, CpuPolicy policy, Instant now) {
@@ -79,7 +74,8 @@ public class Aggregate extends NewUntilStored<String> {
         this.disabledMitigations = new ArrayList<>(policy.disabledMitigations());
         this.minimumModel = policy.minimumModel();
         this.pinnedModel = policy.pinnedModel();
-        this.minimumLevel = policy.minimumLevel() == null ? null : policy.minimumLevel().operatorName();
+        this.minimumLevel =
+                policy.minimumLevel() == null ? null : policy.minimumLevel().operatorName();
         this.updatedAt = now;
     }
 
@@ -88,15 +84,22 @@ public class Aggregate extends NewUntilStored<String> {
         return id;
     }
 
-
     public String getDescription() {
         return description;
     }
 
     public CpuPolicy getPolicy() {
-        return new CpuPolicy(named(CpuPolicy.Goal.class, goal), named(CpuPolicy.Nested.class, nestedVirtualization),
-                strict, named(CpuPolicy.MitigationMode.class, mitigations), disabledMitigations, minimumModel,
-                pinnedModel, minimumLevel == null ? null : MicroarchitectureLevel.named(minimumLevel).orElseThrow());
+        return new CpuPolicy(
+                named(CpuPolicy.Goal.class, goal),
+                named(CpuPolicy.Nested.class, nestedVirtualization),
+                strict,
+                named(CpuPolicy.MitigationMode.class, mitigations),
+                disabledMitigations,
+                minimumModel,
+                pinnedModel,
+                minimumLevel == null
+                        ? null
+                        : MicroarchitectureLevel.named(minimumLevel).orElseThrow());
     }
 
     private static <E extends Enum<E>> E named(Class<E> type, String wireName) {

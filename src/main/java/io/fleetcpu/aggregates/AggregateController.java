@@ -1,32 +1,5 @@
 package io.fleetcpu.aggregates;
 
-import java.net.URI;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.Predicate;
-
-import org.jspecify.annotations.Nullable;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpMediaTypeNotAcceptableException;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PatchMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.WebRequest;
-
-import tools.jackson.databind.JsonNode;
-
 import io.fleetcpu.policy.baseline.LibvirtDriver;
 import io.fleetcpu.system.InvalidParameterException;
 import io.fleetcpu.system.JsonMergePatch;
@@ -39,6 +12,30 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/aggregates")
@@ -50,8 +47,11 @@ class AggregateController {
     private final AnswerRenderings renderings;
     private final WhatIfService whatIfs;
 
-    AggregateController(AggregateService aggregates, RecommendationService recommendations,
-            AnswerRenderings renderings, WhatIfService whatIfs) {
+    AggregateController(
+            AggregateService aggregates,
+            RecommendationService recommendations,
+            AnswerRenderings renderings,
+            WhatIfService whatIfs) {
         this.aggregates = aggregates;
         this.recommendations = recommendations;
         this.renderings = renderings;
@@ -59,7 +59,8 @@ class AggregateController {
     }
 
     @GetMapping(path = "/{id}/recommended-cpu", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "getRecommendedCpu",
+    @Operation(
+            operationId = "getRecommendedCpu",
             summary = "The guest CPU for the aggregate under its policy, with every choice explained, in the form "
                     + "each consumer takes (libvirt, nova.conf, Placement traits, QEMU, KubeVirt, cpu_map)",
             description = "Computed from the aggregate's hosts as they are now. JSON by default; "
@@ -70,118 +71,205 @@ class AggregateController {
                     + "kubevirt-cluster the KubeVirt CR's cpuModel and obsoleteCPUModels. The answer carries a strong ETag "
                     + "(each representation its own); send it back in If-None-Match to get 304 while nothing changed.",
             parameters = {
-                    @Parameter(in = ParameterIn.HEADER, name = "If-None-Match", required = false,
-                            description = "the ETag of an earlier answer", schema = @Schema(type = "string")),
-                    @Parameter(in = ParameterIn.QUERY, name = "format", required = false,
-                            description = "one rendering alone instead of the JSON answer",
-                            schema = @Schema(type = "string", allowableValues = {"json", "libvirt", "nova-conf", "placement",
-                                    "qemu", "kubevirt", "kubevirt-labels", "kubevirt-cluster", "cpu-map"})),
-                    @Parameter(in = ParameterIn.QUERY, name = "modelName", required = false,
-                            description = "with format=cpu-map: the name of the new model (default <model>-<aggregate>)",
-                            schema = @Schema(type = "string")) })
-    @ApiResponse(responseCode = "200", description = "The recommendation, or one rendering of it",
-            headers = @Header(name = "ETag", description = "validator of this representation",
-                    schema = @Schema(type = "string")),
+                @Parameter(
+                        in = ParameterIn.HEADER,
+                        name = "If-None-Match",
+                        required = false,
+                        description = "the ETag of an earlier answer",
+                        schema = @Schema(type = "string")),
+                @Parameter(
+                        in = ParameterIn.QUERY,
+                        name = "format",
+                        required = false,
+                        description = "one rendering alone instead of the JSON answer",
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        allowableValues = {
+                                            "json",
+                                            "libvirt",
+                                            "nova-conf",
+                                            "placement",
+                                            "qemu",
+                                            "kubevirt",
+                                            "kubevirt-labels",
+                                            "kubevirt-cluster",
+                                            "cpu-map"
+                                        })),
+                @Parameter(
+                        in = ParameterIn.QUERY,
+                        name = "modelName",
+                        required = false,
+                        description = "with format=cpu-map: the name of the new model (default <model>-<aggregate>)",
+                        schema = @Schema(type = "string"))
+            })
+    @ApiResponse(
+            responseCode = "200",
+            description = "The recommendation, or one rendering of it",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "validator of this representation",
+                            schema = @Schema(type = "string")),
             content = {
-                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-                            schema = @Schema(implementation = RecommendedCpuView.class)),
-                    @Content(mediaType = MediaType.APPLICATION_XML_VALUE, schema = @Schema(type = "string",
-                            description = "format=libvirt: the <cpu> element; format=cpu-map: a cpu_map model",
-                            example = "<cpu mode='custom' match='exact'>\n"
-                                    + "  <model fallback='allow'>Haswell-noTSX-IBRS</model>\n"
-                                    + "  <vendor>Intel</vendor>\n"
-                                    + "  <feature policy='require' name='vmx'/>\n"
-                                    + "  <feature policy='disable' name='spec-ctrl'/>\n</cpu>\n")),
-                    @Content(mediaType = "application/yaml", schema = @Schema(type = "string",
-                            description = "format=kubevirt: the VMI spec (domain.cpu, nodeSelector); "
-                                    + "format=kubevirt-labels: the node labels of each kind of host; "
-                                    + "format=kubevirt-cluster: the KubeVirt CR's spec.configuration")),
-                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
-                            description = "format=nova-conf: the [libvirt] section, cpu_models listing every model all "
-                                    + "hosts can run, oldest first; format=placement: the HW_CPU_X86_* traits every "
-                                    + "host has (nova's names) and flavor commands as templates (FLAVOR is a "
-                                    + "placeholder); format=qemu: the -cpu value")) })
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                        schema = @Schema(implementation = RecommendedCpuView.class)),
+                @Content(
+                        mediaType = MediaType.APPLICATION_XML_VALUE,
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        description =
+                                                "format=libvirt: the <cpu> element; format=cpu-map: a cpu_map model",
+                                        example = "<cpu mode='custom' match='exact'>\n"
+                                                + "  <model fallback='allow'>Haswell-noTSX-IBRS</model>\n"
+                                                + "  <vendor>Intel</vendor>\n"
+                                                + "  <feature policy='require' name='vmx'/>\n"
+                                                + "  <feature policy='disable' name='spec-ctrl'/>\n</cpu>\n")),
+                @Content(
+                        mediaType = "application/yaml",
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        description = "format=kubevirt: the VMI spec (domain.cpu, nodeSelector); "
+                                                + "format=kubevirt-labels: the node labels of each kind of host; "
+                                                + "format=kubevirt-cluster: the KubeVirt CR's spec.configuration")),
+                @Content(
+                        mediaType = MediaType.TEXT_PLAIN_VALUE,
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        description =
+                                                "format=nova-conf: the [libvirt] section, cpu_models listing every model all "
+                                                        + "hosts can run, oldest first; format=placement: the HW_CPU_X86_* traits every "
+                                                        + "host has (nova's names) and flavor commands as templates (FLAVOR is a "
+                                                        + "placeholder); format=qemu: the -cpu value"))
+            })
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
     @ApiResponse(responseCode = "400", description = "Unknown format")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    @ApiResponse(responseCode = "406", description = "Accept names no media type this answer comes in by Accept alone "
-            + "(application/json, application/xml, application/yaml; text/plain with format=nova-conf, placement or "
-            + "qemu); "
-            + "'supportedMediaTypes' lists them")
-    @ApiResponse(responseCode = "409", description = "No CPU can be recommended: the aggregate has no hosts, its hosts "
-            + "share no CPU model, the policy cannot be met (minimum model, strict nested), or the recommendation "
-            + "cannot be written in the format asked for ('hosts' names the ones in the way)")
-    @Nullable ResponseEntity<byte[]> recommendedCpu(@Parameter(description = "the aggregate's id") @PathVariable String id,
-            @Parameter(description = "list every feature of a named model (libvirt's VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES "
-                    + "form) instead of only the ones on top of it or taken from it")
-            @RequestParam(defaultValue = "false") boolean expand,
+    @ApiResponse(
+            responseCode = "406",
+            description = "Accept names no media type this answer comes in by Accept alone "
+                    + "(application/json, application/xml, application/yaml; text/plain with format=nova-conf, placement or "
+                    + "qemu); "
+                    + "'supportedMediaTypes' lists them")
+    @ApiResponse(
+            responseCode = "409",
+            description = "No CPU can be recommended: the aggregate has no hosts, its hosts "
+                    + "share no CPU model, the policy cannot be met (minimum model, strict nested), or the recommendation "
+                    + "cannot be written in the format asked for ('hosts' names the ones in the way)")
+    @Nullable
+    ResponseEntity<byte[]> recommendedCpu(
+            @Parameter(description = "the aggregate's id") @PathVariable String id,
+            @Parameter(
+                            description =
+                                    "list every feature of a named model (libvirt's VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES "
+                                            + "form) instead of only the ones on top of it or taken from it")
+                    @RequestParam(defaultValue = "false")
+                    boolean expand,
             WebRequest request) {
-        return represented(request, Representation.JSON,
+        return represented(
+                request,
+                Representation.JSON,
                 clientHas -> recommendations.recommendedCpu(id, expand, clientHas),
                 RecommendationService.Answer::json);
     }
 
     // text/plain only to refuse it with a 406: it comes with format=nova-conf or qemu, and the format mapping below,
     // which produces it, would otherwise answer a 400 for the missing parameter.
-    @GetMapping(path = "/{id}/recommended-cpu", produces = {MediaType.APPLICATION_XML_VALUE, "application/yaml",
-            MediaType.TEXT_PLAIN_VALUE})
+    @GetMapping(
+            path = "/{id}/recommended-cpu",
+            produces = {MediaType.APPLICATION_XML_VALUE, "application/yaml", MediaType.TEXT_PLAIN_VALUE})
     @Operation(hidden = true) // documented with getRecommendedCpu
-    @Nullable ResponseEntity<?> recommendedCpuByAccept(@PathVariable String id,
+    @Nullable
+    ResponseEntity<?> recommendedCpuByAccept(
+            @PathVariable String id,
             @RequestParam(defaultValue = "false") boolean expand,
-            @RequestHeader(name = "Accept") String accept, WebRequest request) throws HttpMediaTypeNotAcceptableException {
+            @RequestHeader(name = "Accept") String accept,
+            WebRequest request)
+            throws HttpMediaTypeNotAcceptableException {
         if (accept.contains(MediaType.APPLICATION_XML_VALUE)) {
             return rendered(id, expand, OutputFormat.LIBVIRT, null, request);
         }
         if (accept.contains(MediaType.APPLICATION_YAML_VALUE)) {
             return rendered(id, expand, OutputFormat.KUBEVIRT, null, request);
         }
-        throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML,
-                MediaType.APPLICATION_YAML));
+        throw new HttpMediaTypeNotAcceptableException(
+                List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.APPLICATION_YAML));
     }
 
     // What the formats give, so that an Accept none of the mappings answers is a 406, not a 400 for the
     // missing parameter.
-    @GetMapping(path = "/{id}/recommended-cpu", params = "format", produces = {MediaType.APPLICATION_JSON_VALUE,
-            MediaType.APPLICATION_XML_VALUE, "application/yaml", MediaType.TEXT_PLAIN_VALUE})
+    @GetMapping(
+            path = "/{id}/recommended-cpu",
+            params = "format",
+            produces = {
+                MediaType.APPLICATION_JSON_VALUE,
+                MediaType.APPLICATION_XML_VALUE,
+                "application/yaml",
+                MediaType.TEXT_PLAIN_VALUE
+            })
     @Operation(hidden = true) // documented with getRecommendedCpu
-    @Nullable ResponseEntity<?> recommendedCpuInFormat(@PathVariable String id,
-            @RequestParam(defaultValue = "false") boolean expand, @RequestParam String format,
-            @RequestParam(required = false) @Nullable String modelName, WebRequest request) {
+    @Nullable
+    ResponseEntity<?> recommendedCpuInFormat(
+            @PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean expand,
+            @RequestParam String format,
+            @RequestParam(required = false) @Nullable String modelName,
+            WebRequest request) {
         OutputFormat known = OutputFormat.fromWireName(format);
         if (known == null) {
-            throw new InvalidParameterException("format", "'" + format + "' is not one of "
-                    + Arrays.stream(OutputFormat.values()).map(OutputFormat::wireName).toList());
+            throw new InvalidParameterException(
+                    "format",
+                    "'" + format + "' is not one of "
+                            + Arrays.stream(OutputFormat.values())
+                                    .map(OutputFormat::wireName)
+                                    .toList());
         }
         return rendered(id, expand, known, modelName, request);
     }
 
     /** The recommendation in one format, with that representation's own strong validator. */
-    private @Nullable ResponseEntity<?> rendered(String id, boolean expand, OutputFormat format, @Nullable String modelName,
-            WebRequest request) {
+    private @Nullable ResponseEntity<?> rendered(
+            String id, boolean expand, OutputFormat format, @Nullable String modelName, WebRequest request) {
         Function<RecommendationService.Answer, Object> body = format == OutputFormat.JSON
                 ? RecommendationService.Answer::json
                 : answer -> renderings.render(answer, format, modelName);
-        return represented(request, Representation.of(format, modelName),
-                clientHas -> recommendations.recommendedCpu(id, expand, clientHas), body);
+        return represented(
+                request,
+                Representation.of(format, modelName),
+                clientHas -> recommendations.recommendedCpu(id, expand, clientHas),
+                body);
     }
 
-    @PostMapping(path = "/{id}/what-if", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PostMapping(
+            path = "/{id}/what-if",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "whatIf", summary = "What adding and removing hosts would do to the aggregate's CPU; "
-            + "nothing is written")
-    @ApiResponse(responseCode = "200", description = "The recommendation before and after, features gained and lost, "
-            + "and the hosts that would block migration")
+    @Operation(
+            operationId = "whatIf",
+            summary = "What adding and removing hosts would do to the aggregate's CPU; " + "nothing is written")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The recommendation before and after, features gained and lost, "
+                    + "and the hosts that would block migration")
     @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    @ApiResponse(responseCode = "422", description = "An unknown host to add, a host to remove that is not a member, "
-            + "or an inline host that would not register; 'errors' names each")
-    WhatIfView whatIf(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    @ApiResponse(
+            responseCode = "422",
+            description = "An unknown host to add, a host to remove that is not a member, "
+                    + "or an inline host that would not register; 'errors' names each")
+    WhatIfView whatIf(
+            @Parameter(description = "the aggregate's id") @PathVariable String id,
             @RequestBody WhatIfRequest request) {
         return whatIfs.whatIf(id, request);
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "getBaseline",
+    @Operation(
+            operationId = "getBaseline",
             summary = "libvirt's exact baseline of the aggregate's hosts, whatever the policy",
             description = "What libvirt's virConnectBaselineCPU answers for the same host CPUs with the same cpu_map: "
                     + "no policy, no obsolete-model or usable-model filter. By default as libvirtd's QEMU driver "
@@ -189,56 +277,95 @@ class AggregateController {
                     + "passes to QEMU (cmt, mbm_total, mbm_local, osxsave, ospke); driver=test answers as libvirt's "
                     + "test driver (test:///default), with the CPU code alone. Accept: application/xml gives the "
                     + "<cpu> element alone.")
-    @ApiResponse(responseCode = "200", description = "libvirt's baseline",
-            headers = @Header(name = "ETag", description = "validator of this representation",
-                    schema = @Schema(type = "string")),
+    @ApiResponse(
+            responseCode = "200",
+            description = "libvirt's baseline",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "validator of this representation",
+                            schema = @Schema(type = "string")),
             content = {
-                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-                            schema = @Schema(implementation = BaselineView.class)),
-                    @Content(mediaType = MediaType.APPLICATION_XML_VALUE, schema = @Schema(type = "string",
-                            description = "the <cpu> element as libvirt returns it")) })
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                        schema = @Schema(implementation = BaselineView.class)),
+                @Content(
+                        mediaType = MediaType.APPLICATION_XML_VALUE,
+                        schema = @Schema(type = "string", description = "the <cpu> element as libvirt returns it"))
+            })
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
-    @ApiResponse(responseCode = "400", description = "Unknown driver, or migratable=true with driver=test (libvirt's "
-            + "test driver refuses that form)")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Unknown driver, or migratable=true with driver=test (libvirt's "
+                    + "test driver refuses that form)")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
-    @ApiResponse(responseCode = "406", description = "Accept names neither application/json nor application/xml; "
-            + "'supportedMediaTypes' lists them")
-    @ApiResponse(responseCode = "409", description = "The aggregate has no hosts, or libvirt would refuse its hosts "
-            + "('hosts' names the ones in the way)")
-    @Nullable ResponseEntity<byte[]> baseline(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    @ApiResponse(
+            responseCode = "406",
+            description =
+                    "Accept names neither application/json nor application/xml; " + "'supportedMediaTypes' lists them")
+    @ApiResponse(
+            responseCode = "409",
+            description = "The aggregate has no hosts, or libvirt would refuse its hosts "
+                    + "('hosts' names the ones in the way)")
+    @Nullable
+    ResponseEntity<byte[]> baseline(
+            @Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(description = "VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES: list every feature of the model")
-            @RequestParam(defaultValue = "false") boolean expand,
+                    @RequestParam(defaultValue = "false")
+                    boolean expand,
             @Parameter(description = "VIR_CONNECT_BASELINE_CPU_MIGRATABLE: leave out features that block migration")
-            @RequestParam(defaultValue = "false") boolean migratable,
-            @Parameter(description = "whose answer: qemu, libvirtd's QEMU driver (qemu:///system); or test, libvirt's "
-                    + "test driver (test:///default)",
-                    schema = @Schema(type = "string", allowableValues = {"qemu", "test"}, defaultValue = "qemu"))
-            @RequestParam(defaultValue = "qemu") String driver,
+                    @RequestParam(defaultValue = "false")
+                    boolean migratable,
+            @Parameter(
+                            description =
+                                    "whose answer: qemu, libvirtd's QEMU driver (qemu:///system); or test, libvirt's "
+                                            + "test driver (test:///default)",
+                            schema =
+                                    @Schema(
+                                            type = "string",
+                                            allowableValues = {"qemu", "test"},
+                                            defaultValue = "qemu"))
+                    @RequestParam(defaultValue = "qemu")
+                    String driver,
             WebRequest request) {
-        return represented(request, Representation.JSON,
+        return represented(
+                request,
+                Representation.JSON,
                 clientHas -> recommendations.baseline(id, expand, migratable, driver(migratable, driver), clientHas),
                 RecommendationService.BaselineAnswer::json);
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_XML_VALUE)
     @Operation(hidden = true) // documented as the application/xml response of getBaseline
-    @Nullable ResponseEntity<String> baselineXml(@PathVariable String id, @RequestParam(defaultValue = "false") boolean expand,
-            @RequestParam(defaultValue = "false") boolean migratable, @RequestParam(defaultValue = "qemu") String driver,
+    @Nullable
+    ResponseEntity<String> baselineXml(
+            @PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean expand,
+            @RequestParam(defaultValue = "false") boolean migratable,
+            @RequestParam(defaultValue = "qemu") String driver,
             WebRequest request) {
-        return represented(request, Representation.BASELINE_XML,
+        return represented(
+                request,
+                Representation.BASELINE_XML,
                 clientHas -> recommendations.baseline(id, expand, migratable, driver(migratable, driver), clientHas),
                 answer -> answer.view().libvirtXml());
     }
 
     private static LibvirtDriver driver(boolean migratable, String driverScheme) {
-        LibvirtDriver driver = LibvirtDriver.ofUriScheme(driverScheme).orElseThrow(() -> new InvalidParameterException(
-                "driver", "'" + driverScheme + "' is not one of "
-                        + Arrays.stream(LibvirtDriver.values()).map(LibvirtDriver::uriScheme).toList()
-                        + ": qemu answers as libvirtd's QEMU driver (qemu:///system), test as libvirt's test driver "
-                        + "(test:///default)"));
+        LibvirtDriver driver = LibvirtDriver.ofUriScheme(driverScheme)
+                .orElseThrow(() -> new InvalidParameterException(
+                        "driver",
+                        "'" + driverScheme + "' is not one of "
+                                + Arrays.stream(LibvirtDriver.values())
+                                        .map(LibvirtDriver::uriScheme)
+                                        .toList()
+                                + ": qemu answers as libvirtd's QEMU driver (qemu:///system), test as libvirt's test driver "
+                                + "(test:///default)"));
         if (migratable && driver == LibvirtDriver.TEST) {
-            throw new InvalidParameterException("migratable", "libvirt's test driver (test:///default) refuses the "
-                    + "migratable form (VIR_CONNECT_BASELINE_CPU_MIGRATABLE); ask it of driver=qemu");
+            throw new InvalidParameterException(
+                    "migratable",
+                    "libvirt's test driver (test:///default) refuses the "
+                            + "migratable form (VIR_CONNECT_BASELINE_CPU_MIGRATABLE); ask it of driver=qemu");
         }
         return driver;
     }
@@ -252,20 +379,35 @@ class AggregateController {
      * @param <A> the answer
      * @param <T> the body
      */
-    private static <A extends ValidatedAnswer, T> @Nullable ResponseEntity<T> represented(WebRequest request,
-            Representation representation, Function<Predicate<String>, Optional<A>> answer, Function<A, T> body) {
+    private static <A extends ValidatedAnswer, T> @Nullable ResponseEntity<T> represented(
+            WebRequest request,
+            Representation representation,
+            Function<Predicate<String>, Optional<A>> answer,
+            Function<A, T> body) {
         return answer.apply(answerEtag -> request.checkNotModified(representation.etag(answerEtag)))
                 // The same URL answers JSON, XML or YAML by Accept: caches must keep them apart.
-                .map(a -> ResponseEntity.ok().eTag(representation.etag(a.etag())).varyBy("Accept")
-                        .contentType(representation.type()).body(body.apply(a)))
+                .map(a -> ResponseEntity.ok()
+                        .eTag(representation.etag(a.etag()))
+                        .varyBy("Accept")
+                        .contentType(representation.type())
+                        .body(body.apply(a)))
                 .orElse(null);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "createAggregate", summary = "Create an aggregate",
-            description = "The id is in the body. To create or replace an aggregate under a known id, PUT /aggregates/{id}.")
-    @ApiResponse(responseCode = "201", description = "The aggregate, with no hosts yet", headers = @Header(name = "Location",
-            description = "/aggregates/{id} of the new aggregate", schema = @Schema(type = "string", format = "uri-reference")))
+    @Operation(
+            operationId = "createAggregate",
+            summary = "Create an aggregate",
+            description =
+                    "The id is in the body. To create or replace an aggregate under a known id, PUT /aggregates/{id}.")
+    @ApiResponse(
+            responseCode = "201",
+            description = "The aggregate, with no hosts yet",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "/aggregates/{id} of the new aggregate",
+                            schema = @Schema(type = "string", format = "uri-reference")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
     @ApiResponse(responseCode = "409", description = "An aggregate with this id exists")
     @ApiResponse(responseCode = "422", description = "Invalid id or unknown policy goal; 'errors' names each field")
@@ -283,55 +425,87 @@ class AggregateController {
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getAggregate", summary = "One aggregate with its hosts")
-    @ApiResponse(responseCode = "200", description = "The aggregate", headers = @Header(name = "ETag",
-            description = "its version; send it in If-Match to change it only as you saw it",
-            schema = @Schema(type = "string")))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The aggregate",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "its version; send it in If-Match to change it only as you saw it",
+                            schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
     ResponseEntity<AggregateView> get(@Parameter(description = "the aggregate's id") @PathVariable String id) {
         AggregateView aggregate = aggregates.get(id);
         return ResponseEntity.ok().eTag(aggregate.etag()).body(aggregate);
     }
 
-    @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "putAggregate", summary = "Create or replace an aggregate's description and policy",
+    @PutMapping(
+            path = "/{id}",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            operationId = "putAggregate",
+            summary = "Create or replace an aggregate's description and policy",
             description = "Replaces the whole aggregate: a field left out takes its default (an empty description, the "
                     + "default policy), exactly as in a new aggregate; to change some fields and keep the others, "
                     + "PATCH it. Its hosts stay. The body's id may be left out; when given it must equal the path's.")
     @ApiResponse(responseCode = "200", description = "The aggregate existed and is replaced")
-    @ApiResponse(responseCode = "201", description = "A new aggregate", headers = @Header(name = "Location",
-            description = "/aggregates/{id}", schema = @Schema(type = "string", format = "uri-reference")))
+    @ApiResponse(
+            responseCode = "201",
+            description = "A new aggregate",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "/aggregates/{id}",
+                            schema = @Schema(type = "string", format = "uri-reference")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON for this endpoint")
-    @ApiResponse(responseCode = "422", description = "Invalid id, the body's id differs from the path's, "
-            + "or an invalid policy (unknown goal, model or mitigation feature); 'errors' names each field")
+    @ApiResponse(
+            responseCode = "422",
+            description = "Invalid id, the body's id differs from the path's, "
+                    + "or an invalid policy (unknown goal, model or mitigation feature); 'errors' names each field")
     @GuardedByIfMatch
     ResponseEntity<AggregateView> put(
-            @Parameter(description = "lower-case letters, digits and dashes", example = "haswell-east") @PathVariable String id,
+            @Parameter(description = "lower-case letters, digits and dashes", example = "haswell-east") @PathVariable
+                    String id,
             @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch,
             @RequestBody AggregateRequest request) {
         AggregateService.Saved saved = aggregates.put(id, request, ifMatch);
-        ResponseEntity.BodyBuilder answer = saved.created()
-                ? ResponseEntity.created(URI.create("/aggregates/" + id))
-                : ResponseEntity.ok();
+        ResponseEntity.BodyBuilder answer =
+                saved.created() ? ResponseEntity.created(URI.create("/aggregates/" + id)) : ResponseEntity.ok();
         return answer.eTag(saved.aggregate().etag()).body(saved.aggregate());
     }
 
     @PatchMapping(path = "/{id}", consumes = JsonMergePatch.MEDIA_TYPE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "patchAggregate", summary = "Change some of an aggregate's fields, keeping the others",
+    @Operation(
+            operationId = "patchAggregate",
+            summary = "Change some of an aggregate's fields, keeping the others",
             description = "A JSON merge patch (RFC 7396, Content-Type application/merge-patch+json) over the aggregate "
                     + "as GET shows its description and policy: the fields given replace the stored ones, objects "
                     + "(policy, policy.mitigations) merge field by field, null puts a field back to its default, what "
                     + "is left out stays. The result is checked as a PUT body is. Its hosts stay.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-                    mediaType = JsonMergePatch.MEDIA_TYPE, schema = @Schema(implementation = AggregateRequest.class),
-                    examples = @ExampleObject(value = "{\"description\": \"Haswell nodes, east hall\", "
-                            + "\"policy\": {\"nestedVirtualization\": \"allowed\"}}"))))
-    @ApiResponse(responseCode = "200", description = "The aggregate as changed", headers = @Header(name = "ETag",
-            description = "its new version", schema = @Schema(type = "string")))
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = JsonMergePatch.MEDIA_TYPE,
+                                            schema = @Schema(implementation = AggregateRequest.class),
+                                            examples =
+                                                    @ExampleObject(
+                                                            value =
+                                                                    "{\"description\": \"Haswell nodes, east hall\", "
+                                                                            + "\"policy\": {\"nestedVirtualization\": \"allowed\"}}"))))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The aggregate as changed",
+            headers = @Header(name = "ETag", description = "its new version", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "The body is not JSON")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
     @ApiResponse(responseCode = "415", description = "The Content-Type is not application/merge-patch+json")
-    @ApiResponse(responseCode = "422", description = "The patch is not a JSON object, names an unknown field, a "
-            + "different id, or makes an invalid policy; 'errors' names each field")
+    @ApiResponse(
+            responseCode = "422",
+            description = "The patch is not a JSON object, names an unknown field, a "
+                    + "different id, or makes an invalid policy; 'errors' names each field")
     @GuardedByIfMatch
     ResponseEntity<AggregateView> patch(
             @Parameter(description = "the aggregate's id", example = "haswell-east") @PathVariable String id,
@@ -346,35 +520,50 @@ class AggregateController {
     @ApiResponse(responseCode = "204", description = "The aggregate is gone")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id")
     @ApiResponse(responseCode = "412", description = "If-Match named another version")
-    ResponseEntity<Void> delete(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    ResponseEntity<Void> delete(
+            @Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
-            @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch) {
+                    @RequestHeader(name = "If-Match", required = false)
+                    @Nullable
+                    String ifMatch) {
         aggregates.delete(id, ifMatch);
         return ResponseEntity.noContent().build();
     }
 
     @PutMapping("/{id}/hosts/{hostId}")
-    @Operation(operationId = "addAggregateHost",
+    @Operation(
+            operationId = "addAggregateHost",
             summary = "Add a host to the aggregate (201 when it joined, 204 when it was already a member)")
-    @ApiResponse(responseCode = "201", description = "The host joined the aggregate", headers = @Header(name = "Location",
-            description = "/aggregates/{id}/hosts/{hostId}", schema = @Schema(type = "string", format = "uri-reference")))
+    @ApiResponse(
+            responseCode = "201",
+            description = "The host joined the aggregate",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "/aggregates/{id}/hosts/{hostId}",
+                            schema = @Schema(type = "string", format = "uri-reference")))
     @ApiResponse(responseCode = "204", description = "The host was already a member")
     @ApiResponse(responseCode = "400", description = "The host id is not a UUID")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id, or no host with this id")
-    ResponseEntity<Void> addHost(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    ResponseEntity<Void> addHost(
+            @Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(description = "libvirt's host UUID") @PathVariable UUID hostId) {
         return aggregates.addHost(id, hostId)
-                ? ResponseEntity.created(URI.create("/aggregates/" + id + "/hosts/" + hostId)).build()
+                ? ResponseEntity.created(URI.create("/aggregates/" + id + "/hosts/" + hostId))
+                        .build()
                 : ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/{id}/hosts/{hostId}")
-    @Operation(operationId = "removeAggregateHost", summary = "Take a host out of the aggregate",
+    @Operation(
+            operationId = "removeAggregateHost",
+            summary = "Take a host out of the aggregate",
             description = "The host stays registered.")
     @ApiResponse(responseCode = "204", description = "The host left the aggregate")
     @ApiResponse(responseCode = "400", description = "The host id is not a UUID")
     @ApiResponse(responseCode = "404", description = "No aggregate with this id, or the host is not in it")
-    ResponseEntity<Void> removeHost(@Parameter(description = "the aggregate's id") @PathVariable String id,
+    ResponseEntity<Void> removeHost(
+            @Parameter(description = "the aggregate's id") @PathVariable String id,
             @Parameter(description = "libvirt's host UUID") @PathVariable UUID hostId) {
         aggregates.removeHost(id, hostId);
         return ResponseEntity.noContent().build();

@@ -1,5 +1,8 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.policy.PolicyRecommendation;
+import io.fleetcpu.system.ConflictException;
+import io.fleetcpu.system.NotFoundException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -7,12 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.springframework.stereotype.Service;
-
-import io.fleetcpu.policy.PolicyRecommendation;
-import io.fleetcpu.system.ConflictException;
-import io.fleetcpu.system.NotFoundException;
 
 /**
  * The numbers a dashboard graphs of each aggregate, read from the recommended-cpu answers the service keeps (the same
@@ -34,21 +32,24 @@ public class AggregateFigures {
      * @param nestedReadyHosts hosts with the flag and nested enabled in their kvm module
      * @param nestedHostsToFix hosts with the flag whose kvm module does not (or may not) allow nesting
      */
-    public record Figures(String aggregate, boolean answered, int hosts, int hostsBelowBaseline, int featuresGivenUp,
-            boolean nestedProvided, int nestedReadyHosts, int nestedHostsToFix) {
-    }
+    public record Figures(
+            String aggregate,
+            boolean answered,
+            int hosts,
+            int hostsBelowBaseline,
+            int featuresGivenUp,
+            boolean nestedProvided,
+            int nestedReadyHosts,
+            int nestedHostsToFix) {}
 
     /** The first aggregates by id, and how many there are in all. */
-    public record Fleet(List<Figures> aggregates, long total) {
-    }
+    public record Fleet(List<Figures> aggregates, long total) {}
 
     /** How often the service's answers were kept already (hits) and how often computed (misses), since its start. */
-    public record AnswerCounts(long hits, long misses) {
-    }
+    public record AnswerCounts(long hits, long misses) {}
 
     /** The figures of an aggregate as of its versions. */
-    private record Kept(AggregateVersion version, Figures figures) {
-    }
+    private record Kept(AggregateVersion version, Figures figures) {}
 
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
@@ -84,23 +85,34 @@ public class AggregateFigures {
             view = recommendations.recommendedCpuForMetrics(version).view();
         } catch (ConflictException refused) {
             // No CPU for it (no hosts, no common model, a policy that cannot be met): its hosts are still counted.
-            return new Figures(version.aggregate(), false, aggregates.hostCount(version.aggregate()), 0, 0, false,
-                    0, 0);
+            return new Figures(
+                    version.aggregate(), false, aggregates.hostCount(version.aggregate()), 0, 0, false, 0, 0);
         } catch (NotFoundException gone) {
             return new Figures(version.aggregate(), false, 0, 0, 0, false, 0, 0);
         }
         PolicyRecommendation.NestedReport nested = view.nested();
-        return new Figures(version.aggregate(), true, view.hostCount(),
-                hostsOf(view, view.belowBaseline().stream().map(RecommendedCpuView.BelowBaseline::host).toList()),
+        return new Figures(
+                version.aggregate(),
+                true,
+                view.hostCount(),
+                hostsOf(
+                        view,
+                        view.belowBaseline().stream()
+                                .map(RecommendedCpuView.BelowBaseline::host)
+                                .toList()),
                 view.reasons() == null ? 0 : view.reasons().featuresLeftOut().size(),
-                nested != null && nested.provided(), nested == null ? 0 : hostsOf(view, nested.readyHosts()),
+                nested != null && nested.provided(),
+                nested == null ? 0 : hostsOf(view, nested.readyHosts()),
                 nested == null ? 0 : nested.hostsToFixCount());
     }
 
     /** The hosts of the kinds an answer names (it names each kind of CPU by its first host). */
     private static int hostsOf(RecommendedCpuView view, Collection<String> kindNames) {
         Set<String> names = Set.copyOf(kindNames);
-        return view.kinds().stream().filter(k -> names.contains(k.name())).mapToInt(KindView::hosts).sum();
+        return view.kinds().stream()
+                .filter(k -> names.contains(k.name()))
+                .mapToInt(KindView::hosts)
+                .sum();
     }
 
     /** Requests for recommended-cpu answers ({@code baseline} false) or libvirt's baseline ({@code true}). */

@@ -1,9 +1,7 @@
 package io.fleetcpu.aggregates;
 
-import java.util.Optional;
-
 import jakarta.persistence.LockModeType;
-
+import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;

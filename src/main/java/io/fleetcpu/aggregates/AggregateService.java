@@ -1,46 +1,41 @@
 package io.fleetcpu.aggregates;
 
-import java.time.Clock;
-import java.util.List;
-import java.util.UUID;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Service;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionTemplate;
-
-import io.fleetcpu.web.AggregateId;
 import io.fleetcpu.hosts.AggregatesNamed;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindMembers;
-import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.JsonMergePatch;
 import io.fleetcpu.system.NotFoundException;
 import io.fleetcpu.system.PreconditionFailedException;
+import io.fleetcpu.web.AggregateId;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Aggregates, their policies and their members. */
 @Service
 public class AggregateService {
 
     /** The stored aggregate and whether the call created it. */
-    public record Saved(AggregateView aggregate, boolean created) {
-    }
+    public record Saved(AggregateView aggregate, boolean created) {}
 
     private final AggregateRepository aggregates;
     private final HostService hosts;
@@ -54,8 +49,15 @@ public class AggregateService {
 
     private final Catalogs catalogs;
 
-    AggregateService(AggregateRepository aggregates, HostService hosts, Clock clock, PolicyReader policies,
-            JdbcClient jdbc, PlatformTransactionManager transactions, JsonMapper json, Catalogs catalogs) {
+    AggregateService(
+            AggregateRepository aggregates,
+            HostService hosts,
+            Clock clock,
+            PolicyReader policies,
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            JsonMapper json,
+            Catalogs catalogs) {
         this.json = json;
         this.catalogs = catalogs;
         this.aggregates = aggregates;
@@ -71,8 +73,10 @@ public class AggregateService {
         String id = checkId("id", request.id());
         checkDescription(request.description());
         CpuPolicy policy = policies.read(request.policy());
-        ConflictException exists = new ConflictException("Aggregate exists", "aggregate '" + id
-                + "' already exists; PUT /aggregates/" + id + " changes it", List.of());
+        ConflictException exists = new ConflictException(
+                "Aggregate exists",
+                "aggregate '" + id + "' already exists; PUT /aggregates/" + id + " changes it",
+                List.of());
         try {
             return transaction.execute(status -> {
                 if (aggregates.existsById(id)) {
@@ -111,8 +115,9 @@ public class AggregateService {
         Aggregate aggregate = aggregates.findForUpdate(id).orElse(null);
         checkVersion(id, aggregate, ifMatch);
         if (aggregate == null) {
-            return new Saved(view(aggregates.save(new Aggregate(id, change.description(), change.policy(),
-                    clock.instant()))), true);
+            return new Saved(
+                    view(aggregates.save(new Aggregate(id, change.description(), change.policy(), clock.instant()))),
+                    true);
         }
         return new Saved(store(aggregate, change), false);
     }
@@ -126,24 +131,31 @@ public class AggregateService {
      */
     public AggregateView patch(String id, JsonNode patch, @Nullable String ifMatch) {
         if (patch == null || !patch.isObject()) {
-            throw new InvalidRequestException("body", "a merge patch of an aggregate is a JSON object, e.g. "
-                    + "{\"description\": \"…\"} or {\"policy\": {\"goal\": \"balanced\"}}");
+            throw new InvalidRequestException(
+                    "body",
+                    "a merge patch of an aggregate is a JSON object, e.g. "
+                            + "{\"description\": \"…\"} or {\"policy\": {\"goal\": \"balanced\"}}");
         }
         return transaction.execute(status -> {
-            Aggregate aggregate = aggregates.findForUpdate(id)
-                    .orElseThrow(() -> new NotFoundException("no aggregate '" + id + "'; PUT /aggregates/" + id
-                            + " creates it"));
+            Aggregate aggregate = aggregates
+                    .findForUpdate(id)
+                    .orElseThrow(() ->
+                            new NotFoundException("no aggregate '" + id + "'; PUT /aggregates/" + id + " creates it"));
             checkVersion(id, aggregate, ifMatch);
-            JsonNode current = json.valueToTree(new AggregateRequest(id, aggregate.getDescription(),
-                    AggregatePolicy.of(aggregate.getPolicy())));
+            JsonNode current = json.valueToTree(
+                    new AggregateRequest(id, aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy())));
             AggregateRequest patched;
             try {
                 patched = json.treeToValue(JsonMergePatch.apply(current, patch), AggregateRequest.class);
             } catch (DatabindException e) {
-                String field = e.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
-                        : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
-                throw new InvalidRequestException(field.isEmpty() ? "body" : field,
-                        e instanceof UnrecognizedPropertyException ? "not a field of an aggregate"
+                String field = e.getPath().stream()
+                        .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                        .collect(java.util.stream.Collectors.joining("."))
+                        .replace(".[", "[");
+                throw new InvalidRequestException(
+                        field.isEmpty() ? "body" : field,
+                        e instanceof UnrecognizedPropertyException
+                                ? "not a field of an aggregate"
                                 : "not a value this field takes");
             }
             return store(aggregate, checked(id, patched));
@@ -151,14 +163,15 @@ public class AggregateService {
     }
 
     /** What a PUT or a patched aggregate says, checked: the description and the policy read. */
-    private record Change(@Nullable String description, CpuPolicy policy) {
-    }
+    private record Change(@Nullable String description, CpuPolicy policy) {}
 
     private Change checked(String id, AggregateRequest request) {
         checkDescription(request.description());
         if (request.id() != null && !request.id().equals(id)) {
-            throw new InvalidRequestException("id", "the body names aggregate '" + request.id()
-                    + "' but the path names '" + id + "'; leave the body's id out or make them equal");
+            throw new InvalidRequestException(
+                    "id",
+                    "the body names aggregate '" + request.id() + "' but the path names '" + id
+                            + "'; leave the body's id out or make them equal");
         }
         return new Change(request.description(), policies.read(request.policy()));
     }
@@ -176,13 +189,18 @@ public class AggregateService {
     /** One page of the aggregates, by id: what a page of a listing of thousands of aggregates shows. */
     @Transactional(readOnly = true)
     public org.springframework.data.domain.Page<AggregateView> page(int page, int size) {
-        return aggregates.findAll(org.springframework.data.domain.PageRequest.of(page, size,
-                org.springframework.data.domain.Sort.by("id"))).map(this::view);
+        return aggregates
+                .findAll(org.springframework.data.domain.PageRequest.of(
+                        page, size, org.springframework.data.domain.Sort.by("id")))
+                .map(this::view);
     }
 
     @Transactional(readOnly = true)
     public List<AggregateView> list() {
-        return aggregates.findAll().stream().sorted((a, b) -> a.getId().compareTo(b.getId())).map(this::view).toList();
+        return aggregates.findAll().stream()
+                .sorted((a, b) -> a.getId().compareTo(b.getId()))
+                .map(this::view)
+                .toList();
     }
 
     /**
@@ -204,15 +222,16 @@ public class AggregateService {
             return;
         }
         if (aggregate == null) {
-            throw new PreconditionFailedException("If-Match names a version of aggregate '" + id
-                    + "', which does not exist");
+            throw new PreconditionFailedException(
+                    "If-Match names a version of aggregate '" + id + "', which does not exist");
         }
         String current = view(aggregate).etag();
-        boolean matches = java.util.Arrays.stream(ifMatch.split(",")).map(String::strip)
+        boolean matches = java.util.Arrays.stream(ifMatch.split(","))
+                .map(String::strip)
                 .anyMatch(tag -> tag.equals("*") || tag.equals(current));
         if (!matches) {
-            throw new PreconditionFailedException("aggregate '" + id + "' changed since " + ifMatch
-                    + " (now " + current + "); GET it again and reapply the change");
+            throw new PreconditionFailedException("aggregate '" + id + "' changed since " + ifMatch + " (now " + current
+                    + "); GET it again and reapply the change");
         }
     }
 
@@ -254,8 +273,10 @@ public class AggregateService {
     /** The versions the aggregate's answers are cached under: one small statement, no transaction, no host read. */
     AggregateVersion version(String id) {
         named(id);
-        return jdbc.sql("select created_at, version, members_version from aggregate where id = :id").param("id", id)
-                .query((rs, i) -> new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3)))
+        return jdbc.sql("select created_at, version, members_version from aggregate where id = :id")
+                .param("id", id)
+                .query((rs, i) ->
+                        new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3)))
                 .optional()
                 .orElseThrow(() -> notFound(id));
     }
@@ -264,15 +285,17 @@ public class AggregateService {
     List<AggregateVersion> versions(int limit) {
         return jdbc.sql("select id, created_at, version, members_version from aggregate order by id limit :limit")
                 .param("limit", limit)
-                .query((rs, i) -> new AggregateVersion(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getLong(3),
-                        rs.getLong(4)))
+                .query((rs, i) -> new AggregateVersion(
+                        rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getLong(3), rs.getLong(4)))
                 .list();
     }
 
     /** How many hosts the aggregate has, from the counts kept per kind (no host row read). */
     int hostCount(String id) {
         return jdbc.sql("select coalesce(sum(hosts), 0) from aggregate_kind where aggregate_id = :id")
-                .param("id", id).query(Integer.class).single();
+                .param("id", id)
+                .query(Integer.class)
+                .single();
     }
 
     /** How many aggregates there are. */
@@ -287,9 +310,13 @@ public class AggregateService {
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     AggregateSnapshot snapshot(String id) {
         Aggregate aggregate = find(id);
-        return new AggregateSnapshot(id, aggregate.getPolicy(),
-                new AggregateVersion(id, aggregate.getCreatedAt(), aggregate.getVersion(), aggregate.getMembersVersion()),
-                hosts.kindsIn(id, true), hosts.firstHostKind(id));
+        return new AggregateSnapshot(
+                id,
+                aggregate.getPolicy(),
+                new AggregateVersion(
+                        id, aggregate.getCreatedAt(), aggregate.getVersion(), aggregate.getMembersVersion()),
+                hosts.kindsIn(id, true),
+                hosts.firstHostKind(id));
     }
 
     /**
@@ -305,11 +332,11 @@ public class AggregateService {
                 from aggregate a left join aggregate_kind k on k.aggregate_id = a.id
                 where a.id = :id order by k.kind_id
                 """).param("id", id).query(rs -> {
-                    version[0] = new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3));
-                    if (rs.getString(4) != null) {
-                        counts.put(rs.getString(4), rs.getInt(5));
-                    }
-                });
+            version[0] = new AggregateVersion(id, rs.getTimestamp(1).toInstant(), rs.getLong(2), rs.getLong(3));
+            if (rs.getString(4) != null) {
+                counts.put(rs.getString(4), rs.getInt(5));
+            }
+        });
         if (version[0] == null) {
             throw notFound(id);
         }
@@ -319,8 +346,8 @@ public class AggregateService {
     }
 
     /** Policies by aggregate and policy version (members version 0): a version's policy never changes. */
-    private final Cache<AggregateVersion, CpuPolicy> policiesByVersion = Caffeine.newBuilder().maximumSize(10_000)
-            .build();
+    private final Cache<AggregateVersion, CpuPolicy> policiesByVersion =
+            Caffeine.newBuilder().maximumSize(10_000).build();
 
     /** The policy of exactly this version, or null when the aggregate has another one now. */
     private @Nullable CpuPolicy policyOf(AggregateVersion version) {
@@ -330,8 +357,8 @@ public class AggregateService {
             return known;
         }
         Aggregate aggregate = find(version.aggregate());
-        AggregateVersion read = new AggregateVersion(aggregate.getId(), aggregate.getCreatedAt(),
-                aggregate.getVersion(), 0);
+        AggregateVersion read =
+                new AggregateVersion(aggregate.getId(), aggregate.getCreatedAt(), aggregate.getVersion(), 0);
         policiesByVersion.put(read, aggregate.getPolicy());
         return read.equals(key) ? aggregate.getPolicy() : null;
     }
@@ -354,18 +381,28 @@ public class AggregateService {
                 from unnest(:ids) as named(id) order by id
                 on conflict (id) do nothing
                 returning id
-                """).param("ids", event.aggregateIds().stream().sorted().distinct().toArray(String[]::new))
-                .param("goal", CpuPolicy.wireName(policy.goal())).param("nested", CpuPolicy.wireName(policy.nested()))
+                """)
+                .param("ids", event.aggregateIds().stream().sorted().distinct().toArray(String[]::new))
+                .param("goal", CpuPolicy.wireName(policy.goal()))
+                .param("nested", CpuPolicy.wireName(policy.nested()))
                 .param("mitigations", CpuPolicy.wireName(policy.mitigations()))
-                .param("now", java.sql.Timestamp.from(clock.instant())).query(String.class).list()
+                .param("now", java.sql.Timestamp.from(clock.instant()))
+                .query(String.class)
+                .list()
                 .forEach(event.created()::add);
     }
 
     private AggregateView view(Aggregate aggregate) {
         List<KindMembers> kinds = hosts.kindsIn(aggregate.getId(), true);
-        return new AggregateView(aggregate.getId(), aggregate.getDescription(), AggregatePolicy.of(aggregate.getPolicy()),
-                kinds.stream().mapToInt(KindMembers::hosts).sum(), KindView.of(aggregate.getId(), kinds, catalogs),
-                aggregate.getCreatedAt(), aggregate.getUpdatedAt(), aggregate.getVersion());
+        return new AggregateView(
+                aggregate.getId(),
+                aggregate.getDescription(),
+                AggregatePolicy.of(aggregate.getPolicy()),
+                kinds.stream().mapToInt(KindMembers::hosts).sum(),
+                KindView.of(aggregate.getId(), kinds, catalogs),
+                aggregate.getCreatedAt(),
+                aggregate.getUpdatedAt(),
+                aggregate.getVersion());
     }
 
     /** Free text for people, but not control characters a database or a terminal would choke on. */
@@ -376,8 +413,10 @@ public class AggregateService {
         if (description.length() > 1000) {
             throw new InvalidRequestException("description", "longer than 1000 characters");
         }
-        boolean unprintable = description.codePoints().anyMatch(c -> (Character.isISOControl(c) && c != '\n' && c != '\t')
-                || Character.getType(c) == Character.SURROGATE);
+        boolean unprintable = description
+                .codePoints()
+                .anyMatch(c -> (Character.isISOControl(c) && c != '\n' && c != '\t')
+                        || Character.getType(c) == Character.SURROGATE);
         if (unprintable) {
             throw new InvalidRequestException("description", "contains control characters or a lone surrogate");
         }

@@ -1,9 +1,8 @@
 package io.fleetcpu.aggregates;
 
-import java.util.List;
-
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.CpuPolicy;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +11,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param firstHostKind the kind of its first host by hostname (libvirt's baseline prefers that host's model)
  */
-record AggregateSnapshot(String id, CpuPolicy policy, AggregateVersion version, List<KindMembers> kinds,
+record AggregateSnapshot(
+        String id,
+        CpuPolicy policy,
+        AggregateVersion version,
+        List<KindMembers> kinds,
         @Nullable String firstHostKind) {
 
     AggregateSnapshot {

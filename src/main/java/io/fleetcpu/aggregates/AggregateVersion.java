@@ -5,5 +5,4 @@ package io.fleetcpu.aggregates;
  * description and policy, {@code members} with its members and their kinds of CPU (database triggers change it in
  * the transaction that makes the change). Equal versions, equal answers, on every instance.
  */
-record AggregateVersion(String aggregate, java.time.Instant created, long policy, long members) {
-}
+record AggregateVersion(String aggregate, java.time.Instant created, long policy, long members) {}

@@ -1,17 +1,15 @@
 package io.fleetcpu.aggregates;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fleetcpu.policy.PolicyConflictException;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.system.ConflictException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-
-import com.github.benmanes.caffeine.cache.Caffeine;
-
-import io.fleetcpu.policy.baseline.BaselineRefusedException;
-import io.fleetcpu.policy.PolicyConflictException;
-import io.fleetcpu.system.ConflictException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,7 +37,10 @@ final class AnswerCache<K, V> {
     private final LongAdder misses = new LongAdder();
 
     AnswerCache(long maximumSize) {
-        this.answers = Caffeine.newBuilder().maximumSize(maximumSize).<K, Outcome<V>>buildAsync().asMap();
+        this.answers = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .<K, Outcome<V>>buildAsync()
+                .asMap();
     }
 
     V get(K key, Supplier<V> compute) {

@@ -1,11 +1,10 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.catalog.CatalogInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-
-import io.fleetcpu.catalog.CatalogInfo;
 
 /**
  * An aggregate as of its versions, and the question asked of it: what an answer is kept under, and what its strong

@@ -1,5 +1,25 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.GuestModels;
+import io.fleetcpu.hosts.HostCpu;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuPolicy;
+import io.fleetcpu.policy.PolicyConflictException;
+import io.fleetcpu.policy.PolicyHost;
+import io.fleetcpu.policy.PolicyRecommendation;
+import io.fleetcpu.policy.PolicyRecommender;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.guest.GuestCpu;
+import io.fleetcpu.policy.guest.GuestVisibility;
+import io.fleetcpu.policy.render.CpuConfigRenderer;
+import io.fleetcpu.policy.render.KubevirtNodeLabels;
+import io.fleetcpu.system.ComputeGate;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -9,30 +29,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.hosts.CpuKindFacts;
-import io.fleetcpu.hosts.GuestModels;
-import io.fleetcpu.hosts.HostCpu;
-import io.fleetcpu.hosts.HostFacts;
-import io.fleetcpu.hosts.KindMembers;
-import io.fleetcpu.policy.baseline.BaselineCalculator;
-import io.fleetcpu.policy.baseline.BaselineRefusedException;
-import io.fleetcpu.policy.Catalogs;
-import io.fleetcpu.policy.render.CpuConfigRenderer;
-import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.guest.GuestCpu;
-import io.fleetcpu.policy.guest.GuestVisibility;
-import io.fleetcpu.policy.render.KubevirtNodeLabels;
-import io.fleetcpu.policy.PolicyConflictException;
-import io.fleetcpu.policy.PolicyHost;
-import io.fleetcpu.policy.PolicyRecommendation;
-import io.fleetcpu.policy.PolicyRecommender;
-import io.fleetcpu.system.ComputeGate;
 
 /**
  * The engine of each catalog, and the one place where stored kinds of CPU become the engine's inputs
@@ -48,20 +46,22 @@ class Engines {
      * several kinds of CPU takes the engine of the catalog their members share ({@link Catalogs#common}) and reads
      * each kind with it ({@link CpuKindFacts#readWith}).
      */
-    record Engine(CpuCatalog catalog, BaselineCalculator calculator, PolicyRecommender recommender,
-            CpuConfigRenderer renderer, GuestVisibility visibility) {
-    }
+    record Engine(
+            CpuCatalog catalog,
+            BaselineCalculator calculator,
+            PolicyRecommender recommender,
+            CpuConfigRenderer renderer,
+            GuestVisibility visibility) {}
 
     /** A recommendation and the catalog it was computed with. */
-    record Computed(PolicyRecommendation recommendation, CpuCatalog catalog) {
-    }
+    record Computed(PolicyRecommendation recommendation, CpuCatalog catalog) {}
 
     /** Kinds of CPU by id (sorted), a policy, and the form asked for. */
-    private record EngineKey(List<String> kinds, CpuPolicy policy, boolean expand) {
-    }
+    private record EngineKey(List<String> kinds, CpuPolicy policy, boolean expand) {}
 
     /** The engine's results are a few kilobytes each. */
     private final AnswerCache<EngineKey, PolicyRecommendation> results = new AnswerCache<>(4096);
+
     private final Map<CpuCatalog, Engine> engines = new ConcurrentHashMap<>();
     private final Catalogs catalogs;
     private final Set<String> obsoleteModels;
@@ -78,9 +78,14 @@ class Engines {
     }
 
     Engine engine(CpuCatalog catalog) {
-        return engines.computeIfAbsent(catalog, c -> new Engine(c, new BaselineCalculator(c),
-                new PolicyRecommender(c, catalogs.visibility(c), obsoleteModels), new CpuConfigRenderer(c),
-                catalogs.visibility(c)));
+        return engines.computeIfAbsent(
+                catalog,
+                c -> new Engine(
+                        c,
+                        new BaselineCalculator(c),
+                        new PolicyRecommender(c, catalogs.visibility(c), obsoleteModels),
+                        new CpuConfigRenderer(c),
+                        catalogs.visibility(c)));
     }
 
     /** The engine of the catalog all these kinds' libvirt versions know. */
@@ -98,16 +103,28 @@ class Engines {
         List<String> unknown = Catalogs.unknownIn(engine.catalog(), policy);
         if (!unknown.isEmpty()) {
             List<String> older = sorted.entrySet().stream()
-                    .filter(e -> !Catalogs.unknownIn(catalogs.named(e.getValue().catalog()), policy).isEmpty())
-                    .map(Map.Entry::getKey).toList();
-            throw new PolicyConflictException("the policy names " + String.join(", ", unknown) + ", which "
-                    + engine.catalog().name() + " does not know: the libvirt of " + String.join(", ", older)
-                    + " would not accept it", older);
+                    .filter(e -> !Catalogs.unknownIn(catalogs.named(e.getValue().catalog()), policy)
+                            .isEmpty())
+                    .map(Map.Entry::getKey)
+                    .toList();
+            throw new PolicyConflictException(
+                    "the policy names " + String.join(", ", unknown) + ", which "
+                            + engine.catalog().name() + " does not know: the libvirt of " + String.join(", ", older)
+                            + " would not accept it",
+                    older);
         }
-        return new Computed(results.get(new EngineKey(List.copyOf(sorted.keySet()), policy, expand), () -> gate.run(() ->
-                engine.recommender().recommend(sorted.entrySet().stream()
-                        .map(e -> policyHost(HostFacts.ofKind(e.getKey(), e.getValue().readWith(engine.catalog()))))
-                        .toList(), policy, expand))), engine.catalog());
+        return new Computed(
+                results.get(
+                        new EngineKey(List.copyOf(sorted.keySet()), policy, expand),
+                        () -> gate.run(() -> engine.recommender()
+                                .recommend(
+                                        sorted.entrySet().stream()
+                                                .map(e -> policyHost(HostFacts.ofKind(
+                                                        e.getKey(), e.getValue().readWith(engine.catalog()))))
+                                                .toList(),
+                                        policy,
+                                        expand))),
+                engine.catalog());
     }
 
     /**
@@ -117,7 +134,8 @@ class Engines {
     static List<String> guestFeaturesOn(Engine engine, HostFacts host) {
         HostFacts read = HostFacts.ofKind(host.hostname(), host.kind().readWith(engine.catalog()));
         try {
-            FeatureSet visible = engine.calculator().expand(read.guestView(engine.visibility()).cpu());
+            FeatureSet visible = engine.calculator()
+                    .expand(read.guestView(engine.visibility()).cpu());
             return engine.catalog().featureNames(visible);
         } catch (BaselineRefusedException e) {
             // A host the catalog cannot read (unknown model or feature) is judged on the features it does know.
@@ -134,11 +152,17 @@ class Engines {
             CpuCatalog own = catalogs.named(facts.catalog());
             GuestModels models = facts.guestModels();
             HostCpu hypervisor = facts.hypervisorCpu();
-            nodes.put(kind.kindId(), new KubevirtNodeLabels.Node(models == null ? null : models.hostModel(),
-                    models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
-                    models == null ? null : models.usableModels(),
-                    hypervisor == null ? null : KubevirtNodeLabels.labelledFeatures(own, hypervisor.description()),
-                    models == null ? null : models.unknownModels(), models == null ? null : models.unusableModels()));
+            nodes.put(
+                    kind.kindId(),
+                    new KubevirtNodeLabels.Node(
+                            models == null ? null : models.hostModel(),
+                            models == null ? null : (hypervisor != null ? hypervisor : facts.cpu()).vendor(),
+                            models == null ? null : models.usableModels(),
+                            hypervisor == null
+                                    ? null
+                                    : KubevirtNodeLabels.labelledFeatures(own, hypervisor.description()),
+                            models == null ? null : models.unknownModels(),
+                            models == null ? null : models.unusableModels()));
         }
         return nodes;
     }
@@ -155,10 +179,20 @@ class Engines {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
-        return new PolicyHost(host.hostname(), cpu.description(), hypervisor == null ? null : hypervisor.description(),
-                cpu.microcode(), cpu.signature(), host.kernel().nested(), models == null ? null : models.usableModels(),
-                models == null || models.supportedModes() == null ? null : models.supportedModes().stream()
-                        .map(Engines::mode).filter(Objects::nonNull).collect(Collectors.toSet()),
+        return new PolicyHost(
+                host.hostname(),
+                cpu.description(),
+                hypervisor == null ? null : hypervisor.description(),
+                cpu.microcode(),
+                cpu.signature(),
+                host.kernel().nested(),
+                models == null ? null : models.usableModels(),
+                models == null || models.supportedModes() == null
+                        ? null
+                        : models.supportedModes().stream()
+                                .map(Engines::mode)
+                                .filter(Objects::nonNull)
+                                .collect(Collectors.toSet()),
                 models == null ? List.of() : models.deprecatedModels());
     }
 

@@ -26,7 +26,8 @@ public record FeatureMatrix(List<String> features, List<Row> rows, Set<String> g
         TreeSet<String> columns = new TreeSet<>(guestFeatures);
         rows.forEach(r -> columns.addAll(r.features()));
         Set<String> differing = columns.stream()
-                .filter(f -> rows.stream().anyMatch(r -> r.has(f)) && !rows.stream().allMatch(r -> r.has(f)))
+                .filter(f ->
+                        rows.stream().anyMatch(r -> r.has(f)) && !rows.stream().allMatch(r -> r.has(f)))
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         return new FeatureMatrix(List.copyOf(columns), List.copyOf(rows), Set.copyOf(guestFeatures), differing);
     }

@@ -1,13 +1,12 @@
 package io.fleetcpu.aggregates;
 
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * Documents a change to an aggregate that an {@code If-Match} header makes conditional: the header (bound by the
@@ -17,7 +16,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Parameter(name = "If-Match", in = ParameterIn.HEADER, description = "the ETag of the aggregate as last read")
-@ApiResponse(responseCode = "412", description = "If-Match named another version: the aggregate changed since it was "
-        + "read")
-@interface GuardedByIfMatch {
-}
+@ApiResponse(
+        responseCode = "412",
+        description = "If-Match named another version: the aggregate changed since it was " + "read")
+@interface GuardedByIfMatch {}

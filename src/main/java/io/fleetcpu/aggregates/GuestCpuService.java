@@ -1,21 +1,19 @@
 package io.fleetcpu.aggregates;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-
-import org.springframework.stereotype.Service;
-
 import io.fleetcpu.hosts.AdmissionCheck;
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
-import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.PolicyConflictException;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.guest.GuestFeatures;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.springframework.stereotype.Service;
 
 /**
  * The guest CPU of sets of hosts other than an aggregate's members as they are: the members but one (admission of a
@@ -27,6 +25,7 @@ public class GuestCpuService {
 
     /** Admission answers are a few bytes each, one per version of an aggregate and kind of CPU. */
     private final AnswerCache<AnswerKey, Optional<AdmissionCheck.BelowBaseline>> admissions = new AnswerCache<>(20_000);
+
     private final AggregateService aggregates;
     private final Engines engines;
 
@@ -48,7 +47,8 @@ public class GuestCpuService {
         }
         var catalog = engines.engine(kinds.values()).catalog();
         try {
-            return new GuestCpuOutcome(engines.recommend(kinds, policy, false).recommendation().cpu(), null, catalog);
+            return new GuestCpuOutcome(
+                    engines.recommend(kinds, policy, false).recommendation().cpu(), null, catalog);
         } catch (BaselineRefusedException | PolicyConflictException e) {
             return new GuestCpuOutcome(null, labels.apply(e.getMessage()), catalog);
         }
@@ -73,7 +73,8 @@ public class GuestCpuService {
         return admissions.get(new AnswerKey(aggregates.version(aggregateId), "admission " + kind), () -> {
             GuestCpuOutcome theirs = guestCpuWithoutOne(aggregateId, kind);
             List<String> missing = missingOn(theirs, host);
-            return missing.isEmpty() ? Optional.empty()
+            return missing.isEmpty()
+                    ? Optional.empty()
                     : Optional.of(new AdmissionCheck.BelowBaseline(aggregateId, theirs.describe(), missing));
         });
     }
@@ -96,8 +97,8 @@ public class GuestCpuService {
      *
      * @param wasMember whether the counts read now hold the host (with its facts as they were)
      */
-    public GuestCpuOutcome[] guestCpuBeforeAndAfter(String aggregateId, HostFacts before, HostFacts after,
-            boolean wasMember) {
+    public GuestCpuOutcome[] guestCpuBeforeAndAfter(
+            String aggregateId, HostFacts before, HostFacts after, boolean wasMember) {
         AggregateSnapshot snapshot = aggregates.counts(aggregateId);
         KindTally now = new KindTally(snapshot.kinds());
         if (wasMember) {
@@ -108,7 +109,8 @@ public class GuestCpuService {
         then.remove(after.kind().id());
         then.add(before.kind());
         KindLabels labels = KindLabels.of(List.of());
-        return new GuestCpuOutcome[] { guestCpu(snapshot.policy(), then.kinds(), labels),
-                guestCpu(snapshot.policy(), now.kinds(), labels) };
+        return new GuestCpuOutcome[] {
+            guestCpu(snapshot.policy(), then.kinds(), labels), guestCpu(snapshot.policy(), now.kinds(), labels)
+        };
     }
 }

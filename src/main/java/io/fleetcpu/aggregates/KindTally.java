@@ -1,13 +1,12 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.KindMembers;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import io.fleetcpu.hosts.CpuKindFacts;
-import io.fleetcpu.hosts.KindMembers;
 import org.jspecify.annotations.Nullable;
 
 /** An aggregate's hosts counted by kind, changed on paper (what-if, drift). */
@@ -48,7 +47,8 @@ final class KindTally {
         return counts;
     }
 
-    @Nullable CpuKindFacts facts(String kindId) {
+    @Nullable
+    CpuKindFacts facts(String kindId) {
         return facts.get(kindId);
     }
 

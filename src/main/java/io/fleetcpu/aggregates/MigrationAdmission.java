@@ -1,13 +1,11 @@
 package io.fleetcpu.aggregates;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.springframework.stereotype.Component;
-
 import io.fleetcpu.hosts.AdmissionCheck;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.system.NotFoundException;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
 
 /**
  * A host is below its aggregate's baseline when the CPU the aggregate's other hosts run has features this host

@@ -1,7 +1,6 @@
 package io.fleetcpu.aggregates;
 
 import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,7 +10,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("fleetcpu.policy")
 public record PolicyProperties(
-        @DefaultValue({"486", "pentium", "pentium2", "pentium3", "pentiumpro", "coreduo", "n270", "qemu32", "kvm32",
-                "cpu64-rhel5", "cpu64-rhel6"})
-        List<String> obsoleteModels) {
-}
+        @DefaultValue({
+            "486",
+            "pentium",
+            "pentium2",
+            "pentium3",
+            "pentiumpro",
+            "coreduo",
+            "n270",
+            "qemu32",
+            "kvm32",
+            "cpu64-rhel5",
+            "cpu64-rhel6"
+        })
+        List<String> obsoleteModels) {}

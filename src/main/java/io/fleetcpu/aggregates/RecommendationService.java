@@ -1,5 +1,23 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.KindLabels;
+import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.PolicyConflictException;
+import io.fleetcpu.policy.PolicyHost;
+import io.fleetcpu.policy.PolicyRecommendation;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
+import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
+import io.fleetcpu.policy.guest.GuestFeatures;
+import io.fleetcpu.policy.render.KubevirtNodeLabels;
+import io.fleetcpu.policy.render.NovaCpuModels;
+import io.fleetcpu.system.ComputeGate;
+import io.fleetcpu.system.ConflictException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,29 +27,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-
 import org.springframework.stereotype.Service;
-
 import tools.jackson.databind.json.JsonMapper;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.hosts.HostFacts;
-import io.fleetcpu.hosts.KindLabels;
-import io.fleetcpu.hosts.KindMembers;
-import io.fleetcpu.policy.baseline.Baseline;
-import io.fleetcpu.policy.baseline.BaselineRefusedException;
-import io.fleetcpu.policy.guest.GuestCpu;
-import io.fleetcpu.policy.guest.GuestFeatures;
-import io.fleetcpu.policy.Catalogs;
-import io.fleetcpu.policy.render.KubevirtNodeLabels;
-import io.fleetcpu.policy.baseline.LibvirtDriver;
-import io.fleetcpu.policy.baseline.NamedCpu;
-import io.fleetcpu.policy.render.NovaCpuModels;
-import io.fleetcpu.policy.PolicyConflictException;
-import io.fleetcpu.policy.PolicyHost;
-import io.fleetcpu.policy.PolicyRecommendation;
-import io.fleetcpu.system.ComputeGate;
-import io.fleetcpu.system.ConflictException;
 
 /**
  * Computes an aggregate's CPU from its members' kinds of CPU: under its policy, or libvirt's plain baseline.
@@ -52,19 +49,25 @@ public class RecommendationService {
      * The answer, the guest CPU it stands for, a strong validator for it, and its JSON, written once: a large
      * aggregate's answer is served as often as asked without being written again.
      */
-    public record Answer(RecommendedCpuView view, GuestCpu cpu, NovaCpuModels nova, String etag, byte[] json,
-            String kubevirtLabels, CpuCatalog catalog) implements ValidatedAnswer {
-    }
+    public record Answer(
+            RecommendedCpuView view,
+            GuestCpu cpu,
+            NovaCpuModels nova,
+            String etag,
+            byte[] json,
+            String kubevirtLabels,
+            CpuCatalog catalog)
+            implements ValidatedAnswer {}
 
     /** libvirt's baseline, a strong validator for it, and its JSON, written once. */
-    public record BaselineAnswer(BaselineView view, String etag, byte[] json) implements ValidatedAnswer {
-    }
+    public record BaselineAnswer(BaselineView view, String etag, byte[] json) implements ValidatedAnswer {}
 
     /** Kinds an answer names in one list before it counts the rest. */
     private static final int NAMED = 5;
 
     /** Answers are up to a few hundred kilobytes each. */
     private final AnswerCache<AnswerKey, Answer> answers = new AnswerCache<>(256);
+
     private final AnswerCache<AnswerKey, BaselineAnswer> baselines = new AnswerCache<>(256);
 
     private final AggregateService aggregates;
@@ -96,8 +99,8 @@ public class RecommendationService {
      */
     public Optional<Answer> recommendedCpu(String aggregateId, boolean expand, Predicate<String> clientHas) {
         String question = recommendedQuestion(expand);
-        return unlessClientHas(aggregateId, question, clientHas, answers,
-                snapshot -> recommendedCpu(snapshot, expand, question));
+        return unlessClientHas(
+                aggregateId, question, clientHas, answers, snapshot -> recommendedCpu(snapshot, expand, question));
     }
 
     /**
@@ -122,40 +125,70 @@ public class RecommendationService {
         try {
             Map<String, Integer> hostsOfKind = new HashMap<>();
             snapshot.kinds().forEach(k -> hostsOfKind.put(k.kindId(), k.hosts()));
-            recommendation = engines.recommend(Engines.facts(snapshot.kinds()), snapshot.policy(), expand).recommendation()
-                    .shortened(NAMED, kind -> hostsOfKind.getOrDefault(kind, 1)).renamed(labels);
+            recommendation = engines.recommend(Engines.facts(snapshot.kinds()), snapshot.policy(), expand)
+                    .recommendation()
+                    .shortened(NAMED, kind -> hostsOfKind.getOrDefault(kind, 1))
+                    .renamed(labels);
         } catch (BaselineRefusedException e) {
             throw noCommonCpu(aggregateId, e, labels);
         } catch (PolicyConflictException e) {
-            throw new ConflictException("Policy cannot be met", "aggregate '" + aggregateId + "': "
-                    + labels.apply(e.getMessage()), e.hosts().stream().map(labels).toList());
+            throw new ConflictException(
+                    "Policy cannot be met",
+                    "aggregate '" + aggregateId + "': " + labels.apply(e.getMessage()),
+                    e.hosts().stream().map(labels).toList());
         }
         Engines.Engine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
         List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
         Map<String, KubevirtNodeLabels.Node> nodes = engines.kubevirtNodes(snapshot.kinds());
         Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
         NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
-        RecommendedCpuView view = RecommendedCpuView.of(aggregateId, AggregatePolicy.of(snapshot.policy()),
-                recommendation, engine.renderer(), nova, KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
-                snapshot.hostCount(), kinds);
-        String kubevirtLabels = KubevirtNodeLabels.labelsYaml(recommendation.cpu(), kinds.stream()
-                .map(k -> {
-                    // the nodes are of the same snapshot's kinds
-                    KubevirtNodeLabels.Node node = Objects.requireNonNull(nodes.get(k.kind()));
-                    return new KubevirtNodeLabels.LabelledKind(k.kind(), k.name(), k.hosts(), k.exampleHosts(),
-                            k.hostsPath(), node.hypervisorFeatures() != null, node.usableModels() != null,
-                            node.unusableModels() != null, KubevirtNodeLabels.labels(node, obsolete));
-                }).toList());
-        return new Answer(view, recommendation.cpu(), nova, etag(snapshot.version(), question),
-                json.writeValueAsBytes(view), kubevirtLabels, engine.catalog());
+        RecommendedCpuView view = RecommendedCpuView.of(
+                aggregateId,
+                AggregatePolicy.of(snapshot.policy()),
+                recommendation,
+                engine.renderer(),
+                nova,
+                KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
+                snapshot.hostCount(),
+                kinds);
+        String kubevirtLabels = KubevirtNodeLabels.labelsYaml(
+                recommendation.cpu(),
+                kinds.stream()
+                        .map(k -> {
+                            // the nodes are of the same snapshot's kinds
+                            KubevirtNodeLabels.Node node = Objects.requireNonNull(nodes.get(k.kind()));
+                            return new KubevirtNodeLabels.LabelledKind(
+                                    k.kind(),
+                                    k.name(),
+                                    k.hosts(),
+                                    k.exampleHosts(),
+                                    k.hostsPath(),
+                                    node.hypervisorFeatures() != null,
+                                    node.usableModels() != null,
+                                    node.unusableModels() != null,
+                                    KubevirtNodeLabels.labels(node, obsolete));
+                        })
+                        .toList());
+        return new Answer(
+                view,
+                recommendation.cpu(),
+                nova,
+                etag(snapshot.version(), question),
+                json.writeValueAsBytes(view),
+                kubevirtLabels,
+                engine.catalog());
     }
 
     /**
      * Nothing when the client has the answer already (its ETag derives from the aggregate's versions: one small
      * statement); else the answer kept for these versions, or computed from a snapshot of an aggregate with hosts.
      */
-    private <T> Optional<T> unlessClientHas(String aggregateId, String question, Predicate<String> clientHas,
-            AnswerCache<AnswerKey, T> cache, Function<AggregateSnapshot, T> compute) {
+    private <T> Optional<T> unlessClientHas(
+            String aggregateId,
+            String question,
+            Predicate<String> clientHas,
+            AnswerCache<AnswerKey, T> cache,
+            Function<AggregateSnapshot, T> compute) {
         AggregateVersion version = aggregates.version(aggregateId);
         if (clientHas.test(etag(version, question))) {
             return Optional.empty();
@@ -164,19 +197,28 @@ public class RecommendationService {
     }
 
     /** The answer kept for these versions, or computed from a snapshot of the aggregate with hosts and kept. */
-    private <T> T kept(AggregateVersion version, String question, AnswerCache<AnswerKey, T> cache,
-            Function<AggregateSnapshot, T> compute, boolean counted) {
-        return cache.get(new AnswerKey(version, question), () -> {
-            AggregateSnapshot snapshot = aggregates.snapshot(version.aggregate());
-            requireHosts(snapshot);
-            return compute.apply(snapshot);
-        }, counted);
+    private <T> T kept(
+            AggregateVersion version,
+            String question,
+            AnswerCache<AnswerKey, T> cache,
+            Function<AggregateSnapshot, T> compute,
+            boolean counted) {
+        return cache.get(
+                new AnswerKey(version, question),
+                () -> {
+                    AggregateSnapshot snapshot = aggregates.snapshot(version.aggregate());
+                    requireHosts(snapshot);
+                    return compute.apply(snapshot);
+                },
+                counted);
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */
     private NovaCpuModels novaCpuModels(Engines.Engine engine, List<KindMembers> kinds, GuestCpu cpu) {
         List<PolicyHost> hosts = kinds.stream()
-                .map(k -> Engines.policyHost(HostFacts.ofKind(k.kindId(), k.facts().readWith(engine.catalog())))).toList();
+                .map(k -> Engines.policyHost(
+                        HostFacts.ofKind(k.kindId(), k.facts().readWith(engine.catalog()))))
+                .toList();
         return gate.run(() -> engine.recommender().novaCpuModels(hosts, cpu.model()));
     }
 
@@ -191,16 +233,20 @@ public class RecommendationService {
      * the kinds, the kind of the first host by hostname first: libvirt prefers the first host's model, and hosts of
      * one kind change nothing in a baseline but its cost.
      */
-    public Optional<BaselineAnswer> baseline(String aggregateId, boolean expand, boolean migratable,
-            LibvirtDriver driver, Predicate<String> clientHas) {
+    public Optional<BaselineAnswer> baseline(
+            String aggregateId, boolean expand, boolean migratable, LibvirtDriver driver, Predicate<String> clientHas) {
         String question = baselineQuestion(expand, migratable, driver);
         return unlessClientHas(aggregateId, question, clientHas, baselines, snapshot -> {
             KindLabels labels = KindLabels.of(snapshot.kinds());
-            Engines.Engine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
+            Engines.Engine engine =
+                    engines.engine(Engines.facts(snapshot.kinds()).values());
             List<NamedCpu> cpus = new ArrayList<>();
             for (KindMembers kind : snapshot.kinds()) {
-                NamedCpu cpu = new NamedCpu(kind.kindId(), HostFacts.ofKind(kind.kindId(),
-                        kind.facts().readWith(engine.catalog())).effectiveCpu().description());
+                NamedCpu cpu = new NamedCpu(
+                        kind.kindId(),
+                        HostFacts.ofKind(kind.kindId(), kind.facts().readWith(engine.catalog()))
+                                .effectiveCpu()
+                                .description());
                 if (kind.kindId().equals(snapshot.firstHostKind())) {
                     cpus.add(0, cpu);
                 } else {
@@ -209,8 +255,14 @@ public class RecommendationService {
             }
             try {
                 Baseline baseline = gate.run(() -> engine.calculator().baseline(cpus, expand, migratable, driver));
-                BaselineView view = BaselineView.of(aggregateId, baseline, expand, migratable, driver,
-                        snapshot.hostCount(), KindView.of(aggregateId, snapshot.kinds(), catalogs));
+                BaselineView view = BaselineView.of(
+                        aggregateId,
+                        baseline,
+                        expand,
+                        migratable,
+                        driver,
+                        snapshot.hostCount(),
+                        KindView.of(aggregateId, snapshot.kinds(), catalogs));
                 return new BaselineAnswer(view, etag(snapshot.version(), question), json.writeValueAsBytes(view));
             } catch (BaselineRefusedException e) {
                 throw noCommonCpu(aggregateId, e, labels);
@@ -222,7 +274,8 @@ public class RecommendationService {
         return "baseline expand=" + expand + " migratable=" + migratable + " driver=" + driver.uriScheme();
     }
 
-    // ---- the features guests get --------------------------------------------------------------------------------------------------
+    // ---- the features guests get
+    // --------------------------------------------------------------------------------------------------
 
     /**
      * The aggregate's kinds of CPU against the features guests can get on each, and the features of the recommended
@@ -236,26 +289,33 @@ public class RecommendationService {
         Map<String, KindMembers> byId = new HashMap<>();
         snapshot.kinds().forEach(k -> byId.put(k.kindId(), k));
         List<FeatureMatrix.Row> rows = KindView.of(aggregateId, snapshot.kinds(), catalogs).stream()
-                .map(k -> new FeatureMatrix.Row(k,
-                        Set.copyOf(Engines.guestFeaturesOn(engine,
+                .map(k -> new FeatureMatrix.Row(
+                        k,
+                        Set.copyOf(Engines.guestFeaturesOn(
+                                engine,
                                 Objects.requireNonNull(byId.get(k.kind())).asHost(k.name())))))
                 .toList();
-        List<String> guest = GuestFeatures.of(answer.cpu(), engine.catalog()).map(engine.catalog()::featureNames)
+        List<String> guest = GuestFeatures.of(answer.cpu(), engine.catalog())
+                .map(engine.catalog()::featureNames)
                 .orElse(List.of());
         return FeatureMatrix.of(rows, guest);
     }
 
     private static void requireHosts(AggregateSnapshot snapshot) {
         if (snapshot.kinds().isEmpty()) {
-            throw new ConflictException("Empty aggregate", "aggregate '" + snapshot.id()
-                    + "' has no hosts, so no CPU can be recommended for it; register hosts into it or PUT /aggregates/"
-                    + snapshot.id() + "/hosts/{hostId}", List.of());
+            throw new ConflictException(
+                    "Empty aggregate",
+                    "aggregate '" + snapshot.id()
+                            + "' has no hosts, so no CPU can be recommended for it; register hosts into it or PUT /aggregates/"
+                            + snapshot.id() + "/hosts/{hostId}",
+                    List.of());
         }
     }
 
     private static ConflictException noCommonCpu(String aggregateId, BaselineRefusedException e, KindLabels labels) {
-        return new ConflictException("No common CPU", "the hosts of aggregate '" + aggregateId
-                + "' share no CPU model: " + labels.apply(e.getMessage()),
+        return new ConflictException(
+                "No common CPU",
+                "the hosts of aggregate '" + aggregateId + "' share no CPU model: " + labels.apply(e.getMessage()),
                 e.conflictingHosts().stream().map(labels).toList());
     }
 

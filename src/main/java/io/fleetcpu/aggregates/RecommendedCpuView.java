@@ -1,75 +1,121 @@
 package io.fleetcpu.aggregates;
 
-import java.util.List;
-import java.util.Objects;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.policy.render.CpuConfigRenderer;
-import io.fleetcpu.policy.guest.GuestCpu;
-import io.fleetcpu.policy.render.NovaCpuModels;
-import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
+import io.fleetcpu.policy.guest.GuestCpu;
+import io.fleetcpu.policy.render.CpuConfigRenderer;
+import io.fleetcpu.policy.render.KubevirtNodeLabels;
+import io.fleetcpu.policy.render.NovaCpuModels;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** The recommendation as the API answers it: what to paste, in each consumer's form, and why. */
 @Schema(description = "The guest CPU for an aggregate under its policy, in each consumer's form, and why")
 public record RecommendedCpuView(
         @Schema(example = "haswell-east") String aggregate,
-        @Schema(description = "the policy the recommendation was made for") AggregatePolicy policy,
+
+        @Schema(description = "the policy the recommendation was made for")
+        AggregatePolicy policy,
+
         @Schema(description = "libvirt's <cpu mode>: custom, host-model or host-passthrough", example = "custom")
         String mode,
+
         @Schema(description = "the named CPU model from the catalog (custom mode only)", example = "Haswell-noTSX-IBRS")
-        @Nullable String model,
+        @Nullable
+        String model,
+
         @Schema(example = "Intel") @Nullable String vendor,
+
         @Schema(description = "libvirt's <model fallback>: forbid or allow (custom mode only)", example = "forbid")
-        @Nullable String fallback,
-        @Schema(description = "features on top of or taken from the model") List<Feature> features,
-        @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) the guest CPU reaches: the model's "
-                + "features plus those required, minus those disabled; x86-64-baseline, x86-64-v2, x86-64-v3 or "
-                + "x86-64-v4 (RHEL 9 guests need x86-64-v2, RHEL 10 x86-64-v3); null below the baseline",
-                example = "x86-64-v2") @Nullable String level,
-        @Schema(description = "the next level up, when some kinds of CPU of the aggregate reach it on their own but "
-                + "the guest CPU does not, and which kinds cost it; absent when no level is lost")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable LevelLost levelLost,
-        @Schema(description = "the libvirt <cpu> element, ready for a domain XML") String libvirtXml,
-        @Schema(description = "the [libvirt] section of nova.conf; for a named model, cpu_models lists every model "
-                + "all hosts can run, oldest first, the recommended one among them")
+        @Nullable
+        String fallback,
+
+        @Schema(description = "features on top of or taken from the model")
+        List<Feature> features,
+
+        @Schema(
+                description = "the x86-64 microarchitecture level (x86-64 psABI) the guest CPU reaches: the model's "
+                        + "features plus those required, minus those disabled; x86-64-baseline, x86-64-v2, x86-64-v3 or "
+                        + "x86-64-v4 (RHEL 9 guests need x86-64-v2, RHEL 10 x86-64-v3); null below the baseline",
+                example = "x86-64-v2")
+        @Nullable
+        String level,
+
+        @Schema(
+                description = "the next level up, when some kinds of CPU of the aggregate reach it on their own but "
+                        + "the guest CPU does not, and which kinds cost it; absent when no level is lost")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Nullable
+        LevelLost levelLost,
+
+        @Schema(description = "the libvirt <cpu> element, ready for a domain XML")
+        String libvirtXml,
+
+        @Schema(
+                description = "the [libvirt] section of nova.conf; for a named model, cpu_models lists every model "
+                        + "all hosts can run, oldest first, the recommended one among them")
         String novaConf,
+
         @Schema(description = "QEMU's -cpu value; absent for host-model, which QEMU cannot express without the host")
-        @Nullable String qemuCpu,
-        @Schema(description = "the KubeVirt VirtualMachineInstance spec (YAML): domain.cpu and a nodeSelector on the "
-                + "labels KubeVirt's node-labeller writes") String kubevirt,
-        @Schema(description = "every choice the policy made, in words") List<String> explanations,
-        @Schema(description = "what to know before using the answer: exposures, requirements not met") List<String> warnings,
+        @Nullable
+        String qemuCpu,
+
+        @Schema(
+                description = "the KubeVirt VirtualMachineInstance spec (YAML): domain.cpu and a nodeSelector on the "
+                        + "labels KubeVirt's node-labeller writes")
+        String kubevirt,
+
+        @Schema(description = "every choice the policy made, in words")
+        List<String> explanations,
+
+        @Schema(description = "what to know before using the answer: exposures, requirements not met")
+        List<String> warnings,
+
         @Schema(description = "for a named model: the hosts that hold it down and the features left out")
         RecommendedCpu.@Nullable Reasons reasons,
+
         @Schema(description = "nested virtualisation on each host, with the commands that enable it where needed")
         PolicyRecommendation.@Nullable NestedReport nested,
+
         @Schema(description = "hosts that lack features of the recommended CPU (a pinned model), with what they lack")
         List<PolicyRecommendation.HostGap> hostsThatCannotRun,
-        @Schema(description = "hosts that lack features every other host of the aggregate has: guests running on the "
-                + "others could not migrate onto them (the same hosts as reasons.limitingHosts)")
+
+        @Schema(
+                description = "hosts that lack features every other host of the aggregate has: guests running on the "
+                        + "others could not migrate onto them (the same hosts as reasons.limitingHosts)")
         List<BelowBaseline> belowBaseline,
-        @Schema(description = "how many hosts the recommendation covers") int hostCount,
-        @Schema(description = "the aggregate's hosts by kind of CPU, each with the view of its CPU it contributed; "
-                + "the recommendation is computed over kinds, and names a kind by its first host")
+
+        @Schema(description = "how many hosts the recommendation covers")
+        int hostCount,
+
+        @Schema(
+                description = "the aggregate's hosts by kind of CPU, each with the view of its CPU it contributed; "
+                        + "the recommendation is computed over kinds, and names a kind by its first host")
         List<KindView> kinds,
-        @Schema(description = "the catalog the recommendation was made with: the part of the members' catalogs "
-                + "every member's libvirt knows (libvirt 9.0's map as soon as one member runs libvirt 9.x), and "
-                + "whether results with it are verified against that libvirt") CatalogInfo catalog) {
+
+        @Schema(
+                description = "the catalog the recommendation was made with: the part of the members' catalogs "
+                        + "every member's libvirt knows (libvirt 9.0's map as soon as one member runs libvirt 9.x), and "
+                        + "whether results with it are verified against that libvirt")
+        CatalogInfo catalog) {
 
     /** A feature on top of (require) or taken from (disable) the named model. */
-    @Schema(name = "RecommendedFeature", description = "A feature on top of (require) or taken from (disable) the model")
-    public record Feature(@Schema(example = "vmx") String name, @Schema(example = "require") String policy) {
+    @Schema(
+            name = "RecommendedFeature",
+            description = "A feature on top of (require) or taken from (disable) the model")
+    public record Feature(
+            @Schema(example = "vmx") String name,
+            @Schema(example = "require") String policy) {
 
         /** A feature of a guest CPU, which always carries its policy (only a host CPU's features have none). */
         static Feature of(CpuFeature feature) {
-            return new Feature(feature.name(), Objects.requireNonNull(feature.policy()).libvirtName());
+            return new Feature(
+                    feature.name(), Objects.requireNonNull(feature.policy()).libvirtName());
         }
     }
 
@@ -77,16 +123,23 @@ public record RecommendedCpuView(
     @Schema(description = "A higher x86-64 level some hosts reach on their own, and the kinds of CPU that cost it")
     public record LevelLost(
             @Schema(example = "x86-64-v3") String level,
-            @Schema(description = "the kinds of CPU below that level on their own (the first of them when there are "
-                    + "many), named as the answer's kinds; empty when the policy costs it (a pinned model, withheld "
-                    + "features)", example = "[\"compute-03 (+11 alike)\"]") List<String> costBy,
-            @Schema(description = "how many hosts those kinds hold") int hostsCount) {
-    }
+
+            @Schema(
+                    description = "the kinds of CPU below that level on their own (the first of them when there are "
+                            + "many), named as the answer's kinds; empty when the policy costs it (a pinned model, withheld "
+                            + "features)",
+                    example = "[\"compute-03 (+11 alike)\"]")
+            List<String> costBy,
+
+            @Schema(description = "how many hosts those kinds hold")
+            int hostsCount) {}
 
     /** A host below what the aggregate's other hosts share. */
-    @Schema(name = "AggregateBelowBaseline", description = "A host that lacks features all the aggregate's other hosts have")
-    public record BelowBaseline(@Schema(example = "compute-17") String host, List<String> missingFeatures) {
-    }
+    @Schema(
+            name = "AggregateBelowBaseline",
+            description = "A host that lacks features all the aggregate's other hosts have")
+    public record BelowBaseline(
+            @Schema(example = "compute-17") String host, List<String> missingFeatures) {}
 
     /** QEMU cannot express every answer (host-model, a feature it has no flag for): then there is none. */
     private static @Nullable String qemuArgument(CpuConfigRenderer renderer, GuestCpu cpu) {
@@ -97,24 +150,46 @@ public record RecommendedCpuView(
         }
     }
 
-    static RecommendedCpuView of(String aggregate, AggregatePolicy policy, PolicyRecommendation recommendation,
-            CpuConfigRenderer renderer, NovaCpuModels nova, KubevirtNodeLabels.OnEveryNode nodes, int hostCount,
+    static RecommendedCpuView of(
+            String aggregate,
+            AggregatePolicy policy,
+            PolicyRecommendation recommendation,
+            CpuConfigRenderer renderer,
+            NovaCpuModels nova,
+            KubevirtNodeLabels.OnEveryNode nodes,
+            int hostCount,
             List<KindView> kinds) {
         GuestCpu cpu = recommendation.cpu();
         String qemu = qemuArgument(renderer, cpu);
-        return new RecommendedCpuView(aggregate, policy, cpu.mode().libvirtName(), cpu.model(), cpu.vendor(),
+        return new RecommendedCpuView(
+                aggregate,
+                policy,
+                cpu.mode().libvirtName(),
+                cpu.model(),
+                cpu.vendor(),
                 cpu.mode() == GuestCpu.Mode.CUSTOM ? (cpu.fallbackForbid() ? "forbid" : "allow") : null,
                 cpu.features().stream().map(Feature::of).toList(),
-                recommendation.level().level(), recommendation.level().lostLevel() == null ? null
-                        : new LevelLost(recommendation.level().lostLevel(), recommendation.level().hostsBelowLostLevel(),
+                recommendation.level().level(),
+                recommendation.level().lostLevel() == null
+                        ? null
+                        : new LevelLost(
+                                recommendation.level().lostLevel(),
+                                recommendation.level().hostsBelowLostLevel(),
                                 recommendation.level().hostsBelowLostLevelCount()),
                 renderer.libvirtXml(cpu),
                 renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of()),
-                qemu, renderer.kubevirtYaml(cpu, nodes),
-                recommendation.explanations(), recommendation.warnings(), recommendation.reasons(),
-                recommendation.nested(), recommendation.hostsThatCannotRun(),
+                qemu,
+                renderer.kubevirtYaml(cpu, nodes),
+                recommendation.explanations(),
+                recommendation.warnings(),
+                recommendation.reasons(),
+                recommendation.nested(),
+                recommendation.hostsThatCannotRun(),
                 recommendation.reasons().limitingHosts().stream()
-                        .map(l -> new BelowBaseline(l.host(), l.featuresOthersShare())).toList(),
-                hostCount, kinds, recommendation.catalog());
+                        .map(l -> new BelowBaseline(l.host(), l.featuresOthersShare()))
+                        .toList(),
+                hostCount,
+                kinds,
+                recommendation.catalog());
     }
 }

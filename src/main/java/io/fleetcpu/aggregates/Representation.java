@@ -22,8 +22,9 @@ record Representation(MediaType type, @Nullable String variant) {
         if (format == OutputFormat.JSON) {
             return JSON;
         }
-        return new Representation(format.mediaType(), format.wireName()
-                + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode())));
+        return new Representation(
+                format.mediaType(),
+                format.wireName() + (modelName == null ? "" : "-" + Integer.toHexString(modelName.hashCode())));
     }
 
     /** This representation's ETag, from the answer's. */

@@ -1,15 +1,5 @@
 package io.fleetcpu.aggregates;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
-
-import org.jspecify.annotations.Nullable;
-import org.springframework.stereotype.Service;
-
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostReport;
 import io.fleetcpu.hosts.HostService;
@@ -20,6 +10,14 @@ import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.NotFoundException;
 import io.fleetcpu.system.RequestLimitProperties;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
 
 /** What adding and removing hosts would do to an aggregate's CPU: the request checked whole, nothing written. */
 @Service
@@ -31,7 +29,11 @@ public class WhatIfService {
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
 
-    WhatIfService(AggregateService aggregates, HostService hosts, GuestCpuService guestCpus, ComputeGate gate,
+    WhatIfService(
+            AggregateService aggregates,
+            HostService hosts,
+            GuestCpuService guestCpus,
+            ComputeGate gate,
             RequestLimitProperties limits) {
         this.aggregates = aggregates;
         this.hosts = hosts;
@@ -57,8 +59,8 @@ public class WhatIfService {
 
     private void checkSize(List<FieldProblem> problems, String field, @Nullable List<?> entries) {
         if (entries != null) {
-            RequestLimitProperties.checkCount(problems, field, entries.size(), limits.maxWhatIfHosts(), "hosts",
-                    "max-what-if-hosts");
+            RequestLimitProperties.checkCount(
+                    problems, field, entries.size(), limits.maxWhatIfHosts(), "hosts", "max-what-if-hosts");
         }
     }
 
@@ -71,7 +73,8 @@ public class WhatIfService {
             try {
                 added.add(hosts.facts(UUID.fromString(String.valueOf(addIds.get(i)))));
             } catch (IllegalArgumentException | NotFoundException e) {
-                problems.add(new FieldProblem("addHosts[" + i + "]", "'" + addIds.get(i) + "' is not a registered host"));
+                problems.add(
+                        new FieldProblem("addHosts[" + i + "]", "'" + addIds.get(i) + "' is not a registered host"));
             }
         }
         List<HostReport> reports = request.addReports() == null ? List.of() : request.addReports();
@@ -88,20 +91,24 @@ public class WhatIfService {
             }
         }
         List<String> removeIds = request.removeHosts() == null ? List.of() : request.removeHosts();
-        List<UUID> removeUuids = removeIds.stream().map(WhatIfService::uuidOrNull).filter(Objects::nonNull)
+        List<UUID> removeUuids = removeIds.stream()
+                .map(WhatIfService::uuidOrNull)
+                .filter(Objects::nonNull)
                 .toList();
         Map<UUID, String> removed = hosts.kindsOfMembers(aggregateId, removeUuids);
         for (int i = 0; i < removeIds.size(); i++) {
             UUID id = uuidOrNull(removeIds.get(i));
             if (id == null || !removed.containsKey(id)) {
-                problems.add(new FieldProblem("removeHosts[" + i + "]", "'" + removeIds.get(i)
-                        + "' is not a host of aggregate '" + aggregateId + "'"));
+                problems.add(new FieldProblem(
+                        "removeHosts[" + i + "]",
+                        "'" + removeIds.get(i) + "' is not a host of aggregate '" + aggregateId + "'"));
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        Map<UUID, String> replaced = hosts.kindsOfMembers(aggregateId, added.stream().map(HostFacts::id).toList());
+        Map<UUID, String> replaced = hosts.kindsOfMembers(
+                aggregateId, added.stream().map(HostFacts::id).toList());
         KindTally now = new KindTally(snapshot.kinds());
         KindTally after = now.copy();
         removed.values().forEach(after::remove);
@@ -121,21 +128,32 @@ public class WhatIfService {
         // leaves): their features are compared by name, each side's set read with its own catalog
         List<String> featuresBefore = before.featureNames();
         List<String> featuresAfter = then.featureNames();
-        List<String> gained = featuresBefore == null || featuresAfter == null ? List.of()
-                : featuresAfter.stream().filter(f -> !featuresBefore.contains(f)).toList();
-        List<String> lost = featuresBefore == null || featuresAfter == null ? List.of()
-                : featuresBefore.stream().filter(f -> !featuresAfter.contains(f)).toList();
+        List<String> gained = featuresBefore == null || featuresAfter == null
+                ? List.of()
+                : featuresAfter.stream()
+                        .filter(f -> !featuresBefore.contains(f))
+                        .toList();
+        List<String> lost = featuresBefore == null || featuresAfter == null
+                ? List.of()
+                : featuresBefore.stream()
+                        .filter(f -> !featuresAfter.contains(f))
+                        .toList();
         List<RecommendedCpuView.BelowBaseline> blocking = new ArrayList<>();
         for (String kind : after.counts().keySet()) {
             // every counted kind has its facts
-            List<String> missing = guestCpus.missingOn(before, HostFacts.ofKind(kind,
-                    Objects.requireNonNull(after.facts(kind))));
+            List<String> missing =
+                    guestCpus.missingOn(before, HostFacts.ofKind(kind, Objects.requireNonNull(after.facts(kind))));
             if (!missing.isEmpty()) {
                 blocking.add(new RecommendedCpuView.BelowBaseline(labels.name(kind), missing));
             }
         }
-        return new WhatIfView(aggregateId, side(now.counts(), labels, before), side(after.counts(), labels, then), gained,
-                lost, blocking);
+        return new WhatIfView(
+                aggregateId,
+                side(now.counts(), labels, before),
+                side(after.counts(), labels, then),
+                gained,
+                lost,
+                blocking);
     }
 
     private static @Nullable UUID uuidOrNull(@Nullable String text) {
@@ -148,11 +166,18 @@ public class WhatIfService {
 
     private static WhatIfView.Side side(Map<String, Integer> kinds, KindLabels labels, GuestCpuOutcome outcome) {
         GuestCpu cpu = outcome.cpu();
-        return new WhatIfView.Side(kinds.values().stream().mapToInt(Integer::intValue).sum(),
-                kinds.entrySet().stream().map(e -> new WhatIfView.KindCount(e.getKey(), labels.name(e.getKey()),
-                        e.getValue())).toList(),
-                outcome.describe(), cpu == null ? null : cpu.mode().libvirtName(), cpu == null ? null : cpu.model(),
-                cpu == null ? List.of() : cpu.features().stream()
-                        .map(RecommendedCpuView.Feature::of).toList());
+        return new WhatIfView.Side(
+                kinds.values().stream().mapToInt(Integer::intValue).sum(),
+                kinds.entrySet().stream()
+                        .map(e -> new WhatIfView.KindCount(e.getKey(), labels.name(e.getKey()), e.getValue()))
+                        .toList(),
+                outcome.describe(),
+                cpu == null ? null : cpu.mode().libvirtName(),
+                cpu == null ? null : cpu.model(),
+                cpu == null
+                        ? List.of()
+                        : cpu.features().stream()
+                                .map(RecommendedCpuView.Feature::of)
+                                .toList());
     }
 }

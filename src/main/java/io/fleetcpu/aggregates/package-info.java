@@ -8,9 +8,19 @@
  * {@code system} and {@code web}; {@code hosts} never uses it back.
  */
 @NullMarked
-@ApplicationModule(displayName = "Aggregates and their recommended CPU",
-        allowedDependencies = { "catalog", "hosts", "libvirtxml", "policy", "policy :: baseline", "policy :: guest",
-                "policy :: render", "system", "web" })
+@ApplicationModule(
+        displayName = "Aggregates and their recommended CPU",
+        allowedDependencies = {
+            "catalog",
+            "hosts",
+            "libvirtxml",
+            "policy",
+            "policy :: baseline",
+            "policy :: guest",
+            "policy :: render",
+            "system",
+            "web"
+        })
 package io.fleetcpu.aggregates;
 
 import org.jspecify.annotations.NullMarked;

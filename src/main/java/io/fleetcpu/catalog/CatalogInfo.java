@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param name the catalog as hosts, kinds and answers name it: {@code libvirt 9.0}, {@code libvirt 11.3}, or for an
  *        aggregate whose members run both, {@code libvirt 9.0 ∩ libvirt 11.3} (the part both maps define alike)
  */
-public record CatalogInfo(String source, @Nullable String libvirtVersion, boolean verifiedAgainstLibvirt, String verification,
-        String name) {
-}
+public record CatalogInfo(
+        String source,
+        @Nullable String libvirtVersion,
+        boolean verifiedAgainstLibvirt,
+        String verification,
+        String name) {}

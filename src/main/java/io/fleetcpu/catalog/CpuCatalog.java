@@ -24,8 +24,7 @@ public final class CpuCatalog {
     private static final Set<String> ARCHES = Set.of("x86_64", "i686");
 
     /** For {@link #expand}: a feature name the catalog does not define adds and takes away nothing. */
-    public static final Consumer<String> PASS_OVER_UNKNOWN = name -> {
-    };
+    public static final Consumer<String> PASS_OVER_UNKNOWN = name -> {};
 
     /** The bundled maps, loaded once each when first asked for. */
     private static final Map<BundledMap, CpuCatalog> BUNDLED = new ConcurrentHashMap<>();
@@ -45,8 +44,18 @@ public final class CpuCatalog {
         features.forEach(f -> byName.put(f.name(), f));
         this.featuresByName = Map.copyOf(byName);
         // the models' sets are made while the map is read, before the catalog exists: mark them as this catalog's
-        this.models = models.stream().map(m -> new CpuModel(m.name(), m.vendor(), m.includes(), m.features().of(this),
-                m.decodeHost(), m.decodeGuest(), m.signatures(), m.position(), m.removedFeatures().of(this))).toList();
+        this.models = models.stream()
+                .map(m -> new CpuModel(
+                        m.name(),
+                        m.vendor(),
+                        m.includes(),
+                        m.features().of(this),
+                        m.decodeHost(),
+                        m.decodeGuest(),
+                        m.signatures(),
+                        m.position(),
+                        m.removedFeatures().of(this)))
+                .toList();
         Map<String, CpuModel> modelMap = new HashMap<>();
         this.models.forEach(m -> modelMap.put(m.name(), m));
         this.modelsByName = Map.copyOf(modelMap);
@@ -108,18 +117,33 @@ public final class CpuCatalog {
             FeatureSet set = sketch.knownSet(featureNames(m.features()))
                     .union(sketch.knownSet(other.featureNames(o.get().features())));
             FeatureSet removed = sketch.knownSet(featureNames(m.removedFeatures()))
-                    .union(sketch.knownSet(other.featureNames(o.get().removedFeatures()))).minus(set);
+                    .union(sketch.knownSet(other.featureNames(o.get().removedFeatures())))
+                    .minus(set);
             // positions of the sketch, which has the common part's features in the same order
-            commonModels.add(new CpuModel(m.name(), m.vendor(), m.includes(), set.bare(),
-                    m.decodeHost() && o.get().decodeHost(), m.decodeGuest() && o.get().decodeGuest(), m.signatures(),
-                    commonModels.size(), removed.bare()));
+            commonModels.add(new CpuModel(
+                    m.name(),
+                    m.vendor(),
+                    m.includes(),
+                    set.bare(),
+                    m.decodeHost() && o.get().decodeHost(),
+                    m.decodeGuest() && o.get().decodeGuest(),
+                    m.signatures(),
+                    commonModels.size(),
+                    removed.bare()));
         }
-        CpuCatalog part = new CpuCatalog(new CatalogInfo("the part of " + info.source() + " and of "
-                + other.info.source() + " that both define alike", info.libvirtVersion() + " and "
-                + other.info.libvirtVersion(), false, "models and features both maps define alike; results with it"
-                + " are verified against libvirt " + (info.verifiedAgainstLibvirt() ? info.libvirtVersion()
-                        : other.info.libvirtVersion()) + " only where they equal that map's (see sameDefinitions)",
-                info.name() + " ∩ " + other.name()), common, commonModels, vendors);
+        CpuCatalog part = new CpuCatalog(
+                new CatalogInfo(
+                        "the part of " + info.source() + " and of " + other.info.source() + " that both define alike",
+                        info.libvirtVersion() + " and " + other.info.libvirtVersion(),
+                        false,
+                        "models and features both maps define alike; results with it"
+                                + " are verified against libvirt "
+                                + (info.verifiedAgainstLibvirt() ? info.libvirtVersion() : other.info.libvirtVersion())
+                                + " only where they equal that map's (see sameDefinitions)",
+                        info.name() + " ∩ " + other.name()),
+                common,
+                commonModels,
+                vendors);
         return sameDefinitions(part) ? this : part;
     }
 
@@ -137,9 +161,12 @@ public final class CpuCatalog {
         }
         for (CpuModel a : models) {
             Optional<CpuModel> b = other.model(a.name());
-            if (b.isEmpty() || !Objects.equals(a.vendor(), b.get().vendor())
-                    || !featureNames(a.features()).equals(other.featureNames(b.get().features()))
-                    || !featureNames(a.removedFeatures()).equals(other.featureNames(b.get().removedFeatures()))) {
+            if (b.isEmpty()
+                    || !Objects.equals(a.vendor(), b.get().vendor())
+                    || !featureNames(a.features())
+                            .equals(other.featureNames(b.get().features()))
+                    || !featureNames(a.removedFeatures())
+                            .equals(other.featureNames(b.get().removedFeatures()))) {
                 return false;
             }
         }
@@ -206,8 +233,8 @@ public final class CpuCatalog {
      * @param unknown  called with each name the catalog does not define; may throw to refuse the CPU
      * @return a set of this catalog
      */
-    public FeatureSet expand(FeatureSet model, Collection<String> required, Collection<String> disabled,
-            Consumer<String> unknown) {
+    public FeatureSet expand(
+            FeatureSet model, Collection<String> required, Collection<String> disabled, Consumer<String> unknown) {
         FeatureSet.Builder set = model.toBuilder().of(this);
         eachIndex(required, unknown, set::add);
         eachIndex(disabled, unknown, set::remove);

@@ -1,5 +1,7 @@
 package io.fleetcpu.catalog;
 
+import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.libvirtxml.SecureXml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,14 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-
 import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-
-import io.fleetcpu.libvirtxml.MalformedXmlException;
-import io.fleetcpu.libvirtxml.SecureXml;
 
 /**
  * Reads a libvirt cpu_map (index.xml and the files its x86 part includes: vendors, features, models) into a
@@ -31,8 +29,7 @@ import io.fleetcpu.libvirtxml.SecureXml;
  */
 final class CpuMapReader {
 
-    private CpuMapReader() {
-    }
+    private CpuMapReader() {}
 
     /** One of the maps shipped inside fleetcpu, with the facts file that says where it comes from. */
     static CpuCatalog readBundled(BundledMap map) {
@@ -42,15 +39,21 @@ final class CpuMapReader {
         } catch (IOException e) {
             throw new CatalogException("cannot read " + map.factsResource(), e);
         }
-        CatalogInfo info = new CatalogInfo(facts.getProperty("source"), facts.getProperty("libvirt.version"),
-                Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")), facts.getProperty("verification"),
+        CatalogInfo info = new CatalogInfo(
+                facts.getProperty("source"),
+                facts.getProperty("libvirt.version"),
+                Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")),
+                facts.getProperty("verification"),
                 "libvirt " + map.libvirtVersion());
         return load(info, name -> open(map.directoryResource() + name));
     }
 
     /** A cpu_map laid out as libvirt installs it (e.g. {@code /usr/share/libvirt/cpu_map}). */
     static CpuCatalog readDirectory(Path dir, @Nullable String libvirtVersion) {
-        CatalogInfo info = new CatalogInfo(dir.toAbsolutePath().toString(), libvirtVersion, false,
+        CatalogInfo info = new CatalogInfo(
+                dir.toAbsolutePath().toString(),
+                libvirtVersion,
+                false,
                 "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's",
                 "libvirt " + libvirtVersion);
         return load(info, name -> {
@@ -162,7 +165,8 @@ final class CpuMapReader {
             }
             List<String> bits = new ArrayList<>();
             for (Element cpuid : children(e, "cpuid")) {
-                String leaf = "cpuid " + hex(cpuid.getAttribute("eax_in"), file) + "." + hex(cpuid.getAttribute("ecx_in"), file);
+                String leaf = "cpuid " + hex(cpuid.getAttribute("eax_in"), file) + "."
+                        + hex(cpuid.getAttribute("ecx_in"), file);
                 for (String reg : List.of("eax", "ebx", "ecx", "edx")) {
                     addBits(bits, leaf + " " + reg, cpuid.getAttribute(reg), file);
                 }
@@ -183,9 +187,11 @@ final class CpuMapReader {
                     throw new CatalogException(file + ": features " + owner + " and " + name + " share " + bit);
                 }
             }
-            List<String> aliases = children(e, "alias").stream().map(a -> a.getAttribute("name")).toList();
-            FeatureDefinition feature = new FeatureDefinition(features.size(), name,
-                    !"no".equals(e.getAttribute("migratable")), bits, aliases);
+            List<String> aliases = children(e, "alias").stream()
+                    .map(a -> a.getAttribute("name"))
+                    .toList();
+            FeatureDefinition feature = new FeatureDefinition(
+                    features.size(), name, !"no".equals(e.getAttribute("migratable")), bits, aliases);
             features.add(feature);
             featuresByName.put(name, feature);
         }
@@ -226,7 +232,9 @@ final class CpuMapReader {
             if (!sigs.isEmpty()) {
                 signatures.clear();
                 for (Element s : sigs) {
-                    signatures.add(new SignatureRange(number(s, "family", file), number(s, "model", file),
+                    signatures.add(new SignatureRange(
+                            number(s, "family", file),
+                            number(s, "model", file),
                             s.hasAttribute("stepping") ? s.getAttribute("stepping") : null));
                 }
             }
@@ -240,7 +248,8 @@ final class CpuMapReader {
             for (Element f : children(e, "feature")) {
                 FeatureDefinition feature = featuresByName.get(required(f, "name", file));
                 if (feature == null) {
-                    throw new CatalogException(file + ": model " + name + " names unknown feature " + f.getAttribute("name"));
+                    throw new CatalogException(
+                            file + ": model " + name + " names unknown feature " + f.getAttribute("name"));
                 }
                 // removed='yes' marks a feature the model used to have; libvirt keeps it out of the model's data.
                 if ("yes".equals(f.getAttribute("removed"))) {
@@ -257,7 +266,15 @@ final class CpuMapReader {
                     set.add(feature.index());
                 }
             }
-            CpuModel model = new CpuModel(name, vendor, includes, set.build(), decodeHost, decodeGuest, signatures, models.size(),
+            CpuModel model = new CpuModel(
+                    name,
+                    vendor,
+                    includes,
+                    set.build(),
+                    decodeHost,
+                    decodeGuest,
+                    signatures,
+                    models.size(),
                     removed.build());
             models.add(model);
             modelsByName.put(name, model);

@@ -15,8 +15,16 @@ import org.jspecify.annotations.Nullable;
  * @param removedFeatures features cpu_map lists with {@code removed='yes'}: dropped from the model later on
  *                    (e.g. {@code monitor} of EPYC); libvirt does not count them as part of the model
  */
-public record CpuModel(String name, @Nullable String vendor, @Nullable String includes, FeatureSet features, boolean decodeHost, boolean decodeGuest,
-                       List<SignatureRange> signatures, int position, FeatureSet removedFeatures) {
+public record CpuModel(
+        String name,
+        @Nullable String vendor,
+        @Nullable String includes,
+        FeatureSet features,
+        boolean decodeHost,
+        boolean decodeGuest,
+        List<SignatureRange> signatures,
+        int position,
+        FeatureSet removedFeatures) {
 
     public CpuModel {
         signatures = List.copyOf(signatures);

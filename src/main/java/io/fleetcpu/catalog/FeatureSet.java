@@ -77,7 +77,8 @@ public final class FeatureSet {
     }
 
     /** The catalog these indexes belong to, or null for bare indexes. */
-    @Nullable CpuCatalog catalog() {
+    @Nullable
+    CpuCatalog catalog() {
         return catalog;
     }
 

@@ -52,8 +52,10 @@ public final class HostOnlyFeatures {
 
     /** These features as a set of the catalog; every one must be a feature the catalog knows. */
     public FeatureSet in(CpuCatalog catalog) {
-        reasons.keySet().forEach(name -> catalog.feature(name).orElseThrow(() -> new CatalogException(
-                BUNDLED + " names feature '" + name + "' that the catalog does not know")));
+        reasons.keySet()
+                .forEach(name -> catalog.feature(name)
+                        .orElseThrow(() -> new CatalogException(
+                                BUNDLED + " names feature '" + name + "' that the catalog does not know")));
         return catalog.featureSet(reasons.keySet());
     }
 

@@ -7,5 +7,5 @@ import org.jspecify.annotations.Nullable;
  * and model and, when the map says, the steppings, as its text (a number or a range such as {@code 5-7}), else null
  * for every stepping. A host's own signature, with one stepping, is a {@link io.fleetcpu.libvirtxml.CpuSignature}.
  */
-public record SignatureRange(int family, int model, @Nullable String stepping) {
-}
+public record SignatureRange(
+        int family, int model, @Nullable String stepping) {}

@@ -5,8 +5,9 @@
  * guests. Plain Java (no Spring, no storage, no libvirt); may use only {@code libvirtxml}.
  */
 @NullMarked
-@ApplicationModule(displayName = "libvirt's CPU map",
-        allowedDependencies = { "libvirtxml" })
+@ApplicationModule(
+        displayName = "libvirt's CPU map",
+        allowedDependencies = {"libvirtxml"})
 package io.fleetcpu.catalog;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,15 +1,13 @@
 package io.fleetcpu.configuration;
 
-import java.nio.file.Path;
-
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CatalogException;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.Catalogs;
+import java.nio.file.Path;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Loads the CPU catalogs once at start (the configured one, and with the bundled maps both of them); every answer
@@ -29,8 +27,9 @@ class CatalogConfiguration {
                 return CpuCatalog.bundled();
             }
             String set = libvirtVersion;
-            return CpuCatalog.bundled(BundledMap.of(set).orElseThrow(() -> new CatalogException(
-                    "fleetcpu.catalog.libvirt-version=" + set + ": fleetcpu bundles the cpu_map of"
+            return CpuCatalog.bundled(BundledMap.of(set)
+                    .orElseThrow(() -> new CatalogException("fleetcpu.catalog.libvirt-version=" + set
+                            + ": fleetcpu bundles the cpu_map of"
                             + " libvirt " + String.join(" and ", BundledMap.libvirtVersions())
                             + "; for another, set fleetcpu.catalog.directory to that libvirt's cpu_map directory")));
         }
@@ -48,5 +47,4 @@ class CatalogConfiguration {
                 ? Catalogs.bundled(catalog, HostOnlyFeatures.bundled())
                 : Catalogs.only(catalog, HostOnlyFeatures.bundled());
     }
-
 }

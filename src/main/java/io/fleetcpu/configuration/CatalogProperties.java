@@ -1,8 +1,7 @@
 package io.fleetcpu.configuration;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Which CPU catalog fleetcpu reads.
@@ -13,5 +12,5 @@ import org.jspecify.annotations.Nullable;
  *        directory, the libvirt version that directory comes from, reported with every answer
  */
 @ConfigurationProperties("fleetcpu.catalog")
-public record CatalogProperties(@Nullable String directory, @Nullable String libvirtVersion) {
-}
+public record CatalogProperties(
+        @Nullable String directory, @Nullable String libvirtVersion) {}

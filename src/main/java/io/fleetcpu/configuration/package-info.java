@@ -4,8 +4,9 @@
  * ones by libvirt version ({@code policy.Catalogs}). Spring configuration over {@code catalog} and {@code policy}.
  */
 @NullMarked
-@ApplicationModule(displayName = "Catalogs loaded at start",
-        allowedDependencies = { "catalog", "policy" })
+@ApplicationModule(
+        displayName = "Catalogs loaded at start",
+        allowedDependencies = {"catalog", "policy"})
 package io.fleetcpu.configuration;
 
 import org.jspecify.annotations.NullMarked;

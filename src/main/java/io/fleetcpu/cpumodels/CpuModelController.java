@@ -1,14 +1,5 @@
 package io.fleetcpu.cpumodels;
 
-import java.util.List;
-
-import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.system.InvalidRequestException;
@@ -17,8 +8,14 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-
+import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/cpu-models")
@@ -38,13 +35,20 @@ class CpuModelController {
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "listCpuModels", summary = "Every CPU model of a catalog, oldest first, optionally of one vendor")
+    @Operation(
+            operationId = "listCpuModels",
+            summary = "Every CPU model of a catalog, oldest first, optionally of one vendor")
     @ApiResponse(responseCode = "200", description = "The models")
-    @ApiResponse(responseCode = "422", description = "No catalog of that libvirt release; the problem names the known ones")
-    List<CpuModelView> list(@Parameter(description = "only models of this vendor (case does not matter)", example = "Intel")
-            @RequestParam(required = false) @Nullable String vendor,
-            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false)
-            @Nullable String libvirt) {
+    @ApiResponse(
+            responseCode = "422",
+            description = "No catalog of that libvirt release; the problem names the known ones")
+    List<CpuModelView> list(
+            @Parameter(description = "only models of this vendor (case does not matter)", example = "Intel")
+                    @RequestParam(required = false)
+                    @Nullable
+                    String vendor,
+            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) @Nullable
+                    String libvirt) {
         CpuCatalog chosen = chosen(libvirt);
         return chosen.models().stream()
                 .filter(m -> vendor == null || vendor.equalsIgnoreCase(m.vendor()))
@@ -56,15 +60,20 @@ class CpuModelController {
     @Operation(operationId = "getCpuModel", summary = "One CPU model of a catalog with every feature it stands for")
     @ApiResponse(responseCode = "200", description = "The model")
     @ApiResponse(responseCode = "404", description = "The catalog has no model of this name")
-    @ApiResponse(responseCode = "422", description = "No catalog of that libvirt release; the problem names the known ones")
-    CpuModelView get(@Parameter(description = "the model's name in libvirt's cpu_map", example = "Haswell-noTSX-IBRS")
-            @PathVariable String name,
-            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false)
-            @Nullable String libvirt) {
+    @ApiResponse(
+            responseCode = "422",
+            description = "No catalog of that libvirt release; the problem names the known ones")
+    CpuModelView get(
+            @Parameter(description = "the model's name in libvirt's cpu_map", example = "Haswell-noTSX-IBRS")
+                    @PathVariable
+                    String name,
+            @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) @Nullable
+                    String libvirt) {
         CpuCatalog chosen = chosen(libvirt);
-        return chosen.model(name).map(m -> CpuModelView.of(m, chosen))
-                .orElseThrow(() -> new NotFoundException("the catalog " + chosen.name() + " (" + chosen.info().source()
-                        + ") has no CPU model '" + name + "'"));
+        return chosen.model(name)
+                .map(m -> CpuModelView.of(m, chosen))
+                .orElseThrow(() -> new NotFoundException("the catalog " + chosen.name() + " ("
+                        + chosen.info().source() + ") has no CPU model '" + name + "'"));
     }
 
     /** The catalog of a libvirt release, written as its name has it ({@code 11.3}) or in full ({@code 11.3.0}). */
@@ -75,13 +84,17 @@ class CpuModelController {
         String release = libvirt.strip();
         for (CpuCatalog c : catalogs.all()) {
             String known = c.info().libvirtVersion();
-            if (!release.isEmpty() && (release.equals(known) || c.name().equals("libvirt " + release)
-                    || (release + ".0").equals(known))) {
+            if (!release.isEmpty()
+                    && (release.equals(known)
+                            || c.name().equals("libvirt " + release)
+                            || (release + ".0").equals(known))) {
                 return c;
             }
         }
-        List<String> known = catalogs.all().stream().map(c -> c.name().replaceFirst("^libvirt ", "")).toList();
-        throw new InvalidRequestException("libvirt", "no catalog of libvirt '" + release + "'; known: "
-                + String.join(", ", known));
+        List<String> known = catalogs.all().stream()
+                .map(c -> c.name().replaceFirst("^libvirt ", ""))
+                .toList();
+        throw new InvalidRequestException(
+                "libvirt", "no catalog of libvirt '" + release + "'; known: " + String.join(", ", known));
     }
 }

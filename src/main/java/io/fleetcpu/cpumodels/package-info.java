@@ -4,8 +4,9 @@
  * errors through {@code system}.
  */
 @NullMarked
-@ApplicationModule(displayName = "CPU models API",
-        allowedDependencies = { "catalog", "policy", "system" })
+@ApplicationModule(
+        displayName = "CPU models API",
+        allowedDependencies = {"catalog", "policy", "system"})
 package io.fleetcpu.cpumodels;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,15 +1,13 @@
 package io.fleetcpu.dashboard;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fleetcpu.aggregates.AggregateView;
 import io.fleetcpu.aggregates.KindView;
 import io.fleetcpu.aggregates.RecommendedCpuView;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
-
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,24 +18,56 @@ import org.jspecify.annotations.Nullable;
  * @param nested nested virtualisation in a few words, or null when the recommendation gave no report
  * @param problem why there is no recommendation (no hosts, no common model, a policy that cannot be met)
  */
-record AggregateRow(String id, @Nullable String description, int hosts, @Nullable String goal, @Nullable String mode,
-        @Nullable String model, @Nullable String level, List<String> featuresGivenUp, int hostsBelowBaseline,
-        @Nullable String nested, @Nullable String problem) {
+record AggregateRow(
+        String id,
+        @Nullable String description,
+        int hosts,
+        @Nullable String goal,
+        @Nullable String mode,
+        @Nullable String model,
+        @Nullable String level,
+        List<String> featuresGivenUp,
+        int hostsBelowBaseline,
+        @Nullable String nested,
+        @Nullable String problem) {
 
     static AggregateRow of(AggregateView aggregate, DashboardController.Attempt<RecommendedCpuView> answer) {
         RecommendedCpuView cpu = answer.value();
         if (cpu == null) {
-            return new AggregateRow(aggregate.id(), aggregate.description(), aggregate.hostCount(),
-                    aggregate.policy().goal(), null, null, null, List.of(), 0, null,
+            return new AggregateRow(
+                    aggregate.id(),
+                    aggregate.description(),
+                    aggregate.hostCount(),
+                    aggregate.policy().goal(),
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    0,
+                    null,
                     answer.title() + ": " + answer.problem());
         }
         RecommendedCpu.Reasons reasons = cpu.reasons();
-        return new AggregateRow(aggregate.id(), aggregate.description(), cpu.hostCount(), cpu.policy().goal(),
-                cpu.mode(), cpu.model(), cpu.level(),
-                reasons == null ? List.of() : reasons.featuresLeftOut().stream()
-                        .map(RecommendedCpu.LeftOutFeature::feature).toList(),
-                hostsOf(cpu.kinds(), cpu.belowBaseline().stream().map(RecommendedCpuView.BelowBaseline::host).toList()),
-                nested(cpu.nested()), null);
+        return new AggregateRow(
+                aggregate.id(),
+                aggregate.description(),
+                cpu.hostCount(),
+                cpu.policy().goal(),
+                cpu.mode(),
+                cpu.model(),
+                cpu.level(),
+                reasons == null
+                        ? List.of()
+                        : reasons.featuresLeftOut().stream()
+                                .map(RecommendedCpu.LeftOutFeature::feature)
+                                .toList(),
+                hostsOf(
+                        cpu.kinds(),
+                        cpu.belowBaseline().stream()
+                                .map(RecommendedCpuView.BelowBaseline::host)
+                                .toList()),
+                nested(cpu.nested()),
+                null);
     }
 
     /** How many hosts the kinds of CPU named (as the answer names them) hold. */
@@ -53,7 +83,8 @@ record AggregateRow(String id, @Nullable String description, int hosts, @Nullabl
         }
         String guests = nested.provided() ? "guests get " + nested.flag() : "guests do not get " + nested.flag();
         String fix = nested.hostsToFixCount() == 0 ? "" : "; " + nested.hostsToFixCount() + " hosts to fix";
-        String without = nested.hostsWithoutFlag().isEmpty() ? ""
+        String without = nested.hostsWithoutFlag().isEmpty()
+                ? ""
                 : "; " + nested.hostsWithoutFlag().size() + " kinds without " + nested.flag();
         return nested.requested() + ": " + guests + fix + without;
     }

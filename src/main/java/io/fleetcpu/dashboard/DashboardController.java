@@ -1,28 +1,12 @@
 package io.fleetcpu.dashboard;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.function.Supplier;
-
-import org.springframework.data.domain.Page;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.stereotype.Controller;
-import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.ModelAndView;
-
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.AggregateView;
 import io.fleetcpu.aggregates.AnswerRenderings;
 import io.fleetcpu.aggregates.OutputFormat;
 import io.fleetcpu.aggregates.RecommendationService;
-import io.fleetcpu.aggregates.WhatIfService;
 import io.fleetcpu.aggregates.WhatIfRequest;
+import io.fleetcpu.aggregates.WhatIfService;
 import io.fleetcpu.fleet.FleetService;
 import io.fleetcpu.fleet.GroupingView;
 import io.fleetcpu.history.HistoryService;
@@ -32,8 +16,21 @@ import io.fleetcpu.system.InvalidParameterException;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.ServiceBusyException;
 import io.swagger.v3.oas.annotations.Hidden;
-
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Page;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
 
 /**
  * The web dashboard: HTML pages over the same services the JSON API answers from, reading only. The what-if form
@@ -47,6 +44,7 @@ class DashboardController {
     static final int AGGREGATES_PER_PAGE = 25;
     /** Latest CPU changes the fleet page shows, and events of an aggregate's history its page shows. */
     static final int EVENTS_SHOWN = 20;
+
     static final int HISTORY_SHOWN = 50;
     /** Kinds of CPU the feature matrix shows, most hosts first: each row is a cell per feature. */
     static final int MATRIX_ROWS = 200;
@@ -61,9 +59,14 @@ class DashboardController {
     private final FleetService fleet;
     private final HistoryService history;
 
-    DashboardController(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
-            AnswerRenderings renderings, WhatIfService whatIfs,
-            FleetService fleet, HistoryService history) {
+    DashboardController(
+            HostService hosts,
+            AggregateService aggregates,
+            RecommendationService recommendations,
+            AnswerRenderings renderings,
+            WhatIfService whatIfs,
+            FleetService fleet,
+            HistoryService history) {
         this.hosts = hosts;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
@@ -80,10 +83,13 @@ class DashboardController {
         }
         Page<AggregateView> shown = aggregates.page(page, AGGREGATES_PER_PAGE);
         List<AggregateRow> rows = shown.getContent().stream()
-                .map(a -> AggregateRow.of(a, attempt(() -> recommendations.recommendedCpu(a.id(), false).view())))
+                .map(a -> AggregateRow.of(
+                        a,
+                        attempt(() ->
+                                recommendations.recommendedCpu(a.id(), false).view())))
                 .toList();
-        Attempt<GroupingView> grouping = attempt(() -> GroupingView.of(fleet.grouping("min-domains", null, null, null,
-                null)));
+        Attempt<GroupingView> grouping =
+                attempt(() -> GroupingView.of(fleet.grouping("min-domains", null, null, null, null)));
         model.addAttribute("inventory", hosts.inventory());
         model.addAttribute("aggregates", rows);
         model.addAttribute("page", shown);
@@ -94,7 +100,9 @@ class DashboardController {
     }
 
     @GetMapping(path = "/dashboard/aggregates/{id}", produces = MediaType.TEXT_HTML_VALUE)
-    ModelAndView aggregate(@PathVariable String id, @RequestParam(required = false) @Nullable String add,
+    ModelAndView aggregate(
+            @PathVariable String id,
+            @RequestParam(required = false) @Nullable String add,
             @RequestParam(required = false) @Nullable String remove) {
         AggregateView aggregate = aggregates.get(id);
         ModelAndView page = new ModelAndView("dashboard/aggregate");
@@ -112,8 +120,9 @@ class DashboardController {
         page.addObject("remove", remove == null ? "" : remove);
         if (add != null || remove != null) {
             try {
-                page.addObject("whatIf", attempt(() -> whatIfs.whatIf(id,
-                        new WhatIfRequest(hostIds(add), List.of(), hostIds(remove)))));
+                page.addObject(
+                        "whatIf",
+                        attempt(() -> whatIfs.whatIf(id, new WhatIfRequest(hostIds(add), List.of(), hostIds(remove)))));
             } catch (InvalidRequestException e) {
                 page.addObject("whatIfProblems", e.problems());
                 page.setStatus(HttpStatus.UNPROCESSABLE_CONTENT);
@@ -123,8 +132,8 @@ class DashboardController {
     }
 
     /** One rendering of the recommendation, or why it cannot be written in that format. */
-    record Rendering(String format, @Nullable String text, @Nullable String problem) {
-    }
+    record Rendering(
+            String format, @Nullable String text, @Nullable String problem) {}
 
     private List<Rendering> renderings(RecommendationService.Answer answer) {
         List<Rendering> renderings = new ArrayList<>();
@@ -151,8 +160,10 @@ class DashboardController {
     }
 
     /** A value, or why there is none: a part of a page that cannot be answered leaves the rest of the page. */
-    record Attempt<T>(@Nullable T value, @Nullable String title, @Nullable String problem) {
-    }
+    record Attempt<T>(
+            @Nullable T value,
+            @Nullable String title,
+            @Nullable String problem) {}
 
     private static <T> Attempt<T> attempt(Supplier<T> answer) {
         try {

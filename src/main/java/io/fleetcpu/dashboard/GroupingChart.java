@@ -1,10 +1,8 @@
 package io.fleetcpu.dashboard;
 
+import io.fleetcpu.fleet.GroupingView;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.fleetcpu.fleet.GroupingView;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +19,13 @@ record GroupingChart(int width, int height, List<Bar> bars) {
      * @param y the bar's top
      * @param length the bar's length, at least one pixel for a domain with hosts
      */
-    record Bar(String name, @Nullable String model, @Nullable String level, int hosts, int featuresGivenUp, int y,
+    record Bar(
+            String name,
+            @Nullable String model,
+            @Nullable String level,
+            int hosts,
+            int featuresGivenUp,
+            int y,
             int length) {
 
         public int textY() {
@@ -34,12 +38,22 @@ record GroupingChart(int width, int height, List<Bar> bars) {
     }
 
     static GroupingChart of(GroupingView grouping) {
-        int most = grouping.domains().stream().mapToInt(GroupingView.Domain::hostCount).max().orElse(1);
+        int most = grouping.domains().stream()
+                .mapToInt(GroupingView.Domain::hostCount)
+                .max()
+                .orElse(1);
         List<Bar> bars = new ArrayList<>();
         for (GroupingView.Domain d : grouping.domains()) {
-            int length = d.hostCount() == 0 ? 0 : Math.max(1, (int) Math.round((double) BAR_AREA * d.hostCount() / most));
-            bars.add(new Bar(d.name(), d.model(), d.level(), d.hostCount(), d.featuresGivenUp().size(),
-                    bars.size() * ROW + 4, length));
+            int length =
+                    d.hostCount() == 0 ? 0 : Math.max(1, (int) Math.round((double) BAR_AREA * d.hostCount() / most));
+            bars.add(new Bar(
+                    d.name(),
+                    d.model(),
+                    d.level(),
+                    d.hostCount(),
+                    d.featuresGivenUp().size(),
+                    bars.size() * ROW + 4,
+                    length));
         }
         return new GroupingChart(LABEL_WIDTH + BAR_AREA + 80, Math.max(ROW, bars.size() * ROW + 8), bars);
     }

@@ -5,8 +5,9 @@
  * answer types ({@code policy}) and {@code system}'s errors; no SQL or repository of its own (ArchitectureTest).
  */
 @NullMarked
-@ApplicationModule(displayName = "Web dashboard",
-        allowedDependencies = { "aggregates", "fleet", "history", "hosts", "policy", "system" })
+@ApplicationModule(
+        displayName = "Web dashboard",
+        allowedDependencies = {"aggregates", "fleet", "history", "hosts", "policy", "system"})
 package io.fleetcpu.dashboard;
 
 import org.jspecify.annotations.NullMarked;

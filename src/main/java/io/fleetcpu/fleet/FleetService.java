@@ -1,17 +1,5 @@
 package io.fleetcpu.fleet;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-
-import org.jspecify.annotations.Nullable;
-import org.springframework.stereotype.Service;
-
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.catalog.CpuCatalog;
@@ -22,23 +10,23 @@ import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.guest.GuestFeatures;
-import io.fleetcpu.policy.Catalogs;
-import io.fleetcpu.policy.guest.GuestLevels;
-import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomain;
 import io.fleetcpu.policy.grouping.MigrationDomains;
-import io.fleetcpu.policy.render.OpenStackCommands;
 import io.fleetcpu.policy.grouping.Strategy;
-import io.fleetcpu.policy.migration.MigrationCheck;
+import io.fleetcpu.policy.guest.GuestFeatures;
+import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.GuestVisibility;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
 import io.fleetcpu.policy.migration.Verdict;
+import io.fleetcpu.policy.render.OpenStackCommands;
 import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidParameterException;
@@ -46,6 +34,16 @@ import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.NotFoundException;
 import io.fleetcpu.system.RequestLimitProperties;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
 
 /** The whole fleet: migration-safe groupings and migration checks. */
 @Service
@@ -59,8 +57,13 @@ public class FleetService {
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
 
-    FleetService(HostService hosts, AggregateService aggregates, RecommendationService recommendations,
-            Catalogs catalogs, ComputeGate gate, RequestLimitProperties limits) {
+    FleetService(
+            HostService hosts,
+            AggregateService aggregates,
+            RecommendationService recommendations,
+            Catalogs catalogs,
+            ComputeGate gate,
+            RequestLimitProperties limits) {
         this.catalogs = catalogs;
         this.hosts = hosts;
         this.limits = limits;
@@ -73,54 +76,84 @@ public class FleetService {
      * The engine's parts for hosts read with one catalog: groupings and checks over hosts of several libvirt versions
      * are computed with the part of their maps every one of them knows ({@link Catalogs#common}).
      */
-    private record Tools(CpuCatalog catalog, MigrationDomains domains, MigrationCheck migrationCheck,
-            BaselineCalculator calculator, GuestVisibility visibility, GuestLevels levels) {
-    }
+    private record Tools(
+            CpuCatalog catalog,
+            MigrationDomains domains,
+            MigrationCheck migrationCheck,
+            BaselineCalculator calculator,
+            GuestVisibility visibility,
+            GuestLevels levels) {}
 
     private Tools tools(Collection<HostFacts> facts) {
-        CpuCatalog catalog = catalogs.common(facts.stream().map(HostFacts::catalog).toList());
-        return tools.computeIfAbsent(catalog, c -> new Tools(c, new MigrationDomains(c), new MigrationCheck(c),
-                new BaselineCalculator(c), catalogs.visibility(c), catalogs.levels(c)));
+        CpuCatalog catalog =
+                catalogs.common(facts.stream().map(HostFacts::catalog).toList());
+        return tools.computeIfAbsent(
+                catalog,
+                c -> new Tools(
+                        c,
+                        new MigrationDomains(c),
+                        new MigrationCheck(c),
+                        new BaselineCalculator(c),
+                        catalogs.visibility(c),
+                        catalogs.levels(c)));
     }
 
     /** The host's facts as the catalog reads them. */
     private static HostFacts readWith(HostFacts host, Tools tools) {
-        return host.catalog() != null && host.catalog().equals(tools.catalog().name()) ? host
+        return host.catalog() != null && host.catalog().equals(tools.catalog().name())
+                ? host
                 : HostFacts.ofKind(host.hostname(), host.kind().readWith(tools.catalog()));
     }
 
     /** A grouping computed over kinds of CPU, with the kinds it was computed over and their names. */
-    public record FleetGrouping(Grouping grouping, List<KindMembers> kinds, KindLabels labels, @Nullable String aggregate,
-            GuestLevels levels, Catalogs catalogs) {
-    }
+    public record FleetGrouping(
+            Grouping grouping,
+            List<KindMembers> kinds,
+            KindLabels labels,
+            @Nullable String aggregate,
+            GuestLevels levels,
+            Catalogs catalogs) {}
 
     /**
      * The fleet (or an aggregate's, or one vendor's hosts) in migration domains, computed over their kinds of CPU
      * weighed by their hosts: one grouped query, no host row read.
      */
-    public FleetGrouping grouping(String strategyName, @Nullable String minimumModel, @Nullable String minimumLevel, @Nullable String aggregate,
+    public FleetGrouping grouping(
+            String strategyName,
+            @Nullable String minimumModel,
+            @Nullable String minimumLevel,
+            @Nullable String aggregate,
             @Nullable String vendor) {
         Strategy strategy;
         try {
             strategy = Strategy.parse(strategyName);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("strategy", "'" + strategyName + "' is not max-features or min-domains");
+            throw new InvalidParameterException(
+                    "strategy", "'" + strategyName + "' is not max-features or min-domains");
         }
-        MicroarchitectureLevel level = minimumLevel == null ? null : MicroarchitectureLevel.named(minimumLevel)
-                .orElseThrow(() -> new InvalidParameterException("minimumLevel", "'" + minimumLevel
-                        + "' is not an x86-64 microarchitecture level; levels: "
-                        + String.join(", ", MicroarchitectureLevel.operatorNames())));
+        MicroarchitectureLevel level = minimumLevel == null
+                ? null
+                : MicroarchitectureLevel.named(minimumLevel)
+                        .orElseThrow(() -> new InvalidParameterException(
+                                "minimumLevel",
+                                "'" + minimumLevel
+                                        + "' is not an x86-64 microarchitecture level; levels: "
+                                        + String.join(", ", MicroarchitectureLevel.operatorNames())));
         if (aggregate != null) {
             aggregates.find(aggregate);
         }
         List<KindMembers> kinds = (aggregate != null ? hosts.kindsIn(aggregate, true) : hosts.kindsInFleet(true))
                 .stream()
-                .filter(k -> vendor == null || vendor.equalsIgnoreCase(k.asHost(k.kindId()).effectiveCpu().vendor()))
-                .toList();
+                        .filter(k -> vendor == null
+                                || vendor.equalsIgnoreCase(
+                                        k.asHost(k.kindId()).effectiveCpu().vendor()))
+                        .toList();
         Tools tools = tools(kinds.stream().map(k -> k.asHost(k.kindId())).toList());
         if (minimumModel != null && tools.catalog().model(minimumModel).isEmpty()) {
-            throw new InvalidParameterException("minimumModel", "'" + minimumModel + "' is not a CPU model the catalog ("
-                    + tools.catalog().name() + ") knows");
+            throw new InvalidParameterException(
+                    "minimumModel",
+                    "'" + minimumModel + "' is not a CPU model the catalog ("
+                            + tools.catalog().name() + ") knows");
         }
         List<NamedCpu> cpus = kinds.stream()
                 .map(k -> new NamedCpu(k.kindId(), guestView(readWith(k.asHost(k.kindId()), tools), tools)))
@@ -135,12 +168,29 @@ public class FleetService {
         Grouping grouping = fleetGrouping.grouping();
         Map<String, List<String>> names = hosts.hostnamesByKind(
                 fleetGrouping.kinds().stream().map(KindMembers::kindId).toList(), fleetGrouping.aggregate());
-        List<MigrationDomain> domains = grouping.domains().stream().map(d -> new MigrationDomain(
-                d.hosts().stream().flatMap(kind -> names.getOrDefault(kind, List.of()).stream()).toList(), d.model(),
-                d.vendor(), d.extraFeatures(), d.disabledFeatures(), d.featuresGivenUp(), d.score(), d.meetsMinimum(),
-                d.kinds(), d.guestCpu())).toList();
-        return OpenStackCommands.render(new Grouping(grouping.strategy(), grouping.minimumModel(),
-                grouping.minimumLevel(), domains, grouping.cost(), grouping.hostsBelowMinimum(), grouping.ungrouped(),
+        List<MigrationDomain> domains = grouping.domains().stream()
+                .map(d -> new MigrationDomain(
+                        d.hosts().stream()
+                                .flatMap(kind -> names.getOrDefault(kind, List.of()).stream())
+                                .toList(),
+                        d.model(),
+                        d.vendor(),
+                        d.extraFeatures(),
+                        d.disabledFeatures(),
+                        d.featuresGivenUp(),
+                        d.score(),
+                        d.meetsMinimum(),
+                        d.kinds(),
+                        d.guestCpu()))
+                .toList();
+        return OpenStackCommands.render(new Grouping(
+                grouping.strategy(),
+                grouping.minimumModel(),
+                grouping.minimumLevel(),
+                domains,
+                grouping.cost(),
+                grouping.hostsBelowMinimum(),
+                grouping.ungrouped(),
                 grouping.catalog()));
     }
 
@@ -148,16 +198,20 @@ public class FleetService {
     public MigrationCheckView check(MigrationCheckRequest request) {
         MigrationCheckRequest.Guest guest = request.guest();
         MigrationCheckRequest.Target target = request.target();
-        if (guest == null || countSet(guest.cpuXml(), guest.aggregate(), guest.hostModelOf(), guest.hostPassthroughOf()) != 1) {
-            throw new InvalidRequestException("guest", "give exactly one of cpuXml, aggregate, hostModelOf, hostPassthroughOf");
+        if (guest == null
+                || countSet(guest.cpuXml(), guest.aggregate(), guest.hostModelOf(), guest.hostPassthroughOf()) != 1) {
+            throw new InvalidRequestException(
+                    "guest", "give exactly one of cpuXml, aggregate, hostModelOf, hostPassthroughOf");
         }
         if (target == null || countSet(target.host(), target.aggregate()) != 1) {
             throw new InvalidRequestException("target", "give exactly one of host, aggregate");
         }
-        List<Target> targets = target.host() != null ? List.of(Target.of(host("target.host", target.host())))
+        List<Target> targets = target.host() != null
+                ? List.of(Target.of(host("target.host", target.host())))
                 : members("target.aggregate", Objects.requireNonNull(target.aggregate())); // exactly one is set
         boolean passthrough = guest.hostPassthroughOf() != null;
-        List<HostFacts> involved = new ArrayList<>(targets.stream().map(Target::facts).toList());
+        List<HostFacts> involved =
+                new ArrayList<>(targets.stream().map(Target::facts).toList());
         involved.addAll(guestHosts(guest));
         Tools tools = tools(involved);
         GuestToCheck toCheck = guestToCheck(guest, tools);
@@ -168,8 +222,10 @@ public class FleetService {
             try {
                 tools.calculator().expand(new NamedCpu(t.name(), cpu));
             } catch (BaselineRefusedException e) {
-                throw new ConflictException("Target cannot be judged", "target host " + t.name()
-                        + " cannot be compared with: " + e.getMessage(), List.of(t.name()));
+                throw new ConflictException(
+                        "Target cannot be judged",
+                        "target host " + t.name() + " cannot be compared with: " + e.getMessage(),
+                        List.of(t.name()));
             }
             Verdict verdict;
             try {
@@ -177,13 +233,22 @@ public class FleetService {
             } catch (MigrationCheckRefusedException | IllegalArgumentException e) {
                 throw new InvalidRequestException(toCheck.field(), e.getMessage());
             }
-            verdicts.add(new MigrationCheckView.TargetVerdict(t.name(), t.id(), t.facts().kind().id(), t.hosts(),
-                    passthrough ? CpuViewpoint.HOST.wireName() : CpuViewpoint.of(t.facts()).wireName(),
-                    verdict.result().name().toLowerCase(java.util.Locale.ROOT), verdict.compatible(),
-                    verdict.missingFeatures(), verdict.forbiddenButPresent(), verdict.reason()));
+            verdicts.add(new MigrationCheckView.TargetVerdict(
+                    t.name(),
+                    t.id(),
+                    t.facts().kind().id(),
+                    t.hosts(),
+                    passthrough
+                            ? CpuViewpoint.HOST.wireName()
+                            : CpuViewpoint.of(t.facts()).wireName(),
+                    verdict.result().name().toLowerCase(java.util.Locale.ROOT),
+                    verdict.compatible(),
+                    verdict.missingFeatures(),
+                    verdict.forbiddenButPresent(),
+                    verdict.reason()));
         }
-        return new MigrationCheckView(toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible),
-                verdicts);
+        return new MigrationCheckView(
+                toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible), verdicts);
     }
 
     /** Target hosts of one kind: one host, or an aggregate's hosts of the kind. */
@@ -209,12 +274,15 @@ public class FleetService {
         }
         if (guest.aggregate() != null) {
             try {
-                return hosts.kindsIn(guest.aggregate(), false).stream().map(k -> k.asHost(k.kindId())).toList();
+                return hosts.kindsIn(guest.aggregate(), false).stream()
+                        .map(k -> k.asHost(k.kindId()))
+                        .toList();
             } catch (NotFoundException e) {
                 return List.of();
             }
         }
-        return List.of(host(guest.hostModelOf() != null ? "guest.hostModelOf" : "guest.hostPassthroughOf",
+        return List.of(host(
+                guest.hostModelOf() != null ? "guest.hostModelOf" : "guest.hostPassthroughOf",
                 // exactly one is set, and neither of the other two
                 Objects.requireNonNull(guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf())));
     }
@@ -228,38 +296,53 @@ public class FleetService {
                 throw new InvalidRequestException("guest.cpuXml", e.getMessage());
             }
             List<FieldProblem> tooMany = new ArrayList<>();
-            if (!limits.checkFeatures(tooMany, "guest.cpuXml.features", cpu.features().size())) {
+            if (!limits.checkFeatures(
+                    tooMany, "guest.cpuXml.features", cpu.features().size())) {
                 throw new InvalidRequestException(tooMany);
             }
             boolean hostMode = cpu.mode() != null && !cpu.mode().equals("custom");
             if (hostMode && guest.sourceHost() == null) {
-                throw new InvalidRequestException("guest.sourceHost", "a " + cpu.mode() + " guest CPU takes its CPU from "
-                        + "the host it runs on: name that host, or use hostModelOf / hostPassthroughOf");
+                throw new InvalidRequestException(
+                        "guest.sourceHost",
+                        "a " + cpu.mode() + " guest CPU takes its CPU from "
+                                + "the host it runs on: name that host, or use hostModelOf / hostPassthroughOf");
             }
             if (!hostMode && cpu.model() == null && cpu.arch() == null) {
                 throw new InvalidRequestException("guest.cpuXml", "the <cpu> names no CPU model");
             }
-            CpuDescription source = guest.sourceHost() == null ? null
+            CpuDescription source = guest.sourceHost() == null
+                    ? null
                     : guestView(readWith(host("guest.sourceHost", guest.sourceHost()), tools), tools);
-            return new GuestToCheck("guest.cpuXml", cpu.mode() == null ? "custom " + cpu.model() : cpu.mode()
-                    + (cpu.model() == null ? "" : " " + cpu.model()), t -> tools.migrationCheck().check(cpu, source, t));
+            return new GuestToCheck(
+                    "guest.cpuXml",
+                    cpu.mode() == null
+                            ? "custom " + cpu.model()
+                            : cpu.mode() + (cpu.model() == null ? "" : " " + cpu.model()),
+                    t -> tools.migrationCheck().check(cpu, source, t));
         }
         if (guest.aggregate() != null) {
             var answer = recommendations.recommendedCpu(guest.aggregate(), false);
             KindMembers any = hosts.kindsIn(guest.aggregate(), false).get(0);
             CpuDescription source = guestView(readWith(any.asHost(any.kindId()), tools), tools);
-            return new GuestToCheck("guest.aggregate", "aggregate " + guest.aggregate() + ": "
-                    + GuestFeatures.describe(answer.cpu()), t -> tools.migrationCheck().check(answer.cpu(), source, t));
+            return new GuestToCheck(
+                    "guest.aggregate",
+                    "aggregate " + guest.aggregate() + ": " + GuestFeatures.describe(answer.cpu()),
+                    t -> tools.migrationCheck().check(answer.cpu(), source, t));
         }
         if (guest.hostModelOf() != null) {
             HostFacts source = host("guest.hostModelOf", guest.hostModelOf());
             CpuDescription from = guestView(readWith(source, tools), tools);
-            return new GuestToCheck("guest.hostModelOf", "host-model of " + source.hostname(),
+            return new GuestToCheck(
+                    "guest.hostModelOf",
+                    "host-model of " + source.hostname(),
                     t -> tools.migrationCheck().hostModel(from, t));
         }
-        HostFacts source = host("guest.hostPassthroughOf", Objects.requireNonNull(guest.hostPassthroughOf())); // the last one
+        HostFacts source =
+                host("guest.hostPassthroughOf", Objects.requireNonNull(guest.hostPassthroughOf())); // the last one
         CpuDescription from = readWith(source, tools).cpu().description();
-        return new GuestToCheck("guest.hostPassthroughOf", "host-passthrough of " + source.hostname(),
+        return new GuestToCheck(
+                "guest.hostPassthroughOf",
+                "host-passthrough of " + source.hostname(),
                 t -> tools.migrationCheck().hostPassthrough(from, t));
     }
 
@@ -289,8 +372,12 @@ public class FleetService {
             throw new InvalidRequestException(field, "aggregate '" + aggregate + "' has no hosts");
         }
         KindLabels labels = KindLabels.of(kinds);
-        return kinds.stream().map(k -> new Target(labels.name(k.kindId()),
-                k.hosts() == 1 ? k.exampleHosts().get(0).id() : null, k.hosts(), k.asHost(labels.name(k.kindId()))))
+        return kinds.stream()
+                .map(k -> new Target(
+                        labels.name(k.kindId()),
+                        k.hosts() == 1 ? k.exampleHosts().get(0).id() : null,
+                        k.hosts(),
+                        k.asHost(labels.name(k.kindId()))))
                 .toList();
     }
 
@@ -303,5 +390,4 @@ public class FleetService {
         }
         return n;
     }
-
 }

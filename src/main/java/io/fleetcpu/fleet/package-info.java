@@ -5,9 +5,21 @@
  * {@code aggregates}, the engine, {@code catalog}, {@code libvirtxml} and {@code system}.
  */
 @NullMarked
-@ApplicationModule(displayName = "Groupings and migration checks",
-        allowedDependencies = { "aggregates", "catalog", "hosts", "libvirtxml", "policy", "policy :: baseline",
-                "policy :: grouping", "policy :: guest", "policy :: migration", "policy :: render", "system" })
+@ApplicationModule(
+        displayName = "Groupings and migration checks",
+        allowedDependencies = {
+            "aggregates",
+            "catalog",
+            "hosts",
+            "libvirtxml",
+            "policy",
+            "policy :: baseline",
+            "policy :: grouping",
+            "policy :: guest",
+            "policy :: migration",
+            "policy :: render",
+            "system"
+        })
 package io.fleetcpu.fleet;
 
 import org.jspecify.annotations.NullMarked;

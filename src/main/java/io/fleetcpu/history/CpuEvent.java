@@ -1,10 +1,5 @@
 package io.fleetcpu.history;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -17,7 +12,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
-
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
@@ -29,8 +27,7 @@ public class CpuEvent {
 
     /** One fact that changed: the CPU model, the microcode, the nested setting, a version… */
     @Embeddable
-    public record FactChange(String fact, String before, String after) {
-    }
+    public record FactChange(String fact, String before, String after) {}
 
     /** What the change did to one of the host's aggregates. */
     @Embeddable
@@ -39,8 +36,9 @@ public class CpuEvent {
             String cpuBefore,
             String cpuAfter,
             boolean hostRunsPrevious,
-            @JdbcTypeCode(SqlTypes.ARRAY) @Column(columnDefinition = "text[]") List<String> missingFeatures) {
-    }
+
+            @JdbcTypeCode(SqlTypes.ARRAY) @Column(columnDefinition = "text[]")
+            List<String> missingFeatures) {}
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -72,11 +70,17 @@ public class CpuEvent {
     private List<AggregateEffect> aggregates = new ArrayList<>();
 
     @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
-    protected CpuEvent() {
-    }
+    protected CpuEvent() {}
 
-    CpuEvent(UUID hostId, String hostname, Instant occurredAt, String kind, List<String> added, List<String> removed,
-            List<FactChange> changes, List<AggregateEffect> aggregates) {
+    CpuEvent(
+            UUID hostId,
+            String hostname,
+            Instant occurredAt,
+            String kind,
+            List<String> added,
+            List<String> removed,
+            List<FactChange> changes,
+            List<AggregateEffect> aggregates) {
         this.hostId = hostId;
         this.hostname = hostname;
         this.occurredAt = occurredAt;

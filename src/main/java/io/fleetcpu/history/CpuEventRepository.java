@@ -3,7 +3,6 @@ package io.fleetcpu.history;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;

@@ -1,20 +1,5 @@
 package io.fleetcpu.history;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.UUID;
-import java.util.Optional;
-import java.util.function.Function;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
-import org.springframework.context.event.EventListener;
-import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-
 import io.fleetcpu.aggregates.GuestCpuOutcome;
 import io.fleetcpu.aggregates.GuestCpuService;
 import io.fleetcpu.history.CpuEvent.AggregateEffect;
@@ -23,6 +8,18 @@ import io.fleetcpu.hosts.CpuViewpoint;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostFactsRecorded;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Records every registration that changes a host's CPU facts: what changed, and for each of its aggregates
@@ -43,7 +40,7 @@ class DriftRecorder {
         this.guestCpus = guestCpus;
         this.meters = meters;
         for (String kind : List.of("cpu-changed", "cpu-view-changed")) {
-            for (boolean blocks : new boolean[] { false, true }) {
+            for (boolean blocks : new boolean[] {false, true}) {
                 driftEvents(kind, blocks);
             }
         }
@@ -54,7 +51,8 @@ class DriftRecorder {
      * onto the host (docs/metrics.md).
      */
     private Counter driftEvents(String kind, boolean blocksMigration) {
-        return Counter.builder("fleetcpu.drift.events").tag("kind", kind)
+        return Counter.builder("fleetcpu.drift.events")
+                .tag("kind", kind)
                 .tag("blocks_migration", Boolean.toString(blocksMigration))
                 .description("CPU drift events recorded (a registration that changed a host's CPU facts), by kind and "
                         + "whether guests of an aggregate's previous CPU can no longer migrate onto the host")
@@ -81,8 +79,8 @@ class DriftRecorder {
         HostFacts after = event.after();
         UUID hostId = Objects.requireNonNull(after.id()); // the facts of a stored host, which has its id
         if (before == null) {
-            events.save(new CpuEvent(hostId, after.hostname(), event.at(), "registered", List.of(), List.of(),
-                    List.of(), List.of()));
+            events.save(new CpuEvent(
+                    hostId, after.hostname(), event.at(), "registered", List.of(), List.of(), List.of(), List.of()));
             return;
         }
         // The two views name features differently (the hypervisor's leaves out what KVM cannot pass on): when the
@@ -95,11 +93,12 @@ class DriftRecorder {
         List<String> removed = was.stream().filter(f -> !now.contains(f)).toList();
         List<AggregateEffect> effects = new ArrayList<>();
         for (String aggregateId : event.aggregates()) {
-            effect(aggregateId, before, after, event.aggregatesBefore().contains(aggregateId)).ifPresent(effects::add);
+            effect(aggregateId, before, after, event.aggregatesBefore().contains(aggregateId))
+                    .ifPresent(effects::add);
         }
         String kind = viewChanged ? "cpu-view-changed" : "cpu-changed";
-        events.save(new CpuEvent(hostId, after.hostname(), event.at(), kind, added, removed,
-                changes(before, after, compared), effects));
+        events.save(new CpuEvent(
+                hostId, after.hostname(), event.at(), kind, added, removed, changes(before, after, compared), effects));
         countWhenCommitted(driftEvents(kind, effects.stream().anyMatch(e -> !e.hostRunsPrevious())));
     }
 
@@ -113,8 +112,8 @@ class DriftRecorder {
         if (!cpuChanged && missing.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new AggregateEffect(aggregateId, previous.describe(), current.describe(), missing.isEmpty(),
-                missing));
+        return Optional.of(
+                new AggregateEffect(aggregateId, previous.describe(), current.describe(), missing.isEmpty(), missing));
     }
 
     private static List<FactChange> changes(HostFacts before, HostFacts after, Function<HostFacts, HostCpu> compared) {
@@ -122,22 +121,62 @@ class DriftRecorder {
         fact(changes, "cpuView", before, after, h -> CpuViewpoint.of(h).wireName());
         fact(changes, "model", before, after, h -> h.cpu().model());
         fact(changes, "microcode", before, after, h -> h.cpu().microcode());
-        fact(changes, "signature", before, after, h -> h.cpu().signature() == null ? null : h.cpu().signature().text());
-        fact(changes, "hypervisorModel", before, after, h -> h.hypervisorCpu() == null ? null : h.hypervisorCpu().model());
-        fact(changes, "features", before, after, h -> compared.apply(h).features().size() + " features");
+        fact(
+                changes,
+                "signature",
+                before,
+                after,
+                h -> h.cpu().signature() == null ? null : h.cpu().signature().text());
+        fact(
+                changes,
+                "hypervisorModel",
+                before,
+                after,
+                h -> h.hypervisorCpu() == null ? null : h.hypervisorCpu().model());
+        fact(
+                changes,
+                "features",
+                before,
+                after,
+                h -> compared.apply(h).features().size() + " features");
         fact(changes, "nested", before, after, h -> h.kernel().nested().wireName());
         fact(changes, "kvmModule", before, after, h -> h.kernel().kvmModule());
         fact(changes, "virtualizationFlag", before, after, h -> h.kernel().virtualizationFlag());
         fact(changes, "kernelRelease", before, after, h -> h.kernel().release());
-        fact(changes, "libvirt", before, after, h -> h.versions() == null ? null : h.versions().libvirt());
-        fact(changes, "qemu", before, after, h -> h.versions() == null ? null : h.versions().qemu());
-        fact(changes, "agent", before, after, h -> h.versions() == null ? null : h.versions().agent());
-        fact(changes, "usableModels", before, after,
-                h -> h.guestModels() == null ? null : String.join(", ", h.guestModels().usableModels()));
+        fact(
+                changes,
+                "libvirt",
+                before,
+                after,
+                h -> h.versions() == null ? null : h.versions().libvirt());
+        fact(
+                changes,
+                "qemu",
+                before,
+                after,
+                h -> h.versions() == null ? null : h.versions().qemu());
+        fact(
+                changes,
+                "agent",
+                before,
+                after,
+                h -> h.versions() == null ? null : h.versions().agent());
+        fact(
+                changes,
+                "usableModels",
+                before,
+                after,
+                h -> h.guestModels() == null
+                        ? null
+                        : String.join(", ", h.guestModels().usableModels()));
         return changes;
     }
 
-    private static void fact(List<FactChange> changes, String name, HostFacts before, HostFacts after,
+    private static void fact(
+            List<FactChange> changes,
+            String name,
+            HostFacts before,
+            HostFacts after,
             Function<HostFacts, String> value) {
         String was = value.apply(before);
         String now = value.apply(after);

@@ -1,15 +1,13 @@
 package io.fleetcpu.history;
 
+import io.fleetcpu.aggregates.AggregateService;
+import io.fleetcpu.hosts.HostService;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-
-import io.fleetcpu.aggregates.AggregateService;
-import io.fleetcpu.hosts.HostService;
 
 /** The CPU drift history of hosts, aggregates and the fleet. */
 @Service
@@ -45,20 +43,24 @@ public class HistoryService {
     @Transactional(readOnly = true)
     public List<CpuEventView> latestChanges(int limit) {
         return events.findByKindNotOrderByOccurredAtDescIdDesc("registered", Limit.of(limit)).stream()
-                .map(CpuEventView::of).toList();
+                .map(CpuEventView::of)
+                .toList();
     }
 
     /** The aggregate's latest events, newest first: a page shows these, not every one. */
     @Transactional(readOnly = true)
     public List<CpuEventView> latestOfAggregate(String id, int limit) {
         aggregates.find(id);
-        return events.findByAggregate(id, Limit.of(limit)).stream().map(CpuEventView::of).toList();
+        return events.findByAggregate(id, Limit.of(limit)).stream()
+                .map(CpuEventView::of)
+                .toList();
     }
 
     /** Oldest first, from {@code since} on. */
     @Transactional(readOnly = true)
     public List<CpuEventView> since(Instant since, int limit) {
         return events.findByOccurredAtGreaterThanEqualOrderByOccurredAtAscIdAsc(since, Limit.of(limit)).stream()
-                .map(CpuEventView::of).toList();
+                .map(CpuEventView::of)
+                .toList();
     }
 }

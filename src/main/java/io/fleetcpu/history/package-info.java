@@ -6,8 +6,9 @@
  * ({@code GuestCpuService}), {@code libvirtxml} (the CPU signature), {@code policy} (the nested state's word) and {@code system}.
  */
 @NullMarked
-@ApplicationModule(displayName = "CPU drift history",
-        allowedDependencies = { "aggregates", "hosts", "libvirtxml", "policy", "system" })
+@ApplicationModule(
+        displayName = "CPU drift history",
+        allowedDependencies = {"aggregates", "hosts", "libvirtxml", "policy", "system"})
 package io.fleetcpu.history;
 
 import org.jspecify.annotations.NullMarked;

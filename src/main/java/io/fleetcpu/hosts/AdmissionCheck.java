@@ -15,6 +15,5 @@ public interface AdmissionCheck {
      * @param guestCpu the CPU the aggregate's other hosts run, in short
      * @param missingFeatures its features this host lacks
      */
-    record BelowBaseline(String aggregate, String guestCpu, List<String> missingFeatures) {
-    }
+    record BelowBaseline(String aggregate, String guestCpu, List<String> missingFeatures) {}
 }

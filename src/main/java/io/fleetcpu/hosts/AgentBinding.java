@@ -1,13 +1,11 @@
 package io.fleetcpu.hosts;
 
+import io.fleetcpu.system.Credential;
+import io.fleetcpu.system.ForbiddenException;
 import java.util.UUID;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-
-import io.fleetcpu.system.Credential;
-import io.fleetcpu.system.ForbiddenException;
 
 /**
  * A host belongs to the agent credential that registered it first (its token's fingerprint is kept with the host):
@@ -33,8 +31,10 @@ class AgentBinding {
     /** Before anything is written: refuses an agent when the host belongs to another agent credential. */
     void check(UUID hostId, Credential registrant) {
         if (registrant.isAgent()) {
-            jdbc.sql("select agent_credential from host where id = :id").param("id", hostId)
-                    .query((rs, i) -> rs.getString(1)).list()
+            jdbc.sql("select agent_credential from host where id = :id")
+                    .param("id", hostId)
+                    .query((rs, i) -> rs.getString(1))
+                    .list()
                     .forEach(bound -> refuseOther(hostId, bound, registrant));
         }
     }

@@ -1,16 +1,13 @@
 package io.fleetcpu.hosts;
 
-import java.util.Objects;
-import java.util.ArrayList;
-import java.util.List;
-
+import io.fleetcpu.libvirtxml.CpuSignature;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
-
-import io.fleetcpu.libvirtxml.CpuSignature;
 import org.jspecify.annotations.Nullable;
 
 /** How a {@link HostCpu} is kept in the host's row; a host keeps one for each view of its CPU. */
@@ -52,8 +49,7 @@ class CpuFacts {
     private List<String> unknownFeatures;
 
     @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
-    protected CpuFacts() {
-    }
+    protected CpuFacts() {}
 
     static CpuFacts of(HostCpu cpu) {
         CpuFacts f = new CpuFacts();
@@ -95,10 +91,21 @@ class CpuFacts {
     }
 
     HostCpu toHostCpu() {
-        CpuSignature signature = signatureFamily == null ? null
+        CpuSignature signature = signatureFamily == null
+                ? null
                 // the signature's columns are written together
                 : new CpuSignature(signatureFamily, Objects.requireNonNull(signatureModel), signatureStepping);
-        return new HostCpu(arch, vendor, model, Boolean.TRUE.equals(modelKnown), microcode, signature,
-                HostCpu.CpuSource.fromWireName(cpuSource), listedFeatures, disabledFeatures, features, unknownFeatures);
+        return new HostCpu(
+                arch,
+                vendor,
+                model,
+                Boolean.TRUE.equals(modelKnown),
+                microcode,
+                signature,
+                HostCpu.CpuSource.fromWireName(cpuSource),
+                listedFeatures,
+                disabledFeatures,
+                features,
+                unknownFeatures);
     }
 }

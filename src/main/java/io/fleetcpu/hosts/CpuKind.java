@@ -1,25 +1,22 @@
 package io.fleetcpu.hosts;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-
+import io.fleetcpu.policy.NestedState;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.hibernate.annotations.BatchSize;
 import org.hibernate.annotations.EmbeddedColumnNaming;
 import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
-
-import io.fleetcpu.policy.NestedState;
 
 /** One kind of CPU: facts shared by every host that reports them, stored once ({@link CpuKindFacts}). */
 @Entity
@@ -73,8 +70,7 @@ public class CpuKind {
     private Instant firstSeenAt;
 
     @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
-    protected CpuKind() {
-    }
+    protected CpuKind() {}
 
     CpuKind(CpuKindFacts facts, String id, Instant now) {
         this.id = id;
@@ -83,13 +79,13 @@ public class CpuKind {
         GuestModels models = facts.guestModels();
         this.hostModel = models == null ? null : models.hostModel();
         this.usableModels = models == null ? null : new ArrayList<>(models.usableModels());
-        this.supportedCpuModes = models == null || models.supportedModes() == null ? null
-                : new ArrayList<>(models.supportedModes());
+        this.supportedCpuModes =
+                models == null || models.supportedModes() == null ? null : new ArrayList<>(models.supportedModes());
         this.deprecatedModels = models == null ? null : new ArrayList<>(models.deprecatedModels());
-        this.unknownModels = models == null || models.unknownModels() == null ? null
-                : new ArrayList<>(models.unknownModels());
-        this.unusableModels = models == null || models.unusableModels() == null ? null
-                : new ArrayList<>(models.unusableModels());
+        this.unknownModels =
+                models == null || models.unknownModels() == null ? null : new ArrayList<>(models.unknownModels());
+        this.unusableModels =
+                models == null || models.unusableModels() == null ? null : new ArrayList<>(models.unusableModels());
         this.kvmModule = facts.kvmModule();
         this.nested = facts.nested();
         this.virtualizationFlag = facts.virtualizationFlag();
@@ -123,12 +119,21 @@ public class CpuKind {
     }
 
     public CpuKindFacts facts() {
-        return new CpuKindFacts(cpu.toHostCpu(), hypervisorCpu == null ? null : hypervisorCpu.toHostCpu(),
-                usableModels == null && hostModel == null ? null
-                        : new GuestModels(hostModel, usableModels == null ? List.of() : usableModels, supportedCpuModes,
+        return new CpuKindFacts(
+                cpu.toHostCpu(),
+                hypervisorCpu == null ? null : hypervisorCpu.toHostCpu(),
+                usableModels == null && hostModel == null
+                        ? null
+                        : new GuestModels(
+                                hostModel,
+                                usableModels == null ? List.of() : usableModels,
+                                supportedCpuModes,
                                 deprecatedModels == null ? List.of() : deprecatedModels,
-                                unknownModels, unusableModels),
-                kvmModule, nested, virtualizationFlag, catalog);
+                                unknownModels,
+                                unusableModels),
+                kvmModule,
+                nested,
+                virtualizationFlag,
+                catalog);
     }
-
 }

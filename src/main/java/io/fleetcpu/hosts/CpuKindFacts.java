@@ -1,5 +1,10 @@
 package io.fleetcpu.hosts;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.NestedState;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,12 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.libvirtxml.CpuSignature;
-import io.fleetcpu.policy.NestedState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,8 +25,14 @@ import org.jspecify.annotations.Nullable;
  * @param catalog the catalog the CPU was read with ({@link CpuCatalog#name()}: {@code libvirt 9.0}, {@code libvirt
  *        11.3}), chosen by the host's libvirt version: the same CPU read with another map is another kind
  */
-public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullable GuestModels guestModels, @Nullable String kvmModule,
-        NestedState nested, @Nullable String virtualizationFlag, @Nullable String catalog) {
+public record CpuKindFacts(
+        HostCpu cpu,
+        @Nullable HostCpu hypervisorCpu,
+        @Nullable GuestModels guestModels,
+        @Nullable String kvmModule,
+        NestedState nested,
+        @Nullable String virtualizationFlag,
+        @Nullable String catalog) {
 
     /**
      * The catalog kinds stored before catalogs were per host were read with, unless configured otherwise; its name is
@@ -41,10 +46,20 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
      */
     private static final String FORM = "fleetcpu-cpu-kind 1";
 
-    static CpuKindFacts of(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullable GuestModels guestModels, KernelFacts kernel,
+    static CpuKindFacts of(
+            HostCpu cpu,
+            @Nullable HostCpu hypervisorCpu,
+            @Nullable GuestModels guestModels,
+            KernelFacts kernel,
             @Nullable String catalog) {
-        return new CpuKindFacts(cpu, hypervisorCpu, guestModels, kernel.kvmModule(), kernel.nested(),
-                kernel.virtualizationFlag(), catalog);
+        return new CpuKindFacts(
+                cpu,
+                hypervisorCpu,
+                guestModels,
+                kernel.kvmModule(),
+                kernel.nested(),
+                kernel.virtualizationFlag(),
+                catalog);
     }
 
     /**
@@ -59,12 +74,25 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
         if (other.name().equals(catalog)) {
             return this;
         }
-        GuestModels models = guestModels == null ? null : new GuestModels(guestModels.hostModel(),
-                guestModels.usableModels().stream().filter(m -> other.model(m).isPresent()).toList(),
-                guestModels.supportedModes(), guestModels.deprecatedModels(), guestModels.unknownModels(),
-                guestModels.unusableModels());
-        return new CpuKindFacts(readWith(cpu, other), hypervisorCpu == null ? null : readWith(hypervisorCpu, other),
-                models, kvmModule, nested, virtualizationFlag, other.name());
+        GuestModels models = guestModels == null
+                ? null
+                : new GuestModels(
+                        guestModels.hostModel(),
+                        guestModels.usableModels().stream()
+                                .filter(m -> other.model(m).isPresent())
+                                .toList(),
+                        guestModels.supportedModes(),
+                        guestModels.deprecatedModels(),
+                        guestModels.unknownModels(),
+                        guestModels.unusableModels());
+        return new CpuKindFacts(
+                readWith(cpu, other),
+                hypervisorCpu == null ? null : readWith(hypervisorCpu, other),
+                models,
+                kvmModule,
+                nested,
+                virtualizationFlag,
+                other.name());
     }
 
     private static HostCpu readWith(HostCpu cpu, CpuCatalog other) {
@@ -82,8 +110,17 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
         FeatureSet modelFeatures = model.get().features();
         List<String> listed = new ArrayList<>(other.featureNames(features.minus(modelFeatures)));
         listed.addAll(cpu.unknownFeatures());
-        return new HostCpu(cpu.arch(), cpu.vendor(), model.get().name(), true, cpu.microcode(), cpu.signature(),
-                cpu.source(), listed, other.featureNames(modelFeatures.minus(features)), other.featureNames(features),
+        return new HostCpu(
+                cpu.arch(),
+                cpu.vendor(),
+                model.get().name(),
+                true,
+                cpu.microcode(),
+                cpu.signature(),
+                cpu.source(),
+                listed,
+                other.featureNames(modelFeatures.minus(features)),
+                other.featureNames(features),
                 cpu.unknownFeatures());
     }
 
@@ -92,18 +129,20 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
         List<CpuModel> models = catalog.models();
         for (int i = models.size() - 1; i >= 0; i--) {
             CpuModel m = models.get(i);
-            if ((m.vendor() == null || m.vendor().equals(vendor)) && m.decodeHost() && features.containsAll(m.features())) {
+            if ((m.vendor() == null || m.vendor().equals(vendor))
+                    && m.decodeHost()
+                    && features.containsAll(m.features())) {
                 return Optional.of(m);
             }
         }
         return Optional.empty();
     }
 
-
     /** The kind's id: 128 bits of the SHA-256 of the canonical form, in hex. */
     public String id() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalForm().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(canonicalForm().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
@@ -112,27 +151,43 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
 
     /** One line per fact, values escaped, absent values as {@code ~}: equal facts, equal text, and only then. */
     String canonicalForm() {
-        return String.join("\n", FORM,
-                "cpu " + cpuLine(cpu),
-                "hypervisor " + (hypervisorCpu == null ? "~" : cpuLine(hypervisorCpu)),
-                "guestModels " + (guestModels == null ? "~" : value(guestModels.hostModel()) + ";"
-                        + list(guestModels.usableModels()) + ";" + list(guestModels.supportedModes())
-                        // Only when there are some: the kinds of hosts whose hypervisor deprecates no model keep
-                        // the ids they had before fleetcpu kept this fact.
-                        + notEmpty(";deprecated", guestModels.deprecatedModels())
-                        + notEmpty(";unknown", guestModels.unknownModels())
-                        + notEmpty(";unusable", guestModels.unusableModels())),
-                "kernel " + value(kvmModule) + ";" + value(nested == null ? null : nested.wireName()) + ";" + value(virtualizationFlag))
+        return String.join(
+                        "\n",
+                        FORM,
+                        "cpu " + cpuLine(cpu),
+                        "hypervisor " + (hypervisorCpu == null ? "~" : cpuLine(hypervisorCpu)),
+                        "guestModels "
+                                + (guestModels == null
+                                        ? "~"
+                                        : value(guestModels.hostModel()) + ";"
+                                                + list(guestModels.usableModels()) + ";"
+                                                + list(guestModels.supportedModes())
+                                                // Only when there are some: the kinds of hosts whose hypervisor
+                                                // deprecates no model keep
+                                                // the ids they had before fleetcpu kept this fact.
+                                                + notEmpty(";deprecated", guestModels.deprecatedModels())
+                                                + notEmpty(";unknown", guestModels.unknownModels())
+                                                + notEmpty(";unusable", guestModels.unusableModels())),
+                        "kernel " + value(kvmModule) + ";" + value(nested == null ? null : nested.wireName()) + ";"
+                                + value(virtualizationFlag))
                 + (catalog == null || catalog.equals(FIRST_CATALOG) ? "" : "\ncatalog " + value(catalog));
     }
 
     private static String cpuLine(HostCpu cpu) {
         CpuSignature s = cpu.signature();
-        return String.join(";", value(cpu.arch()), value(cpu.vendor()), value(cpu.model()),
-                String.valueOf(cpu.modelKnown()), value(cpu.microcode()),
+        return String.join(
+                ";",
+                value(cpu.arch()),
+                value(cpu.vendor()),
+                value(cpu.model()),
+                String.valueOf(cpu.modelKnown()),
+                value(cpu.microcode()),
                 s == null ? "~" : s.family() + "/" + s.model() + "/" + (s.stepping() == null ? "~" : s.stepping()),
-                cpu.source().wireName(), list(cpu.listedFeatures()), list(cpu.disabledFeatures()),
-                list(cpu.features()), list(cpu.unknownFeatures()));
+                cpu.source().wireName(),
+                list(cpu.listedFeatures()),
+                list(cpu.disabledFeatures()),
+                list(cpu.features()),
+                list(cpu.unknownFeatures()));
     }
 
     /** The list after its tag when there is something in it; else nothing, as before fleetcpu kept it. */
@@ -141,7 +196,9 @@ public record CpuKindFacts(HostCpu cpu, @Nullable HostCpu hypervisorCpu, @Nullab
     }
 
     private static String list(@Nullable List<String> values) {
-        return values == null ? "~" : "[" + values.stream().map(CpuKindFacts::value).collect(Collectors.joining(",")) + "]";
+        return values == null
+                ? "~"
+                : "[" + values.stream().map(CpuKindFacts::value).collect(Collectors.joining(",")) + "]";
     }
 
     private static String value(@Nullable String text) {

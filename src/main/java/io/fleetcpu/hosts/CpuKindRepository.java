@@ -2,5 +2,4 @@ package io.fleetcpu.hosts;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 
-interface CpuKindRepository extends JpaRepository<CpuKind, String> {
-}
+interface CpuKindRepository extends JpaRepository<CpuKind, String> {}

@@ -1,17 +1,15 @@
 package io.fleetcpu.hosts;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * The stored kinds of CPU. A kind never changes once stored (its id is the hash of its facts), so every instance
@@ -25,7 +23,8 @@ public class CpuKinds {
 
     private final CpuKindRepository kinds;
     private final JdbcClient jdbc;
-    private final Cache<String, CpuKindFacts> known = Caffeine.newBuilder().maximumSize(KINDS_KEPT).build();
+    private final Cache<String, CpuKindFacts> known =
+            Caffeine.newBuilder().maximumSize(KINDS_KEPT).build();
 
     CpuKinds(CpuKindRepository kinds, JdbcClient jdbc) {
         this.kinds = kinds;
@@ -55,9 +54,7 @@ public class CpuKinds {
                     :hFamily, :hModelNumber, :hStepping, :hSource, :hListed, :hDisabled, :hFeatures, :hUnknown,
                     :hostModel, :usableModels, :supportedModes, :deprecatedModels, :unknownModels, :unusableModels, :kvmModule, :nested, :virtualizationFlag, :catalog, :now)
                 on conflict (id) do nothing
-                """)
-                .params(kind.columns())
-                .update();
+                """).params(kind.columns()).update();
         known.put(id, facts);
     }
 

@@ -6,7 +6,8 @@ package io.fleetcpu.hosts;
  * whenever the host sent it; the physical view otherwise.
  */
 public enum CpuViewpoint {
-    HYPERVISOR("hypervisor"), HOST("host");
+    HYPERVISOR("hypervisor"),
+    HOST("host");
 
     private final String wireName;
 

@@ -1,7 +1,6 @@
 package io.fleetcpu.hosts;
 
 import java.util.List;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -14,8 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class FleetCensus {
 
     /** The hosts of one kind of CPU, with what a dashboard groups them by. */
-    public record KindCount(String kindId, String arch, String vendor, String model, boolean modelKnown, long hosts) {
-    }
+    public record KindCount(String kindId, String arch, String vendor, String model, boolean modelKnown, long hosts) {}
 
     private final JdbcClient jdbc;
 
@@ -31,7 +29,14 @@ public class FleetCensus {
                 from (select kind_id, sum(hosts) as hosts from cpu_kind_hosts group by kind_id having sum(hosts) > 0) c
                 join cpu_kind k on k.id = c.kind_id
                 order by k.id
-                """).query((rs, i) -> new KindCount(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getBoolean(5), rs.getLong(6))).list();
+                """)
+                .query((rs, i) -> new KindCount(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getBoolean(5),
+                        rs.getLong(6)))
+                .list();
     }
 }

@@ -1,5 +1,15 @@
 package io.fleetcpu.hosts;
 
+import io.fleetcpu.system.NewUntilStored;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -9,23 +19,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import jakarta.persistence.CollectionTable;
-import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
-import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
-import jakarta.persistence.Table;
-import jakarta.persistence.Version;
-
 import org.hibernate.annotations.BatchSize;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.SortNatural;
-
-import io.fleetcpu.system.NewUntilStored;
 import org.jspecify.annotations.Nullable;
 
 /** A compute node as its agent last described it. */
@@ -88,8 +84,7 @@ public class Host extends NewUntilStored<UUID> {
     private long version;
 
     @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
-    protected Host() {
-    }
+    protected Host() {}
 
     @SuppressWarnings("NullAway.Init") // HostService describes the new host (name, kind) before it is stored
     Host(UUID id, Instant registeredAt) {
@@ -100,7 +95,8 @@ public class Host extends NewUntilStored<UUID> {
         this.lastSeenAt = registeredAt;
     }
 
-    @Nullable String agentCredential() {
+    @Nullable
+    String agentCredential() {
         return agentCredential;
     }
 
@@ -109,8 +105,7 @@ public class Host extends NewUntilStored<UUID> {
     }
 
     /** What applying an agent's report changed: the aggregates the host joined and left, and whether its facts. */
-    record Changes(List<String> joined, List<String> left, boolean factsChanged) {
-    }
+    record Changes(List<String> joined, List<String> left, boolean factsChanged) {}
 
     /**
      * Replaces everything the agent reports; the host keeps its id and registration time, and its updatedAt when the
@@ -133,7 +128,10 @@ public class Host extends NewUntilStored<UUID> {
         this.migratableCpuXml = d.documents().migratableCpuXml();
         this.hypervisorCpuXml = d.documents().hypervisorCpuXml();
         SortedSet<String> after = aggregatesAfter(d.aggregates());
-        List<String> left = getAggregates().stream().filter(a -> !after.contains(a)).sorted().toList();
+        List<String> left = getAggregates().stream()
+                .filter(a -> !after.contains(a))
+                .sorted()
+                .toList();
         List<String> joined = after.stream().filter(a -> membership(a) == null).toList();
         memberships.removeIf(m -> left.contains(m.aggregateId()));
         joined.forEach(a -> memberships.add(new Membership(a, Membership.AddedBy.agent)));
@@ -148,23 +146,33 @@ public class Host extends NewUntilStored<UUID> {
     /** The host's aggregates once its agent names these: the operator's memberships and the named aggregates. */
     SortedSet<String> aggregatesAfter(Collection<String> named) {
         SortedSet<String> after = new TreeSet<>(named);
-        memberships.stream().filter(m -> m.addedBy() == Membership.AddedBy.operator)
+        memberships.stream()
+                .filter(m -> m.addedBy() == Membership.AddedBy.operator)
                 .forEach(m -> after.add(m.aggregateId()));
         return after;
     }
 
     private @Nullable Membership membership(String aggregateId) {
-        return memberships.stream().filter(m -> m.aggregateId().equals(aggregateId)).findFirst().orElse(null);
+        return memberships.stream()
+                .filter(m -> m.aggregateId().equals(aggregateId))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Whether the report's facts are exactly the stored ones (memberships are not facts of the host). */
     private boolean describes(HostDescription d, CpuKind kind) {
-        return this.kind != null && this.kind.getId().equals(kind.getId())
+        return this.kind != null
+                && this.kind.getId().equals(kind.getId())
                 && d.hostname().equals(hostname)
                 && Objects.equals(d.kernel().release(), kernelRelease)
                 && Objects.equals(d.versions(), getVersions())
-                && d.documents().equals(new HostDescription.Documents(capabilitiesXml, domainCapabilitiesXml,
-                        expandedCpuXml, migratableCpuXml, hypervisorCpuXml));
+                && d.documents()
+                        .equals(new HostDescription.Documents(
+                                capabilitiesXml,
+                                domainCapabilitiesXml,
+                                expandedCpuXml,
+                                migratableCpuXml,
+                                hypervisorCpuXml));
     }
 
     /** The agent reported again what is stored. */
@@ -217,7 +225,6 @@ public class Host extends NewUntilStored<UUID> {
         return id;
     }
 
-
     public String getHostname() {
         return hostname;
     }
@@ -227,7 +234,8 @@ public class Host extends NewUntilStored<UUID> {
     }
 
     public @Nullable SoftwareVersions getVersions() {
-        return libvirtVersion == null && qemuVersion == null && agentVersion == null ? null
+        return libvirtVersion == null && qemuVersion == null && agentVersion == null
+                ? null
                 : new SoftwareVersions(libvirtVersion, qemuVersion, agentVersion);
     }
 
@@ -257,8 +265,10 @@ public class Host extends NewUntilStored<UUID> {
 
     /** The aggregates an operator put the host in, which its registrations leave alone. */
     public Set<String> getAggregatesAddedByOperator() {
-        return memberships.stream().filter(m -> m.addedBy() == Membership.AddedBy.operator)
-                .map(Membership::aggregateId).collect(Collectors.toUnmodifiableSet());
+        return memberships.stream()
+                .filter(m -> m.addedBy() == Membership.AddedBy.operator)
+                .map(Membership::aggregateId)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public Instant getRegisteredAt() {

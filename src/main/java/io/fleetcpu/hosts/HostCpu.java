@@ -1,13 +1,10 @@
 package io.fleetcpu.hosts;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.baseline.CpuDescription;
-
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,19 +20,42 @@ import org.jspecify.annotations.Nullable;
 public record HostCpu(
         @Schema(example = "x86_64") String arch,
         @Schema(example = "Intel") @Nullable String vendor,
-        @Schema(description = "the CPU model libvirt named for the host", example = "Haswell-noTSX-IBRS") @Nullable String model,
-        @Schema(description = "whether the catalog knows the model") boolean modelKnown,
-        @Schema(description = "microcode version as libvirt writes it (a decimal number), when reported", example = "73") @Nullable String microcode,
+
+        @Schema(description = "the CPU model libvirt named for the host", example = "Haswell-noTSX-IBRS") @Nullable
+        String model,
+
+        @Schema(description = "whether the catalog knows the model")
+        boolean modelKnown,
+
+        @Schema(
+                description = "microcode version as libvirt writes it (a decimal number), when reported",
+                example = "73")
+        @Nullable
+        String microcode,
+
         @Nullable CpuSignature signature,
-        @Schema(description = "which part of the registration the CPU facts were read from") CpuSource source,
-        @Schema(description = "features named on top of the model, as the host reported them") List<String> listedFeatures,
-        @Schema(description = "features of the model the host does not have") List<String> disabledFeatures,
-        @Schema(description = "every feature the host has: the model expanded through the catalog") List<String> features,
-        @Schema(description = "reported features the catalog does not know") List<String> unknownFeatures) {
+
+        @Schema(description = "which part of the registration the CPU facts were read from")
+        CpuSource source,
+
+        @Schema(description = "features named on top of the model, as the host reported them")
+        List<String> listedFeatures,
+
+        @Schema(description = "features of the model the host does not have")
+        List<String> disabledFeatures,
+
+        @Schema(description = "every feature the host has: the model expanded through the catalog")
+        List<String> features,
+
+        @Schema(description = "reported features the catalog does not know")
+        List<String> unknownFeatures) {
 
     /** Which of the host's documents the CPU facts were read from. */
     public enum CpuSource {
-        CAPABILITIES("capabilitiesXml"), EXPANDED_CPU("expandedCpuXml"), CPU("cpu"), HYPERVISOR_CPU("hypervisorCpuXml");
+        CAPABILITIES("capabilitiesXml"),
+        EXPANDED_CPU("expandedCpuXml"),
+        CPU("cpu"),
+        HYPERVISOR_CPU("hypervisorCpuXml");
 
         private final String wireName;
 

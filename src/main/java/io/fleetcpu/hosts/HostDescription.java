@@ -36,23 +36,43 @@ record HostDescription(
     /** A digest of everything the report says: an equal digest means an equal report. */
     String digest(CpuKindFacts kind) {
         StringBuilder text = new StringBuilder();
-        text.append(id).append('\n').append(hostname).append('\n').append(new java.util.TreeSet<>(aggregates))
-                .append('\n').append(kind.canonicalForm()).append('\n').append(kernel.release()).append('\n')
+        text.append(id)
+                .append('\n')
+                .append(hostname)
+                .append('\n')
+                .append(new java.util.TreeSet<>(aggregates))
+                .append('\n')
+                .append(kind.canonicalForm())
+                .append('\n')
+                .append(kernel.release())
+                .append('\n')
                 .append(versions);
-        for (String document : new String[] { documents.capabilitiesXml(), documents.domainCapabilitiesXml(),
-                documents.expandedCpuXml(), documents.migratableCpuXml(), documents.hypervisorCpuXml() }) {
-            text.append('\n').append(document == null ? -1 : document.length()).append(':').append(document);
+        for (String document : new String[] {
+            documents.capabilitiesXml(),
+            documents.domainCapabilitiesXml(),
+            documents.expandedCpuXml(),
+            documents.migratableCpuXml(),
+            documents.hypervisorCpuXml()
+        }) {
+            text.append('\n')
+                    .append(document == null ? -1 : document.length())
+                    .append(':')
+                    .append(document);
         }
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
     /** The raw documents, kept so a better parser can read them again. */
-    record Documents(@Nullable String capabilitiesXml, @Nullable String domainCapabilitiesXml,
-            @Nullable String expandedCpuXml, @Nullable String migratableCpuXml, @Nullable String hypervisorCpuXml) {
-    }
+    record Documents(
+            @Nullable String capabilitiesXml,
+            @Nullable String domainCapabilitiesXml,
+            @Nullable String expandedCpuXml,
+            @Nullable String migratableCpuXml,
+            @Nullable String hypervisorCpuXml) {}
 }

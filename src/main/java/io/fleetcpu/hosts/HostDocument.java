@@ -23,7 +23,8 @@ enum HostDocument {
         return pathName;
     }
 
-    @Nullable String content(Host host) {
+    @Nullable
+    String content(Host host) {
         return content.apply(host);
     }
 

@@ -1,10 +1,9 @@
 package io.fleetcpu.hosts;
 
-import java.util.UUID;
-
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.GuestVisibility;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,14 +15,31 @@ import org.jspecify.annotations.Nullable;
  * @param versions null when the host did not report them
  * @param catalog the catalog the CPU was read with ({@link CpuKindFacts#catalog()})
  */
-public record HostFacts(@Nullable UUID id, String hostname, HostCpu cpu, @Nullable HostCpu hypervisorCpu, KernelFacts kernel,
-        @Nullable SoftwareVersions versions, @Nullable GuestModels guestModels, @Nullable String catalog) {
+public record HostFacts(
+        @Nullable UUID id,
+        String hostname,
+        HostCpu cpu,
+        @Nullable HostCpu hypervisorCpu,
+        KernelFacts kernel,
+        @Nullable SoftwareVersions versions,
+        @Nullable GuestModels guestModels,
+        @Nullable String catalog) {
 
-    static HostFacts of(@Nullable UUID id, String hostname, CpuKindFacts kind, @Nullable String kernelRelease,
+    static HostFacts of(
+            @Nullable UUID id,
+            String hostname,
+            CpuKindFacts kind,
+            @Nullable String kernelRelease,
             @Nullable SoftwareVersions versions) {
-        return new HostFacts(id, hostname, kind.cpu(), kind.hypervisorCpu(),
-                new KernelFacts(kernelRelease, kind.kvmModule(), kind.nested(), kind.virtualizationFlag()), versions,
-                kind.guestModels(), kind.catalog());
+        return new HostFacts(
+                id,
+                hostname,
+                kind.cpu(),
+                kind.hypervisorCpu(),
+                new KernelFacts(kernelRelease, kind.kvmModule(), kind.nested(), kind.virtualizationFlag()),
+                versions,
+                kind.guestModels(),
+                kind.catalog());
     }
 
     /** One host of the kind, under a name: what computations that take hosts are given for a kind. */
@@ -56,14 +72,17 @@ public record HostFacts(@Nullable UUID id, String hostname, HostCpu cpu, @Nullab
 
     /** The same, with the levels of one catalog. */
     public @Nullable String level(GuestLevels levels) {
-        return GuestLevels.name(levels.onHost(cpu.description(),
-                hypervisorCpu == null ? null : hypervisorCpu.description()));
+        return GuestLevels.name(
+                levels.onHost(cpu.description(), hypervisorCpu == null ? null : hypervisorCpu.description()));
     }
 
     /** Same CPU facts, whatever the name, documents or membership. */
     public boolean sameCpuFacts(@Nullable HostFacts other) {
-        return other != null && cpu.equals(other.cpu) && java.util.Objects.equals(hypervisorCpu, other.hypervisorCpu)
-                && kernel.equals(other.kernel) && java.util.Objects.equals(versions, other.versions)
+        return other != null
+                && cpu.equals(other.cpu)
+                && java.util.Objects.equals(hypervisorCpu, other.hypervisorCpu)
+                && kernel.equals(other.kernel)
+                && java.util.Objects.equals(versions, other.versions)
                 && java.util.Objects.equals(guestModels, other.guestModels)
                 && java.util.Objects.equals(catalog, other.catalog);
     }

@@ -13,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param aggregatesBefore the host's aggregates until now
  * @param aggregates the host's aggregates after the registration
  */
-public record HostFactsRecorded(@Nullable HostFacts before, HostFacts after, List<String> aggregatesBefore,
-        List<String> aggregates, Instant at) {
-}
+public record HostFactsRecorded(
+        @Nullable HostFacts before,
+        HostFacts after,
+        List<String> aggregatesBefore,
+        List<String> aggregates,
+        Instant at) {}

@@ -1,55 +1,87 @@
 package io.fleetcpu.hosts;
 
-import java.util.List;
-
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What an agent (or a person with curl) sends to register a host. The CPU comes from libvirt's
  * own documents when the host runs libvirt, or as a structured {@code cpu} otherwise.
  */
-@Schema(description = "A host registration: who the host is, which aggregates it joins, and its CPU as libvirt reports it")
+@Schema(
+        description =
+                "A host registration: who the host is, which aggregates it joins, and its CPU as libvirt reports it")
 public record HostReport(
-        @Schema(description = "libvirt's host UUID (virsh capabilities: /capabilities/host/uuid); may be left out when capabilitiesXml carries it",
+        @Schema(
+                description =
+                        "libvirt's host UUID (virsh capabilities: /capabilities/host/uuid); may be left out when capabilitiesXml carries it",
                 example = "4c4c4544-0046-3510-8057-b7c04f4e3232")
-        @Nullable String uuid,
-        @Schema(description = "the host's name as operators know it", example = "compute-17")
-        @Nullable String hostname,
-        @Schema(description = "the aggregates the host's agent puts it in; missing ones are created with the default "
-                + "policy. The host leaves those an earlier registration put it in and this one does not name (left "
-                + "out, it is []); those an operator put it in stay. At most 100 "
-                + "(fleetcpu.request.max-aggregates-per-host)")
-        @Nullable List<String> aggregates,
-        @Schema(description = "the whole 'virsh capabilities' document")
-        @Nullable String capabilitiesXml,
-        @Schema(description = "the whole 'virsh domcapabilities' document")
-        @Nullable String domainCapabilitiesXml,
-        @Schema(description = "the host CPU with every feature spelled out, as 'virsh cpu-baseline --features' prints it")
-        @Nullable String expandedCpuXml,
-        @Schema(description = "the same with VIR_CONNECT_BASELINE_CPU_MIGRATABLE: features that block migration left out")
-        @Nullable String migratableCpuXml,
-        @Schema(description = "the CPU a guest on this host can really get: virConnectBaselineHypervisorCPU with "
-                + "EXPAND_FEATURES over the domain capabilities' host-model CPU; when sent, fleetcpu computes with it")
-        @Nullable String hypervisorCpuXml,
-        @Schema(description = "for hosts without libvirt: the CPU as arch, vendor, model and features")
-        @Nullable ReportedCpu cpu,
-        @Schema(description = "the kernel's KVM facts") @Nullable ReportedKernel kernel,
-        @Schema(description = "versions of the virtualisation stack") @Nullable SoftwareVersions versions) {
+        @Nullable
+        String uuid,
+
+        @Schema(description = "the host's name as operators know it", example = "compute-17") @Nullable
+        String hostname,
+
+        @Schema(
+                description = "the aggregates the host's agent puts it in; missing ones are created with the default "
+                        + "policy. The host leaves those an earlier registration put it in and this one does not name (left "
+                        + "out, it is []); those an operator put it in stay. At most 100 "
+                        + "(fleetcpu.request.max-aggregates-per-host)")
+        @Nullable
+        List<String> aggregates,
+
+        @Schema(description = "the whole 'virsh capabilities' document") @Nullable
+        String capabilitiesXml,
+
+        @Schema(description = "the whole 'virsh domcapabilities' document") @Nullable
+        String domainCapabilitiesXml,
+
+        @Schema(
+                description =
+                        "the host CPU with every feature spelled out, as 'virsh cpu-baseline --features' prints it")
+        @Nullable
+        String expandedCpuXml,
+
+        @Schema(
+                description =
+                        "the same with VIR_CONNECT_BASELINE_CPU_MIGRATABLE: features that block migration left out")
+        @Nullable
+        String migratableCpuXml,
+
+        @Schema(
+                description =
+                        "the CPU a guest on this host can really get: virConnectBaselineHypervisorCPU with "
+                                + "EXPAND_FEATURES over the domain capabilities' host-model CPU; when sent, fleetcpu computes with it")
+        @Nullable
+        String hypervisorCpuXml,
+
+        @Schema(description = "for hosts without libvirt: the CPU as arch, vendor, model and features") @Nullable
+        ReportedCpu cpu,
+
+        @Schema(description = "the kernel's KVM facts") @Nullable
+        ReportedKernel kernel,
+
+        @Schema(description = "versions of the virtualisation stack") @Nullable
+        SoftwareVersions versions) {
 
     /** A CPU described without libvirt documents, in libvirt's names. */
     @Schema(description = "A CPU in libvirt's words: a named model from the catalog plus features")
     public record ReportedCpu(
             @Schema(example = "x86_64") @Nullable String arch,
             @Schema(example = "Intel") @Nullable String vendor,
-            @Schema(example = "Haswell-noTSX-IBRS") @Nullable String model,
-            @Schema(description = "features on top of the model (or every feature, when the model is unknown); "
-                    + "features and disabledFeatures together at most 1000 (fleetcpu.request.max-features-per-cpu), "
-                    + "as for the <feature> elements of each CPU in the documents")
-            @Nullable List<String> features,
-            @Schema(description = "features of the model this CPU does not have")
-            @Nullable List<String> disabledFeatures) {
-    }
+
+            @Schema(example = "Haswell-noTSX-IBRS") @Nullable
+            String model,
+
+            @Schema(
+                    description = "features on top of the model (or every feature, when the model is unknown); "
+                            + "features and disabledFeatures together at most 1000 (fleetcpu.request.max-features-per-cpu), "
+                            + "as for the <feature> elements of each CPU in the documents")
+            @Nullable
+            List<String> features,
+
+            @Schema(description = "features of the model this CPU does not have") @Nullable
+            List<String> disabledFeatures) {}
 
     /**
      * The kernel's facts as a registration sends them: {@link KernelFacts} (the same schema) with {@code nested} still
@@ -59,9 +91,15 @@ public record HostReport(
      */
     @Schema(name = KernelFacts.SCHEMA, description = KernelFacts.DESCRIPTION)
     public record ReportedKernel(
-            @Schema(description = KernelFacts.RELEASE, example = "6.1.0-18-amd64") @Nullable String release,
-            @Schema(description = KernelFacts.KVM_MODULE, example = "kvm_intel") @Nullable String kvmModule,
-            @Schema(description = KernelFacts.NESTED, example = "enabled") @Nullable String nested,
-            @Schema(description = KernelFacts.VIRTUALIZATION_FLAG, example = "vmx") @Nullable String virtualizationFlag) {
-    }
+            @Schema(description = KernelFacts.RELEASE, example = "6.1.0-18-amd64") @Nullable
+            String release,
+
+            @Schema(description = KernelFacts.KVM_MODULE, example = "kvm_intel") @Nullable
+            String kvmModule,
+
+            @Schema(description = KernelFacts.NESTED, example = "enabled") @Nullable
+            String nested,
+
+            @Schema(description = KernelFacts.VIRTUALIZATION_FLAG, example = "vmx") @Nullable
+            String virtualizationFlag) {}
 }

@@ -1,18 +1,16 @@
 package io.fleetcpu.hosts;
 
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
-import jakarta.persistence.LockModeType;
-
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
-import org.jspecify.annotations.Nullable;
 
 interface HostRepository extends JpaRepository<Host, UUID> {
 
@@ -34,12 +32,17 @@ interface HostRepository extends JpaRepository<Host, UUID> {
               and (cast(:kind as text) is null or h.kind_id = cast(:kind as text))
             """;
 
-    @Query(value = "select h.* " + FILTERS + " order by h.hostname, h.id",
+    @Query(
+            value = "select h.* " + FILTERS + " order by h.hostname, h.id",
             countQuery = "select count(*) " + FILTERS,
             nativeQuery = true)
-    Page<Host> search(@Param("aggregate") @Nullable String aggregate, @Param("vendor") @Nullable String vendor,
-            @Param("model") @Nullable String model, @Param("feature") @Nullable String feature,
-            @Param("kind") @Nullable String kind, Pageable pageable);
+    Page<Host> search(
+            @Param("aggregate") @Nullable String aggregate,
+            @Param("vendor") @Nullable String vendor,
+            @Param("model") @Nullable String model,
+            @Param("feature") @Nullable String feature,
+            @Param("kind") @Nullable String kind,
+            Pageable pageable);
 
     /** Hosts counted by what their CPUs are. */
     interface CpuKindCount {
@@ -47,11 +50,14 @@ interface HostRepository extends JpaRepository<Host, UUID> {
 
         String getArch();
 
-        @Nullable String getVendor();
+        @Nullable
+        String getVendor();
 
-        @Nullable String getModel();
+        @Nullable
+        String getModel();
 
-        @Nullable String getMicrocode();
+        @Nullable
+        String getMicrocode();
 
         long getHosts();
     }
@@ -70,11 +76,14 @@ interface HostRepository extends JpaRepository<Host, UUID> {
             """, nativeQuery = true)
     List<CpuKindCount> countByCpuKind();
 
-    @Query(value = "select aggregate_id as aggregate, sum(hosts) as hosts from aggregate_kind group by aggregate_id",
+    @Query(
+            value = "select aggregate_id as aggregate, sum(hosts) as hosts from aggregate_kind group by aggregate_id",
             nativeQuery = true)
     List<AggregateCount> countByAggregate();
 
-    @Query(value = "select count(*) from host h where not exists (select 1 from aggregate_host m where m.host_id = h.id)",
+    @Query(
+            value =
+                    "select count(*) from host h where not exists (select 1 from aggregate_host m where m.host_id = h.id)",
             nativeQuery = true)
     long countInNoAggregate();
 

@@ -1,23 +1,24 @@
 package io.fleetcpu.hosts;
 
+import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.system.Credential;
+import io.fleetcpu.system.NotFoundException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
@@ -33,17 +34,12 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.fleetcpu.policy.Catalogs;
-import io.fleetcpu.system.Credential;
-import io.fleetcpu.system.NotFoundException;
-
 /** Registration and inventory of hosts; the one way other features reach host records. */
 @Service
 public class HostService {
 
     /** The stored host, whether this registration created it, and what it changed. */
-    public record Registration(Host host, boolean created, RegistrationChanges changes) {
-    }
+    public record Registration(Host host, boolean created, RegistrationChanges changes) {}
 
     private final HostRepository hosts;
     private final HostReportReader reader;
@@ -58,6 +54,7 @@ public class HostService {
     private final Catalogs catalogs;
     /** Registrations answered, by outcome (docs/metrics.md): counted once committed. */
     private final Counter registeredNew;
+
     private final Counter registeredChanged;
     private final Counter registeredUnchanged;
 
@@ -66,14 +63,26 @@ public class HostService {
      * host race to insert it: the loser sees the winner's row when it tries again. Deadlocks between registrations
      * moving hosts between the same aggregates in opposite orders are retried too.
      */
-    private final RetryTemplate raceRetry = new RetryTemplate(RetryPolicy.builder().maxRetries(5)
-            .delay(Duration.ofMillis(5)).jitter(Duration.ofMillis(5))
+    private final RetryTemplate raceRetry = new RetryTemplate(RetryPolicy.builder()
+            .maxRetries(5)
+            .delay(Duration.ofMillis(5))
+            .jitter(Duration.ofMillis(5))
             .includes(DataIntegrityViolationException.class, ConcurrencyFailureException.class)
             .build());
 
-    HostService(HostRepository hosts, HostReportReader reader, ApplicationEventPublisher events, Clock clock,
-            CpuKinds kinds, CpuKindRepository kindRows, JdbcClient jdbc, PlatformTransactionManager transactions,
-            ObjectProvider<AdmissionCheck> admission, AgentBinding binding, Catalogs catalogs, MeterRegistry meters) {
+    HostService(
+            HostRepository hosts,
+            HostReportReader reader,
+            ApplicationEventPublisher events,
+            Clock clock,
+            CpuKinds kinds,
+            CpuKindRepository kindRows,
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            ObjectProvider<AdmissionCheck> admission,
+            AgentBinding binding,
+            Catalogs catalogs,
+            MeterRegistry meters) {
         this.catalogs = catalogs;
         this.registeredNew = registrations(meters, "created");
         this.registeredChanged = registrations(meters, "changed");
@@ -98,8 +107,14 @@ public class HostService {
     /** One host as the API shows it, flagged where its aggregates' guests could not migrate onto it. */
     public HostView view(Host host) {
         AdmissionCheck check = admission.getIfAvailable();
-        return HostView.of(host, catalogs, check == null ? List.of()
-                : check.check(host.facts(), host.getAggregates().stream().sorted().toList()));
+        return HostView.of(
+                host,
+                catalogs,
+                check == null
+                        ? List.of()
+                        : check.check(
+                                host.facts(),
+                                host.getAggregates().stream().sorted().toList()));
     }
 
     /**
@@ -112,33 +127,36 @@ public class HostService {
         Instant now = clock.instant();
         CpuKindFacts kind = description.kind();
         String digest = description.digest(kind);
-        int unchanged = transaction.execute(status -> jdbc.sql(
-                "update host set last_seen_at = :now where id = :id and report_digest = :digest"
-                        + " and (cast(:agent as text) is null or agent_credential = :agent)")
-                .param("now", java.sql.Timestamp.from(now)).param("id", description.id()).param("digest", digest)
-                .param("agent", AgentBinding.requiredOnHost(registrant))
-                .update());
+        int unchanged = transaction.execute(
+                status -> jdbc.sql("update host set last_seen_at = :now where id = :id and report_digest = :digest"
+                                + " and (cast(:agent as text) is null or agent_credential = :agent)")
+                        .param("now", java.sql.Timestamp.from(now))
+                        .param("id", description.id())
+                        .param("digest", digest)
+                        .param("agent", AgentBinding.requiredOnHost(registrant))
+                        .update());
         if (unchanged == 1) {
             registeredUnchanged.increment();
             return new Registration(get(description.id()), false, RegistrationChanges.NONE);
         }
         String kindId = kind.id();
         kinds.store(kind, kindId, now);
-        Registration registration = raceRetry.invoke(() -> transaction.execute(
-                status -> write(description, kindId, digest, now, registrant)));
+        Registration registration = raceRetry.invoke(
+                () -> transaction.execute(status -> write(description, kindId, digest, now, registrant)));
         (registration.created() ? registeredNew : registeredChanged).increment();
         return registration;
     }
 
     private static Counter registrations(MeterRegistry meters, String outcome) {
-        return Counter.builder("fleetcpu.registrations").tag("outcome", outcome)
+        return Counter.builder("fleetcpu.registrations")
+                .tag("outcome", outcome)
                 .description("Host registrations answered, by outcome: created (a new host), changed (the report "
                         + "differed from the one stored), unchanged (the same report again)")
                 .register(meters);
     }
 
-    private Registration write(HostDescription description, String kindId, String digest, Instant now,
-            Credential registrant) {
+    private Registration write(
+            HostDescription description, String kindId, String digest, Instant now, Credential registrant) {
         Host host = hosts.findForUpdate(description.id()).orElse(null);
         binding.check(description.id(), host, registrant);
         boolean created = host == null;
@@ -151,29 +169,39 @@ public class HostService {
         if (!aggregatesBefore.containsAll(description.aggregates())) {
             events.publishEvent(named);
         }
-        if (!aggregatesAfter.equals(aggregatesBefore) || !created && (!host.getKind().getId().equals(kindId)
-                || !host.getHostname().equals(description.hostname()))) {
+        if (!aggregatesAfter.equals(aggregatesBefore)
+                || !created
+                        && (!host.getKind().getId().equals(kindId)
+                                || !host.getHostname().equals(description.hostname()))) {
             Set<String> counted = new TreeSet<>(aggregatesAfter);
             counted.addAll(aggregatesBefore);
             List<String> locked = lockCounts(counted);
             if (!locked.containsAll(description.aggregates())) {
                 // Deleted since AggregatesNamed saw it: the next attempt makes it again.
-                throw new ConcurrencyFailureException("an aggregate named by the registration of " + description.id()
-                        + " was deleted meanwhile");
+                throw new ConcurrencyFailureException(
+                        "an aggregate named by the registration of " + description.id() + " was deleted meanwhile");
             }
         }
         HostFacts before = created ? null : host.facts();
         HostFacts after = description.facts();
         boolean cpuChanged = !after.sameCpuFacts(before);
         if (cpuChanged) {
-            events.publishEvent(new HostFactsRecorded(before, after, List.copyOf(new TreeSet<>(aggregatesBefore)),
-                    List.copyOf(aggregatesAfter), now));
+            events.publishEvent(new HostFactsRecorded(
+                    before, after, List.copyOf(new TreeSet<>(aggregatesBefore)), List.copyOf(aggregatesAfter), now));
         }
         binding.claim(host, registrant);
-        Host.Changes changes = host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
+        Host.Changes changes =
+                host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
         // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
-        return new Registration(hosts.save(host), created, new RegistrationChanges(changes.joined(), changes.left(),
-                named.created().stream().sorted().toList(), !created && changes.factsChanged(), !created && cpuChanged));
+        return new Registration(
+                hosts.save(host),
+                created,
+                new RegistrationChanges(
+                        changes.joined(),
+                        changes.left(),
+                        named.created().stream().sorted().toList(),
+                        !created && changes.factsChanged(),
+                        !created && cpuChanged));
     }
 
     /**
@@ -187,7 +215,9 @@ public class HostService {
             return List.of();
         }
         return jdbc.sql("select id from aggregate where id = any(:ids) order by id for no key update")
-                .param("ids", aggregateIds.stream().sorted().toArray(String[]::new)).query(String.class).list();
+                .param("ids", aggregateIds.stream().sorted().toArray(String[]::new))
+                .query(String.class)
+                .list();
     }
 
     /** What a registration would store, without storing anything (for what-if questions). */
@@ -211,8 +241,13 @@ public class HostService {
     }
 
     @Transactional(readOnly = true)
-    public Page<Host> search(@Nullable String aggregate, @Nullable String vendor, @Nullable String model,
-            @Nullable String feature, @Nullable String kind, Pageable page) {
+    public Page<Host> search(
+            @Nullable String aggregate,
+            @Nullable String vendor,
+            @Nullable String model,
+            @Nullable String feature,
+            @Nullable String kind,
+            Pageable page) {
         return hosts.search(aggregate, vendor, model, feature, kind, page);
     }
 
@@ -272,7 +307,8 @@ public class HostService {
         Map<String, Integer> counts = new LinkedHashMap<>();
         jdbc.sql("select kind_id, hosts from aggregate_kind where aggregate_id = :aggregate order by kind_id")
                 .param("aggregate", aggregateId)
-                .query((rs, i) -> counts.put(rs.getString(1), rs.getInt(2))).list();
+                .query((rs, i) -> counts.put(rs.getString(1), rs.getInt(2)))
+                .list();
         Map<String, List<KindMembers.HostRef>> named = examples ? examples(counts.keySet(), aggregateId) : Map.of();
         return members(counts, named);
     }
@@ -284,7 +320,8 @@ public class HostService {
         // The hosts of each kind as kept by V14's triggers (cpu_kind_hosts): no host row is read.
         jdbc.sql("select kind_id, sum(hosts) from cpu_kind_hosts group by kind_id having sum(hosts) > 0"
                         + " order by kind_id")
-                .query((rs, i) -> counts.put(rs.getString(1), rs.getInt(2))).list();
+                .query((rs, i) -> counts.put(rs.getString(1), rs.getInt(2)))
+                .list();
         Map<String, List<KindMembers.HostRef>> named = examples ? examples(counts.keySet(), null) : Map.of();
         return members(counts, named);
     }
@@ -296,7 +333,11 @@ public class HostService {
                 select h.kind_id from host h
                 where exists (select 1 from aggregate_host m where m.host_id = h.id and m.aggregate_id = :aggregate)
                 order by h.hostname, h.id limit 1
-                """).param("aggregate", aggregateId).query(String.class).optional().orElse(null);
+                """)
+                .param("aggregate", aggregateId)
+                .query(String.class)
+                .optional()
+                .orElse(null);
     }
 
     /** The kind of each of these hosts that is in the aggregate; hosts that are not are left out. */
@@ -309,8 +350,11 @@ public class HostService {
         jdbc.sql("""
                 select h.id, h.kind_id from host h join aggregate_host m on m.host_id = h.id
                 where m.aggregate_id = :aggregate and h.id = any(:ids)
-                """).param("aggregate", aggregateId).param("ids", hostIds.toArray(UUID[]::new))
-                .query((rs, i) -> found.put(rs.getObject(1, UUID.class), rs.getString(2))).list();
+                """)
+                .param("aggregate", aggregateId)
+                .param("ids", hostIds.toArray(UUID[]::new))
+                .query((rs, i) -> found.put(rs.getObject(1, UUID.class), rs.getString(2)))
+                .list();
         return found;
     }
 
@@ -323,8 +367,11 @@ public class HostService {
                 where h.kind_id = any(:kinds) and (cast(:aggregate as text) is null or exists (
                     select 1 from aggregate_host m where m.host_id = h.id and m.aggregate_id = cast(:aggregate as text)))
                 order by h.hostname, h.id
-                """).param("kinds", kindIds.toArray(String[]::new)).param("aggregate", aggregateId)
-                .query((rs, i) -> names.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)))
+                """)
+                .param("kinds", kindIds.toArray(String[]::new))
+                .param("aggregate", aggregateId)
+                .query((rs, i) -> names.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(rs.getString(2)))
                 .list();
         return names;
     }
@@ -343,7 +390,9 @@ public class HostService {
                         select 1 from aggregate_host m where m.host_id = h.id and m.aggregate_id = cast(:aggregate as text)))
                     order by h.hostname, h.id limit :examples) e
                 order by k.kind_id, e.hostname, e.id
-                """).param("kinds", kindIds.toArray(String[]::new)).param("aggregate", aggregateId)
+                """)
+                .param("kinds", kindIds.toArray(String[]::new))
+                .param("aggregate", aggregateId)
                 .param("examples", KindMembers.EXAMPLES)
                 .query((rs, i) -> named.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
                         .add(new KindMembers.HostRef(rs.getObject(2, UUID.class), rs.getString(3))))
@@ -360,8 +409,8 @@ public class HostService {
         Map<String, CpuKindFacts> facts = kinds.facts(counts.keySet());
         List<KindMembers> members = new ArrayList<>(counts.size());
         // every counted kind is stored: cpu_kind_hosts refers to cpu_kind
-        counts.forEach((id, hosts) -> members.add(new KindMembers(id, Objects.requireNonNull(facts.get(id)), hosts,
-                named.getOrDefault(id, List.of()))));
+        counts.forEach((id, hosts) -> members.add(
+                new KindMembers(id, Objects.requireNonNull(facts.get(id)), hosts, named.getOrDefault(id, List.of()))));
         return members;
     }
 
@@ -373,13 +422,16 @@ public class HostService {
         List<HostRepository.CpuKindCount> counts = hosts.countByCpuKind();
         Map<String, Long> byAggregate = new TreeMap<>();
         hosts.countByAggregate().forEach(c -> byAggregate.put(c.getAggregate(), c.getHosts()));
-        return new InventoryView(counts.stream().mapToLong(HostRepository.CpuKindCount::getHosts).sum(),
+        return new InventoryView(
+                counts.stream().mapToLong(HostRepository.CpuKindCount::getHosts).sum(),
                 countBy(counts, HostRepository.CpuKindCount::getArch),
                 countBy(counts, HostRepository.CpuKindCount::getVendor),
                 countBy(counts, HostRepository.CpuKindCount::getModel),
                 byLevel(counts),
                 countBy(counts, HostRepository.CpuKindCount::getMicrocode),
-                byAggregate, hosts.countInNoAggregate(), hosts.unknownFeatures());
+                byAggregate,
+                hosts.countInNoAggregate(),
+                hosts.unknownFeatures());
     }
 
     /** Hosts by the level guests get on them, computed once per kind of CPU, from the counts by kind read already. */
@@ -394,8 +446,8 @@ public class HostService {
         return counts;
     }
 
-    private static Map<String, Long> countBy(List<HostRepository.CpuKindCount> kinds,
-            Function<HostRepository.CpuKindCount, String> value) {
+    private static Map<String, Long> countBy(
+            List<HostRepository.CpuKindCount> kinds, Function<HostRepository.CpuKindCount, String> value) {
         Map<String, Long> counts = new TreeMap<>();
         for (HostRepository.CpuKindCount kind : kinds) {
             String key = value.apply(kind) == null ? "unknown" : value.apply(kind);

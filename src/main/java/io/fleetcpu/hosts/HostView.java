@@ -1,15 +1,13 @@
 package io.fleetcpu.hosts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fleetcpu.policy.Catalogs;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
-
-import io.fleetcpu.policy.Catalogs;
-import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 /** A host as the API shows it. */
@@ -17,40 +15,79 @@ import org.jspecify.annotations.Nullable;
 public record HostView(
         @Schema(description = "libvirt's host UUID") UUID id,
         @Schema(example = "compute-17") String hostname,
-        @Schema(description = "ids of the aggregates the host is in, sorted") List<String> aggregates,
-        @Schema(description = "those of its aggregates an operator put it in (PUT /aggregates/{id}/hosts/{hostId}), "
-                + "sorted: its agent's registrations leave them alone") List<String> aggregatesAddedByOperator,
-        @Schema(description = "the host's kind of CPU: hosts with equal CPU facts share it (GET /hosts?kind= lists "
-                + "them)", example = "3f9a0c1d5e7b24a68c0d9e1f2a3b4c5d") String kind,
-        @Schema(description = "the physical CPU, as libvirt describes the host") HostCpu cpu,
-        @Schema(description = "the CPU a guest on this host can really get, as the hypervisor reports it "
-                + "(virConnectBaselineHypervisorCPU of the host-model CPU); absent when the host did not send it")
-        @Nullable HostCpu hypervisorCpu,
-        @Schema(description = "which of the two views baselines and recommendations use for this host: "
-                + "'hypervisor' when the host sent it, else 'host'", example = "hypervisor")
+
+        @Schema(description = "ids of the aggregates the host is in, sorted")
+        List<String> aggregates,
+
+        @Schema(
+                description = "those of its aggregates an operator put it in (PUT /aggregates/{id}/hosts/{hostId}), "
+                        + "sorted: its agent's registrations leave them alone")
+        List<String> aggregatesAddedByOperator,
+
+        @Schema(
+                description = "the host's kind of CPU: hosts with equal CPU facts share it (GET /hosts?kind= lists "
+                        + "them)",
+                example = "3f9a0c1d5e7b24a68c0d9e1f2a3b4c5d")
+        String kind,
+
+        @Schema(description = "the physical CPU, as libvirt describes the host")
+        HostCpu cpu,
+
+        @Schema(
+                description =
+                        "the CPU a guest on this host can really get, as the hypervisor reports it "
+                                + "(virConnectBaselineHypervisorCPU of the host-model CPU); absent when the host did not send it")
+        @Nullable
+        HostCpu hypervisorCpu,
+
+        @Schema(
+                description = "which of the two views baselines and recommendations use for this host: "
+                        + "'hypervisor' when the host sent it, else 'host'",
+                example = "hypervisor")
         String cpuView,
-        @Schema(description = "the x86-64 microarchitecture level (x86-64 psABI) guests get on this host, from the "
-                + "view in cpuView: x86-64-baseline, x86-64-v2, x86-64-v3 or x86-64-v4 (RHEL 9 guests need x86-64-v2, "
-                + "RHEL 10 x86-64-v3); null below the baseline or for a CPU model the catalog does not know",
+
+        @Schema(
+                description = "the x86-64 microarchitecture level (x86-64 psABI) guests get on this host, from the "
+                        + "view in cpuView: x86-64-baseline, x86-64-v2, x86-64-v3 or x86-64-v4 (RHEL 9 guests need x86-64-v2, "
+                        + "RHEL 10 x86-64-v3); null below the baseline or for a CPU model the catalog does not know",
                 example = "x86-64-v3")
-        @Nullable String level,
-        @Schema(description = "the CPU catalog (libvirt cpu_map) the host's CPU was read with, chosen by its libvirt "
-                + "version: libvirt 9.x → 'libvirt 9.0', 10 and later → 'libvirt 11.3', not reported → the configured "
-                + "one (fleetcpu.catalog.libvirt-version)", example = "libvirt 11.3")
-        @Nullable String catalog,
+        @Nullable
+        String level,
+
+        @Schema(
+                description = "the CPU catalog (libvirt cpu_map) the host's CPU was read with, chosen by its libvirt "
+                        + "version: libvirt 9.x → 'libvirt 9.0', 10 and later → 'libvirt 11.3', not reported → the configured "
+                        + "one (fleetcpu.catalog.libvirt-version)",
+                example = "libvirt 11.3")
+        @Nullable
+        String catalog,
+
         @Nullable GuestModels guestModels,
         KernelFacts kernel,
         @Nullable SoftwareVersions versions,
-        @Schema(description = "the raw libvirt documents the host sent: kind → URL path of the document",
+
+        @Schema(
+                description = "the raw libvirt documents the host sent: kind → URL path of the document",
                 example = "{\"capabilities\": \"/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232/documents/capabilities\"}")
         Map<String, String> documents,
-        @Schema(description = "aggregates whose other hosts run a CPU this host cannot: guests could not migrate onto "
-                + "it (shown on single-host answers)")
-        @Nullable List<AdmissionCheck.BelowBaseline> belowBaseline,
-        @Schema(description = "when the host first registered") Instant registeredAt,
-        @Schema(description = "when its facts (name, CPU, kernel, versions, libvirt documents) last changed; "
-                + "joining or leaving aggregates does not move it") Instant updatedAt,
-        @Schema(description = "when its agent last reported, changed or not") Instant lastSeenAt,
+
+        @Schema(
+                description = "aggregates whose other hosts run a CPU this host cannot: guests could not migrate onto "
+                        + "it (shown on single-host answers)")
+        @Nullable
+        List<AdmissionCheck.BelowBaseline> belowBaseline,
+
+        @Schema(description = "when the host first registered")
+        Instant registeredAt,
+
+        @Schema(
+                description = "when its facts (name, CPU, kernel, versions, libvirt documents) last changed; "
+                        + "joining or leaving aggregates does not move it")
+        Instant updatedAt,
+
+        @Schema(description = "when its agent last reported, changed or not")
+        Instant lastSeenAt,
+
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable RegistrationChanges registration) {
 
     static HostView of(Host host, Catalogs catalogs) {
@@ -65,15 +102,49 @@ public record HostView(
             }
         }
         HostFacts facts = host.facts();
-        return new HostView(host.getId(), host.getHostname(), host.getAggregates().stream().sorted().toList(),
-                host.getAggregatesAddedByOperator().stream().sorted().toList(), host.getKind().getId(), facts.cpu(), facts.hypervisorCpu(), CpuViewpoint.of(facts).wireName(),
-                facts.level(catalogs), facts.catalog(), facts.guestModels(), facts.kernel(), facts.versions(), documents, belowBaseline, host.getRegisteredAt(),
-                host.getUpdatedAt(), host.getLastSeenAt(), null);
+        return new HostView(
+                host.getId(),
+                host.getHostname(),
+                host.getAggregates().stream().sorted().toList(),
+                host.getAggregatesAddedByOperator().stream().sorted().toList(),
+                host.getKind().getId(),
+                facts.cpu(),
+                facts.hypervisorCpu(),
+                CpuViewpoint.of(facts).wireName(),
+                facts.level(catalogs),
+                facts.catalog(),
+                facts.guestModels(),
+                facts.kernel(),
+                facts.versions(),
+                documents,
+                belowBaseline,
+                host.getRegisteredAt(),
+                host.getUpdatedAt(),
+                host.getLastSeenAt(),
+                null);
     }
 
     /** The answer to a registration: the host, and what the registration changed. */
     HostView registered(RegistrationChanges changes) {
-        return new HostView(id, hostname, aggregates, aggregatesAddedByOperator, kind, cpu, hypervisorCpu, cpuView,
-                level, catalog, guestModels, kernel, versions, documents, belowBaseline, registeredAt, updatedAt, lastSeenAt, changes);
+        return new HostView(
+                id,
+                hostname,
+                aggregates,
+                aggregatesAddedByOperator,
+                kind,
+                cpu,
+                hypervisorCpu,
+                cpuView,
+                level,
+                catalog,
+                guestModels,
+                kernel,
+                versions,
+                documents,
+                belowBaseline,
+                registeredAt,
+                updatedAt,
+                lastSeenAt,
+                changes);
     }
 }

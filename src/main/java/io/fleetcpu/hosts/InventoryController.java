@@ -1,12 +1,11 @@
 package io.fleetcpu.hosts;
 
-import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
-
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @Tag(name = "inventory", description = "The fleet's CPUs at a glance, for dashboards")
@@ -19,9 +18,12 @@ class InventoryController {
     }
 
     @GetMapping(path = "/inventory", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "getInventory",
+    @Operation(
+            operationId = "getInventory",
             summary = "Hosts counted by architecture, vendor, CPU model, x86-64 level, microcode and aggregate")
-    @ApiResponse(responseCode = "200", description = "The counts; hosts that did not report a value count under 'unknown'")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The counts; hosts that did not report a value count under 'unknown'")
     InventoryView inventory() {
         return hosts.inventory();
     }

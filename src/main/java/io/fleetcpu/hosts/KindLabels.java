@@ -21,14 +21,16 @@ public final class KindLabels implements UnaryOperator<String> {
     /** Names for these kinds; a kind without example hosts keeps its id. */
     public static KindLabels of(List<KindMembers> kinds) {
         Map<String, String> names = new HashMap<>();
-        Map<String, Long> uses = kinds.stream().filter(k -> !k.exampleHosts().isEmpty())
-                .collect(java.util.stream.Collectors.groupingBy(k -> k.exampleHosts().get(0).hostname(),
-                        java.util.stream.Collectors.counting()));
+        Map<String, Long> uses = kinds.stream()
+                .filter(k -> !k.exampleHosts().isEmpty())
+                .collect(java.util.stream.Collectors.groupingBy(
+                        k -> k.exampleHosts().get(0).hostname(), java.util.stream.Collectors.counting()));
         for (KindMembers kind : kinds) {
             if (!kind.exampleHosts().isEmpty()) {
                 KindMembers.HostRef first = kind.exampleHosts().get(0);
                 // Two hosts may share a hostname (a re-imaged machine): those are told apart by their ids.
-                String host = uses.getOrDefault(first.hostname(), 1L) > 1 ? first.hostname() + " (" + first.id() + ")"
+                String host = uses.getOrDefault(first.hostname(), 1L) > 1
+                        ? first.hostname() + " (" + first.id() + ")"
                         : first.hostname();
                 names.put(kind.kindId(), kind.hosts() > 1 ? host + " (+" + (kind.hosts() - 1) + " alike)" : host);
             }

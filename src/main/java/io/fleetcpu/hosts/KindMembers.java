@@ -18,8 +18,7 @@ public record KindMembers(String kindId, CpuKindFacts facts, int hosts, List<Hos
     }
 
     /** A host by id and name. */
-    public record HostRef(UUID id, String hostname) {
-    }
+    public record HostRef(UUID id, String hostname) {}
 
     /** Which view of its CPU the kind contributes: the hypervisor's, when its hosts sent it. */
     public CpuViewpoint cpuView() {

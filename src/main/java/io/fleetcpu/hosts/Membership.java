@@ -10,12 +10,17 @@ import jakarta.persistence.Enumerated;
  * made; an operator's stay until an operator removes them.
  */
 @Embeddable
-record Membership(@Column(name = "aggregate_id") String aggregateId,
-        @Enumerated(EnumType.STRING) @Column(name = "added_by") AddedBy addedBy) implements Comparable<Membership> {
+record Membership(
+        @Column(name = "aggregate_id") String aggregateId,
+
+        @Enumerated(EnumType.STRING) @Column(name = "added_by")
+        AddedBy addedBy)
+        implements Comparable<Membership> {
 
     /** Stored by these names in aggregate_host.added_by. */
     enum AddedBy {
-        agent, operator
+        agent,
+        operator
     }
 
     /** By aggregate: memberships are written (and their aggregates' counts locked) in one order by everyone. */

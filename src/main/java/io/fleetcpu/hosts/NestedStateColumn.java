@@ -1,9 +1,8 @@
 package io.fleetcpu.hosts;
 
+import io.fleetcpu.policy.NestedState;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
-
-import io.fleetcpu.policy.NestedState;
 import org.jspecify.annotations.Nullable;
 
 /**

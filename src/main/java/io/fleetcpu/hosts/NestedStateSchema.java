@@ -1,9 +1,8 @@
 package io.fleetcpu.hosts;
 
+import io.fleetcpu.policy.NestedState;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Configuration;
-
-import io.fleetcpu.policy.NestedState;
 
 /**
  * The API contract calls the kvm module's nested state a string, as it always has: it travels as its word

@@ -7,9 +7,17 @@
  * (it tells them what they need through events, {@link io.fleetcpu.hosts.AggregatesNamed}).
  */
 @NullMarked
-@ApplicationModule(displayName = "Hosts and their registration",
-        allowedDependencies = { "catalog", "libvirtxml", "policy", "policy :: baseline", "policy :: guest", "system",
-                "web" })
+@ApplicationModule(
+        displayName = "Hosts and their registration",
+        allowedDependencies = {
+            "catalog",
+            "libvirtxml",
+            "policy",
+            "policy :: baseline",
+            "policy :: guest",
+            "system",
+            "web"
+        })
 package io.fleetcpu.hosts;
 
 import org.jspecify.annotations.NullMarked;

@@ -55,7 +55,16 @@ public record CpuDefinition(
 
     /** A host-shape CPU: model, vendor and the features it has on top of the model. */
     public static CpuDefinition host(String arch, String model, String vendor, List<String> featureNames) {
-        return new CpuDefinition(arch, null, null, model, null, vendor, null, null, null,
+        return new CpuDefinition(
+                arch,
+                null,
+                null,
+                model,
+                null,
+                vendor,
+                null,
+                null,
+                null,
                 featureNames.stream().map(CpuFeature::present).toList());
     }
 
@@ -69,17 +78,23 @@ public record CpuDefinition(
 
     /** Names of the features the CPU has or the guest gets (host shape, {@code require}, {@code force}). */
     public List<String> requiredFeatureNames() {
-        return features.stream().filter(CpuFeature::isRequired).map(CpuFeature::name).toList();
+        return features.stream()
+                .filter(CpuFeature::isRequired)
+                .map(CpuFeature::name)
+                .toList();
     }
 
     /** Names of the features the guest is kept from ({@code disable}, {@code forbid}). */
     public List<String> disabledFeatureNames() {
-        return features.stream().filter(CpuFeature::isDisabled).map(CpuFeature::name).toList();
+        return features.stream()
+                .filter(CpuFeature::isDisabled)
+                .map(CpuFeature::name)
+                .toList();
     }
 
     public CpuDefinition withArch(String newArch) {
-        return new CpuDefinition(newArch, mode, match, model, modelFallback, vendor, microcodeVersion, signature,
-                topology, features);
+        return new CpuDefinition(
+                newArch, mode, match, model, modelFallback, vendor, microcodeVersion, signature, topology, features);
     }
 
     /**
@@ -121,8 +136,8 @@ public record CpuDefinition(
      * Reads the children libvirt puts in a {@code <cpu>} (also used for domain capabilities'
      * {@code <mode name='host-model'>}, which has the same children but no arch of its own).
      */
-    static CpuDefinition readBody(XmlElement cpu, @Nullable String archIfAbsent, @Nullable String mode,
-            @Nullable String match) {
+    static CpuDefinition readBody(
+            XmlElement cpu, @Nullable String archIfAbsent, @Nullable String mode, @Nullable String match) {
         String arch = cpu.optionalChildText("arch").orElse(archIfAbsent);
         String model = null;
         String fallback = null;
@@ -133,44 +148,59 @@ public record CpuDefinition(
             fallback = modelElement.get().attributeOneOf("fallback", FALLBACKS).orElse(null);
         }
         String vendor = cpu.optionalChildText("vendor").orElse(null);
-        String microcode = cpu.optionalChild("microcode").map(m -> {
-            long version = m.numberAttribute("version")
-                    .orElseThrow(() -> m.attributeProblem("version", "is missing"));
-            return Long.toString(version);
-        }).orElse(null);
-        CpuSignature signature = cpu.optionalChild("signature").map(CpuDefinition::readSignature).orElse(null);
-        CpuTopology topology = cpu.optionalChild("topology").map(CpuDefinition::readTopology).orElse(null);
-        return new CpuDefinition(arch, mode, match, model, fallback, vendor, microcode, signature, topology,
-                readFeatures(cpu));
+        String microcode = cpu.optionalChild("microcode")
+                .map(m -> {
+                    long version =
+                            m.numberAttribute("version").orElseThrow(() -> m.attributeProblem("version", "is missing"));
+                    return Long.toString(version);
+                })
+                .orElse(null);
+        CpuSignature signature =
+                cpu.optionalChild("signature").map(CpuDefinition::readSignature).orElse(null);
+        CpuTopology topology =
+                cpu.optionalChild("topology").map(CpuDefinition::readTopology).orElse(null);
+        return new CpuDefinition(
+                arch, mode, match, model, fallback, vendor, microcode, signature, topology, readFeatures(cpu));
     }
 
     private static CpuSignature readSignature(XmlElement s) {
-        return new CpuSignature(s.requiredIntAttribute("family"), s.requiredIntAttribute("model"),
+        return new CpuSignature(
+                s.requiredIntAttribute("family"),
+                s.requiredIntAttribute("model"),
                 s.intAttribute("stepping").orElse(null));
     }
 
     private static CpuTopology readTopology(XmlElement t) {
-        return new CpuTopology(t.requiredIntAttribute("sockets"), t.intAttribute("dies").orElse(null),
-                t.intAttribute("clusters").orElse(null), t.requiredIntAttribute("cores"),
+        return new CpuTopology(
+                t.requiredIntAttribute("sockets"),
+                t.intAttribute("dies").orElse(null),
+                t.intAttribute("clusters").orElse(null),
+                t.requiredIntAttribute("cores"),
                 t.requiredIntAttribute("threads"));
     }
 
     private static List<CpuFeature> readFeatures(XmlElement cpu) {
         Set<String> seen = new HashSet<>();
-        return cpu.children("feature").stream().map(f -> {
-            String name = f.requiredAttribute("name");
-            FeaturePolicy policy = f.attributeOneOf("policy", FeaturePolicy.libvirtNames())
-                    .flatMap(FeaturePolicy::fromLibvirtName).orElse(null);
-            if (!seen.add(name)) {
-                // libvirt refuses this too ("CPU feature '%s' specified more than once")
-                throw f.problem("names feature '" + name + "' a second time");
-            }
-            return new CpuFeature(name, policy);
-        }).toList();
+        return cpu.children("feature").stream()
+                .map(f -> {
+                    String name = f.requiredAttribute("name");
+                    FeaturePolicy policy = f.attributeOneOf("policy", FeaturePolicy.libvirtNames())
+                            .flatMap(FeaturePolicy::fromLibvirtName)
+                            .orElse(null);
+                    if (!seen.add(name)) {
+                        // libvirt refuses this too ("CPU feature '%s' specified more than once")
+                        throw f.problem("names feature '" + name + "' a second time");
+                    }
+                    return new CpuFeature(name, policy);
+                })
+                .toList();
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("'", "&apos;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("'", "&apos;")
+                .replace("\"", "&quot;");
     }
 }

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * annotation (no code, no Spring) gives it its name in the API.
  */
 @Schema(name = "HostCpuSignature", description = "The host CPU's CPUID family, model and stepping")
-public record CpuSignature(int family, @Nullable int model, @Nullable Integer stepping) {
+public record CpuSignature(
+        int family, @Nullable int model, @Nullable Integer stepping) {
 
     public CpuSignature {
         if (family < 0 || model < 0 || (stepping != null && stepping < 0)) {

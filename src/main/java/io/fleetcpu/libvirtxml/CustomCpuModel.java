@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param deprecated whether the hypervisor deprecates it ({@code deprecated='yes'})
  * @param blockers   features the host lacks for it ({@code <blockers model=…>}), empty if not reported
  */
-public record CustomCpuModel(String name, ModelUsability usable, @Nullable String vendor, boolean deprecated,
-                             List<String> blockers) {
+public record CustomCpuModel(
+        String name, ModelUsability usable, @Nullable String vendor, boolean deprecated, List<String> blockers) {
 
     public CustomCpuModel {
         Objects.requireNonNull(name, "name");

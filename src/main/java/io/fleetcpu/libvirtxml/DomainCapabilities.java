@@ -82,8 +82,7 @@ public record DomainCapabilities(
         List<CustomCpuModel> custom = modes.containsKey("custom") && supported(modes.get("custom"))
                 ? readCustomModels(modes.get("custom"))
                 : List.of();
-        return new DomainCapabilities(path, domain, machine, arch, passthrough, hostModelSupported, hostModel,
-                custom);
+        return new DomainCapabilities(path, domain, machine, arch, passthrough, hostModelSupported, hostModel, custom);
     }
 
     public Optional<CustomCpuModel> customModel(String name) {
@@ -92,7 +91,10 @@ public record DomainCapabilities(
 
     /** Names of the named models this host can run as they are ({@code usable='yes'}). */
     public List<String> usableModelNames() {
-        return customModels.stream().filter(CustomCpuModel::isUsable).map(CustomCpuModel::name).toList();
+        return customModels.stream()
+                .filter(CustomCpuModel::isUsable)
+                .map(CustomCpuModel::name)
+                .toList();
     }
 
     /**
@@ -100,12 +102,18 @@ public record DomainCapabilities(
      * counts as unknown (libvirt always writes one for x86).
      */
     public List<String> modelNames(ModelUsability usability) {
-        return customModels.stream().filter(m -> m.usable() == usability).map(CustomCpuModel::name).toList();
+        return customModels.stream()
+                .filter(m -> m.usable() == usability)
+                .map(CustomCpuModel::name)
+                .toList();
     }
 
     /** Names of the named models the hypervisor marks deprecated ({@code deprecated='yes'}), usable or not. */
     public List<String> deprecatedModelNames() {
-        return customModels.stream().filter(CustomCpuModel::deprecated).map(CustomCpuModel::name).toList();
+        return customModels.stream()
+                .filter(CustomCpuModel::deprecated)
+                .map(CustomCpuModel::name)
+                .toList();
     }
 
     private static boolean supported(@Nullable XmlElement mode) {
@@ -121,7 +129,9 @@ public record DomainCapabilities(
         Map<String, List<String>> blockers = new HashMap<>();
         for (XmlElement b : mode.children("blockers")) {
             String model = b.requiredAttribute("model");
-            List<String> names = b.children("feature").stream().map(f -> f.requiredAttribute("name")).toList();
+            List<String> names = b.children("feature").stream()
+                    .map(f -> f.requiredAttribute("name"))
+                    .toList();
             if (blockers.put(model, names) != null) {
                 throw b.problem("repeats blockers of model '" + model + "'");
             }
@@ -132,13 +142,15 @@ public record DomainCapabilities(
             ModelUsability usable = m.attributeOneOf("usable", USABILITY)
                     .map(u -> ModelUsability.valueOf(u.toUpperCase(java.util.Locale.ROOT)))
                     .orElse(ModelUsability.UNKNOWN);
-            String vendor = m.attribute("vendor").filter(v -> !v.equals("unknown")).orElse(null);
-            boolean deprecated = m.attributeOneOf("deprecated", YES_NO).map("yes"::equals).orElse(false);
+            String vendor =
+                    m.attribute("vendor").filter(v -> !v.equals("unknown")).orElse(null);
+            boolean deprecated =
+                    m.attributeOneOf("deprecated", YES_NO).map("yes"::equals).orElse(false);
             if (models.containsKey(name)) {
                 throw m.problem("lists model '" + name + "' a second time");
             }
-            models.put(name, new CustomCpuModel(name, usable, vendor, deprecated,
-                    blockers.getOrDefault(name, List.of())));
+            models.put(
+                    name, new CustomCpuModel(name, usable, vendor, deprecated, blockers.getOrDefault(name, List.of())));
         }
         List<String> orphans = new ArrayList<>(blockers.keySet());
         orphans.removeAll(models.keySet());

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param emulator    {@code <arch><emulator>}, or null
  * @param domainTypes {@code <arch><domain type>} in document order
  */
-public record GuestCapability(String osType, String arch, @Nullable String emulator, List<String> domainTypes) {
+public record GuestCapability(
+        String osType, String arch, @Nullable String emulator, List<String> domainTypes) {
 
     public GuestCapability {
         Objects.requireNonNull(osType, "osType");

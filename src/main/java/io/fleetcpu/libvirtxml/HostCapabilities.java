@@ -56,10 +56,13 @@ public record HostCapabilities(
         Optional<XmlElement> migration = host.optionalChild("migration_features");
         if (migration.isPresent()) {
             live = migration.get().optionalChild("live").isPresent();
-            migration.get().optionalChild("uri_transports").ifPresent(t ->
-                    t.children("uri_transport").forEach(u -> transports.add(u.text())));
+            migration
+                    .get()
+                    .optionalChild("uri_transports")
+                    .ifPresent(t -> t.children("uri_transport").forEach(u -> transports.add(u.text())));
         }
-        List<GuestCapability> guests = root.children("guest").stream().map(HostCapabilities::readGuest).toList();
+        List<GuestCapability> guests =
+                root.children("guest").stream().map(HostCapabilities::readGuest).toList();
         return new HostCapabilities(uuid, cpu, live, transports, guests);
     }
 
@@ -100,7 +103,9 @@ public record HostCapabilities(
         XmlElement arch = guest.child("arch");
         String archName = arch.requiredAttribute("name");
         String emulator = arch.optionalChildText("emulator").orElse(null);
-        List<String> types = arch.children("domain").stream().map(d -> d.requiredAttribute("type")).toList();
+        List<String> types = arch.children("domain").stream()
+                .map(d -> d.requiredAttribute("type"))
+                .toList();
         return new GuestCapability(osType, archName, emulator, types);
     }
 }

@@ -3,12 +3,10 @@ package io.fleetcpu.libvirtxml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-
 import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -33,8 +31,7 @@ public final class SecureXml {
         }
     });
 
-    private SecureXml() {
-    }
+    private SecureXml() {}
 
     public static Document parse(String xml) {
         return parse(new InputSource(new StringReader(xml)));
@@ -63,7 +60,8 @@ public final class SecureXml {
             return "XML with a DOCTYPE (DTD or entity declarations) is not accepted";
         }
         if (e instanceof org.xml.sax.SAXParseException p && p.getLineNumber() > 0) {
-            return "not well-formed XML at line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ": " + message;
+            return "not well-formed XML at line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ": "
+                    + message;
         }
         return "not well-formed XML: " + message;
     }

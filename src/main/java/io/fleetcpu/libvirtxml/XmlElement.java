@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -85,7 +84,8 @@ final class XmlElement {
     }
 
     /** Trimmed text of this element; null when empty. */
-    @Nullable String textOrNull() {
+    @Nullable
+    String textOrNull() {
         String text = element.getTextContent();
         if (text == null || text.isBlank()) {
             return null;
@@ -128,8 +128,8 @@ final class XmlElement {
     Optional<String> attributeOneOf(String name, Collection<String> allowed) {
         Optional<String> value = attribute(name);
         if (value.isPresent() && !allowed.contains(value.get())) {
-            throw problemAt(path + "/@" + name,
-                    "is '" + value.get() + "', expected one of " + String.join(", ", allowed));
+            throw problemAt(
+                    path + "/@" + name, "is '" + value.get() + "', expected one of " + String.join(", ", allowed));
         }
         return value;
     }

@@ -6,7 +6,8 @@
  * other fleetcpu package (only OpenAPI's {@code @Schema} annotation).
  */
 @NullMarked
-@ApplicationModule(displayName = "libvirt's documents and the CPU vocabulary",
+@ApplicationModule(
+        displayName = "libvirt's documents and the CPU vocabulary",
         allowedDependencies = {})
 package io.fleetcpu.libvirtxml;
 

@@ -1,5 +1,14 @@
 package io.fleetcpu.metrics;
 
+import io.fleetcpu.aggregates.AggregateFigures;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.hosts.FleetCensus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,23 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
-
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-
-import io.fleetcpu.aggregates.AggregateFigures;
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.hosts.FleetCensus;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * The fleet's gauges, read from numbers the service keeps: hosts counted by kind (cpu_kind_hosts, kept by database
@@ -39,8 +35,7 @@ class FleetMetrics {
     private static final Logger log = LoggerFactory.getLogger(FleetMetrics.class);
 
     /** What the last refresh read. */
-    private record Fleet(int kinds, long aggregates, long unlisted) {
-    }
+    private record Fleet(int kinds, long aggregates, long unlisted) {}
 
     private final FleetCensus census;
     private final AggregateFigures aggregates;
@@ -54,8 +49,13 @@ class FleetMetrics {
     private volatile Fleet fleet = new Fleet(0, 0, 0);
     private @Nullable Instant refreshedAt;
 
-    FleetMetrics(FleetCensus census, AggregateFigures aggregates, CpuCatalog catalog, MetricsProperties properties,
-            Clock clock, MeterRegistry meters) {
+    FleetMetrics(
+            FleetCensus census,
+            AggregateFigures aggregates,
+            CpuCatalog catalog,
+            MetricsProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this.census = census;
         this.aggregates = aggregates;
         this.catalog = catalog;
@@ -66,31 +66,46 @@ class FleetMetrics {
                         + "know)")
                 .register(meters);
         Gauge.builder("fleetcpu.cpu.kinds", this, m -> m.fleet.kinds())
-                .description("Kinds of CPU in the fleet: hosts with equal CPU facts are one kind").register(meters);
+                .description("Kinds of CPU in the fleet: hosts with equal CPU facts are one kind")
+                .register(meters);
         Gauge.builder("fleetcpu.aggregates", this, m -> m.fleet.aggregates())
-                .description("Aggregates of hosts").register(meters);
+                .description("Aggregates of hosts")
+                .register(meters);
         Gauge.builder("fleetcpu.aggregates.unlisted", this, m -> m.fleet.unlisted())
                 .description("Aggregates beyond fleetcpu.metrics.max-aggregates, which have no per-aggregate gauges")
                 .register(meters);
-        aggregateGauge(meters, "fleetcpu.aggregate.answered",
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.answered",
                 "1 when a CPU can be recommended for the aggregate, 0 when not (no hosts, no common model, a policy "
                         + "that cannot be met)");
         aggregateGauge(meters, "fleetcpu.aggregate.hosts", "Hosts of the aggregate the recommendation covers");
-        aggregateGauge(meters, "fleetcpu.aggregate.hosts.below.baseline",
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.hosts.below.baseline",
                 "Hosts that lack features every other host of the aggregate has (recommended-cpu belowBaseline)");
-        aggregateGauge(meters, "fleetcpu.aggregate.features.given.up",
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.features.given.up",
                 "Features some hosts have that the aggregate's guest CPU leaves out (reasons.featuresLeftOut)");
-        aggregateGauge(meters, "fleetcpu.aggregate.nested.provided",
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.nested.provided",
                 "1 when the aggregate's guests get vmx/svm (nested virtualisation), else 0");
-        aggregateGauge(meters, "fleetcpu.aggregate.nested.ready.hosts",
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.nested.ready.hosts",
                 "Hosts with vmx/svm and nested enabled in their kvm module");
-        aggregateGauge(meters, "fleetcpu.aggregate.nested.hosts.to.fix",
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.nested.hosts.to.fix",
                 "Hosts with vmx/svm whose kvm module does not (or may not) allow nesting");
         answerCounters(meters, "recommended-cpu", false);
         answerCounters(meters, "baseline", true);
         refreshFailures = Counter.builder("fleetcpu.metrics.refresh.failures")
                 .description("Refreshes of the fleet gauges that failed (the database did not answer, the service "
-                        + "was busy); the gauges keep the figures read before").register(meters);
+                        + "was busy); the gauges keep the figures read before")
+                .register(meters);
     }
 
     private void aggregateGauge(MeterRegistry meters, String name, String description) {
@@ -100,18 +115,29 @@ class FleetMetrics {
     private void answerCounters(MeterRegistry meters, String answer, boolean baseline) {
         String description = "Requests for aggregates' answers, answered from the answers kept (hit) or computed "
                 + "(miss); the metrics' own reads are not counted";
-        FunctionCounter.builder("fleetcpu.answer.cache.requests", aggregates,
+        FunctionCounter.builder(
+                        "fleetcpu.answer.cache.requests",
+                        aggregates,
                         a -> a.answerCounts(baseline).hits())
-                .tags("answer", answer, "result", "hit").description(description).register(meters);
-        FunctionCounter.builder("fleetcpu.answer.cache.requests", aggregates,
+                .tags("answer", answer, "result", "hit")
+                .description(description)
+                .register(meters);
+        FunctionCounter.builder(
+                        "fleetcpu.answer.cache.requests",
+                        aggregates,
                         a -> a.answerCounts(baseline).misses())
-                .tags("answer", answer, "result", "miss").description(description).register(meters);
+                .tags("answer", answer, "result", "miss")
+                .description(description)
+                .register(meters);
         Gauge.builder("fleetcpu.answer.cache.hit.ratio", aggregates, a -> {
-            AggregateFigures.AnswerCounts counts = a.answerCounts(baseline);
-            long all = counts.hits() + counts.misses();
-            return all == 0 ? Double.NaN : (double) counts.hits() / all;
-        }).tag("answer", answer).description("Share of requests for aggregates' answers answered from the answers "
-                + "kept, since the start").register(meters);
+                    AggregateFigures.AnswerCounts counts = a.answerCounts(baseline);
+                    long all = counts.hits() + counts.misses();
+                    return all == 0 ? Double.NaN : (double) counts.hits() / all;
+                })
+                .tag("answer", answer)
+                .description("Share of requests for aggregates' answers answered from the answers "
+                        + "kept, since the start")
+                .register(meters);
     }
 
     /** Reads the fleet's figures again, unless the last read is more recent than the refresh interval. */
@@ -147,7 +173,10 @@ class FleetMetrics {
         set("fleetcpu.aggregate.nested.provided", figures, f -> f.nestedProvided() ? 1 : 0);
         set("fleetcpu.aggregate.nested.ready.hosts", figures, AggregateFigures.Figures::nestedReadyHosts);
         set("fleetcpu.aggregate.nested.hosts.to.fix", figures, AggregateFigures.Figures::nestedHostsToFix);
-        fleet = new Fleet(kinds.size(), figures.total(), figures.total() - figures.aggregates().size());
+        fleet = new Fleet(
+                kinds.size(),
+                figures.total(),
+                figures.total() - figures.aggregates().size());
     }
 
     private void set(String gauge, AggregateFigures.Fleet figures, ToIntFunction<AggregateFigures.Figures> value) {

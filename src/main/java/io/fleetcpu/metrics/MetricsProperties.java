@@ -1,7 +1,6 @@
 package io.fleetcpu.metrics;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,12 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        are counted in {@code fleetcpu_aggregates_unlisted}
  */
 @ConfigurationProperties("fleetcpu.metrics")
-public record MetricsProperties(@DefaultValue("30s") Duration refreshInterval, @DefaultValue("500") int maxAggregates) {
+public record MetricsProperties(
+        @DefaultValue("30s") Duration refreshInterval,
+        @DefaultValue("500") int maxAggregates) {
 
     public MetricsProperties {
         if (refreshInterval.isNegative()) {
-            throw new IllegalArgumentException("fleetcpu.metrics.refresh-interval must not be negative, got "
-                    + refreshInterval);
+            throw new IllegalArgumentException(
+                    "fleetcpu.metrics.refresh-interval must not be negative, got " + refreshInterval);
         }
         if (maxAggregates < 0 || maxAggregates > 10_000) {
             throw new IllegalArgumentException("fleetcpu.metrics.max-aggregates must be between 0 and 10000 (each "

@@ -1,12 +1,10 @@
 package io.fleetcpu.metrics;
 
-import java.io.IOException;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.server.RequestPath;
 import org.springframework.stereotype.Component;
@@ -29,8 +27,9 @@ class ScrapeRefresh extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !scrapePath.equals(
-                RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication().value());
+        return !scrapePath.equals(RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                .pathWithinApplication()
+                .value());
     }
 
     @Override

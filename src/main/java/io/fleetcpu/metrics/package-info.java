@@ -4,8 +4,9 @@
  * {@code hosts} ({@code FleetCensus}), {@code aggregates} ({@code AggregateFigures}) and {@code catalog}.
  */
 @NullMarked
-@ApplicationModule(displayName = "Fleet metrics",
-        allowedDependencies = { "aggregates", "catalog", "hosts" })
+@ApplicationModule(
+        displayName = "Fleet metrics",
+        allowedDependencies = {"aggregates", "catalog", "hosts"})
 package io.fleetcpu.metrics;
 
 import org.jspecify.annotations.NullMarked;

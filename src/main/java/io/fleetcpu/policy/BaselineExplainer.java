@@ -1,10 +1,5 @@
 package io.fleetcpu.policy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
-import java.util.stream.IntStream;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
@@ -12,6 +7,10 @@ import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.NamedCpu;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,14 +45,17 @@ public final class BaselineExplainer {
     public RecommendedCpu recommend(List<NamedCpu> hosts, boolean expandFeatures, Predicate<CpuModel> candidates) {
         Baseline baseline = calculator.baseline(hosts, expandFeatures, false, candidates);
         List<FeatureSet> sets = hosts.stream().map(calculator::expand).toList();
-        return new RecommendedCpu("custom", baseline,
-                new RecommendedCpu.Reasons(hosts.size(), limitingHosts(hosts, sets, baseline, candidates), leftOut(hosts, sets, baseline)),
+        return new RecommendedCpu(
+                "custom",
+                baseline,
+                new RecommendedCpu.Reasons(
+                        hosts.size(), limitingHosts(hosts, sets, baseline, candidates), leftOut(hosts, sets, baseline)),
                 catalog.info());
     }
 
     /** A host limits the aggregate when all the other hosts share features it lacks. */
-    private List<RecommendedCpu.LimitingHost> limitingHosts(List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline,
-            Predicate<CpuModel> candidates) {
+    private List<RecommendedCpu.LimitingHost> limitingHosts(
+            List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline, Predicate<CpuModel> candidates) {
         int n = sets.size();
         if (n < 2) {
             return List.of();
@@ -74,14 +76,19 @@ public final class BaselineExplainer {
             if (gained.isEmpty()) {
                 continue;
             }
-            String modelWithout = limiting.size() < MODELS_WITHOUT_HOST_LIMIT ? modelWithout(hosts, i, candidates) : null;
-            limiting.add(new RecommendedCpu.LimitingHost(hosts.get(i).host(), catalog.featureNames(gained), modelWithout));
+            String modelWithout =
+                    limiting.size() < MODELS_WITHOUT_HOST_LIMIT ? modelWithout(hosts, i, candidates) : null;
+            limiting.add(
+                    new RecommendedCpu.LimitingHost(hosts.get(i).host(), catalog.featureNames(gained), modelWithout));
         }
         return limiting;
     }
 
     private @Nullable String modelWithout(List<NamedCpu> hosts, int skipped, Predicate<CpuModel> candidates) {
-        List<NamedCpu> others = IntStream.range(0, hosts.size()).filter(j -> j != skipped).mapToObj(hosts::get).toList();
+        List<NamedCpu> others = IntStream.range(0, hosts.size())
+                .filter(j -> j != skipped)
+                .mapToObj(hosts::get)
+                .toList();
         try {
             return calculator.baseline(others, false, false, candidates).model();
         } catch (BaselineRefusedException e) {
@@ -89,14 +96,18 @@ public final class BaselineExplainer {
         }
     }
 
-    private List<RecommendedCpu.LeftOutFeature> leftOut(List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline) {
+    private List<RecommendedCpu.LeftOutFeature> leftOut(
+            List<NamedCpu> hosts, List<FeatureSet> sets, Baseline baseline) {
         FeatureSet.Builder union = FeatureSet.builder();
         sets.forEach(union::addAll);
         FeatureSet missing = union.build().minus(baseline.featureSet());
-        return missing.indexes().mapToObj(feature -> new RecommendedCpu.LeftOutFeature(
-                catalog.features().get(feature).name(),
-                IntStream.range(0, sets.size()).filter(i -> !sets.get(i).contains(feature))
-                        .mapToObj(i -> hosts.get(i).host()).toList()))
+        return missing.indexes()
+                .mapToObj(feature -> new RecommendedCpu.LeftOutFeature(
+                        catalog.features().get(feature).name(),
+                        IntStream.range(0, sets.size())
+                                .filter(i -> !sets.get(i).contains(feature))
+                                .mapToObj(i -> hosts.get(i).host())
+                                .toList()))
                 .toList();
     }
 }

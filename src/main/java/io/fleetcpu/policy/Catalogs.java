@@ -1,5 +1,10 @@
 package io.fleetcpu.policy;
 
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.policy.guest.GuestLevels;
+import io.fleetcpu.policy.guest.GuestVisibility;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -9,12 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.fleetcpu.catalog.BundledMap;
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.HostOnlyFeatures;
-import io.fleetcpu.policy.guest.GuestLevels;
-import io.fleetcpu.policy.guest.GuestVisibility;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +29,7 @@ public final class Catalogs {
     private final CpuCatalog configured;
     /** The catalog of libvirt 9.x and of libvirt 10 and later; both the configured one when only one is read. */
     private final CpuCatalog libvirt9;
+
     private final CpuCatalog libvirt10;
     private final HostOnlyFeatures hostOnly;
     private final Map<CpuCatalog, GuestVisibility> visibility = new ConcurrentHashMap<>();
@@ -45,8 +45,11 @@ public final class Catalogs {
 
     /** Both bundled maps, each host read with its libvirt's; {@code configured} for hosts of unknown version. */
     public static Catalogs bundled(CpuCatalog configured, HostOnlyFeatures hostOnly) {
-        return new Catalogs(configured, CpuCatalog.bundled(BundledMap.LIBVIRT_9_0),
-                CpuCatalog.bundled(BundledMap.LIBVIRT_11_3), hostOnly);
+        return new Catalogs(
+                configured,
+                CpuCatalog.bundled(BundledMap.LIBVIRT_9_0),
+                CpuCatalog.bundled(BundledMap.LIBVIRT_11_3),
+                hostOnly);
     }
 
     /** One catalog for every host, whatever its libvirt (a cpu_map an operator points fleetcpu at). */
@@ -108,7 +111,8 @@ public final class Catalogs {
             return configured;
         }
         return common.computeIfAbsent(key, k -> {
-            List<CpuCatalog> catalogs = new ArrayList<>(new LinkedHashSet<>(k.stream().map(this::named).toList()));
+            List<CpuCatalog> catalogs = new ArrayList<>(
+                    new LinkedHashSet<>(k.stream().map(this::named).toList()));
             catalogs.sort((a, b) -> Integer.compare(rank(a), rank(b)));
             CpuCatalog part = catalogs.get(0);
             for (CpuCatalog next : catalogs.subList(1, catalogs.size())) {
@@ -143,7 +147,8 @@ public final class Catalogs {
                 unknown.add("model " + model);
             }
         }
-        policy.disabledMitigations().stream().filter(f -> catalog.feature(f).isEmpty())
+        policy.disabledMitigations().stream()
+                .filter(f -> catalog.feature(f).isEmpty())
                 .forEach(f -> unknown.add("feature " + f));
         return unknown;
     }

@@ -1,8 +1,8 @@
 package io.fleetcpu.policy;
 
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import java.util.List;
 import java.util.Locale;
-import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,17 +15,30 @@ import org.jspecify.annotations.Nullable;
  * @param pinnedModel always this model; hosts that cannot run it are named
  * @param minimumLevel refuse to recommend a CPU below this x86-64 microarchitecture level, or null for none
  */
-public record CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode mitigations,
-        List<String> disabledMitigations, @Nullable String minimumModel, @Nullable String pinnedModel, @Nullable MicroarchitectureLevel minimumLevel) {
+public record CpuPolicy(
+        Goal goal,
+        Nested nested,
+        boolean strict,
+        MitigationMode mitigations,
+        List<String> disabledMitigations,
+        @Nullable String minimumModel,
+        @Nullable String pinnedModel,
+        @Nullable MicroarchitectureLevel minimumLevel) {
 
     /** A policy without a minimum level. */
-    public CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode mitigations,
-            List<String> disabledMitigations, @Nullable String minimumModel, @Nullable String pinnedModel) {
+    public CpuPolicy(
+            Goal goal,
+            Nested nested,
+            boolean strict,
+            MitigationMode mitigations,
+            List<String> disabledMitigations,
+            @Nullable String minimumModel,
+            @Nullable String pinnedModel) {
         this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, null);
     }
 
-    public static final CpuPolicy DEFAULT = new CpuPolicy(Goal.MIGRATION, Nested.OFF, false, MitigationMode.REQUIRE,
-            List.of(), null, null);
+    public static final CpuPolicy DEFAULT =
+            new CpuPolicy(Goal.MIGRATION, Nested.OFF, false, MitigationMode.REQUIRE, List.of(), null, null);
 
     /** What the recommendation optimises for. */
     public enum Goal {
@@ -38,10 +51,17 @@ public record CpuPolicy(Goal goal, Nested nested, boolean strict, MitigationMode
     }
 
     /** Whether guests may run hypervisors of their own. */
-    public enum Nested { OFF, ALLOWED, REQUIRED }
+    public enum Nested {
+        OFF,
+        ALLOWED,
+        REQUIRED
+    }
 
     /** Whether guests get every mitigation feature the hosts share, or some are withheld for speed. */
-    public enum MitigationMode { REQUIRE, DISABLE }
+    public enum MitigationMode {
+        REQUIRE,
+        DISABLE
+    }
 
     public CpuPolicy {
         disabledMitigations = disabledMitigations == null ? List.of() : List.copyOf(disabledMitigations);

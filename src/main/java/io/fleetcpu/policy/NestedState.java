@@ -1,10 +1,9 @@
 package io.fleetcpu.policy;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-
-import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The kvm module's {@code nested} parameter on a host: whether guests there may run guests of their own. The one
@@ -16,7 +15,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * {@code cpu_kind} ({@code hosts.NestedStateColumn}) and the facts a drift event records.
  */
 public enum NestedState {
-    ENABLED, DISABLED, UNKNOWN;
+    ENABLED,
+    DISABLED,
+    UNKNOWN;
 
     /** The word registrations, answers and stored facts use: {@code enabled}, {@code disabled}, {@code unknown}. */
     @JsonValue

@@ -1,11 +1,10 @@
 package io.fleetcpu.policy;
 
-import java.util.List;
-import java.util.Set;
-
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.guest.GuestCpu;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +21,15 @@ import org.jspecify.annotations.Nullable;
  *        reported (under emulation, host-passthrough is not among them)
  * @param deprecatedModels the named models the host's hypervisor marks deprecated; empty when none or not reported
  */
-public record PolicyHost(String name, CpuDescription cpu, @Nullable CpuDescription hypervisorCpu, @Nullable String microcode,
-        @Nullable CpuSignature signature, NestedState nested, @Nullable List<String> usableModels, @Nullable Set<GuestCpu.Mode> supportedModes,
+public record PolicyHost(
+        String name,
+        CpuDescription cpu,
+        @Nullable CpuDescription hypervisorCpu,
+        @Nullable String microcode,
+        @Nullable CpuSignature signature,
+        NestedState nested,
+        @Nullable List<String> usableModels,
+        @Nullable Set<GuestCpu.Mode> supportedModes,
         List<String> deprecatedModels) {
 
     public PolicyHost {
@@ -33,8 +39,14 @@ public record PolicyHost(String name, CpuDescription cpu, @Nullable CpuDescripti
     }
 
     /** A host whose hypervisor deprecates no model, or did not say. */
-    public PolicyHost(String name, CpuDescription cpu, @Nullable CpuDescription hypervisorCpu, @Nullable String microcode,
-            @Nullable CpuSignature signature, NestedState nested, @Nullable List<String> usableModels,
+    public PolicyHost(
+            String name,
+            CpuDescription cpu,
+            @Nullable CpuDescription hypervisorCpu,
+            @Nullable String microcode,
+            @Nullable CpuSignature signature,
+            NestedState nested,
+            @Nullable List<String> usableModels,
             @Nullable Set<GuestCpu.Mode> supportedModes) {
         this(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes, List.of());
     }

@@ -1,13 +1,12 @@
 package io.fleetcpu.policy;
 
-import java.util.List;
-import java.util.function.ToIntFunction;
-import java.util.function.UnaryOperator;
-
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
+import java.util.List;
+import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,22 +42,48 @@ public record PolicyRecommendation(
      */
     public PolicyRecommendation renamed(UnaryOperator<String> rename) {
         RecommendedCpu.Reasons r = reasons;
-        RecommendedCpu.Reasons renamedReasons = new RecommendedCpu.Reasons(r.hostsConsidered(),
-                r.limitingHosts().stream().map(l -> new RecommendedCpu.LimitingHost(rename.apply(l.host()),
-                        l.featuresOthersShare(), l.modelWithoutHost())).toList(),
-                r.featuresLeftOut().stream().map(f -> new RecommendedCpu.LeftOutFeature(f.feature(),
-                        f.hostsWithout().stream().map(rename).toList(), f.hostsWithoutCount())).toList());
+        RecommendedCpu.Reasons renamedReasons = new RecommendedCpu.Reasons(
+                r.hostsConsidered(),
+                r.limitingHosts().stream()
+                        .map(l -> new RecommendedCpu.LimitingHost(
+                                rename.apply(l.host()), l.featuresOthersShare(), l.modelWithoutHost()))
+                        .toList(),
+                r.featuresLeftOut().stream()
+                        .map(f -> new RecommendedCpu.LeftOutFeature(
+                                f.feature(),
+                                f.hostsWithout().stream().map(rename).toList(),
+                                f.hostsWithoutCount()))
+                        .toList());
         NestedReport n = nested;
-        NestedReport renamedNested = n == null ? null : new NestedReport(n.requested(), n.flag(), n.provided(),
-                n.readyHosts().stream().map(rename).toList(),
-                n.hostsToFix().stream().map(f -> new NestedFix(rename.apply(f.host()), f.nestedState(),
-                        f.commands().stream().map(rename).toList())).toList(), n.hostsToFixCount(),
-                n.hostsWithoutFlag().stream().map(rename).toList());
-        return new PolicyRecommendation(cpu, explanations.stream().map(rename).toList(),
-                warnings.stream().map(rename).toList(), renamedReasons, renamedNested,
-                hostsThatCannotRun.stream().map(g -> new HostGap(rename.apply(g.host()), g.missingFeatures())).toList(),
-                new LevelReport(level.level(), level.lostLevel(),
-                        level.hostsBelowLostLevel().stream().map(rename).toList(), level.hostsBelowLostLevelCount()),
+        NestedReport renamedNested = n == null
+                ? null
+                : new NestedReport(
+                        n.requested(),
+                        n.flag(),
+                        n.provided(),
+                        n.readyHosts().stream().map(rename).toList(),
+                        n.hostsToFix().stream()
+                                .map(f -> new NestedFix(
+                                        rename.apply(f.host()),
+                                        f.nestedState(),
+                                        f.commands().stream().map(rename).toList()))
+                                .toList(),
+                        n.hostsToFixCount(),
+                        n.hostsWithoutFlag().stream().map(rename).toList());
+        return new PolicyRecommendation(
+                cpu,
+                explanations.stream().map(rename).toList(),
+                warnings.stream().map(rename).toList(),
+                renamedReasons,
+                renamedNested,
+                hostsThatCannotRun.stream()
+                        .map(g -> new HostGap(rename.apply(g.host()), g.missingFeatures()))
+                        .toList(),
+                new LevelReport(
+                        level.level(),
+                        level.lostLevel(),
+                        level.hostsBelowLostLevel().stream().map(rename).toList(),
+                        level.hostsBelowLostLevelCount()),
                 catalog);
     }
 
@@ -71,19 +96,36 @@ public record PolicyRecommendation(
      */
     public PolicyRecommendation shortened(int named, ToIntFunction<String> hostsOf) {
         RecommendedCpu.Reasons r = reasons;
-        RecommendedCpu.Reasons shortReasons = new RecommendedCpu.Reasons(r.hostsConsidered(),
-                r.limitingHosts(), r.featuresLeftOut().stream().map(f -> new RecommendedCpu.LeftOutFeature(
-                        f.feature(), first(f.hostsWithout(), named), f.hostsWithout().stream().mapToInt(hostsOf).sum()))
+        RecommendedCpu.Reasons shortReasons = new RecommendedCpu.Reasons(
+                r.hostsConsidered(),
+                r.limitingHosts(),
+                r.featuresLeftOut().stream()
+                        .map(f -> new RecommendedCpu.LeftOutFeature(
+                                f.feature(),
+                                first(f.hostsWithout(), named),
+                                f.hostsWithout().stream().mapToInt(hostsOf).sum()))
                         .toList());
         NestedReport n = nested;
-        NestedReport shortNested = n == null ? null : new NestedReport(n.requested(), n.flag(), n.provided(),
-                n.readyHosts(), first(n.hostsToFix(), named),
-                n.hostsToFix().stream().mapToInt(f -> hostsOf.applyAsInt(f.host())).sum(), n.hostsWithoutFlag());
+        NestedReport shortNested = n == null
+                ? null
+                : new NestedReport(
+                        n.requested(),
+                        n.flag(),
+                        n.provided(),
+                        n.readyHosts(),
+                        first(n.hostsToFix(), named),
+                        n.hostsToFix().stream()
+                                .mapToInt(f -> hostsOf.applyAsInt(f.host()))
+                                .sum(),
+                        n.hostsWithoutFlag());
         LevelReport l = level;
-        LevelReport shortLevel = new LevelReport(l.level(), l.lostLevel(),
-                first(l.hostsBelowLostLevel(), named), l.hostsBelowLostLevel().stream().mapToInt(hostsOf).sum());
-        return new PolicyRecommendation(cpu, explanations, warnings, shortReasons, shortNested, hostsThatCannotRun,
-                shortLevel, catalog);
+        LevelReport shortLevel = new LevelReport(
+                l.level(),
+                l.lostLevel(),
+                first(l.hostsBelowLostLevel(), named),
+                l.hostsBelowLostLevel().stream().mapToInt(hostsOf).sum());
+        return new PolicyRecommendation(
+                cpu, explanations, warnings, shortReasons, shortNested, hostsThatCannotRun, shortLevel, catalog);
     }
 
     private static <T> List<T> first(List<T> list, int n) {
@@ -99,7 +141,10 @@ public record PolicyRecommendation(
      *        of them, when there are many); empty when the policy costs it (a pinned model, withheld features)
      * @param hostsBelowLostLevelCount how many hosts they are
      */
-    public record LevelReport(@Nullable String level, @Nullable String lostLevel, List<String> hostsBelowLostLevel,
+    public record LevelReport(
+            @Nullable String level,
+            @Nullable String lostLevel,
+            List<String> hostsBelowLostLevel,
             int hostsBelowLostLevelCount) {
 
         public LevelReport {
@@ -112,8 +157,7 @@ public record PolicyRecommendation(
     }
 
     /** A host and the features of the recommended CPU it lacks. */
-    public record HostGap(String host, List<String> missingFeatures) {
-    }
+    public record HostGap(String host, List<String> missingFeatures) {}
 
     /**
      * @param flag {@code vmx} (Intel) or {@code svm} (AMD, Hygon)
@@ -124,16 +168,26 @@ public record PolicyRecommendation(
      * @param hostsToFixCount how many hosts need the fix
      * @param hostsWithoutFlag hosts whose CPU cannot run nested guests at all
      */
-    public record NestedReport(String requested, String flag, boolean provided, List<String> readyHosts,
-            List<NestedFix> hostsToFix, int hostsToFixCount, List<String> hostsWithoutFlag) {
+    public record NestedReport(
+            String requested,
+            String flag,
+            boolean provided,
+            List<String> readyHosts,
+            List<NestedFix> hostsToFix,
+            int hostsToFixCount,
+            List<String> hostsWithoutFlag) {
 
-        public NestedReport(String requested, String flag, boolean provided, List<String> readyHosts,
-                List<NestedFix> hostsToFix, List<String> hostsWithoutFlag) {
+        public NestedReport(
+                String requested,
+                String flag,
+                boolean provided,
+                List<String> readyHosts,
+                List<NestedFix> hostsToFix,
+                List<String> hostsWithoutFlag) {
             this(requested, flag, provided, readyHosts, hostsToFix, hostsToFix.size(), hostsWithoutFlag);
         }
     }
 
     /** The commands that turn nested virtualisation on for a host's kvm module. */
-    public record NestedFix(String host, NestedState nestedState, List<String> commands) {
-    }
+    public record NestedFix(String host, NestedState nestedState, List<String> commands) {}
 }

@@ -1,18 +1,5 @@
 package io.fleetcpu.policy;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureDefinition;
@@ -34,6 +21,18 @@ import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.render.NestedCommands;
 import io.fleetcpu.policy.render.NovaCpuModels;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,8 +60,10 @@ public final class PolicyRecommender {
         this.explainer = new BaselineExplainer(calculator);
         this.visibility = visibility;
         this.obsoleteModels = Set.copyOf(obsoleteModels);
-        this.nonMigratable = catalog.featureSet(catalog.features().stream().filter(f -> !f.migratable())
-                .map(FeatureDefinition::name).toList());
+        this.nonMigratable = catalog.featureSet(catalog.features().stream()
+                .filter(f -> !f.migratable())
+                .map(FeatureDefinition::name)
+                .toList());
         this.underSvm = nestedDependents("svm");
         this.underVmx = nestedDependents("vmx");
     }
@@ -77,9 +78,12 @@ public final class PolicyRecommender {
      */
     public PolicyRecommendation recommend(List<PolicyHost> hosts, CpuPolicy policy, boolean expandFeatures) {
         Draft draft = new Draft();
-        List<GuestVisibility.View> views = hosts.stream().map(h -> visibility.of(h.cpu(), h.hypervisorCpu())).toList();
+        List<GuestVisibility.View> views = hosts.stream()
+                .map(h -> visibility.of(h.cpu(), h.hypervisorCpu()))
+                .toList();
         List<NamedCpu> named = IntStream.range(0, hosts.size())
-                .mapToObj(i -> new NamedCpu(hosts.get(i).name(), views.get(i).cpu())).toList();
+                .mapToObj(i -> new NamedCpu(hosts.get(i).name(), views.get(i).cpu()))
+                .toList();
         warnAboutPhysicalViews(hosts, views, draft);
         calculator.checkArchitectures(named);
         List<FeatureSet> visible = named.stream().map(calculator::expand).toList();
@@ -93,7 +97,8 @@ public final class PolicyRecommender {
             baseline = namedModel(hosts, named, policy, draft);
             model = catalog.model(baseline.baseline().model()).orElseThrow();
             guest = baseline.baseline().featureSet();
-            vendor = baseline.baseline().vendor() != null ? baseline.baseline().vendor()
+            vendor = baseline.baseline().vendor() != null
+                    ? baseline.baseline().vendor()
                     : model.vendor() != null ? model.vendor() : firstVendor(named);
         } else {
             guest = common(visible);
@@ -113,13 +118,17 @@ public final class PolicyRecommender {
             Objects.requireNonNull(model);
             Baseline b = baseline.baseline();
             FeatureSet required = catalog.featureSet(b.featureNames(FeaturePolicy.REQUIRE))
-                    .union(draft.require.minus(model.features())).minus(draft.disable);
+                    .union(draft.require.minus(model.features()))
+                    .minus(draft.disable);
             required = leaveOutNonMigratable(required, model, draft);
             // A withheld feature is written out even where the model lacks it, so that no consumer adds it back.
-            FeatureSet disabled = catalog.featureSet(b.featureNames(FeaturePolicy.DISABLE)).union(draft.disable)
+            FeatureSet disabled = catalog.featureSet(b.featureNames(FeaturePolicy.DISABLE))
+                    .union(draft.disable)
                     .minus(draft.require);
             guestFeatures = model.features().union(required).minus(disabled);
-            cpu = GuestCpu.custom(model.name(), b.vendor(),
+            cpu = GuestCpu.custom(
+                    model.name(),
+                    b.vendor(),
                     b.fallbackForbid() && draft.require.isEmpty() && draft.disable.isEmpty(),
                     calculator.featureList(model, required, withoutVmxCapabilities(disabled, model), expandFeatures));
         } else {
@@ -130,9 +139,15 @@ public final class PolicyRecommender {
             guestFeatures = guest.union(draft.require).minus(draft.disable);
         }
         LevelReport level = level(named, visible, guestFeatures, draft);
-        return new PolicyRecommendation(cpu, draft.explanations, draft.warnings,
+        return new PolicyRecommendation(
+                cpu,
+                draft.explanations,
+                draft.warnings,
                 baseline != null ? baseline.reasons() : new RecommendedCpu.Reasons(hosts.size(), List.of(), List.of()),
-                nested, draft.gaps, level, catalog.info());
+                nested,
+                draft.gaps,
+                level,
+                catalog.info());
     }
 
     /**
@@ -155,23 +170,35 @@ public final class PolicyRecommender {
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("no hosts");
         }
-        List<CpuDescription> views = hosts.stream().map(h -> visibility.of(h.cpu(), h.hypervisorCpu()).cpu()).toList();
+        List<CpuDescription> views = hosts.stream()
+                .map(h -> visibility.of(h.cpu(), h.hypervisorCpu()).cpu())
+                .toList();
         List<FeatureSet> visible = views.stream().map(calculator::expand).toList();
         FeatureSet shared = common(visible);
-        Set<String> vendors = views.stream().map(CpuDescription::vendor).filter(Objects::nonNull)
+        Set<String> vendors = views.stream()
+                .map(CpuDescription::vendor)
+                .filter(Objects::nonNull)
                 .collect(Collectors.toSet());
-        Set<String> deprecated = hosts.stream().flatMap(h -> h.deprecatedModels().stream())
-                .collect(Collectors.toSet());
-        Predicate<CpuModel> everyHostRuns = m -> !obsolete(m) && !deprecated.contains(m.name())
-                && (m.vendor() == null || vendors.isEmpty() || Set.of(m.vendor()).equals(vendors))
+        Set<String> deprecated =
+                hosts.stream().flatMap(h -> h.deprecatedModels().stream()).collect(Collectors.toSet());
+        Predicate<CpuModel> everyHostRuns = m -> !obsolete(m)
+                && !deprecated.contains(m.name())
+                && (m.vendor() == null
+                        || vendors.isEmpty()
+                        || Set.of(m.vendor()).equals(vendors))
                 && shared.containsAll(m.features())
-                && hosts.stream().allMatch(h -> h.usableModels() == null || h.usableModels().contains(m.name()));
+                && hosts.stream()
+                        .allMatch(h ->
+                                h.usableModels() == null || h.usableModels().contains(m.name()));
         List<CpuModel> models = catalog.models().stream()
                 .filter(m -> m.name().equals(recommended) || everyHostRuns.test(m))
-                .sorted(Comparator.comparingInt(CpuModel::position)).toList();
+                .sorted(Comparator.comparingInt(CpuModel::position))
+                .toList();
         FeatureSet.Builder modelFeatures = FeatureSet.builder();
         models.forEach(m -> modelFeatures.addAll(m.features()));
-        return new NovaCpuModels(models.stream().map(CpuModel::name).toList(), catalog.featureNames(shared),
+        return new NovaCpuModels(
+                models.stream().map(CpuModel::name).toList(),
+                catalog.featureNames(shared),
                 catalog.featureNames(modelFeatures.build()));
     }
 
@@ -190,8 +217,9 @@ public final class PolicyRecommender {
         }
         draft.warnings.add(hostList(physical) + " sent no hypervisor view of their CPU (what guests can really get "
                 + "there), so fleetcpu read their physical CPU without the features KVM never gives guests"
-                + (removed.isEmpty() ? "" : " (" + String.join(", ", catalog.featureNames(catalog.featureSet(removed)))
-                        + ")")
+                + (removed.isEmpty()
+                        ? ""
+                        : " (" + String.join(", ", catalog.featureNames(catalog.featureSet(removed))) + ")")
                 + "; the answer may still ask for a feature their hypervisor does not give: register them with the "
                 + "fleetcpu agent, which sends the hypervisor's view");
     }
@@ -216,9 +244,10 @@ public final class PolicyRecommender {
         if (leftOut.isEmpty()) {
             return required;
         }
-        draft.explanations.add("left out so that guests can live-migrate: " + String.join(", ",
-                catalog.featureNames(leftOut)) + " (libvirt's CPU map marks them migratable='no': libvirt refuses to "
-                + "migrate or save a guest that has them, as libvirt's MIGRATABLE baseline does)");
+        draft.explanations.add(
+                "left out so that guests can live-migrate: " + String.join(", ", catalog.featureNames(leftOut))
+                        + " (libvirt's CPU map marks them migratable='no': libvirt refuses to "
+                        + "migrate or save a guest that has them, as libvirt's MIGRATABLE baseline does)");
         return required.minus(leftOut);
     }
 
@@ -235,7 +264,9 @@ public final class PolicyRecommender {
         final List<String> explanations = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         final List<HostGap> gaps = new ArrayList<>();
-        @Nullable String modelExplanation;
+
+        @Nullable
+        String modelExplanation;
         /** Why the host modes the goal asked for could not be used. */
         final List<String> modeRefusals = new ArrayList<>();
     }
@@ -260,10 +291,15 @@ public final class PolicyRecommender {
                     ? "; or, if guests need not migrate across different hosts, set the goal to balanced (host-model) "
                             + "or performance (host-passthrough)"
                     : "; " + String.join("; ", draft.modeRefusals);
-            throw new BaselineRefusedException(e.reason(), "no CPU model fits every host once obsolete models "
-                    + obsoleteModels.stream().sorted().toList() + " and models some host's hypervisor cannot run are "
-                    + "left out (" + e.getMessage() + "); pin a model in the aggregate's policy (pinnedModel) to "
-                    + "choose one anyway" + hostModes, e.conflictingHosts());
+            throw new BaselineRefusedException(
+                    e.reason(),
+                    "no CPU model fits every host once obsolete models "
+                            + obsoleteModels.stream().sorted().toList()
+                            + " and models some host's hypervisor cannot run are "
+                            + "left out (" + e.getMessage()
+                            + "); pin a model in the aggregate's policy (pinnedModel) to "
+                            + "choose one anyway" + hostModes,
+                    e.conflictingHosts());
         }
     }
 
@@ -293,13 +329,14 @@ public final class PolicyRecommender {
             return true;
         }
         String base = model.includes();
-        return base != null && obsoleteModels.contains(base) && model.name().matches(
-                java.util.regex.Pattern.quote(base) + "-v[0-9]+");
+        return base != null
+                && obsoleteModels.contains(base)
+                && model.name().matches(java.util.regex.Pattern.quote(base) + "-v[0-9]+");
     }
 
     private RecommendedCpu pinned(List<PolicyHost> hosts, List<NamedCpu> named, String pinnedName, Draft draft) {
-        CpuModel pinned = catalog.model(pinnedName).orElseThrow(
-                () -> new IllegalArgumentException("the catalog has no model " + pinnedName));
+        CpuModel pinned = catalog.model(pinnedName)
+                .orElseThrow(() -> new IllegalArgumentException("the catalog has no model " + pinnedName));
         List<FeatureSet> sets = named.stream().map(calculator::expand).toList();
         FeatureSet shared = common(sets);
         for (int i = 0; i < hosts.size(); i++) {
@@ -310,24 +347,30 @@ public final class PolicyRecommender {
         }
         FeatureSet required = shared.minus(pinned.features());
         List<CpuFeature> features = calculator.featureList(pinned, required, FeatureSet.empty(), false);
-        Baseline baseline = new Baseline(pinned.name(), pinned.vendor(), true, features,
-                pinned.features().union(required), catalog.info());
+        Baseline baseline = new Baseline(
+                pinned.name(),
+                pinned.vendor(),
+                true,
+                features,
+                pinned.features().union(required),
+                catalog.info());
         draft.modelExplanation = "model " + pinned.name() + ": pinned by the aggregate's policy";
         if (!draft.gaps.isEmpty()) {
             draft.warnings.add("hosts " + draft.gaps.stream().map(HostGap::host).collect(Collectors.joining(", "))
-                    + " cannot run the pinned model " + pinned.name() + ": guests with it will not start or migrate there");
+                    + " cannot run the pinned model " + pinned.name()
+                    + ": guests with it will not start or migrate there");
         }
-        return new RecommendedCpu("custom", baseline, new RecommendedCpu.Reasons(hosts.size(), List.of(), List.of()),
-                catalog.info());
+        return new RecommendedCpu(
+                "custom", baseline, new RecommendedCpu.Reasons(hosts.size(), List.of(), List.of()), catalog.info());
     }
 
-    private void checkMinimum(List<NamedCpu> named, List<FeatureSet> visible, CpuPolicy policy, FeatureSet guest,
-            String answer) {
+    private void checkMinimum(
+            List<NamedCpu> named, List<FeatureSet> visible, CpuPolicy policy, FeatureSet guest, String answer) {
         if (policy.minimumModel() == null) {
             return;
         }
-        CpuModel minimum = catalog.model(policy.minimumModel()).orElseThrow(
-                () -> new IllegalArgumentException("the catalog has no model " + policy.minimumModel()));
+        CpuModel minimum = catalog.model(policy.minimumModel())
+                .orElseThrow(() -> new IllegalArgumentException("the catalog has no model " + policy.minimumModel()));
         FeatureSet lacking = minimum.features().minus(guest);
         if (lacking.isEmpty()) {
             return;
@@ -338,15 +381,17 @@ public final class PolicyRecommender {
                 blocking.add(named.get(i).host());
             }
         }
-        throw new PolicyConflictException("the hosts' common CPU (" + answer + ") is below the minimum model "
-                + minimum.name() + ": it lacks " + String.join(", ", catalog.featureNames(lacking))
-                + "; hosts " + String.join(", ", blocking) + " lack features of " + minimum.name()
-                + " — move them to another aggregate or lower minimumModel", blocking);
+        throw new PolicyConflictException(
+                "the hosts' common CPU (" + answer + ") is below the minimum model "
+                        + minimum.name() + ": it lacks " + String.join(", ", catalog.featureNames(lacking))
+                        + "; hosts " + String.join(", ", blocking) + " lack features of " + minimum.name()
+                        + " — move them to another aggregate or lower minimumModel",
+                blocking);
     }
 
     /** Like {@link #checkMinimum}, for the policy's x86-64 microarchitecture level. */
-    private void checkMinimumLevel(List<NamedCpu> named, List<FeatureSet> visible, CpuPolicy policy, FeatureSet guest,
-            String answer) {
+    private void checkMinimumLevel(
+            List<NamedCpu> named, List<FeatureSet> visible, CpuPolicy policy, FeatureSet guest, String answer) {
         MicroarchitectureLevel minimum = policy.minimumLevel();
         if (minimum == null) {
             return;
@@ -360,17 +405,20 @@ public final class PolicyRecommender {
         for (int i = 0; i < named.size(); i++) {
             if (!minimum.missingFrom(visible.get(i), catalog).isEmpty()) {
                 blocking.add(named.get(i).host());
-                below.add(named.get(i).host() + " (" + levelName(MicroarchitectureLevel.reachedBy(visible.get(i),
-                        catalog)) + ")");
+                below.add(named.get(i).host() + " ("
+                        + levelName(MicroarchitectureLevel.reachedBy(visible.get(i), catalog)) + ")");
             }
         }
         String answerLevel = levelName(MicroarchitectureLevel.reachedBy(guest, catalog));
-        throw new PolicyConflictException("the hosts' common CPU (" + answer + ", " + answerLevel + ") is below the "
-                + "minimum level " + minimum.operatorName() + ": it lacks " + String.join(", ", lacking)
-                + (blocking.isEmpty() ? "; every host reaches " + minimum.operatorName() + " on its own — the policy's "
-                        + "pinned model is below it"
-                        : "; hosts below " + minimum.operatorName() + ": " + String.join(", ", below))
-                + " — move them to another aggregate or lower minimumLevel", blocking);
+        throw new PolicyConflictException(
+                "the hosts' common CPU (" + answer + ", " + answerLevel + ") is below the "
+                        + "minimum level " + minimum.operatorName() + ": it lacks " + String.join(", ", lacking)
+                        + (blocking.isEmpty()
+                                ? "; every host reaches " + minimum.operatorName() + " on its own — the policy's "
+                                        + "pinned model is below it"
+                                : "; hosts below " + minimum.operatorName() + ": " + String.join(", ", below))
+                        + " — move them to another aggregate or lower minimumLevel",
+                blocking);
     }
 
     /** The level the guest CPU reaches and, when some host's guests would get a higher one alone, who costs it. */
@@ -378,13 +426,18 @@ public final class PolicyRecommender {
         Optional<MicroarchitectureLevel> reached = MicroarchitectureLevel.reachedBy(guest, catalog);
         int reachedRank = reached.map(l -> l.ordinal() + 1).orElse(0);
         List<Optional<MicroarchitectureLevel>> own = visible.stream()
-                .map(v -> MicroarchitectureLevel.reachedBy(v, catalog)).toList();
-        int best = own.stream().mapToInt(l -> l.map(x -> x.ordinal() + 1).orElse(0)).max().orElse(0);
+                .map(v -> MicroarchitectureLevel.reachedBy(v, catalog))
+                .toList();
+        int best = own.stream()
+                .mapToInt(l -> l.map(x -> x.ordinal() + 1).orElse(0))
+                .max()
+                .orElse(0);
         String reachedName = levelName(reached);
         if (best <= reachedRank) {
             draft.explanations.add("x86-64 microarchitecture level " + reachedName + " (x86-64 psABI): no host "
                     + "reaches a higher one");
-            return new LevelReport(reached.map(MicroarchitectureLevel::operatorName).orElse(null), null, List.of());
+            return new LevelReport(
+                    reached.map(MicroarchitectureLevel::operatorName).orElse(null), null, List.of());
         }
         MicroarchitectureLevel lost = MicroarchitectureLevel.values()[reachedRank];
         List<String> below = new ArrayList<>();
@@ -396,10 +449,11 @@ public final class PolicyRecommender {
         List<String> lacking = lost.missingFrom(guest, catalog);
         draft.explanations.add("x86-64 microarchitecture level " + reachedName + " (x86-64 psABI): "
                 + lost.operatorName() + " is lost (the guest CPU lacks " + String.join(", ", lacking) + ")"
-                + (below.isEmpty() ? " to the policy (pinned model or withheld features), though every host reaches it"
+                + (below.isEmpty()
+                        ? " to the policy (pinned model or withheld features), though every host reaches it"
                         : " because of " + hostList(below) + ", below " + lost.operatorName() + " on their own"));
-        return new LevelReport(reached.map(MicroarchitectureLevel::operatorName).orElse(null), lost.operatorName(),
-                below);
+        return new LevelReport(
+                reached.map(MicroarchitectureLevel::operatorName).orElse(null), lost.operatorName(), below);
     }
 
     private static String levelName(Optional<MicroarchitectureLevel> level) {
@@ -409,7 +463,11 @@ public final class PolicyRecommender {
     // ---- nested virtualisation ---------------------------------------------------------------------------------
 
     /** Decided on what guests can really get on each host (the hypervisor's view where known). */
-    private NestedReport nested(List<PolicyHost> hosts, List<FeatureSet> effective, CpuPolicy policy, @Nullable String vendor,
+    private NestedReport nested(
+            List<PolicyHost> hosts,
+            List<FeatureSet> effective,
+            CpuPolicy policy,
+            @Nullable String vendor,
             Draft draft) {
         String flag = "AMD".equals(vendor) || "Hygon".equals(vendor) ? "svm" : "vmx";
         String module = flag.equals("svm") ? "kvm_amd" : "kvm_intel";
@@ -424,13 +482,13 @@ public final class PolicyRecommender {
             } else if (host.nested() == NestedState.ENABLED) {
                 ready.add(host.name());
             } else {
-                toFix.add(new NestedFix(host.name(), host.nested(),
-                        NestedCommands.enableNested(module)));
+                toFix.add(new NestedFix(host.name(), host.nested(), NestedCommands.enableNested(module)));
             }
         }
         // Without the flag, the features that only exist under it (svm's leaf 0x8000000A: npt, avic, …; vmx-*)
         // must go too: a guest without svm that is asked for npt is refused.
-        FeatureSet flagSet = FeatureSet.of(index).union((flag.equals("svm") ? underSvm : underVmx).intersection(union(effective)));
+        FeatureSet flagSet =
+                FeatureSet.of(index).union((flag.equals("svm") ? underSvm : underVmx).intersection(union(effective)));
         boolean provided = false;
         if (policy.nested() == CpuPolicy.Nested.OFF) {
             if (without.size() < hosts.size()) {
@@ -445,13 +503,15 @@ public final class PolicyRecommender {
         } else {
             String why = (without.isEmpty() ? "" : "hosts " + String.join(", ", without) + " have no " + flag)
                     + (without.isEmpty() || toFix.isEmpty() ? "" : "; ")
-                    + (toFix.isEmpty() ? "" : "hosts " + toFix.stream().map(NestedFix::host).collect(Collectors.joining(", "))
-                            + " do not have nested enabled in " + module + " (see the commands for each)");
+                    + (toFix.isEmpty()
+                            ? ""
+                            : "hosts " + toFix.stream().map(NestedFix::host).collect(Collectors.joining(", "))
+                                    + " do not have nested enabled in " + module + " (see the commands for each)");
             if (policy.nested() == CpuPolicy.Nested.REQUIRED && policy.strict()) {
                 List<String> blocking = new ArrayList<>(without);
                 toFix.forEach(f -> blocking.add(f.host()));
-                throw new PolicyConflictException("nested virtualisation is required but not possible on every host: "
-                        + why, blocking);
+                throw new PolicyConflictException(
+                        "nested virtualisation is required but not possible on every host: " + why, blocking);
             }
             if (without.size() < hosts.size()) {
                 // Some hosts could give the flag; a guest that gets it there could not migrate to the others.
@@ -490,7 +550,8 @@ public final class PolicyRecommender {
         FeatureSet.Builder set = FeatureSet.builder();
         for (FeatureDefinition f : catalog.features()) {
             boolean dependent = flag.equals("svm")
-                    ? f.bits().stream().anyMatch(b -> b.toLowerCase(java.util.Locale.ROOT).contains("0x8000000a"))
+                    ? f.bits().stream()
+                            .anyMatch(b -> b.toLowerCase(java.util.Locale.ROOT).contains("0x8000000a"))
                     : f.name().startsWith("vmx-");
             if (dependent) {
                 set.add(f.index());
@@ -509,11 +570,14 @@ public final class PolicyRecommender {
 
     private void mitigations(CpuPolicy policy, FeatureSet guest, Draft draft) {
         if (policy.mitigations() == CpuPolicy.MitigationMode.REQUIRE) {
-            List<String> present = catalog.featureNames(guest).stream().filter(MitigationFeatures::isMitigation).toList();
-            draft.explanations.add(present.isEmpty()
-                    ? "mitigations required: the hosts share no mitigation feature"
-                    : "mitigations required: guests get every mitigation feature the hosts share: "
-                            + String.join(", ", present));
+            List<String> present = catalog.featureNames(guest).stream()
+                    .filter(MitigationFeatures::isMitigation)
+                    .toList();
+            draft.explanations.add(
+                    present.isEmpty()
+                            ? "mitigations required: the hosts share no mitigation feature"
+                            : "mitigations required: guests get every mitigation feature the hosts share: "
+                                    + String.join(", ", present));
             return;
         }
         FeatureSet withheld = catalog.featureSet(policy.disabledMitigations());
@@ -558,8 +622,8 @@ public final class PolicyRecommender {
             }
             String why = "host-model needs the same host-model CPU on every host, but " + String.join("; ", reasons);
             draft.modeRefusals.add(why);
-            draft.explanations.add("goal " + CpuPolicy.wireName(policy.goal()) + ": " + why
-                    + "; falling back to a named model");
+            draft.explanations.add(
+                    "goal " + CpuPolicy.wireName(policy.goal()) + ": " + why + "; falling back to a named model");
         } else {
             draft.explanations.add("goal migration: a named model every host runs, so guests can migrate anywhere in "
                     + "the aggregate");
@@ -569,10 +633,15 @@ public final class PolicyRecommender {
 
     /** Hosts whose domain capabilities say their hypervisor cannot run this mode (e.g. host-passthrough under TCG). */
     private static List<String> unsupported(List<PolicyHost> hosts, GuestCpu.Mode mode) {
-        List<String> names = hosts.stream().filter(h -> !h.supports(mode)).map(PolicyHost::name).toList();
-        return names.isEmpty() ? List.of()
-                : List.of("the hypervisors of " + hostList(names) + " do not support " + mode.libvirtName()
-                        + " (their domain capabilities say so; under emulation, without KVM, host-passthrough never is)");
+        List<String> names = hosts.stream()
+                .filter(h -> !h.supports(mode))
+                .map(PolicyHost::name)
+                .toList();
+        return names.isEmpty()
+                ? List.of()
+                : List.of(
+                        "the hypervisors of " + hostList(names) + " do not support " + mode.libvirtName()
+                                + " (their domain capabilities say so; under emulation, without KVM, host-passthrough never is)");
     }
 
     /** Each host that differs from the first, and how. */
@@ -582,9 +651,13 @@ public final class PolicyRecommender {
         if (hosts.size() == 1) {
             return differences;
         }
-        List<FeatureSet> physical = hosts.stream().map(h -> calculator.expand(new NamedCpu(h.name(), h.cpu()))).toList();
-        List<String> unidentified = hosts.stream().filter(h -> h.microcode() == null || h.signature() == null)
-                .map(PolicyHost::name).toList();
+        List<FeatureSet> physical = hosts.stream()
+                .map(h -> calculator.expand(new NamedCpu(h.name(), h.cpu())))
+                .toList();
+        List<String> unidentified = hosts.stream()
+                .filter(h -> h.microcode() == null || h.signature() == null)
+                .map(PolicyHost::name)
+                .toList();
         if (!unidentified.isEmpty()) {
             differences.add("hosts " + String.join(", ", unidentified) + " did not report their CPU signature and "
                     + "microcode, so they cannot be shown to be identical");
@@ -593,7 +666,8 @@ public final class PolicyRecommender {
             PolicyHost h = hosts.get(i);
             List<String> what = new ArrayList<>();
             if (!Objects.equals(first.cpu().model(), h.cpu().model())) {
-                what.add("model " + h.cpu().model() + " instead of " + first.cpu().model());
+                what.add("model " + h.cpu().model() + " instead of "
+                        + first.cpu().model());
             }
             if (!Objects.equals(first.signature(), h.signature())) {
                 what.add("signature " + text(h.signature()) + " instead of " + text(first.signature()));
@@ -607,14 +681,18 @@ public final class PolicyRecommender {
                 what.add("features " + featureDiff(extra, missing));
             }
             if (!what.isEmpty()) {
-                differences.add("host " + h.name() + " differs from " + first.name() + " in " + String.join(", ", what));
+                differences.add(
+                        "host " + h.name() + " differs from " + first.name() + " in " + String.join(", ", what));
             }
         }
         return differences;
     }
 
     private @Nullable String hostModelsDiffer(List<PolicyHost> hosts) {
-        List<String> unknown = hosts.stream().filter(h -> h.hypervisorCpu() == null).map(PolicyHost::name).toList();
+        List<String> unknown = hosts.stream()
+                .filter(h -> h.hypervisorCpu() == null)
+                .map(PolicyHost::name)
+                .toList();
         if (!unknown.isEmpty()) {
             return "hosts " + String.join(", ", unknown) + " did not report their hypervisor's host-model CPU";
         }
@@ -627,8 +705,11 @@ public final class PolicyRecommender {
         if (groups.size() == 1) {
             return null;
         }
-        return "the host-model CPUs fall into " + groups.size() + " kinds: " + groups.values().stream()
-                .map(names -> String.join(", ", names)).map(s -> "[" + s + "]").collect(Collectors.joining(" "));
+        return "the host-model CPUs fall into " + groups.size() + " kinds: "
+                + groups.values().stream()
+                        .map(names -> String.join(", ", names))
+                        .map(s -> "[" + s + "]")
+                        .collect(Collectors.joining(" "));
     }
 
     private String featureDiff(FeatureSet extra, FeatureSet missing) {
@@ -639,8 +720,14 @@ public final class PolicyRecommender {
     }
 
     private @Nullable String firstVendor(List<NamedCpu> hosts) {
-        return hosts.stream().map(h -> h.cpu().vendor() != null ? h.cpu().vendor()
-                : catalog.model(Objects.requireNonNull(h.cpu().model())).map(CpuModel::vendor).orElse(null))
-                .filter(Objects::nonNull).findFirst().orElse(null);
+        return hosts.stream()
+                .map(h -> h.cpu().vendor() != null
+                        ? h.cpu().vendor()
+                        : catalog.model(Objects.requireNonNull(h.cpu().model()))
+                                .map(CpuModel::vendor)
+                                .orElse(null))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 }

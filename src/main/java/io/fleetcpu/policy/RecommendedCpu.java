@@ -1,9 +1,8 @@
 package io.fleetcpu.policy;
 
-import java.util.List;
-
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.policy.baseline.Baseline;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,8 +19,8 @@ public record RecommendedCpu(String mode, Baseline baseline, Reasons reasons, Ca
      * @param limitingHosts hosts without which the aggregate would gain features
      * @param featuresLeftOut features some hosts have that the guest CPU leaves out, with the hosts lacking them
      */
-    public record Reasons(int hostsConsidered, List<LimitingHost> limitingHosts, List<LeftOutFeature> featuresLeftOut) {
-    }
+    public record Reasons(
+            int hostsConsidered, List<LimitingHost> limitingHosts, List<LeftOutFeature> featuresLeftOut) {}
 
     /**
      * A host that holds the aggregate's CPU down.
@@ -29,8 +28,10 @@ public record RecommendedCpu(String mode, Baseline baseline, Reasons reasons, Ca
      * @param featuresOthersShare features every other host has and this one lacks
      * @param modelWithoutHost the model the aggregate would get without this host (null when not computed)
      */
-    public record LimitingHost(String host, List<String> featuresOthersShare, @Nullable String modelWithoutHost) {
-    }
+    public record LimitingHost(
+            String host,
+            List<String> featuresOthersShare,
+            @Nullable String modelWithoutHost) {}
 
     /**
      * A feature left out of the guest CPU because these hosts lack it.

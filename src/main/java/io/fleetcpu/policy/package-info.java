@@ -9,8 +9,9 @@
  * parts, {@code catalog} and {@code libvirtxml} (ArchitectureTest).
  */
 @NullMarked
-@ApplicationModule(displayName = "Guest CPU engine",
-        allowedDependencies = { "catalog", "libvirtxml" })
+@ApplicationModule(
+        displayName = "Guest CPU engine",
+        allowedDependencies = {"catalog", "libvirtxml"})
 package io.fleetcpu.policy;
 
 import org.jspecify.annotations.NullMarked;

@@ -2,7 +2,6 @@ package io.fleetcpu.system;
 
 import java.util.List;
 import java.util.Set;
-
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.pattern.PathPattern;
@@ -20,8 +19,14 @@ public class AccessRules {
 
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
-    private static final List<PathPattern> ALWAYS_OPEN = patterns("/actuator/health", "/actuator/health/**",
-            "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**");
+    private static final List<PathPattern> ALWAYS_OPEN = patterns(
+            "/actuator/health",
+            "/actuator/health/**",
+            "/v3/api-docs",
+            "/v3/api-docs/**",
+            "/v3/api-docs.yaml",
+            "/swagger-ui.html",
+            "/swagger-ui/**");
 
     /** POSTs that change nothing: they ask what would happen. */
     private static final List<PathPattern> QUESTIONS = patterns("/aggregates/{id}/what-if", "/migrations/check");
@@ -49,7 +54,8 @@ public class AccessRules {
     Access needed(String method, PathContainer container) {
         if (READS.contains(method)) {
             return !readsNeedCredential || "OPTIONS".equals(method) || matches(ALWAYS_OPEN, container)
-                    ? Access.OPEN : Access.READ;
+                    ? Access.OPEN
+                    : Access.READ;
         }
         if ("POST".equals(method) && matches(QUESTIONS, container)) {
             return readsNeedCredential ? Access.READ : Access.OPEN;
@@ -65,6 +71,8 @@ public class AccessRules {
     }
 
     private static List<PathPattern> patterns(String... patterns) {
-        return List.of(patterns).stream().map(PathPatternParser.defaultInstance::parse).toList();
+        return List.of(patterns).stream()
+                .map(PathPatternParser.defaultInstance::parse)
+                .toList();
     }
 }

@@ -1,15 +1,13 @@
 package io.fleetcpu.system;
 
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -41,8 +39,10 @@ class ApiTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         // The path as Spring MVC matches it: within the application (no context path), segments decoded when matched.
-        Access needed = rules.needed(request.getMethod(),
-                RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication());
+        Access needed = rules.needed(
+                request.getMethod(),
+                RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                        .pathWithinApplication());
         String token = bearerToken(request.getHeader("Authorization"));
         Optional<Credential> credential = token == null ? Optional.empty() : credentials.find(token);
         if (needed == Access.OPEN) {
@@ -51,19 +51,31 @@ class ApiTokenFilter extends OncePerRequestFilter {
             return;
         }
         if (credential.isEmpty()) {
-            response.setHeader("WWW-Authenticate", token == null ? "Bearer realm=\"fleetcpu\""
-                    : "Bearer realm=\"fleetcpu\", error=\"invalid_token\"");
-            problems.write(request, response, Problems.of(HttpStatus.UNAUTHORIZED, "Credential required",
-                    (token == null ? "this request needs the header 'Authorization: Bearer <token>'"
-                            : "the bearer token is not one of fleetcpu's configured credentials")
-                            + "; it needs a credential of the role " + roles(needed)));
+            response.setHeader(
+                    "WWW-Authenticate",
+                    token == null ? "Bearer realm=\"fleetcpu\"" : "Bearer realm=\"fleetcpu\", error=\"invalid_token\"");
+            problems.write(
+                    request,
+                    response,
+                    Problems.of(
+                            HttpStatus.UNAUTHORIZED,
+                            "Credential required",
+                            (token == null
+                                            ? "this request needs the header 'Authorization: Bearer <token>'"
+                                            : "the bearer token is not one of fleetcpu's configured credentials")
+                                    + "; it needs a credential of the role " + roles(needed)));
             return;
         }
         Role role = credential.get().role();
         if (!role.may(needed)) {
-            problems.write(request, response, Problems.of(HttpStatus.FORBIDDEN, "Not allowed",
-                    "this " + role.label() + " credential may not " + request.getMethod() + " "
-                            + request.getRequestURI() + "; that needs the role " + roles(needed)));
+            problems.write(
+                    request,
+                    response,
+                    Problems.of(
+                            HttpStatus.FORBIDDEN,
+                            "Not allowed",
+                            "this " + role.label() + " credential may not " + request.getMethod() + " "
+                                    + request.getRequestURI() + "; that needs the role " + roles(needed)));
             return;
         }
         request.setAttribute(Credential.ATTRIBUTE, credential.get());
@@ -80,7 +92,9 @@ class ApiTokenFilter extends OncePerRequestFilter {
 
     /** The roles that may, e.g. "agent or operator". */
     static String roles(Access needed) {
-        return Arrays.stream(Role.values()).filter(r -> r.may(needed)).map(Role::label)
+        return Arrays.stream(Role.values())
+                .filter(r -> r.may(needed))
+                .map(Role::label)
                 .collect(Collectors.joining(" or "));
     }
 }

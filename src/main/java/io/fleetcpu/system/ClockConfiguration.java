@@ -2,7 +2,6 @@ package io.fleetcpu.system;
 
 import java.time.Clock;
 import java.time.Duration;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -58,8 +57,9 @@ public class ComputeGate {
             throw new ServiceBusyException("interrupted while waiting to compute", Duration.ofSeconds(1));
         }
         if (!admitted) {
-            throw new ServiceBusyException("fleetcpu is computing " + limits.concurrency() + " answer(s) at once and "
-                    + "more are waiting; try again shortly (answers already computed are served at once)",
+            throw new ServiceBusyException(
+                    "fleetcpu is computing " + limits.concurrency() + " answer(s) at once and "
+                            + "more are waiting; try again shortly (answers already computed are served at once)",
                     Duration.ofSeconds(Math.max(1, limits.maxWait().toSeconds())));
         }
         hasTurn.set(true);

@@ -8,7 +8,8 @@ class CredentialConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Cre
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, CredentialConfigurationException cause) {
-        return new FailureAnalysis(cause.getMessage(),
+        return new FailureAnalysis(
+                cause.getMessage(),
                 "Fix the tokens or token files (fleetcpu.security.*; README.md, section Security) and start again.",
                 cause);
     }

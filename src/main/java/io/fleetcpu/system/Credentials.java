@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,7 +26,10 @@ class Credentials {
 
     Credentials(SecurityProperties security) {
         List<String> operators = new ArrayList<>(tokens(security.operator()));
-        operators.addAll(security.tokens().stream().map(String::strip).filter(t -> !t.isEmpty()).toList());
+        operators.addAll(security.tokens().stream()
+                .map(String::strip)
+                .filter(t -> !t.isEmpty())
+                .toList());
         if (operators.isEmpty()) {
             operators.addAll(generatedOperatorTokens(new TokenFile(Path.of(security.tokenFile()))));
         }
@@ -42,10 +44,14 @@ class Credentials {
     }
 
     private static List<String> tokens(SecurityProperties.RoleTokens configured) {
-        return Stream.concat(configured.tokens().stream(),
-                configured.tokenFiles().stream().filter(f -> !f.isBlank())
-                        .flatMap(f -> new TokenFile(Path.of(f.strip())).tokens().stream()))
-                .map(String::strip).filter(t -> !t.isEmpty()).toList();
+        return Stream.concat(
+                        configured.tokens().stream(),
+                        configured.tokenFiles().stream()
+                                .filter(f -> !f.isBlank())
+                                .flatMap(f -> new TokenFile(Path.of(f.strip())).tokens().stream()))
+                .map(String::strip)
+                .filter(t -> !t.isEmpty())
+                .toList();
     }
 
     private static List<String> generatedOperatorTokens(TokenFile file) {
@@ -53,7 +59,9 @@ class Credentials {
             return file.tokens();
         }
         String token = file.create();
-        log.info("No operator token configured: made one and wrote it to {}", file.path().toAbsolutePath());
+        log.info(
+                "No operator token configured: made one and wrote it to {}",
+                file.path().toAbsolutePath());
         return List.of(token);
     }
 
@@ -62,9 +70,11 @@ class Credentials {
             Credential credential = Credential.of(role, token);
             Credential before = byFingerprint.putIfAbsent(credential.fingerprint(), credential);
             if (before != null && before.role() != role) {
-                throw new CredentialConfigurationException("one token is configured both as " + before.role().label()
-                        + " and as " + role.label() + " (fingerprint " + credential.fingerprint().substring(0, 12)
-                        + "…): give each role its own tokens");
+                throw new CredentialConfigurationException(
+                        "one token is configured both as " + before.role().label()
+                                + " and as " + role.label() + " (fingerprint "
+                                + credential.fingerprint().substring(0, 12)
+                                + "…): give each role its own tokens");
             }
         }
     }

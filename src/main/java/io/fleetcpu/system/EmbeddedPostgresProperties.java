@@ -19,5 +19,4 @@ public record EmbeddedPostgresProperties(
         @DefaultValue("0") int port,
         @DefaultValue("false") boolean clean,
         @DefaultValue("./data/postgres-password") String passwordFile,
-        @DefaultValue("./data/postgres-programs") String programsDirectory) {
-}
+        @DefaultValue("./data/postgres-programs") String programsDirectory) {}

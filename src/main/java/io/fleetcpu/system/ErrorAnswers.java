@@ -1,11 +1,10 @@
 package io.fleetcpu.system;
 
-import java.io.IOException;
-import java.util.Locale;
-
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
-
+import java.io.IOException;
+import java.util.Locale;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -16,8 +15,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.swagger.v3.oas.annotations.Hidden;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,16 +36,23 @@ class ErrorAnswers implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<byte[]> error(HttpServletRequest request) {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        ProblemDetail problem = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof org.apache.tomcat.util.http.InvalidParameterException
+        ProblemDetail problem = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION)
+                        instanceof org.apache.tomcat.util.http.InvalidParameterException
                 ? tooManyParameters()
-                : status instanceof Integer code ? of(code) : Problems.of(HttpStatus.NOT_FOUND, "Not found", nothingAt("/error"));
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                : status instanceof Integer code
+                        ? of(code)
+                        : Problems.of(HttpStatus.NOT_FOUND, "Not found", nothingAt("/error"));
+        return ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(json.writeValueAsBytes(problem));
     }
 
     static ProblemDetail tooManyParameters() {
-        return Problems.of(HttpStatus.BAD_REQUEST, "Too many parameters", "the request has more query or form "
-                + "parameters than fleetcpu reads (server.tomcat.max-parameter-count, 1000 by default)");
+        return Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "Too many parameters",
+                "the request has more query or form "
+                        + "parameters than fleetcpu reads (server.tomcat.max-parameter-count, 1000 by default)");
     }
 
     static String nothingAt(String path) {
@@ -62,19 +66,29 @@ class ErrorAnswers implements ErrorController {
             status = code >= 500 ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.BAD_REQUEST;
         }
         return switch (status) {
-            case BAD_REQUEST -> Problems.of(status, "Bad request", "the HTTP request is malformed, or its request line, "
-                    + "headers or parameters are longer or more numerous than fleetcpu reads");
-            case NOT_FOUND -> Problems.of(status, "Not found", "nothing at this path; GET /v3/api-docs lists every "
-                    + "resource fleetcpu has");
+            case BAD_REQUEST ->
+                Problems.of(
+                        status,
+                        "Bad request",
+                        "the HTTP request is malformed, or its request line, "
+                                + "headers or parameters are longer or more numerous than fleetcpu reads");
+            case NOT_FOUND ->
+                Problems.of(
+                        status,
+                        "Not found",
+                        "nothing at this path; GET /v3/api-docs lists every " + "resource fleetcpu has");
             case URI_TOO_LONG -> Problems.of(status, "URI too long", "the request URI is longer than fleetcpu reads");
-            case REQUEST_HEADER_FIELDS_TOO_LARGE -> Problems.of(status, "Headers too large",
-                    "the request headers are larger than fleetcpu reads");
-            case CONTENT_TOO_LARGE -> Problems.of(status, "Request body too large",
-                    "the request body is larger than fleetcpu accepts");
-            default -> status.is5xxServerError()
-                    ? Problems.of(status, status == HttpStatus.INTERNAL_SERVER_ERROR ? "Internal error" : sentence(status),
-                            "fleetcpu failed to answer this request; the service log has the details")
-                    : Problems.of(status, sentence(status), "the request was refused: " + status.getReasonPhrase());
+            case REQUEST_HEADER_FIELDS_TOO_LARGE ->
+                Problems.of(status, "Headers too large", "the request headers are larger than fleetcpu reads");
+            case CONTENT_TOO_LARGE ->
+                Problems.of(status, "Request body too large", "the request body is larger than fleetcpu accepts");
+            default ->
+                status.is5xxServerError()
+                        ? Problems.of(
+                                status,
+                                status == HttpStatus.INTERNAL_SERVER_ERROR ? "Internal error" : sentence(status),
+                                "fleetcpu failed to answer this request; the service log has the details")
+                        : Problems.of(status, sentence(status), "the request was refused: " + status.getReasonPhrase());
         };
     }
 

@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
 public class InvalidRequestException extends RuntimeException {
 
     /** One wrong field: where it is in the request (JSON path) and what is wrong with it. */
-    public record FieldProblem(String field, @Nullable String problem) {
-    }
+    public record FieldProblem(String field, @Nullable String problem) {}
 
     private final List<FieldProblem> problems;
 
@@ -17,7 +16,10 @@ public class InvalidRequestException extends RuntimeException {
     }
 
     public InvalidRequestException(List<FieldProblem> problems) {
-        super(problems.stream().map(p -> p.field() + ": " + p.problem()).reduce((a, b) -> a + "; " + b).orElse("invalid request"));
+        super(problems.stream()
+                .map(p -> p.field() + ": " + p.problem())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid request"));
         this.problems = List.copyOf(problems);
     }
 

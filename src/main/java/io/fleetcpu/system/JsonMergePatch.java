@@ -1,7 +1,6 @@
 package io.fleetcpu.system;
 
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -16,15 +15,15 @@ public final class JsonMergePatch {
 
     public static final String MEDIA_TYPE = "application/merge-patch+json";
 
-    private JsonMergePatch() {
-    }
+    private JsonMergePatch() {}
 
     /** The target with the patch applied; neither is changed. */
     public static @Nullable JsonNode apply(@Nullable JsonNode target, @Nullable JsonNode patch) {
         if (patch == null || !patch.isObject()) {
             return patch == null ? null : patch.deepCopy();
         }
-        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target.deepCopy()
+        ObjectNode result = target != null && target.isObject()
+                ? (ObjectNode) target.deepCopy()
                 : JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, JsonNode> member : patch.properties()) {
             if (member.getValue().isNull()) {

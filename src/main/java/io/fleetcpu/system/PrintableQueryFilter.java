@@ -1,5 +1,10 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -7,19 +12,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 
 /**
  * Query parameters hold no control characters or lone surrogates either (as bodies, see
@@ -58,7 +55,9 @@ class PrintableQueryFilter extends OncePerRequestFilter {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (name != null && value != null && !(StrictJsonConfiguration.printable(name) && StrictJsonConfiguration.printable(value))) {
+            if (name != null
+                    && value != null
+                    && !(StrictJsonConfiguration.printable(name) && StrictJsonConfiguration.printable(value))) {
                 names.add(StrictJsonConfiguration.printable(name) ? name : "(unprintable name)");
             }
         }

@@ -1,14 +1,13 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.libvirtxml.MalformedXmlException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.List;
-
-import jakarta.servlet.http.HttpServletResponse;
-
+import java.util.Objects;
 import org.hibernate.exception.JDBCConnectionException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
@@ -28,8 +27,6 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
-
-import io.fleetcpu.libvirtxml.MalformedXmlException;
 
 /** Turns every refusal into RFC 9457 problem details with a message a person can act on. */
 @RestControllerAdvice
@@ -76,7 +73,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfter().toSeconds()))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /** How long a client is asked to wait when the database cannot be reached. */
@@ -86,12 +84,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
      * The database cannot be reached (down, restarting, or every connection taken for longer than
      * spring.datasource.hikari.connection-timeout): 503 with Retry-After.
      */
-    @ExceptionHandler({ CannotCreateTransactionException.class, DataAccessResourceFailureException.class,
-            JDBCConnectionException.class, SQLTransientConnectionException.class })
+    @ExceptionHandler({
+        CannotCreateTransactionException.class,
+        DataAccessResourceFailureException.class,
+        JDBCConnectionException.class,
+        SQLTransientConnectionException.class
+    })
     ProblemDetail databaseUnavailable(Exception e, HttpServletResponse response) {
         log.warn("database unavailable: {}", e.toString());
         response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(DATABASE_RETRY_AFTER.toSeconds()));
-        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable",
+        return Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "Database unavailable",
                 "fleetcpu cannot reach its database just now; try again shortly (sending the same request again "
                         + "is safe: a registration is applied once)");
     }
@@ -102,14 +106,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
      */
     private static boolean lostDatabase(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof CannotCreateTransactionException || cause instanceof DataAccessResourceFailureException
-                    || cause instanceof JDBCConnectionException || cause instanceof SQLTransientConnectionException
+            if (cause instanceof CannotCreateTransactionException
+                    || cause instanceof DataAccessResourceFailureException
+                    || cause instanceof JDBCConnectionException
+                    || cause instanceof SQLTransientConnectionException
                     || cause instanceof SQLNonTransientConnectionException
-                    || cause instanceof org.hibernate.TransactionException && cause.getCause() instanceof SQLException) {
+                    || cause instanceof org.hibernate.TransactionException
+                            && cause.getCause() instanceof SQLException) {
                 return true;
             }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
-                    || sql.getSQLState().startsWith("57P"))) {
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
         }
@@ -132,39 +140,52 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             return databaseUnavailable(e, response);
         }
         log.error("request failed", e);
-        return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+        return Problems.of(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "Internal error",
                 "fleetcpu failed to answer this request; the service log has the details");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "Invalid parameter",
-                "'" + e.getName() + "' cannot be '" + e.getValue() + "'");
-        problem.setProperty("errors", List.of(new InvalidRequestException.FieldProblem(e.getName(), "not a valid value")));
+        ProblemDetail problem = Problems.of(
+                HttpStatus.BAD_REQUEST, "Invalid parameter", "'" + e.getName() + "' cannot be '" + e.getValue() + "'");
+        problem.setProperty(
+                "errors", List.of(new InvalidRequestException.FieldProblem(e.getName(), "not a valid value")));
         return problem;
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<String> supported = e.getSupportedMediaTypes().stream().map(MediaType::toString).distinct().toList();
-        ProblemDetail problem = Problems.of(HttpStatus.NOT_ACCEPTABLE, "Not acceptable", "no answer here is in '"
-                + request.getHeader(HttpHeaders.ACCEPT) + "'; this resource answers in " + String.join(", ", supported));
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+            HttpMediaTypeNotAcceptableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> supported = e.getSupportedMediaTypes().stream()
+                .map(MediaType::toString)
+                .distinct()
+                .toList();
+        ProblemDetail problem = Problems.of(
+                HttpStatus.NOT_ACCEPTABLE,
+                "Not acceptable",
+                "no answer here is in '" + request.getHeader(HttpHeaders.ACCEPT) + "'; this resource answers in "
+                        + String.join(", ", supported));
         problem.setProperty("supportedMediaTypes", supported);
-        return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE)
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = UnreadableBody.problem(e);
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<InvalidRequestException.FieldProblem> problems = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> new InvalidRequestException.FieldProblem(f.getField(), f.getDefaultMessage()))
                 .toList();
@@ -172,23 +193,27 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<InvalidRequestException.FieldProblem> problems = e.getParameterValidationResults().stream()
-                .flatMap(r -> r.getResolvableErrors().stream().map(err -> new InvalidRequestException.FieldProblem(
-                        // Spring Boot's parent compiles with -parameters: every parameter has its name
-                        Objects.requireNonNull(r.getMethodParameter().getParameterName()), err.getDefaultMessage())))
+                .flatMap(r -> r.getResolvableErrors().stream()
+                        .map(err -> new InvalidRequestException.FieldProblem(
+                                // Spring Boot's parent compiles with -parameters: every parameter has its name
+                                Objects.requireNonNull(r.getMethodParameter().getParameterName()),
+                                err.getDefaultMessage())))
                 .toList();
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "Invalid parameter",
-                new InvalidRequestException(problems).getMessage());
+        ProblemDetail problem = Problems.of(
+                HttpStatus.BAD_REQUEST, "Invalid parameter", new InvalidRequestException(problems).getMessage());
         problem.setProperty("errors", problems);
         return ResponseEntity.badRequest().body(problem);
     }
 
     @Override
-    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(HttpStatus.NOT_FOUND, "Not found", ErrorAnswers.nothingAt("/" + e.getResourcePath())));
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(
+                        HttpStatus.NOT_FOUND, "Not found", ErrorAnswers.nothingAt("/" + e.getResourcePath())));
     }
 }

@@ -1,17 +1,14 @@
 package io.fleetcpu.system;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** Writes RFC 9457 problem details from servlet filters, which run before Spring MVC's advice. */
@@ -27,7 +24,8 @@ public class Problems {
     public static ProblemDetail of(HttpStatus status, String title, @Nullable String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
-        problem.setType(URI.create("https://fleetcpu.io/problems/" + title.toLowerCase().replace(' ', '-')));
+        problem.setType(
+                URI.create("https://fleetcpu.io/problems/" + title.toLowerCase().replace(' ', '-')));
         return problem;
     }
 

@@ -1,12 +1,5 @@
 package io.fleetcpu.system;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
-
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -18,7 +11,12 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -92,12 +90,16 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private ProblemDetail tooLarge() {
-        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
+        return Problems.of(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "Request body too large",
                 "the request body is larger than the " + maxBytes + " bytes fleetcpu accepts");
     }
 
     private ProblemDetail tooSlow() {
-        return Problems.of(HttpStatus.REQUEST_TIMEOUT, "Request body too slow",
+        return Problems.of(
+                HttpStatus.REQUEST_TIMEOUT,
+                "Request body too slow",
                 "the request body did not arrive whole within " + timeoutMillis + " ms; send it again");
     }
 
@@ -161,7 +163,10 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
         @Override
         public void onError(Throwable failure) {
-            log.debug("reading a request body of {} {} failed: {}", request.getMethod(), request.getRequestURI(),
+            log.debug(
+                    "reading a request body of {} {} failed: {}",
+                    request.getMethod(),
+                    request.getRequestURI(),
                     failure.toString());
             if (finished.compareAndSet(false, true)) {
                 async.complete();
@@ -184,8 +189,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public void onComplete(AsyncEvent event) {
-        }
+        public void onComplete(AsyncEvent event) {}
 
         @Override
         public void onError(AsyncEvent event) {
@@ -193,8 +197,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public void onStartAsync(AsyncEvent event) {
-        }
+        public void onStartAsync(AsyncEvent event) {}
     }
 
     /** The request as its handlers see it: the body comes from memory, and it is the request's own dispatch. */
@@ -226,8 +229,10 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public java.io.BufferedReader getReader() throws java.io.UnsupportedEncodingException {
             String encoding = getCharacterEncoding();
-            return new java.io.BufferedReader(new java.io.InputStreamReader(new ByteArrayInputStream(body),
-                    encoding == null ? java.nio.charset.StandardCharsets.UTF_8
+            return new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new ByteArrayInputStream(body),
+                    encoding == null
+                            ? java.nio.charset.StandardCharsets.UTF_8
                             : java.nio.charset.Charset.forName(encoding)));
         }
 

@@ -1,13 +1,11 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import java.time.Duration;
 import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 
 /**
  * How much one request may ask of fleetcpu. Beyond a limit the request is refused whole (413, 408, or 422 naming
@@ -22,20 +20,23 @@ import io.fleetcpu.system.InvalidRequestException.FieldProblem;
  * @param maxWhatIfHosts entries in each list of a what-if (addHosts, addReports, removeHosts)
  */
 @ConfigurationProperties("fleetcpu.request")
-public record RequestLimitProperties(@DefaultValue("2MB") DataSize maxBodySize,
+public record RequestLimitProperties(
+        @DefaultValue("2MB") DataSize maxBodySize,
         @DefaultValue("30s") Duration bodyTimeout,
         @DefaultValue("100") int maxAggregatesPerHost,
         @DefaultValue("1000") int maxFeaturesPerCpu,
         @DefaultValue("1000") int maxWhatIfHosts) {
 
     /** Adds a problem naming the field and the limit when {@code count} things are more than {@code limit}. */
-    public static boolean checkCount(List<FieldProblem> problems, String field, int count, int limit, String things,
-            String property) {
+    public static boolean checkCount(
+            List<FieldProblem> problems, String field, int count, int limit, String things, String property) {
         if (count <= limit) {
             return true;
         }
-        problems.add(new FieldProblem(field, count + " " + things + "; at most " + limit + " are accepted (setting "
-                + "fleetcpu.request." + property + ")"));
+        problems.add(new FieldProblem(
+                field,
+                count + " " + things + "; at most " + limit + " are accepted (setting " + "fleetcpu.request." + property
+                        + ")"));
         return false;
     }
 

@@ -1,17 +1,15 @@
 package io.fleetcpu.system;
 
-import java.io.IOException;
-import org.jspecify.annotations.Nullable;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-
+import java.io.IOException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -35,15 +33,15 @@ public final class SecurityHeaders {
     /** A raw document an agent sent: shown, if ever, in a sandbox that runs nothing it holds. */
     public static final String DOCUMENT_POLICY = API_POLICY + "; sandbox";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     static void apply(@Nullable String path, HttpServletResponse response) {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Content-Security-Policy", policy(path));
-        response.setHeader(HttpHeaders.CACHE_CONTROL, response.containsHeader(HttpHeaders.ETAG) ? "no-cache" : "no-store");
+        response.setHeader(
+                HttpHeaders.CACHE_CONTROL, response.containsHeader(HttpHeaders.ETAG) ? "no-cache" : "no-store");
     }
 
     private static String policy(@Nullable String path) {
@@ -90,7 +88,8 @@ public final class SecurityHeaders {
                 }
 
                 private void revalidate(String name) {
-                    if (HttpHeaders.ETAG.equalsIgnoreCase(name) && "no-store".equals(getHeader(HttpHeaders.CACHE_CONTROL))) {
+                    if (HttpHeaders.ETAG.equalsIgnoreCase(name)
+                            && "no-store".equals(getHeader(HttpHeaders.CACHE_CONTROL))) {
                         super.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
                     }
                 }

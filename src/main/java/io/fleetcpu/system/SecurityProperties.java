@@ -1,7 +1,6 @@
 package io.fleetcpu.system;
 
 import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -33,6 +32,6 @@ public record SecurityProperties(
      * @param tokens the tokens themselves (comma-separated in one property)
      * @param tokenFiles files holding one token per line (blank lines and lines starting with # are skipped)
      */
-    public record RoleTokens(@DefaultValue List<String> tokens, @DefaultValue List<String> tokenFiles) {
-    }
+    public record RoleTokens(
+            @DefaultValue List<String> tokens, @DefaultValue List<String> tokenFiles) {}
 }

@@ -1,13 +1,15 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import java.lang.reflect.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.converter.HttpMessageConverter;
@@ -15,11 +17,6 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
-
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamContext;
@@ -43,9 +40,10 @@ class StrictJsonConfiguration {
 
     @Bean
     JsonMapperBuilderCustomizer strictJsonBodies() {
-        return builder -> builder
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(
+                        DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .withCoercionConfigDefaults(coercion -> {
@@ -59,8 +57,9 @@ class StrictJsonConfiguration {
 
     /** Whether people and PostgreSQL can take this text: no NUL or other control characters, no lone surrogates. */
     static boolean printable(String text) {
-        return text.codePoints().noneMatch(c -> (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')
-                || Character.getType(c) == Character.SURROGATE);
+        return text.codePoints()
+                .noneMatch(c -> (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')
+                        || Character.getType(c) == Character.SURROGATE);
     }
 
     /** Jackson's own string reading (with its coercion rules), then the printable check. */
@@ -107,8 +106,7 @@ class StrictJsonConfiguration {
         static final String PROBLEM = "contains control characters (such as NUL) or a lone surrogate";
         private static final String FOUND = UnprintableText.class.getName();
 
-        private UnprintableText() {
-        }
+        private UnprintableText() {}
 
         @SuppressWarnings("unchecked")
         static void found(JsonParser p) {
@@ -117,7 +115,8 @@ class StrictJsonConfiguration {
             if (request == null) {
                 throw new InvalidRequestException(field.isEmpty() ? "body" : field, PROBLEM);
             }
-            List<FieldProblem> found = (List<FieldProblem>) request.getAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
+            List<FieldProblem> found =
+                    (List<FieldProblem>) request.getAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
             if (found == null) {
                 found = new ArrayList<>();
                 request.setAttribute(FOUND, found, RequestAttributes.SCOPE_REQUEST);
@@ -130,20 +129,27 @@ class StrictJsonConfiguration {
         static class Check extends RequestBodyAdviceAdapter {
 
             @Override
-            public boolean supports(MethodParameter parameter, Type targetType,
+            public boolean supports(
+                    MethodParameter parameter,
+                    Type targetType,
                     Class<? extends HttpMessageConverter<?>> converterType) {
                 return true;
             }
 
             @Override
             @SuppressWarnings("unchecked")
-            public Object afterBodyRead(Object body, HttpInputMessage inputMessage, MethodParameter parameter,
-                    Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
+            public Object afterBodyRead(
+                    Object body,
+                    HttpInputMessage inputMessage,
+                    MethodParameter parameter,
+                    Type targetType,
+                    Class<? extends HttpMessageConverter<?>> converterType) {
                 RequestAttributes request = RequestContextHolder.getRequestAttributes();
                 if (request == null) {
                     return body;
                 }
-                List<FieldProblem> found = (List<FieldProblem>) request.getAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
+                List<FieldProblem> found =
+                        (List<FieldProblem>) request.getAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
                 if (found != null && !found.isEmpty()) {
                     request.removeAttribute(FOUND, RequestAttributes.SCOPE_REQUEST);
                     throw new InvalidRequestException(found);

@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,9 @@ record TokenFile(Path path) {
             throw new CredentialConfigurationException(
                     "cannot read token file " + path.toAbsolutePath() + ": " + e.getMessage(), e);
         }
-        List<String> tokens = lines.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        List<String> tokens = lines.stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
                 .toList();
         if (tokens.isEmpty()) {
             throw new CredentialConfigurationException("token file " + path.toAbsolutePath() + " holds no token (it "
@@ -56,16 +57,16 @@ record TokenFile(Path path) {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
             try {
-                Files.createFile(path,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 log.warn("{} is not on a POSIX file system: cannot make it readable by its owner alone", path);
                 Files.createFile(path);
             }
             Files.writeString(path, token + "\n", StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
-            throw new CredentialConfigurationException("token file " + path.toAbsolutePath()
-                    + " appeared while fleetcpu was making it; start again", e);
+            throw new CredentialConfigurationException(
+                    "token file " + path.toAbsolutePath() + " appeared while fleetcpu was making it; start again", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write token file " + path.toAbsolutePath(), e);
         }

@@ -1,17 +1,15 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import java.math.BigInteger;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-
-import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -34,21 +32,24 @@ final class UnreadableBody {
     private static final String TITLE = "Malformed request body";
     private static final String NOT_JSON = "the request body is not valid JSON for this endpoint";
 
-    private UnreadableBody() {
-    }
+    private UnreadableBody() {}
 
     static ProblemDetail problem(HttpMessageNotReadableException e) {
         JacksonException cause = jacksonCause(e);
         if (cause == null) {
-            return Problems.of(HttpStatus.BAD_REQUEST, TITLE,
+            return Problems.of(
+                    HttpStatus.BAD_REQUEST,
+                    TITLE,
                     "the request body is empty or JSON null; this endpoint takes a JSON object");
         }
         if (cause.getCause() instanceof InvalidRequestException invalid) {
             return Problems.invalid(invalid); // unprintable text, outside a request's body advice
         }
         if (cause instanceof StreamConstraintsException) {
-            return Problems.of(HttpStatus.BAD_REQUEST, TITLE, NOT_JSON
-                    + ": it nests too deeply, or holds a number, name or string longer than fleetcpu reads");
+            return Problems.of(
+                    HttpStatus.BAD_REQUEST,
+                    TITLE,
+                    NOT_JSON + ": it nests too deeply, or holds a number, name or string longer than fleetcpu reads");
         }
         String problem = fieldProblem(cause);
         String field = field(cause);
@@ -76,14 +77,23 @@ final class UnreadableBody {
     private static @Nullable String fieldProblem(JacksonException e) {
         if (e instanceof PropertyBindingException unknown) {
             Collection<Object> known = unknown.getKnownPropertyIds();
-            return "is not a field here" + (known == null || known.isEmpty() ? ""
-                    : "; the fields are " + String.join(", ", new TreeSet<>(known.stream().map(String::valueOf).toList())));
+            return "is not a field here"
+                    + (known == null || known.isEmpty()
+                            ? ""
+                            : "; the fields are "
+                                    + String.join(
+                                            ", ",
+                                            new TreeSet<>(known.stream()
+                                                    .map(String::valueOf)
+                                                    .toList())));
         }
         if (e instanceof InvalidNullException) {
             return "must not be null";
         }
         if (e instanceof MismatchedInputException mismatch) {
-            String found = e instanceof InvalidFormatException format ? json(format.getValue()) : json(mismatch.getCurrentToken());
+            String found = e instanceof InvalidFormatException format
+                    ? json(format.getValue())
+                    : json(mismatch.getCurrentToken());
             return "must be " + jsonType(mismatch.getTargetType()) + (found == null ? "" : ", not " + found);
         }
         if (e instanceof DatabindException) {
@@ -111,15 +121,25 @@ final class UnreadableBody {
         if (type == null) {
             return "of another JSON type";
         }
-        if (type == String.class || CharSequence.class.isAssignableFrom(type) || type.isEnum()
-                || type == java.util.UUID.class || type == Character.class || type == char.class) {
+        if (type == String.class
+                || CharSequence.class.isAssignableFrom(type)
+                || type.isEnum()
+                || type == java.util.UUID.class
+                || type == Character.class
+                || type == char.class) {
             return "a string";
         }
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class || type == Byte.class || type == byte.class
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
+                || type == Short.class
+                || type == short.class
+                || type == Byte.class
+                || type == byte.class
                 || type == BigInteger.class) {
             return "a whole number";
         }
@@ -159,7 +179,7 @@ final class UnreadableBody {
     /** Jackson's description of broken JSON, without its notes on where its own settings are. */
     private static String syntax(JacksonException e) {
         String message = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
-        for (String cut : new String[] { "\n", " (start marker at", " at [Source", "[Source" }) {
+        for (String cut : new String[] {"\n", " (start marker at", " at [Source", "[Source"}) {
             int at = message.indexOf(cut);
             if (at >= 0) {
                 message = message.substring(0, at);
@@ -167,8 +187,9 @@ final class UnreadableBody {
         }
         int tick = message.indexOf('`');
         if (tick >= 0) {
-            int cut = Math.max(message.lastIndexOf(": ", tick), Math.max(message.lastIndexOf("; ", tick),
-                    message.lastIndexOf(" (", tick)));
+            int cut = Math.max(
+                    message.lastIndexOf(": ", tick),
+                    Math.max(message.lastIndexOf("; ", tick), message.lastIndexOf(" (", tick)));
             message = message.substring(0, cut > 0 ? cut : tick);
         }
         message = message.strip();
@@ -176,7 +197,9 @@ final class UnreadableBody {
             message = message.substring(0, 200) + "…";
         }
         TokenStreamLocation where = e.getLocation();
-        return message + (where == null || where.getLineNr() < 0 ? ""
-                : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
+        return message
+                + (where == null || where.getLineNr() < 0
+                        ? ""
+                        : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
     }
 }

@@ -5,8 +5,9 @@
  * (503 when too many computations wait). Uses no feature package (only {@code libvirtxml}'s exception, to answer it).
  */
 @NullMarked
-@ApplicationModule(displayName = "Tokens, errors, limits and the database",
-        allowedDependencies = { "libvirtxml" })
+@ApplicationModule(
+        displayName = "Tokens, errors, limits and the database",
+        allowedDependencies = {"libvirtxml"})
 package io.fleetcpu.system;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,7 +1,6 @@
 package io.fleetcpu.web;
 
 import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,8 +11,7 @@ public final class AggregateId {
 
     private static final Pattern SYNTAX = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
-    private AggregateId() {
-    }
+    private AggregateId() {}
 
     public static boolean isValid(@Nullable String id) {
         return id != null && SYNTAX.matcher(id).matches();

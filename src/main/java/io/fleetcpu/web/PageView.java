@@ -1,11 +1,9 @@
 package io.fleetcpu.web;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.function.Function;
-
 import org.springframework.data.domain.Page;
-
-import io.swagger.v3.oas.annotations.media.Schema;
 
 /** One page of a listing, with what a client needs to ask for the next. */
 @Schema(description = "One page of a listing")
@@ -17,7 +15,11 @@ public record PageView<T>(
         @Schema(description = "pages in all") int totalPages) {
 
     public static <E, T> PageView<T> of(Page<E> page, Function<E, T> view) {
-        return new PageView<>(page.getContent().stream().map(view).toList(), page.getNumber(), page.getSize(),
-                page.getTotalElements(), page.getTotalPages());
+        return new PageView<>(
+                page.getContent().stream().map(view).toList(),
+                page.getNumber(),
+                page.getSize(),
+                page.getTotalElements(),
+                page.getTotalPages());
     }
 }

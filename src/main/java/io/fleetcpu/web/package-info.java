@@ -3,7 +3,8 @@
  * of an aggregate's id ({@link io.fleetcpu.web.AggregateId}). Uses no other fleetcpu package.
  */
 @NullMarked
-@ApplicationModule(displayName = "Types the APIs share",
+@ApplicationModule(
+        displayName = "Types the APIs share",
         allowedDependencies = {})
 package io.fleetcpu.web;
 

@@ -2,6 +2,8 @@ package io.fleetcpu.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.agent.FakeFleetcpuServer.Answer;
+import io.fleetcpu.agent.libvirt.LibvirtException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,13 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fleetcpu.agent.FakeFleetcpuServer.Answer;
-import io.fleetcpu.agent.libvirt.LibvirtException;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +28,11 @@ class AgentCommandTest {
             "<domainCapabilities/>",
             "<cpu mode='custom'><model>Haswell-noTSX-IBRS</model></cpu>",
             "<cpu mode='custom'><model>Haswell-noTSX-IBRS</model><feature name='invtsc' policy='disable'/></cpu>",
-            null, "9.0.0", "7.2.0", UUID, List.of());
+            null,
+            "9.0.0",
+            "7.2.0",
+            UUID,
+            List.of());
 
     @TempDir
     Path dir;
@@ -43,7 +45,9 @@ class AgentCommandTest {
 
     @BeforeEach
     void intelHost() {
-        host = new FakeHostRoot(dir.resolve("root")).cpuFlags(FakeHostRoot.INTEL_FLAGS).kvmModule("kvm_intel", "Y");
+        host = new FakeHostRoot(dir.resolve("root"))
+                .cpuFlags(FakeHostRoot.INTEL_FLAGS)
+                .kvmModule("kvm_intel", "Y");
     }
 
     private final Map<String, String> environment = new HashMap<>();
@@ -56,23 +60,34 @@ class AgentCommandTest {
     }
 
     private int run(String... args) {
-        return run(uri -> {
-            libvirtUris.add(uri);
-            return HASWELL;
-        }, args);
+        return run(
+                uri -> {
+                    libvirtUris.add(uri);
+                    return HASWELL;
+                },
+                args);
     }
 
     @Test
     void dryRunPrintsTheRegistrationWithKernelAndLibvirtFacts() {
-        int exit = run("--dry-run", "--root", host.path().toString(), "--aggregate", "haswell-east",
-                "--aggregate", "gpu,haswell-east", "--server", "https://fleetcpu.example:8080");
+        int exit = run(
+                "--dry-run",
+                "--root",
+                host.path().toString(),
+                "--aggregate",
+                "haswell-east",
+                "--aggregate",
+                "gpu,haswell-east",
+                "--server",
+                "https://fleetcpu.example:8080");
 
         assertThat(exit).isZero();
         assertThat(err.toString()).isEmpty();
         JsonNode json = JsonMapper.builder().build().readTree(out.toString());
         assertThat(json.get("uuid").asString()).isEqualTo(UUID);
         assertThat(json.get("hostname").asString()).isEqualTo("compute-17");
-        assertThat(json.get("aggregates").values()).extracting(JsonNode::asString)
+        assertThat(json.get("aggregates").values())
+                .extracting(JsonNode::asString)
                 .containsExactly("haswell-east", "gpu");
         assertThat(json.get("capabilitiesXml").asString()).isEqualTo(HASWELL.capabilitiesXml());
         assertThat(json.get("domainCapabilitiesXml").asString()).isEqualTo("<domainCapabilities/>");
@@ -91,8 +106,14 @@ class AgentCommandTest {
     void dryRunNeedsNoServerAndTakesHostnameAndLibvirtUri() {
         FakeHostRoot amd = new FakeHostRoot(dir.resolve("amd")).cpuFlags(FakeHostRoot.AMD_FLAGS);
 
-        int exit = run("--dry-run", "--root", amd.path().toString(), "--hostname", "compute-99",
-                "--libvirt-uri", "test:///default");
+        int exit = run(
+                "--dry-run",
+                "--root",
+                amd.path().toString(),
+                "--hostname",
+                "compute-99",
+                "--libvirt-uri",
+                "test:///default");
 
         assertThat(exit).isZero();
         JsonNode json = JsonMapper.builder().build().readTree(out.toString());
@@ -107,11 +128,18 @@ class AgentCommandTest {
     @Test
     void registersWithTheServerAndExitsZero() throws IOException {
         Path token = Files.writeString(dir.resolve("token"), "  s3cret\n");
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> n == 1 ? Answer.of(503)
-                : new Answer(201, Map.of("Location", "/hosts/" + UUID), "{}"))) {
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
+                n -> n == 1 ? Answer.of(503) : new Answer(201, Map.of("Location", "/hosts/" + UUID), "{}"))) {
 
-            int exit = run("--server", server.uri().toString(), "--root", host.path().toString(),
-                    "--aggregate", "haswell-east", "--token-file", token.toString());
+            int exit = run(
+                    "--server",
+                    server.uri().toString(),
+                    "--root",
+                    host.path().toString(),
+                    "--aggregate",
+                    "haswell-east",
+                    "--token-file",
+                    token.toString());
 
             assertThat(exit).isEqualTo(ExitStatus.REGISTERED);
             assertThat(out.toString()).contains("compute-17 (" + UUID + ") registered: HTTP 201 (new host)");
@@ -135,32 +163,50 @@ class AgentCommandTest {
                 """.formatted(UUID);
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(200, "application/json", answer))) {
 
-            int exit = run("--server", server.uri().toString(), "--root", host.path().toString(),
-                    "--aggregate", "haswel-east", "--token-file", token.toString());
+            int exit = run(
+                    "--server",
+                    server.uri().toString(),
+                    "--root",
+                    host.path().toString(),
+                    "--aggregate",
+                    "haswel-east",
+                    "--token-file",
+                    token.toString());
 
             assertThat(exit).as(err.toString()).isEqualTo(ExitStatus.REGISTERED);
-            assertThat(out.toString().lines().toList()).contains(
-                    "fleetcpu agent: created aggregate 'haswel-east' (it did not exist: check the name if that is a "
-                            + "surprise)",
-                    "fleetcpu agent: joined aggregate 'haswel-east'",
-                    "fleetcpu agent: left aggregate 'haswell-west' (no longer configured)",
-                    "fleetcpu agent: stays in aggregate 'gpu' (an operator put it there)",
-                    "fleetcpu agent: CPU facts changed (GET /hosts/" + UUID + "/history shows how)");
+            assertThat(out.toString().lines().toList())
+                    .contains(
+                            "fleetcpu agent: created aggregate 'haswel-east' (it did not exist: check the name if that is a "
+                                    + "surprise)",
+                            "fleetcpu agent: joined aggregate 'haswel-east'",
+                            "fleetcpu agent: left aggregate 'haswell-west' (no longer configured)",
+                            "fleetcpu agent: stays in aggregate 'gpu' (an operator put it there)",
+                            "fleetcpu agent: CPU facts changed (GET /hosts/" + UUID + "/history shows how)");
         }
     }
 
     @Test
     void anAnswerWithoutChangesPrintsTheRegistrationAlone() throws IOException {
         Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(200, "application/json",
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(
+                200,
+                "application/json",
                 "{\"registration\": {\"joined\": [], \"left\": [], \"createdAggregates\": [], "
                         + "\"factsChanged\": false, \"cpuChanged\": false}}"))) {
 
-            int exit = run("--server", server.uri().toString(), "--root", host.path().toString(),
-                    "--token-file", token.toString());
+            int exit = run(
+                    "--server",
+                    server.uri().toString(),
+                    "--root",
+                    host.path().toString(),
+                    "--token-file",
+                    token.toString());
 
             assertThat(exit).isEqualTo(ExitStatus.REGISTERED);
-            assertThat(out.toString().lines().toList()).singleElement().asString().contains("registered: HTTP 200");
+            assertThat(out.toString().lines().toList())
+                    .singleElement()
+                    .asString()
+                    .contains("registered: HTTP 200");
         }
     }
 
@@ -183,9 +229,11 @@ class AgentCommandTest {
             assertThat(server.received()).singleElement().satisfies(request -> {
                 assertThat(request.header("Authorization")).isEqualTo("Bearer from-env");
                 JsonNode body = JsonMapper.builder().build().readTree(request.body());
-                assertThat(body.get("hostname").asString()).as("an empty variable counts as unset")
+                assertThat(body.get("hostname").asString())
+                        .as("an empty variable counts as unset")
                         .isEqualTo("compute-17");
-                assertThat(body.get("aggregates").values()).extracting(JsonNode::asString)
+                assertThat(body.get("aggregates").values())
+                        .extracting(JsonNode::asString)
                         .containsExactly("haswell-east", "gpu");
             });
         }
@@ -196,27 +244,38 @@ class AgentCommandTest {
         environment.put("FLEETCPU_AGGREGATES", "from-env");
         environment.put("FLEETCPU_HOSTNAME", "env-name");
 
-        int exit = run("--dry-run", "--root", host.path().toString(), "--aggregate", "from-cli",
-                "--hostname", "cli-name");
+        int exit =
+                run("--dry-run", "--root", host.path().toString(), "--aggregate", "from-cli", "--hostname", "cli-name");
 
         assertThat(exit).isZero();
         JsonNode json = JsonMapper.builder().build().readTree(out.toString());
-        assertThat(json.get("aggregates").values()).extracting(JsonNode::asString).containsExactly("from-cli");
+        assertThat(json.get("aggregates").values())
+                .extracting(JsonNode::asString)
+                .containsExactly("from-cli");
         assertThat(json.get("hostname").asString()).isEqualTo("cli-name");
     }
 
     @Test
     void aRefusalIsPrintedAndExitsOne() throws IOException {
         Path token = Files.writeString(dir.resolve("token"), "s3cret");
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(422, "application/problem+json",
-                "{\"title\":\"Unprocessable Entity\",\"status\":422,\"detail\":\"unknown CPU model\","
-                        + "\"errors\":[{\"field\":\"expandedCpuXml\",\"problem\":\"no model 'Foo' in the catalog\"}]}"))) {
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
+                n -> Answer.json(
+                        422,
+                        "application/problem+json",
+                        "{\"title\":\"Unprocessable Entity\",\"status\":422,\"detail\":\"unknown CPU model\","
+                                + "\"errors\":[{\"field\":\"expandedCpuXml\",\"problem\":\"no model 'Foo' in the catalog\"}]}"))) {
 
-            int exit = run("--server", server.uri().toString(), "--root", host.path().toString(),
-                    "--token-file", token.toString());
+            int exit = run(
+                    "--server",
+                    server.uri().toString(),
+                    "--root",
+                    host.path().toString(),
+                    "--token-file",
+                    token.toString());
 
             assertThat(exit).isEqualTo(ExitStatus.REFUSED);
-            assertThat(err.toString()).contains("Unprocessable Entity: unknown CPU model")
+            assertThat(err.toString())
+                    .contains("Unprocessable Entity: unknown CPU model")
                     .contains("expandedCpuXml: no model 'Foo' in the catalog")
                     .doesNotContain("Exception");
         }
@@ -227,8 +286,10 @@ class AgentCommandTest {
         int exit = run("--sever", "https://fleetcpu.example");
 
         assertThat(exit).isEqualTo(ExitStatus.USAGE);
-        assertThat(err.toString()).contains("Unknown options: '--sever'")
-                .contains("Possible solutions: --server").contains("--help");
+        assertThat(err.toString())
+                .contains("Unknown options: '--sever'")
+                .contains("Possible solutions: --server")
+                .contains("--help");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -242,7 +303,12 @@ class AgentCommandTest {
 
     @Test
     void aZeroInitialDelayIsAUsageError() {
-        int exit = run("--server", "https://fleetcpu.example", "--initial-delay", "0s", "--root",
+        int exit = run(
+                "--server",
+                "https://fleetcpu.example",
+                "--initial-delay",
+                "0s",
+                "--root",
                 host.path().toString());
 
         assertThat(exit).isEqualTo(ExitStatus.USAGE);
@@ -260,7 +326,8 @@ class AgentCommandTest {
 
     @Test
     void aServerThatIsNotHttpIsAUsageError() {
-        int exit = run("--server", "fleetcpu.example:8080", "--root", host.path().toString());
+        int exit =
+                run("--server", "fleetcpu.example:8080", "--root", host.path().toString());
 
         assertThat(exit).isEqualTo(ExitStatus.USAGE);
         assertThat(err.toString()).contains("is not an http(s) address");
@@ -271,8 +338,13 @@ class AgentCommandTest {
         Path missing = dir.resolve("etc/fleetcpu/token");
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.of(201))) {
 
-            int exit = run("--server", server.uri().toString(), "--root", host.path().toString(),
-                    "--token-file", missing.toString());
+            int exit = run(
+                    "--server",
+                    server.uri().toString(),
+                    "--root",
+                    host.path().toString(),
+                    "--token-file",
+                    missing.toString());
 
             assertThat(exit).isEqualTo(ExitStatus.USAGE);
             assertThat(err.toString()).contains("token file " + missing + " does not exist");
@@ -285,8 +357,13 @@ class AgentCommandTest {
     void anEmptyTokenFileIsAUsageError() throws IOException {
         Path empty = Files.writeString(dir.resolve("token"), "\n");
 
-        int exit = run("--server", "https://fleetcpu.example", "--root", host.path().toString(),
-                "--token-file", empty.toString());
+        int exit = run(
+                "--server",
+                "https://fleetcpu.example",
+                "--root",
+                host.path().toString(),
+                "--token-file",
+                empty.toString());
 
         assertThat(exit).isEqualTo(ExitStatus.USAGE);
         assertThat(err.toString()).contains("token file " + empty + " is empty");
@@ -294,39 +371,57 @@ class AgentCommandTest {
 
     @Test
     void anUnreachableLibvirtIsOneClearLineAndExitThree() {
-        int exit = run(uri -> {
-            throw new LibvirtException("Failed to connect socket to '/var/run/libvirt/libvirt-sock': "
-                    + "No such file or directory");
-        }, "--dry-run", "--root", host.path().toString());
+        int exit = run(
+                uri -> {
+                    throw new LibvirtException("Failed to connect socket to '/var/run/libvirt/libvirt-sock': "
+                            + "No such file or directory");
+                },
+                "--dry-run",
+                "--root",
+                host.path().toString());
 
         assertThat(exit).isEqualTo(ExitStatus.NOT_COLLECTED);
-        assertThat(err.toString().strip()).isEqualTo("fleetcpu agent: could not collect this host's facts: "
-                + "libvirt (qemu:///system): Failed to connect socket to "
-                + "'/var/run/libvirt/libvirt-sock': No such file or directory (is libvirtd installed and running?)");
+        assertThat(err.toString().strip())
+                .isEqualTo(
+                        "fleetcpu agent: could not collect this host's facts: "
+                                + "libvirt (qemu:///system): Failed to connect socket to "
+                                + "'/var/run/libvirt/libvirt-sock': No such file or directory (is libvirtd installed and running?)");
         assertThat(out.toString()).isEmpty();
     }
 
     @Test
     void anUnknownCpuModelIsOneClearLineAndExitThree() {
-        int exit = run(uri -> {
-            throw new LibvirtException(uri + ": the host CPU in its capabilities has no model, so libvirt cannot "
-                    + "expand its features");
-        }, "--dry-run", "--root", host.path().toString());
+        int exit = run(
+                uri -> {
+                    throw new LibvirtException(
+                            uri + ": the host CPU in its capabilities has no model, so libvirt cannot "
+                                    + "expand its features");
+                },
+                "--dry-run",
+                "--root",
+                host.path().toString());
 
         assertThat(exit).isEqualTo(ExitStatus.NOT_COLLECTED);
-        assertThat(err.toString().strip()).isEqualTo("fleetcpu agent: could not collect this host's facts: "
-                + "libvirt: qemu:///system: the host CPU in its capabilities has no model, so libvirt cannot "
-                + "expand its features");
+        assertThat(err.toString().strip())
+                .isEqualTo("fleetcpu agent: could not collect this host's facts: "
+                        + "libvirt: qemu:///system: the host CPU in its capabilities has no model, so libvirt cannot "
+                        + "expand its features");
     }
 
     @Test
     void verboseAddsTheStackTrace() {
-        int exit = run(uri -> {
-            throw new LibvirtException("cannot connect");
-        }, "--dry-run", "--verbose", "--root", host.path().toString());
+        int exit = run(
+                uri -> {
+                    throw new LibvirtException("cannot connect");
+                },
+                "--dry-run",
+                "--verbose",
+                "--root",
+                host.path().toString());
 
         assertThat(exit).isEqualTo(ExitStatus.NOT_COLLECTED);
-        assertThat(err.toString()).contains("could not collect this host's facts")
+        assertThat(err.toString())
+                .contains("could not collect this host's facts")
                 .contains("at io.fleetcpu.agent.");
     }
 
@@ -337,7 +432,8 @@ class AgentCommandTest {
         int exit = run("--dry-run", "--root", host.path().toString());
 
         assertThat(exit).isEqualTo(ExitStatus.NOT_COLLECTED);
-        assertThat(err.toString()).startsWith("fleetcpu agent: could not collect this host's facts: cannot read ")
+        assertThat(err.toString())
+                .startsWith("fleetcpu agent: could not collect this host's facts: cannot read ")
                 .contains("sys/module/kvm_intel/parameters/nested")
                 .doesNotContain("\tat ");
         assertThat(err.toString().strip().lines()).hasSize(1);
@@ -350,11 +446,20 @@ class AgentCommandTest {
             closedPort = socket.getLocalPort();
         }
 
-        int exit = run("--server", "http://127.0.0.1:" + closedPort, "--root", host.path().toString(),
-                "--deadline", "20s", "--initial-delay", "2s");
+        int exit = run(
+                "--server",
+                "http://127.0.0.1:" + closedPort,
+                "--root",
+                host.path().toString(),
+                "--deadline",
+                "20s",
+                "--initial-delay",
+                "2s");
 
         assertThat(exit).isEqualTo(ExitStatus.UNREACHABLE);
-        assertThat(err.toString()).contains("fleetcpu agent: gave up after").contains("in 20s")
+        assertThat(err.toString())
+                .contains("fleetcpu agent: gave up after")
+                .contains("in 20s")
                 .contains("cannot connect to http://127.0.0.1:" + closedPort + "/hosts");
         assertThat(time.slept()).isEqualTo(java.time.Duration.ofSeconds(20));
     }
@@ -364,7 +469,10 @@ class AgentCommandTest {
         int exit = run("--help");
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("--server").contains("--dry-run").contains("Exit codes:")
+        assertThat(out.toString())
+                .contains("--server")
+                .contains("--dry-run")
+                .contains("Exit codes:")
                 .contains("4   the server stayed unreachable");
     }
 }

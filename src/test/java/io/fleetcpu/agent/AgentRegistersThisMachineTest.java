@@ -3,6 +3,12 @@ package io.fleetcpu.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetcpu.agent.libvirt.LibvirtConnection;
+import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.HostCapabilities;
+import io.fleetcpu.testing.ApiTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,17 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fleetcpu.agent.AgentCommand;
-import io.fleetcpu.agent.libvirt.LibvirtConnection;
-import io.fleetcpu.agent.libvirt.LibvirtException;
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.libvirtxml.DomainCapabilities;
-import io.fleetcpu.libvirtxml.HostCapabilities;
-import io.fleetcpu.testing.ApiTest;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,8 +44,17 @@ class AgentRegistersThisMachineTest extends ApiTest {
         }
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
 
-        int exit = AgentCommand.run("--server", uri("").toString(), "--aggregate", "this-machine",
-                "--token-file", token.toString(), "--libvirt-uri", URI, "--deadline", "30s");
+        int exit = AgentCommand.run(
+                "--server",
+                uri("").toString(),
+                "--aggregate",
+                "this-machine",
+                "--token-file",
+                token.toString(),
+                "--libvirt-uri",
+                URI,
+                "--deadline",
+                "30s");
         assertThat(exit).as("agent exit code").isZero();
 
         HostCapabilities capabilities = HostCapabilities.parse(virsh("capabilities"));
@@ -57,8 +63,10 @@ class AgentRegistersThisMachineTest extends ApiTest {
         JsonNode host = answer.json();
 
         assertThat(host.get("aggregates").toString()).isEqualTo("[\"this-machine\"]");
-        assertThat(host.get("cpu").get("model").asString()).isEqualTo(capabilities.cpu().model());
-        assertThat(host.get("cpu").get("vendor").asString()).isEqualTo(capabilities.cpu().vendor());
+        assertThat(host.get("cpu").get("model").asString())
+                .isEqualTo(capabilities.cpu().model());
+        assertThat(host.get("cpu").get("vendor").asString())
+                .isEqualTo(capabilities.cpu().vendor());
 
         // The full feature set: what 'virsh cpu-baseline --features' expands the host CPU to, except that the QEMU
         // driver also drops the features it never passes to guests (virQEMUCapsCPUFilterFeatures).
@@ -69,19 +77,31 @@ class AgentRegistersThisMachineTest extends ApiTest {
         assertThat(stored).isEqualTo(new HashSet<>(expanded.requiredFeatureNames()));
 
         DomainCapabilities domain = DomainCapabilities.parse(virsh("domcapabilities"));
-        assertThat(host.get("guestModels").get("hostModel").asString()).isEqualTo(domain.hostModel().model());
+        assertThat(host.get("guestModels").get("hostModel").asString())
+                .isEqualTo(domain.hostModel().model());
         assertThat(names(host.get("guestModels").get("usableModels")))
                 .isEqualTo(new HashSet<>(domain.usableModelNames()));
 
         // What guests can really get there: the hypervisor's expansion of its host-model CPU.
         assertThat(host.get("cpuView").asString()).isEqualTo("hypervisor");
-        assertThat(host.get("hypervisorCpu").get("model").asString()).isEqualTo(domain.hostModel().model());
+        assertThat(host.get("hypervisorCpu").get("model").asString())
+                .isEqualTo(domain.hostModel().model());
         assertThat(host.get("versions").get("libvirt").asString()).isNotBlank();
         assertThat(host.get("kernel").get("nested").asString()).isIn("enabled", "disabled", "unknown");
 
         // Registering again changes nothing.
-        assertThat(AgentCommand.run("--server", uri("").toString(), "--aggregate", "this-machine",
-                "--token-file", token.toString(), "--libvirt-uri", URI, "--deadline", "30s")).isZero();
+        assertThat(AgentCommand.run(
+                        "--server",
+                        uri("").toString(),
+                        "--aggregate",
+                        "this-machine",
+                        "--token-file",
+                        token.toString(),
+                        "--libvirt-uri",
+                        URI,
+                        "--deadline",
+                        "30s"))
+                .isZero();
         assertThat(get("/hosts/" + capabilities.hostUuid()).json().get("updatedAt"))
                 .isEqualTo(host.get("updatedAt"));
     }
@@ -97,10 +117,16 @@ class AgentRegistersThisMachineTest extends ApiTest {
         List<String> command = new ArrayList<>(List.of("virsh", "-c", URI));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("virsh finished").isTrue();
-            assertThat(process.exitValue()).as("virsh " + String.join(" ", args)).isZero();
+            assertThat(process.waitFor(120, TimeUnit.SECONDS))
+                    .as("virsh finished")
+                    .isTrue();
+            assertThat(process.exitValue())
+                    .as("virsh " + String.join(" ", args))
+                    .isZero();
             return out;
         } catch (IOException e) {
             throw new IllegalStateException("cannot run virsh", e);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class DurationsTest {
@@ -21,9 +20,11 @@ class DurationsTest {
 
     @Test
     void refusesWhatIsNotADuration() {
-        for (String text : new String[] { "soon", "5", "m5", "5 m", "5mx", "" }) {
-            assertThatThrownBy(() -> Durations.parse(text)).as(text)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a duration");
+        for (String text : new String[] {"soon", "5", "m5", "5 m", "5mx", ""}) {
+            assertThatThrownBy(() -> Durations.parse(text))
+                    .as(text)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a duration");
         }
     }
 

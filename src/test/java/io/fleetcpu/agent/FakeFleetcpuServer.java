@@ -1,5 +1,6 @@
 package io.fleetcpu.agent;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
-
-import com.sun.net.httpserver.HttpServer;
 
 /** A real HTTP server on 127.0.0.1 that answers {@code POST /hosts} as a script says and records every request. */
 final class FakeFleetcpuServer implements AutoCloseable {
@@ -30,8 +29,11 @@ final class FakeFleetcpuServer implements AutoCloseable {
     /** What the agent sent. */
     record Received(String method, String path, Map<String, List<String>> headers, String body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -47,8 +49,11 @@ final class FakeFleetcpuServer implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
+            received.add(new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    new String(body, StandardCharsets.UTF_8)));
             Answer answer = script.apply(received.size());
             answer.headers().forEach(exchange.getResponseHeaders()::add);
             byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);

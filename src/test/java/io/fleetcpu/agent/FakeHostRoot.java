@@ -34,10 +34,14 @@ final class FakeHostRoot {
     FakeHostRoot cpuFlags(String flags) {
         StringBuilder cpuinfo = new StringBuilder();
         for (int cpu = 0; cpu < 2; cpu++) {
-            cpuinfo.append("processor\t: ").append(cpu).append('\n')
+            cpuinfo.append("processor\t: ")
+                    .append(cpu)
+                    .append('\n')
                     .append("vendor_id\t: GenuineIntel\n")
                     .append("model name\t: Intel(R) Xeon(R) CPU E5-2650 v3 @ 2.30GHz\n")
-                    .append("flags\t\t: ").append(flags).append('\n')
+                    .append("flags\t\t: ")
+                    .append(flags)
+                    .append('\n')
                     .append("bugs\t\t: spectre_v1 spectre_v2\n\n");
         }
         return write("proc/cpuinfo", cpuinfo.toString());

@@ -3,13 +3,12 @@ package io.fleetcpu.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetcpu.policy.NestedState;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import io.fleetcpu.policy.NestedState;
 
 class KernelReaderTest {
 
@@ -18,14 +17,15 @@ class KernelReaderTest {
 
     @ParameterizedTest(name = "{0} nested={1} -> {2}")
     @CsvSource({
-            "kvm_intel, Y, ENABLED",
-            "kvm_intel, N, DISABLED",
-            "kvm_intel, 1, ENABLED",
-            "kvm_intel, 0, DISABLED",
-            "kvm_amd,   1, ENABLED",
-            "kvm_amd,   0, DISABLED",
-            "kvm_amd,   Y, ENABLED",
-            "kvm_amd,   N, DISABLED" })
+        "kvm_intel, Y, ENABLED",
+        "kvm_intel, N, DISABLED",
+        "kvm_intel, 1, ENABLED",
+        "kvm_intel, 0, DISABLED",
+        "kvm_amd,   1, ENABLED",
+        "kvm_amd,   0, DISABLED",
+        "kvm_amd,   Y, ENABLED",
+        "kvm_amd,   N, DISABLED"
+    })
     void readsTheLoadedKvmModuleAndItsNestedSetting(String module, String value, NestedState expected) {
         FakeHostRoot host = new FakeHostRoot(dir)
                 .cpuFlags(module.equals("kvm_intel") ? FakeHostRoot.INTEL_FLAGS : FakeHostRoot.AMD_FLAGS)
@@ -42,18 +42,20 @@ class KernelReaderTest {
 
     @Test
     void intelHostWithNestedEnabled() {
-        FakeHostRoot host = new FakeHostRoot(dir).cpuFlags(FakeHostRoot.INTEL_FLAGS).kvmModule("kvm_intel", "Y");
+        FakeHostRoot host =
+                new FakeHostRoot(dir).cpuFlags(FakeHostRoot.INTEL_FLAGS).kvmModule("kvm_intel", "Y");
 
-        assertThat(new KernelReader(host.path()).read(null)).isEqualTo(new KernelFacts("6.1.0-18-amd64",
-                "compute-17", "kvm_intel", NestedState.ENABLED, "vmx"));
+        assertThat(new KernelReader(host.path()).read(null))
+                .isEqualTo(new KernelFacts("6.1.0-18-amd64", "compute-17", "kvm_intel", NestedState.ENABLED, "vmx"));
     }
 
     @Test
     void amdHostWithNestedDisabled() {
-        FakeHostRoot host = new FakeHostRoot(dir).cpuFlags(FakeHostRoot.AMD_FLAGS).kvmModule("kvm_amd", "0");
+        FakeHostRoot host =
+                new FakeHostRoot(dir).cpuFlags(FakeHostRoot.AMD_FLAGS).kvmModule("kvm_amd", "0");
 
-        assertThat(new KernelReader(host.path()).read(null)).isEqualTo(new KernelFacts("6.1.0-18-amd64",
-                "compute-17", "kvm_amd", NestedState.DISABLED, "svm"));
+        assertThat(new KernelReader(host.path()).read(null))
+                .isEqualTo(new KernelFacts("6.1.0-18-amd64", "compute-17", "kvm_amd", NestedState.DISABLED, "svm"));
     }
 
     @Test
@@ -69,8 +71,8 @@ class KernelReaderTest {
 
     @Test
     void moduleLoadedWithoutANestedParameterIsUnknown() {
-        FakeHostRoot host = new FakeHostRoot(dir).cpuFlags(FakeHostRoot.INTEL_FLAGS)
-                .write("sys/module/kvm_intel/refcnt", "0\n");
+        FakeHostRoot host =
+                new FakeHostRoot(dir).cpuFlags(FakeHostRoot.INTEL_FLAGS).write("sys/module/kvm_intel/refcnt", "0\n");
 
         KernelFacts facts = new KernelReader(host.path()).read(null);
 
@@ -93,7 +95,8 @@ class KernelReaderTest {
     void aFlagOnlyMatchesAsAWholeWord() {
         FakeHostRoot host = new FakeHostRoot(dir).cpuFlags(FakeHostRoot.GUEST_FLAGS + " vmx_ept svm_lock");
 
-        assertThat(new KernelReader(host.path()).read(null).virtualizationFlag()).isNull();
+        assertThat(new KernelReader(host.path()).read(null).virtualizationFlag())
+                .isNull();
     }
 
     @Test
@@ -106,7 +109,8 @@ class KernelReaderTest {
 
     @Test
     void anUnreadableNestedParameterIsAClearError() {
-        FakeHostRoot host = new FakeHostRoot(dir).cpuFlags(FakeHostRoot.INTEL_FLAGS)
+        FakeHostRoot host = new FakeHostRoot(dir)
+                .cpuFlags(FakeHostRoot.INTEL_FLAGS)
                 .unreadable("sys/module/kvm_intel/parameters/nested");
 
         assertThatThrownBy(() -> new KernelReader(host.path()).read(null))

@@ -2,6 +2,7 @@ package io.fleetcpu.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.agent.FakeFleetcpuServer.Answer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,14 +14,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.agent.FakeFleetcpuServer.Answer;
 
 class RegistrationClientTest {
 
-    private static final String BODY = "{\"uuid\":\"4c4c4544-0046-3510-8057-b7c04f4e3232\",\"hostname\":\"compute-17\"}";
+    private static final String BODY =
+            "{\"uuid\":\"4c4c4544-0046-3510-8057-b7c04f4e3232\",\"hostname\":\"compute-17\"}";
     private static final String TOKEN = "s3cret-token";
 
     private final FakeTime time = new FakeTime();
@@ -28,20 +27,26 @@ class RegistrationClientTest {
 
     private RegistrationClient client(Duration initialDelay, Duration deadline) {
         // the jitter source always answers 0.5: delays are predictable
-        return new RegistrationClient(new RetrySchedule(initialDelay, Duration.ofSeconds(60), deadline), time, time,
-                () -> 0.5, new PrintWriter(progress), "0.1.0-test");
+        return new RegistrationClient(
+                new RetrySchedule(initialDelay, Duration.ofSeconds(60), deadline),
+                time,
+                time,
+                () -> 0.5,
+                new PrintWriter(progress),
+                "0.1.0-test");
     }
 
     @Test
     void sendsOnePostWithTheBearerTokenAndTheJsonBody() {
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> new Answer(201,
-                Map.of("Location", "/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232"), "{}"))) {
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
+                n -> new Answer(201, Map.of("Location", "/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232"), "{}"))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
-            assertThat(outcome).isEqualTo(new RegistrationOutcome.Registered(201, 1,
-                    "/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232", List.of()));
+            assertThat(outcome)
+                    .isEqualTo(new RegistrationOutcome.Registered(
+                            201, 1, "/hosts/4c4c4544-0046-3510-8057-b7c04f4e3232", List.of()));
             assertThat(outcome.exitCode()).isZero();
             assertThat(server.received()).singleElement().satisfies(request -> {
                 assertThat(request.method()).isEqualTo("POST");
@@ -59,8 +64,8 @@ class RegistrationClientTest {
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.of(200))) {
             URI withPrefixAndSlash = URI.create(server.uri() + "/fleetcpu/");
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(withPrefixAndSlash, null, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(withPrefixAndSlash, null, BODY);
 
             assertThat(outcome.exitCode()).isEqualTo(ExitStatus.REGISTERED);
             assertThat(server.received()).singleElement().satisfies(request -> {
@@ -75,16 +80,17 @@ class RegistrationClientTest {
         int failures = 3;
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> n <= failures ? Answer.of(503) : Answer.of(201))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(2), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(2), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome).isInstanceOf(RegistrationOutcome.Registered.class);
             assertThat(((RegistrationOutcome.Registered) outcome).attempts()).isEqualTo(failures + 1);
-            assertThat(server.received()).hasSize(failures + 1)
+            assertThat(server.received())
+                    .hasSize(failures + 1)
                     .allSatisfy(request -> assertThat(request.body()).isEqualTo(BODY));
             // ceilings 2s, 4s, 8s; jitter 0.5 puts each at three quarters of its ceiling
-            assertThat(time.sleeps()).containsExactly(Duration.ofMillis(1500), Duration.ofMillis(3000),
-                    Duration.ofMillis(6000));
+            assertThat(time.sleeps())
+                    .containsExactly(Duration.ofMillis(1500), Duration.ofMillis(3000), Duration.ofMillis(6000));
             assertThat(progress.toString()).contains("try 1 failed: HTTP 503 from POST " + server.uri() + "/hosts");
         }
     }
@@ -93,8 +99,8 @@ class RegistrationClientTest {
     void retriesABodyTheServerTimedOut() {
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> n == 1 ? Answer.of(408) : Answer.of(201))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(2), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(2), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome).isInstanceOf(RegistrationOutcome.Registered.class);
             assertThat(((RegistrationOutcome.Registered) outcome).attempts()).isEqualTo(2);
@@ -104,12 +110,11 @@ class RegistrationClientTest {
 
     @Test
     void honoursRetryAfterInSecondsOn429() {
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> n == 1
-                ? new Answer(429, Map.of("Retry-After", "7"), "")
-                : Answer.of(200))) {
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
+                n -> n == 1 ? new Answer(429, Map.of("Retry-After", "7"), "") : Answer.of(200))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome.exitCode()).isEqualTo(ExitStatus.REGISTERED);
             assertThat(server.received()).hasSize(2);
@@ -119,14 +124,13 @@ class RegistrationClientTest {
 
     @Test
     void honoursRetryAfterAsAnHttpDate() {
-        String inThirtySeconds = DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(time.instant().plusSeconds(30).atZone(ZoneOffset.UTC));
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> n == 1
-                ? new Answer(503, Map.of("Retry-After", inThirtySeconds), "")
-                : Answer.of(201))) {
+        String inThirtySeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                time.instant().plusSeconds(30).atZone(ZoneOffset.UTC));
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
+                n -> n == 1 ? new Answer(503, Map.of("Retry-After", inThirtySeconds), "") : Answer.of(201))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome.exitCode()).isEqualTo(ExitStatus.REGISTERED);
             assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(30));
@@ -135,11 +139,11 @@ class RegistrationClientTest {
 
     @Test
     void aRetryAfterPastTheDeadlineEndsTheTriesAtOnce() {
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
-                n -> new Answer(429, Map.of("Retry-After", "3600"), ""))) {
+        try (FakeFleetcpuServer server =
+                new FakeFleetcpuServer(n -> new Answer(429, Map.of("Retry-After", "3600"), ""))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome.exitCode()).isEqualTo(ExitStatus.UNREACHABLE);
             assertThat(outcome.message()).contains("HTTP 429").contains("retry after 1h, past the deadline");
@@ -149,11 +153,13 @@ class RegistrationClientTest {
 
     @Test
     void givesUpAtTheDeadlineWhenTheServerAlwaysFails() {
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(503, "application/problem+json",
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(
+                503,
+                "application/problem+json",
                 "{\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\"database is starting\"}"))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofSeconds(30))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofSeconds(30)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome).isInstanceOf(RegistrationOutcome.Unreachable.class);
             assertThat(outcome.exitCode()).isEqualTo(4);
@@ -175,8 +181,8 @@ class RegistrationClientTest {
         }
         URI nobodyListening = URI.create("http://127.0.0.1:" + closedPort);
 
-        RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofSeconds(10))
-                .register(nobodyListening, TOKEN, BODY);
+        RegistrationOutcome outcome =
+                client(Duration.ofSeconds(1), Duration.ofSeconds(10)).register(nobodyListening, TOKEN, BODY);
 
         assertThat(outcome.exitCode()).isEqualTo(ExitStatus.UNREACHABLE);
         assertThat(((RegistrationOutcome.Unreachable) outcome).attempts()).isGreaterThan(1);
@@ -192,11 +198,11 @@ class RegistrationClientTest {
                  "detail":"the registration is incomplete",
                  "errors":[{"field":"uuid","problem":"must be libvirt's host UUID"},
                            {"field":"aggregates[0]","problem":"must not be blank"}]}""";
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
-                n -> Answer.json(422, "application/problem+json", problem))) {
+        try (FakeFleetcpuServer server =
+                new FakeFleetcpuServer(n -> Answer.json(422, "application/problem+json", problem))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome.exitCode()).isEqualTo(ExitStatus.REFUSED);
             assertThat(server.received()).hasSize(1);
@@ -211,14 +217,18 @@ class RegistrationClientTest {
 
     @Test
     void anUnauthorizedAnswerPointsAtTheToken() {
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(401, "application/problem+json",
-                "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"changing fleetcpu's state needs a token\"}"))) {
+        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
+                n -> Answer.json(
+                        401,
+                        "application/problem+json",
+                        "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"changing fleetcpu's state needs a token\"}"))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(server.uri(), "wrong", BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(server.uri(), "wrong", BODY);
 
             assertThat(outcome.exitCode()).isEqualTo(ExitStatus.REFUSED);
-            assertThat(outcome.message()).contains("Unauthorized: changing fleetcpu's state needs a token")
+            assertThat(outcome.message())
+                    .contains("Unauthorized: changing fleetcpu's state needs a token")
                     .contains("--token-file");
             assertThat(server.received()).hasSize(1);
         }
@@ -226,11 +236,11 @@ class RegistrationClientTest {
 
     @Test
     void aBodyThatIsNotAProblemIsShownAsText() {
-        try (FakeFleetcpuServer server = new FakeFleetcpuServer(
-                n -> Answer.json(404, "text/html", "<html>no such page</html>"))) {
+        try (FakeFleetcpuServer server =
+                new FakeFleetcpuServer(n -> Answer.json(404, "text/html", "<html>no such page</html>"))) {
 
-            RegistrationOutcome outcome = client(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                    .register(server.uri(), TOKEN, BODY);
+            RegistrationOutcome outcome =
+                    client(Duration.ofSeconds(1), Duration.ofMinutes(5)).register(server.uri(), TOKEN, BODY);
 
             assertThat(outcome.exitCode()).isEqualTo(ExitStatus.REFUSED);
             assertThat(outcome.message()).contains("HTTP 404").contains("<html>no such page</html>");

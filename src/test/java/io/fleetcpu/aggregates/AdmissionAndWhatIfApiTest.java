@@ -2,12 +2,10 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,8 +21,12 @@ class AdmissionAndWhatIfApiTest extends ApiAssertions {
     private static final String IVY = "00000000-0000-4000-8000-000000000003";
 
     private void twoHaswells() {
-        assertThat(post("/hosts", registration(HSW_1, "hsw-1", List.of("east"), HASWELL)).status()).isEqualTo(201);
-        assertThat(post("/hosts", registration(HSW_2, "hsw-2", List.of("east"), HASWELL)).status()).isEqualTo(201);
+        assertThat(post("/hosts", registration(HSW_1, "hsw-1", List.of("east"), HASWELL))
+                        .status())
+                .isEqualTo(201);
+        assertThat(post("/hosts", registration(HSW_2, "hsw-2", List.of("east"), HASWELL))
+                        .status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -35,9 +37,12 @@ class AdmissionAndWhatIfApiTest extends ApiAssertions {
         JsonNode flag = answer.json().get("belowBaseline").get(0);
         assertThat(flag.get("aggregate").asString()).isEqualTo("east");
         assertThat(flag.get("guestCpu").asString()).startsWith("custom Haswell-noTSX");
-        assertThat(texts(flag.get("missingFeatures"))).contains("avx2", "fma", "movbe").doesNotContain("sse2");
+        assertThat(texts(flag.get("missingFeatures")))
+                .contains("avx2", "fma", "movbe")
+                .doesNotContain("sse2");
 
-        assertThat(get("/hosts/" + IVY).json().get("belowBaseline")).isEqualTo(answer.json().get("belowBaseline"));
+        assertThat(get("/hosts/" + IVY).json().get("belowBaseline"))
+                .isEqualTo(answer.json().get("belowBaseline"));
         assertThat(get("/hosts/" + HSW_1).json().get("belowBaseline")).isEmpty();
 
         JsonNode cpu = get("/aggregates/east/recommended-cpu").json();
@@ -78,8 +83,11 @@ class AdmissionAndWhatIfApiTest extends ApiAssertions {
     @Test
     void whatIfTakingTheOlderHostOutGainsItsFeatures() {
         twoHaswells();
-        assertThat(post("/hosts", registration(IVY, "ivy-1", List.of("east"), IVY_BRIDGE)).status()).isEqualTo(201);
-        JsonNode whatIf = post("/aggregates/east/what-if", Map.of("removeHosts", List.of(IVY))).json();
+        assertThat(post("/hosts", registration(IVY, "ivy-1", List.of("east"), IVY_BRIDGE))
+                        .status())
+                .isEqualTo(201);
+        JsonNode whatIf = post("/aggregates/east/what-if", Map.of("removeHosts", List.of(IVY)))
+                .json();
         assertThat(whatIf.get("before").get("model").asString()).isEqualTo("IvyBridge");
         assertThat(whatIf.get("after").get("model").asString()).isEqualTo("Haswell-noTSX");
         assertThat(texts(whatIf.get("featuresGained"))).contains("avx2");
@@ -90,13 +98,15 @@ class AdmissionAndWhatIfApiTest extends ApiAssertions {
     @Test
     void whatIfNamesEveryWrongEntry() {
         twoHaswells();
-        Answer answer = post("/aggregates/east/what-if", Map.of(
-                "addHosts", List.of("00000000-0000-4000-8000-0000000000aa", "not-a-uuid"),
-                "addReports", List.of(Map.of("uuid", IVY, "hostname", "x", "cpu", Map.of("arch", "sparc99"))),
-                "removeHosts", List.of(IVY)));
+        Answer answer = post(
+                "/aggregates/east/what-if",
+                Map.of(
+                        "addHosts", List.of("00000000-0000-4000-8000-0000000000aa", "not-a-uuid"),
+                        "addReports", List.of(Map.of("uuid", IVY, "hostname", "x", "cpu", Map.of("arch", "sparc99"))),
+                        "removeHosts", List.of(IVY)));
         assertProblem(answer, 422);
-        assertThat(errorFields(answer)).containsExactlyInAnyOrder("addHosts[0]", "addHosts[1]",
-                "addReports[0].cpu.arch", "removeHosts[0]");
+        assertThat(errorFields(answer))
+                .containsExactlyInAnyOrder("addHosts[0]", "addHosts[1]", "addReports[0].cpu.arch", "removeHosts[0]");
         assertProblem(post("/aggregates/nowhere/what-if", Map.of()), 404);
     }
 }

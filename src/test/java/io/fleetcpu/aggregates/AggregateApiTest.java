@@ -2,15 +2,13 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /** Aggregates, their policies and their members, as operators manage them. */
@@ -67,7 +65,8 @@ class AggregateApiTest extends ApiAssertions {
 
     @Test
     void duplicatePostIs409() {
-        assertThat(post("/aggregates", aggregate("dup", "first", null)).status()).isEqualTo(201);
+        assertThat(post("/aggregates", aggregate("dup", "first", null)).status())
+                .isEqualTo(201);
         Answer answer = post("/aggregates", aggregate("dup", "second", null));
         JsonNode problem = assertProblem(answer, 409);
         assertThat(problem.path("detail").asString()).contains("dup").contains("PUT");
@@ -133,8 +132,7 @@ class AggregateApiTest extends ApiAssertions {
         assertThat(post("/aggregates", aggregate("empty", null, null)).status()).isEqualTo(201);
         Answer list = get("/aggregates");
         assertThat(list.status()).isEqualTo(200);
-        assertThat(texts(ids(list.json())))
-                .containsExactly("east", "empty", "west");
+        assertThat(texts(ids(list.json()))).containsExactly("east", "empty", "west");
         JsonNode east = get("/aggregates/east").json();
         assertThat(east.path("policy").path("goal").asString()).isEqualTo("migration");
         assertThat(east.path("hostCount").asInt()).isEqualTo(2);
@@ -175,10 +173,12 @@ class AggregateApiTest extends ApiAssertions {
         assertThat(replaced.json().path("description").asString()).isEqualTo("Skylake nodes, west");
         assertThat(replaced.json().path("policy").path("goal").asString()).isEqualTo("migration");
         // as instants within PostgreSQL's microsecond; the printed form is checked in aggregateTimestampsAreStable
-        assertThat(java.time.Instant.parse(replaced.json().path("createdAt").asString())).isCloseTo(
-                java.time.Instant.parse(created.json().path("createdAt").asString()),
-                org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MICROS));
-        assertThat(get("/aggregates/skylake").json().path("description").asString()).isEqualTo("Skylake nodes, west");
+        assertThat(java.time.Instant.parse(replaced.json().path("createdAt").asString()))
+                .isCloseTo(
+                        java.time.Instant.parse(created.json().path("createdAt").asString()),
+                        org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MICROS));
+        assertThat(get("/aggregates/skylake").json().path("description").asString())
+                .isEqualTo("Skylake nodes, west");
     }
 
     @Test
@@ -226,7 +226,8 @@ class AggregateApiTest extends ApiAssertions {
         JsonNode stored = get("/hosts/" + host).json();
         assertThat(stored.path("id").asString()).isEqualTo(host);
         assertThat(texts(stored.path("aggregates"))).containsExactly("west");
-        assertThat(get("/hosts?aggregate=east").json().path("totalItems").asLong()).isZero();
+        assertThat(get("/hosts?aggregate=east").json().path("totalItems").asLong())
+                .isZero();
         assertThat(get("/hosts").json().path("totalItems").asLong()).isEqualTo(1);
         assertProblem(delete("/aggregates/east"), 404);
     }
@@ -256,8 +257,8 @@ class AggregateApiTest extends ApiAssertions {
     void joinWithoutBodyOrContentType() {
         String host = registerHost("h1", List.of(), HASWELL);
         assertThat(post("/aggregates", aggregate("east", null, null)).status()).isEqualTo(201);
-        Answer joined = send(builder("/aggregates/east/hosts/" + host, withToken())
-                .PUT(HttpRequest.BodyPublishers.noBody()));
+        Answer joined =
+                send(builder("/aggregates/east/hosts/" + host, withToken()).PUT(HttpRequest.BodyPublishers.noBody()));
         assertThat(joined.status()).as(joined.body()).isEqualTo(201);
     }
 
@@ -265,9 +266,13 @@ class AggregateApiTest extends ApiAssertions {
     void membershipOfUnknownHostOrAggregateIs404() {
         String host = registerHost("h1", List.of("east"), HASWELL);
         String unknownHost = UUID.randomUUID().toString();
-        assertThat(assertProblem(put("/aggregates/east/hosts/" + unknownHost, ""), 404).path("detail").asString())
+        assertThat(assertProblem(put("/aggregates/east/hosts/" + unknownHost, ""), 404)
+                        .path("detail")
+                        .asString())
                 .contains(unknownHost);
-        assertThat(assertProblem(put("/aggregates/nowhere/hosts/" + host, ""), 404).path("detail").asString())
+        assertThat(assertProblem(put("/aggregates/nowhere/hosts/" + host, ""), 404)
+                        .path("detail")
+                        .asString())
                 .contains("nowhere");
         assertProblem(delete("/aggregates/east/hosts/" + unknownHost), 404);
         assertProblem(delete("/aggregates/nowhere/hosts/" + host), 404);
@@ -292,9 +297,11 @@ class AggregateApiTest extends ApiAssertions {
 
     @Test
     void registrationNamingAnExistingAggregateKeepsItsDescription() {
-        assertThat(put("/aggregates/east", aggregate(null, "described", null)).status()).isEqualTo(201);
+        assertThat(put("/aggregates/east", aggregate(null, "described", null)).status())
+                .isEqualTo(201);
         registerHost("h1", List.of("east"), HASWELL);
-        assertThat(get("/aggregates/east").json().path("description").asString()).isEqualTo("described");
+        assertThat(get("/aggregates/east").json().path("description").asString())
+                .isEqualTo("described");
     }
 
     @Test

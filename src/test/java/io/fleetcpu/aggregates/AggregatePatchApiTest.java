@@ -2,14 +2,12 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,9 +18,17 @@ class AggregatePatchApiTest extends ApiAssertions {
 
     private static final String HASWELL = "libvirt-9.9.0/x86_64-cpuid-Core-i5-4670T-host.xml";
 
-    private static final Map<String, Object> TUNED = Map.of("description", "Haswell nodes, east hall",
-            "policy", Map.of("goal", "balanced", "nestedVirtualization", "allowed",
-                    "mitigations", Map.of("mode", "disable", "disable", List.of("spec-ctrl"))));
+    private static final Map<String, Object> TUNED = Map.of(
+            "description",
+            "Haswell nodes, east hall",
+            "policy",
+            Map.of(
+                    "goal",
+                    "balanced",
+                    "nestedVirtualization",
+                    "allowed",
+                    "mitigations",
+                    Map.of("mode", "disable", "disable", List.of("spec-ctrl"))));
 
     @BeforeEach
     void tunedAggregate() {
@@ -37,7 +43,8 @@ class AggregatePatchApiTest extends ApiAssertions {
         assertThat(patched.json().path("description").asString()).isEqualTo("east hall, row 3");
         assertThat(patched.json().path("policy")).isEqualTo(before.path("policy"));
         assertThat(patched.header("ETag")).isEqualTo(get("/aggregates/east").header("ETag"));
-        assertThat(get("/aggregates/east").json().path("description").asString()).isEqualTo("east hall, row 3");
+        assertThat(get("/aggregates/east").json().path("description").asString())
+                .isEqualTo("east hall, row 3");
     }
 
     @Test
@@ -45,7 +52,12 @@ class AggregatePatchApiTest extends ApiAssertions {
         Answer replaced = put("/aggregates/east", Map.of("description", "east hall, row 3"));
         assertThat(replaced.status()).isEqualTo(200);
         assertThat(replaced.json().path("policy").path("goal").asString()).isEqualTo("migration");
-        assertThat(replaced.json().path("policy").path("mitigations").path("mode").asString()).isEqualTo("require");
+        assertThat(replaced.json()
+                        .path("policy")
+                        .path("mitigations")
+                        .path("mode")
+                        .asString())
+                .isEqualTo("require");
     }
 
     @Test
@@ -63,15 +75,17 @@ class AggregatePatchApiTest extends ApiAssertions {
         backToDefault.put("mitigations", null);
         Answer reset = patch("/aggregates/east", Map.of("policy", backToDefault));
         assertThat(reset.status()).as(reset.body()).isEqualTo(200);
-        assertThat(reset.json().path("policy").path("nestedVirtualization").asString()).isEqualTo("off");
-        assertThat(reset.json().path("policy").path("mitigations").path("mode").asString()).isEqualTo("require");
+        assertThat(reset.json().path("policy").path("nestedVirtualization").asString())
+                .isEqualTo("off");
+        assertThat(reset.json().path("policy").path("mitigations").path("mode").asString())
+                .isEqualTo("require");
         assertThat(reset.json().path("policy").path("goal").asString()).isEqualTo("performance");
     }
 
     @Test
     void theHostsStay() {
-        Answer registered = post("/hosts", registration(java.util.UUID.randomUUID().toString(), "h1", List.of("east"),
-                HASWELL));
+        Answer registered =
+                post("/hosts", registration(java.util.UUID.randomUUID().toString(), "h1", List.of("east"), HASWELL));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         Answer patched = patch("/aggregates/east", Map.of("description", "with a host"));
         assertThat(patched.json().path("hostCount").asInt()).isEqualTo(1);
@@ -80,11 +94,13 @@ class AggregatePatchApiTest extends ApiAssertions {
     @Test
     void anInvalidResultIs422NamingTheFieldAndNothingIsWritten() {
         JsonNode before = get("/aggregates/east").json();
-        Answer badGoal = patch("/aggregates/east", Map.of("description", "changed", "policy", Map.of("goal", "fastest")));
+        Answer badGoal =
+                patch("/aggregates/east", Map.of("description", "changed", "policy", Map.of("goal", "fastest")));
         assertProblem(badGoal, 422);
         assertThat(errorFields(badGoal)).containsExactly("policy.goal");
         // require with a list of withheld features contradicts itself
-        Answer contradicts = patch("/aggregates/east", Map.of("policy", Map.of("mitigations", Map.of("mode", "require"))));
+        Answer contradicts =
+                patch("/aggregates/east", Map.of("policy", Map.of("mitigations", Map.of("mode", "require"))));
         assertThat(errorFields(contradicts)).containsExactly("policy.mitigations.disable");
         Answer otherId = patch("/aggregates/east", Map.of("id", "west"));
         assertThat(errorFields(otherId)).containsExactly("id");
@@ -109,15 +125,19 @@ class AggregatePatchApiTest extends ApiAssertions {
 
     @Test
     void otherContentTypesAre415() {
-        Answer json = send(builder("/aggregates/east", withToken()).header("Content-Type", "application/json")
+        Answer json = send(builder("/aggregates/east", withToken())
+                .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"description\": \"x\"}")));
         assertProblem(json, 415);
         Answer jsonPatch = send(builder("/aggregates/east", withToken())
-                .header("Content-Type", "application/json-patch+json").method("PATCH",
-                        HttpRequest.BodyPublishers.ofString("[{\"op\": \"replace\", \"path\": \"/description\", "
-                                + "\"value\": \"x\"}]")));
+                .header("Content-Type", "application/json-patch+json")
+                .method(
+                        "PATCH",
+                        HttpRequest.BodyPublishers.ofString(
+                                "[{\"op\": \"replace\", \"path\": \"/description\", " + "\"value\": \"x\"}]")));
         assertProblem(jsonPatch, 415);
-        assertThat(get("/aggregates/east").json().path("description").asString()).isEqualTo("Haswell nodes, east hall");
+        assertThat(get("/aggregates/east").json().path("description").asString())
+                .isEqualTo("Haswell nodes, east hall");
     }
 
     @Test
@@ -132,14 +152,16 @@ class AggregatePatchApiTest extends ApiAssertions {
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(first.header("ETag")).isNotEqualTo(etag);
         assertProblem(patch("/aggregates/east", Map.of("description", "second"), "If-Match", etag), 412);
-        assertThat(get("/aggregates/east").json().path("description").asString()).isEqualTo("first");
+        assertThat(get("/aggregates/east").json().path("description").asString())
+                .isEqualTo("first");
         Answer withNew = patch("/aggregates/east", Map.of("description", "second"), "If-Match", first.header("ETag"));
         assertThat(withNew.status()).isEqualTo(200);
     }
 
     @Test
     void withoutTokenIs401() {
-        Answer answer = send(builder("/aggregates/east").header("Content-Type", "application/merge-patch+json")
+        Answer answer = send(builder("/aggregates/east")
+                .header("Content-Type", "application/merge-patch+json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"description\": \"x\"}")));
         assertThat(answer.status()).isEqualTo(401);
     }

@@ -2,14 +2,12 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.catalog.CatalogInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.catalog.CatalogInfo;
 
 /**
  * An answer's ETag derives from an explicit key; validators clients got before the key was explicit stay valid, and
@@ -17,10 +15,10 @@ import io.fleetcpu.catalog.CatalogInfo;
  */
 class AnswerKeyTest {
 
-    private static final CatalogInfo CATALOG = new CatalogInfo("bundled cpu_map", "9.0.0", true,
-            "compared with libvirt 9.0.0", "libvirt 9.0");
-    private static final AggregateVersion VERSION = new AggregateVersion("haswell-east",
-            Instant.parse("2026-11-30T12:00:00.123456Z"), 3, 17);
+    private static final CatalogInfo CATALOG =
+            new CatalogInfo("bundled cpu_map", "9.0.0", true, "compared with libvirt 9.0.0", "libvirt 9.0");
+    private static final AggregateVersion VERSION =
+            new AggregateVersion("haswell-east", Instant.parse("2026-11-30T12:00:00.123456Z"), 3, 17);
 
     @Test
     void theEtagIsTheOneDerivedFromTheVersionsQuestionAndCatalogBefore() throws Exception {
@@ -43,8 +41,9 @@ class AnswerKeyTest {
         assertThat(new AnswerKey(new AggregateVersion("haswell-east", VERSION.created(), 4, 17), "q").etag(CATALOG))
                 .isNotEqualTo(etag);
         assertThat(new AnswerKey(VERSION, "other").etag(CATALOG)).isNotEqualTo(etag);
-        assertThat(new AnswerKey(VERSION, "q").etag(new CatalogInfo("bundled cpu_map", "11.3.0", false, "none",
-                "libvirt 11.3"))).isNotEqualTo(etag);
+        assertThat(new AnswerKey(VERSION, "q")
+                        .etag(new CatalogInfo("bundled cpu_map", "11.3.0", false, "none", "libvirt 11.3")))
+                .isNotEqualTo(etag);
         assertThat(new AnswerKey(VERSION, "q").etag(CATALOG)).isEqualTo(etag);
     }
 
@@ -53,7 +52,8 @@ class AnswerKeyTest {
         assertThat(Representation.JSON.etag("\"abc\"")).isEqualTo("\"abc\"");
         assertThat(Representation.of(OutputFormat.JSON, null).etag("\"abc\"")).isEqualTo("\"abc\"");
         assertThat(Representation.BASELINE_XML.etag("\"abc\"")).isEqualTo("\"abc-xml\"");
-        assertThat(Representation.of(OutputFormat.LIBVIRT, null).etag("\"abc\"")).isEqualTo("\"abc-libvirt\"");
+        assertThat(Representation.of(OutputFormat.LIBVIRT, null).etag("\"abc\""))
+                .isEqualTo("\"abc-libvirt\"");
         assertThat(Representation.of(OutputFormat.CPU_MAP, "Mine").etag("\"abc\""))
                 .isEqualTo("\"abc-cpu-map-" + Integer.toHexString("Mine".hashCode()) + "\"");
     }

@@ -2,14 +2,12 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 
 /**
  * Changes that race each other (PUT, PATCH, DELETE) answer 2xx, 404 or 412, never 500; and input a database would choke on (NUL, a missing
@@ -29,7 +27,8 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     void putsWithTheSameIfMatchHaveOneWinnerAndThe412s() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             String id = "race-" + round;
-            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status()).isEqualTo(201);
+            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status())
+                    .isEqualTo(201);
             String etag = get("/aggregates/" + id).header("ETag");
             List<Callable<Answer>> puts = new ArrayList<>();
             for (int i = 0; i < RACERS; i++) {
@@ -39,9 +38,15 @@ class ConcurrentChangesApiTest extends ApiAssertions {
             List<Answer> answers = race(puts);
             assertThat(statuses(answers)).as("round %d", round).containsOnly(200, 412);
             assertThat(statuses(answers)).filteredOn(s -> s == 200).hasSize(1);
-            String winner = answers.stream().filter(a -> a.status() == 200).findFirst().orElseThrow().json()
-                    .path("description").asString();
-            assertThat(get("/aggregates/" + id).json().path("description").asString()).isEqualTo(winner);
+            String winner = answers.stream()
+                    .filter(a -> a.status() == 200)
+                    .findFirst()
+                    .orElseThrow()
+                    .json()
+                    .path("description")
+                    .asString();
+            assertThat(get("/aggregates/" + id).json().path("description").asString())
+                    .isEqualTo(winner);
         }
     }
 
@@ -78,7 +83,8 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     void patchesWithTheSameIfMatchHaveOneWinnerAndThe412s() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             String id = "patched-" + round;
-            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status()).isEqualTo(201);
+            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status())
+                    .isEqualTo(201);
             String etag = get("/aggregates/" + id).header("ETag");
             List<Callable<Answer>> patches = new ArrayList<>();
             for (int i = 0; i < RACERS; i++) {
@@ -95,7 +101,8 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     void patchesWithoutIfMatchOfDifferentFieldsAllLand() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             String id = "merged-" + round;
-            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status()).isEqualTo(201);
+            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status())
+                    .isEqualTo(201);
             List<Callable<Answer>> patches = new ArrayList<>();
             patches.add(() -> patch("/aggregates/" + id, Map.of("policy", Map.of("goal", "balanced"))));
             for (int i = 1; i < RACERS; i++) {
@@ -105,7 +112,12 @@ class ConcurrentChangesApiTest extends ApiAssertions {
             List<Answer> answers = race(patches);
             assertThat(statuses(answers)).as("round %d", round).containsOnly(200);
             // Each patch read the aggregate under its row lock: no description patch put the old goal back.
-            assertThat(get("/aggregates/" + id).json().path("policy").path("goal").asString()).isEqualTo("balanced");
+            assertThat(get("/aggregates/" + id)
+                            .json()
+                            .path("policy")
+                            .path("goal")
+                            .asString())
+                    .isEqualTo("balanced");
         }
     }
 
@@ -113,7 +125,8 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     void patchesRacingADeleteAre200Or404() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             String id = "patched-away-" + round;
-            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status()).isEqualTo(201);
+            assertThat(put("/aggregates/" + id, Map.of("description", "start")).status())
+                    .isEqualTo(201);
             List<Callable<Answer>> requests = new ArrayList<>();
             requests.add(() -> delete("/aggregates/" + id));
             for (int i = 1; i < RACERS; i++) {
@@ -123,7 +136,9 @@ class ConcurrentChangesApiTest extends ApiAssertions {
             List<Answer> answers = race(requests);
             assertThat(answers.get(0).status()).isEqualTo(204);
             // before the delete 200, after it 404; which ones is the race's
-            assertThat(statuses(answers.subList(1, answers.size()))).as("round %d", round).isSubsetOf(200, 404);
+            assertThat(statuses(answers.subList(1, answers.size())))
+                    .as("round %d", round)
+                    .isSubsetOf(200, 404);
             assertThat(get("/aggregates/" + id).status()).isEqualTo(404);
         }
     }
@@ -132,7 +147,9 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     void deletesOfOneAggregateDeleteItOnce() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             String id = "doomed-" + round;
-            assertThat(put("/aggregates/" + id, Map.of("description", "soon gone")).status()).isEqualTo(201);
+            assertThat(put("/aggregates/" + id, Map.of("description", "soon gone"))
+                            .status())
+                    .isEqualTo(201);
             List<Callable<Answer>> deletes = new ArrayList<>();
             for (int i = 0; i < RACERS; i++) {
                 deletes.add(() -> delete("/aggregates/" + id));
@@ -148,8 +165,17 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     void controlCharactersInFreeTextAreRefusedNamingTheField() {
         String uuid = "00000000-0000-4000-8000-00000000c0de";
         Map<String, Object> body = registration(uuid, "nul-1", List.of("east"), HASWELL);
-        body.put("kernel", Map.of("release", "6.1.0\u0000-evil", "kvmModule", "kvm_intel", "nested", "enabled",
-                "virtualizationFlag", "vmx"));
+        body.put(
+                "kernel",
+                Map.of(
+                        "release",
+                        "6.1.0\u0000-evil",
+                        "kvmModule",
+                        "kvm_intel",
+                        "nested",
+                        "enabled",
+                        "virtualizationFlag",
+                        "vmx"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2\u0000", "agent", "0.1.0"));
         Answer answer = post("/hosts", body);
         JsonProblem.check(assertProblem(answer, 422));
@@ -160,8 +186,11 @@ class ConcurrentChangesApiTest extends ApiAssertions {
 
     @Test
     void aMissingHostInWhatIfIsRefusedNamingIt() {
-        assertThat(post("/hosts", registration("00000000-0000-4000-8000-00000000c0df", "hsw-1", List.of("east"),
-                HASWELL)).status()).isEqualTo(201);
+        assertThat(post(
+                                "/hosts",
+                                registration("00000000-0000-4000-8000-00000000c0df", "hsw-1", List.of("east"), HASWELL))
+                        .status())
+                .isEqualTo(201);
         java.util.List<Object> reports = new ArrayList<>();
         reports.add(null);
         Answer answer = post("/aggregates/east/what-if", Map.of("addReports", reports));

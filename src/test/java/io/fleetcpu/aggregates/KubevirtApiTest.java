@@ -2,6 +2,7 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,13 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,7 +34,9 @@ class KubevirtApiTest extends ApiAssertions {
     @Test
     void theAgentsHostGetsTheLabelsKubevirtWritesAndTheVmSelectsThem() {
         // The host's hypervisor (TCG) names no usable model but pentium* and 486, so only a pinned model is custom.
-        assertThat(put("/aggregates/lab", Map.of("policy", Map.of("pinnedModel", "kvm64"))).status()).isIn(200, 201);
+        assertThat(put("/aggregates/lab", Map.of("policy", Map.of("pinnedModel", "kvm64")))
+                        .status())
+                .isIn(200, 201);
         assertThat(post("/hosts", agentRegistration("lab")).status()).isEqualTo(201);
         JsonNode json = get(PATH).json();
         assertThat(json.get("model").asString()).as(json.toString()).isEqualTo("kvm64");
@@ -51,13 +51,45 @@ class KubevirtApiTest extends ApiAssertions {
                 .forEach(f -> expected.put("cpu-feature.node.kubevirt.io/" + f, "true"));
         expected.put("host-model-cpu.node.kubevirt.io/kvm64", "true");
         expected.put("cpu-vendor.node.kubevirt.io/Intel", "true");
-        List.of("Broadwell", "Broadwell-IBRS", "Broadwell-noTSX", "Broadwell-noTSX-IBRS", "Cascadelake-Server",
-                "Cascadelake-Server-noTSX", "Cooperlake", "Dhyana", "EPYC", "EPYC-IBPB", "EPYC-Milan", "EPYC-Rome",
-                "Haswell", "Haswell-IBRS", "Haswell-noTSX", "Haswell-noTSX-IBRS", "Icelake-Server",
-                "Icelake-Server-noTSX", "IvyBridge", "IvyBridge-IBRS", "Nehalem", "Nehalem-IBRS", "Opteron_G3",
-                "Opteron_G4", "Opteron_G5", "Penryn", "SandyBridge", "SandyBridge-IBRS", "Skylake-Client",
-                "Skylake-Client-IBRS", "Skylake-Client-noTSX-IBRS", "Skylake-Server", "Skylake-Server-IBRS",
-                "Skylake-Server-noTSX-IBRS", "Snowridge", "Westmere", "Westmere-IBRS", "kvm64")
+        List.of(
+                        "Broadwell",
+                        "Broadwell-IBRS",
+                        "Broadwell-noTSX",
+                        "Broadwell-noTSX-IBRS",
+                        "Cascadelake-Server",
+                        "Cascadelake-Server-noTSX",
+                        "Cooperlake",
+                        "Dhyana",
+                        "EPYC",
+                        "EPYC-IBPB",
+                        "EPYC-Milan",
+                        "EPYC-Rome",
+                        "Haswell",
+                        "Haswell-IBRS",
+                        "Haswell-noTSX",
+                        "Haswell-noTSX-IBRS",
+                        "Icelake-Server",
+                        "Icelake-Server-noTSX",
+                        "IvyBridge",
+                        "IvyBridge-IBRS",
+                        "Nehalem",
+                        "Nehalem-IBRS",
+                        "Opteron_G3",
+                        "Opteron_G4",
+                        "Opteron_G5",
+                        "Penryn",
+                        "SandyBridge",
+                        "SandyBridge-IBRS",
+                        "Skylake-Client",
+                        "Skylake-Client-IBRS",
+                        "Skylake-Client-noTSX-IBRS",
+                        "Skylake-Server",
+                        "Skylake-Server-IBRS",
+                        "Skylake-Server-noTSX-IBRS",
+                        "Snowridge",
+                        "Westmere",
+                        "Westmere-IBRS",
+                        "kvm64")
                 .forEach(m -> expected.put("cpu-model-migration.node.kubevirt.io/" + m, "true"));
         Answer labelsAnswer = get(PATH + "?format=kubevirt-labels");
         assertThat(labelsAnswer.status()).isEqualTo(200);
@@ -83,7 +115,8 @@ class KubevirtApiTest extends ApiAssertions {
         Map<String, Object> selector = new LinkedHashMap<>();
         selector.put("cpu-model.node.kubevirt.io/kvm64", "true");
         json.get("features").forEach(f -> {
-            answerFeatures.add(Map.of("name", f.get("name").asString(), "policy", f.get("policy").asString()));
+            answerFeatures.add(Map.of(
+                    "name", f.get("name").asString(), "policy", f.get("policy").asString()));
             if (f.get("policy").asString().equals("require")) {
                 selector.put("cpu-feature.node.kubevirt.io/" + f.get("name").asString(), "true");
             }
@@ -93,16 +126,21 @@ class KubevirtApiTest extends ApiAssertions {
         assertThat(map(spec.get("nodeSelector"))).isEqualTo(selector);
         selector.remove("cpu-model.node.kubevirt.io/kvm64");
         assertThat(labels).containsAllEntriesOf(selector);
-        assertThat(vmAnswer.body()).contains("kvm64 is in KubeVirt's default obsoleteCPUModels")
-                .contains("not every node reports kvm64 usable").doesNotContain("# left out");
+        assertThat(vmAnswer.body())
+                .contains("kvm64 is in KubeVirt's default obsoleteCPUModels")
+                .contains("not every node reports kvm64 usable")
+                .doesNotContain("# left out");
         assertThat(vmAnswer.body()).isEqualTo(json.get("kubevirt").asString());
 
         // The cluster: cpuModel kvm64, and KubeVirt's obsolete list without it.
         Answer clusterAnswer = get(PATH + "?format=kubevirt-cluster");
         assertThat(clusterAnswer.status()).isEqualTo(200);
-        Map<String, Object> configuration = map(map(load(clusterAnswer.body()).get("spec")).get("configuration"));
+        Map<String, Object> configuration =
+                map(map(load(clusterAnswer.body()).get("spec")).get("configuration"));
         assertThat(configuration.get("cpuModel")).isEqualTo("kvm64");
-        assertThat(map(configuration.get("obsoleteCPUModels")).keySet()).hasSize(33).doesNotContain("kvm64")
+        assertThat(map(configuration.get("obsoleteCPUModels")).keySet())
+                .hasSize(33)
+                .doesNotContain("kvm64")
                 .contains("kvm64-v1", "qemu64", "486", "Opteron_G2");
         assertThat(list(labelsDoc.get("obsoleteCPUModels"))).hasSize(33).doesNotContain("kvm64");
 
@@ -116,7 +154,9 @@ class KubevirtApiTest extends ApiAssertions {
         assertThat(etags).hasSize(4);
         for (String format : List.of("kubevirt", "kubevirt-labels", "kubevirt-cluster")) {
             String etag = get(PATH + "?format=" + format).header("ETag");
-            assertThat(get(PATH + "?format=" + format, "If-None-Match", etag).status()).as(format).isEqualTo(304);
+            assertThat(get(PATH + "?format=" + format, "If-None-Match", etag).status())
+                    .as(format)
+                    .isEqualTo(304);
         }
     }
 
@@ -135,15 +175,17 @@ class KubevirtApiTest extends ApiAssertions {
         String vm = get(PATH + "?format=kubevirt").body();
         Map<String, Object> spec = map(load(vm).get("spec"));
         List<String> kept = new ArrayList<>();
-        List<Map<String, Object>> features = list(map(map(spec.get("domain")).get("cpu")).getOrDefault("features", List.of()));
+        List<Map<String, Object>> features =
+                list(map(map(spec.get("domain")).get("cpu")).getOrDefault("features", List.of()));
         features.stream().filter(f -> f.get("policy").equals("require")).forEach(f -> kept.add((String) f.get("name")));
         // what the VM requires is selected, feature by feature, and what it leaves out is said
         List<String> selected = new ArrayList<>();
-        map(spec.get("nodeSelector")).keySet().stream().filter(k -> k.startsWith("cpu-feature.node.kubevirt.io/"))
+        map(spec.get("nodeSelector")).keySet().stream()
+                .filter(k -> k.startsWith("cpu-feature.node.kubevirt.io/"))
                 .forEach(k -> selected.add(k.substring("cpu-feature.node.kubevirt.io/".length())));
         assertThat(selected).isEqualTo(kept).doesNotContain("ds", "monitor", "acpi", "ht", "tm", "pbe");
-        assertThat(map(spec.get("nodeSelector"))).containsEntry("cpu-model.node.kubevirt.io/" + json.get("model")
-                .asString(), "true");
+        assertThat(map(spec.get("nodeSelector")))
+                .containsEntry("cpu-model.node.kubevirt.io/" + json.get("model").asString(), "true");
         for (String f : required) {
             if (!kept.contains(f)) {
                 assertThat(vm).contains("# left out: require " + f + ":");
@@ -152,7 +194,9 @@ class KubevirtApiTest extends ApiAssertions {
 
         // Neither host sent what the node-labeller reads: the labels are unknown, and the answer says so.
         Map<String, Object> labels = load(get(PATH + "?format=kubevirt-labels").body());
-        assertThat(KubevirtApiTest.<Map<String, Object>>list(labels.get("kinds"))).hasSize(2).allSatisfy(k -> assertThat(map(k.get("labels"))).isEmpty());
+        assertThat(KubevirtApiTest.<Map<String, Object>>list(labels.get("kinds")))
+                .hasSize(2)
+                .allSatisfy(k -> assertThat(map(k.get("labels"))).isEmpty());
         assertThat(get(PATH + "?format=kubevirt-labels").body()).contains("its cpu-feature labels are unknown");
     }
 
@@ -164,7 +208,8 @@ class KubevirtApiTest extends ApiAssertions {
     /** The names of the features a libvirt {@code <cpu>} lists with this policy. */
     private static List<String> listed(String xml, String policy) {
         List<String> names = new ArrayList<>();
-        Matcher m = Pattern.compile("<feature policy='" + policy + "' name='([^']+)'/>").matcher(xml);
+        Matcher m = Pattern.compile("<feature policy='" + policy + "' name='([^']+)'/>")
+                .matcher(xml);
         while (m.find()) {
             names.add(m.group(1));
         }

@@ -2,6 +2,13 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.render.QemuFeatureNames;
+import io.fleetcpu.testing.ApiAssertions;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,23 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.render.QemuFeatureNames;
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,46 +51,73 @@ class PolicyApiTest extends ApiAssertions {
     // ---- bad policies --------------------------------------------------------------------------------------------
 
     /** A policy and the fields its refusal must name. */
-    private record BadPolicy(String why, Map<String, Object> policy, List<String> fields) {
-    }
+    private record BadPolicy(String why, Map<String, Object> policy, List<String> fields) {}
 
     private static List<BadPolicy> badPolicies() {
         return List.of(
                 new BadPolicy("unknown goal", Map.of("goal", "speed"), List.of("policy.goal")),
-                new BadPolicy("unknown nested", Map.of("nestedVirtualization", "maybe"),
+                new BadPolicy(
+                        "unknown nested",
+                        Map.of("nestedVirtualization", "maybe"),
                         List.of("policy.nestedVirtualization")),
-                new BadPolicy("unknown feature in the disable list",
+                new BadPolicy(
+                        "unknown feature in the disable list",
                         Map.of("mitigations", Map.of("mode", "disable", "disable", List.of("spectre-v2"))),
                         List.of("policy.mitigations.disable[0]")),
-                new BadPolicy("a feature that is no mitigation",
+                new BadPolicy(
+                        "a feature that is no mitigation",
                         Map.of("mitigations", Map.of("mode", "disable", "disable", List.of("avx2"))),
                         List.of("policy.mitigations.disable[0]")),
-                new BadPolicy("the second of two",
+                new BadPolicy(
+                        "the second of two",
                         Map.of("mitigations", Map.of("mode", "disable", "disable", List.of("spec-ctrl", "avx2"))),
                         List.of("policy.mitigations.disable[1]")),
-                new BadPolicy("a disable list with mode require",
+                new BadPolicy(
+                        "a disable list with mode require",
                         Map.of("mitigations", Map.of("mode", "require", "disable", List.of("spec-ctrl"))),
                         List.of("policy.mitigations.disable")),
-                new BadPolicy("mode disable without a list",
-                        Map.of("mitigations", Map.of("mode", "disable")), List.of("policy.mitigations.disable")),
-                new BadPolicy("unknown mitigation mode",
-                        Map.of("mitigations", Map.of("mode", "sometimes")), List.of("policy.mitigations.mode")),
-                new BadPolicy("unknown pinned model", Map.of("pinnedModel", "Haswell-Ultra"),
-                        List.of("policy.pinnedModel")),
-                new BadPolicy("unknown minimum model", Map.of("minimumModel", "Pentium-5"),
-                        List.of("policy.minimumModel")),
-                new BadPolicy("unknown minimum level", Map.of("minimumLevel", "x86-64-v5"),
-                        List.of("policy.minimumLevel")),
-                new BadPolicy("a level written as a model", Map.of("minimumLevel", "Haswell"),
+                new BadPolicy(
+                        "mode disable without a list",
+                        Map.of("mitigations", Map.of("mode", "disable")),
+                        List.of("policy.mitigations.disable")),
+                new BadPolicy(
+                        "unknown mitigation mode",
+                        Map.of("mitigations", Map.of("mode", "sometimes")),
+                        List.of("policy.mitigations.mode")),
+                new BadPolicy(
+                        "unknown pinned model", Map.of("pinnedModel", "Haswell-Ultra"), List.of("policy.pinnedModel")),
+                new BadPolicy(
+                        "unknown minimum model", Map.of("minimumModel", "Pentium-5"), List.of("policy.minimumModel")),
+                new BadPolicy(
+                        "unknown minimum level", Map.of("minimumLevel", "x86-64-v5"), List.of("policy.minimumLevel")),
+                new BadPolicy(
+                        "a level written as a model",
+                        Map.of("minimumLevel", "Haswell"),
                         List.of("policy.minimumLevel")),
                 new BadPolicy("strict without required", Map.of("strict", true), List.of("policy.strict")),
-                new BadPolicy("strict with allowed", Map.of("strict", true, "nestedVirtualization", "allowed"),
+                new BadPolicy(
+                        "strict with allowed",
+                        Map.of("strict", true, "nestedVirtualization", "allowed"),
                         List.of("policy.strict")),
-                new BadPolicy("everything wrong at once", Map.of("goal", "fast", "nestedVirtualization", "yes",
-                        "mitigations", Map.of("mode", "disable", "disable", List.of("avx2")),
-                        "pinnedModel", "Nope", "minimumModel", "Nada"),
-                        List.of("policy.goal", "policy.nestedVirtualization", "policy.mitigations.disable[0]",
-                                "policy.pinnedModel", "policy.minimumModel")));
+                new BadPolicy(
+                        "everything wrong at once",
+                        Map.of(
+                                "goal",
+                                "fast",
+                                "nestedVirtualization",
+                                "yes",
+                                "mitigations",
+                                Map.of("mode", "disable", "disable", List.of("avx2")),
+                                "pinnedModel",
+                                "Nope",
+                                "minimumModel",
+                                "Nada"),
+                        List.of(
+                                "policy.goal",
+                                "policy.nestedVirtualization",
+                                "policy.mitigations.disable[0]",
+                                "policy.pinnedModel",
+                                "policy.minimumModel")));
     }
 
     @Test
@@ -101,10 +125,13 @@ class PolicyApiTest extends ApiAssertions {
         for (BadPolicy bad : badPolicies()) {
             Answer post = post("/aggregates", Map.of("id", "bad", "policy", bad.policy()));
             assertProblem(post, 422);
-            assertThat(errorFields(post)).as("POST, %s: %s", bad.why(), post.body())
+            assertThat(errorFields(post))
+                    .as("POST, %s: %s", bad.why(), post.body())
                     .containsExactlyInAnyOrderElementsOf(bad.fields());
             for (String field : bad.fields()) {
-                assertThat(errorFor(post, field)).as("what is wrong with %s", field).isNotBlank();
+                assertThat(errorFor(post, field))
+                        .as("what is wrong with %s", field)
+                        .isNotBlank();
             }
             Answer put = put("/aggregates/bad", Map.of("policy", bad.policy()));
             assertProblem(put, 422);
@@ -125,12 +152,17 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(texts(policyBefore.path("mitigations").path("disable"))).containsExactly("spec-ctrl");
 
         for (BadPolicy bad : badPolicies()) {
-            Answer put = put("/aggregates/kept", Map.of("description", "changed", "policy", bad.policy()),
-                    "If-Match", before.header("ETag"));
+            Answer put = put(
+                    "/aggregates/kept",
+                    Map.of("description", "changed", "policy", bad.policy()),
+                    "If-Match",
+                    before.header("ETag"));
             assertProblem(put, 422);
             assertThat(errorFields(put)).as("PUT, %s", bad.why()).containsExactlyInAnyOrderElementsOf(bad.fields());
             Answer after = get("/aggregates/kept");
-            assertThat(after.json().path("policy")).as("policy after %s", bad.why()).isEqualTo(policyBefore);
+            assertThat(after.json().path("policy"))
+                    .as("policy after %s", bad.why())
+                    .isEqualTo(policyBefore);
             assertThat(after.json().path("description").asString()).isEqualTo("kept as it is");
             assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
         }
@@ -151,7 +183,8 @@ class PolicyApiTest extends ApiAssertions {
         String second = changed.header("ETag");
         assertThat(second).isNotBlank().isNotEqualTo(first);
         assertThat(get("/aggregates/east").header("ETag")).isEqualTo(second);
-        assertThat(get("/aggregates/east").json().path("policy").path("goal").asString()).isEqualTo("balanced");
+        assertThat(get("/aggregates/east").json().path("policy").path("goal").asString())
+                .isEqualTo("balanced");
 
         // Stale: refused as a problem, nothing changed.
         Answer stale = put("/aggregates/east", Map.of("policy", Map.of("goal", "performance")), "If-Match", first);
@@ -162,13 +195,14 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(now.header("ETag")).isEqualTo(second);
 
         // One of several tags matching is enough; "*" matches any version of an existing aggregate.
-        Answer list = put("/aggregates/east", Map.of("policy", Map.of("goal", "performance")), "If-Match",
-                first + ", " + second);
+        Answer list = put(
+                "/aggregates/east", Map.of("policy", Map.of("goal", "performance")), "If-Match", first + ", " + second);
         assertThat(list.status()).as(list.body()).isEqualTo(200);
         Answer any = put("/aggregates/east", Map.of("policy", Map.of("goal", "migration")), "If-Match", "*");
         assertThat(any.status()).as(any.body()).isEqualTo(200);
         assertThat(any.header("ETag")).isNotEqualTo(list.header("ETag"));
-        assertThat(get("/aggregates/east").json().path("policy").path("goal").asString()).isEqualTo("migration");
+        assertThat(get("/aggregates/east").json().path("policy").path("goal").asString())
+                .isEqualTo("migration");
 
         // An aggregate that does not exist matches no tag, not even "*": nothing created.
         assertProblem(put("/aggregates/west", Map.of("policy", Map.of("goal", "migration")), "If-Match", "*"), 412);
@@ -178,7 +212,12 @@ class PolicyApiTest extends ApiAssertions {
         // DELETE: stale refused, current accepted.
         assertProblem(delete("/aggregates/east", "If-Match", first), 412);
         assertThat(get("/aggregates/east").status()).isEqualTo(200);
-        assertThat(delete("/aggregates/east", "If-Match", get("/aggregates/east").header("ETag")).status()).isEqualTo(204);
+        assertThat(delete(
+                                "/aggregates/east",
+                                "If-Match",
+                                get("/aggregates/east").header("ETag"))
+                        .status())
+                .isEqualTo(204);
         assertThat(get("/aggregates/east").status()).isEqualTo(404);
     }
 
@@ -213,8 +252,13 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(cpu.model()).isEqualTo(json.path("model").asString());
         assertThat(cpu.vendor()).isEqualTo(json.path("vendor").asString());
         assertThat(cpu.modelFallback()).isEqualTo(json.path("fallback").asString());
-        assertThat(cpu.features().stream().map(f -> f.policy().libvirtName() + ":" + f.name()).toList()).isEqualTo(features);
-        assertThat(get("/aggregates/east/recommended-cpu", "Accept", "application/xml").body()).isEqualTo(libvirt.body());
+        assertThat(cpu.features().stream()
+                        .map(f -> f.policy().libvirtName() + ":" + f.name())
+                        .toList())
+                .isEqualTo(features);
+        assertThat(get("/aggregates/east/recommended-cpu", "Accept", "application/xml")
+                        .body())
+                .isEqualTo(libvirt.body());
 
         // nova.conf
         Answer nova = get("/aggregates/east/recommended-cpu?format=nova-conf");
@@ -226,10 +270,13 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(section).containsEntry("cpu_mode", "custom");
         // nova's ordered list ends with the newest model every host runs, here the recommended one
         List<String> cpuModels = List.of(section.get("cpu_models").split(",\\s*"));
-        assertThat(cpuModels.get(cpuModels.size() - 1)).isEqualTo(json.path("model").asString());
+        assertThat(cpuModels.get(cpuModels.size() - 1))
+                .isEqualTo(json.path("model").asString());
         List<String> flags = List.of(section.get("cpu_model_extra_flags").split(",\\s*"));
-        assertThat(flags).isEqualTo(features.stream()
-                .map(f -> f.startsWith("disable:") ? "-" + f.substring(8) : f.substring(8)).toList());
+        assertThat(flags)
+                .isEqualTo(features.stream()
+                        .map(f -> f.startsWith("disable:") ? "-" + f.substring(8) : f.substring(8))
+                        .toList());
 
         // QEMU
         Answer qemu = get("/aggregates/east/recommended-cpu?format=qemu");
@@ -243,7 +290,9 @@ class PolicyApiTest extends ApiAssertions {
             String name = f.substring(8);
             QemuFeatureNames.qemuName(name).ifPresent(q -> expectedQemu.add((disable ? "-" : "+") + q));
         }
-        assertThat(List.of(parts).subList(1, parts.length)).isEqualTo(expectedQemu).contains("+vmx", "-spec-ctrl");
+        assertThat(List.of(parts).subList(1, parts.length))
+                .isEqualTo(expectedQemu)
+                .contains("+vmx", "-spec-ctrl");
 
         // KubeVirt, by format and by Accept
         Answer kubevirt = get("/aggregates/east/recommended-cpu?format=kubevirt");
@@ -259,16 +308,22 @@ class PolicyApiTest extends ApiAssertions {
         Answer cpuMap = get("/aggregates/east/recommended-cpu?format=cpu-map&modelName=IvyBridge-east-vmx");
         assertThat(cpuMap.status()).as(cpuMap.body()).isEqualTo(200);
         assertThat(cpuMap.contentType()).startsWith("application/xml");
-        Element model = (Element) dom(cpuMap.body()).getElementsByTagName("model").item(0);
+        Element model =
+                (Element) dom(cpuMap.body()).getElementsByTagName("model").item(0);
         assertThat(model.getAttribute("name")).isEqualTo("IvyBridge-east-vmx");
-        Set<String> expected = new TreeSet<>(CATALOG.featureNames(
-                CATALOG.model(json.path("model").asString()).map(CpuModel::features).orElseThrow()));
+        Set<String> expected = new TreeSet<>(
+                CATALOG.featureNames(CATALOG.model(json.path("model").asString())
+                        .map(CpuModel::features)
+                        .orElseThrow()));
         features.stream().filter(f -> f.startsWith("require:")).forEach(f -> expected.add(f.substring(8)));
         features.stream().filter(f -> f.startsWith("disable:")).forEach(f -> expected.remove(f.substring(8)));
         assertThat(featureNames(model)).isEqualTo(expected).contains("vmx").doesNotContain("spec-ctrl");
         Answer defaultName = get("/aggregates/east/recommended-cpu?format=cpu-map");
         assertThat(defaultName.status()).isEqualTo(200);
-        assertThat(((Element) dom(defaultName.body()).getElementsByTagName("model").item(0)).getAttribute("name"))
+        assertThat(((Element) dom(defaultName.body())
+                                .getElementsByTagName("model")
+                                .item(0))
+                        .getAttribute("name"))
                 .isEqualTo("IvyBridge-east");
 
         // Each representation its own validator.
@@ -297,7 +352,9 @@ class PolicyApiTest extends ApiAssertions {
             assertThat(texts(recommended.path("supportedMediaTypes")))
                     .contains("application/json", "application/xml", "application/yaml");
             JsonNode baseline = assertProblem(get("/aggregates/east/baseline", "Accept", accept), 406);
-            assertThat(baseline.path("detail").asString()).contains(accept).contains("application/json")
+            assertThat(baseline.path("detail").asString())
+                    .contains(accept)
+                    .contains("application/json")
                     .contains("application/xml");
             assertThat(texts(baseline.path("supportedMediaTypes")))
                     .containsExactlyInAnyOrder("application/json", "application/xml");
@@ -310,9 +367,11 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(qemu.status()).isEqualTo(200);
         assertThat(qemu.contentType()).startsWith("text/plain");
         // What it can answer it still does, whatever else the client would take.
-        assertThat(get("/aggregates/east/recommended-cpu", "Accept", "text/csv, application/yaml;q=0.5").status())
+        assertThat(get("/aggregates/east/recommended-cpu", "Accept", "text/csv, application/yaml;q=0.5")
+                        .status())
                 .isEqualTo(200);
-        assertThat(get("/aggregates/east/recommended-cpu?format=nova-conf", "Accept", "application/json").body())
+        assertThat(get("/aggregates/east/recommended-cpu?format=nova-conf", "Accept", "application/json")
+                        .body())
                 .startsWith("[libvirt]");
         assertThat(get("/aggregates/east/baseline", "Accept", "*/*").status()).isEqualTo(200);
     }
@@ -327,25 +386,37 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode json = answer.json();
         assertThat(json.path("mode").asString()).isEqualTo("host-model");
-        assertThat(json.path("model").isNull() || json.path("model").isMissingNode()).isTrue();
-        assertThat(json.path("qemuCpu").isNull() || json.path("qemuCpu").isMissingNode()).isTrue();
+        assertThat(json.path("model").isNull() || json.path("model").isMissingNode())
+                .isTrue();
+        assertThat(json.path("qemuCpu").isNull() || json.path("qemuCpu").isMissingNode())
+                .isTrue();
         assertThat(features(json)).containsExactlyInAnyOrder("require:vmx", "disable:spec-ctrl");
         for (JsonNode host : json.path("hosts")) {
             assertThat(host.path("cpuView").asString()).isEqualTo("hypervisor");
         }
 
         JsonNode qemu = assertProblem(get("/aggregates/balanced/recommended-cpu?format=qemu"), 409);
-        assertThat(qemu.path("detail").asString()).contains("host-model has no QEMU -cpu equivalent")
-                .contains("domain capabilities").contains("use format=libvirt").doesNotContain("GuestCpu");
+        assertThat(qemu.path("detail").asString())
+                .contains("host-model has no QEMU -cpu equivalent")
+                .contains("domain capabilities")
+                .contains("use format=libvirt")
+                .doesNotContain("GuestCpu");
         assertProblem(get("/aggregates/balanced/recommended-cpu?format=cpu-map"), 409);
 
-        CpuDefinition libvirt = CpuDefinition.parse(get("/aggregates/balanced/recommended-cpu?format=libvirt").body());
+        CpuDefinition libvirt = CpuDefinition.parse(
+                get("/aggregates/balanced/recommended-cpu?format=libvirt").body());
         assertThat(libvirt.mode()).isEqualTo("host-model");
-        assertThat(libvirt.features()).containsExactlyInAnyOrder(new CpuFeature("vmx", FeaturePolicy.REQUIRE),
-                new CpuFeature("spec-ctrl", FeaturePolicy.DISABLE));
-        assertThat(ini(get("/aggregates/balanced/recommended-cpu?format=nova-conf").body()).get("libvirt"))
-                .containsEntry("cpu_mode", "host-model").doesNotContainKey("cpu_models");
-        assertKubevirt(get("/aggregates/balanced/recommended-cpu?format=kubevirt").body(), "host-model", features(json));
+        assertThat(libvirt.features())
+                .containsExactlyInAnyOrder(
+                        new CpuFeature("vmx", FeaturePolicy.REQUIRE),
+                        new CpuFeature("spec-ctrl", FeaturePolicy.DISABLE));
+        assertThat(ini(get("/aggregates/balanced/recommended-cpu?format=nova-conf")
+                                .body())
+                        .get("libvirt"))
+                .containsEntry("cpu_mode", "host-model")
+                .doesNotContainKey("cpu_models");
+        assertKubevirt(
+                get("/aggregates/balanced/recommended-cpu?format=kubevirt").body(), "host-model", features(json));
     }
 
     @Test
@@ -359,14 +430,18 @@ class PolicyApiTest extends ApiAssertions {
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().path("model").asString()).isEqualTo("Haswell-noTSX");
-        assertThat(get("/aggregates/xeons/recommended-cpu?format=libvirt").status()).isEqualTo(200);
-        assertThat(answer.json().path("features").toString()).doesNotContain("\"cmt\"", "\"ds\"", "\"monitor\"",
-                "\"invtsc\"");
-        assertThat(answer.json().path("warnings").toString()).contains("host xeon-1 (+1 alike) sent no hypervisor view")
+        assertThat(get("/aggregates/xeons/recommended-cpu?format=libvirt").status())
+                .isEqualTo(200);
+        assertThat(answer.json().path("features").toString())
+                .doesNotContain("\"cmt\"", "\"ds\"", "\"monitor\"", "\"invtsc\"");
+        assertThat(answer.json().path("warnings").toString())
+                .contains("host xeon-1 (+1 alike) sent no hypervisor view")
                 .contains("cmt");
         Answer qemu = get("/aggregates/xeons/recommended-cpu?format=qemu");
         assertThat(qemu.status()).isEqualTo(200);
-        assertThat(qemu.body().strip()).startsWith("Haswell-noTSX,").doesNotContain("cmt")
+        assertThat(qemu.body().strip())
+                .startsWith("Haswell-noTSX,")
+                .doesNotContain("cmt")
                 .isEqualTo(answer.json().path("qemuCpu").asString());
     }
 
@@ -376,8 +451,12 @@ class PolicyApiTest extends ApiAssertions {
     void nestedAllowedNamesTheHostsToFixWithTheirCommands() {
         register(UUID_1, "ready", "nested", WESTMERE, kernel("enabled"));
         register(UUID_2, "off", "nested", WESTMERE, kernel("disabled"));
-        register(UUID_3, "pentium", "nested", PENTIUM_NO_VMX, Map.of("release", "6.1.0-18-amd64", "kvmModule",
-                "kvm_intel", "nested", "enabled"));
+        register(
+                UUID_3,
+                "pentium",
+                "nested",
+                PENTIUM_NO_VMX,
+                Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "enabled"));
         setPolicy("nested", policy("migration", "allowed", false, null, null, null));
 
         Answer answer = get("/aggregates/nested/recommended-cpu");
@@ -392,8 +471,12 @@ class PolicyApiTest extends ApiAssertions {
         JsonNode fix = nested.path("hostsToFix").get(0);
         assertThat(fix.path("host").asString()).isEqualTo("off");
         assertThat(fix.path("nestedState").asString()).isEqualTo("disabled");
-        assertThat(texts(fix.path("commands")).stream().map(c -> c.replaceFirst("\\s+#.*$", "")).toList())
-                .containsExactly("modprobe -r kvm_intel", "modprobe kvm_intel nested=1",
+        assertThat(texts(fix.path("commands")).stream()
+                        .map(c -> c.replaceFirst("\\s+#.*$", ""))
+                        .toList())
+                .containsExactly(
+                        "modprobe -r kvm_intel",
+                        "modprobe kvm_intel nested=1",
                         "echo 'options kvm_intel nested=1' > /etc/modprobe.d/kvm_intel-nested.conf");
         assertThat(features(answer.json())).doesNotContain("require:vmx");
     }
@@ -409,11 +492,13 @@ class PolicyApiTest extends ApiAssertions {
         // The two hosts are one kind of CPU, named by the first.
         assertThat(texts(json.path("nested").path("readyHosts"))).containsExactly("ready-1 (+1 alike)");
         assertThat(features(json)).contains("require:vmx");
-        assertThat(CpuDefinition.parse(json.path("libvirtXml").asString()).requiredFeatureNames()).contains("vmx");
+        assertThat(CpuDefinition.parse(json.path("libvirtXml").asString()).requiredFeatureNames())
+                .contains("vmx");
 
         // With nested off (the default) the same hosts' guests do not get vmx.
         setPolicy("nested", policy("migration", "off", false, null, null, null));
-        assertThat(features(get("/aggregates/nested/recommended-cpu").json())).contains("disable:vmx")
+        assertThat(features(get("/aggregates/nested/recommended-cpu").json()))
+                .contains("disable:vmx")
                 .doesNotContain("require:vmx");
     }
 
@@ -427,7 +512,8 @@ class PolicyApiTest extends ApiAssertions {
         JsonNode json = get("/aggregates/nested/recommended-cpu").json();
         assertThat(json.path("nested").path("provided").asBoolean()).isFalse();
         assertThat(features(json)).doesNotContain("require:vmx");
-        assertThat(CpuDefinition.parse(json.path("libvirtXml").asString()).requiredFeatureNames()).doesNotContain("vmx");
+        assertThat(CpuDefinition.parse(json.path("libvirtXml").asString()).requiredFeatureNames())
+                .doesNotContain("vmx");
     }
 
     @Test
@@ -451,7 +537,10 @@ class PolicyApiTest extends ApiAssertions {
 
         JsonNode problem = assertProblem(get("/aggregates/east/recommended-cpu"), 409);
         assertThat(texts(problem.path("hosts"))).containsExactly("ivy-1");
-        assertThat(problem.path("detail").asString()).contains("Haswell-noTSX").contains("ivy-1").contains("avx2");
+        assertThat(problem.path("detail").asString())
+                .contains("Haswell-noTSX")
+                .contains("ivy-1")
+                .contains("avx2");
         assertProblem(get("/aggregates/east/recommended-cpu?format=libvirt"), 409);
 
         // Lowered below the hosts: answered.
@@ -470,12 +559,21 @@ class PolicyApiTest extends ApiAssertions {
         register(UUID_3, "ivy-1", "east", IVY_BRIDGE, kernel("enabled"));
         register(UUID_4, "ivy-2", "east", IVY_BRIDGE, kernel("enabled"));
         setPolicy("east", withMinimumLevel(policy("migration", "off", false, null, null, null), "x86-64-v3"));
-        assertThat(get("/aggregates/east").json().path("policy").path("minimumLevel").asString()).isEqualTo("x86-64-v3");
+        assertThat(get("/aggregates/east")
+                        .json()
+                        .path("policy")
+                        .path("minimumLevel")
+                        .asString())
+                .isEqualTo("x86-64-v3");
 
         JsonNode problem = assertProblem(get("/aggregates/east/recommended-cpu"), 409);
         assertThat(texts(problem.path("hosts"))).containsExactly("ivy-1 (+1 alike)");
-        assertThat(problem.path("detail").asString()).contains("x86-64-v3").contains("avx2")
-                .contains("ivy-1 (+1 alike) (x86-64-v2)").doesNotContain("haswell-1").doesNotContain("xeon-1");
+        assertThat(problem.path("detail").asString())
+                .contains("x86-64-v3")
+                .contains("avx2")
+                .contains("ivy-1 (+1 alike) (x86-64-v2)")
+                .doesNotContain("haswell-1")
+                .doesNotContain("xeon-1");
         assertProblem(get("/aggregates/east/recommended-cpu?format=libvirt"), 409);
 
         // Lowered to what every kind reaches: answered, with the level reached and who costs the next one.
@@ -489,8 +587,12 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(texts(json.path("levelLost").path("costBy"))).containsExactly("ivy-1 (+1 alike)");
         assertThat(json.path("levelLost").path("hostsCount").asInt()).isEqualTo(2);
         Map<String, String> kindLevels = new LinkedHashMap<>();
-        json.path("kinds").forEach(k -> kindLevels.put(k.path("name").asString(), k.path("level").asString()));
-        assertThat(kindLevels).containsEntry("ivy-1 (+1 alike)", "x86-64-v2").containsEntry("haswell-1", "x86-64-v3")
+        json.path("kinds")
+                .forEach(k -> kindLevels.put(
+                        k.path("name").asString(), k.path("level").asString()));
+        assertThat(kindLevels)
+                .containsEntry("ivy-1 (+1 alike)", "x86-64-v2")
+                .containsEntry("haswell-1", "x86-64-v3")
                 .containsEntry("xeon-1", "x86-64-v3");
         assertThat(get("/aggregates/east").json().path("kinds").findValuesAsString("level"))
                 .containsExactlyInAnyOrder("x86-64-v2", "x86-64-v3", "x86-64-v3");
@@ -529,16 +631,19 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(gaps.size()).isEqualTo(1);
         assertThat(gaps.get(0).path("host").asString()).isEqualTo("ivy-1");
         assertThat(texts(gaps.get(0).path("missingFeatures"))).contains("avx2", "fma", "bmi1", "bmi2");
-        assertThat(texts(json.path("warnings"))).anySatisfy(w -> assertThat(w).contains("ivy-1").contains("Haswell-noTSX"));
-        assertThat(CpuDefinition.parse(get("/aggregates/east/recommended-cpu?format=libvirt").body()).model())
+        assertThat(texts(json.path("warnings")))
+                .anySatisfy(w -> assertThat(w).contains("ivy-1").contains("Haswell-noTSX"));
+        assertThat(CpuDefinition.parse(get("/aggregates/east/recommended-cpu?format=libvirt")
+                                .body())
+                        .model())
                 .isEqualTo("Haswell-noTSX");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static Map<String, Object> kernel(String nested) {
-        return Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", nested,
-                "virtualizationFlag", "vmx");
+        return Map.of(
+                "release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", nested, "virtualizationFlag", "vmx");
     }
 
     private void register(String uuid, String hostname, String aggregate, String file, Map<String, Object> kernel) {
@@ -548,8 +653,8 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);
     }
 
-    private void registerWithHypervisorView(String uuid, String hostname, String aggregate, String file,
-            String hypervisorFile) {
+    private void registerWithHypervisorView(
+            String uuid, String hostname, String aggregate, String file, String hypervisorFile) {
         Map<String, Object> body = registration(uuid, hostname, List.of(aggregate), file);
         body.put("kernel", kernel("enabled"));
         body.put("hypervisorCpuXml", cpuData(hypervisorFile));
@@ -557,14 +662,15 @@ class PolicyApiTest extends ApiAssertions {
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);
     }
 
-    private static Map<String, Object> policy(String goal, String nested, boolean strict, List<String> disable,
-            String minimumModel, String pinnedModel) {
+    private static Map<String, Object> policy(
+            String goal, String nested, boolean strict, List<String> disable, String minimumModel, String pinnedModel) {
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("goal", goal);
         policy.put("nestedVirtualization", nested);
         policy.put("strict", strict);
-        policy.put("mitigations", disable == null ? Map.of("mode", "require")
-                : Map.of("mode", "disable", "disable", disable));
+        policy.put(
+                "mitigations",
+                disable == null ? Map.of("mode", "require") : Map.of("mode", "disable", "disable", disable));
         if (minimumModel != null) {
             policy.put("minimumModel", minimumModel);
         }
@@ -582,7 +688,9 @@ class PolicyApiTest extends ApiAssertions {
     /** {@code policy:name} of each feature of the JSON answer, in order. */
     private static List<String> features(JsonNode answer) {
         List<String> features = new ArrayList<>();
-        answer.path("features").forEach(f -> features.add(f.path("policy").asString() + ":" + f.path("name").asString()));
+        answer.path("features")
+                .forEach(f -> features.add(
+                        f.path("policy").asString() + ":" + f.path("name").asString()));
         return features;
     }
 
@@ -602,8 +710,11 @@ class PolicyApiTest extends ApiAssertions {
             assertThat(current).as("a key before any section: %s", line).isNotNull();
             int eq = line.indexOf('=');
             assertThat(eq).as("not key = value: %s", line).isPositive();
-            assertThat(current.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip()))
-                    .as("key given twice: %s", line).isNull();
+            assertThat(current.put(
+                            line.substring(0, eq).strip(),
+                            line.substring(eq + 1).strip()))
+                    .as("key given twice: %s", line)
+                    .isNull();
         }
         return sections;
     }
@@ -612,12 +723,15 @@ class PolicyApiTest extends ApiAssertions {
     private static void assertKubevirt(String text, String model, List<String> features) {
         Map<String, Object> doc = new Yaml().load(text);
         assertThat(doc).containsOnlyKeys("spec");
-        Map<String, Object> cpu = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("spec"))
-                .get("domain")).get("cpu");
+        Map<String, Object> cpu = (Map<String, Object>)
+                ((Map<String, Object>) ((Map<String, Object>) doc.get("spec")).get("domain")).get("cpu");
         assertThat(cpu.get("model")).isEqualTo(model);
-        List<Map<String, Object>> listed = cpu.containsKey("features")
-                ? (List<Map<String, Object>>) cpu.get("features") : List.of();
-        assertThat(listed.stream().map(f -> f.get("policy") + ":" + f.get("name")).toList()).isEqualTo(features);
+        List<Map<String, Object>> listed =
+                cpu.containsKey("features") ? (List<Map<String, Object>>) cpu.get("features") : List.of();
+        assertThat(listed.stream()
+                        .map(f -> f.get("policy") + ":" + f.get("name"))
+                        .toList())
+                .isEqualTo(features);
     }
 
     private static Document dom(String xml) {

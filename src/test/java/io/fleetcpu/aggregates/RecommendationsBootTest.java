@@ -3,17 +3,6 @@ package io.fleetcpu.aggregates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.fleetcpu.agent.AgentCommand;
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
@@ -21,6 +10,15 @@ import io.fleetcpu.boot.GuestBoot;
 import io.fleetcpu.boot.QemuLaunch;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.testing.ApiTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,15 +38,33 @@ class RecommendationsBootTest extends ApiTest {
     void everyRecommendationForThisMachineStarts() throws IOException {
         assumeLibvirtd();
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        assertThat(AgentCommand.run("--server", uri("").toString(), "--aggregate", "boot-proof", "--token-file",
-                token.toString(), "--libvirt-uri", URI, "--deadline", "60s")).as("agent exit code").isZero();
-        String hostId = get("/hosts?aggregate=boot-proof").json().get("items").get(0).get("id").asString();
-        DomainCapabilities domcaps = DomainCapabilities.parse(get("/hosts/" + hostId + "/documents/domain-capabilities").body());
+        assertThat(AgentCommand.run(
+                        "--server",
+                        uri("").toString(),
+                        "--aggregate",
+                        "boot-proof",
+                        "--token-file",
+                        token.toString(),
+                        "--libvirt-uri",
+                        URI,
+                        "--deadline",
+                        "60s"))
+                .as("agent exit code")
+                .isZero();
+        String hostId = get("/hosts?aggregate=boot-proof")
+                .json()
+                .get("items")
+                .get(0)
+                .get("id")
+                .asString();
+        DomainCapabilities domcaps = DomainCapabilities.parse(
+                get("/hosts/" + hostId + "/documents/domain-capabilities").body());
         String domainType = domcaps.domainType();
         String accel = domainType.equals("kvm") ? "kvm" : "tcg";
         System.out.println("boot-proof: this machine's domain capabilities offer type " + domainType + " ("
-                + domcaps.machine() + "), host-passthrough " + (domcaps.hostPassthroughSupported() ? "supported"
-                        : "not supported") + ", host-model " + domcaps.hostModel().model());
+                + domcaps.machine() + "), host-passthrough "
+                + (domcaps.hostPassthroughSupported() ? "supported" : "not supported") + ", host-model "
+                + domcaps.hostModel().model());
 
         int started = 0;
         for (String goal : List.of("migration", "balanced", "performance")) {
@@ -58,26 +74,36 @@ class RecommendationsBootTest extends ApiTest {
             if (answer.status() == 409) {
                 String detail = answer.json().get("detail").asString();
                 System.out.println("boot-proof: goal " + goal + ": 409 " + detail);
-                assertThat(detail).as("a refusal names the rule and what to change").contains("pinnedModel")
+                assertThat(detail)
+                        .as("a refusal names the rule and what to change")
+                        .contains("pinnedModel")
                         .containsAnyOf("goal", "host-model", "host-passthrough");
                 continue;
             }
             assertThat(answer.status()).as(answer.body()).isEqualTo(200);
             JsonNode cpu = answer.json();
-            String libvirtXml = get("/aggregates/boot-proof/recommended-cpu?format=libvirt").body();
+            String libvirtXml =
+                    get("/aggregates/boot-proof/recommended-cpu?format=libvirt").body();
             GuestBoot.Outcome boot = GuestBoot.boot(URI, domainType, libvirtXml);
-            System.out.println("boot-proof: goal " + goal + ": " + cpu.get("mode").asString()
+            System.out.println("boot-proof: goal " + goal + ": "
+                    + cpu.get("mode").asString()
                     + (cpu.hasNonNull("model") ? " " + cpu.get("model").asString() : "") + " " + cpu.get("features")
                     + " -> " + boot);
-            assertThat(boot.started()).as("goal %s: %s%n%s", goal, boot, libvirtXml).isTrue();
+            assertThat(boot.started())
+                    .as("goal %s: %s%n%s", goal, boot, libvirtXml)
+                    .isTrue();
             if (cpu.hasNonNull("qemuCpu")) {
-                QemuLaunch.Outcome qemu = QemuLaunch.start(accel, cpu.get("qemuCpu").asString());
-                System.out.println("boot-proof: goal " + goal + ": -cpu " + cpu.get("qemuCpu").asString() + " -> " + qemu);
+                QemuLaunch.Outcome qemu =
+                        QemuLaunch.start(accel, cpu.get("qemuCpu").asString());
+                System.out.println("boot-proof: goal " + goal + ": -cpu "
+                        + cpu.get("qemuCpu").asString() + " -> " + qemu);
                 assertThat(qemu.started()).as("goal %s: %s", goal, qemu).isTrue();
             }
             started++;
         }
-        assertThat(started).as("at least one goal gives this machine a CPU that runs").isPositive();
+        assertThat(started)
+                .as("at least one goal gives this machine a CPU that runs")
+                .isPositive();
     }
 
     /**
@@ -89,11 +115,16 @@ class RecommendationsBootTest extends ApiTest {
     @Test
     void everyModelOfNovasListStartsWithTheExtraFlags() {
         assumeLibvirtd();
-        String[] files = {"libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
-                "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml", "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"};
+        String[] files = {
+            "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
+            "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml",
+            "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"
+        };
         for (int i = 0; i < files.length; i++) {
-            Answer registered = post("/hosts", registration("00000000-0000-4000-8000-00000000c00" + i, "nova-" + i,
-                    List.of("nova-list"), files[i]));
+            Answer registered = post(
+                    "/hosts",
+                    registration(
+                            "00000000-0000-4000-8000-00000000c00" + i, "nova-" + i, List.of("nova-list"), files[i]));
             assertThat(registered.status()).as(registered.body()).isIn(200, 201);
         }
         JsonNode answer = get("/aggregates/nova-list/recommended-cpu").json();
@@ -102,20 +133,27 @@ class RecommendationsBootTest extends ApiTest {
         String libvirtXml = answer.get("libvirtXml").asString();
         String qemuCpu = answer.get("qemuCpu").asString();
         Matcher list = Pattern.compile("(?m)^cpu_models = (.+)$")
-                .matcher(get("/aggregates/nova-list/recommended-cpu?format=nova-conf").body());
+                .matcher(get("/aggregates/nova-list/recommended-cpu?format=nova-conf")
+                        .body());
         assertThat(list.find()).as("nova-conf has cpu_models").isTrue();
         List<String> models = List.of(list.group(1).strip().split(",\\s*"));
-        assertThat(models).as("the recommended model is in nova's list").contains(model).hasSizeGreaterThan(1);
+        assertThat(models)
+                .as("the recommended model is in nova's list")
+                .contains(model)
+                .hasSizeGreaterThan(1);
         assertThat(qemuCpu).startsWith(model + ",");
         for (String listed : models) {
-            String xml = libvirtXml.replaceFirst("(<model[^>]*>)" + Pattern.quote(model) + "</model>",
+            String xml = libvirtXml.replaceFirst(
+                    "(<model[^>]*>)" + Pattern.quote(model) + "</model>",
                     "$1" + Matcher.quoteReplacement(listed) + "</model>");
             assertThat(xml).contains(">" + listed + "</model>");
             GuestBoot.Outcome boot = GuestBoot.boot(URI, "qemu", xml);
             QemuLaunch.Outcome qemu = QemuLaunch.start("tcg", listed + qemuCpu.substring(model.length()));
             System.out.println("boot-proof: nova cpu_models entry " + listed + " with the extra flags -> libvirt "
                     + boot + ", qemu " + qemu);
-            assertThat(boot.started()).as("%s as a libvirt guest: %s%n%s", listed, boot, xml).isTrue();
+            assertThat(boot.started())
+                    .as("%s as a libvirt guest: %s%n%s", listed, boot, xml)
+                    .isTrue();
             assertThat(qemu.started()).as("%s in QEMU: %s", listed, qemu).isTrue();
         }
     }
@@ -128,15 +166,22 @@ class RecommendationsBootTest extends ApiTest {
     @Test
     void threeRealCpusBeforeAndAfter() {
         assumeLibvirtd();
-        String[] files = {"libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
-                "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml", "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"};
+        String[] files = {
+            "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
+            "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml",
+            "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"
+        };
         for (int i = 0; i < files.length; i++) {
-            Answer registered = post("/hosts", registration("00000000-0000-4000-8000-00000000b00" + i, "node-" + i,
-                    List.of("three-cpus"), files[i]));
+            Answer registered = post(
+                    "/hosts",
+                    registration(
+                            "00000000-0000-4000-8000-00000000b00" + i, "node-" + i, List.of("three-cpus"), files[i]));
             assertThat(registered.status()).as(registered.body()).isIn(200, 201);
         }
-        String plain = get("/aggregates/three-cpus/baseline?format=libvirt", "Accept", "application/xml").body();
-        String recommended = get("/aggregates/three-cpus/recommended-cpu?format=libvirt").body();
+        String plain = get("/aggregates/three-cpus/baseline?format=libvirt", "Accept", "application/xml")
+                .body();
+        String recommended =
+                get("/aggregates/three-cpus/recommended-cpu?format=libvirt").body();
         assertThat(recommended).doesNotContain("name='ds'", "name='acpi'", "name='invtsc'", "name='monitor'");
         assertThat(plain).contains("name='ds'", "name='invtsc'");
         GuestBoot.Outcome before = GuestBoot.boot(URI, "qemu", plain);
@@ -144,7 +189,8 @@ class RecommendationsBootTest extends ApiTest {
         System.out.println("boot-proof: three real CPUs, libvirt's plain baseline (the answer before):\n" + plain
                 + "-> " + before);
         System.out.println("boot-proof: three real CPUs, recommended-cpu:\n" + recommended + "-> " + after);
-        assertThat(after.started()).as("the recommendation for the three CPUs starts under emulation: %s", after)
+        assertThat(after.started())
+                .as("the recommendation for the three CPUs starts under emulation: %s", after)
                 .isTrue();
     }
 
@@ -159,10 +205,18 @@ class RecommendationsBootTest extends ApiTest {
     @Test
     void aGuestWithoutVmxUnderLibvirt113GetsVmxDisabledAloneAndQemuAsksForNoVmxCapability() {
         assumeQemu();
-        post("/hosts", reportedBy113("00000000-0000-4000-8000-00000000d001", "skylake-113",
-                "libvirt-9.9.0/x86_64-cpuid-Xeon-Gold-6148-host.xml"));
-        post("/hosts", reportedBy113("00000000-0000-4000-8000-00000000d002", "cooper-113",
-                "libvirt-9.9.0/x86_64-cpuid-Cooperlake-host.xml"));
+        post(
+                "/hosts",
+                reportedBy113(
+                        "00000000-0000-4000-8000-00000000d001",
+                        "skylake-113",
+                        "libvirt-9.9.0/x86_64-cpuid-Xeon-Gold-6148-host.xml"));
+        post(
+                "/hosts",
+                reportedBy113(
+                        "00000000-0000-4000-8000-00000000d002",
+                        "cooper-113",
+                        "libvirt-9.9.0/x86_64-cpuid-Cooperlake-host.xml"));
         Answer answer = get("/aggregates/nested-off-113/recommended-cpu");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode cpu = answer.json();
@@ -170,8 +224,11 @@ class RecommendationsBootTest extends ApiTest {
         String model = cpu.get("model").asString();
         assertThat(model).isEqualTo("Skylake-Server");
         List<String> features = new java.util.ArrayList<>();
-        cpu.get("features").forEach(f -> features.add(f.get("policy").asString() + ":" + f.get("name").asString()));
-        System.out.println("vmx under libvirt 11.3: " + model + " " + features + ", -cpu " + cpu.get("qemuCpu").asString());
+        cpu.get("features")
+                .forEach(f -> features.add(
+                        f.get("policy").asString() + ":" + f.get("name").asString()));
+        System.out.println("vmx under libvirt 11.3: " + model + " " + features + ", -cpu "
+                + cpu.get("qemuCpu").asString());
         assertThat(features).contains("disable:vmx").noneMatch(f -> f.contains("vmx-"));
         for (String format : List.of("libvirt", "qemu", "nova-conf", "kubevirt", "kubevirt-cluster", "cpu-map")) {
             Answer rendered = get("/aggregates/nested-off-113/recommended-cpu?format=" + format);
@@ -189,19 +246,23 @@ class RecommendationsBootTest extends ApiTest {
         assertThat(enforced.started()).as("TCG lacks avx512f: %s", enforced).isFalse();
         assertThat(enforced.output()).contains("avx512f").doesNotContain("vmx");
         QemuLaunch.Outcome withVmx = QemuLaunch.start("tcg", model + ",+vmx,enforce");
-        assertThat(withVmx.output()).as("the model's own vmx-* capabilities, asked for with vmx on")
+        assertThat(withVmx.output())
+                .as("the model's own vmx-* capabilities, asked for with vmx on")
                 .contains("vmx-invvpid", "vmx-ept");
     }
 
     private static Map<String, Object> reportedBy113(String uuid, String hostname, String file) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>(registration(uuid, hostname, List.of("nested-off-113"), file));
+        Map<String, Object> body =
+                new java.util.LinkedHashMap<>(registration(uuid, hostname, List.of("nested-off-113"), file));
         body.put("versions", Map.of("libvirt", "11.3.0", "qemu", "10.0.0"));
         return body;
     }
 
     private static void assumeQemu() {
         try {
-            Process p = new ProcessBuilder("qemu-system-x86_64", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("qemu-system-x86_64", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             assumeTrue(p.waitFor() == 0, "qemu-system-x86_64 --version failed");
         } catch (IOException e) {

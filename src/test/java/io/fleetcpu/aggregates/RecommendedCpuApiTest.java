@@ -3,14 +3,6 @@ package io.fleetcpu.aggregates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
 import io.fleetcpu.catalog.HostOnlyFeatures;
@@ -18,6 +10,12 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.testing.ApiAssertions;
 import io.fleetcpu.testing.ApiTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** The aggregate's recommended CPU, over HTTP, against libvirt's own baseline of the same hosts. */
@@ -61,7 +59,9 @@ class RecommendedCpuApiTest extends ApiAssertions {
 
     private static List<String> features(JsonNode answer) {
         List<String> features = new ArrayList<>();
-        answer.get("features").forEach(f -> features.add(f.get("policy").asString() + ":" + f.get("name").asString()));
+        answer.get("features")
+                .forEach(f -> features.add(
+                        f.get("policy").asString() + ":" + f.get("name").asString()));
         return features;
     }
 
@@ -86,7 +86,8 @@ class RecommendedCpuApiTest extends ApiAssertions {
         assertThat(baseline.get("fallback").asString()).isEqualTo(libvirt.modelFallback());
         assertThat(features(baseline)).isEqualTo(features(libvirt));
         assertThat(CpuDefinition.parse(baseline.get("libvirtXml").asString())).isEqualTo(libvirt);
-        assertThat(CpuDefinition.parse(get("/aggregates/east/baseline?driver=test", "Accept", "application/xml").body()))
+        assertThat(CpuDefinition.parse(get("/aggregates/east/baseline?driver=test", "Accept", "application/xml")
+                        .body()))
                 .isEqualTo(libvirt);
 
         Answer answer = get("/aggregates/east/recommended-cpu");
@@ -101,11 +102,15 @@ class RecommendedCpuApiTest extends ApiAssertions {
         assertThat(expected.remove("require:invtsc")).isTrue();
         expected.removeIf(f -> HostOnlyFeatures.bundled().names().contains(f.substring(f.indexOf(':') + 1)));
         expected.add("disable:vmx");
-        assertThat(cpu.get("warnings").toString()).contains("sent no hypervisor view").contains("ds, acpi");
+        assertThat(cpu.get("warnings").toString())
+                .contains("sent no hypervisor view")
+                .contains("ds, acpi");
         assertThat(features(cpu)).isEqualTo(expected);
         assertThat(cpu.get("policy").get("goal").asString()).isEqualTo("migration");
         assertThat(cpu.get("explanations").toString()).contains("nested virtualisation off");
-        assertThat(cpu.get("novaConf").asString()).startsWith("[libvirt]\n").contains("\ncpu_mode = custom\n")
+        assertThat(cpu.get("novaConf").asString())
+                .startsWith("[libvirt]\n")
+                .contains("\ncpu_mode = custom\n")
                 // every model all three run, oldest first (libvirt's index.xml order), IvyBridge the newest of them
                 .contains("\ncpu_models = kvm64, Conroe, Penryn, Nehalem, Westmere, SandyBridge, IvyBridge\n")
                 .contains(", -vmx\n");
@@ -143,21 +148,26 @@ class RecommendedCpuApiTest extends ApiAssertions {
         register("00000000-0000-4000-8000-000000000002", "xeon-2", "xeons", HASWELL_XEON);
         List<String> files = List.of(HASWELL_XEON, HASWELL_XEON);
         for (String form : List.of("", "expand=true", "migratable=true", "expand=true&migratable=true")) {
-            CpuDefinition libvirtd = libvirtBaseline(QEMU_URI, files, form.contains("expand"),
-                    form.contains("migratable"));
+            CpuDefinition libvirtd =
+                    libvirtBaseline(QEMU_URI, files, form.contains("expand"), form.contains("migratable"));
             JsonNode answer = get("/aggregates/xeons/baseline?" + form).json();
             assertThat(answer.get("driver").asString()).isEqualTo("qemu");
             assertThat(features(answer)).as(form).isEqualTo(features(libvirtd));
             assertThat(CpuDefinition.parse(answer.get("libvirtXml").asString())).isEqualTo(libvirtd);
-            assertThat(CpuDefinition.parse(get("/aggregates/xeons/baseline?driver=qemu&" + form, "Accept",
-                    "application/xml").body())).as(form).isEqualTo(libvirtd);
+            assertThat(CpuDefinition.parse(
+                            get("/aggregates/xeons/baseline?driver=qemu&" + form, "Accept", "application/xml")
+                                    .body()))
+                    .as(form)
+                    .isEqualTo(libvirtd);
         }
 
         JsonNode qemu = get("/aggregates/xeons/baseline").json();
         JsonNode test = get("/aggregates/xeons/baseline?driver=test").json();
         assertThat(test.get("driver").asString()).isEqualTo("test");
         assertThat(features(test)).isEqualTo(features(libvirtBaseline(files)));
-        assertThat(test.get("model").asString()).isEqualTo(qemu.get("model").asString()).isEqualTo("Haswell-noTSX");
+        assertThat(test.get("model").asString())
+                .isEqualTo(qemu.get("model").asString())
+                .isEqualTo("Haswell-noTSX");
         List<String> dropped = new ArrayList<>(features(test));
         dropped.removeAll(features(qemu));
         assertThat(dropped).containsExactly("require:osxsave", "require:cmt");
@@ -170,7 +180,9 @@ class RecommendedCpuApiTest extends ApiAssertions {
         register("00000000-0000-4000-8000-000000000001", "xeon-1", "xeons", HASWELL_XEON);
         for (String accept : List.of("application/json", "application/xml")) {
             Answer xen = get("/aggregates/xeons/baseline?driver=xen", "Accept", accept);
-            assertThat(assertProblem(xen, 400).path("detail").asString()).contains("xen").contains("qemu")
+            assertThat(assertProblem(xen, 400).path("detail").asString())
+                    .contains("xen")
+                    .contains("qemu")
                     .contains("test");
             assertThat(errorFields(xen)).containsExactly("driver");
             Answer twice = get("/aggregates/xeons/baseline?driver=qemu&driver=test", "Accept", accept);
@@ -196,14 +208,16 @@ class RecommendedCpuApiTest extends ApiAssertions {
         assertThat(features(cpu)).isEqualTo(features(libvirt)).hasSizeGreaterThan(50);
         Answer xml = get("/aggregates/east/baseline?expand=true&driver=test", "Accept", "application/xml");
         assertThat(CpuDefinition.parse(xml.body())).isEqualTo(libvirt);
-        assertThat(xml.header("ETag")).isNotEqualTo(get("/aggregates/east/baseline?driver=test", "Accept",
-                "application/xml").header("ETag"));
+        assertThat(xml.header("ETag"))
+                .isNotEqualTo(get("/aggregates/east/baseline?driver=test", "Accept", "application/xml")
+                        .header("ETag"));
         // The recommendation's expanded form: the same guest as libvirt's, less what no guest gets on KVM and what
         // blocks migration, vmx taken away (nested off).
         Set<String> expected = new TreeSet<>(libvirt.requiredFeatureNames());
         expected.removeAll(HostOnlyFeatures.bundled().names());
         expected.removeAll(List.of("invtsc", "vmx"));
-        JsonNode recommended = get("/aggregates/east/recommended-cpu?expand=true").json();
+        JsonNode recommended =
+                get("/aggregates/east/recommended-cpu?expand=true").json();
         Set<String> required = new TreeSet<>();
         recommended.get("features").forEach(f -> {
             if (f.get("policy").asString().equals("require")) {
@@ -223,15 +237,28 @@ class RecommendedCpuApiTest extends ApiAssertions {
         assertThat(xml.contentType()).startsWith("application/xml");
         assertThat(xml.body()).startsWith("<cpu mode='custom' match='exact'>");
         CpuDefinition recommended = CpuDefinition.parse(xml.body());
-        assertThat(recommended.model()).isEqualTo(libvirtBaseline(List.of(HASWELL, HASWELL_XEON)).model());
-        assertThat(xml.body()).isEqualTo(get("/aggregates/east/recommended-cpu").json().get("libvirtXml").asString());
+        assertThat(recommended.model())
+                .isEqualTo(libvirtBaseline(List.of(HASWELL, HASWELL_XEON)).model());
+        assertThat(xml.body())
+                .isEqualTo(get("/aggregates/east/recommended-cpu")
+                        .json()
+                        .get("libvirtXml")
+                        .asString());
 
         Answer json = get("/aggregates/east/recommended-cpu");
         String etag = json.header("ETag");
         assertThat(etag).isNotBlank().isNotEqualTo(xml.header("ETag"));
-        assertThat(get("/aggregates/east/recommended-cpu", "If-None-Match", etag).status()).isEqualTo(304);
-        assertThat(get("/aggregates/east/recommended-cpu", "Accept", "application/xml", "If-None-Match",
-                xml.header("ETag")).status()).isEqualTo(304);
+        assertThat(get("/aggregates/east/recommended-cpu", "If-None-Match", etag)
+                        .status())
+                .isEqualTo(304);
+        assertThat(get(
+                                "/aggregates/east/recommended-cpu",
+                                "Accept",
+                                "application/xml",
+                                "If-None-Match",
+                                xml.header("ETag"))
+                        .status())
+                .isEqualTo(304);
 
         register("00000000-0000-4000-8000-000000000003", "node3", "east", IVY_BRIDGE);
         Answer changed = get("/aggregates/east/recommended-cpu", "If-None-Match", etag);
@@ -279,9 +306,25 @@ class RecommendedCpuApiTest extends ApiAssertions {
     @Test
     void mixedArchitecturesShareNoModel() {
         register("00000000-0000-4000-8000-000000000001", "x86-1", "mixed-arch", HASWELL);
-        Answer arm = post("/hosts", Map.of("uuid", "00000000-0000-4000-8000-000000000002", "hostname", "arm-1",
-                "aggregates", List.of("mixed-arch"),
-                "cpu", Map.of("arch", "aarch64", "vendor", "ARM", "model", "Neoverse-N1", "features", List.of("sve"))));
+        Answer arm = post(
+                "/hosts",
+                Map.of(
+                        "uuid",
+                        "00000000-0000-4000-8000-000000000002",
+                        "hostname",
+                        "arm-1",
+                        "aggregates",
+                        List.of("mixed-arch"),
+                        "cpu",
+                        Map.of(
+                                "arch",
+                                "aarch64",
+                                "vendor",
+                                "ARM",
+                                "model",
+                                "Neoverse-N1",
+                                "features",
+                                List.of("sve"))));
         assertThat(arm.status()).as(arm.body()).isEqualTo(201);
         Answer answer = get("/aggregates/mixed-arch/recommended-cpu");
         assertThat(answer.status()).isEqualTo(409);
@@ -291,7 +334,11 @@ class RecommendedCpuApiTest extends ApiAssertions {
 
     @Test
     void unknownFeatureIsRefusedAsLibvirtDoes() {
-        register("00000000-0000-4000-8000-000000000001", "cooper", "new", "libvirt-9.9.0/x86_64-cpuid-Cooperlake-host.xml");
+        register(
+                "00000000-0000-4000-8000-000000000001",
+                "cooper",
+                "new",
+                "libvirt-9.9.0/x86_64-cpuid-Cooperlake-host.xml");
         Answer answer = get("/aggregates/new/recommended-cpu");
         assertThat(answer.status()).isEqualTo(409);
         assertThat(answer.json().get("detail").asString()).contains("flush-l1d");

@@ -3,7 +3,6 @@ package io.fleetcpu.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 

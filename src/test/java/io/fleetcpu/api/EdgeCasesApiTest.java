@@ -2,12 +2,10 @@ package io.fleetcpu.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /** Edges an operator or an agent runs into, found by probing the running service. */
@@ -20,9 +18,20 @@ class EdgeCasesApiTest extends ApiAssertions {
 
     @Test
     void twoHostsWithOneHostnameAreBothGrouped() {
-        assertThat(post("/hosts", registration(H1, "same-name", List.of("a"), HASWELL)).status()).isEqualTo(201);
-        Answer second = post("/hosts", Map.of("uuid", H2, "hostname", "same-name", "aggregates", List.of("a"),
-                "cpu", Map.of("arch", "x86_64", "vendor", "Intel", "model", "SandyBridge", "features", List.of())));
+        assertThat(post("/hosts", registration(H1, "same-name", List.of("a"), HASWELL))
+                        .status())
+                .isEqualTo(201);
+        Answer second = post(
+                "/hosts",
+                Map.of(
+                        "uuid",
+                        H2,
+                        "hostname",
+                        "same-name",
+                        "aggregates",
+                        List.of("a"),
+                        "cpu",
+                        Map.of("arch", "x86_64", "vendor", "Intel", "model", "SandyBridge", "features", List.of())));
         assertThat(second.status()).isEqualTo(201);
         JsonNode grouping = get("/groupings?strategy=min-domains").json();
         assertThat(grouping.get("ungrouped")).isEmpty();
@@ -34,31 +43,53 @@ class EdgeCasesApiTest extends ApiAssertions {
 
     @Test
     void hostModeGuestsNeedTheirSourceHostAndEmptyCpusAreRefused() {
-        assertThat(post("/hosts", registration(H1, "hsw-1", List.of("a"), HASWELL)).status()).isEqualTo(201);
-        Answer passthrough = post("/migrations/check", Map.of("guest", Map.of("cpuXml", "<cpu mode='host-passthrough'/>"),
-                "target", Map.of("aggregate", "a")));
+        assertThat(post("/hosts", registration(H1, "hsw-1", List.of("a"), HASWELL))
+                        .status())
+                .isEqualTo(201);
+        Answer passthrough = post(
+                "/migrations/check",
+                Map.of(
+                        "guest",
+                        Map.of("cpuXml", "<cpu mode='host-passthrough'/>"),
+                        "target",
+                        Map.of("aggregate", "a")));
         assertProblem(passthrough, 422);
         assertThat(errorFields(passthrough)).containsExactly("guest.sourceHost");
-        Answer withSource = post("/migrations/check", Map.of("guest", Map.of("cpuXml", "<cpu mode='host-passthrough'/>",
-                "sourceHost", H1), "target", Map.of("host", H1)));
+        Answer withSource = post(
+                "/migrations/check",
+                Map.of(
+                        "guest",
+                        Map.of("cpuXml", "<cpu mode='host-passthrough'/>", "sourceHost", H1),
+                        "target",
+                        Map.of("host", H1)));
         assertThat(withSource.status()).as(withSource.body()).isEqualTo(200);
-        assertThat(withSource.json().get("targets").get(0).get("result").asString()).isEqualTo("identical");
-        Answer empty = post("/migrations/check", Map.of("guest", Map.of("cpuXml", "<cpu/>"), "target", Map.of("host", H1)));
+        assertThat(withSource.json().get("targets").get(0).get("result").asString())
+                .isEqualTo("identical");
+        Answer empty =
+                post("/migrations/check", Map.of("guest", Map.of("cpuXml", "<cpu/>"), "target", Map.of("host", H1)));
         assertProblem(empty, 422);
         assertThat(errorFields(empty)).containsExactly("guest.cpuXml");
     }
 
     @Test
     void aTargetTheCatalogCannotReadIsAConflictNamingIt() {
-        assertThat(post("/hosts", registration(H1, "hsw-1", List.of("a"), HASWELL)).status()).isEqualTo(201);
-        assertThat(post("/hosts", registration(H2, "cooper-1", List.of("b"), COOPERLAKE)).status()).isEqualTo(201);
-        Answer answer = post("/migrations/check", Map.of("guest", Map.of("aggregate", "a"), "target", Map.of("host", H2)));
+        assertThat(post("/hosts", registration(H1, "hsw-1", List.of("a"), HASWELL))
+                        .status())
+                .isEqualTo(201);
+        assertThat(post("/hosts", registration(H2, "cooper-1", List.of("b"), COOPERLAKE))
+                        .status())
+                .isEqualTo(201);
+        Answer answer =
+                post("/migrations/check", Map.of("guest", Map.of("aggregate", "a"), "target", Map.of("host", H2)));
         assertProblem(answer, 409);
         assertThat(answer.json().get("detail").asString()).contains("cooper-1").contains("flush-l1d");
         assertThat(texts(answer.json().get("hosts"))).containsExactly("cooper-1");
         // ... and operators can find such hosts by the feature the catalog does not know.
         List<String> found = new java.util.ArrayList<>();
-        get("/hosts?feature=flush-l1d").json().get("items").forEach(h -> found.add(h.get("hostname").asString()));
+        get("/hosts?feature=flush-l1d")
+                .json()
+                .get("items")
+                .forEach(h -> found.add(h.get("hostname").asString()));
         assertThat(found).containsExactly("cooper-1");
     }
 
@@ -93,13 +124,17 @@ class EdgeCasesApiTest extends ApiAssertions {
         assertThat(post("/aggregates", Map.of("id", "rack")).status()).isEqualTo(201);
         String etag = get("/aggregates/rack").header("ETag");
         assertThat(get("/aggregates/rack", "If-None-Match", etag).status()).isEqualTo(304);
-        assertThat(post("/hosts", registration(H1, "hsw-1", List.of("rack"), HASWELL)).status()).isEqualTo(201);
+        assertThat(post("/hosts", registration(H1, "hsw-1", List.of("rack"), HASWELL))
+                        .status())
+                .isEqualTo(201);
         Answer changed = get("/aggregates/rack", "If-None-Match", etag);
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.header("ETag")).isNotEqualTo(etag);
         assertProblem(put("/aggregates/rack", Map.of("description", "x"), "If-Match", etag), 412);
 
         assertThat(get("/aggregates/rack/recommended-cpu").header("Vary")).contains("Accept");
-        assertThat(get("/aggregates/rack/recommended-cpu", "Accept", "application/xml").header("Vary")).contains("Accept");
+        assertThat(get("/aggregates/rack/recommended-cpu", "Accept", "application/xml")
+                        .header("Vary"))
+                .contains("Accept");
     }
 }

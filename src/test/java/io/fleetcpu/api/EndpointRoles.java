@@ -2,6 +2,7 @@ package io.fleetcpu.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -11,20 +12,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
-
-import io.fleetcpu.testing.ApiAssertions;
 
 /**
  * Every endpoint the running service serves, called by every kind of caller: no token, an unknown token, and a
@@ -35,7 +33,10 @@ abstract class EndpointRoles extends ApiAssertions {
 
     /** Who calls. */
     enum Caller {
-        NOBODY(null), UNKNOWN("not-a-configured-token-0123456789"), AGENT(AGENT_TOKEN), VIEWER(VIEWER_TOKEN),
+        NOBODY(null),
+        UNKNOWN("not-a-configured-token-0123456789"),
+        AGENT(AGENT_TOKEN),
+        VIEWER(VIEWER_TOKEN),
         OPERATOR(TOKEN);
 
         final String token;
@@ -104,7 +105,8 @@ abstract class EndpointRoles extends ApiAssertions {
     /** Every (method, path) fleetcpu's controllers answer, as the running service maps them. */
     private Set<String> served() {
         Set<String> served = new TreeSet<>();
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry :
+                mappings.getHandlerMethods().entrySet()) {
             Class<?> controller = entry.getValue().getBeanType();
             // The error controller answers the container's error dispatches (and any method at /error with a 404).
             // Controllers include the dashboard's pages (@Controller), not only the API's (@RestController).
@@ -114,7 +116,9 @@ abstract class EndpointRoles extends ApiAssertions {
                 continue;
             }
             Set<RequestMethod> methods = entry.getKey().getMethodsCondition().getMethods();
-            assertThat(methods).as("%s answers one method, not every one", entry.getKey()).isNotEmpty();
+            assertThat(methods)
+                    .as("%s answers one method, not every one", entry.getKey())
+                    .isNotEmpty();
             for (String path : entry.getKey().getPatternValues()) {
                 methods.forEach(method -> served.add(method.name() + " " + path));
             }
@@ -128,8 +132,10 @@ abstract class EndpointRoles extends ApiAssertions {
 
     @Test
     void everyEndpointHasADecidedSetOfRoles() {
-        assertThat(served()).as("endpoints served; each needs a line in the expected table")
-                .isNotEmpty().containsExactlyInAnyOrderElementsOf(expected().keySet());
+        assertThat(served())
+                .as("endpoints served; each needs a line in the expected table")
+                .isNotEmpty()
+                .containsExactlyInAnyOrderElementsOf(expected().keySet());
     }
 
     @Test
@@ -164,11 +170,17 @@ abstract class EndpointRoles extends ApiAssertions {
     private Answer call(String endpoint, Caller caller) {
         String method = endpoint.substring(0, endpoint.indexOf(' '));
         String path = endpoint.substring(endpoint.indexOf(' ') + 1)
-                .replace("{id}", UUID.randomUUID().toString()).replace("{hostId}", UUID.randomUUID().toString())
-                .replace("{name}", "Haswell").replace("{document}", "capabilities");
-        HttpRequest.Builder request = builder(path).header("Content-Type", "application/json")
-                .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString("{}"));
+                .replace("{id}", UUID.randomUUID().toString())
+                .replace("{hostId}", UUID.randomUUID().toString())
+                .replace("{name}", "Haswell")
+                .replace("{document}", "capabilities");
+        HttpRequest.Builder request = builder(path)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        method.equals("GET") || method.equals("DELETE")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}"));
         if (caller.token != null) {
             request.header("Authorization", "Bearer " + caller.token);
         }

@@ -3,6 +3,9 @@ package io.fleetcpu.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.fleetcpu.agent.libvirt.LibvirtConnection;
+import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.testing.ApiTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,13 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fleetcpu.agent.libvirt.LibvirtConnection;
-import io.fleetcpu.agent.libvirt.LibvirtException;
-import io.fleetcpu.testing.ApiTest;
 
 /**
  * README.md's "A tour with curl" is {@code docs/tour.sh}: the script runs against a service started here and every
@@ -43,8 +41,10 @@ class ReadmeTourTest extends ApiTest {
         Map<String, String> env = bash.environment();
         env.keySet().removeIf(name -> name.startsWith("FLEETCPU_") || name.startsWith("TOUR_"));
         // No jar before 'package': the agent runs from the tests' classpath, as 'java -jar fleetcpu.jar agent' would.
-        env.put("FLEETCPU_TOUR_AGENT", Path.of(System.getProperty("java.home"), "bin", "java")
-                + " io.fleetcpu.FleetcpuApplication agent --deadline 60s");
+        env.put(
+                "FLEETCPU_TOUR_AGENT",
+                Path.of(System.getProperty("java.home"), "bin", "java")
+                        + " io.fleetcpu.FleetcpuApplication agent --deadline 60s");
         env.put("CLASSPATH", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         env.put("FLEETCPU_LIBVIRT_URI", LIBVIRT_URI);
         env.put("TOUR_BODY_CHARS", "300");
@@ -55,7 +55,9 @@ class ReadmeTourTest extends ApiTest {
         assertThat(tour.waitFor(10, TimeUnit.MINUTES)).as("the tour finished").isTrue();
         System.out.println(output);
 
-        assertThat(tour.exitValue()).as("exit code of docs/tour.sh; its output:%n%s", output).isZero();
+        assertThat(tour.exitValue())
+                .as("exit code of docs/tour.sh; its output:%n%s", output)
+                .isZero();
         assertThat(output).contains("tour: all ").contains(" steps answered as expected");
         if (libvirtdAnswers()) {
             // Where a libvirtd answers, the agent step must really run: a skip would hide a broken agent command.
@@ -75,8 +77,10 @@ class ReadmeTourTest extends ApiTest {
             String shown = i < readme.size() ? readme.get(i) : "(nothing more)";
             String run = i < script.size() ? script.get(i) : "(nothing more)";
             if (!run.contains(shown)) {
-                fail("command %d of README's tour is not the script's command %d:%n  README:       %s%n"
-                        + "  docs/tour.sh: %s", i + 1, i + 1, shown, run);
+                fail(
+                        "command %d of README's tour is not the script's command %d:%n  README:       %s%n"
+                                + "  docs/tour.sh: %s",
+                        i + 1, i + 1, shown, run);
             }
         }
         assertThat(readme).hasSameSizeAs(script);
@@ -97,12 +101,13 @@ class ReadmeTourTest extends ApiTest {
                 "{\"y\":  2}",
                 "EOF",
                 "java -jar target/fleetcpu.jar agent --server \"$FLEETCPU\" --aggregate lab");
-        assertThat(commands(lines)).containsExactly(
-                "curl -s \"$FLEETCPU/a\"",
-                "curl -s -X PUT \"$FLEETCPU/b\" -d '{ \"x\": 1 # not a comment }'",
-                "ETAG=$(curl -s -D - \"$FLEETCPU/c\" | awk '{ print $2 }')",
-                "curl -s -X POST \"$FLEETCPU/d\" -d @- <<EOF {\"y\": 2} EOF",
-                "$AGENT --server \"$FLEETCPU\" --aggregate lab");
+        assertThat(commands(lines))
+                .containsExactly(
+                        "curl -s \"$FLEETCPU/a\"",
+                        "curl -s -X PUT \"$FLEETCPU/b\" -d '{ \"x\": 1 # not a comment }'",
+                        "ETAG=$(curl -s -D - \"$FLEETCPU/c\" | awk '{ print $2 }')",
+                        "curl -s -X POST \"$FLEETCPU/d\" -d @- <<EOF {\"y\": 2} EOF",
+                        "$AGENT --server \"$FLEETCPU\" --aggregate lab");
     }
 
     /** The shell lines of README's tour: its {@code sh} blocks, from its heading to the next section. */
@@ -136,7 +141,9 @@ class ReadmeTourTest extends ApiTest {
                 start = i;
             }
         }
-        assertThat(start).as("docs/tour.sh has the line '%s'", SCRIPT_TOUR_MARKER).isNotNegative();
+        assertThat(start)
+                .as("docs/tour.sh has the line '%s'", SCRIPT_TOUR_MARKER)
+                .isNotNegative();
         return lines.subList(start + 1, lines.size());
     }
 
@@ -148,9 +155,11 @@ class ReadmeTourTest extends ApiTest {
     static List<String> commands(List<String> lines) {
         List<String> commands = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = withoutComment(lines.get(i)).strip()
+            String line = withoutComment(lines.get(i))
+                    .strip()
                     .replace("java -jar target/fleetcpu.jar agent --server", "$AGENT --server");
-            boolean command = line.startsWith("curl ") || line.contains("$(curl ")
+            boolean command = line.startsWith("curl ")
+                    || line.contains("$(curl ")
                     || line.contains("$AGENT --server \"$FLEETCPU\"");
             if (!command) {
                 continue;

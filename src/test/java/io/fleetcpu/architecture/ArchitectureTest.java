@@ -4,14 +4,9 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith;
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
-import org.springframework.data.repository.Repository;
-import org.springframework.modulith.ApplicationModule;
-import org.springframework.modulith.NamedInterface;
-import org.springframework.web.bind.annotation.RestController;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -20,6 +15,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.springframework.data.repository.Repository;
+import org.springframework.modulith.ApplicationModule;
+import org.springframework.modulith.NamedInterface;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The layout docs/architecture.md promises ("Rules the build checks" there says what each rule below says), checked
@@ -30,88 +29,147 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.fleetcpu", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    private static final String[] PURE_PACKAGES = { "io.fleetcpu.policy..", "io.fleetcpu.catalog..",
-            "io.fleetcpu.libvirtxml.." };
+    private static final String[] PURE_PACKAGES = {
+        "io.fleetcpu.policy..", "io.fleetcpu.catalog..", "io.fleetcpu.libvirtxml.."
+    };
 
     /**
      * The module map's annotations in package-info.java ({@code @ApplicationModule}, {@code @NamedInterface}): read
      * by ModulesTest from the class files, ignored at run time, so they need no Spring context.
      */
-    private static final DescribedPredicate<JavaClass> THE_MODULE_MAP = belongToAnyOf(ApplicationModule.class,
-            NamedInterface.class);
+    private static final DescribedPredicate<JavaClass> THE_MODULE_MAP =
+            belongToAnyOf(ApplicationModule.class, NamedInterface.class);
 
     @ArchTest
-    static final ArchRule pureCodeUsesNoSpring = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
-            .should().dependOnClassesThat(resideInAPackage("org.springframework..").and(not(THE_MODULE_MAP)))
+    static final ArchRule pureCodeUsesNoSpring = noClasses()
+            .that()
+            .resideInAnyPackage(PURE_PACKAGES)
+            .should()
+            .dependOnClassesThat(resideInAPackage("org.springframework..").and(not(THE_MODULE_MAP)))
             .because("policy, catalog and libvirtxml are plain Java, testable and reusable without a Spring context");
 
     @ArchTest
-    static final ArchRule pureCodeUsesNoPersistence = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
-            .should().dependOnClassesThat().resideInAnyPackage("jakarta.persistence..", "org.hibernate..")
+    static final ArchRule pureCodeUsesNoPersistence = noClasses()
+            .that()
+            .resideInAnyPackage(PURE_PACKAGES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("jakarta.persistence..", "org.hibernate..")
             .because("storage belongs to the feature packages, not to the engine");
 
     @ArchTest
-    static final ArchRule pureCodeUsesNoLibvirt = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
-            .should().dependOnClassesThat().resideInAnyPackage("org.libvirt..", "com.sun.jna..")
+    static final ArchRule pureCodeUsesNoLibvirt = noClasses()
+            .that()
+            .resideInAnyPackage(PURE_PACKAGES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.libvirt..", "com.sun.jna..")
             .because("the engine works on documents, so it runs (and is tested) where libvirt is not installed");
 
     @ArchTest
-    static final ArchRule pureCodeUsesNoServlet = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
-            .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "javax.servlet..")
+    static final ArchRule pureCodeUsesNoServlet = noClasses()
+            .that()
+            .resideInAnyPackage(PURE_PACKAGES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("jakarta.servlet..", "javax.servlet..")
             .because("the engine knows nothing of HTTP");
 
     /** The features and the two packages they all stand on; the engine and {@code system}/{@code web} use none. */
-    private static final String[] FEATURE_PACKAGES = { "io.fleetcpu.agent..", "io.fleetcpu.aggregates..",
-            "io.fleetcpu.configuration..", "io.fleetcpu.cpumodels..", "io.fleetcpu.dashboard..", "io.fleetcpu.fleet..",
-            "io.fleetcpu.history..", "io.fleetcpu.hosts..", "io.fleetcpu.metrics.." };
+    private static final String[] FEATURE_PACKAGES = {
+        "io.fleetcpu.agent..",
+        "io.fleetcpu.aggregates..",
+        "io.fleetcpu.configuration..",
+        "io.fleetcpu.cpumodels..",
+        "io.fleetcpu.dashboard..",
+        "io.fleetcpu.fleet..",
+        "io.fleetcpu.history..",
+        "io.fleetcpu.hosts..",
+        "io.fleetcpu.metrics.."
+    };
 
     @ArchTest
-    static final ArchRule pureCodeUsesNoFeature = noClasses().that().resideInAnyPackage(PURE_PACKAGES)
-            .should().dependOnClassesThat().resideInAnyPackage(FEATURE_PACKAGES)
-            .orShould().dependOnClassesThat().resideInAnyPackage("io.fleetcpu.system..", "io.fleetcpu.web..")
+    static final ArchRule pureCodeUsesNoFeature = noClasses()
+            .that()
+            .resideInAnyPackage(PURE_PACKAGES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(FEATURE_PACKAGES)
+            .orShould()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.fleetcpu.system..", "io.fleetcpu.web..")
             .because("the engine uses no feature package: policy, catalog and libvirtxml use only each other "
                     + "(and libraries)");
 
     @ArchTest
-    static final ArchRule sharedGroundUsesNoFeature = noClasses().that()
+    static final ArchRule sharedGroundUsesNoFeature = noClasses()
+            .that()
             .resideInAnyPackage("io.fleetcpu.system..", "io.fleetcpu.web..")
-            .should().dependOnClassesThat().resideInAnyPackage(FEATURE_PACKAGES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(FEATURE_PACKAGES)
             .because("system and web are what every feature stands on, so they use no feature package");
 
     @ArchTest
-    static final ArchRule libvirtOnlyInTheAgent = noClasses().that().resideOutsideOfPackage("io.fleetcpu.agent..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.libvirt..", "com.sun.jna..")
+    static final ArchRule libvirtOnlyInTheAgent = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.fleetcpu.agent..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.libvirt..", "com.sun.jna..")
             .because("only the agent, on a compute node, talks to libvirt; the service reads what agents send");
 
     @ArchTest
-    static final ArchRule controllersDoNotUseRepositories = noClasses().that().areAnnotatedWith(RestController.class)
-            .should().dependOnClassesThat().areAssignableTo(Repository.class)
-            .because("a controller only translates HTTP to service calls: no business rule in a controller, no repository");
+    static final ArchRule controllersDoNotUseRepositories = noClasses()
+            .that()
+            .areAnnotatedWith(RestController.class)
+            .should()
+            .dependOnClassesThat()
+            .areAssignableTo(Repository.class)
+            .because(
+                    "a controller only translates HTTP to service calls: no business rule in a controller, no repository");
 
     @ArchTest
-    static final ArchRule dashboardReadsThroughTheServices = noClasses().that().resideInAPackage("io.fleetcpu.dashboard..")
-            .should().dependOnClassesThat().areAssignableTo(Repository.class)
-            .orShould().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "jakarta.persistence..",
-                    "org.hibernate..", "java.sql..")
+    static final ArchRule dashboardReadsThroughTheServices = noClasses()
+            .that()
+            .resideInAPackage("io.fleetcpu.dashboard..")
+            .should()
+            .dependOnClassesThat()
+            .areAssignableTo(Repository.class)
+            .orShould()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.springframework.jdbc..", "jakarta.persistence..", "org.hibernate..", "java.sql..")
             .because("the dashboard shows what the API's services answer: no SQL of its own");
 
     @ArchTest
     static final ArchRule noVagueNames = noClasses()
-            .should().haveSimpleNameEndingWith("Util")
-            .orShould().haveSimpleNameEndingWith("Utils")
-            .orShould().haveSimpleNameEndingWith("Helper")
-            .orShould().haveSimpleNameEndingWith("Manager")
+            .should()
+            .haveSimpleNameEndingWith("Util")
+            .orShould()
+            .haveSimpleNameEndingWith("Utils")
+            .orShould()
+            .haveSimpleNameEndingWith("Helper")
+            .orShould()
+            .haveSimpleNameEndingWith("Manager")
             .because("names say what a thing is in the operators' words");
 
     @ArchTest
-    static final ArchRule hostsDoNotKnowAggregates = noClasses().that().resideInAPackage("io.fleetcpu.hosts..")
-            .should().dependOnClassesThat().resideInAPackage("io.fleetcpu.aggregates..")
+    static final ArchRule hostsDoNotKnowAggregates = noClasses()
+            .that()
+            .resideInAPackage("io.fleetcpu.hosts..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.fleetcpu.aggregates..")
             .because("aggregates are built on hosts; hosts tell aggregates what they need through events "
                     + "(AggregatesNamed), so the dependency goes one way");
 
     @ArchTest
-    static final ArchRule theHostEntityStaysInHosts = noClasses().that().resideOutsideOfPackage("io.fleetcpu.hosts..")
-            .should().dependOnClassesThat().haveFullyQualifiedName("io.fleetcpu.hosts.Host")
+    static final ArchRule theHostEntityStaysInHosts = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.fleetcpu.hosts..")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("io.fleetcpu.hosts.Host")
             .because("other features take a host as HostService hands it out (HostFacts, kinds of CPU), so that the "
                     + "JPA entity, its storage and its lazy parts stay inside hosts");
 
@@ -121,18 +179,23 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("io.fleetcpu.(**)")
-            .should().beFreeOfCycles()
+            .should()
+            .beFreeOfCycles()
             .because("dependencies point one way (docs/architecture.md): each package can be read, tested and "
                     + "changed knowing only the packages below it");
 
     /** Guards the rules above against passing vacuously, e.g. after a package is renamed. */
     @ArchTest
     static void theRulesSeeEveryPackageTheyTalkAbout(JavaClasses classes) {
-        for (String pkg : new String[] { "policy", "catalog", "libvirtxml", "hosts", "aggregates", "agent",
-                "dashboard", "system", "web" }) {
+        for (String pkg : new String[] {
+            "policy", "catalog", "libvirtxml", "hosts", "aggregates", "agent", "dashboard", "system", "web"
+        }) {
             assertThat(classes.that(resideInAPackage("io.fleetcpu." + pkg + "..")))
-                    .as("classes in io.fleetcpu.%s", pkg).isNotEmpty();
+                    .as("classes in io.fleetcpu.%s", pkg)
+                    .isNotEmpty();
         }
-        assertThat(classes.that(annotatedWith(RestController.class))).as("controllers").isNotEmpty();
+        assertThat(classes.that(annotatedWith(RestController.class)))
+                .as("controllers")
+                .isNotEmpty();
     }
 }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.docs.Documenter;
 import org.springframework.modulith.docs.Documenter.CanvasOptions;
@@ -36,8 +35,8 @@ class ModulesDocumentationTest {
 
     private static final Path COMMITTED = Path.of("docs", "modules");
     private static final Path WRITTEN = Path.of("target", "modules-docs");
-    private static final String REGENERATE = "./mvnw -q -o test -Dtest=ModulesDocumentationTest "
-            + "-Dfleetcpu.modules.write=true";
+    private static final String REGENERATE =
+            "./mvnw -q -o test -Dtest=ModulesDocumentationTest " + "-Dfleetcpu.modules.write=true";
 
     @Test
     void docsModulesIsWhatTheDocumenterWrites() throws IOException {
@@ -63,9 +62,11 @@ class ModulesDocumentationTest {
         }
         List<String> differences = differences(files(COMMITTED), written);
         if (!differences.isEmpty()) {
-            fail(String.format("docs/modules/ is not what Spring Modulith's Documenter writes from the code now "
-                    + "(%s):%n  %s%nIf the change to the modules is meant, regenerate docs/modules/ and review "
-                    + "its diff:%n  %s", WRITTEN, String.join(System.lineSeparator() + "  ", differences), REGENERATE));
+            fail(String.format(
+                    "docs/modules/ is not what Spring Modulith's Documenter writes from the code now "
+                            + "(%s):%n  %s%nIf the change to the modules is meant, regenerate docs/modules/ and review "
+                            + "its diff:%n  %s",
+                    WRITTEN, String.join(System.lineSeparator() + "  ", differences), REGENERATE));
         }
     }
 
@@ -75,7 +76,8 @@ class ModulesDocumentationTest {
      * (their order means nothing to the diagram); no trailing spaces and a final newline, as .editorconfig asks.
      */
     static String normalized(String text) {
-        List<String> lines = new ArrayList<>(text.lines().map(String::stripTrailing).toList());
+        List<String> lines =
+                new ArrayList<>(text.lines().map(String::stripTrailing).toList());
         int start = 0;
         while (start < lines.size()) {
             int end = start;
@@ -121,10 +123,15 @@ class ModulesDocumentationTest {
                 while (line < e.size() && line < a.size() && e.get(line).equals(a.get(line))) {
                     line++;
                 }
-                differences.add(e.equals(a) ? name + ": line endings or the final newline differ"
-                        : String.format("%s, line %d: docs/modules/ has \"%s\", the Documenter writes \"%s\"", name,
-                                line + 1, line < e.size() ? e.get(line) : "<end of file>",
-                                line < a.size() ? a.get(line) : "<end of file>"));
+                differences.add(
+                        e.equals(a)
+                                ? name + ": line endings or the final newline differ"
+                                : String.format(
+                                        "%s, line %d: docs/modules/ has \"%s\", the Documenter writes \"%s\"",
+                                        name,
+                                        line + 1,
+                                        line < e.size() ? e.get(line) : "<end of file>",
+                                        line < a.size() ? a.get(line) : "<end of file>"));
             }
         }
         return differences;

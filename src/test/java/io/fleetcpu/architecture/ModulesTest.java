@@ -2,14 +2,12 @@ package io.fleetcpu.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.FleetcpuApplication;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
-
-import io.fleetcpu.FleetcpuApplication;
 
 /**
  * The map of docs/architecture.md as Spring Modulith checks it: each top-level package under {@code io.fleetcpu} is a
@@ -26,8 +24,21 @@ class ModulesTest {
     @Test
     void theModulesAreTheTopLevelPackages() {
         assertThat(MODULES.stream().map(m -> m.getIdentifier().toString()))
-                .containsExactlyInAnyOrder("agent", "aggregates", "catalog", "configuration", "cpumodels",
-                        "dashboard", "fleet", "history", "hosts", "libvirtxml", "metrics", "policy", "system", "web");
+                .containsExactlyInAnyOrder(
+                        "agent",
+                        "aggregates",
+                        "catalog",
+                        "configuration",
+                        "cpumodels",
+                        "dashboard",
+                        "fleet",
+                        "history",
+                        "hosts",
+                        "libvirtxml",
+                        "metrics",
+                        "policy",
+                        "system",
+                        "web");
     }
 
     /** A new module is not left open: it says, in its package-info.java, who it is and what it may use. */
@@ -35,9 +46,12 @@ class ModulesTest {
     void everyModuleSaysWhatItMayUse() {
         MODULES.forEach(module -> {
             Optional<ApplicationModule> declared = module.getBasePackage().getAnnotation(ApplicationModule.class);
-            assertThat(declared).as("@ApplicationModule in %s's package-info.java", module.getIdentifier())
+            assertThat(declared)
+                    .as("@ApplicationModule in %s's package-info.java", module.getIdentifier())
                     .isPresent();
-            assertThat(declared.get().displayName()).as("%s's displayName", module.getIdentifier()).isNotBlank();
+            assertThat(declared.get().displayName())
+                    .as("%s's displayName", module.getIdentifier())
+                    .isNotBlank();
             assertThat(List.of(declared.get().allowedDependencies()))
                     .as("%s's allowedDependencies", module.getIdentifier())
                     .doesNotContain(ApplicationModule.OPEN_TOKEN);

@@ -1,7 +1,6 @@
 package io.fleetcpu.boot;
 
 import java.util.UUID;
-
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -23,8 +22,7 @@ public final class GuestBoot {
         }
     }
 
-    private GuestBoot() {
-    }
+    private GuestBoot() {}
 
     /** @param domainType {@code kvm} or {@code qemu}, as the host's domain capabilities offer */
     public static Outcome boot(String uri, String domainType, String cpuXml) {

@@ -21,13 +21,26 @@ public final class QemuLaunch {
         }
     }
 
-    private QemuLaunch() {
-    }
+    private QemuLaunch() {}
 
     /** @param accel {@code kvm} or {@code tcg} */
     public static Outcome start(String accel, String cpuArgument) {
-        List<String> command = List.of("qemu-system-x86_64", "-machine", "pc", "-accel", accel, "-m", "64",
-                "-cpu", cpuArgument, "-nodefaults", "-display", "none", "-S", "-qmp", "stdio");
+        List<String> command = List.of(
+                "qemu-system-x86_64",
+                "-machine",
+                "pc",
+                "-accel",
+                accel,
+                "-m",
+                "64",
+                "-cpu",
+                cpuArgument,
+                "-nodefaults",
+                "-display",
+                "none",
+                "-S",
+                "-qmp",
+                "stdio");
         Process process = null;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.libvirtxml.SecureXml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fleetcpu.libvirtxml.MalformedXmlException;
-import io.fleetcpu.libvirtxml.SecureXml;
 
 class CpuCatalogTest {
 
@@ -57,26 +55,39 @@ class CpuCatalogTest {
     @Test
     void expandingIsTheModelPlusRequiredMinusDisabledAndDisabledWins() {
         CpuModel haswell = catalog.model("Haswell-noTSX").orElseThrow();
-        FeatureSet set = catalog.expand(haswell.features(), List.of("vmx", "pcid", "avx512f"),
-                List.of("avx2", "avx512f"), CpuCatalog.PASS_OVER_UNKNOWN);
-        assertEquals(haswell.features().union(catalog.featureSet(List.of("vmx")))
-                .minus(catalog.featureSet(List.of("avx2"))), set);
+        FeatureSet set = catalog.expand(
+                haswell.features(),
+                List.of("vmx", "pcid", "avx512f"),
+                List.of("avx2", "avx512f"),
+                CpuCatalog.PASS_OVER_UNKNOWN);
+        assertEquals(
+                haswell.features().union(catalog.featureSet(List.of("vmx"))).minus(catalog.featureSet(List.of("avx2"))),
+                set);
         assertFalse(set.contains(catalog.feature("avx512f").orElseThrow().index()), "in both lists: disabled");
-        assertEquals(catalog.featureNames(set), catalog.featureNames(catalog.expand(FeatureSet.empty(),
-                catalog.featureNames(set), List.of(), CpuCatalog.PASS_OVER_UNKNOWN)), "no model: just the required");
+        assertEquals(
+                catalog.featureNames(set),
+                catalog.featureNames(catalog.expand(
+                        FeatureSet.empty(), catalog.featureNames(set), List.of(), CpuCatalog.PASS_OVER_UNKNOWN)),
+                "no model: just the required");
     }
 
     @Test
     void expandingHandsEachUnknownNameOverRequiredFirstAndCanPassItOverOrRefuse() {
         CpuModel haswell = catalog.model("Haswell-noTSX").orElseThrow();
         List<String> unknown = new java.util.ArrayList<>();
-        FeatureSet set = catalog.expand(haswell.features(), List.of("vmx", "made-up-1", "made-up-2"),
-                List.of("made-up-3", "avx2"), unknown::add);
+        FeatureSet set = catalog.expand(
+                haswell.features(),
+                List.of("vmx", "made-up-1", "made-up-2"),
+                List.of("made-up-3", "avx2"),
+                unknown::add);
         assertEquals(List.of("made-up-1", "made-up-2", "made-up-3"), unknown);
-        assertEquals(catalog.expand(haswell.features(), List.of("vmx"), List.of("avx2"), CpuCatalog.PASS_OVER_UNKNOWN),
-                set, "an unknown name adds and takes away nothing");
-        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> catalog.expand(
-                haswell.features(), List.of("made-up-1"), List.of("made-up-2"), name -> {
+        assertEquals(
+                catalog.expand(haswell.features(), List.of("vmx"), List.of("avx2"), CpuCatalog.PASS_OVER_UNKNOWN),
+                set,
+                "an unknown name adds and takes away nothing");
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> catalog.expand(haswell.features(), List.of("made-up-1"), List.of("made-up-2"), name -> {
                     throw new IllegalStateException(name);
                 }));
         assertEquals("made-up-1", refused.getMessage());
@@ -98,7 +109,9 @@ class CpuCatalogTest {
         assertFalse(catalog.feature("invtsc").orElseThrow().migratable());
         assertFalse(catalog.feature("xsaves").orElseThrow().migratable());
         assertTrue(catalog.feature("vmx").orElseThrow().migratable());
-        assertEquals(List.of("cpuid 0x00000001.0x00000000 ecx bit 5"), catalog.feature("vmx").orElseThrow().bits());
+        assertEquals(
+                List.of("cpuid 0x00000001.0x00000000 ecx bit 5"),
+                catalog.feature("vmx").orElseThrow().bits());
     }
 
     @Test
@@ -180,12 +193,15 @@ class CpuCatalogTest {
         assertEquals(150, listed.size()); // the 152 x86_*.xml files of the map less x86_features and x86_vendors
         assertEquals(listed, libvirt113.models().stream().map(CpuModel::name).toList());
         assertEquals("11.3.0", libvirt113.info().libvirtVersion());
-        assertTrue(libvirt113.info().source().contains("11.3.0-3+deb13u3"), libvirt113.info().source());
+        assertTrue(
+                libvirt113.info().source().contains("11.3.0-3+deb13u3"),
+                libvirt113.info().source());
         assertFalse(libvirt113.info().verifiedAgainstLibvirt());
         assertTrue(libvirt113.info().verification().startsWith("not verified against libvirt 11.3"));
         assertEquals(List.of("Intel", "AMD", "Hygon"), libvirt113.vendors());
         // and the default stays libvirt 9.0's, which knows none of them
-        for (String newer : List.of("SapphireRapids", "GraniteRapids", "SierraForest", "EPYC-Genoa", "Cascadelake-Server-v2")) {
+        for (String newer :
+                List.of("SapphireRapids", "GraniteRapids", "SierraForest", "EPYC-Genoa", "Cascadelake-Server-v2")) {
             assertTrue(libvirt113.model(newer).isPresent(), newer);
             assertFalse(catalog.model(newer).isPresent(), newer);
         }
@@ -195,8 +211,11 @@ class CpuCatalogTest {
 
     @Test
     void libvirt113KnowsFlushL1dAsCpuid7Edx28() {
-        // x86_features.xml of 11.3: <feature name='flush-l1d'><cpuid eax_in='0x00000007' ecx_in='0x00000000' edx='0x10000000'/>
-        assertEquals(List.of("cpuid 0x00000007.0x00000000 edx bit 28"), libvirt113.feature("flush-l1d").orElseThrow().bits());
+        // x86_features.xml of 11.3: <feature name='flush-l1d'><cpuid eax_in='0x00000007' ecx_in='0x00000000'
+        // edx='0x10000000'/>
+        assertEquals(
+                List.of("cpuid 0x00000007.0x00000000 edx bit 28"),
+                libvirt113.feature("flush-l1d").orElseThrow().bits());
         assertFalse(catalog.feature("flush-l1d").isPresent());
     }
 
@@ -216,7 +235,9 @@ class CpuCatalogTest {
         assertEquals(List.of(new SignatureRange(6, 143, null)), v2.signatures());
         List<String> added = new java.util.ArrayList<>(libvirt113.featureNames(v3.features()));
         added.removeAll(libvirt113.featureNames(v2.features()));
-        assertEquals(java.util.Set.of("cldemote", "movdir64b", "movdiri", "ss", "tsc_adjust"), new java.util.HashSet<>(added));
+        assertEquals(
+                java.util.Set.of("cldemote", "movdir64b", "movdiri", "ss", "tsc_adjust"),
+                new java.util.HashSet<>(added));
         assertEquals(191, v3.features().size());
         // x86_SapphireRapids.xml lists 184 features, 75 of them vmx-* with added='yes', which libvirt does not count
         // as part of the model (libvirt commit 5fbfa5ab8a3b): 109. -v2 lists 74 vmx-* as its own (no added='yes'),
@@ -228,14 +249,17 @@ class CpuCatalogTest {
         assertEquals(74, v2Only.stream().filter(f -> f.startsWith("vmx-")).count());
         v2Only.removeIf(f -> f.startsWith("vmx-"));
         assertEquals(java.util.Set.of("fbsdp-no", "psdp-no", "sbdr-ssdp-no"), new java.util.HashSet<>(v2Only));
-        assertFalse(v1.features().contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
-        assertFalse(v2.features().contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
+        assertFalse(v1.features()
+                .contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
+        assertFalse(v2.features()
+                .contains(libvirt113.feature("vmx-invvpid").orElseThrow().index()));
         // x86_Cascadelake-Server-v2.xml: stepping range 5-7 and no decoding as a guest model
         CpuModel cascade2 = libvirt113.model("Cascadelake-Server-v2").orElseThrow();
         assertEquals(List.of(new SignatureRange(6, 85, "5-7")), cascade2.signatures());
         assertTrue(cascade2.decodeHost());
         assertFalse(cascade2.decodeGuest());
-        assertTrue(cascade2.features().contains(libvirt113.feature("avx512vnni").orElseThrow().index()));
+        assertTrue(cascade2.features()
+                .contains(libvirt113.feature("avx512vnni").orElseThrow().index()));
     }
 
     @Test
@@ -247,11 +271,14 @@ class CpuCatalogTest {
                   <include filename='b.xml'/>
                 </arch></cpus>""");
         Files.writeString(dir.resolve("v.xml"), "<cpus><vendor name='Intel' string='GenuineIntel'/></cpus>");
-        Files.writeString(dir.resolve("f.xml"), "<cpus><feature name='fpu'><cpuid eax_in='0x01' edx='0x00000001'/></feature></cpus>");
+        Files.writeString(
+                dir.resolve("f.xml"),
+                "<cpus><feature name='fpu'><cpuid eax_in='0x01' edx='0x00000001'/></feature></cpus>");
         Files.writeString(dir.resolve("a.xml"), "<cpus><model name='A'><feature name='fpu'/></model></cpus>");
         Files.writeString(dir.resolve("b.xml"), "<cpus><model name='B'><model name='A'/></model></cpus>");
         CpuCatalog grouped = CpuCatalog.fromDirectory(dir, "test");
-        assertEquals(List.of("A", "B"), grouped.models().stream().map(CpuModel::name).toList());
+        assertEquals(
+                List.of("A", "B"), grouped.models().stream().map(CpuModel::name).toList());
         assertFalse(grouped.info().verifiedAgainstLibvirt());
     }
 }

@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -23,9 +22,10 @@ class FeatureSetProperties {
     }
 
     @Property
-    void operationsAgreeWithPlainSets(@ForAll @Size(max = 60) Set<@IntRange(max = 300) Integer> a,
-                                      @ForAll @Size(max = 60) Set<@IntRange(max = 300) Integer> b,
-                                      @ForAll @IntRange(max = 320) int probe) {
+    void operationsAgreeWithPlainSets(
+            @ForAll @Size(max = 60) Set<@IntRange(max = 300) Integer> a,
+            @ForAll @Size(max = 60) Set<@IntRange(max = 300) Integer> b,
+            @ForAll @IntRange(max = 320) int probe) {
         FeatureSet fa = of(a);
         FeatureSet fb = of(b);
         Set<Integer> union = new HashSet<>(a);

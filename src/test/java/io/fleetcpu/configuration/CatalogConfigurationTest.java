@@ -3,9 +3,8 @@ package io.fleetcpu.configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.CatalogException;
+import org.junit.jupiter.api.Test;
 
 /** fleetcpu.catalog.directory and fleetcpu.catalog.libvirt-version choose the catalog. */
 class CatalogConfigurationTest {
@@ -14,15 +13,31 @@ class CatalogConfigurationTest {
 
     @Test
     void withoutSettingsTheBundledLibvirt90MapIsUsed() {
-        assertThat(configuration.cpuCatalog(new CatalogProperties(null, null)).info().libvirtVersion()).isEqualTo("9.0.0");
-        assertThat(configuration.cpuCatalog(new CatalogProperties("", " ")).info().verifiedAgainstLibvirt()).isTrue();
+        assertThat(configuration
+                        .cpuCatalog(new CatalogProperties(null, null))
+                        .info()
+                        .libvirtVersion())
+                .isEqualTo("9.0.0");
+        assertThat(configuration
+                        .cpuCatalog(new CatalogProperties("", " "))
+                        .info()
+                        .verifiedAgainstLibvirt())
+                .isTrue();
     }
 
     @Test
     void aLibvirtVersionChoosesABundledMap() {
-        assertThat(configuration.cpuCatalog(new CatalogProperties(null, "11.3")).info().libvirtVersion()).isEqualTo("11.3.0");
-        assertThat(configuration.cpuCatalog(new CatalogProperties(null, "11.3.0")).model("GraniteRapids")).isPresent();
-        assertThat(configuration.cpuCatalog(new CatalogProperties(null, "9.0")).model("GraniteRapids")).isEmpty();
+        assertThat(configuration
+                        .cpuCatalog(new CatalogProperties(null, "11.3"))
+                        .info()
+                        .libvirtVersion())
+                .isEqualTo("11.3.0");
+        assertThat(configuration
+                        .cpuCatalog(new CatalogProperties(null, "11.3.0"))
+                        .model("GraniteRapids"))
+                .isPresent();
+        assertThat(configuration.cpuCatalog(new CatalogProperties(null, "9.0")).model("GraniteRapids"))
+                .isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.fleetcpu.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.fleetcpu.testing.ApiTest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -26,8 +26,6 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-
-import io.fleetcpu.testing.ApiTest;
 
 /**
  * {@code openapi.yaml} at the repository root is the API contract: it must say exactly what the running
@@ -46,8 +44,8 @@ class OpenApiContractTest extends ApiTest {
 
     private static final Path CONTRACT = Path.of("openapi.yaml");
     private static final int SHOWN_DIFFERENCES = 25;
-    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
-            "trace");
+    private static final Set<String> HTTP_METHODS =
+            Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -67,7 +65,9 @@ class OpenApiContractTest extends ApiTest {
             assertThat(yaml.status()).as("GET /v3/api-docs.yaml").isEqualTo(200);
             Files.writeString(CONTRACT, yaml.body(), StandardCharsets.UTF_8);
         }
-        assertThat(CONTRACT).as("the API contract openapi.yaml at the repository root").exists();
+        assertThat(CONTRACT)
+                .as("the API contract openapi.yaml at the repository root")
+                .exists();
         Object loaded = new Yaml(new SafeConstructor(new LoaderOptions()))
                 .load(Files.readString(CONTRACT, StandardCharsets.UTF_8));
         assertThat(loaded).as("openapi.yaml holds one YAML mapping").isInstanceOf(Map.class);
@@ -81,10 +81,13 @@ class OpenApiContractTest extends ApiTest {
         List<String> differences = new ArrayList<>();
         compare("", contract(), published(), differences);
         if (!differences.isEmpty()) {
-            fail(String.format("openapi.yaml differs from the running service's /v3/api-docs at %d place(s), the first:%n"
-                    + "  %s%nIf the API change is meant, regenerate the contract and review its diff:%n"
-                    + "  ./mvnw -q -o test -Dtest=OpenApiContractTest -Dfleetcpu.openapi.write=true",
-                    differences.size(), String.join(System.lineSeparator() + "  ",
+            fail(String.format(
+                    "openapi.yaml differs from the running service's /v3/api-docs at %d place(s), the first:%n"
+                            + "  %s%nIf the API change is meant, regenerate the contract and review its diff:%n"
+                            + "  ./mvnw -q -o test -Dtest=OpenApiContractTest -Dfleetcpu.openapi.write=true",
+                    differences.size(),
+                    String.join(
+                            System.lineSeparator() + "  ",
                             differences.subList(0, Math.min(SHOWN_DIFFERENCES, differences.size())))));
         }
     }
@@ -123,7 +126,8 @@ class OpenApiContractTest extends ApiTest {
 
     @Test
     void operationIdsAreUnique() {
-        List<String> ids = operations(published()).values().stream().map(o -> String.valueOf(o.get("operationId")))
+        List<String> ids = operations(published()).values().stream()
+                .map(o -> String.valueOf(o.get("operationId")))
                 .toList();
         assertThat(ids).doesNotHaveDuplicates();
     }
@@ -132,7 +136,8 @@ class OpenApiContractTest extends ApiTest {
     @Test
     void everyControllerEndpointIsDocumented() {
         Set<String> served = new TreeSet<>();
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry :
+                mappings.getHandlerMethods().entrySet()) {
             Class<?> controller = entry.getValue().getBeanType();
             if (!controller.getPackageName().startsWith("io.fleetcpu")
                     || !AnnotatedElementUtils.hasAnnotation(controller, RestController.class)) {
@@ -156,8 +161,12 @@ class OpenApiContractTest extends ApiTest {
         Map<String, Object> document = published();
         Map<String, Object> schemes = map(map(document.get("components")).get("securitySchemes"));
         assertThat(schemes).containsKey("bearerToken");
-        assertThat(map(schemes.get("bearerToken"))).containsEntry("type", "http").containsEntry("scheme", "bearer");
-        assertThat(document.get("security")).as("no global security: reads are open").isNull();
+        assertThat(map(schemes.get("bearerToken")))
+                .containsEntry("type", "http")
+                .containsEntry("scheme", "bearer");
+        assertThat(document.get("security"))
+                .as("no global security: reads are open")
+                .isNull();
         operations(document).forEach((where, operation) -> {
             Object security = operation.get("security");
             // The two questions (what-if, migration checks) are POSTs that write nothing: as open as the reads.
@@ -167,8 +176,10 @@ class OpenApiContractTest extends ApiTest {
             } else {
                 assertThat(security).as(where).isEqualTo(List.of(Map.of("bearerToken", List.of())));
                 assertThat(map(operation.get("responses"))).as(where).containsKeys("401", "403");
-                assertThat(operation.get("x-fleetcpu-roles")).as(where + ": the roles that may")
-                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("operator");
+                assertThat(operation.get("x-fleetcpu-roles"))
+                        .as(where + ": the roles that may")
+                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                        .contains("operator");
             }
         });
     }
@@ -177,29 +188,33 @@ class OpenApiContractTest extends ApiTest {
     void errorsAreProblemDetails() {
         Map<String, Object> document = published();
         assertThat(map(map(document.get("components")).get("schemas"))).containsKey("ProblemDetail");
-        operations(document).forEach((where, operation) -> map(operation.get("responses")).forEach((status, response) -> {
-            if (status.startsWith("4") || status.startsWith("5")) {
-                assertThat(map(map(response).get("content")).keySet()).as(where + " " + status)
-                        .containsExactly("application/problem+json");
-            }
-        }));
+        operations(document)
+                .forEach((where, operation) -> map(operation.get("responses")).forEach((status, response) -> {
+                    if (status.startsWith("4") || status.startsWith("5")) {
+                        assertThat(map(map(response).get("content")).keySet())
+                                .as(where + " " + status)
+                                .containsExactly("application/problem+json");
+                    }
+                }));
     }
 
     @Test
     void theRecommendedCpuIsDocumentedInEveryFormat() {
         Map<String, Object> operation = operations(published()).get("get /aggregates/{id}/recommended-cpu");
         Map<String, Object> ok = map(map(operation.get("responses")).get("200"));
-        assertThat(map(ok.get("content")).keySet()).containsExactlyInAnyOrder("application/json", "application/xml", "application/yaml", "text/plain");
+        assertThat(map(ok.get("content")).keySet())
+                .containsExactlyInAnyOrder("application/json", "application/xml", "application/yaml", "text/plain");
     }
 
     /** Operations by "method path", e.g. "get /hosts/{id}". */
     private static Map<String, Map<String, Object>> operations(Map<String, Object> document) {
         Map<String, Map<String, Object>> operations = new java.util.LinkedHashMap<>();
-        map(document.get("paths")).forEach((path, item) -> map(item).forEach((method, operation) -> {
-            if (HTTP_METHODS.contains(method)) {
-                operations.put(method + " " + path, map(operation));
-            }
-        }));
+        map(document.get("paths"))
+                .forEach((path, item) -> map(item).forEach((method, operation) -> {
+                    if (HTTP_METHODS.contains(method)) {
+                        operations.put(method + " " + path, map(operation));
+                    }
+                }));
         return operations;
     }
 

@@ -2,6 +2,11 @@ package io.fleetcpu.cpumodels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
+import io.fleetcpu.testing.ApiAssertions;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,16 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.JsonNode;
-
-import io.fleetcpu.catalog.BundledMap;
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureDefinition;
-import io.fleetcpu.testing.ApiAssertions;
 
 /**
  * Each host is read with the cpu_map of its own libvirt (the agent's {@code versions.libvirt}): 9.x with libvirt
@@ -39,16 +36,22 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
     private static final Set<String> ONLY_11_3 = new TreeSet<>();
 
     static {
-        V11.features().stream().map(FeatureDefinition::name).filter(f -> V9.feature(f).isEmpty()).forEach(ONLY_11_3::add);
-        V11.models().stream().map(CpuModel::name).filter(m -> V9.model(m).isEmpty()).forEach(ONLY_11_3::add);
+        V11.features().stream()
+                .map(FeatureDefinition::name)
+                .filter(f -> V9.feature(f).isEmpty())
+                .forEach(ONLY_11_3::add);
+        V11.models().stream()
+                .map(CpuModel::name)
+                .filter(m -> V9.model(m).isEmpty())
+                .forEach(ONLY_11_3::add);
     }
 
     private static final String COOPERLAKE = "libvirt-9.9.0/x86_64-cpuid-Cooperlake-host.xml";
     /** Skylake-Server, read in full by libvirt 9.0. */
     private static final String SKYLAKE = "libvirt-9.9.0/x86_64-cpuid-Xeon-Gold-6148-host.xml";
 
-    private static Map<String, Object> reportedBy(String libvirtVersion, String uuid, String hostname,
-            List<String> aggregates, String file) {
+    private static Map<String, Object> reportedBy(
+            String libvirtVersion, String uuid, String hostname, List<String> aggregates, String file) {
         Map<String, Object> body = new LinkedHashMap<>(registration(uuid, hostname, aggregates, file));
         body.put("versions", Map.of("libvirt", libvirtVersion, "qemu", "8.2.0"));
         return body;
@@ -62,9 +65,13 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
     private static List<String> fixtureHosts() throws IOException, URISyntaxException {
         List<String> all = new ArrayList<>();
         for (String folder : List.of("libvirt-9.9.0", "libvirt-5.6.0", "libvirt-newer")) {
-            Path dir = Path.of(CatalogPerLibvirtApiTest.class.getResource("/cpudata/" + folder).toURI());
+            Path dir = Path.of(CatalogPerLibvirtApiTest.class
+                    .getResource("/cpudata/" + folder)
+                    .toURI());
             try (Stream<Path> files = Files.list(dir)) {
-                files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith("-host.xml")).sorted()
+                files.map(f -> f.getFileName().toString())
+                        .filter(f -> f.endsWith("-host.xml"))
+                        .sorted()
                         .forEach(f -> all.add(folder + "/" + f));
             }
         }
@@ -72,7 +79,9 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
     }
 
     private static List<String> hostsWithFlushL1d() throws IOException, URISyntaxException {
-        Path dir = Path.of(CatalogPerLibvirtApiTest.class.getResource("/cpudata/libvirt-9.9.0").toURI());
+        Path dir = Path.of(CatalogPerLibvirtApiTest.class
+                .getResource("/cpudata/libvirt-9.9.0")
+                .toURI());
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith("-host.xml"))
                     .filter(f -> {
@@ -82,12 +91,15 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
                             throw new java.io.UncheckedIOException(e);
                         }
                     })
-                    .map(f -> "libvirt-9.9.0/" + f.getFileName()).sorted().toList();
+                    .map(f -> "libvirt-9.9.0/" + f.getFileName())
+                    .sorted()
+                    .toList();
         }
     }
 
     private static boolean readInFull(JsonNode host) {
-        return host.path("cpu").path("modelKnown").asBoolean() && host.path("cpu").path("unknownFeatures").isEmpty();
+        return host.path("cpu").path("modelKnown").asBoolean()
+                && host.path("cpu").path("unknownFeatures").isEmpty();
     }
 
     @Test
@@ -98,8 +110,8 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         for (String file : fixtureHosts()) {
             n++;
             Answer nine = post("/hosts", reportedBy("9.0.0", uuid(2 * n), "nine-" + n, List.of("nine-" + n), file));
-            Answer eleven = post("/hosts", reportedBy("11.3.0", uuid(2 * n + 1), "eleven-" + n, List.of("eleven-" + n),
-                    file));
+            Answer eleven =
+                    post("/hosts", reportedBy("11.3.0", uuid(2 * n + 1), "eleven-" + n, List.of("eleven-" + n), file));
             assertThat(nine.status()).as(file).isEqualTo(201);
             assertThat(eleven.status()).as(file).isEqualTo(201);
             assertThat(nine.json().path("catalog").asString()).isEqualTo("libvirt 9.0");
@@ -119,19 +131,28 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
             Answer answer = get("/aggregates/eleven-" + n + "/recommended-cpu");
             assertThat(answer.status()).as(file + ": " + answer.body()).isEqualTo(200);
             assertThat(answer.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
-            assertThat(answer.json().path("catalog").path("verifiedAgainstLibvirt").asBoolean(true)).isFalse();
+            assertThat(answer.json()
+                            .path("catalog")
+                            .path("verifiedAgainstLibvirt")
+                            .asBoolean(true))
+                    .isFalse();
         }
-        System.out.println("Fixture CPUs read in full only with libvirt 11.3's map: " + onlyUnder113.size() + " "
-                + onlyUnder113);
+        System.out.println(
+                "Fixture CPUs read in full only with libvirt 11.3's map: " + onlyUnder113.size() + " " + onlyUnder113);
         System.out.println("Fixture CPUs read in full with neither map: " + neither.size() + " " + neither);
         // the 12 libvirt 9.9.0 CPUs with flush-l1d (cpudata/README.md), and the 3 of libvirt-newer that name a
         // versioned model libvirt 11.3's map has (Skylake-Client-v1, Skylake-Server-v2, Cascadelake-Server-v3)
-        assertThat(onlyUnder113.stream().filter(f -> f.startsWith("libvirt-9.9.0/")).toList())
+        assertThat(onlyUnder113.stream()
+                        .filter(f -> f.startsWith("libvirt-9.9.0/"))
+                        .toList())
                 .isEqualTo(hostsWithFlushL1d());
-        assertThat(onlyUnder113.stream().filter(f -> f.startsWith("libvirt-newer/")).toList()).containsExactly(
-                "libvirt-newer/x86_64-cpuid-Xeon-E3-1270-v5-host.xml",
-                "libvirt-newer/x86_64-cpuid-Xeon-Gold-6152-host.xml",
-                "libvirt-newer/x86_64-cpuid-Xeon-Silver-4214R-host.xml");
+        assertThat(onlyUnder113.stream()
+                        .filter(f -> f.startsWith("libvirt-newer/"))
+                        .toList())
+                .containsExactly(
+                        "libvirt-newer/x86_64-cpuid-Xeon-E3-1270-v5-host.xml",
+                        "libvirt-newer/x86_64-cpuid-Xeon-Gold-6152-host.xml",
+                        "libvirt-newer/x86_64-cpuid-Xeon-Silver-4214R-host.xml");
         assertThat(onlyUnder113).hasSize(15);
         // the other 11 of libvirt-newer name a model (EPYC-Genoa-v2, Skylake-Client-v3, …) or features of a map
         // newer than 11.3's: neither bundled map reads them in full
@@ -146,17 +167,26 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         Answer answer = get("/aggregates/mixed/recommended-cpu");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode json = answer.json();
-        System.out.println("Mixed aggregate (9.0.0 + 11.3.0): " + json.path("model").asString() + " "
-                + json.path("features") + " level " + json.path("level") + " catalog " + json.path("catalog"));
+        System.out.println(
+                "Mixed aggregate (9.0.0 + 11.3.0): " + json.path("model").asString() + " " + json.path("features")
+                        + " level " + json.path("level") + " catalog " + json.path("catalog"));
         assertThat(json.path("catalog").path("name").asString()).isEqualTo("libvirt 9.0");
-        assertThat(json.path("catalog").path("verifiedAgainstLibvirt").asBoolean()).isTrue();
+        assertThat(json.path("catalog").path("verifiedAgainstLibvirt").asBoolean())
+                .isTrue();
         List<String> kindCatalogs = new ArrayList<>();
         json.path("kinds").forEach(k -> kindCatalogs.add(k.path("catalog").asString()));
         assertThat(kindCatalogs).containsExactlyInAnyOrder("libvirt 9.0", "libvirt 11.3");
         assertThat(V9.model(json.path("model").asString())).isPresent();
         assertNothingOnly113(answer.body(), "json");
-        for (String format : List.of("libvirt", "nova-conf", "placement", "qemu", "kubevirt", "kubevirt-labels",
-                "kubevirt-cluster", "cpu-map")) {
+        for (String format : List.of(
+                "libvirt",
+                "nova-conf",
+                "placement",
+                "qemu",
+                "kubevirt",
+                "kubevirt-labels",
+                "kubevirt-cluster",
+                "cpu-map")) {
             Answer rendered = get("/aggregates/mixed/recommended-cpu?format=" + format);
             assertThat(rendered.status()).as(format + ": " + rendered.body()).isEqualTo(200);
             assertNothingOnly113(rendered.body(), format);
@@ -171,15 +201,18 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(groupings.json().path("catalog").path("name").asString()).isEqualTo("libvirt 9.0");
         assertNothingOnly113(groupings.body(), "groupings");
 
-        Answer check = post("/migrations/check", Map.of("guest", Map.of("aggregate", "mixed"),
-                "target", Map.of("aggregate", "mixed")));
+        Answer check = post(
+                "/migrations/check",
+                Map.of("guest", Map.of("aggregate", "mixed"), "target", Map.of("aggregate", "mixed")));
         assertThat(check.status()).as(check.body()).isEqualTo(200);
         assertThat(check.json().path("compatible").asBoolean()).as(check.body()).isTrue();
 
         Answer whatIf = post("/aggregates/mixed/what-if", Map.of("removeHosts", List.of(uuid(1))));
         assertThat(whatIf.status()).as(whatIf.body()).isEqualTo(200);
         // without the 9.x host, the aggregate is answered with libvirt 11.3's map, which knows flush-l1d
-        assertThat(texts(whatIf.json().path("featuresGained"))).as(whatIf.body()).contains("flush-l1d");
+        assertThat(texts(whatIf.json().path("featuresGained")))
+                .as(whatIf.body())
+                .contains("flush-l1d");
 
         // the same two CPUs, both under 9.x: refused for flush-l1d as before
         post("/hosts", reportedBy("9.0.0", uuid(3), "skylake-9b", List.of("both-9"), SKYLAKE));
@@ -193,7 +226,8 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         post("/hosts", reportedBy("11.3.0", uuid(6), "cooper-11b", List.of("both-11"), COOPERLAKE));
         Answer eleven = get("/aggregates/both-11/recommended-cpu");
         assertThat(eleven.status()).as(eleven.body()).isEqualTo(200);
-        System.out.println("The same CPUs, both 11.3.0: " + eleven.json().path("model").asString() + " "
+        System.out.println("The same CPUs, both 11.3.0: "
+                + eleven.json().path("model").asString() + " "
                 + eleven.json().path("features") + " level " + eleven.json().path("level") + " catalog "
                 + eleven.json().path("catalog").path("name"));
         assertThat(eleven.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
@@ -204,7 +238,8 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(fleet.status()).as(fleet.body()).isEqualTo(200);
         assertThat(fleet.json().path("catalog").path("name").asString()).isEqualTo("libvirt 9.0");
         // the 9.x Cooperlake is left out for flush-l1d, which its own libvirt does not know; the 11.x hosts are grouped
-        assertThat(fleet.json().path("ungrouped").toString()).contains("cooper-9", "flush-l1d")
+        assertThat(fleet.json().path("ungrouped").toString())
+                .contains("cooper-9", "flush-l1d")
                 .doesNotContain("cooper-11");
         assertThat(fleet.json().path("domains").size()).isPositive();
         assertNothingOnly113(fleet.json().path("domains").toString(), "domains of the fleet");
@@ -227,7 +262,8 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(post("/hosts", skylake).status()).isEqualTo(201);
         assertThat(post("/hosts", cooper).status()).isEqualTo(201);
 
-        String labels = get("/aggregates/labels/recommended-cpu?format=kubevirt-labels").body();
+        String labels =
+                get("/aggregates/labels/recommended-cpu?format=kubevirt-labels").body();
         int cooperAt = labels.indexOf("name: \"cooper-11\"");
         int skylakeAt = labels.indexOf("name: \"skylake-9\"");
         String cooperPart = labels.substring(cooperAt, skylakeAt > cooperAt ? skylakeAt : labels.length());
@@ -237,7 +273,11 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         Answer vm = get("/aggregates/labels/recommended-cpu?format=kubevirt");
         assertThat(vm.status()).as(vm.body()).isEqualTo(200);
         assertNothingOnly113(vm.body(), "kubevirt");
-        assertThat(get("/aggregates/labels/recommended-cpu").json().path("catalog").path("name").asString())
+        assertThat(get("/aggregates/labels/recommended-cpu")
+                        .json()
+                        .path("catalog")
+                        .path("name")
+                        .asString())
                 .isEqualTo("libvirt 9.0");
     }
 
@@ -248,15 +288,20 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
      * never to use (KubeVirt's own default names the -v1 spellings too), not an offer, and is passed over.
      */
     private static void assertNothingOnly113(String text, String what) {
-        text = text.lines().filter(l -> !l.strip().startsWith("obsoleteCPUModels") && !l.matches("\\s*\"[^\"]*\": true"))
+        text = text.lines()
+                .filter(l -> !l.strip().startsWith("obsoleteCPUModels") && !l.matches("\\s*\"[^\"]*\": true"))
                 .collect(java.util.stream.Collectors.joining("\n"));
         List<String> found = new ArrayList<>();
         for (String name : ONLY_11_3) {
             int at = text.indexOf(name);
             while (at >= 0) {
-                boolean before = at > 0 && NAME_CHAR.matcher(String.valueOf(text.charAt(at - 1))).matches();
+                boolean before = at > 0
+                        && NAME_CHAR
+                                .matcher(String.valueOf(text.charAt(at - 1)))
+                                .matches();
                 int end = at + name.length();
-                boolean after = end < text.length() && NAME_CHAR.matcher(String.valueOf(text.charAt(end))).matches();
+                boolean after = end < text.length()
+                        && NAME_CHAR.matcher(String.valueOf(text.charAt(end))).matches();
                 if (!before && !after) {
                     found.add(name);
                     break;
@@ -264,7 +309,9 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
                 at = text.indexOf(name, at + 1);
             }
         }
-        assertThat(found).as(what + " names what only libvirt 11.3 knows:\n" + text).isEmpty();
+        assertThat(found)
+                .as(what + " names what only libvirt 11.3 knows:\n" + text)
+                .isEmpty();
     }
 
     /** A Xeon Silver 4214R: libvirt's newer map names it Cascadelake-Server-v3, which 11.3's map has and 9.0's not. */
@@ -299,16 +346,20 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
                 .containsPattern("(?m)^cpu_models = .*\\bCascadelake-Server-v3\\b");
         assertThat(get("/aggregates/eleven/recommended-cpu?format=kubevirt").body())
                 .contains("model: \"Cascadelake-Server-v3\"");
-        assertThat(get("/aggregates/eleven/recommended-cpu?format=kubevirt-cluster").body())
+        assertThat(get("/aggregates/eleven/recommended-cpu?format=kubevirt-cluster")
+                        .body())
                 .contains("cpuModel: \"Cascadelake-Server-v3\"");
         assertThat(get("/aggregates/eleven/recommended-cpu?format=cpu-map").body())
-                .contains("<!-- Cascadelake-Server-v3 with ").contains("<model name='Cascadelake-Server-v3-eleven'>");
+                .contains("<!-- Cascadelake-Server-v3 with ")
+                .contains("<model name='Cascadelake-Server-v3-eleven'>");
 
         // a member whose agent says libvirt 9.0: its libvirt does not know the pinned model
         post("/hosts", reportedBy("9.0.0", uuid(3), "silver-nine", List.of("eleven"), SKYLAKE));
         Answer refused = get("/aggregates/eleven/recommended-cpu");
         assertProblem(refused, 409);
-        assertThat(refused.json().path("detail").asString()).contains("Cascadelake-Server-v3").contains("libvirt 9.0");
+        assertThat(refused.json().path("detail").asString())
+                .contains("Cascadelake-Server-v3")
+                .contains("libvirt 9.0");
         assertThat(texts(refused.json().path("hosts"))).containsExactly("silver-nine");
     }
 
@@ -333,7 +384,8 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         Answer answer = get("/aggregates/upgrade/recommended-cpu");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
-        assertThat(answer.json().path("kinds").get(0).path("catalog").asString()).isEqualTo("libvirt 11.3");
+        assertThat(answer.json().path("kinds").get(0).path("catalog").asString())
+                .isEqualTo("libvirt 11.3");
 
         // a kept answer is not served once a member moved to another catalog: the client's copy is stale
         post("/hosts", reportedBy("11.3.0", uuid(2), "skylake", List.of("upgrade-2"), SKYLAKE));

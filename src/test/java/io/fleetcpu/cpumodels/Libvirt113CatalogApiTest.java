@@ -2,17 +2,15 @@ package io.fleetcpu.cpumodels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,7 +22,9 @@ class Libvirt113CatalogApiTest extends ApiAssertions {
 
     /** Every host CPU of the libvirt 9.9.0 fixtures that lists flush-l1d (cpudata/README.md: 12 of them). */
     private static List<String> hostsWithFlushL1d() throws IOException, URISyntaxException {
-        Path dir = Path.of(Libvirt113CatalogApiTest.class.getResource("/cpudata/libvirt-9.9.0").toURI());
+        Path dir = Path.of(Libvirt113CatalogApiTest.class
+                .getResource("/cpudata/libvirt-9.9.0")
+                .toURI());
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith("-host.xml"))
                     .filter(f -> read(f).contains("<feature name='flush-l1d'/>"))
@@ -65,18 +65,22 @@ class Libvirt113CatalogApiTest extends ApiAssertions {
             assertThat(texts(cpu.path("features"))).as(file).contains("flush-l1d");
 
             Answer recommended = get("/aggregates/" + aggregate + "/recommended-cpu");
-            assertThat(recommended.status()).as(file + ": " + recommended.body()).isEqualTo(200);
+            assertThat(recommended.status())
+                    .as(file + ": " + recommended.body())
+                    .isEqualTo(200);
             assertCatalogIs113(recommended.json().path("catalog"));
         }
     }
 
     @Test
     void catalogListsTheNewerModels() {
-        for (String model : List.of("SapphireRapids", "GraniteRapids", "SierraForest", "EPYC-Genoa", "SapphireRapids-v3")) {
+        for (String model :
+                List.of("SapphireRapids", "GraniteRapids", "SierraForest", "EPYC-Genoa", "SapphireRapids-v3")) {
             Answer answer = get("/cpu-models/" + model);
             assertThat(answer.status()).as(model).isEqualTo(200);
             assertCatalogIs113(answer.json().path("catalog"));
         }
-        assertThat(get("/cpu-models/EPYC-Genoa").json().path("vendor").asString()).isEqualTo("AMD");
+        assertThat(get("/cpu-models/EPYC-Genoa").json().path("vendor").asString())
+                .isEqualTo("AMD");
     }
 }

@@ -2,21 +2,19 @@ package io.fleetcpu.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.BrowserTest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-
-import io.fleetcpu.testing.BrowserTest;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,7 +33,8 @@ class AggregateDashboardBrowserTest extends BrowserTest {
 
     @BeforeEach
     void twoHaswellsAndAnIvyBridge() {
-        for (Map<String, Object> host : List.of(registration(HSW_1, "hsw-1", List.of("east"), HASWELL),
+        for (Map<String, Object> host : List.of(
+                registration(HSW_1, "hsw-1", List.of("east"), HASWELL),
                 registration(HSW_2, "hsw-2", List.of("east"), HASWELL),
                 registration(IVY, "ivy-1", List.of("east"), IVY_BRIDGE),
                 registration(SPARE_HSW, "hsw-spare", List.of("spare"), HASWELL))) {
@@ -50,23 +49,41 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         JsonNode cpu = get("/aggregates/east/recommended-cpu").json();
         assertThat(find("#aggregate-id").getText()).isEqualTo("east");
         assertThat(find("#cpu-mode").getText()).isEqualTo(cpu.get("mode").asString());
-        assertThat(find("#cpu-model").getText()).isEqualTo(cpu.get("model").asString()).isEqualTo("IvyBridge");
+        assertThat(find("#cpu-model").getText())
+                .isEqualTo(cpu.get("model").asString())
+                .isEqualTo("IvyBridge");
         assertThat(find("#cpu-level").getText()).isEqualTo(cpu.get("level").asString());
         List<String> features = new ArrayList<>();
-        cpu.get("features").forEach(f -> features.add(f.get("name").asString() + " " + f.get("policy").asString()));
-        assertThat(findAll("#cpu-features tbody tr").stream().map(WebElement::getText).toList())
+        cpu.get("features")
+                .forEach(f -> features.add(
+                        f.get("name").asString() + " " + f.get("policy").asString()));
+        assertThat(findAll("#cpu-features tbody tr").stream()
+                        .map(WebElement::getText)
+                        .toList())
                 .containsExactlyElementsOf(features);
 
         // Each rendering is the API's text, character for character, with a copy button.
         List<WebElement> renderings = findAll(".rendering");
-        assertThat(renderings.stream().map(r -> r.getDomAttribute("data-format")).toList()).containsExactly("json",
-                "libvirt", "nova-conf", "placement", "qemu", "kubevirt", "kubevirt-labels", "kubevirt-cluster",
-                "cpu-map");
+        assertThat(renderings.stream()
+                        .map(r -> r.getDomAttribute("data-format"))
+                        .toList())
+                .containsExactly(
+                        "json",
+                        "libvirt",
+                        "nova-conf",
+                        "placement",
+                        "qemu",
+                        "kubevirt",
+                        "kubevirt-labels",
+                        "kubevirt-cluster",
+                        "cpu-map");
         for (WebElement rendering : renderings) {
             String format = rendering.getDomAttribute("data-format");
             Answer api = get("/aggregates/east/recommended-cpu?format=" + format);
             assertThat(api.status()).as(format).isEqualTo(200);
-            assertThat(text(rendering.findElement(By.cssSelector("pre")))).as(format).isEqualTo(api.body());
+            assertThat(text(rendering.findElement(By.cssSelector("pre"))))
+                    .as(format)
+                    .isEqualTo(api.body());
             WebElement copy = rendering.findElement(By.cssSelector("button.copy"));
             assertThat(copy.isDisplayed()).as("copy button of %s", format).isTrue();
         }
@@ -88,8 +105,8 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         JsonNode cpu = get("/aggregates/east/recommended-cpu").json();
 
         // The recommended CPU's features, from the API alone: the model's, plus those required, minus those disabled.
-        Set<String> expected = new HashSet<>(texts(get("/cpu-models/" + cpu.get("model").asString()).json()
-                .get("features")));
+        Set<String> expected = new HashSet<>(
+                texts(get("/cpu-models/" + cpu.get("model").asString()).json().get("features")));
         cpu.get("features").forEach(f -> {
             if (f.get("policy").asString().equals("disable")) {
                 expected.remove(f.get("name").asString());
@@ -114,7 +131,8 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         // One row per kind of CPU, as the API names them; every kind has every feature of the recommended CPU.
         List<WebElement> rows = matrix.findElements(By.cssSelector("tbody tr"));
         List<String> kinds = cpu.get("kinds").findValuesAsString("kind");
-        assertThat(rows.stream().map(r -> r.getDomAttribute("data-kind")).toList()).containsExactlyElementsOf(kinds);
+        assertThat(rows.stream().map(r -> r.getDomAttribute("data-kind")).toList())
+                .containsExactlyElementsOf(kinds);
         Map<String, Map<String, String>> cells = new LinkedHashMap<>();
         for (WebElement row : rows) {
             Map<String, String> byFeature = new LinkedHashMap<>();
@@ -130,11 +148,14 @@ class AggregateDashboardBrowserTest extends BrowserTest {
             cells.put(row.getDomAttribute("data-kind"), byFeature);
         }
         for (String feature : expected) {
-            assertThat(cells.values()).as(feature).allSatisfy(r -> assertThat(r.get(feature)).isEqualTo("✓"));
+            assertThat(cells.values())
+                    .as(feature)
+                    .allSatisfy(r -> assertThat(r.get(feature)).isEqualTo("✓"));
         }
         // What the Ivy Bridge lacks and the Haswells have: the features its limiting entry names.
         String ivyKind = get("/hosts/" + IVY).json().get("kind").asString();
-        for (String lacking : texts(cpu.get("reasons").get("limitingHosts").get(0).get("featuresOthersShare"))) {
+        for (String lacking :
+                texts(cpu.get("reasons").get("limitingHosts").get(0).get("featuresOthersShare"))) {
             assertThat(cells.get(ivyKind).get(lacking)).as(lacking).isEqualTo("✗");
         }
         new Actions(browser()).scrollToElement(matrix).perform();
@@ -163,21 +184,32 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         assertNoConsoleErrors("the what-if answer");
         assertThat(browser().getCurrentUrl()).contains("remove=" + IVY).endsWith("#what-if");
 
-        JsonNode api = post("/aggregates/east/what-if", Map.of("removeHosts", List.of(IVY), "addHosts",
-                List.of(SPARE_HSW)), "Authorization", "Bearer " + VIEWER_TOKEN).json();
-        assertThat(find("#what-if-result .before-hosts").getText()).isEqualTo(api.get("before").get("hostCount").asString())
+        JsonNode api = post(
+                        "/aggregates/east/what-if",
+                        Map.of("removeHosts", List.of(IVY), "addHosts", List.of(SPARE_HSW)),
+                        "Authorization",
+                        "Bearer " + VIEWER_TOKEN)
+                .json();
+        assertThat(find("#what-if-result .before-hosts").getText())
+                .isEqualTo(api.get("before").get("hostCount").asString())
                 .isEqualTo("3");
-        assertThat(find("#what-if-result .after-hosts").getText()).isEqualTo(api.get("after").get("hostCount").asString())
+        assertThat(find("#what-if-result .after-hosts").getText())
+                .isEqualTo(api.get("after").get("hostCount").asString())
                 .isEqualTo("3");
-        assertThat(find("#what-if-result .before-cpu").getText()).isEqualTo(api.get("before").get("cpu").asString());
-        assertThat(find("#what-if-result .after-cpu").getText()).isEqualTo(api.get("after").get("cpu").asString());
-        assertThat(find("#what-if-result .before-model").getText()).isEqualTo(api.get("before").get("model").asString())
+        assertThat(find("#what-if-result .before-cpu").getText())
+                .isEqualTo(api.get("before").get("cpu").asString());
+        assertThat(find("#what-if-result .after-cpu").getText())
+                .isEqualTo(api.get("after").get("cpu").asString());
+        assertThat(find("#what-if-result .before-model").getText())
+                .isEqualTo(api.get("before").get("model").asString())
                 .isEqualTo("IvyBridge");
-        assertThat(find("#what-if-result .after-model").getText()).isEqualTo(api.get("after").get("model").asString())
+        assertThat(find("#what-if-result .after-model").getText())
+                .isEqualTo(api.get("after").get("model").asString())
                 .startsWith("Haswell");
         assertThat(find("#what-if-gained").getText()).isEqualTo(String.join(", ", texts(api.get("featuresGained"))));
-        assertThat(find("#what-if-lost").getText()).isEqualTo(api.get("featuresLost").isEmpty() ? "none"
-                : String.join(", ", texts(api.get("featuresLost"))));
+        assertThat(find("#what-if-lost").getText())
+                .isEqualTo(
+                        api.get("featuresLost").isEmpty() ? "none" : String.join(", ", texts(api.get("featuresLost"))));
         screenshot("what-if-result", find("#what-if"));
 
         assertThat(apiState()).as("nothing written").isEqualTo(before);
@@ -191,17 +223,21 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         clickAndLoad(find("#what-if-submit"));
         // Chromium reports the answer's status, 422 as the API's, as an error of the page; nothing else may be one.
         assertNoConsoleErrorsBut("a refused what-if", "the server responded with a status of 422");
-        List<String> problems = findAll("#what-if-problems li").stream().map(WebElement::getText).toList();
-        assertThat(problems).containsExactly(
-                "removeHosts[0]: '" + SPARE_HSW + "' is not a host of aggregate 'east'",
-                "removeHosts[1]: 'not-a-host' is not a host of aggregate 'east'");
+        List<String> problems = findAll("#what-if-problems li").stream()
+                .map(WebElement::getText)
+                .toList();
+        assertThat(problems)
+                .containsExactly(
+                        "removeHosts[0]: '" + SPARE_HSW + "' is not a host of aggregate 'east'",
+                        "removeHosts[1]: 'not-a-host' is not a host of aggregate 'east'");
         assertThat(findAll("#what-if-result")).isEmpty();
         assertThat(find("#what-if-remove").getDomProperty("value")).isEqualTo(SPARE_HSW + "\nnot-a-host");
         // A refused change is the API's 422, with the page and the problems.
         Answer page = get("/dashboard/aggregates/east?remove=not-a-host");
         assertThat(page.status()).isEqualTo(422);
         assertThat(page.contentType()).startsWith("text/html");
-        assertThat(page.body()).contains("removeHosts[0]: &#39;not-a-host&#39; is not a host of aggregate &#39;east&#39;");
+        assertThat(page.body())
+                .contains("removeHosts[0]: &#39;not-a-host&#39; is not a host of aggregate &#39;east&#39;");
         assertThat(apiState()).as("nothing written").isEqualTo(before);
     }
 

@@ -2,15 +2,13 @@ package io.fleetcpu.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.BrowserTest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-
-import io.fleetcpu.testing.BrowserTest;
 import tools.jackson.databind.JsonNode;
 
 /** The fleet page at / in a real browser: what it lists is what the API answers. */
@@ -32,7 +30,9 @@ class FleetDashboardBrowserTest extends BrowserTest {
         register("00000000-0000-4000-8000-000000000003", "ivy-1", "east", IVY_BRIDGE);
         register("00000000-0000-4000-8000-000000000004", "sky-1", "west", SKYLAKE);
         register("00000000-0000-4000-8000-000000000005", "sky-2", "west", SKYLAKE);
-        assertThat(post("/aggregates", Map.of("id", "spare", "description", "no hosts yet")).status()).isEqualTo(201);
+        assertThat(post("/aggregates", Map.of("id", "spare", "description", "no hosts yet"))
+                        .status())
+                .isEqualTo(201);
     }
 
     /** Rows of a table: the row header's text, then the cells'. */
@@ -40,7 +40,11 @@ class FleetDashboardBrowserTest extends BrowserTest {
         Map<String, List<String>> rows = new LinkedHashMap<>();
         for (WebElement row : findAll(table + " tbody tr")) {
             String key = row.findElement(By.cssSelector("th")).getText();
-            rows.put(key, row.findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList());
+            rows.put(
+                    key,
+                    row.findElements(By.cssSelector("td")).stream()
+                            .map(WebElement::getText)
+                            .toList());
         }
         return rows;
     }
@@ -52,27 +56,38 @@ class FleetDashboardBrowserTest extends BrowserTest {
         assertThat(browser().getTitle()).isEqualTo("fleetcpu: fleet");
 
         JsonNode inventory = get("/inventory").json();
-        assertThat(find("#host-count").getText()).isEqualTo("5").isEqualTo(inventory.get("hosts").asString());
+        assertThat(find("#host-count").getText())
+                .isEqualTo("5")
+                .isEqualTo(inventory.get("hosts").asString());
         Map<String, List<String>> vendors = rows("#by-vendor");
         assertThat(vendors).containsOnlyKeys("Intel");
         assertThat(vendors.get("Intel")).containsExactly("5");
         Map<String, List<String>> models = rows("#by-model");
-        assertThat(models.keySet()).containsExactlyInAnyOrderElementsOf(
-                inventory.get("byModel").propertyNames());
-        inventory.get("byModel").properties().forEach(e ->
-                assertThat(models.get(e.getKey())).containsExactly(e.getValue().asString()));
+        assertThat(models.keySet())
+                .containsExactlyInAnyOrderElementsOf(inventory.get("byModel").propertyNames());
+        inventory
+                .get("byModel")
+                .properties()
+                .forEach(e -> assertThat(models.get(e.getKey()))
+                        .containsExactly(e.getValue().asString()));
         Map<String, List<String>> levels = rows("#by-level");
-        inventory.get("byLevel").properties().forEach(e ->
-                assertThat(levels.get(e.getKey())).containsExactly(e.getValue().asString()));
+        inventory
+                .get("byLevel")
+                .properties()
+                .forEach(e -> assertThat(levels.get(e.getKey()))
+                        .containsExactly(e.getValue().asString()));
 
         // Every aggregate, with the model, mode and features given up its recommendation answers.
-        List<String> shown = findAll("#aggregate-table tbody tr").stream().map(r -> r.getDomAttribute("data-aggregate"))
+        List<String> shown = findAll("#aggregate-table tbody tr").stream()
+                .map(r -> r.getDomAttribute("data-aggregate"))
                 .toList();
         assertThat(shown).containsExactly("east", "spare", "west");
         for (String aggregate : List.of("east", "west")) {
             JsonNode cpu = get("/aggregates/" + aggregate + "/recommended-cpu").json();
             WebElement row = find("#aggregate-table tr[data-aggregate='" + aggregate + "']");
-            List<String> cells = row.findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList();
+            List<String> cells = row.findElements(By.cssSelector("td")).stream()
+                    .map(WebElement::getText)
+                    .toList();
             assertThat(cells.get(0)).isEqualTo(cpu.get("hostCount").asString());
             assertThat(cells.get(1)).isEqualTo(cpu.get("policy").get("goal").asString());
             assertThat(cells.get(2)).isEqualTo(cpu.get("mode").asString());
@@ -81,21 +96,26 @@ class FleetDashboardBrowserTest extends BrowserTest {
             List<String> leftOut = cpu.get("reasons").get("featuresLeftOut").findValuesAsString("feature");
             assertThat(cells.get(5)).isEqualTo(leftOut.isEmpty() ? "none" : String.join(", ", leftOut));
             assertThat(cells.get(6)).isEqualTo(aggregate.equals("east") ? "1" : "0");
-            assertThat(cells.get(7)).startsWith(cpu.get("nested").get("requested").asString());
+            assertThat(cells.get(7))
+                    .startsWith(cpu.get("nested").get("requested").asString());
             assertThat(row.findElement(By.cssSelector("th a")).getDomAttribute("href"))
                     .isEqualTo("/dashboard/aggregates/" + aggregate);
         }
         // The aggregate without hosts says why it has no CPU, as the API's 409 does.
-        assertThat(find("#aggregate-table tr[data-aggregate='spare'] td.problem").getText()).contains("no hosts");
+        assertThat(find("#aggregate-table tr[data-aggregate='spare'] td.problem")
+                        .getText())
+                .contains("no hosts");
 
         // The grouping chart: one bar per migration domain, as long as the domain has hosts.
         JsonNode grouping = get("/groupings?strategy=min-domains").json();
         List<WebElement> bars = findAll("#grouping-chart rect.bar-fill");
         assertThat(bars).hasSize(grouping.get("domains").size());
         Map<String, String> domains = new LinkedHashMap<>();
-        grouping.get("domains").forEach(d -> domains.put(d.get("name").asString(), d.get("hostCount").asString()));
-        assertThat(rows("#grouping-table").entrySet()).allSatisfy(e ->
-                assertThat(e.getValue().get(2)).isEqualTo(domains.get(e.getKey())));
+        grouping.get("domains")
+                .forEach(d ->
+                        domains.put(d.get("name").asString(), d.get("hostCount").asString()));
+        assertThat(rows("#grouping-table").entrySet())
+                .allSatisfy(e -> assertThat(e.getValue().get(2)).isEqualTo(domains.get(e.getKey())));
         assertThat(rows("#grouping-table").keySet()).containsExactlyElementsOf(domains.keySet());
         screenshot("fleet-page", null);
     }
@@ -108,17 +128,22 @@ class FleetDashboardBrowserTest extends BrowserTest {
         assertThat(findAll("#drift-table")).isEmpty();
 
         // A microcode update takes TSX away from one host.
-        Map<String, Object> noTsx = registration("00000000-0000-4000-8000-000000000001", "hsw-1", List.of("tsx"),
-                HASWELL_TSX);
-        noTsx.put("capabilitiesXml", noTsx.get("capabilitiesXml").toString()
-                .replace("<model>Haswell</model>", "<model>Haswell-noTSX</model>"));
+        Map<String, Object> noTsx =
+                registration("00000000-0000-4000-8000-000000000001", "hsw-1", List.of("tsx"), HASWELL_TSX);
+        noTsx.put(
+                "capabilitiesXml",
+                noTsx.get("capabilitiesXml")
+                        .toString()
+                        .replace("<model>Haswell</model>", "<model>Haswell-noTSX</model>"));
         assertThat(post("/hosts", noTsx).status()).isEqualTo(200);
 
         open("/");
         List<WebElement> rows = findAll("#drift-table tbody tr");
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).findElement(By.cssSelector("th")).getText()).isEqualTo("hsw-1");
-        List<String> cells = rows.get(0).findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList();
+        List<String> cells = rows.get(0).findElements(By.cssSelector("td")).stream()
+                .map(WebElement::getText)
+                .toList();
         assertThat(cells.get(1)).isEqualTo("cpu-changed");
         assertThat(cells.get(3)).contains("hle", "rtm");
         assertThat(cells.get(4)).isEqualTo("tsx");
@@ -132,16 +157,23 @@ class FleetDashboardBrowserTest extends BrowserTest {
         List<WebElement> events = findAll("#history-table tbody tr");
         assertThat(events).hasSize(1);
         assertThat(events.get(0).findElement(By.cssSelector("th")).getText()).isEqualTo("hsw-1");
-        assertThat(events.get(0).findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList())
-                .containsExactly(history.get(0).get("occurredAt").asString(), "cpu-changed",
-                        effect.get("cpuBefore").asString(), effect.get("cpuAfter").asString(),
+        assertThat(events.get(0).findElements(By.cssSelector("td")).stream()
+                        .map(WebElement::getText)
+                        .toList())
+                .containsExactly(
+                        history.get(0).get("occurredAt").asString(),
+                        "cpu-changed",
+                        effect.get("cpuBefore").asString(),
+                        effect.get("cpuAfter").asString(),
                         String.join(", ", texts(effect.get("missingFeatures"))));
     }
 
     @Test
     void thousandsOfAggregatesArePaged() {
         for (int i = 0; i < 30; i++) {
-            assertThat(post("/aggregates", Map.of("id", String.format("agg-%02d", i))).status()).isEqualTo(201);
+            assertThat(post("/aggregates", Map.of("id", String.format("agg-%02d", i)))
+                            .status())
+                    .isEqualTo(201);
         }
         open("/");
         assertThat(findAll("#aggregate-table tbody tr")).hasSize(25);
@@ -149,7 +181,8 @@ class FleetDashboardBrowserTest extends BrowserTest {
         assertThat(findAll(".pager a[rel=prev]")).isEmpty();
         clickAndLoad(find(".pager a[rel=next]"));
         assertNoConsoleErrors("/?page=1");
-        List<String> second = findAll("#aggregate-table tbody tr").stream().map(r -> r.getDomAttribute("data-aggregate"))
+        List<String> second = findAll("#aggregate-table tbody tr").stream()
+                .map(r -> r.getDomAttribute("data-aggregate"))
                 .toList();
         assertThat(second).containsExactly("agg-25", "agg-26", "agg-27", "agg-28", "agg-29");
         assertThat(findAll(".pager a[rel=next]")).isEmpty();
@@ -160,8 +193,9 @@ class FleetDashboardBrowserTest extends BrowserTest {
         Answer page = get("/");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
-        assertThat(page.header("Content-Security-Policy")).contains("default-src 'none'", "script-src 'self'",
-                "style-src 'self'").doesNotContain("unsafe-inline");
+        assertThat(page.header("Content-Security-Policy"))
+                .contains("default-src 'none'", "script-src 'self'", "style-src 'self'")
+                .doesNotContain("unsafe-inline");
         assertThat(page.body()).doesNotContain("<script>", "style=\"", "http://", "https://");
     }
 }

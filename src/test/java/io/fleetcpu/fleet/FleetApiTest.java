@@ -2,17 +2,15 @@ package io.fleetcpu.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.catalog.HostOnlyFeatures;
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /** Migration-safe groupings of the fleet and migration checks, over HTTP on real CPUs. */
@@ -44,8 +42,12 @@ class FleetApiTest extends ApiAssertions {
     private static Map<String, List<String>> domainsByModel(JsonNode grouping) {
         Map<String, List<String>> domains = new LinkedHashMap<>();
         // Few hosts here: each kind of CPU names all of its hosts among its examples.
-        grouping.get("domains").forEach(d -> domains.put(d.get("model").asString(),
-                d.get("members").findValues("exampleHosts").stream().flatMap(names -> texts(names).stream()).toList()));
+        grouping.get("domains")
+                .forEach(d -> domains.put(
+                        d.get("model").asString(),
+                        d.get("members").findValues("exampleHosts").stream()
+                                .flatMap(names -> texts(names).stream())
+                                .toList()));
         return domains;
     }
 
@@ -73,21 +75,36 @@ class FleetApiTest extends ApiAssertions {
             assertThat(post("/aggregates", Map.of("id", id)).status()).isEqualTo(201);
             // Every host of the domain: each kind's hostsPath lists them.
             for (JsonNode kind : domain.get("members")) {
-                JsonNode page = get(kind.get("hostsPath").asString() + "&size=500").json();
-                assertThat(page.get("totalItems").asInt()).isEqualTo(kind.get("hosts").asInt());
+                JsonNode page =
+                        get(kind.get("hostsPath").asString() + "&size=500").json();
+                assertThat(page.get("totalItems").asInt())
+                        .isEqualTo(kind.get("hosts").asInt());
                 for (JsonNode host : page.get("items")) {
-                    assertThat(put("/aggregates/" + id + "/hosts/" + host.get("id").asString(), "").status())
+                    assertThat(put(
+                                            "/aggregates/" + id + "/hosts/"
+                                                    + host.get("id").asString(),
+                                            "")
+                                    .status())
                             .isIn(201, 204);
                 }
             }
             CpuDefinition cpu = CpuDefinition.parse(domain.get("libvirtXml").asString());
-            assertThat(cpu.requiredFeatureNames()).doesNotContainAnyElementsOf(HostOnlyFeatures.bundled().names());
-            Answer check = post("/migrations/check", Map.of("guest", Map.of("cpuXml", domain.get("libvirtXml").asString()),
-                    "target", Map.of("aggregate", id)));
+            assertThat(cpu.requiredFeatureNames())
+                    .doesNotContainAnyElementsOf(HostOnlyFeatures.bundled().names());
+            Answer check = post(
+                    "/migrations/check",
+                    Map.of(
+                            "guest",
+                            Map.of("cpuXml", domain.get("libvirtXml").asString()),
+                            "target",
+                            Map.of("aggregate", id)));
             assertThat(check.status()).as(check.body()).isEqualTo(200);
-            assertThat(check.json().get("compatible").asBoolean()).as(check.body()).isTrue();
-            CpuDefinition baseline = CpuDefinition.parse(get("/aggregates/" + id + "/baseline?driver=test", "Accept",
-                    "application/xml").body());
+            assertThat(check.json().get("compatible").asBoolean())
+                    .as(check.body())
+                    .isTrue();
+            CpuDefinition baseline =
+                    CpuDefinition.parse(get("/aggregates/" + id + "/baseline?driver=test", "Accept", "application/xml")
+                            .body());
             assertThat(baseline.model()).isEqualTo(cpu.model());
         }
     }
@@ -95,13 +112,16 @@ class FleetApiTest extends ApiAssertions {
     @Test
     void minimumModelKeepsOlderHostsOutAndFiltersApply() {
         mixedFleet();
-        JsonNode grouping = get("/groupings?strategy=min-domains&minimumModel=Haswell-noTSX").json();
+        JsonNode grouping = get("/groupings?strategy=min-domains&minimumModel=Haswell-noTSX")
+                .json();
         assertThat(domainsByModel(grouping).get("Haswell-noTSX")).containsExactlyInAnyOrder("hsw-1", "hsw-2", "bdw-1");
         assertThat(texts(grouping.get("hostsBelowMinimum"))).contains("ivy-1");
 
-        assertThat(domainsByModel(get("/groupings?aggregate=west").json()).values().stream().flatMap(List::stream))
+        assertThat(domainsByModel(get("/groupings?aggregate=west").json()).values().stream()
+                        .flatMap(List::stream))
                 .containsExactlyInAnyOrder("ivy-1", "epyc-1");
-        assertThat(domainsByModel(get("/groupings?vendor=AMD").json()).values().stream().flatMap(List::stream))
+        assertThat(domainsByModel(get("/groupings?vendor=AMD").json()).values().stream()
+                        .flatMap(List::stream))
                 .containsExactly("epyc-1");
 
         assertProblem(get("/groupings?strategy=fewest"), 400);
@@ -117,22 +137,33 @@ class FleetApiTest extends ApiAssertions {
         mixedFleet();
         JsonNode plain = get("/groupings?strategy=min-domains").json();
         assertThat(domainLevels(plain).get("ivy-1")).isEqualTo("x86-64-v2");
-        assertThat(domainLevels(plain).get("hsw-1")).as("merged with the Ivy Bridge").isEqualTo("x86-64-v2");
+        assertThat(domainLevels(plain).get("hsw-1"))
+                .as("merged with the Ivy Bridge")
+                .isEqualTo("x86-64-v2");
 
-        JsonNode grouping = get("/groupings?strategy=min-domains&minimumLevel=x86-64-v3").json();
+        JsonNode grouping =
+                get("/groupings?strategy=min-domains&minimumLevel=x86-64-v3").json();
         assertThat(grouping.path("minimumLevel").asString()).isEqualTo("x86-64-v3");
         assertThat(texts(grouping.get("hostsBelowMinimum"))).containsExactly("ivy-1");
-        assertThat(domainLevels(grouping)).containsEntry("hsw-1", "x86-64-v3").containsEntry("hsw-2", "x86-64-v3")
-                .containsEntry("bdw-1", "x86-64-v3").containsEntry("epyc-1", "x86-64-v3")
+        assertThat(domainLevels(grouping))
+                .containsEntry("hsw-1", "x86-64-v3")
+                .containsEntry("hsw-2", "x86-64-v3")
+                .containsEntry("bdw-1", "x86-64-v3")
+                .containsEntry("epyc-1", "x86-64-v3")
                 .containsEntry("ivy-1", "x86-64-v2");
-        grouping.get("domains").forEach(d -> assertThat(d.path("meetsMinimum").asBoolean())
-                .isEqualTo(!d.path("level").asString().equals("x86-64-v2")));
+        grouping.get("domains")
+                .forEach(d -> assertThat(d.path("meetsMinimum").asBoolean())
+                        .isEqualTo(!d.path("level").asString().equals("x86-64-v2")));
         assertThat(grouping.get("domains").findValuesAsString("level")).doesNotContainNull();
 
-        assertThat(texts(get("/groupings?strategy=min-domains&minimumLevel=x86-64-v2").json()
-                .get("hostsBelowMinimum"))).isEmpty();
-        assertThat(get("/groupings?strategy=min-domains&minimumLevel=x86-64-v3&format=openstack").body())
-                .contains("minimum level x86-64-v3").contains("BELOW the minimum level x86-64-v3");
+        assertThat(texts(get("/groupings?strategy=min-domains&minimumLevel=x86-64-v2")
+                        .json()
+                        .get("hostsBelowMinimum")))
+                .isEmpty();
+        assertThat(get("/groupings?strategy=min-domains&minimumLevel=x86-64-v3&format=openstack")
+                        .body())
+                .contains("minimum level x86-64-v3")
+                .contains("BELOW the minimum level x86-64-v3");
         JsonNode problem = assertProblem(get("/groupings?minimumLevel=x86-64-v5"), 400);
         assertThat(problem.path("detail").asString()).contains("x86-64-v5").contains("x86-64-v2");
     }
@@ -140,8 +171,11 @@ class FleetApiTest extends ApiAssertions {
     /** Each host's domain's level. */
     private static Map<String, String> domainLevels(JsonNode grouping) {
         Map<String, String> levels = new LinkedHashMap<>();
-        grouping.get("domains").forEach(d -> d.get("members").findValues("exampleHosts")
-                .forEach(names -> texts(names).forEach(h -> levels.put(h, d.path("level").asString()))));
+        grouping.get("domains")
+                .forEach(d -> d.get("members")
+                        .findValues("exampleHosts")
+                        .forEach(names -> texts(names)
+                                .forEach(h -> levels.put(h, d.path("level").asString()))));
         return levels;
     }
 
@@ -162,9 +196,14 @@ class FleetApiTest extends ApiAssertions {
         assertThat(placements.values()).containsOnly(1);
         // Flavor commands are templates for the operator's flavors, and the script names the filter they need.
         assertThat(answer.body()).contains("# needs nova's AggregateInstanceExtraSpecsFilter");
-        List<String> flavorLines = answer.body().lines().filter(l -> l.startsWith("openstack flavor set")).toList();
-        assertThat(flavorLines).isNotEmpty().allMatch(l -> l.endsWith(" FLAVOR")
-                && l.contains(" --property aggregate_instance_extra_specs:cpu_model="));
+        List<String> flavorLines = answer.body()
+                .lines()
+                .filter(l -> l.startsWith("openstack flavor set"))
+                .toList();
+        assertThat(flavorLines)
+                .isNotEmpty()
+                .allMatch(l ->
+                        l.endsWith(" FLAVOR") && l.contains(" --property aggregate_instance_extra_specs:cpu_model="));
     }
 
     @Test
@@ -175,31 +214,55 @@ class FleetApiTest extends ApiAssertions {
         Map<String, Object> updated = new LinkedHashMap<>();
         updated.put("hostname", "notsx-1");
         updated.put("aggregates", List.of("spare"));
-        updated.put("capabilitiesXml", "<capabilities><host><uuid>" + uuid(3) + "</uuid>" + noTsx + "</host></capabilities>");
+        updated.put(
+                "capabilitiesXml",
+                "<capabilities><host><uuid>" + uuid(3) + "</uuid>" + noTsx + "</host></capabilities>");
         assertThat(post("/hosts", updated).status()).isEqualTo(201);
 
         // Guests on the haswell aggregate's CPU can go to its hosts, not to the host without TSX.
-        JsonNode toAggregate = post("/migrations/check", Map.of("guest", Map.of("aggregate", "haswell"),
-                "target", Map.of("aggregate", "haswell"))).json();
+        JsonNode toAggregate = post(
+                        "/migrations/check",
+                        Map.of("guest", Map.of("aggregate", "haswell"), "target", Map.of("aggregate", "haswell")))
+                .json();
         assertThat(toAggregate.get("compatible").asBoolean()).isTrue();
-        JsonNode toNoTsx = post("/migrations/check", Map.of("guest", Map.of("aggregate", "haswell"),
-                "target", Map.of("host", uuid(3)))).json();
+        JsonNode toNoTsx = post(
+                        "/migrations/check",
+                        Map.of("guest", Map.of("aggregate", "haswell"), "target", Map.of("host", uuid(3))))
+                .json();
         assertThat(toNoTsx.get("compatible").asBoolean()).isFalse();
         JsonNode verdict = toNoTsx.get("targets").get(0);
         assertThat(verdict.get("result").asString()).isEqualTo("incompatible");
         assertThat(texts(verdict.get("missingFeatures"))).containsExactlyInAnyOrder("hle", "rtm");
 
         // host-passthrough: identical CPUs only.
-        JsonNode passthrough = post("/migrations/check", Map.of("guest", Map.of("hostPassthroughOf", uuid(1)),
-                "target", Map.of("host", uuid(2)))).json();
+        JsonNode passthrough = post(
+                        "/migrations/check",
+                        Map.of("guest", Map.of("hostPassthroughOf", uuid(1)), "target", Map.of("host", uuid(2))))
+                .json();
         assertThat(passthrough.get("targets").get(0).get("result").asString()).isEqualTo("identical");
-        assertThat(post("/migrations/check", Map.of("guest", Map.of("hostPassthroughOf", uuid(1)),
-                "target", Map.of("host", uuid(3)))).json().get("compatible").asBoolean()).isFalse();
+        assertThat(post(
+                                "/migrations/check",
+                                Map.of(
+                                        "guest",
+                                        Map.of("hostPassthroughOf", uuid(1)),
+                                        "target",
+                                        Map.of("host", uuid(3))))
+                        .json()
+                        .get("compatible")
+                        .asBoolean())
+                .isFalse();
 
         // A <cpu> from a domain XML: Haswell-noTSX runs everywhere here.
-        JsonNode xml = post("/migrations/check", Map.of("guest", Map.of("cpuXml",
-                "<cpu mode='custom' match='exact'><model fallback='forbid'>Haswell-noTSX</model></cpu>"),
-                "target", Map.of("host", uuid(3)))).json();
+        JsonNode xml = post(
+                        "/migrations/check",
+                        Map.of(
+                                "guest",
+                                Map.of(
+                                        "cpuXml",
+                                        "<cpu mode='custom' match='exact'><model fallback='forbid'>Haswell-noTSX</model></cpu>"),
+                                "target",
+                                Map.of("host", uuid(3))))
+                .json();
         assertThat(xml.get("compatible").asBoolean()).isTrue();
         assertThat(xml.get("targets").get(0).get("result").asString()).isEqualTo("superset");
     }
@@ -209,11 +272,15 @@ class FleetApiTest extends ApiAssertions {
         register(1, "hsw-1", "east", HASWELL);
         List<Map<String, Object>> bodies = new ArrayList<>();
         bodies.add(Map.of("target", Map.of("host", uuid(1))));
-        bodies.add(Map.of("guest", Map.of("aggregate", "east", "hostModelOf", uuid(1)), "target", Map.of("host", uuid(1))));
+        bodies.add(Map.of(
+                "guest", Map.of("aggregate", "east", "hostModelOf", uuid(1)), "target", Map.of("host", uuid(1))));
         bodies.add(Map.of("guest", Map.of("aggregate", "east"), "target", Map.of("host", uuid(9))));
         bodies.add(Map.of("guest", Map.of("cpuXml", "<cpu><model>Haswell"), "target", Map.of("host", uuid(1))));
-        bodies.add(Map.of("guest", Map.of("cpuXml", "<cpu mode='custom'><model>NoSuchModel</model></cpu>"),
-                "target", Map.of("host", uuid(1))));
+        bodies.add(Map.of(
+                "guest",
+                Map.of("cpuXml", "<cpu mode='custom'><model>NoSuchModel</model></cpu>"),
+                "target",
+                Map.of("host", uuid(1))));
         List<String> fields = List.of("guest", "guest", "target.host", "guest.cpuXml", "guest.cpuXml");
         for (int i = 0; i < bodies.size(); i++) {
             Answer answer = post("/migrations/check", bodies.get(i));

@@ -2,15 +2,13 @@ package io.fleetcpu.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,7 +26,8 @@ class DriftHistoryApiTest extends ApiAssertions {
     private static Map<String, Object> host(String uuid, String hostname, String microcode, boolean tsx) {
         String cpu = cpuData(HASWELL_TSX)
                 .replace("<model>Haswell</model>", tsx ? "<model>Haswell</model>" : "<model>Haswell-noTSX</model>")
-                .replace("<vendor>Intel</vendor>", "<vendor>Intel</vendor>\n  <microcode version='" + microcode + "'/>");
+                .replace(
+                        "<vendor>Intel</vendor>", "<vendor>Intel</vendor>\n  <microcode version='" + microcode + "'/>");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hostname", hostname);
         body.put("aggregates", List.of("haswell"));
@@ -41,7 +40,11 @@ class DriftHistoryApiTest extends ApiAssertions {
         Instant start = Instant.now().minusSeconds(1);
         assertThat(post("/hosts", host(HOST_1, "hsw-1", "29", true)).status()).isEqualTo(201);
         assertThat(post("/hosts", host(HOST_2, "hsw-2", "29", true)).status()).isEqualTo(201);
-        assertThat(get("/aggregates/haswell/recommended-cpu").json().get("model").asString()).isEqualTo("Haswell");
+        assertThat(get("/aggregates/haswell/recommended-cpu")
+                        .json()
+                        .get("model")
+                        .asString())
+                .isEqualTo("Haswell");
 
         // The same report again is no drift.
         assertThat(post("/hosts", host(HOST_1, "hsw-1", "29", true)).status()).isEqualTo(200);
@@ -49,7 +52,11 @@ class DriftHistoryApiTest extends ApiAssertions {
 
         Answer update = post("/hosts", host(HOST_1, "hsw-1", "34", false));
         assertThat(update.status()).as(update.body()).isEqualTo(200);
-        assertThat(get("/aggregates/haswell/recommended-cpu").json().get("model").asString()).isEqualTo("Haswell-noTSX");
+        assertThat(get("/aggregates/haswell/recommended-cpu")
+                        .json()
+                        .get("model")
+                        .asString())
+                .isEqualTo("Haswell-noTSX");
 
         JsonNode history = get("/hosts/" + HOST_1 + "/history").json();
         assertThat(history).hasSize(2);
@@ -58,8 +65,10 @@ class DriftHistoryApiTest extends ApiAssertions {
         assertThat(texts(drift.get("removed"))).containsExactlyInAnyOrder("hle", "rtm");
         assertThat(drift.get("added")).isEmpty();
         Map<String, String> changes = new LinkedHashMap<>();
-        drift.get("changes").forEach(c -> changes.put(c.get("fact").asString(),
-                c.get("before").asString() + " -> " + c.get("after").asString()));
+        drift.get("changes")
+                .forEach(c -> changes.put(
+                        c.get("fact").asString(),
+                        c.get("before").asString() + " -> " + c.get("after").asString()));
         assertThat(changes).containsEntry("model", "Haswell -> Haswell-noTSX").containsEntry("microcode", "29 -> 34");
 
         JsonNode effect = drift.get("aggregates").get(0);
@@ -92,7 +101,8 @@ class DriftHistoryApiTest extends ApiAssertions {
         Answer switched = post("/hosts", hypervisor);
         assertThat(switched.status()).as(switched.body()).isEqualTo(200);
         assertThat(switched.json().path("cpuView").asString()).isEqualTo("hypervisor");
-        assertThat(switched.json().path("registration").path("cpuChanged").asBoolean()).isTrue();
+        assertThat(switched.json().path("registration").path("cpuChanged").asBoolean())
+                .isTrue();
 
         JsonNode event = get("/hosts/" + HOST_1 + "/history").json().get(0);
         assertThat(event.get("kind").asString()).isEqualTo("cpu-view-changed");
@@ -100,8 +110,10 @@ class DriftHistoryApiTest extends ApiAssertions {
         assertThat(event.get("removed")).isEmpty();
         assertThat(event.get("added")).isEmpty();
         Map<String, String> changes = new LinkedHashMap<>();
-        event.get("changes").forEach(c -> changes.put(c.get("fact").asString(),
-                c.path("before").asString() + " -> " + c.path("after").asString()));
+        event.get("changes")
+                .forEach(c -> changes.put(
+                        c.get("fact").asString(),
+                        c.path("before").asString() + " -> " + c.path("after").asString()));
         assertThat(changes).containsEntry("cpuView", "host -> hypervisor").doesNotContainKey("features");
 
         // And back: the host stops sending the hypervisor's view.

@@ -3,14 +3,6 @@ package io.fleetcpu.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
 import io.fleetcpu.libvirtxml.CpuDefinition;
@@ -19,6 +11,12 @@ import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.testing.ApiAssertions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -42,13 +40,17 @@ class AgentFactsApiTest extends ApiAssertions {
         assertThat(hypervisor.get("model").asString()).isEqualTo("kvm64");
         assertThat(hypervisor.get("source").asString()).isEqualTo("hypervisorCpuXml");
         CpuDefinition sent = CpuDefinition.parse(hostData("hypervisor-cpu-kvm64.xml"));
-        assertThat(hypervisor.get("features").size()).isEqualTo(sent.requiredFeatureNames().size());
-        assertThat(host.get("cpu").get("features").size()).isGreaterThan(hypervisor.get("features").size());
+        assertThat(hypervisor.get("features").size())
+                .isEqualTo(sent.requiredFeatureNames().size());
+        assertThat(host.get("cpu").get("features").size())
+                .isGreaterThan(hypervisor.get("features").size());
 
         DomainCapabilities domain = DomainCapabilities.parse(hostData("domcapabilities-qemu-7.2-tcg.xml"));
-        assertThat(host.get("guestModels").get("hostModel").asString()).isEqualTo(domain.hostModel().model());
+        assertThat(host.get("guestModels").get("hostModel").asString())
+                .isEqualTo(domain.hostModel().model());
         assertThat(JSON.convertValue(host.get("guestModels").get("usableModels"), List.class))
-                .isEqualTo(domain.usableModelNames()).isNotEmpty();
+                .isEqualTo(domain.usableModelNames())
+                .isNotEmpty();
 
         assertThat(host.get("kernel").get("nested").asString()).isEqualTo("enabled");
         assertThat(host.get("kernel").get("kvmModule").asString()).isEqualTo("kvm_intel");
@@ -67,22 +69,32 @@ class AgentFactsApiTest extends ApiAssertions {
     @Test
     void recommendationsUseTheHypervisorViewAndSaySo() {
         assertThat(post("/hosts", agentRegistration("mixed-views")).status()).isEqualTo(201);
-        Answer physical = post("/hosts", registration("00000000-0000-4000-8000-000000000002", "haswell-1",
-                List.of("mixed-views"), "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml"));
+        Answer physical = post(
+                "/hosts",
+                registration(
+                        "00000000-0000-4000-8000-000000000002",
+                        "haswell-1",
+                        List.of("mixed-views"),
+                        "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml"));
         assertThat(physical.status()).isEqualTo(201);
 
         JsonNode cpu = get("/aggregates/mixed-views/baseline?driver=test").json();
-        assertThat(get("/aggregates/mixed-views/recommended-cpu").json().get("kinds")).isEqualTo(cpu.get("kinds"));
+        assertThat(get("/aggregates/mixed-views/recommended-cpu").json().get("kinds"))
+                .isEqualTo(cpu.get("kinds"));
         Map<String, String> views = new LinkedHashMap<>();
-        cpu.get("kinds").forEach(k -> views.put(k.get("name").asString(), k.get("cpuView").asString()));
+        cpu.get("kinds")
+                .forEach(k ->
+                        views.put(k.get("name").asString(), k.get("cpuView").asString()));
         assertThat(views).containsEntry("build-1", "hypervisor").containsEntry("haswell-1", "host");
 
         // libvirt's own baseline of the hypervisor's CPU and the physical Haswell, on the test driver.
-        CpuDefinition hypervisorCpu = CpuDefinition.parse(hostData("hypervisor-cpu-kvm64.xml")).withArch("x86_64");
+        CpuDefinition hypervisorCpu =
+                CpuDefinition.parse(hostData("hypervisor-cpu-kvm64.xml")).withArch("x86_64");
         String haswell = cpuData("libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml");
         CpuDefinition libvirt;
         try (LibvirtConnection connection = LibvirtConnection.open("test:///default")) {
-            libvirt = CpuDefinition.parse(connection.baselineCpu(List.of(hypervisorCpu.toHostCpuXml(), haswell), false, false));
+            libvirt = CpuDefinition.parse(
+                    connection.baselineCpu(List.of(hypervisorCpu.toHostCpuXml(), haswell), false, false));
         } catch (LibvirtException e) {
             assumeTrue(false, "libvirt not available: " + e.getMessage());
             return;
@@ -110,7 +122,8 @@ class AgentFactsApiTest extends ApiAssertions {
         body.put("versions", Map.of("qemu", "7".repeat(100)));
         Answer answer = post("/hosts", body);
         assertProblem(answer, 422);
-        assertThat(errorFields(answer)).contains("kernel.nested", "kernel.kvmModule", "hypervisorCpuXml", "versions.qemu");
+        assertThat(errorFields(answer))
+                .contains("kernel.nested", "kernel.kvmModule", "hypervisorCpuXml", "versions.qemu");
         assertNothingWritten();
     }
 
@@ -125,25 +138,41 @@ class AgentFactsApiTest extends ApiAssertions {
     void theNestedStateIsItsWordInTheAnswerTheStoredKindAndTheHistory() {
         assertThat(post("/hosts", agentRegistration("lab")).status()).isEqualTo(201);
         Map<String, Object> disabled = agentRegistration("lab");
-        disabled.put("kernel", Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "disabled",
-                "virtualizationFlag", "vmx"));
+        disabled.put(
+                "kernel",
+                Map.of(
+                        "release",
+                        "6.1.0-18-amd64",
+                        "kvmModule",
+                        "kvm_intel",
+                        "nested",
+                        "disabled",
+                        "virtualizationFlag",
+                        "vmx"));
         Answer answer = post("/hosts", disabled);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().get("kernel").get("nested").asString()).isEqualTo("disabled");
 
-        assertThat(get("/hosts/" + UUID_HV).json().get("kernel").get("nested").asString()).isEqualTo("disabled");
-        assertThat(jdbc.queryForObject("select k.nested from cpu_kind k join host h on h.kind_id = k.id where h.id = ?",
-                String.class, java.util.UUID.fromString(UUID_HV))).isEqualTo("disabled");
+        assertThat(get("/hosts/" + UUID_HV).json().get("kernel").get("nested").asString())
+                .isEqualTo("disabled");
+        assertThat(jdbc.queryForObject(
+                        "select k.nested from cpu_kind k join host h on h.kind_id = k.id where h.id = ?",
+                        String.class,
+                        java.util.UUID.fromString(UUID_HV)))
+                .isEqualTo("disabled");
         JsonNode drift = get("/hosts/" + UUID_HV + "/history").json().get(0);
         Map<String, String> changes = new LinkedHashMap<>();
-        drift.get("changes").forEach(c -> changes.put(c.get("fact").asString(),
-                c.get("before").asString() + " -> " + c.get("after").asString()));
+        drift.get("changes")
+                .forEach(c -> changes.put(
+                        c.get("fact").asString(),
+                        c.get("before").asString() + " -> " + c.get("after").asString()));
         assertThat(changes).containsEntry("nested", "enabled -> disabled");
 
         // Left out, it is unknown.
         Map<String, Object> unsaid = agentRegistration("lab");
         unsaid.put("kernel", Map.of("kvmModule", "kvm_intel"));
-        assertThat(post("/hosts", unsaid).json().get("kernel").get("nested").asString()).isEqualTo("unknown");
+        assertThat(post("/hosts", unsaid).json().get("kernel").get("nested").asString())
+                .isEqualTo("unknown");
     }
 
     @Test

@@ -2,16 +2,14 @@ package io.fleetcpu.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /** Agents boot together: many hosts registering at once into an aggregate that does not exist yet all get in. */
@@ -29,8 +27,8 @@ class ConcurrentRegistrationApiTest extends ApiAssertions {
                 String uuid = String.format("00000000-0000-4000-8000-%012d", i + 1);
                 String name = "boot-" + i;
                 int n = i;
-                registrations.add(() -> post("/hosts", registration(uuid, name, List.of("rack-7", "new-" + (n % 2)),
-                        HASWELL)));
+                registrations.add(() ->
+                        post("/hosts", registration(uuid, name, List.of("rack-7", "new-" + (n % 2)), HASWELL)));
             }
             List<Integer> statuses = new ArrayList<>();
             for (Future<Answer> answer : pool.invokeAll(registrations)) {
@@ -48,6 +46,7 @@ class ConcurrentRegistrationApiTest extends ApiAssertions {
         assertThat(memberIds("rack-7")).hasSize(hosts);
         assertThat(get("/aggregates/new-0").json().get("hostCount").asInt()).isEqualTo(hosts / 2);
         assertThat(memberIds("new-0")).hasSize(hosts / 2);
-        assertThat(get("/aggregates/rack-7").json().get("policy").get("goal").asString()).isEqualTo("migration");
+        assertThat(get("/aggregates/rack-7").json().get("policy").get("goal").asString())
+                .isEqualTo("migration");
     }
 }

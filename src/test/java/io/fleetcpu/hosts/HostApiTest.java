@@ -2,14 +2,12 @@ package io.fleetcpu.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /** Registration and inventory of hosts, as agents, operators and dashboards use them. */
@@ -70,13 +68,16 @@ class HostApiTest extends ApiAssertions {
         assertThat(cpu.path("signature").path("model").asInt()).isEqualTo(60);
         assertThat(cpu.path("signature").path("stepping").asInt()).isEqualTo(3);
         assertThat(texts(cpu.path("listedFeatures"))).contains("vmx", "invtsc");
-        assertThat(texts(cpu.path("features"))).contains("avx2", "vmx", "invtsc", "sse4.2").doesNotContain("hle", "rtm");
+        assertThat(texts(cpu.path("features")))
+                .contains("avx2", "vmx", "invtsc", "sse4.2")
+                .doesNotContain("hle", "rtm");
         assertThat(cpu.path("features").size()).isEqualTo(72);
         assertThat(texts(cpu.path("unknownFeatures"))).isEmpty();
         assertThat(host.path("documents").path("capabilities").asString())
                 .isEqualTo("/hosts/" + id + "/documents/capabilities");
         assertThat(host.path("registeredAt").asString()).isNotBlank();
-        assertThat(host.path("updatedAt").asString()).isEqualTo(host.path("registeredAt").asString());
+        assertThat(host.path("updatedAt").asString())
+                .isEqualTo(host.path("registeredAt").asString());
         // the aggregate it named exists now
         assertThat(get("/aggregates/haswell").status()).isEqualTo(200);
     }
@@ -94,11 +95,15 @@ class HostApiTest extends ApiAssertions {
         assertThat(second.json().path("updatedAt")).isEqualTo(first.json().path("updatedAt"));
         assertThat(Instant.parse(second.json().path("lastSeenAt").asString()))
                 .isAfter(Instant.parse(first.json().path("lastSeenAt").asString()));
-        assertThat(second.json().path("registration")).as("what the second changed").isEqualTo(JSON.readTree("""
+        assertThat(second.json().path("registration"))
+                .as("what the second changed")
+                .isEqualTo(JSON.readTree("""
                 {"joined": [], "left": [], "createdAggregates": [], "factsChanged": false, "cpuChanged": false}
                 """));
         JsonNode stored = get("/hosts/" + id).json();
-        assertThat(stored.has("registration")).as("only a registration's answer says what it changed").isFalse();
+        assertThat(stored.has("registration"))
+                .as("only a registration's answer says what it changed")
+                .isFalse();
         assertThat(withoutLastSeen(stored)).as("stored host").isEqualTo(withoutLastSeen(second.json()));
         assertThat(stored.path("lastSeenAt")).isEqualTo(second.json().path("lastSeenAt"));
         assertThat(get("/hosts").json().path("totalItems").asLong()).isEqualTo(1);
@@ -245,7 +250,8 @@ class HostApiTest extends ApiAssertions {
         assertThat(hostnames("?feature=vmx")).containsExactly("a-haswell", "b-skylake");
         assertThat(hostnames("?feature=avx2")).containsExactly("a-haswell", "b-skylake", "c-rome");
         assertThat(hostnames("?aggregate=east&feature=hle")).containsExactly("b-skylake");
-        assertThat(hostnames("?vendor=Intel&model=Skylake-Client&aggregate=west")).containsExactly("b-skylake");
+        assertThat(hostnames("?vendor=Intel&model=Skylake-Client&aggregate=west"))
+                .containsExactly("b-skylake");
     }
 
     @Test
@@ -291,13 +297,17 @@ class HostApiTest extends ApiAssertions {
     @Test
     void structuredCpuIsExpandedThroughTheCatalog() {
         String id = uuid();
-        Answer answer = post("/hosts", structured(id, "arm-less-1", List.of("haswell"),
-                cpu("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))));
+        Answer answer = post(
+                "/hosts",
+                structured(
+                        id, "arm-less-1", List.of("haswell"), cpu("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         JsonNode cpu = answer.json().path("cpu");
         assertThat(cpu.path("source").asString()).isEqualTo("cpu");
         assertThat(cpu.path("modelKnown").asBoolean()).isTrue();
-        assertThat(texts(cpu.path("features"))).contains("avx2", "sse4.2", "fma", "vmx").doesNotContain("hle", "rtm");
+        assertThat(texts(cpu.path("features")))
+                .contains("avx2", "sse4.2", "fma", "vmx")
+                .doesNotContain("hle", "rtm");
         JsonNode model = get("/cpu-models/Haswell-noTSX").json();
         assertThat(texts(cpu.path("features"))).containsAll(texts(model.path("features")));
         assertThat(cpu.path("features").size()).isEqualTo(model.path("features").size() + 1);
@@ -311,7 +321,9 @@ class HostApiTest extends ApiAssertions {
         cpu.put("disabledFeatures", List.of("avx2"));
         Answer answer = post("/hosts", structured(uuid(), "compute-noavx2", List.of(), cpu));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-        assertThat(texts(answer.json().path("cpu").path("features"))).contains("avx", "fma").doesNotContain("avx2");
+        assertThat(texts(answer.json().path("cpu").path("features")))
+                .contains("avx", "fma")
+                .doesNotContain("avx2");
         assertThat(texts(answer.json().path("cpu").path("disabledFeatures"))).containsExactly("avx2");
     }
 
@@ -336,8 +348,10 @@ class HostApiTest extends ApiAssertions {
     @Test
     void expandedCpuXmlWithArchRegistersTheHost() {
         String id = uuid();
-        String xml = expandedHaswell().replace("<cpu mode='custom' match='exact'>\n",
-                "<cpu mode='custom' match='exact'>\n  <arch>x86_64</arch>\n");
+        String xml = expandedHaswell()
+                .replace(
+                        "<cpu mode='custom' match='exact'>\n",
+                        "<cpu mode='custom' match='exact'>\n  <arch>x86_64</arch>\n");
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("uuid", id);
         body.put("hostname", "compute-expanded");
@@ -377,22 +391,31 @@ class HostApiTest extends ApiAssertions {
         // Levels worked out from the fixtures and the psABI (see MicroarchitectureLevelTest): Penryn lacks popcnt
         // and sse4.2; Ivy Bridge lacks avx2 and more; Haswell-noTSX with f16c and abm is v3; Skylake-Server is v4.
         String penryn = register(uuid(), "penryn", List.of(), "libvirt-9.9.0/x86_64-cpuid-Core2-Q9500-host.xml")
-                .json().path("id").asString();
+                .json()
+                .path("id")
+                .asString();
         String ivy = register(uuid(), "ivy-1", List.of(), "libvirt-9.9.0/x86_64-cpuid-Core-i7-3770-host.xml")
-                .json().path("id").asString();
+                .json()
+                .path("id")
+                .asString();
         register(uuid(), "ivy-2", List.of(), "libvirt-9.9.0/x86_64-cpuid-Core-i7-3740QM-host.xml");
-        String haswell = register(uuid(), "haswell", List.of(), HASWELL).json().path("id").asString();
+        String haswell = register(uuid(), "haswell", List.of(), HASWELL)
+                .json()
+                .path("id")
+                .asString();
         String skylake = register(uuid(), "skylake-sp", List.of(), "libvirt-9.9.0/x86_64-cpuid-Xeon-Gold-6148-host.xml")
-                .json().path("id").asString();
+                .json()
+                .path("id")
+                .asString();
 
-        assertThat(counts(get("/inventory").json().path("byLevel"))).isEqualTo(Map.of("x86-64-baseline", 1L,
-                "x86-64-v2", 2L, "x86-64-v3", 1L, "x86-64-v4", 1L));
+        assertThat(counts(get("/inventory").json().path("byLevel")))
+                .isEqualTo(Map.of("x86-64-baseline", 1L, "x86-64-v2", 2L, "x86-64-v3", 1L, "x86-64-v4", 1L));
         assertThat(get("/hosts/" + penryn).json().path("level").asString()).isEqualTo("x86-64-baseline");
         assertThat(get("/hosts/" + ivy).json().path("level").asString()).isEqualTo("x86-64-v2");
         assertThat(get("/hosts/" + haswell).json().path("level").asString()).isEqualTo("x86-64-v3");
         assertThat(get("/hosts/" + skylake).json().path("level").asString()).isEqualTo("x86-64-v4");
-        assertThat(get("/hosts?size=10").json().findValuesAsString("level")).containsExactlyInAnyOrder(
-                "x86-64-baseline", "x86-64-v2", "x86-64-v2", "x86-64-v3", "x86-64-v4");
+        assertThat(get("/hosts?size=10").json().findValuesAsString("level"))
+                .containsExactlyInAnyOrder("x86-64-baseline", "x86-64-v2", "x86-64-v2", "x86-64-v3", "x86-64-v4");
     }
 
     @Test
@@ -404,8 +427,10 @@ class HostApiTest extends ApiAssertions {
     }
 
     private static void assertSameInstant(JsonNode actual, JsonNode expected) {
-        assertThat(Instant.parse(actual.asString())).isCloseTo(Instant.parse(expected.asString()),
-                org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MICROS));
+        assertThat(Instant.parse(actual.asString()))
+                .isCloseTo(
+                        Instant.parse(expected.asString()),
+                        org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MICROS));
     }
 
     private static Map<String, Long> counts(JsonNode object) {

@@ -2,7 +2,9 @@ package io.fleetcpu.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.net.http.HttpRequest;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /** Registrations an agent or a person gets wrong: each refused whole, saying what is wrong, nothing stored. */
@@ -94,7 +92,9 @@ class HostRegistrationBadInputTest extends ApiAssertions {
             }
             xml.append("\">\n");
         }
-        xml.append("]>\n<capabilities><host><uuid>").append(uuid()).append("</uuid>")
+        xml.append("]>\n<capabilities><host><uuid>")
+                .append(uuid())
+                .append("</uuid>")
                 .append("<cpu><arch>x86_64</arch><model>&lol9;</model></cpu></host></capabilities>\n");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hostname", "compute-1");
@@ -136,7 +136,9 @@ class HostRegistrationBadInputTest extends ApiAssertions {
         byte[] body = oversizedRegistration();
         HttpRequest.Builder request = builder("/hosts", withToken("Content-Type", "application/json"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
-        assertThat(request.build().bodyPublisher().orElseThrow().contentLength()).as("sent chunked").isNegative();
+        assertThat(request.build().bodyPublisher().orElseThrow().contentLength())
+                .as("sent chunked")
+                .isNegative();
         Answer answer = send(request);
         JsonNode problem = assertProblem(answer, 413);
         assertThat(problem.path("detail").asString()).contains("larger than");
@@ -154,8 +156,9 @@ class HostRegistrationBadInputTest extends ApiAssertions {
 
     @Test
     void unknownArchIsRefusedNamingCpuArch() {
-        Answer answer = post("/hosts", structured(uuid(), "compute-1", List.of("sparcs"),
-                cpu("sparc99", null, "Haswell-noTSX", List.of())));
+        Answer answer = post(
+                "/hosts",
+                structured(uuid(), "compute-1", List.of("sparcs"), cpu("sparc99", null, "Haswell-noTSX", List.of())));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).contains("cpu.arch");
         assertThat(errorFor(answer, "cpu.arch")).contains("sparc99");
@@ -164,8 +167,9 @@ class HostRegistrationBadInputTest extends ApiAssertions {
 
     @Test
     void unknownModelWithoutFeaturesIsRefusedNamingCpuModel() {
-        Answer answer = post("/hosts", structured(uuid(), "compute-1", List.of("nosuch"),
-                cpu("x86_64", "Intel", "NoSuchModel", null)));
+        Answer answer = post(
+                "/hosts",
+                structured(uuid(), "compute-1", List.of("nosuch"), cpu("x86_64", "Intel", "NoSuchModel", null)));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).containsExactly("cpu.model");
         assertThat(errorFor(answer, "cpu.model")).contains("NoSuchModel");
@@ -178,8 +182,13 @@ class HostRegistrationBadInputTest extends ApiAssertions {
         // The catalog does not know it, but a feature list says what it stands for, so it passes the reader;
         // the host table keeps model in varchar(64).
         String model = "Vendor-Private-Model-" + "x".repeat(80);
-        Answer answer = post("/hosts", structured(uuid(), "compute-1", List.of("long"),
-                cpu("x86_64", "Intel", model, List.of("avx2", "sse4.2"))));
+        Answer answer = post(
+                "/hosts",
+                structured(
+                        uuid(),
+                        "compute-1",
+                        List.of("long"),
+                        cpu("x86_64", "Intel", model, List.of("avx2", "sse4.2"))));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).contains("cpu.model");
         assertNothingWritten();
@@ -187,8 +196,9 @@ class HostRegistrationBadInputTest extends ApiAssertions {
 
     @Test
     void missingUuidIsRefusedNamingUuid() {
-        Answer answer = post("/hosts", structured(null, "compute-1", List.of("haswell"),
-                cpu("x86_64", "Intel", "Haswell-noTSX", null)));
+        Answer answer = post(
+                "/hosts",
+                structured(null, "compute-1", List.of("haswell"), cpu("x86_64", "Intel", "Haswell-noTSX", null)));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).containsExactly("uuid");
         assertThat(errorFor(answer, "uuid")).contains("missing");
@@ -198,8 +208,9 @@ class HostRegistrationBadInputTest extends ApiAssertions {
     @Test
     void invalidUuidIsRefusedNamingUuid() {
         for (String bad : List.of("not-a-uuid", "1-2-3-4-5", "4c4c4544-0046-3510-8057-b7c04f4e32321")) {
-            Answer answer = post("/hosts", structured(bad, "compute-1", List.of("haswell"),
-                    cpu("x86_64", "Intel", "Haswell-noTSX", null)));
+            Answer answer = post(
+                    "/hosts",
+                    structured(bad, "compute-1", List.of("haswell"), cpu("x86_64", "Intel", "Haswell-noTSX", null)));
             assertProblem(answer, 422);
             assertThat(errorFields(answer)).containsExactly("uuid");
             assertThat(errorFor(answer, "uuid")).contains(bad).contains("not a UUID");
@@ -249,8 +260,8 @@ class HostRegistrationBadInputTest extends ApiAssertions {
 
     @Test
     void validAggregatesBeforeAnInvalidOneAreNotCreated() {
-        Answer answer = post("/hosts", registration(uuid(), "compute-1", List.of("good-one", "also-good", "Bad Name!"),
-                HASWELL));
+        Answer answer = post(
+                "/hosts", registration(uuid(), "compute-1", List.of("good-one", "also-good", "Bad Name!"), HASWELL));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).containsExactly("aggregates[2]");
         assertNothingWritten();
@@ -260,8 +271,8 @@ class HostRegistrationBadInputTest extends ApiAssertions {
     @Test
     void invalidAggregateAfterADuplicateIsNamedByItsIndexInTheRequest() {
         // The agent sent aggregates[2] wrong; the answer must point there, not at a position in a de-duplicated list.
-        Answer answer = post("/hosts", registration(uuid(), "compute-1", List.of("haswell", "haswell", "Bad Name!"),
-                HASWELL));
+        Answer answer =
+                post("/hosts", registration(uuid(), "compute-1", List.of("haswell", "haswell", "Bad Name!"), HASWELL));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).containsExactly("aggregates[2]");
         assertNothingWritten();
@@ -297,15 +308,21 @@ class HostRegistrationBadInputTest extends ApiAssertions {
         assertThat(cpu.path("model").asString()).isEqualTo("Cooperlake");
         assertThat(texts(cpu.path("features"))).contains("avx512f");
         // and it is kept: the stored host says the same
-        assertThat(texts(get("/hosts/" + id).json().path("cpu").path("unknownFeatures"))).contains("flush-l1d");
+        assertThat(texts(get("/hosts/" + id).json().path("cpu").path("unknownFeatures")))
+                .contains("flush-l1d");
         assertThat(texts(get("/inventory").json().path("unknownFeatures"))).contains("flush-l1d");
     }
 
     @Test
     void structuredCpuWithMadeUpFeatureIsAcceptedAndReported() {
         String id = uuid();
-        Answer answer = post("/hosts", structured(id, "compute-2", List.of("haswell"),
-                cpu("x86_64", "Intel", "Haswell-noTSX", List.of("made-up-feature", "vmx"))));
+        Answer answer = post(
+                "/hosts",
+                structured(
+                        id,
+                        "compute-2",
+                        List.of("haswell"),
+                        cpu("x86_64", "Intel", "Haswell-noTSX", List.of("made-up-feature", "vmx"))));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         JsonNode cpu = answer.json().path("cpu");
         assertThat(texts(cpu.path("unknownFeatures"))).containsExactly("made-up-feature");
@@ -318,8 +335,8 @@ class HostRegistrationBadInputTest extends ApiAssertions {
     @Test
     void missingTokenIs401AndNothingIsWritten() {
         String body = JSON.writeValueAsString(registration(uuid(), "compute-1", List.of("haswell"), HASWELL));
-        Answer answer = send(builder("/hosts", "Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        Answer answer = send(
+                builder("/hosts", "Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
         JsonNode problem = assertProblem(answer, 401);
         assertThat(answer.header("WWW-Authenticate")).startsWith("Bearer");
         assertThat(problem.path("detail").asString()).contains("Authorization");
@@ -328,10 +345,13 @@ class HostRegistrationBadInputTest extends ApiAssertions {
 
     @Test
     void wrongTokenIs401AndNothingIsWritten() {
-        for (String authorization : List.of("Bearer wrong-token", "Basic dXNlcjpwYXNz", "Bearer ",
-                "Bearer " + TOKEN + "x", TOKEN)) {
-            Answer answer = post("/hosts", registration(uuid(), "compute-1", List.of("haswell"), HASWELL),
-                    "Authorization", authorization);
+        for (String authorization :
+                List.of("Bearer wrong-token", "Basic dXNlcjpwYXNz", "Bearer ", "Bearer " + TOKEN + "x", TOKEN)) {
+            Answer answer = post(
+                    "/hosts",
+                    registration(uuid(), "compute-1", List.of("haswell"), HASWELL),
+                    "Authorization",
+                    authorization);
             assertProblem(answer, 401);
             assertThat(answer.header("WWW-Authenticate")).as(authorization).startsWith("Bearer");
         }
@@ -341,7 +361,9 @@ class HostRegistrationBadInputTest extends ApiAssertions {
     @Test
     void deleteWithoutTokenIs401AndTheHostStays() {
         String id = uuid();
-        assertThat(post("/hosts", registration(id, "compute-1", List.of("haswell"), HASWELL)).status()).isEqualTo(201);
+        assertThat(post("/hosts", registration(id, "compute-1", List.of("haswell"), HASWELL))
+                        .status())
+                .isEqualTo(201);
         Answer answer = delete("/hosts/" + id, "Authorization", "Bearer nope");
         assertProblem(answer, 401);
         assertThat(get("/hosts/" + id).status()).isEqualTo(200);
@@ -359,8 +381,13 @@ class HostRegistrationBadInputTest extends ApiAssertions {
     void vendorTooLongForTheDatabaseIsRefusedNot500() {
         // aarch64 is outside the catalog, so its vendor is not checked against the catalog's vendors;
         // the host table keeps vendor in varchar(32).
-        Answer answer = post("/hosts", structured(uuid(), "arm-1", List.of("arm"),
-                cpu("aarch64", "Some-Very-Long-Vendor-Name-" + "y".repeat(40), null, List.of("fp", "asimd"))));
+        Answer answer = post(
+                "/hosts",
+                structured(
+                        uuid(),
+                        "arm-1",
+                        List.of("arm"),
+                        cpu("aarch64", "Some-Very-Long-Vendor-Name-" + "y".repeat(40), null, List.of("fp", "asimd"))));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).contains("cpu.vendor");
         assertNothingWritten();
@@ -369,8 +396,8 @@ class HostRegistrationBadInputTest extends ApiAssertions {
     @Test
     void microcodeTooLongIsAcceptedOrRefusedButNever500() {
         String id = uuid();
-        String xml = capabilities(id, HASWELL).replace("<arch>x86_64</arch>",
-                "<arch>x86_64</arch>\n  <microcode version='" + "1".repeat(40) + "'/>");
+        String xml = capabilities(id, HASWELL)
+                .replace("<arch>x86_64</arch>", "<arch>x86_64</arch>\n  <microcode version='" + "1".repeat(40) + "'/>");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hostname", "compute-1");
         body.put("aggregates", List.of("haswell"));
@@ -385,8 +412,8 @@ class HostRegistrationBadInputTest extends ApiAssertions {
 
     @Test
     void unknownVendorOnX86IsRefusedNamingCpuVendor() {
-        Answer answer = post("/hosts", structured(uuid(), "compute-1", List.of("z"),
-                cpu("x86_64", "Zilog", "Haswell-noTSX", null)));
+        Answer answer = post(
+                "/hosts", structured(uuid(), "compute-1", List.of("z"), cpu("x86_64", "Zilog", "Haswell-noTSX", null)));
         assertProblem(answer, 422);
         assertThat(errorFields(answer)).containsExactly("cpu.vendor");
         assertThat(errorFor(answer, "cpu.vendor")).contains("Zilog");

@@ -3,17 +3,15 @@ package io.fleetcpu.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import io.fleetcpu.testing.ApiAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,7 +42,8 @@ class RegistrationMembershipApiTest extends ApiAssertions {
         if (get("/aggregates/" + aggregate).status() == 404) {
             assertThat(put("/aggregates/" + aggregate, Map.of()).status()).isEqualTo(201);
         }
-        assertThat(put("/aggregates/" + aggregate + "/hosts/" + host, "").status()).isIn(201, 204);
+        assertThat(put("/aggregates/" + aggregate + "/hosts/" + host, "").status())
+                .isIn(201, 204);
     }
 
     private List<String> aggregatesOfHost() {
@@ -98,7 +97,8 @@ class RegistrationMembershipApiTest extends ApiAssertions {
         register(List.of("east"));
         // The operator puts the host where its agent already did: it was a member (204), now the operator's.
         assertThat(put("/aggregates/east/hosts/" + host, "").status()).isEqualTo(204);
-        assertThat(texts(get("/hosts/" + host).json().path("aggregatesAddedByOperator"))).containsExactly("east");
+        assertThat(texts(get("/hosts/" + host).json().path("aggregatesAddedByOperator")))
+                .containsExactly("east");
         JsonNode named = register(List.of("east"));
         assertThat(texts(named.path("registration").path("joined"))).isEmpty();
         JsonNode notNamed = register(List.of());
@@ -127,8 +127,14 @@ class RegistrationMembershipApiTest extends ApiAssertions {
         assertThat(put("/aggregates/haswell-east", Map.of()).status()).isEqualTo(201);
         JsonNode answer = register(List.of("haswel-east"));
         assertThat(texts(answer.path("registration").path("createdAggregates"))).containsExactly("haswel-east");
-        JsonNode known = post("/hosts", registration(UUID.randomUUID().toString(), "compute-2",
-                List.of("haswell-east", "haswel-east"), HASWELL)).json();
+        JsonNode known = post(
+                        "/hosts",
+                        registration(
+                                UUID.randomUUID().toString(),
+                                "compute-2",
+                                List.of("haswell-east", "haswel-east"),
+                                HASWELL))
+                .json();
         assertThat(texts(known.path("registration").path("createdAggregates"))).isEmpty();
         assertThat(known.path("registration").path("joined").size()).isEqualTo(2);
     }
@@ -136,14 +142,16 @@ class RegistrationMembershipApiTest extends ApiAssertions {
     @Test
     void theAnswerSaysWhetherTheFactsAndTheCpuChanged() {
         JsonNode created = register(List.of());
-        assertThat(created.path("registration").path("factsChanged").asBoolean()).isFalse();
+        assertThat(created.path("registration").path("factsChanged").asBoolean())
+                .isFalse();
         assertThat(created.path("registration").path("cpuChanged").asBoolean()).isFalse();
         JsonNode same = register(List.of());
         assertThat(same.path("registration")).isEqualTo(JSON.readTree("""
                 {"joined": [], "left": [], "createdAggregates": [], "factsChanged": false, "cpuChanged": false}
                 """));
         JsonNode changed = register(List.of(), SKYLAKE);
-        assertThat(changed.path("registration").path("factsChanged").asBoolean()).isTrue();
+        assertThat(changed.path("registration").path("factsChanged").asBoolean())
+                .isTrue();
         assertThat(changed.path("registration").path("cpuChanged").asBoolean()).isTrue();
         // Only the registration's answer says it.
         assertThat(get("/hosts/" + host).json().has("registration")).isFalse();
@@ -154,20 +162,25 @@ class RegistrationMembershipApiTest extends ApiAssertions {
         register(List.of("east"));
         operatorAdds("gpu");
         register(List.of("east")); // read in full once after the operator's change, if it needs to be
-        Map<String, Object> before = jdbc.queryForMap("select version, updated_at, report_digest, kind_id, "
-                + "(select string_agg(aggregate_id || ':' || added_by || ':' || xmin, ',' order by aggregate_id) "
-                + "from aggregate_host where host_id = host.id) as memberships, "
-                + "(select string_agg(id || ':' || members_version, ',' order by id) from aggregate) as aggregates "
-                + "from host where id = ?::uuid", host);
-        Instant seen = Instant.parse(get("/hosts/" + host).json().path("lastSeenAt").asString());
+        Map<String, Object> before = jdbc.queryForMap(
+                "select version, updated_at, report_digest, kind_id, "
+                        + "(select string_agg(aggregate_id || ':' || added_by || ':' || xmin, ',' order by aggregate_id) "
+                        + "from aggregate_host where host_id = host.id) as memberships, "
+                        + "(select string_agg(id || ':' || members_version, ',' order by id) from aggregate) as aggregates "
+                        + "from host where id = ?::uuid",
+                host);
+        Instant seen =
+                Instant.parse(get("/hosts/" + host).json().path("lastSeenAt").asString());
 
         JsonNode again = register(List.of("east"));
 
-        Map<String, Object> after = jdbc.queryForMap("select version, updated_at, report_digest, kind_id, "
-                + "(select string_agg(aggregate_id || ':' || added_by || ':' || xmin, ',' order by aggregate_id) "
-                + "from aggregate_host where host_id = host.id) as memberships, "
-                + "(select string_agg(id || ':' || members_version, ',' order by id) from aggregate) as aggregates "
-                + "from host where id = ?::uuid", host);
+        Map<String, Object> after = jdbc.queryForMap(
+                "select version, updated_at, report_digest, kind_id, "
+                        + "(select string_agg(aggregate_id || ':' || added_by || ':' || xmin, ',' order by aggregate_id) "
+                        + "from aggregate_host where host_id = host.id) as memberships, "
+                        + "(select string_agg(id || ':' || members_version, ',' order by id) from aggregate) as aggregates "
+                        + "from host where id = ?::uuid",
+                host);
         assertThat(after).isEqualTo(before);
         assertThat(Instant.parse(again.path("lastSeenAt").asString())).isAfter(seen);
         assertThat(texts(again.path("aggregates"))).containsExactly("east", "gpu");

@@ -2,6 +2,7 @@ package io.fleetcpu.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiTest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,10 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiTest;
 
 /**
  * Registrations racing each other and the operator: every answer is 2xx, never a 5xx or a 404 for a host that was
@@ -32,11 +30,14 @@ class RegistrationRacesApiTest extends ApiTest {
     @Test
     void reRegistrationsWithAlternatingCpusAllSucceed() throws Exception {
         String id = UUID.randomUUID().toString();
-        assertThat(post("/hosts", registration(id, "flipper", List.of("flip"), HASWELL)).status()).isEqualTo(201);
+        assertThat(post("/hosts", registration(id, "flipper", List.of("flip"), HASWELL))
+                        .status())
+                .isEqualTo(201);
         for (int round = 0; round < ROUNDS; round++) {
             List<Callable<Answer>> reports = new ArrayList<>();
             for (int i = 0; i < RACERS; i++) {
-                Map<String, Object> body = registration(id, "flipper", List.of("flip"), i % 2 == 0 ? HASWELL : IVY_BRIDGE);
+                Map<String, Object> body =
+                        registration(id, "flipper", List.of("flip"), i % 2 == 0 ? HASWELL : IVY_BRIDGE);
                 reports.add(() -> post("/hosts", body));
             }
             assertThat(statuses(race(reports))).as("round %d", round).containsOnly(200);
@@ -60,8 +61,8 @@ class RegistrationRacesApiTest extends ApiTest {
                 Collections.shuffle(named, random);
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
-                Map<String, Object> body = registration(id, "host-" + round + "-" + i, named,
-                        i % 2 == 0 ? HASWELL : IVY_BRIDGE);
+                Map<String, Object> body =
+                        registration(id, "host-" + round + "-" + i, named, i % 2 == 0 ? HASWELL : IVY_BRIDGE);
                 reports.add(() -> post("/hosts", body));
             }
             assertThat(statuses(race(reports))).as("round %d", round).containsOnly(201);
@@ -87,8 +88,8 @@ class RegistrationRacesApiTest extends ApiTest {
             for (int i = 0; i < RACERS; i++) {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
-                Map<String, Object> body = registration(id, "doomed-" + round + "-" + i, List.of(aggregate),
-                        i % 2 == 0 ? HASWELL : IVY_BRIDGE);
+                Map<String, Object> body = registration(
+                        id, "doomed-" + round + "-" + i, List.of(aggregate), i % 2 == 0 ? HASWELL : IVY_BRIDGE);
                 if (i < RACERS / 2) {
                     // half of them are members already: their second registration races the delete
                     assertThat(post("/hosts", body).status()).isEqualTo(201);
@@ -104,7 +105,9 @@ class RegistrationRacesApiTest extends ApiTest {
                 Answer answer = answers.get(i);
                 // Every registration is 2xx; only a DELETE may be 404 (another one deleted the aggregate first).
                 List<Integer> allowed = deletes.contains(i) ? List.of(204, 404) : List.of(200, 201);
-                assertThat(answer.status()).as("round %d request %d: %s", round, i, answer.body()).isIn(allowed);
+                assertThat(answer.status())
+                        .as("round %d request %d: %s", round, i, answer.body())
+                        .isIn(allowed);
             }
             for (String id : ids) {
                 assertThat(get("/hosts/" + id).status()).as("host %s", id).isEqualTo(200);

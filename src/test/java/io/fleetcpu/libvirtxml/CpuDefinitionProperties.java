@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -17,7 +16,10 @@ class CpuDefinitionProperties {
 
     /** Feature names and models with the characters XML must escape, plus libvirt's own ('.', '-', '_'). */
     private static Arbitrary<String> names() {
-        return Arbitraries.strings().withChars("abcxyz019.-_&<>'\" ").ofMinLength(1).ofMaxLength(12)
+        return Arbitraries.strings()
+                .withChars("abcxyz019.-_&<>'\" ")
+                .ofMinLength(1)
+                .ofMaxLength(12)
                 .filter(s -> !s.isBlank() && s.strip().equals(s));
     }
 
@@ -25,7 +27,10 @@ class CpuDefinitionProperties {
     Arbitrary<CpuDefinition> guestCpus() {
         Arbitrary<List<CpuFeature>> features = names().set().ofMaxSize(20).flatMap(nameSet -> {
             List<String> ordered = new ArrayList<>(nameSet);
-            return Arbitraries.of(FeaturePolicy.class).injectNull(0.2).list().ofSize(ordered.size())
+            return Arbitraries.of(FeaturePolicy.class)
+                    .injectNull(0.2)
+                    .list()
+                    .ofSize(ordered.size())
                     .map(policies -> {
                         List<CpuFeature> list = new ArrayList<>();
                         for (int i = 0; i < ordered.size(); i++) {
@@ -35,16 +40,15 @@ class CpuDefinitionProperties {
                     });
         });
         return Combinators.combine(names().injectNull(0.1), names().injectNull(0.2), features)
-                .as((model, vendor, fs) -> new CpuDefinition("x86_64", "custom", "exact", model, "forbid", vendor,
-                        null, null, null, fs));
+                .as((model, vendor, fs) ->
+                        new CpuDefinition("x86_64", "custom", "exact", model, "forbid", vendor, null, null, null, fs));
     }
 
     @Property
     void hostShapeSaysExactlyTheRequiredFeatures(@ForAll("guestCpus") CpuDefinition cpu) {
         CpuDefinition host = CpuDefinition.parse(cpu.toHostCpuXml());
 
-        assertThat(host).isEqualTo(
-                CpuDefinition.host("x86_64", cpu.model(), cpu.vendor(), cpu.requiredFeatureNames()));
+        assertThat(host).isEqualTo(CpuDefinition.host("x86_64", cpu.model(), cpu.vendor(), cpu.requiredFeatureNames()));
     }
 
     @Property
@@ -55,7 +59,10 @@ class CpuDefinitionProperties {
         Set<String> both = new java.util.HashSet<>(required);
         both.retainAll(disabled);
         assertThat(both).isEmpty();
-        long optional = cpu.features().stream().filter(f -> f.policy() == FeaturePolicy.OPTIONAL).count();
-        assertThat(required.size() + disabled.size() + optional).isEqualTo(cpu.features().size());
+        long optional = cpu.features().stream()
+                .filter(f -> f.policy() == FeaturePolicy.OPTIONAL)
+                .count();
+        assertThat(required.size() + disabled.size() + optional)
+                .isEqualTo(cpu.features().size());
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,10 +34,13 @@ class CpuDefinitionTest {
         assertThat(cpu.vendor()).isEqualTo(expected.vendor());
         assertThat(cpu.model()).isEqualTo(expected.model());
         assertThat(cpu.features()).hasSize(expected.featuresListed());
-        String signature = cpu.signature() == null ? "-"
-                : cpu.signature().family() + "/" + cpu.signature().model() + "/" + cpu.signature().stepping();
+        String signature = cpu.signature() == null
+                ? "-"
+                : cpu.signature().family() + "/" + cpu.signature().model() + "/"
+                        + cpu.signature().stepping();
         assertThat(signature).isEqualTo(expected.signature());
-        assertThat(cpu.requiredFeatureNames().size() + cpu.disabledFeatureNames().size())
+        assertThat(cpu.requiredFeatureNames().size()
+                        + cpu.disabledFeatureNames().size())
                 .isEqualTo(cpu.features().size());
 
         if (file.endsWith("-host.xml")) {
@@ -56,8 +58,8 @@ class CpuDefinitionTest {
 
     @Test
     void hostFileOf9_9_0() {
-        CpuDefinition cpu = CpuDefinition.parse(
-                TestDocuments.read("cpudata/libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2650-v3-host.xml"));
+        CpuDefinition cpu =
+                CpuDefinition.parse(TestDocuments.read("cpudata/libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2650-v3-host.xml"));
 
         assertThat(cpu.arch()).isEqualTo("x86_64");
         assertThat(cpu.model()).isEqualTo("Haswell-noTSX");
@@ -65,14 +67,16 @@ class CpuDefinitionTest {
         assertThat(cpu.signature()).isEqualTo(new CpuSignature(6, 63, 2));
         assertThat(cpu.microcodeVersion()).isNull();
         assertThat(cpu.features()).first().isEqualTo(CpuFeature.present("vme"));
-        assertThat(cpu.requiredFeatureNames()).contains("vmx", "invtsc", "pdpe1gb").hasSize(27);
+        assertThat(cpu.requiredFeatureNames())
+                .contains("vmx", "invtsc", "pdpe1gb")
+                .hasSize(27);
         assertThat(cpu.disabledFeatureNames()).isEmpty();
     }
 
     @Test
     void hostFileOf5_6_0HasNoSignature() {
-        CpuDefinition cpu = CpuDefinition.parse(
-                TestDocuments.read("cpudata/libvirt-5.6.0/x86_64-cpuid-Xeon-E7540-host.xml"));
+        CpuDefinition cpu =
+                CpuDefinition.parse(TestDocuments.read("cpudata/libvirt-5.6.0/x86_64-cpuid-Xeon-E7540-host.xml"));
 
         assertThat(cpu.model()).isEqualTo("Nehalem-IBRS");
         assertThat(cpu.signature()).isNull();
@@ -87,7 +91,9 @@ class CpuDefinitionTest {
         assertThat(cpu.model()).isEqualTo("EPYC-IBPB");
         assertThat(cpu.vendor()).isEqualTo("AMD");
         assertThat(cpu.disabledFeatureNames()).containsExactly("rdtscp");
-        assertThat(cpu.requiredFeatureNames()).startsWith("ht", "monitor").contains("svm-lock", "vgif")
+        assertThat(cpu.requiredFeatureNames())
+                .startsWith("ht", "monitor")
+                .contains("svm-lock", "vgif")
                 .doesNotContain("rdtscp");
         assertThat(cpu.features()).contains(new CpuFeature("rdtscp", FeaturePolicy.DISABLE));
     }
@@ -121,8 +127,15 @@ class CpuDefinitionTest {
         assertThat(cpu.modelFallback()).isEqualTo("allow");
         assertThat(cpu.topology()).isEqualTo(new CpuTopology(2, 1, null, 4, 2));
         assertThat(cpu.topology().logicalCpus()).isEqualTo(16);
-        assertThat(cpu.features()).extracting(CpuFeature::policy).containsExactly(FeaturePolicy.FORCE,
-                FeaturePolicy.REQUIRE, FeaturePolicy.OPTIONAL, FeaturePolicy.DISABLE, FeaturePolicy.FORBID, null);
+        assertThat(cpu.features())
+                .extracting(CpuFeature::policy)
+                .containsExactly(
+                        FeaturePolicy.FORCE,
+                        FeaturePolicy.REQUIRE,
+                        FeaturePolicy.OPTIONAL,
+                        FeaturePolicy.DISABLE,
+                        FeaturePolicy.FORBID,
+                        null);
         assertThat(cpu.requiredFeatureNames()).containsExactly("vmx", "pcid", "aes");
         assertThat(cpu.disabledFeatureNames()).containsExactly("spec-ctrl", "hle");
     }
@@ -149,7 +162,9 @@ class CpuDefinitionTest {
                 </cpu>
                 """);
 
-        assertThatThrownBy(guest::toHostCpuXml).isInstanceOf(IllegalStateException.class).hasMessageContaining("arch");
+        assertThatThrownBy(guest::toHostCpuXml)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("arch");
         String xml = guest.withArch("x86_64").toHostCpuXml();
 
         assertThat(xml).isEqualTo("""
@@ -171,8 +186,8 @@ class CpuDefinitionTest {
         CpuDefinition cpu = CpuDefinition.parse(TestDocuments.read("cpudata/" + file));
         CpuDefinition again = CpuDefinition.parse(cpu.toHostCpuXml());
 
-        assertThat(again).isEqualTo(
-                CpuDefinition.host(cpu.arch(), cpu.model(), cpu.vendor(), cpu.requiredFeatureNames()));
+        assertThat(again)
+                .isEqualTo(CpuDefinition.host(cpu.arch(), cpu.model(), cpu.vendor(), cpu.requiredFeatureNames()));
     }
 
     @Test
@@ -218,7 +233,7 @@ class CpuDefinitionTest {
     @Test
     void nonNumericSignatureIsRefused() {
         assertThatThrownBy(() -> CpuDefinition.parse(
-                "<cpu><arch>x86_64</arch><signature family='6' model='3f' stepping='2'/></cpu>"))
+                        "<cpu><arch>x86_64</arch><signature family='6' model='3f' stepping='2'/></cpu>"))
                 .isInstanceOf(MalformedXmlException.class)
                 .hasMessage("cpu: /cpu/signature/@model is not a number: '3f'");
         assertThatThrownBy(() -> CpuDefinition.parse("<cpu><signature family='-6' model='63'/></cpu>"))

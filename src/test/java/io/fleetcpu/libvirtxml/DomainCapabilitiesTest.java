@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,7 +37,9 @@ class DomainCapabilitiesTest {
         assertThat(hostModel.model()).isEqualTo(expected.model());
         assertThat(hostModel.vendor()).isEqualTo(expected.vendor());
         assertThat(hostModel.features()).hasSize(expected.featuresListed());
-        assertThat(caps.customModels()).isNotEmpty().allSatisfy(m -> assertThat(m.blockers()).isEmpty());
+        assertThat(caps.customModels())
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(m.blockers()).isEmpty());
         assertThat(caps.usableModelNames()).isNotEmpty();
     }
 
@@ -51,19 +52,22 @@ class DomainCapabilitiesTest {
         assertThat(hostModel.model()).isEqualTo("EPYC-Rome");
         assertThat(hostModel.modelFallback()).isEqualTo("forbid");
         assertThat(hostModel.vendor()).isEqualTo("AMD");
-        assertThat(hostModel.requiredFeatureNames()).startsWith("x2apic", "tsc-deadline")
-                .contains("lfence-always-serializing", "null-sel-clr-base").hasSize(25);
+        assertThat(hostModel.requiredFeatureNames())
+                .startsWith("x2apic", "tsc-deadline")
+                .contains("lfence-always-serializing", "null-sel-clr-base")
+                .hasSize(25);
         assertThat(hostModel.disabledFeatureNames()).containsExactly("xsaves");
 
         assertThat(caps.customModels()).hasSize(55);
-        assertThat(caps.customModel("EPYC-Rome")).contains(
-                new CustomCpuModel("EPYC-Rome", ModelUsability.NO, "AMD", false, List.of()));
-        assertThat(caps.customModel("qemu64")).contains(
-                new CustomCpuModel("qemu64", ModelUsability.YES, null, false, List.of()));
+        assertThat(caps.customModel("EPYC-Rome"))
+                .contains(new CustomCpuModel("EPYC-Rome", ModelUsability.NO, "AMD", false, List.of()));
+        assertThat(caps.customModel("qemu64"))
+                .contains(new CustomCpuModel("qemu64", ModelUsability.YES, null, false, List.of()));
         assertThat(caps.customModel("Westmere").orElseThrow().isUsable()).isTrue();
         assertThat(caps.customModel("Haswell").orElseThrow().usable()).isEqualTo(ModelUsability.NO);
         assertThat(caps.customModel("no-such-model")).isEmpty();
-        assertThat(caps.usableModelNames()).contains("EPYC", "EPYC-IBPB", "Westmere", "486")
+        assertThat(caps.usableModelNames())
+                .contains("EPYC", "EPYC-IBPB", "Westmere", "486")
                 .doesNotContain("EPYC-Rome", "EPYC-Milan");
     }
 
@@ -71,7 +75,8 @@ class DomainCapabilitiesTest {
     void hostModelWritesBackAsHostShapeWithTheDomcapsArch() {
         String xml = DomainCapabilities.parse(QEMU_8_2).hostModel().toHostCpuXml();
 
-        assertThat(xml).startsWith("<cpu>\n  <arch>x86_64</arch>\n  <model>EPYC-Rome</model>\n  <vendor>AMD</vendor>\n")
+        assertThat(xml)
+                .startsWith("<cpu>\n  <arch>x86_64</arch>\n  <model>EPYC-Rome</model>\n  <vendor>AMD</vendor>\n")
                 .doesNotContain("xsaves");
     }
 
@@ -102,11 +107,12 @@ class DomainCapabilitiesTest {
 
         assertThat(caps.hostModelSupported()).isFalse();
         assertThat(caps.hostModel()).isNull();
-        assertThat(caps.customModels()).containsExactly(
-                new CustomCpuModel("Broadwell", ModelUsability.NO, "Intel", false, List.of("hle", "rtm")),
-                new CustomCpuModel("Haswell-noTSX", ModelUsability.YES, "Intel", true, List.of()),
-                new CustomCpuModel("qemu64", ModelUsability.UNKNOWN, null, false, List.of()),
-                new CustomCpuModel("kvm64", ModelUsability.UNKNOWN, null, false, List.of()));
+        assertThat(caps.customModels())
+                .containsExactly(
+                        new CustomCpuModel("Broadwell", ModelUsability.NO, "Intel", false, List.of("hle", "rtm")),
+                        new CustomCpuModel("Haswell-noTSX", ModelUsability.YES, "Intel", true, List.of()),
+                        new CustomCpuModel("qemu64", ModelUsability.UNKNOWN, null, false, List.of()),
+                        new CustomCpuModel("kvm64", ModelUsability.UNKNOWN, null, false, List.of()));
     }
 
     @Test
@@ -129,37 +135,39 @@ class DomainCapabilitiesTest {
         assertThatThrownBy(() -> DomainCapabilities.parse(QEMU_8_2.replace("<domain>kvm</domain>", "")))
                 .hasMessage("domcapabilities: /domainCapabilities/domain is missing");
         assertThatThrownBy(() -> DomainCapabilities.parse(
-                QEMU_8_2.replace("<path>/usr/bin/qemu-system-x86_64</path>", "<path/>")))
+                        QEMU_8_2.replace("<path>/usr/bin/qemu-system-x86_64</path>", "<path/>")))
                 .hasMessage("domcapabilities: /domainCapabilities/path is empty");
-        assertThatThrownBy(() -> DomainCapabilities.parse(
-                QEMU_8_2.replace("<model fallback='forbid'>EPYC-Rome</model>", "")))
+        assertThatThrownBy(() ->
+                        DomainCapabilities.parse(QEMU_8_2.replace("<model fallback='forbid'>EPYC-Rome</model>", "")))
                 .hasMessage("domcapabilities: /domainCapabilities/cpu/mode[3]/model is missing");
-        assertThatThrownBy(() -> DomainCapabilities.parse(
-                QEMU_8_2.replace("<model usable='no' vendor='AMD'>EPYC-Rome</model>",
+        assertThatThrownBy(() -> DomainCapabilities.parse(QEMU_8_2.replace(
+                        "<model usable='no' vendor='AMD'>EPYC-Rome</model>",
                         "<model usable='perhaps' vendor='AMD'>EPYC-Rome</model>")))
                 .hasMessage("domcapabilities: /domainCapabilities/cpu/mode[4]/model[41]/@usable is 'perhaps', "
                         + "expected one of yes, no, unknown");
-        assertThatThrownBy(() -> DomainCapabilities.parse(
-                QEMU_8_2.replace("<feature policy='disable' name='xsaves'/>", "<feature policy='drop' name='xsaves'/>")))
+        assertThatThrownBy(() -> DomainCapabilities.parse(QEMU_8_2.replace(
+                        "<feature policy='disable' name='xsaves'/>", "<feature policy='drop' name='xsaves'/>")))
                 .hasMessage("domcapabilities: /domainCapabilities/cpu/mode[3]/feature[26]/@policy is 'drop', "
                         + "expected one of force, require, optional, disable, forbid");
         assertThatThrownBy(() -> DomainCapabilities.parse(
-                QEMU_8_2.replace("<mode name='host-model' supported='yes'>", "<mode name='host-model'>")))
+                        QEMU_8_2.replace("<mode name='host-model' supported='yes'>", "<mode name='host-model'>")))
                 .hasMessage("domcapabilities: /domainCapabilities/cpu/mode[3]/@supported is missing");
-        assertThatThrownBy(() -> DomainCapabilities.parse(
-                TestDocuments.read("libvirtxml/kvm-host-haswell-capabilities.xml")))
+        assertThatThrownBy(() ->
+                        DomainCapabilities.parse(TestDocuments.read("libvirtxml/kvm-host-haswell-capabilities.xml")))
                 .hasMessage("domcapabilities: root element is <capabilities>, expected <domainCapabilities>");
     }
 
     @Test
     void blockersMustBelongToAListedModel() {
-        String xml = QEMU_8_2.replace("<model usable='yes' vendor='unknown'>486</model>",
+        String xml = QEMU_8_2.replace(
+                "<model usable='yes' vendor='unknown'>486</model>",
                 "<model usable='yes' vendor='unknown'>486</model>"
                         + "<blockers model='Pentium-9'><feature name='x'/></blockers>");
         assertThatThrownBy(() -> DomainCapabilities.parse(xml))
                 .hasMessage("domcapabilities: /domainCapabilities/cpu/mode[4] has <blockers> for models it does "
                         + "not list: Pentium-9");
-        String nameless = QEMU_8_2.replace("<model usable='yes' vendor='unknown'>486</model>",
+        String nameless = QEMU_8_2.replace(
+                "<model usable='yes' vendor='unknown'>486</model>",
                 "<model usable='yes' vendor='unknown'>486</model><blockers model='486'><feature/></blockers>");
         assertThatThrownBy(() -> DomainCapabilities.parse(nameless))
                 .hasMessage("domcapabilities: /domainCapabilities/cpu/mode[4]/blockers/feature/@name is missing");

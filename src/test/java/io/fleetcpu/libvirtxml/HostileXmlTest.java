@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.function.Function;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,21 +27,22 @@ class HostileXmlTest {
     }
 
     static Stream<Arguments> readersAndHostileDocuments() {
-        return readers().flatMap(r -> Stream.of(
-                Arguments.of(r, "XXE reading /etc/passwd", """
+        return readers()
+                .flatMap(r -> Stream.of(
+                        Arguments.of(r, "XXE reading /etc/passwd", """
                         <?xml version="1.0"?>
                         <!DOCTYPE %1$s [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
                         <%1$s><host><uuid>&xxe;</uuid></host><feature name='&xxe;'/></%1$s>
                         """.formatted(r.root())),
-                Arguments.of(r, "XXE through a parameter entity", """
+                        Arguments.of(r, "XXE through a parameter entity", """
                         <!DOCTYPE %1$s [ <!ENTITY %% remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %%remote; ]>
                         <%1$s/>
                         """.formatted(r.root())),
-                Arguments.of(r, "external DTD", """
+                        Arguments.of(r, "external DTD", """
                         <!DOCTYPE %1$s SYSTEM "file:///etc/passwd">
                         <%1$s/>
                         """.formatted(r.root())),
-                Arguments.of(r, "billion laughs", """
+                        Arguments.of(r, "billion laughs", """
                         <?xml version="1.0"?>
                         <!DOCTYPE lolz [
                           <!ENTITY lol "lol">
@@ -66,7 +66,8 @@ class HostileXmlTest {
         assertThatThrownBy(() -> reader.parse().apply(xml))
                 .isInstanceOf(MalformedXmlException.class)
                 .hasMessage(reader.document() + ": XML with a DOCTYPE (DTD or entity declarations) is not accepted")
-                .satisfies(e -> assertThat(((MalformedXmlException) e).document()).isEqualTo(reader.document()))
+                .satisfies(
+                        e -> assertThat(((MalformedXmlException) e).document()).isEqualTo(reader.document()))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("root:"));
     }
 
@@ -87,8 +88,8 @@ class HostileXmlTest {
     @ParameterizedTest
     @MethodSource("readers")
     void notWellFormedXmlIsRefusedWithItsPlace(Reader reader) {
-        String xml = "<" + reader.root() + ">\n  <arch>x86_64</arch>\n  <model>Haswell</vendor>\n</"
-                + reader.root() + ">";
+        String xml =
+                "<" + reader.root() + ">\n  <arch>x86_64</arch>\n  <model>Haswell</vendor>\n</" + reader.root() + ">";
         assertThatThrownBy(() -> reader.parse().apply(xml))
                 .isInstanceOf(MalformedXmlException.class)
                 .hasMessageStartingWith(reader.document() + ": not well-formed XML at line 3, column ")
@@ -101,8 +102,7 @@ class HostileXmlTest {
         assertThatThrownBy(() -> reader.parse().apply(""))
                 .isInstanceOf(MalformedXmlException.class)
                 .hasMessage(reader.document() + ": document is empty");
-        assertThatThrownBy(() -> reader.parse().apply(null))
-                .hasMessage(reader.document() + ": document is empty");
+        assertThatThrownBy(() -> reader.parse().apply(null)).hasMessage(reader.document() + ": document is empty");
         assertThatThrownBy(() -> reader.parse().apply("<" + reader.root() + "><arch>x86"))
                 .isInstanceOf(MalformedXmlException.class)
                 .hasMessageStartingWith(reader.document() + ": not well-formed XML");

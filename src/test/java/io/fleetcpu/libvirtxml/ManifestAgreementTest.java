@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,13 +60,15 @@ class ManifestAgreementTest {
     }
 
     private static String refusalOf(TestDocuments.ManifestEntry entry) {
-        String line = TestDocuments.read("cpudata/MANIFEST.tsv").lines()
-                .filter(l -> l.startsWith(entry.file() + "\t")).findFirst().orElseThrow();
+        String line = TestDocuments.read("cpudata/MANIFEST.tsv")
+                .lines()
+                .filter(l -> l.startsWith(entry.file() + "\t"))
+                .findFirst()
+                .orElseThrow();
         return line.split("\t")[9];
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     private static Result run(List<String> command) {
         try {

@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 /** The real libvirt files under {@code cpudata/} and the hand-written ones under {@code libvirtxml/}. */
 final class TestDocuments {
 
-    private TestDocuments() {
-    }
+    private TestDocuments() {}
 
     static Path resource(String name) {
         try {
@@ -64,21 +63,30 @@ final class TestDocuments {
     }
 
     static List<String> domcapsFiles() {
-        return cpudataFiles(".x86_64.xml").stream().filter(p -> p.startsWith("domcaps/")).toList();
+        return cpudataFiles(".x86_64.xml").stream()
+                .filter(p -> p.startsWith("domcaps/"))
+                .toList();
     }
 
     /** One line of {@code cpudata/MANIFEST.tsv}, computed independently with libvirt 9.0. */
-    record ManifestEntry(String file, String kind, String vendor, String model, String signature,
-                         int featuresListed, boolean libvirtAccepts, String libvirtBaselineModel) {
-    }
+    record ManifestEntry(
+            String file,
+            String kind,
+            String vendor,
+            String model,
+            String signature,
+            int featuresListed,
+            boolean libvirtAccepts,
+            String libvirtBaselineModel) {}
 
     static Map<String, ManifestEntry> manifest() {
         Map<String, ManifestEntry> entries = new HashMap<>();
         List<String> lines = read("cpudata/MANIFEST.tsv").lines().toList();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split("\t");
-            entries.put(f[0], new ManifestEntry(f[0], f[1], f[2], f[3], f[4], Integer.parseInt(f[5]),
-                    f[6].equals("yes"), f[7]));
+            entries.put(
+                    f[0],
+                    new ManifestEntry(f[0], f[1], f[2], f[3], f[4], Integer.parseInt(f[5]), f[6].equals("yes"), f[7]));
         }
         return entries;
     }

@@ -13,9 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,11 +25,25 @@ class GrafanaDashboardTest extends ScrapingApiTest {
     static final Path DASHBOARD = Path.of("packaging/grafana/fleetcpu.json");
 
     /** PromQL words that are not metric names when they stand alone (keywords, operators written as words). */
-    private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
-            "bool", "and", "or", "unless", "offset", "atan2", "inf", "nan");
+    private static final Set<String> KEYWORDS = Set.of(
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "bool",
+            "and",
+            "or",
+            "unless",
+            "offset",
+            "atan2",
+            "inf",
+            "nan");
     /** Clauses whose parentheses hold label names, not expressions. */
-    private static final Pattern LABEL_LISTS = Pattern.compile(
-            "\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern LABEL_LISTS =
+            Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+
     private static final Pattern STRINGS = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
     /** Label matchers and range or subquery brackets. */
     private static final Pattern BRACES = Pattern.compile("\\{[^}]*\\}|\\[[^\\]]*\\]");
@@ -60,10 +72,11 @@ class GrafanaDashboardTest extends ScrapingApiTest {
     @Test
     void theTokenizerFindsMetricNamesAndNothingElse() {
         assertThat(metricNames("histogram_quantile(0.95, sum by (le, uri) (rate(http_server_requests_seconds_bucket"
-                + "{job=~\"$job\", uri!=\"/actuator/prometheus\"}[5m])))"))
+                        + "{job=~\"$job\", uri!=\"/actuator/prometheus\"}[5m])))"))
                 .containsExactly("http_server_requests_seconds_bucket");
         assertThat(metricNames("sum(rate(a_total{result=\"hit\"}[5m])) by (answer) / sum(rate(b_total[1h] offset 5m)) "
-                + "by (answer)")).containsExactly("a_total", "b_total");
+                        + "by (answer)"))
+                .containsExactly("a_total", "b_total");
         assertThat(metricNames("count(x == 0) or vector(0)")).containsExactly("x");
         assertThat(metricNames("max by (aggregate) (a) / max by (aggregate) (b > 0) * 1e3"))
                 .containsExactly("a", "b");
@@ -112,27 +125,40 @@ class GrafanaDashboardTest extends ScrapingApiTest {
             assertThat(list).as("queries of panel '%s'", title).isNotEmpty();
             for (String expr : list) {
                 Set<String> names = metricNames(expr);
-                assertThat(names).as("metrics of '%s' in panel '%s'", expr, title).isNotEmpty();
-                names.stream().filter(n -> !scrape.names().contains(n))
+                assertThat(names)
+                        .as("metrics of '%s' in panel '%s'", expr, title)
+                        .isNotEmpty();
+                names.stream()
+                        .filter(n -> !scrape.names().contains(n))
                         .forEach(n -> missing.add(n + " (panel '" + title + "': " + expr + ")"));
                 used.addAll(names);
             }
         });
         for (JsonNode variable : dashboard.path("templating").path("list")) {
             if (variable.has("definition")) {
-                Matcher m = Pattern.compile("label_values\\((\\w+),").matcher(variable.get("definition").asString());
+                Matcher m = Pattern.compile("label_values\\((\\w+),")
+                        .matcher(variable.get("definition").asString());
                 assertThat(m.find()).as(variable.toString()).isTrue();
                 if (!scrape.names().contains(m.group(1))) {
-                    missing.add(m.group(1) + " (variable " + variable.get("name").asString() + ")");
+                    missing.add(
+                            m.group(1) + " (variable " + variable.get("name").asString() + ")");
                 }
             }
         }
-        assertThat(missing).as("metrics the dashboard queries that the service does not serve").isEmpty();
+        assertThat(missing)
+                .as("metrics the dashboard queries that the service does not serve")
+                .isEmpty();
         // What the dashboard is for: fleet composition, below-baseline hosts, drift rate, request latency.
-        assertThat(used).contains("fleetcpu_hosts", "fleetcpu_aggregate_hosts_below_baseline",
-                "fleetcpu_drift_events_total", "http_server_requests_seconds_bucket");
+        assertThat(used)
+                .contains(
+                        "fleetcpu_hosts",
+                        "fleetcpu_aggregate_hosts_below_baseline",
+                        "fleetcpu_drift_events_total",
+                        "http_server_requests_seconds_bucket");
         System.out.println("scrape excerpt: the fleet's metrics, and the latency of recommended-cpu");
-        get("/actuator/prometheus").body().lines()
+        get("/actuator/prometheus")
+                .body()
+                .lines()
                 .filter(l -> l.matches("(# (HELP|TYPE) )?fleetcpu_.*")
                         || l.startsWith("http_server_requests_seconds") && l.contains("recommended-cpu"))
                 .forEach(System.out::println);

@@ -2,6 +2,7 @@ package io.fleetcpu.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiTest;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.List;
@@ -9,14 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import io.fleetcpu.testing.ApiTest;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -73,14 +70,19 @@ class MetricsApiTest extends ScrapingApiTest {
             Answer answer = get("/aggregates/" + id + "/recommended-cpu");
             if (answer.status() != 200) {
                 assertThat(answer.status()).as(answer.body()).isEqualTo(409);
-                assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", id)).as(id).isZero();
-                assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", id)).as(id)
+                assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", id))
+                        .as(id)
+                        .isZero();
+                assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", id))
+                        .as(id)
                         .isEqualTo(aggregate.get("hostCount").asInt());
                 continue;
             }
             JsonNode cpu = answer.json();
             Map<String, Integer> hostsOfKind = new HashMap<>();
-            cpu.get("kinds").forEach(k -> hostsOfKind.put(k.get("name").asString(), k.get("hosts").asInt()));
+            cpu.get("kinds")
+                    .forEach(k -> hostsOfKind.put(
+                            k.get("name").asString(), k.get("hosts").asInt()));
             int below = 0;
             for (JsonNode host : cpu.get("belowBaseline")) {
                 below += hostsOfKind.get(host.get("host").asString());
@@ -89,17 +91,26 @@ class MetricsApiTest extends ScrapingApiTest {
             for (JsonNode host : cpu.get("nested").get("readyHosts")) {
                 ready += hostsOfKind.get(host.asString());
             }
-            assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", id)).as(id).isEqualTo(1);
-            assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", id)).as(id)
+            assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", id))
+                    .as(id)
+                    .isEqualTo(1);
+            assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", id))
+                    .as(id)
                     .isEqualTo(cpu.get("hostCount").asInt());
-            assertThat(scrape.value("fleetcpu_aggregate_hosts_below_baseline", "aggregate", id)).as(id)
+            assertThat(scrape.value("fleetcpu_aggregate_hosts_below_baseline", "aggregate", id))
+                    .as(id)
                     .isEqualTo(below);
-            assertThat(scrape.value("fleetcpu_aggregate_features_given_up", "aggregate", id)).as(id)
+            assertThat(scrape.value("fleetcpu_aggregate_features_given_up", "aggregate", id))
+                    .as(id)
                     .isEqualTo(cpu.get("reasons").get("featuresLeftOut").size());
-            assertThat(scrape.value("fleetcpu_aggregate_nested_provided", "aggregate", id)).as(id)
+            assertThat(scrape.value("fleetcpu_aggregate_nested_provided", "aggregate", id))
+                    .as(id)
                     .isEqualTo(cpu.get("nested").get("provided").asBoolean() ? 1 : 0);
-            assertThat(scrape.value("fleetcpu_aggregate_nested_ready_hosts", "aggregate", id)).as(id).isEqualTo(ready);
-            assertThat(scrape.value("fleetcpu_aggregate_nested_hosts_to_fix", "aggregate", id)).as(id)
+            assertThat(scrape.value("fleetcpu_aggregate_nested_ready_hosts", "aggregate", id))
+                    .as(id)
+                    .isEqualTo(ready);
+            assertThat(scrape.value("fleetcpu_aggregate_nested_hosts_to_fix", "aggregate", id))
+                    .as(id)
                     .isEqualTo(cpu.get("nested").get("hostsToFixCount").asInt());
         }
     }
@@ -109,13 +120,19 @@ class MetricsApiTest extends ScrapingApiTest {
         registerFleet();
         PrometheusScrape scrape = scrape();
         // Not vacuous: the Ivy Bridge hosts hold east down, features are given up, an aggregate has no answer.
-        assertThat(scrape.value("fleetcpu_aggregate_hosts_below_baseline", "aggregate", "east")).isEqualTo(2);
-        assertThat(scrape.value("fleetcpu_aggregate_features_given_up", "aggregate", "east")).isPositive();
-        assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", "empty")).isZero();
+        assertThat(scrape.value("fleetcpu_aggregate_hosts_below_baseline", "aggregate", "east"))
+                .isEqualTo(2);
+        assertThat(scrape.value("fleetcpu_aggregate_features_given_up", "aggregate", "east"))
+                .isPositive();
+        assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", "empty"))
+                .isZero();
         // Refused, with its host still counted.
-        assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", "strict")).isZero();
-        assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", "strict")).isEqualTo(1);
-        assertThat(scrape.value("fleetcpu_hosts", "vendor", "Intel", "model", "Haswell")).isEqualTo(2);
+        assertThat(scrape.value("fleetcpu_aggregate_answered", "aggregate", "strict"))
+                .isZero();
+        assertThat(scrape.value("fleetcpu_aggregate_hosts", "aggregate", "strict"))
+                .isEqualTo(1);
+        assertThat(scrape.value("fleetcpu_hosts", "vendor", "Intel", "model", "Haswell"))
+                .isEqualTo(2);
         assertThat(scrape.value("fleetcpu_cpu_kinds")).isEqualTo(4);
         assertThat(scrape.value("fleetcpu_aggregates")).isEqualTo(4);
     }
@@ -139,18 +156,45 @@ class MetricsApiTest extends ScrapingApiTest {
         assertProblem(post("/hosts", Map.of("hostname", "broken")), 422);
         PrometheusScrape after = scrape();
 
-        assertThat(delta(before, after, "fleetcpu_registrations_total", "outcome", "created")).isEqualTo(3);
-        assertThat(delta(before, after, "fleetcpu_registrations_total", "outcome", "unchanged")).isEqualTo(1);
-        assertThat(delta(before, after, "fleetcpu_registrations_total", "outcome", "changed")).isEqualTo(1);
-        assertThat(delta(before, after, "fleetcpu_drift_events_total", "kind", "cpu-changed", "blocks_migration",
-                "true")).isEqualTo(1);
-        assertThat(delta(before, after, "fleetcpu_drift_events_total", "kind", "cpu-changed", "blocks_migration",
-                "false")).isZero();
-        assertThat(delta(before, after, "fleetcpu_drift_events_total", "kind", "cpu-view-changed", "blocks_migration",
-                "false")).isZero();
+        assertThat(delta(before, after, "fleetcpu_registrations_total", "outcome", "created"))
+                .isEqualTo(3);
+        assertThat(delta(before, after, "fleetcpu_registrations_total", "outcome", "unchanged"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "fleetcpu_registrations_total", "outcome", "changed"))
+                .isEqualTo(1);
+        assertThat(delta(
+                        before,
+                        after,
+                        "fleetcpu_drift_events_total",
+                        "kind",
+                        "cpu-changed",
+                        "blocks_migration",
+                        "true"))
+                .isEqualTo(1);
+        assertThat(delta(
+                        before,
+                        after,
+                        "fleetcpu_drift_events_total",
+                        "kind",
+                        "cpu-changed",
+                        "blocks_migration",
+                        "false"))
+                .isZero();
+        assertThat(delta(
+                        before,
+                        after,
+                        "fleetcpu_drift_events_total",
+                        "kind",
+                        "cpu-view-changed",
+                        "blocks_migration",
+                        "false"))
+                .isZero();
         JsonNode events = get("/events").json();
-        assertThat(events.findValuesAsString("kind").stream().filter(k -> !k.equals("registered")).toList())
-                .as("drift events the API lists").hasSize(1);
+        assertThat(events.findValuesAsString("kind").stream()
+                        .filter(k -> !k.equals("registered"))
+                        .toList())
+                .as("drift events the API lists")
+                .hasSize(1);
     }
 
     @Test
@@ -165,13 +209,27 @@ class MetricsApiTest extends ScrapingApiTest {
         PrometheusScrape after = scrape();
         // The scrapes computed amd's first answer (not counted): the first GET found it; epyc-2 made a new version,
         // which the next GET computed and the last found.
-        assertThat(delta(before, after, "fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result",
-                "hit")).isEqualTo(2);
-        assertThat(delta(before, after, "fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result",
-                "miss")).isEqualTo(1);
+        assertThat(delta(
+                        before,
+                        after,
+                        "fleetcpu_answer_cache_requests_total",
+                        "answer",
+                        "recommended-cpu",
+                        "result",
+                        "hit"))
+                .isEqualTo(2);
+        assertThat(delta(
+                        before,
+                        after,
+                        "fleetcpu_answer_cache_requests_total",
+                        "answer",
+                        "recommended-cpu",
+                        "result",
+                        "miss"))
+                .isEqualTo(1);
         double hits = after.value("fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result", "hit");
-        double misses = after.value("fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result",
-                "miss");
+        double misses =
+                after.value("fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result", "miss");
         assertThat(after.value("fleetcpu_answer_cache_hit_ratio", "answer", "recommended-cpu"))
                 .isEqualTo(hits / (hits + misses));
     }
@@ -221,7 +279,9 @@ class MetricsApiTest extends ScrapingApiTest {
         assertThat(uris).allSatisfy(uri -> assertThat(uri).doesNotContain("storm"));
         assertThat(uris).as("uri values").hasSizeLessThan(30);
         System.out.println("uri values after 300 random requests: " + uris);
-        assertThat(httpSeries(second)).as("HTTP series after 150 more random requests").isEqualTo(httpSeries(first));
+        assertThat(httpSeries(second))
+                .as("HTTP series after 150 more random requests")
+                .isEqualTo(httpSeries(first));
         Set<String> methods = new TreeSet<>();
         requests.forEach(s -> methods.add(s.labels().get("method")));
         assertThat(methods).allSatisfy(m -> assertThat(m).doesNotStartWith("STORM"));
@@ -229,14 +289,15 @@ class MetricsApiTest extends ScrapingApiTest {
 
     private static Set<String> httpSeries(PrometheusScrape scrape) {
         Set<String> series = new TreeSet<>();
-        scrape.samples().stream().filter(s -> s.name().startsWith("http_server_requests"))
+        scrape.samples().stream()
+                .filter(s -> s.name().startsWith("http_server_requests"))
                 .forEach(s -> series.add(s.name() + s.labels()));
         return series;
     }
 
     private void storm(int requests) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        String[] methods = { "GET", "POST", "DELETE", "STORM" + random.nextInt(1000), "PATCH" };
+        String[] methods = {"GET", "POST", "DELETE", "STORM" + random.nextInt(1000), "PATCH"};
         for (int i = 0; i < requests; i++) {
             String word = "storm" + Long.toHexString(random.nextLong());
             String path = switch (i % 5) {
@@ -247,7 +308,8 @@ class MetricsApiTest extends ScrapingApiTest {
                 default -> "/hosts?vendor=" + word + "&page=" + word + "&" + word + "=%00%FF";
             };
             send(builder(path, "Authorization", "Bearer " + ApiTest.TOKEN)
-                    .method(i % 7 == 0 ? methods[3] + i : methods[i % methods.length],
+                    .method(
+                            i % 7 == 0 ? methods[3] + i : methods[i % methods.length],
                             HttpRequest.BodyPublishers.noBody()));
         }
     }

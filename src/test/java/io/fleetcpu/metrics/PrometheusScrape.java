@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
 record PrometheusScrape(List<Sample> samples) {
 
     /** One line: a metric name, its labels and its value. */
-    record Sample(String name, Map<String, String> labels, double value) {
-    }
+    record Sample(String name, Map<String, String> labels, double value) {}
 
-    private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\S+)?");
+    private static final Pattern LINE =
+            Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\S+)?");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
     static PrometheusScrape parse(String text) {
@@ -35,7 +35,12 @@ record PrometheusScrape(List<Sample> samples) {
                 Matcher l = LABEL.matcher(m.group(2));
                 int end = 0;
                 while (l.find() && l.start() == end) {
-                    labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
+                    labels.put(
+                            l.group(1),
+                            l.group(2)
+                                    .replace("\\\"", "\"")
+                                    .replace("\\n", "\n")
+                                    .replace("\\\\", "\\"));
                     end = l.end();
                 }
                 if (end != m.group(2).length()) {

@@ -2,13 +2,11 @@ package io.fleetcpu.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.springframework.test.context.TestPropertySource;
-
-import io.fleetcpu.testing.ApiAssertions;
 
 /**
  * API tests that scrape /actuator/prometheus, and the fleet of real CPUs they register. The fleet gauges are read again
@@ -51,7 +49,9 @@ abstract class ScrapingApiTest extends ApiAssertions {
         register("ivy-2", List.of("east"), IVY_BRIDGE);
         register("epyc-1", List.of("amd"), EPYC);
         register("spare-1", List.of(), SKYLAKE);
-        assertThat(put("/aggregates/empty", Map.of("description", "no hosts yet")).status()).isEqualTo(201);
+        assertThat(put("/aggregates/empty", Map.of("description", "no hosts yet"))
+                        .status())
+                .isEqualTo(201);
         // An aggregate with a host and no answer: its policy asks a level its Ivy Bridge does not reach (409).
         register("ivy-3", List.of("strict"), IVY_BRIDGE);
         Answer strict = put("/aggregates/strict", Map.of("policy", Map.of("minimumLevel", "x86-64-v4")));

@@ -2,18 +2,16 @@ package io.fleetcpu.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureDefinition;
 import io.fleetcpu.catalog.HostOnlyFeatures;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** Which catalog a host's libvirt gets, and what libvirt 9.0's and 11.3's maps have in common, read from the maps. */
 class CatalogsTest {
@@ -26,7 +24,9 @@ class CatalogsTest {
         List<String> differ = new ArrayList<>();
         for (FeatureDefinition f : V9.features()) {
             var other = V11.feature(f.name());
-            if (other.isEmpty() || !other.get().bits().equals(f.bits()) || other.get().migratable() != f.migratable()) {
+            if (other.isEmpty()
+                    || !other.get().bits().equals(f.bits())
+                    || other.get().migratable() != f.migratable()) {
                 differ.add(f.name());
             }
         }
@@ -56,9 +56,18 @@ class CatalogsTest {
                 differ.add(m.name());
             }
         }
-        assertThat(differ).containsExactlyInAnyOrder("Skylake-Client", "Skylake-Client-IBRS",
-                "Skylake-Client-noTSX-IBRS", "Skylake-Server", "Skylake-Server-IBRS", "Skylake-Server-noTSX-IBRS",
-                "Cascadelake-Server", "Cascadelake-Server-noTSX", "Icelake-Server", "Icelake-Server-noTSX");
+        assertThat(differ)
+                .containsExactlyInAnyOrder(
+                        "Skylake-Client",
+                        "Skylake-Client-IBRS",
+                        "Skylake-Client-noTSX-IBRS",
+                        "Skylake-Server",
+                        "Skylake-Server-IBRS",
+                        "Skylake-Server-noTSX-IBRS",
+                        "Cascadelake-Server",
+                        "Cascadelake-Server-noTSX",
+                        "Icelake-Server",
+                        "Icelake-Server-noTSX");
     }
 
     /**
@@ -103,7 +112,8 @@ class CatalogsTest {
         assertThat(only.named("libvirt 9.0")).isSameAs(V11);
         assertThat(only.common(List.of("libvirt 9.0", "libvirt 11.3"))).isSameAs(V11);
         // kinds stored under a directory map's name, read once the bundled maps are back: the configured one
-        assertThat(Catalogs.bundled(V9, HostOnlyFeatures.bundled()).named("libvirt 10.1")).isSameAs(V9);
+        assertThat(Catalogs.bundled(V9, HostOnlyFeatures.bundled()).named("libvirt 10.1"))
+                .isSameAs(V9);
     }
 
     @Test
@@ -111,12 +121,14 @@ class CatalogsTest {
         var nine = V9.featureSet(List.of("sse2", "avx2"));
         var eleven = V11.featureSet(List.of("sse2", "avx2"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> nine.union(eleven))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two catalogs");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two catalogs");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> V11.featureNames(nine))
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> V9.model("Haswell").orElseThrow().features().containsAll(eleven))
+                        () -> V9.model("Haswell").orElseThrow().features().containsAll(eleven))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(V9.featureNames(nine.union(V9.model("Haswell").orElseThrow().features()))).contains("avx2");
+        assertThat(V9.featureNames(nine.union(V9.model("Haswell").orElseThrow().features())))
+                .contains("avx2");
     }
 }

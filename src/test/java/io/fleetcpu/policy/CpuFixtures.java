@@ -1,5 +1,8 @@
 package io.fleetcpu.policy;
 
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.baseline.NamedCpu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,16 +12,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.baseline.NamedCpu;
-
 /** The real CPUs of {@code src/test/resources/cpudata}, read from the classpath. */
 public final class CpuFixtures {
 
     /** A fixture: its file, kind, what libvirt 9.0 made of it, and the same CPU as host-shaped XML. */
-    public record Fixture(String file, String kind, String vendor, boolean libvirtAccepts, CpuDescription cpu,
-                          String hostXml) {
+    public record Fixture(
+            String file, String kind, String vendor, boolean libvirtAccepts, CpuDescription cpu, String hostXml) {
         public NamedCpu named() {
             return new NamedCpu(file, cpu);
         }
@@ -26,8 +25,7 @@ public final class CpuFixtures {
 
     private static List<Fixture> all;
 
-    private CpuFixtures() {
-    }
+    private CpuFixtures() {}
 
     public static synchronized List<Fixture> all() {
         if (all == null) {
@@ -57,11 +55,17 @@ public final class CpuFixtures {
         String xml = read("cpudata/" + file);
         CpuDefinition cpu = CpuDefinition.parse(xml);
         if (kind.equals("host")) {
-            return new Fixture(file, kind, vendor, accepts, new CpuDescription(cpu.arch(), cpu.vendor(), cpu.model(),
-                    cpu.requiredFeatureNames(), List.of()), xml);
+            return new Fixture(
+                    file,
+                    kind,
+                    vendor,
+                    accepts,
+                    new CpuDescription(cpu.arch(), cpu.vendor(), cpu.model(), cpu.requiredFeatureNames(), List.of()),
+                    xml);
         }
         // Host shape cannot say "model minus a feature": the guest's disabled features are left out on both sides.
-        CpuDescription host = new CpuDescription("x86_64", cpu.vendor(), cpu.model(), cpu.requiredFeatureNames(), List.of());
+        CpuDescription host =
+                new CpuDescription("x86_64", cpu.vendor(), cpu.model(), cpu.requiredFeatureNames(), List.of());
         return new Fixture(file, kind, vendor, accepts, host, hostXml(host));
     }
 
@@ -80,7 +84,8 @@ public final class CpuFixtures {
 
     /** The host {@code <cpu>} libvirt reads for a description without disabled features. */
     public static String hostXml(CpuDescription cpu) {
-        return CpuDefinition.host(cpu.arch(), cpu.model(), cpu.vendor(), cpu.requiredFeatures()).toHostCpuXml();
+        return CpuDefinition.host(cpu.arch(), cpu.model(), cpu.vendor(), cpu.requiredFeatures())
+                .toHostCpuXml();
     }
 
     private static String read(String resource) {

@@ -5,17 +5,6 @@ import static io.fleetcpu.policy.PolicyHosts.all;
 import static io.fleetcpu.policy.PolicyHosts.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
@@ -24,6 +13,15 @@ import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.render.NovaCpuModels;
 import io.fleetcpu.policy.render.PlacementTraits;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * What nova gets from fleetcpu, on real CPUs: {@code [libvirt] cpu_models} listing every model all hosts can run,
@@ -39,35 +37,58 @@ import io.fleetcpu.policy.render.PlacementTraits;
 class NovaRenderingTest {
 
     private static final CpuCatalog CATALOG = CpuCatalog.bundled();
-    private static final PolicyRecommender RECOMMENDER = new PolicyRecommender(CATALOG,
-            new GuestVisibility(CATALOG, HostOnlyFeatures.bundled()), Set.of("486", "pentium", "pentium2", "pentium3",
-                    "pentiumpro", "coreduo", "n270", "qemu32", "kvm32", "cpu64-rhel5", "cpu64-rhel6"));
+    private static final PolicyRecommender RECOMMENDER = new PolicyRecommender(
+            CATALOG,
+            new GuestVisibility(CATALOG, HostOnlyFeatures.bundled()),
+            Set.of(
+                    "486",
+                    "pentium",
+                    "pentium2",
+                    "pentium3",
+                    "pentiumpro",
+                    "coreduo",
+                    "n270",
+                    "qemu32",
+                    "kvm32",
+                    "cpu64-rhel5",
+                    "cpu64-rhel6"));
     private static final CpuConfigRenderer RENDERER = new CpuConfigRenderer(CATALOG);
 
     /** Haswell-EP (Haswell-noTSX, no spec-ctrl in this capture) and Broadwell-EP (Broadwell). */
-    private static final List<PolicyHost> HASWELL_AND_BROADWELL = all(
-            host("hsw", DIR_9_9 + "Xeon-E5-2630-v3-host.xml"), host("bdw", DIR_9_9 + "Xeon-E5-2630-v4-host.xml"));
+    private static final List<PolicyHost> HASWELL_AND_BROADWELL =
+            all(host("hsw", DIR_9_9 + "Xeon-E5-2630-v3-host.xml"), host("bdw", DIR_9_9 + "Xeon-E5-2630-v4-host.xml"));
     /** Two Zen 1 CPUs (EPYC, no ibpb in these captures). */
-    private static final List<PolicyHost> ZEN = all(host("epyc", DIR_9_9 + "EPYC-7601-32-Core-host.xml"),
+    private static final List<PolicyHost> ZEN = all(
+            host("epyc", DIR_9_9 + "EPYC-7601-32-Core-host.xml"),
             host("ryzen", DIR_9_9 + "Ryzen-7-1800X-Eight-Core-host.xml"));
 
     @Test
     void intelHostsGetEveryModelTheyShareOldestFirst() {
         PolicyRecommendation rec = RECOMMENDER.recommend(HASWELL_AND_BROADWELL, CpuPolicy.DEFAULT, false);
-        NovaCpuModels nova = RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, rec.cpu().model());
+        NovaCpuModels nova =
+                RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, rec.cpu().model());
         // qemu64 has svm and core2duo monitor: neither runs here. No IBRS variant: no spec-ctrl. Haswell needs TSX
         // (hle, rtm), Broadwell-noTSX adx/rdseed/smap/3dnowprefetch, which the Haswell host lacks.
-        assertThat(nova.models()).containsExactly("kvm64", "Conroe", "Penryn", "Nehalem", "Westmere", "SandyBridge",
-                "IvyBridge", "Haswell-noTSX");
+        assertThat(nova.models())
+                .containsExactly(
+                        "kvm64",
+                        "Conroe",
+                        "Penryn",
+                        "Nehalem",
+                        "Westmere",
+                        "SandyBridge",
+                        "IvyBridge",
+                        "Haswell-noTSX");
         assertThat(rec.cpu().model()).isEqualTo("Haswell-noTSX");
 
         String ini = RENDERER.novaConf(rec.cpu(), nova.models());
         Map<String, String> section = NovaOptions.check(ini, CATALOG);
-        assertThat(section.get("cpu_models")).isEqualTo(
-                "kvm64, Conroe, Penryn, Nehalem, Westmere, SandyBridge, IvyBridge, Haswell-noTSX");
-        assertThat(ini).contains("# nova gives each instance the first of cpu_models with every CPU feature its flavor "
-                + "requires as trait:HW_CPU_X86_*=required, and kvm64 to flavors that require none; Haswell-noTSX is "
-                + "the recommended model\n");
+        assertThat(section.get("cpu_models"))
+                .isEqualTo("kvm64, Conroe, Penryn, Nehalem, Westmere, SandyBridge, IvyBridge, Haswell-noTSX");
+        assertThat(ini)
+                .contains("# nova gives each instance the first of cpu_models with every CPU feature its flavor "
+                        + "requires as trait:HW_CPU_X86_*=required, and kvm64 to flavors that require none; Haswell-noTSX is "
+                        + "the recommended model\n");
     }
 
     @Test
@@ -84,8 +105,10 @@ class NovaRenderingTest {
 
     @Test
     void domainCapabilitiesNarrowTheListAndThePinnedModelStaysIn() {
-        List<PolicyHost> hosts = all(host("hsw", DIR_9_9 + "Xeon-E5-2630-v3-host.xml")
-                .withUsableModels(List.of("kvm64", "Nehalem", "SandyBridge", "Haswell-noTSX", "Skylake-Client")),
+        List<PolicyHost> hosts = all(
+                host("hsw", DIR_9_9 + "Xeon-E5-2630-v3-host.xml")
+                        .withUsableModels(
+                                List.of("kvm64", "Nehalem", "SandyBridge", "Haswell-noTSX", "Skylake-Client")),
                 host("bdw", DIR_9_9 + "Xeon-E5-2630-v4-host.xml"));
         // Skylake-Client is usable on the first host but the hosts lack its features; Conroe … IvyBridge are not
         // usable there; the second host did not say, so it limits nothing.
@@ -93,8 +116,16 @@ class NovaRenderingTest {
                 .containsExactly("kvm64", "Nehalem", "SandyBridge", "Haswell-noTSX");
         // A model pinned by the policy is listed in its place even where a host cannot run it.
         assertThat(RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, "Broadwell").models())
-                .containsExactly("kvm64", "Conroe", "Penryn", "Nehalem", "Westmere", "SandyBridge", "IvyBridge",
-                        "Haswell-noTSX", "Broadwell");
+                .containsExactly(
+                        "kvm64",
+                        "Conroe",
+                        "Penryn",
+                        "Nehalem",
+                        "Westmere",
+                        "SandyBridge",
+                        "IvyBridge",
+                        "Haswell-noTSX",
+                        "Broadwell");
     }
 
     @Test
@@ -104,22 +135,30 @@ class NovaRenderingTest {
         // <cpu> names Icelake-Server, and libvirt 9.0's Icelake-Client and -noTSX have no feature Icelake-Server
         // lacks) runs both, so only the deprecation can leave them out.
         List<String> deprecated = io.fleetcpu.libvirtxml.DomainCapabilities.parse(
-                PolicyHosts.read("cpudata/domcaps/qemu_6.2.0-q35.x86_64.xml")).deprecatedModelNames();
+                        PolicyHosts.read("cpudata/domcaps/qemu_6.2.0-q35.x86_64.xml"))
+                .deprecatedModelNames();
         assertThat(deprecated).containsExactly("Icelake-Client-noTSX", "Icelake-Client");
-        PolicyHost icx = host("icx", PolicyHosts.DIR_5_6 + "Ice-Lake-Server-host.xml").toPolicyHost();
-        PolicyHost onQemu62 = new PolicyHost("icx-2", icx.cpu(), null, null, null, icx.nested(), null, null,
-                deprecated);
+        PolicyHost icx =
+                host("icx", PolicyHosts.DIR_5_6 + "Ice-Lake-Server-host.xml").toPolicyHost();
+        PolicyHost onQemu62 =
+                new PolicyHost("icx-2", icx.cpu(), null, null, null, icx.nested(), null, null, deprecated);
 
-        List<String> without = RECOMMENDER.novaCpuModels(List.of(icx), "Icelake-Server").models();
+        List<String> without =
+                RECOMMENDER.novaCpuModels(List.of(icx), "Icelake-Server").models();
         assertThat(without).contains("Icelake-Client", "Icelake-Client-noTSX", "Icelake-Server");
         List<String> expected = new ArrayList<>(without);
         expected.removeAll(deprecated);
         // One host of QEMU 6.2 is enough: nova-compute on it would refuse a model its QEMU drops.
-        assertThat(RECOMMENDER.novaCpuModels(List.of(icx, onQemu62), "Icelake-Server").models())
+        assertThat(RECOMMENDER
+                        .novaCpuModels(List.of(icx, onQemu62), "Icelake-Server")
+                        .models())
                 .containsExactlyElementsOf(expected);
         // The recommended model stays listed whatever it is, as for a pinned model.
-        assertThat(RECOMMENDER.novaCpuModels(List.of(onQemu62), "Icelake-Client").models())
-                .contains("Icelake-Client").doesNotContain("Icelake-Client-noTSX");
+        assertThat(RECOMMENDER
+                        .novaCpuModels(List.of(onQemu62), "Icelake-Client")
+                        .models())
+                .contains("Icelake-Client")
+                .doesNotContain("Icelake-Client-noTSX");
     }
 
     @Test
@@ -129,16 +168,41 @@ class NovaRenderingTest {
         // names both 486 and 486-v1. Every generic model runs on this Ice Lake (libvirt 9.9's capture, which libvirt
         // 11.3's map reads): the obsolete ones and their versions are left out, kvm64 and kvm64-v1 stay.
         CpuCatalog catalog = CpuCatalog.bundled(io.fleetcpu.catalog.BundledMap.LIBVIRT_11_3);
-        Set<String> obsolete = Set.of("486", "pentium", "pentium2", "pentium3", "pentiumpro", "coreduo", "n270",
-                "qemu32", "kvm32", "cpu64-rhel5", "cpu64-rhel6");
+        Set<String> obsolete = Set.of(
+                "486",
+                "pentium",
+                "pentium2",
+                "pentium3",
+                "pentiumpro",
+                "coreduo",
+                "n270",
+                "qemu32",
+                "kvm32",
+                "cpu64-rhel5",
+                "cpu64-rhel6");
         List<PolicyHost> icx = all(host("icx", DIR_9_9 + "Ice-Lake-Server-host.xml"));
-        List<String> every = new PolicyRecommender(catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()),
-                Set.of()).novaCpuModels(icx, null).models();
+        List<String> every = new PolicyRecommender(
+                        catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()), Set.of())
+                .novaCpuModels(icx, null)
+                .models();
         assertThat(every).contains("486", "486-v1", "pentium-v1", "qemu32-v1", "kvm32-v1", "kvm64", "kvm64-v1");
-        List<String> listed = new PolicyRecommender(catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()),
-                obsolete).novaCpuModels(icx, null).models();
-        assertThat(listed).doesNotContain("486", "486-v1", "pentium", "pentium-v1", "pentium2-v1", "pentium3-v1",
-                "qemu32", "qemu32-v1", "kvm32", "kvm32-v1").contains("kvm64", "kvm64-v1");
+        List<String> listed = new PolicyRecommender(
+                        catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()), obsolete)
+                .novaCpuModels(icx, null)
+                .models();
+        assertThat(listed)
+                .doesNotContain(
+                        "486",
+                        "486-v1",
+                        "pentium",
+                        "pentium-v1",
+                        "pentium2-v1",
+                        "pentium3-v1",
+                        "qemu32",
+                        "qemu32-v1",
+                        "kvm32",
+                        "kvm32-v1")
+                .contains("kvm64", "kvm64-v1");
         List<String> expected = new ArrayList<>(every);
         expected.removeIf(m -> obsolete.contains(m) || obsolete.contains(m.replaceFirst("-v[0-9]+$", "")));
         assertThat(listed).containsExactlyElementsOf(expected);
@@ -147,21 +211,40 @@ class NovaRenderingTest {
     @Test
     void placementListsTheTraitsEveryHostHasAndTemplatesOnlyForOnesNovaCanMatch() {
         PolicyRecommendation rec = RECOMMENDER.recommend(HASWELL_AND_BROADWELL, CpuPolicy.DEFAULT, false);
-        NovaCpuModels nova = RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, rec.cpu().model());
+        NovaCpuModels nova =
+                RECOMMENDER.novaCpuModels(HASWELL_AND_BROADWELL, rec.cpu().model());
         String out = PlacementTraits.render("east", nova, rec.cpu());
-        List<String> traits = out.lines().filter(l -> l.startsWith("HW_CPU_X86_")).toList();
+        List<String> traits =
+                out.lines().filter(l -> l.startsWith("HW_CPU_X86_")).toList();
         // Haswell-noTSX's features through nova's CPU_TRAITS_MAPPING, plus abm and vmx, which both hosts list on
         // top of their models. SSE3 is absent: libvirt names it pni (sse3 is only QEMU's alias), and nova's table
         // keys it 'sse3', so nova never reports it on libvirt.
-        assertThat(traits).containsExactly("HW_CPU_X86_ABM", "HW_CPU_X86_AESNI", "HW_CPU_X86_AVX", "HW_CPU_X86_AVX2",
-                "HW_CPU_X86_BMI", "HW_CPU_X86_BMI2", "HW_CPU_X86_CLMUL", "HW_CPU_X86_F16C", "HW_CPU_X86_FMA3",
-                "HW_CPU_X86_INTEL_VMX", "HW_CPU_X86_MMX", "HW_CPU_X86_SSE", "HW_CPU_X86_SSE2", "HW_CPU_X86_SSE41",
-                "HW_CPU_X86_SSE42", "HW_CPU_X86_SSSE3", "HW_CPU_X86_VMX");
+        assertThat(traits)
+                .containsExactly(
+                        "HW_CPU_X86_ABM",
+                        "HW_CPU_X86_AESNI",
+                        "HW_CPU_X86_AVX",
+                        "HW_CPU_X86_AVX2",
+                        "HW_CPU_X86_BMI",
+                        "HW_CPU_X86_BMI2",
+                        "HW_CPU_X86_CLMUL",
+                        "HW_CPU_X86_F16C",
+                        "HW_CPU_X86_FMA3",
+                        "HW_CPU_X86_INTEL_VMX",
+                        "HW_CPU_X86_MMX",
+                        "HW_CPU_X86_SSE",
+                        "HW_CPU_X86_SSE2",
+                        "HW_CPU_X86_SSE41",
+                        "HW_CPU_X86_SSE42",
+                        "HW_CPU_X86_SSSE3",
+                        "HW_CPU_X86_VMX");
         // No Intel model has abm or vmx, so nova's _match_cpu_model_by_flags would fail a flavor requiring them.
         assertThat(out).contains("# do not require HW_CPU_X86_ABM, HW_CPU_X86_INTEL_VMX, HW_CPU_X86_VMX: no model");
-        List<String> templates = out.lines().filter(l -> l.startsWith("openstack ")).toList();
-        assertThat(templates).hasSize(traits.size() - 3).contains(
-                "openstack flavor set FLAVOR --property trait:HW_CPU_X86_AVX2=required");
+        List<String> templates =
+                out.lines().filter(l -> l.startsWith("openstack ")).toList();
+        assertThat(templates)
+                .hasSize(traits.size() - 3)
+                .contains("openstack flavor set FLAVOR --property trait:HW_CPU_X86_AVX2=required");
         assertThat(out).contains("FLAVOR is a placeholder");
         for (String line : templates) {
             assertThat(line).matches("openstack flavor set FLAVOR --property trait:HW_CPU_X86_[A-Z0-9_]+=required");
@@ -172,19 +255,78 @@ class NovaRenderingTest {
     void novaCpuTraitsAreNovasTableAndOsTraitsNames() {
         // os_traits/hw/cpu/x86/__init__.py, amd.py and intel.py (openstack/os-traits d4ac0c177eb3): every HW_CPU_X86_*
         // name there; amd.py/intel.py names are HW_CPU_X86_AMD_* / HW_CPU_X86_INTEL_*.
-        Set<String> osTraits = new HashSet<>(List.of("AVX", "AVX2", "CLMUL", "FMA3", "FMA4", "F16C", "MMX", "SSE",
-                "SSE2", "SSE3", "SSSE3", "SSE41", "SSE42", "SSE4A", "XOP", "3DNOW", "AVX512F", "AVX512CD", "AVX512PF",
-                "AVX512ER", "AVX512VL", "AVX512BW", "AVX512DQ", "AVX512VNNI", "AVX512VBMI", "AVX512IFMA", "AVX512VBMI2",
-                "AVX512BITALG", "AVX512VAES", "AVX512GFNI", "AVX512VPCLMULQDQ", "AVX512VPOPCNTDQ", "ABM", "BMI", "BMI2",
-                "TBM", "AESNI", "SHA", "MPX", "SGX", "TSX", "ASF", "VMX", "SVM", "PDPE1GB", "STIBP", "AMXBF16",
-                "AMXINT8", "AMXTILE", "AMD_SEV", "AMD_SEV_ES", "AMD_SEV_SNP", "AMD_SVM", "AMD_IBPB", "AMD_NO_SSB",
-                "AMD_SSBD", "AMD_VIRT_SSBD", "INTEL_MD_CLEAR", "INTEL_PCID", "INTEL_SPEC_CTRL", "INTEL_SSBD",
-                "INTEL_VMX", "INTEL_TDX"));
+        Set<String> osTraits = new HashSet<>(List.of(
+                "AVX",
+                "AVX2",
+                "CLMUL",
+                "FMA3",
+                "FMA4",
+                "F16C",
+                "MMX",
+                "SSE",
+                "SSE2",
+                "SSE3",
+                "SSSE3",
+                "SSE41",
+                "SSE42",
+                "SSE4A",
+                "XOP",
+                "3DNOW",
+                "AVX512F",
+                "AVX512CD",
+                "AVX512PF",
+                "AVX512ER",
+                "AVX512VL",
+                "AVX512BW",
+                "AVX512DQ",
+                "AVX512VNNI",
+                "AVX512VBMI",
+                "AVX512IFMA",
+                "AVX512VBMI2",
+                "AVX512BITALG",
+                "AVX512VAES",
+                "AVX512GFNI",
+                "AVX512VPCLMULQDQ",
+                "AVX512VPOPCNTDQ",
+                "ABM",
+                "BMI",
+                "BMI2",
+                "TBM",
+                "AESNI",
+                "SHA",
+                "MPX",
+                "SGX",
+                "TSX",
+                "ASF",
+                "VMX",
+                "SVM",
+                "PDPE1GB",
+                "STIBP",
+                "AMXBF16",
+                "AMXINT8",
+                "AMXTILE",
+                "AMD_SEV",
+                "AMD_SEV_ES",
+                "AMD_SEV_SNP",
+                "AMD_SVM",
+                "AMD_IBPB",
+                "AMD_NO_SSB",
+                "AMD_SSBD",
+                "AMD_VIRT_SSBD",
+                "INTEL_MD_CLEAR",
+                "INTEL_PCID",
+                "INTEL_SPEC_CTRL",
+                "INTEL_SSBD",
+                "INTEL_VMX",
+                "INTEL_TDX"));
         assertThat(PlacementTraits.NOVA_CPU_TRAITS).hasSize(44);
-        PlacementTraits.NOVA_CPU_TRAITS.values().forEach(t -> assertThat(osTraits).containsAll(t));
+        PlacementTraits.NOVA_CPU_TRAITS
+                .values()
+                .forEach(t -> assertThat(osTraits).containsAll(t));
         // Every key is a libvirt feature name but nova's 'sse3' (libvirt's pni).
         List<String> unknown = PlacementTraits.NOVA_CPU_TRAITS.keySet().stream()
-                .filter(f -> CATALOG.feature(f).isEmpty()).toList();
+                .filter(f -> CATALOG.feature(f).isEmpty())
+                .toList();
         assertThat(unknown).containsExactly("sse3");
         assertThat(PlacementTraits.of(List.of("pni", "svm", "pdpe1gb", "avx512-vpopcntdq")))
                 .containsExactly("HW_CPU_X86_AMD_SVM", "HW_CPU_X86_AVX512VPOPCNTDQ", "HW_CPU_X86_SVM");
@@ -193,13 +335,32 @@ class NovaRenderingTest {
     @Test
     void everyRenderingPassesNovasOptionRules() {
         for (List<PolicyHost> hosts : List.of(HASWELL_AND_BROADWELL, ZEN)) {
-            for (CpuPolicy policy : List.of(CpuPolicy.DEFAULT,
-                    new CpuPolicy(CpuPolicy.Goal.MIGRATION, CpuPolicy.Nested.ALLOWED, false,
-                            CpuPolicy.MitigationMode.REQUIRE, List.of(), null, null),
-                    new CpuPolicy(CpuPolicy.Goal.BALANCED, CpuPolicy.Nested.OFF, false,
-                            CpuPolicy.MitigationMode.REQUIRE, List.of(), null, null),
-                    new CpuPolicy(CpuPolicy.Goal.PERFORMANCE, CpuPolicy.Nested.ALLOWED, false,
-                            CpuPolicy.MitigationMode.REQUIRE, List.of(), null, null))) {
+            for (CpuPolicy policy : List.of(
+                    CpuPolicy.DEFAULT,
+                    new CpuPolicy(
+                            CpuPolicy.Goal.MIGRATION,
+                            CpuPolicy.Nested.ALLOWED,
+                            false,
+                            CpuPolicy.MitigationMode.REQUIRE,
+                            List.of(),
+                            null,
+                            null),
+                    new CpuPolicy(
+                            CpuPolicy.Goal.BALANCED,
+                            CpuPolicy.Nested.OFF,
+                            false,
+                            CpuPolicy.MitigationMode.REQUIRE,
+                            List.of(),
+                            null,
+                            null),
+                    new CpuPolicy(
+                            CpuPolicy.Goal.PERFORMANCE,
+                            CpuPolicy.Nested.ALLOWED,
+                            false,
+                            CpuPolicy.MitigationMode.REQUIRE,
+                            List.of(),
+                            null,
+                            null))) {
                 PolicyRecommendation rec;
                 try {
                     rec = RECOMMENDER.recommend(hosts, policy, false);
@@ -227,10 +388,14 @@ class NovaRenderingTest {
                 .anyMatch(p -> p.contains("Haswel"));
         assertThat(NovaOptions.problems("[libvirt]\ncpu_mode = custom\ncpu_models = Haswell, haswell\n", CATALOG))
                 .anyMatch(p -> p.contains("twice"));
-        assertThat(NovaOptions.problems("[libvirt]\ncpu_mode = custom\ncpu_models = Haswell\n"
-                + "cpu_model_extra_flags = VMX, sse3\n", CATALOG)).hasSize(2);
-        assertThat(NovaOptions.problems("[libvirt]\ncpu_mode = custom\ncpu_models = Haswell\n"
-                + "cpu_model_extra_flags = vmx, -vmx\n", CATALOG)).anyMatch(p -> p.contains("both"));
+        assertThat(NovaOptions.problems(
+                        "[libvirt]\ncpu_mode = custom\ncpu_models = Haswell\n" + "cpu_model_extra_flags = VMX, sse3\n",
+                        CATALOG))
+                .hasSize(2);
+        assertThat(NovaOptions.problems(
+                        "[libvirt]\ncpu_mode = custom\ncpu_models = Haswell\n" + "cpu_model_extra_flags = vmx, -vmx\n",
+                        CATALOG))
+                .anyMatch(p -> p.contains("both"));
     }
 
     /**
@@ -315,15 +480,21 @@ class NovaRenderingTest {
                 }
                 int eq = line.indexOf('=');
                 if (inLibvirt && eq > 0) {
-                    values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+                    values.put(
+                            line.substring(0, eq).strip(),
+                            line.substring(eq + 1).strip());
                 }
             }
             return values;
         }
 
         private static List<String> listOpt(String value) {
-            return value == null || value.isBlank() ? List.of()
-                    : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return value == null || value.isBlank()
+                    ? List.of()
+                    : Arrays.stream(value.split(","))
+                            .map(String::strip)
+                            .filter(s -> !s.isEmpty())
+                            .toList();
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.fleetcpu.policy;
 
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuSignature;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,18 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.libvirtxml.CpuSignature;
-import io.fleetcpu.policy.NestedState;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.guest.GuestCpu;
-
 /**
  * Hosts for {@link PolicyRecommenderTest}, built from the real CPUs of {@code src/test/resources/cpudata} and the
  * real hypervisor view of {@code src/test/resources/hostdata}. Immutable: each {@code with…} gives a new host.
  */
-record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription hypervisorCpu, String microcode,
-        CpuSignature signature, NestedState nested, List<String> usableModels, Set<GuestCpu.Mode> supportedModes) {
+record PolicyHosts(
+        String name,
+        String file,
+        CpuDescription cpu,
+        CpuDescription hypervisorCpu,
+        String microcode,
+        CpuSignature signature,
+        NestedState nested,
+        List<String> usableModels,
+        Set<GuestCpu.Mode> supportedModes) {
 
     static final String DIR_9_9 = "libvirt-9.9.0/x86_64-cpuid-";
     static final String DIR_5_6 = "libvirt-5.6.0/x86_64-cpuid-";
@@ -30,7 +36,8 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
             throw new IllegalArgumentException(hostFile + " is not a host CPU");
         }
         CpuDefinition definition = CpuDefinition.parse(fixture.hostXml());
-        return new PolicyHosts(name, hostFile, fixture.cpu(), null, null, definition.signature(), NestedState.ENABLED, null, null);
+        return new PolicyHosts(
+                name, hostFile, fixture.cpu(), null, null, definition.signature(), NestedState.ENABLED, null, null);
     }
 
     /**
@@ -39,8 +46,8 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
      */
     static CpuDescription hypervisorView(String resource) {
         CpuDefinition cpu = CpuDefinition.parse(read(resource));
-        return new CpuDescription("x86_64", cpu.vendor(), cpu.model(), cpu.requiredFeatureNames(),
-                cpu.disabledFeatureNames());
+        return new CpuDescription(
+                "x86_64", cpu.vendor(), cpu.model(), cpu.requiredFeatureNames(), cpu.disabledFeatureNames());
     }
 
     PolicyHosts withHypervisorCpu(CpuDescription view) {
@@ -48,15 +55,18 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
     }
 
     PolicyHosts withMicrocode(String version) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, version, signature, nested, usableModels, supportedModes);
+        return new PolicyHosts(
+                name, file, cpu, hypervisorCpu, version, signature, nested, usableModels, supportedModes);
     }
 
     PolicyHosts withSignature(CpuSignature newSignature) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, newSignature, nested, usableModels, supportedModes);
+        return new PolicyHosts(
+                name, file, cpu, hypervisorCpu, microcode, newSignature, nested, usableModels, supportedModes);
     }
 
     PolicyHosts withNested(NestedState state) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, signature, state, usableModels, supportedModes);
+        return new PolicyHosts(
+                name, file, cpu, hypervisorCpu, microcode, signature, state, usableModels, supportedModes);
     }
 
     PolicyHosts withUsableModels(List<String> models) {
@@ -64,7 +74,8 @@ record PolicyHosts(String name, String file, CpuDescription cpu, CpuDescription 
     }
 
     PolicyHosts withSupportedModes(GuestCpu.Mode... modes) {
-        return new PolicyHosts(name, file, cpu, hypervisorCpu, microcode, signature, nested, usableModels, Set.of(modes));
+        return new PolicyHosts(
+                name, file, cpu, hypervisorCpu, microcode, signature, nested, usableModels, Set.of(modes));
     }
 
     PolicyHost toPolicyHost() {

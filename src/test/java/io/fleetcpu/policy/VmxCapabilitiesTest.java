@@ -2,11 +2,6 @@ package io.fleetcpu.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
@@ -16,6 +11,9 @@ import io.fleetcpu.policy.CpuPolicy.Nested;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestVisibility;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * Guests without nested virtualisation under libvirt 11.3's map: vmx is disabled, and a vmx-* capability is written
@@ -26,19 +24,28 @@ import io.fleetcpu.policy.guest.GuestVisibility;
 class VmxCapabilitiesTest {
 
     private static final CpuCatalog CATALOG = CpuCatalog.bundled(BundledMap.LIBVIRT_11_3);
-    private final PolicyRecommender recommender = new PolicyRecommender(CATALOG,
-            new GuestVisibility(CATALOG, HostOnlyFeatures.bundled()), Set.of());
+    private final PolicyRecommender recommender =
+            new PolicyRecommender(CATALOG, new GuestVisibility(CATALOG, HostOnlyFeatures.bundled()), Set.of());
 
-    private static final CpuPolicy NESTED_OFF = new CpuPolicy(Goal.MIGRATION, Nested.OFF, false,
-            MitigationMode.REQUIRE, List.of(), null, null);
+    private static final CpuPolicy NESTED_OFF =
+            new CpuPolicy(Goal.MIGRATION, Nested.OFF, false, MitigationMode.REQUIRE, List.of(), null, null);
 
     private static PolicyHost host(String name, String model, List<String> features) {
-        return new PolicyHost(name, CpuDescription.host("x86_64", "Intel", model, features), null, null, null,
-                NestedState.DISABLED, null, null);
+        return new PolicyHost(
+                name,
+                CpuDescription.host("x86_64", "Intel", model, features),
+                null,
+                null,
+                null,
+                NestedState.DISABLED,
+                null,
+                null);
     }
 
     private static List<String> policies(GuestCpu cpu) {
-        return cpu.features().stream().map(f -> f.policy().libvirtName() + ":" + f.name()).toList();
+        return cpu.features().stream()
+                .map(f -> f.policy().libvirtName() + ":" + f.name())
+                .toList();
     }
 
     @Test
@@ -64,7 +71,9 @@ class VmxCapabilitiesTest {
                 List.of(host("a", "GraniteRapids", vmx), host("b", "GraniteRapids", vmx)), NESTED_OFF, false);
 
         assertThat(answer.cpu().model()).isEqualTo("GraniteRapids");
-        List<String> disabledVmx = policies(answer.cpu()).stream().filter(p -> p.startsWith("disable:vmx-")).toList();
+        List<String> disabledVmx = policies(answer.cpu()).stream()
+                .filter(p -> p.startsWith("disable:vmx-"))
+                .toList();
         assertThat(disabledVmx).hasSize(75).contains("disable:vmx-ept", "disable:vmx-invvpid");
         assertThat(policies(answer.cpu())).contains("disable:vmx");
     }

@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,20 +35,31 @@ class AnsweredRegistrationsSurviveAKillTest {
             for (int round = 1; round <= ROUNDS; round++) {
                 RegistrationStorm storm = RegistrationStorm.start(service, "round" + round, AGENTS);
                 storm.killAfterAnswers(20 + random.nextInt(150), service::killEverything);
-                assertThat(service.jvm().waitFor(60, TimeUnit.SECONDS)).as("killed mid-storm").isTrue();
+                assertThat(service.jvm().waitFor(60, TimeUnit.SECONDS))
+                        .as("killed mid-storm")
+                        .isTrue();
                 storm.stop();
                 List<RegistrationStorm.Registration> answered = storm.answered().stream()
-                        .filter(r -> r.status() == 200 || r.status() == 201).toList();
-                assertThat(answered).as("registrations answered before the kill").isNotEmpty();
+                        .filter(r -> r.status() == 200 || r.status() == 201)
+                        .toList();
+                assertThat(answered)
+                        .as("registrations answered before the kill")
+                        .isNotEmpty();
                 answeredInAllRounds.addAll(answered);
 
                 service = ServiceProcess.start(home);
                 List<String> missing = missingOrChanged(service, answeredInAllRounds);
-                System.out.printf("round %d: %d registrations answered 200/201 before kill -9 (%d answered in all, "
-                        + "%d requests cut off); after the restart %d of %d present and whole%n", round,
-                        answered.size(), storm.answered().size(), storm.unanswered(),
-                        answeredInAllRounds.size() - missing.size(), answeredInAllRounds.size());
-                assertThat(missing).as("hosts answered before a kill -9, missing or changed after the restart")
+                System.out.printf(
+                        "round %d: %d registrations answered 200/201 before kill -9 (%d answered in all, "
+                                + "%d requests cut off); after the restart %d of %d present and whole%n",
+                        round,
+                        answered.size(),
+                        storm.answered().size(),
+                        storm.unanswered(),
+                        answeredInAllRounds.size() - missing.size(),
+                        answeredInAllRounds.size());
+                assertThat(missing)
+                        .as("hosts answered before a kill -9, missing or changed after the restart")
                         .isEmpty();
             }
         } finally {
@@ -58,8 +67,8 @@ class AnsweredRegistrationsSurviveAKillTest {
         }
     }
 
-    private static List<String> missingOrChanged(ServiceProcess service,
-            List<RegistrationStorm.Registration> answered) {
+    private static List<String> missingOrChanged(
+            ServiceProcess service, List<RegistrationStorm.Registration> answered) {
         List<String> wrong = new ArrayList<>();
         for (RegistrationStorm.Registration sent : answered) {
             HttpResponse<String> found = service.get("/hosts/" + sent.id());

@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,11 +20,16 @@ class BusyServiceTest {
         try (RunningService service = RunningService.start(
                 "--fleetcpu.embedded-postgres.data-directory=target/test-postgres/busy-" + System.nanoTime(),
                 "--fleetcpu.embedded-postgres.clean=true",
-                "--fleetcpu.compute.concurrency=1", "--fleetcpu.compute.max-wait=300ms")) {
+                "--fleetcpu.compute.concurrency=1",
+                "--fleetcpu.compute.max-wait=300ms")) {
             String uuid = "00000000-0000-4000-8000-00000000b051";
-            HttpResponse<String> registered = service.post("/hosts", "{\"hostname\": \"busy-1\", \"aggregates\": "
-                    + "[\"east\"], \"capabilitiesXml\": " + json(RunningService.capabilities(uuid,
-                            "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml")) + "}");
+            HttpResponse<String> registered = service.post(
+                    "/hosts",
+                    "{\"hostname\": \"busy-1\", \"aggregates\": "
+                            + "[\"east\"], \"capabilitiesXml\": "
+                            + json(RunningService.capabilities(
+                                    uuid, "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml"))
+                            + "}");
             assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
             HttpResponse<String> cached = service.get("/aggregates/east/recommended-cpu");
             assertThat(cached.statusCode()).isEqualTo(200);
@@ -48,8 +52,8 @@ class BusyServiceTest {
                 HttpResponse<String> refused = service.get("/groupings");
                 assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
                 assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-                assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
-                        type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(refused.headers().firstValue("Content-Type"))
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
                 assertThat(refused.body()).contains("try again shortly");
 
                 assertThat(service.get("/actuator/health").statusCode()).isEqualTo(200);
@@ -60,7 +64,9 @@ class BusyServiceTest {
                 release.countDown();
                 busy.get(10, TimeUnit.SECONDS);
             }
-            assertThat(service.get("/groupings").statusCode()).as("once the turn is free").isEqualTo(200);
+            assertThat(service.get("/groupings").statusCode())
+                    .as("once the turn is free")
+                    .isEqualTo(200);
         }
     }
 

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 class ComputeGateTest {
@@ -25,9 +24,12 @@ class ComputeGateTest {
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
 
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> gate.run(() -> "second")).isInstanceOfSatisfying(ServiceBusyException.class,
-                e -> assertThat(e.retryAfter()).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("it waited its turn first")
+        assertThatThrownBy(() -> gate.run(() -> "second"))
+                .isInstanceOfSatisfying(
+                        ServiceBusyException.class,
+                        e -> assertThat(e.retryAfter()).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                .as("it waited its turn first")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(150));
 
         release.countDown();
@@ -46,15 +48,17 @@ class ComputeGateTest {
     void aFailedComputationGivesItsTurnBack() {
         ComputeGate gate = new ComputeGate(new ComputeGate.Limits(1, Duration.ofMillis(50)));
         assertThatThrownBy(() -> gate.run(() -> {
-            throw new IllegalStateException("engine failed");
-        })).hasMessage("engine failed");
+                    throw new IllegalStateException("engine failed");
+                }))
+                .hasMessage("engine failed");
         assertThat(gate.run(() -> "next")).isEqualTo("next");
     }
 
     @Test
     void theDefaultLeavesAProcessorForEverythingElse() {
         ComputeGate.Limits limits = new ComputeGate.Limits(0, null);
-        assertThat(limits.concurrency()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        assertThat(limits.concurrency())
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
         assertThat(limits.maxWait()).isEqualTo(Duration.ofSeconds(5));
     }
 

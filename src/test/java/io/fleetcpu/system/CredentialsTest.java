@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,45 +43,54 @@ class CredentialsTest {
         Path generated = Files.createDirectories(home.resolve("data")).resolve("api-token");
         Files.writeString(generated, " \n\t\n");
         assertThatThrownBy(() -> new Credentials(security(List.of(), none())))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(generated.toAbsolutePath().toString())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(generated.toAbsolutePath().toString())
                 .hasMessageContaining("holds no token");
 
         Path agents = home.resolve("agent-tokens");
         Files.writeString(agents, "# one token per compute node\n\n");
-        assertThatThrownBy(() -> new Credentials(security(List.of("operator-token"),
-                new SecurityProperties.RoleTokens(List.of(), List.of(agents.toString())))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(agents.toAbsolutePath().toString());
+        assertThatThrownBy(() -> new Credentials(security(
+                        List.of("operator-token"),
+                        new SecurityProperties.RoleTokens(List.of(), List.of(agents.toString())))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(agents.toAbsolutePath().toString());
     }
 
     @Test
     void aMissingTokenFileStopsTheStart() {
         Path missing = home.resolve("no-such-file");
-        assertThatThrownBy(() -> new Credentials(security(List.of("operator-token"),
-                new SecurityProperties.RoleTokens(List.of(), List.of(missing.toString())))))
-                .hasMessageContaining(missing.toAbsolutePath().toString()).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> new Credentials(security(
+                        List.of("operator-token"),
+                        new SecurityProperties.RoleTokens(List.of(), List.of(missing.toString())))))
+                .hasMessageContaining(missing.toAbsolutePath().toString())
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void eachLineOfAnAgentTokenFileIsAnAgentOfItsOwn() throws IOException {
         Path agents = home.resolve("agent-tokens");
         Files.writeString(agents, "# compute-1\ntoken-of-compute-1\n\n  token-of-compute-2  \n");
-        Credentials credentials = new Credentials(security(List.of("operator-token"),
-                new SecurityProperties.RoleTokens(List.of(), List.of(agents.toString()))));
+        Credentials credentials = new Credentials(security(
+                List.of("operator-token"), new SecurityProperties.RoleTokens(List.of(), List.of(agents.toString()))));
 
         Credential one = credentials.find("token-of-compute-1").orElseThrow();
         Credential two = credentials.find("token-of-compute-2").orElseThrow();
         assertThat(List.of(one.role(), two.role())).containsOnly(Role.AGENT);
         assertThat(one.fingerprint()).isNotEqualTo(two.fingerprint()).hasSize(64);
         assertThat(credentials.find("# compute-1")).isEmpty();
-        assertThat(credentials.find("operator-token")).get().extracting(Credential::role).isEqualTo(Role.OPERATOR);
-        assertThat(Files.exists(home.resolve("data/api-token"))).as("no operator token made: one is configured")
+        assertThat(credentials.find("operator-token"))
+                .get()
+                .extracting(Credential::role)
+                .isEqualTo(Role.OPERATOR);
+        assertThat(Files.exists(home.resolve("data/api-token")))
+                .as("no operator token made: one is configured")
                 .isFalse();
     }
 
     @Test
     void oneTokenInTwoRolesStopsTheStart() {
-        assertThatThrownBy(() -> new Credentials(security(List.of("shared"),
-                new SecurityProperties.RoleTokens(List.of("shared"), List.of()))))
+        assertThatThrownBy(() -> new Credentials(
+                        security(List.of("shared"), new SecurityProperties.RoleTokens(List.of("shared"), List.of()))))
                 .hasMessageContaining("both as operator and as agent");
     }
 }

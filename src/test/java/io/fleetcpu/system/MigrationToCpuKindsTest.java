@@ -21,13 +21,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -58,6 +56,7 @@ class MigrationToCpuKindsTest {
     private static final String IVY = "6b3f0e52-1c0a-4d8e-9a51-000000000003";
     /** The UUID inside hostdata/capabilities-broadwell-kvm-host.xml. */
     private static final String AGENT = "515ce18e-e55b-4fc1-834c-3b12eb4e146b";
+
     private static final List<String> HOSTS = List.of(TWIN_1, TWIN_2, IVY, AGENT);
     private static final List<String> AGGREGATES = List.of("east", "west");
 
@@ -76,22 +75,33 @@ class MigrationToCpuKindsTest {
     }
 
     /** What one database answered, read over HTTP. */
-    private record Seen(Map<String, JsonNode> hosts, Map<String, Map<String, String>> documents,
-            Map<String, List<JsonNode>> history, Map<String, JsonNode> aggregates, Map<String, JsonNode> recommended,
-            Map<String, JsonNode> baselines) {
-    }
+    private record Seen(
+            Map<String, JsonNode> hosts,
+            Map<String, Map<String, String>> documents,
+            Map<String, List<JsonNode>> history,
+            Map<String, JsonNode> aggregates,
+            Map<String, JsonNode> recommended,
+            Map<String, JsonNode> baselines) {}
 
     @Test
     void aV5DatabaseMigratesToKindsAndItsHostsGetTheKindsARegistrationComputes() throws Exception {
         // ---- A: the current service registers the hosts --------------------------------------------------------
         Map<String, Map<String, Object>> reports = new LinkedHashMap<>();
-        reports.put(TWIN_1, withKernel(registration(TWIN_1, "compute-twin-1", List.of("east", "west"), HASWELL_XEON),
-                "6.1.0-18-amd64", versions("9.0.0", "7.2.0", "0.1.0")));
+        reports.put(
+                TWIN_1,
+                withKernel(
+                        registration(TWIN_1, "compute-twin-1", List.of("east", "west"), HASWELL_XEON),
+                        "6.1.0-18-amd64",
+                        versions("9.0.0", "7.2.0", "0.1.0")));
         // Same CPU and KVM state, another kernel release and QEMU: the same kind.
-        reports.put(TWIN_2, withKernel(registration(TWIN_2, "compute-twin-2", List.of("east"), HASWELL_XEON),
-                "6.1.0-21-amd64", versions("9.0.0", "8.2.0", "0.1.0")));
-        Map<String, Object> ivy = withKernel(registration(IVY, "compute-ivy", List.of("east"), IVY_BRIDGE),
-                "5.10.0-28-amd64", null);
+        reports.put(
+                TWIN_2,
+                withKernel(
+                        registration(TWIN_2, "compute-twin-2", List.of("east"), HASWELL_XEON),
+                        "6.1.0-21-amd64",
+                        versions("9.0.0", "8.2.0", "0.1.0")));
+        Map<String, Object> ivy =
+                withKernel(registration(IVY, "compute-ivy", List.of("east"), IVY_BRIDGE), "5.10.0-28-amd64", null);
         ivy.put("expandedCpuXml", cpuData(IVY_BRIDGE_GUEST));
         ivy.put("migratableCpuXml", cpuData(IVY_BRIDGE_GUEST));
         reports.put(IVY, ivy);
@@ -104,10 +114,19 @@ class MigrationToCpuKindsTest {
             for (Map<String, Object> report : reports.values()) {
                 register(service, report, report == ivy ? 200 : 201);
             }
-            HttpResponse<String> policy = service.put("/aggregates/west", JSON.writeValueAsString(Map.of(
-                    "description", "build farm, nested guests",
-                    "policy", Map.of("goal", "migration", "nestedVirtualization", "allowed",
-                            "mitigations", Map.of("mode", "disable", "disable", List.of("spec-ctrl"))))));
+            HttpResponse<String> policy = service.put(
+                    "/aggregates/west",
+                    JSON.writeValueAsString(Map.of(
+                            "description",
+                            "build farm, nested guests",
+                            "policy",
+                            Map.of(
+                                    "goal",
+                                    "migration",
+                                    "nestedVirtualization",
+                                    "allowed",
+                                    "mitigations",
+                                    Map.of("mode", "disable", "disable", List.of("spec-ctrl"))))));
             assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
             a = read(service);
         }
@@ -116,13 +135,21 @@ class MigrationToCpuKindsTest {
         Map<String, String> kindsOnA = kinds(a);
         assertThat(kindsOnA.get(TWIN_1)).isEqualTo(kindsOnA.get(TWIN_2));
         assertThat(Set.copyOf(kindsOnA.values())).hasSize(3);
-        assertThat(a.hosts().get(AGENT).path("hypervisorCpu").path("model").asString()).isEqualTo("kvm64");
-        assertThat(a.hosts().get(AGENT).path("guestModels").path("supportedModes").size()).isPositive();
+        assertThat(a.hosts().get(AGENT).path("hypervisorCpu").path("model").asString())
+                .isEqualTo("kvm64");
+        assertThat(a.hosts()
+                        .get(AGENT)
+                        .path("guestModels")
+                        .path("supportedModes")
+                        .size())
+                .isPositive();
         assertThat(a.hosts().get(IVY).path("documents").has("expanded-cpu")).isTrue();
-        assertThat(a.history().get(IVY)).extracting(e -> e.path("kind").asString())
+        assertThat(a.history().get(IVY))
+                .extracting(e -> e.path("kind").asString())
                 .containsExactly("cpu-changed", "registered");
         assertThat(a.history().get(IVY).get(0).path("aggregates").size())
-                .as("the change of CPU changed east's recommendation").isEqualTo(1);
+                .as("the change of CPU changed east's recommendation")
+                .isEqualTo(1);
 
         // ---- B: the V5 schema with what the V5-era service stored for the same hosts ---------------------------
         String urlB = url("fleetcpu_b");
@@ -130,7 +157,12 @@ class MigrationToCpuKindsTest {
         dataSource.setUrl(urlB);
         dataSource.setUser(USER);
         dataSource.setPassword(PASSWORD);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("5").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .target("5")
+                .load()
+                .migrate();
         try (Connection db = DriverManager.getConnection(urlB, USER, PASSWORD)) {
             assertThat(strings(db, "select version from flyway_schema_history where success order by installed_rank"))
                     .containsExactly("1", "2", "3", "4", "5");
@@ -143,7 +175,8 @@ class MigrationToCpuKindsTest {
             }
             List<JsonNode> events = new ArrayList<>();
             a.history().values().forEach(events::addAll);
-            events.sort((x, y) -> Long.compare(x.path("id").asLong(), y.path("id").asLong()));
+            events.sort(
+                    (x, y) -> Long.compare(x.path("id").asLong(), y.path("id").asLong()));
             for (JsonNode event : events) {
                 insertEventV4(db, event);
             }
@@ -155,11 +188,17 @@ class MigrationToCpuKindsTest {
             Seen b = read(service);
             System.out.println("---- V5 database migrated to CPU kinds ----");
             for (String id : HOSTS) {
-                System.out.printf("host %s %-15s kind on A %s, on B %s%n", id, a.hosts().get(id).path("hostname")
-                        .asString(), kindsOnA.get(id), b.hosts().get(id).path("kind").asString());
+                System.out.printf(
+                        "host %s %-15s kind on A %s, on B %s%n",
+                        id,
+                        a.hosts().get(id).path("hostname").asString(),
+                        kindsOnA.get(id),
+                        b.hosts().get(id).path("kind").asString());
             }
             for (String aggregate : AGGREGATES) {
-                System.out.printf("aggregate %-4s hostCount A %d, B %d; recommended A %s %s, B %s %s%n", aggregate,
+                System.out.printf(
+                        "aggregate %-4s hostCount A %d, B %d; recommended A %s %s, B %s %s%n",
+                        aggregate,
                         a.aggregates().get(aggregate).path("hostCount").asInt(),
                         b.aggregates().get(aggregate).path("hostCount").asInt(),
                         a.recommended().get(aggregate).path("mode").asString(),
@@ -169,31 +208,46 @@ class MigrationToCpuKindsTest {
             }
             try (Connection db = DriverManager.getConnection(urlB, USER, PASSWORD)) {
                 // V1-V8 bring the kinds; later migrations (V9 on: agent credentials, …) run after them
-                assertThat(strings(db, "select version from flyway_schema_history where success order by installed_rank"))
+                assertThat(strings(
+                                db, "select version from flyway_schema_history where success order by installed_rank"))
                         .startsWith("1", "2", "3", "4", "5", "6", "7", "8");
                 assertThat(strings(db, "select distinct added_by from aggregate_host"))
-                        .as("memberships from before V10 count as the agent's").containsExactly("agent");
+                        .as("memberships from before V10 count as the agent's")
+                        .containsExactly("agent");
                 assertThat(strings(db, "select id from cpu_kind order by id"))
-                        .as("one cpu_kind row per distinct CPU").containsExactlyElementsOf(new java.util.TreeSet<>(
-                                kindsOnA.values()));
-                assertThat(strings(db, "select aggregate_id || ' ' || kind_id || ' ' || hosts from aggregate_kind "
-                        + "order by 1")).containsExactlyInAnyOrder(
+                        .as("one cpu_kind row per distinct CPU")
+                        .containsExactlyElementsOf(new java.util.TreeSet<>(kindsOnA.values()));
+                assertThat(strings(
+                                db,
+                                "select aggregate_id || ' ' || kind_id || ' ' || hosts from aggregate_kind "
+                                        + "order by 1"))
+                        .containsExactlyInAnyOrder(
                                 "east " + kindsOnA.get(TWIN_1) + " 2", "east " + kindsOnA.get(IVY) + " 1",
                                 "west " + kindsOnA.get(TWIN_1) + " 1", "west " + kindsOnA.get(AGENT) + " 1");
             }
 
             // Every host, with every fact and document, and the kind a registration gave it on A.
             for (String id : HOSTS) {
-                assertThat(b.hosts().get(id).path("kind").asString()).as("kind of %s on B", id)
+                assertThat(b.hosts().get(id).path("kind").asString())
+                        .as("kind of %s on B", id)
                         .isEqualTo(kindsOnA.get(id));
-                assertThat(b.hosts().get(id)).as("host %s on B", id).isEqualTo(a.hosts().get(id));
-                assertThat(b.documents().get(id)).as("documents of %s on B", id).isEqualTo(a.documents().get(id))
+                assertThat(b.hosts().get(id))
+                        .as("host %s on B", id)
+                        .isEqualTo(a.hosts().get(id));
+                assertThat(b.documents().get(id))
+                        .as("documents of %s on B", id)
+                        .isEqualTo(a.documents().get(id))
                         .isNotEmpty();
-                assertThat(withoutIds(b.history().get(id))).as("history of %s on B", id)
+                assertThat(withoutIds(b.history().get(id)))
+                        .as("history of %s on B", id)
                         .isEqualTo(withoutIds(a.history().get(id)));
             }
-            JsonNode twins = JSON.readTree(service.get("/hosts?kind=" + kindsOnA.get(TWIN_1)).body());
-            assertThat(twins.path("items").valueStream().map(h -> h.path("id").asString()).toList())
+            JsonNode twins = JSON.readTree(
+                    service.get("/hosts?kind=" + kindsOnA.get(TWIN_1)).body());
+            assertThat(twins.path("items")
+                            .valueStream()
+                            .map(h -> h.path("id").asString())
+                            .toList())
                     .containsExactly(TWIN_1, TWIN_2);
 
             // Aggregates: members counted by kind, and the same answers as on A.
@@ -204,16 +258,20 @@ class MigrationToCpuKindsTest {
             assertThat(hostsByKind(b.aggregates().get("west")))
                     .isEqualTo(Map.of(kindsOnA.get(TWIN_1), 1, kindsOnA.get(AGENT), 1));
             for (String aggregate : AGGREGATES) {
-                assertThat(b.aggregates().get(aggregate)).as("aggregate %s on B", aggregate)
+                assertThat(b.aggregates().get(aggregate))
+                        .as("aggregate %s on B", aggregate)
                         .isEqualTo(a.aggregates().get(aggregate));
                 JsonNode onA = a.recommended().get(aggregate);
                 JsonNode onB = b.recommended().get(aggregate);
                 assertThat(onA.path("model").asString()).as("model on A").isNotBlank();
-                assertThat(onB.path("mode").asString()).isEqualTo(onA.path("mode").asString());
-                assertThat(onB.path("model").asString()).isEqualTo(onA.path("model").asString());
+                assertThat(onB.path("mode").asString())
+                        .isEqualTo(onA.path("mode").asString());
+                assertThat(onB.path("model").asString())
+                        .isEqualTo(onA.path("model").asString());
                 assertThat(onB.path("features")).isEqualTo(onA.path("features"));
                 assertThat(onB).as("recommended-cpu of %s on B", aggregate).isEqualTo(onA);
-                assertThat(b.baselines().get(aggregate)).as("baseline of %s on B", aggregate)
+                assertThat(b.baselines().get(aggregate))
+                        .as("baseline of %s on B", aggregate)
                         .isEqualTo(a.baselines().get(aggregate));
             }
             assertThat(a.recommended().get("east").path("model").asString())
@@ -227,17 +285,20 @@ class MigrationToCpuKindsTest {
                 assertThat(after.path("kind").asString()).isEqualTo(kindsOnA.get(id));
                 assertThat(JSON.readTree(again.body()).path("kind").asString()).isEqualTo(kindsOnA.get(id));
                 List<JsonNode> history = history(service, id);
-                assertThat(history).extracting(e -> e.path("kind").asString()).as("history of %s", id)
+                assertThat(history)
+                        .extracting(e -> e.path("kind").asString())
+                        .as("history of %s", id)
                         .doesNotContain("cpu-changed");
                 assertThat(withoutIds(history)).isEqualTo(withoutIds(a.history().get(id)));
-                assertThat(without(after, "lastSeenAt")).as("%s after the same report", id)
+                assertThat(without(after, "lastSeenAt"))
+                        .as("%s after the same report", id)
                         .isEqualTo(without(before, "lastSeenAt"));
             }
             try (Connection db = DriverManager.getConnection(urlB, USER, PASSWORD)) {
                 assertThat(strings(db, "select count(*) from cpu_kind")).containsExactly("3");
                 System.out.println("cpu_kind rows on B: " + strings(db, "select id from cpu_kind order by id"));
-                System.out.println("cpu_event kinds on B: " + strings(db,
-                        "select hostname || ' ' || kind from cpu_event order by id"));
+                System.out.println("cpu_event kinds on B: "
+                        + strings(db, "select hostname || ' ' || kind from cpu_event order by id"));
             }
             System.out.println("same reports again on B: kinds unchanged, no cpu-changed event, updatedAt kept");
             System.out.println("---- end ----");
@@ -295,7 +356,10 @@ class MigrationToCpuKindsTest {
 
     private static Map<String, Integer> hostsByKind(JsonNode aggregate) {
         Map<String, Integer> counts = new TreeMap<>();
-        aggregate.path("kinds").forEach(k -> counts.put(k.path("kind").asString(), k.path("hosts").asInt()));
+        aggregate
+                .path("kinds")
+                .forEach(k ->
+                        counts.put(k.path("kind").asString(), k.path("hosts").asInt()));
         return counts;
     }
 
@@ -374,10 +438,19 @@ class MigrationToCpuKindsTest {
         row.put(prefix + "model", none ? null : text(cpu, "model"));
         row.put(prefix + "model_known", none ? null : cpu.path("modelKnown").asBoolean());
         row.put(prefix + "microcode", none ? null : text(cpu, "microcode"));
-        row.put(prefix + "signature_family", none || !signature.has("family") ? null : signature.path("family").asInt());
-        row.put(prefix + "signature_model", none || !signature.has("model") ? null : signature.path("model").asInt());
-        row.put(prefix + "signature_stepping", none || !signature.has("stepping") ? null
-                : signature.path("stepping").asInt());
+        row.put(
+                prefix + "signature_family",
+                none || !signature.has("family")
+                        ? null
+                        : signature.path("family").asInt());
+        row.put(
+                prefix + "signature_model",
+                none || !signature.has("model") ? null : signature.path("model").asInt());
+        row.put(
+                prefix + "signature_stepping",
+                none || !signature.has("stepping")
+                        ? null
+                        : signature.path("stepping").asInt());
         row.put(prefix + "cpu_source", none ? null : text(cpu, "source"));
         row.put(prefix + "listed_features", none ? null : list(cpu.path("listedFeatures")));
         row.put(prefix + "disabled_features", none ? null : list(cpu.path("disabledFeatures")));
@@ -426,8 +499,8 @@ class MigrationToCpuKindsTest {
     private static void insert(Connection db, String table, Map<String, Object> row) throws SQLException {
         String columns = String.join(", ", row.keySet());
         String marks = String.join(", ", row.keySet().stream().map(c -> "?").toList());
-        try (PreparedStatement sql = db.prepareStatement("insert into " + table + " (" + columns + ") values ("
-                + marks + ")")) {
+        try (PreparedStatement sql =
+                db.prepareStatement("insert into " + table + " (" + columns + ") values (" + marks + ")")) {
             int i = 1;
             for (Object value : row.values()) {
                 if (value instanceof String[] array) {
@@ -458,8 +531,10 @@ class MigrationToCpuKindsTest {
     // ---- registrations -------------------------------------------------------------------------------------------
 
     private static RunningService start(String database) {
-        return RunningService.start("--spring.datasource.url=" + url(database),
-                "--spring.datasource.username=" + USER, "--spring.datasource.password=" + PASSWORD,
+        return RunningService.start(
+                "--spring.datasource.url=" + url(database),
+                "--spring.datasource.username=" + USER,
+                "--spring.datasource.password=" + PASSWORD,
                 "--fleetcpu.embedded-postgres.data-directory=target/migration-to-cpu-kinds-test-unused");
     }
 
@@ -477,10 +552,11 @@ class MigrationToCpuKindsTest {
         return Map.of("libvirt", libvirt, "qemu", qemu, "agent", agent);
     }
 
-    private static Map<String, Object> withKernel(Map<String, Object> body, String release,
-            Map<String, Object> versions) {
-        body.put("kernel", Map.of("release", release, "kvmModule", "kvm_intel", "nested", "enabled",
-                "virtualizationFlag", "vmx"));
+    private static Map<String, Object> withKernel(
+            Map<String, Object> body, String release, Map<String, Object> versions) {
+        body.put(
+                "kernel",
+                Map.of("release", release, "kvmModule", "kvm_intel", "nested", "enabled", "virtualizationFlag", "vmx"));
         if (versions != null) {
             body.put("versions", versions);
         }

@@ -1,5 +1,6 @@
 package io.fleetcpu.system;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
 import java.util.stream.Stream;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A PostgreSQL server prepared as an operator prepares one for fleetcpu: a login of its own and databases it owns.
@@ -35,8 +34,10 @@ final class OperatorPostgres implements AutoCloseable {
     /** Starts a server with the login and these databases, owned by it. */
     static OperatorPostgres start(String... databases) throws IOException, SQLException {
         Path dataDirectory = Files.createTempDirectory("operator-postgres");
-        EmbeddedPostgres server = EmbeddedPostgres.builder().setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false).start();
+        EmbeddedPostgres server = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .start();
         try (Connection admin = server.getPostgresDatabase().getConnection();
                 Statement sql = admin.createStatement()) {
             sql.execute("create role " + USER + " login password '" + PASSWORD + "'");
@@ -63,8 +64,11 @@ final class OperatorPostgres implements AutoCloseable {
 
     /** Starts the stopped server again, on the same port, with its data. */
     void startAgain() throws IOException {
-        server = EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false)
-                .setPort(port).start();
+        server = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .start();
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,8 +30,7 @@ final class RegistrationStorm {
             "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2650-v3-host.xml");
 
     /** A registration sent, with the service's answer. */
-    record Registration(String id, String hostname, List<String> aggregates, int status, JsonNode answer) {
-    }
+    record Registration(String id, String hostname, List<String> aggregates, int status, JsonNode answer) {}
 
     private final ServiceProcess service;
     private final String name;

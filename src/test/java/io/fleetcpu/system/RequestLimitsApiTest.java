@@ -2,16 +2,14 @@ package io.fleetcpu.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.ApiAssertions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.testing.ApiAssertions;
 
 /**
  * One request cannot ask for unbounded work: beyond the documented limits (aggregates per registration, features
@@ -35,8 +33,8 @@ class RequestLimitsApiTest extends ApiAssertions {
         Answer beyond = post("/hosts", registration(uuid, "compute-many", names("agg-", MAX_AGGREGATES + 1), HASWELL));
         assertProblem(beyond, 422);
         assertThat(errorFields(beyond)).containsExactly("aggregates");
-        assertThat(errorFor(beyond, "aggregates")).contains("101 aggregates", "at most 100",
-                "fleetcpu.request.max-aggregates-per-host");
+        assertThat(errorFor(beyond, "aggregates"))
+                .contains("101 aggregates", "at most 100", "fleetcpu.request.max-aggregates-per-host");
         assertNothingWritten();
 
         Answer atLimit = post("/hosts", registration(uuid, "compute-many", names("agg-", MAX_AGGREGATES), HASWELL));
@@ -49,8 +47,8 @@ class RequestLimitsApiTest extends ApiAssertions {
         Answer beyond = post("/hosts", cpuReport(UUID.randomUUID().toString(), MAX_FEATURES + 1));
         assertProblem(beyond, 422);
         assertThat(errorFields(beyond)).containsExactly("cpu.features");
-        assertThat(errorFor(beyond, "cpu.features")).contains("1001 features", "at most 1000",
-                "fleetcpu.request.max-features-per-cpu");
+        assertThat(errorFor(beyond, "cpu.features"))
+                .contains("1001 features", "at most 1000", "fleetcpu.request.max-features-per-cpu");
         assertNothingWritten();
 
         Answer atLimit = post("/hosts", cpuReport(UUID.randomUUID().toString(), MAX_FEATURES));
@@ -60,8 +58,11 @@ class RequestLimitsApiTest extends ApiAssertions {
     @Test
     void featuresInALibvirtDocumentCountToo() {
         String uuid = UUID.randomUUID().toString();
-        String extra = String.join("", names("    <feature policy='require' name='x-", MAX_FEATURES + 1).stream()
-                .map(f -> f + "'/>\n").toList());
+        String extra = String.join(
+                "",
+                names("    <feature policy='require' name='x-", MAX_FEATURES + 1).stream()
+                        .map(f -> f + "'/>\n")
+                        .toList());
         Map<String, Object> report = registration(uuid, "compute-xml", List.of("xml"), HASWELL);
         report.put("capabilitiesXml", ((String) report.get("capabilitiesXml")).replace("</cpu>", extra + "</cpu>"));
         Answer beyond = post("/hosts", report);
@@ -73,35 +74,43 @@ class RequestLimitsApiTest extends ApiAssertions {
     @Test
     void aWhatIfListHoldsAtMostAThousandHosts() {
         assertThat(post("/hosts", registration(UUID.randomUUID().toString(), "hsw-1", List.of("east"), HASWELL))
-                .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
         List<Map<String, Object>> reports = new ArrayList<>();
         for (int i = 0; i <= MAX_WHAT_IF_HOSTS; i++) {
             reports.add(cpuReport(UUID.randomUUID().toString(), 3));
         }
-        Answer beyond = post("/aggregates/east/what-if", Map.of("addReports", reports,
-                "removeHosts", names("x", MAX_WHAT_IF_HOSTS + 1)));
+        Answer beyond = post(
+                "/aggregates/east/what-if",
+                Map.of("addReports", reports, "removeHosts", names("x", MAX_WHAT_IF_HOSTS + 1)));
         assertProblem(beyond, 422);
         assertThat(errorFields(beyond)).containsExactly("addReports", "removeHosts");
-        assertThat(errorFor(beyond, "addReports")).contains("1001 hosts", "at most 1000",
-                "fleetcpu.request.max-what-if-hosts");
+        assertThat(errorFor(beyond, "addReports"))
+                .contains("1001 hosts", "at most 1000", "fleetcpu.request.max-what-if-hosts");
 
         Answer atLimit = post("/aggregates/east/what-if", Map.of("addReports", reports.subList(0, MAX_WHAT_IF_HOSTS)));
         assertThat(atLimit.status()).as(atLimit.body()).isEqualTo(200);
         assertThat(atLimit.json().path("after").path("hostCount").asInt()).isEqualTo(MAX_WHAT_IF_HOSTS + 1);
-        assertThat(get("/hosts").json().path("totalItems").asInt()).as("hosts stored").isEqualTo(1);
+        assertThat(get("/hosts").json().path("totalItems").asInt())
+                .as("hosts stored")
+                .isEqualTo(1);
     }
 
     @Test
     void aMigrationCheckGuestCpuNamesAtMostAThousandFeatures() {
         String uuid = UUID.randomUUID().toString();
-        assertThat(post("/hosts", registration(uuid, "hsw-1", List.of("east"), HASWELL)).status()).isEqualTo(201);
-        Answer beyond = post("/migrations/check", Map.of("guest", Map.of("cpuXml", guestCpu(MAX_FEATURES + 1)),
-                "target", Map.of("host", uuid)));
+        assertThat(post("/hosts", registration(uuid, "hsw-1", List.of("east"), HASWELL))
+                        .status())
+                .isEqualTo(201);
+        Answer beyond = post(
+                "/migrations/check",
+                Map.of("guest", Map.of("cpuXml", guestCpu(MAX_FEATURES + 1)), "target", Map.of("host", uuid)));
         assertProblem(beyond, 422);
         assertThat(errorFields(beyond)).containsExactly("guest.cpuXml.features");
 
-        Answer atLimit = post("/migrations/check", Map.of("guest", Map.of("cpuXml", guestCpu(MAX_FEATURES)),
-                "target", Map.of("host", uuid)));
+        Answer atLimit = post(
+                "/migrations/check",
+                Map.of("guest", Map.of("cpuXml", guestCpu(MAX_FEATURES)), "target", Map.of("host", uuid)));
         // Real CPUs have far fewer features than the limit; these made-up ones pass it and fail the catalog check.
         assertProblem(atLimit, 422);
         assertThat(errorFields(atLimit)).containsExactly("guest.cpuXml");

@@ -1,5 +1,6 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.FleetcpuApplication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,12 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import io.fleetcpu.FleetcpuApplication;
 
 /**
  * The whole service started as {@code java -jar fleetcpu.jar} starts it, on a random port, outside the
@@ -29,17 +27,18 @@ final class RunningService implements AutoCloseable {
 
     private RunningService(ConfigurableApplicationContext context) {
         this.context = context;
-        this.client = new ServiceClient(HttpClient.newHttpClient(),
+        this.client = new ServiceClient(
+                HttpClient.newHttpClient(),
                 ((WebServerApplicationContext) context).getWebServer().getPort());
     }
 
     /** Starts fleetcpu with these {@code --name=value} arguments on top of a random port and a known token. */
     static RunningService start(String... arguments) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--fleetcpu.security.tokens=" + TOKEN,
-                "--spring.main.banner-mode=off"));
+        List<String> args = new ArrayList<>(
+                List.of("--server.port=0", "--fleetcpu.security.tokens=" + TOKEN, "--spring.main.banner-mode=off"));
         args.addAll(List.of(arguments));
-        return new RunningService(new SpringApplicationBuilder(FleetcpuApplication.class)
-                .run(args.toArray(String[]::new)));
+        return new RunningService(
+                new SpringApplicationBuilder(FleetcpuApplication.class).run(args.toArray(String[]::new)));
     }
 
     ConfigurableApplicationContext context() {
@@ -56,17 +55,22 @@ final class RunningService implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String json) {
-        return client.send(client.request(path).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+        return client.send(client.request(path)
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     HttpResponse<String> put(String path, String json) {
-        return client.send(client.request(path).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+        return client.send(client.request(path)
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     HttpResponse<String> delete(String path) {
-        return client.send(client.request(path).header("Authorization", "Bearer " + TOKEN).DELETE());
+        return client.send(
+                client.request(path).header("Authorization", "Bearer " + TOKEN).DELETE());
     }
 
     @Override

@@ -32,7 +32,8 @@ final class ServiceProcess implements AutoCloseable {
 
     private ServiceProcess(Process jvm, int port, Path dataDirectory, Path log) {
         this.jvm = jvm;
-        this.client = new ServiceClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), port);
+        this.client = new ServiceClient(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), port);
         this.dataDirectory = dataDirectory;
         this.log = log;
     }
@@ -46,18 +47,25 @@ final class ServiceProcess implements AutoCloseable {
         Path dataDirectory = home.resolve("postgres");
         Path log;
         try (Stream<Path> existing = Files.list(home)) {
-            log = home.resolve("service-" + existing.filter(p -> p.toString().endsWith(".log")).count() + ".log");
+            log = home.resolve("service-"
+                    + existing.filter(p -> p.toString().endsWith(".log")).count() + ".log");
         }
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", classPath, "io.fleetcpu.FleetcpuApplication",
+        List<String> command = List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classPath,
+                "io.fleetcpu.FleetcpuApplication",
                 "--server.port=" + port,
                 "--spring.main.banner-mode=off",
                 "--fleetcpu.security.tokens=" + TOKEN,
                 "--fleetcpu.embedded-postgres.data-directory=" + dataDirectory,
                 "--fleetcpu.embedded-postgres.password-file=" + home.resolve("postgres-password"));
-        Process jvm = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process jvm = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         ServiceProcess service = new ServiceProcess(jvm, port, dataDirectory, log);
         service.awaitReady();
         return service;
@@ -67,8 +75,8 @@ final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!jvm.isAlive()) {
-                throw new IllegalStateException("the service exited with " + jvm.exitValue() + " while starting:\n"
-                        + logTail());
+                throw new IllegalStateException(
+                        "the service exited with " + jvm.exitValue() + " while starting:\n" + logTail());
             }
             try {
                 if (get("/actuator/health").statusCode() == 200) {
@@ -101,8 +109,10 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String json) {
-        return client.send(client.request(path).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+        return client.send(client.request(path)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -120,8 +130,8 @@ final class ServiceProcess implements AutoCloseable {
         try {
             if (Files.exists(pidFile)) {
                 // only a postgres program: a stale file may name an unrelated process
-                Optional<ProcessHandle> postmaster = ProcessHandle.of(
-                        Long.parseLong(Files.readAllLines(pidFile).get(0).strip()))
+                Optional<ProcessHandle> postmaster = ProcessHandle.of(Long.parseLong(
+                                Files.readAllLines(pidFile).get(0).strip()))
                         .filter(p -> p.info().command().orElse("").endsWith("/postgres"));
                 postmaster.ifPresent(p -> {
                     processes.add(p);

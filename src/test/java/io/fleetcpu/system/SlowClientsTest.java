@@ -19,10 +19,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,10 +33,12 @@ class SlowClientsTest {
     private static final int SLOW_CLIENTS = 250;
     /** Refused before their bodies are read; the connection must not stay busy with the rest of the body. */
     private static final int WITHOUT_CREDENTIAL = 50;
+
     private static final Duration BODY_TIMEOUT = Duration.ofSeconds(8);
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void slowBodiesHoldNoRequestThreadAndAreRefusedWith408AtTheirDeadline() throws Exception {
@@ -46,7 +46,9 @@ class SlowClientsTest {
                 "--fleetcpu.embedded-postgres.data-directory=target/test-postgres/slow-" + System.nanoTime(),
                 "--fleetcpu.embedded-postgres.clean=true",
                 "--fleetcpu.request.body-timeout=" + BODY_TIMEOUT.toMillis() + "ms")) {
-            int port = ((WebServerApplicationContext) service.context()).getWebServer().getPort();
+            int port = ((WebServerApplicationContext) service.context())
+                    .getWebServer()
+                    .getPort();
             timed(service, port, "/actuator/health", 200);
             timed(service, port, "/hosts", 200);
             List<Socket> slow = new ArrayList<>();
@@ -72,23 +74,37 @@ class SlowClientsTest {
                     }
                     healthMillis.add(timed(service, port, "/actuator/health", 200));
                     readMillis.add(timed(service, port, "/hosts", 200));
-                    if (registered == 0 && System.nanoTime() - start > Duration.ofSeconds(3).toNanos()) {
+                    if (registered == 0
+                            && System.nanoTime() - start > Duration.ofSeconds(3).toNanos()) {
                         String uuid = "00000000-0000-4000-8000-000000005105";
-                        HttpResponse<String> answer = service.post("/hosts", "{\"hostname\": \"while-slow\", "
-                                + "\"capabilitiesXml\": " + JsonMapper.builder().build().writeValueAsString(
-                                        RunningService.capabilities(uuid,
-                                                "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml")) + "}");
+                        HttpResponse<String> answer = service.post(
+                                "/hosts",
+                                "{\"hostname\": \"while-slow\", "
+                                        + "\"capabilitiesXml\": "
+                                        + JsonMapper.builder()
+                                                .build()
+                                                .writeValueAsString(RunningService.capabilities(
+                                                        uuid, "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml"))
+                                        + "}");
                         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
                         registered++;
                     }
                     Thread.sleep(100);
                 }
-                System.out.printf("slow clients: %d; health: %d answers, p50 %d ms, max %d ms; GET /hosts: "
-                        + "p50 %d ms, max %d ms%n", SLOW_CLIENTS, healthMillis.size(), percentile(healthMillis, 50),
-                        percentile(healthMillis, 100), percentile(readMillis, 50), percentile(readMillis, 100));
-                assertThat(percentile(healthMillis, 100)).as("slowest health answer, ms")
+                System.out.printf(
+                        "slow clients: %d; health: %d answers, p50 %d ms, max %d ms; GET /hosts: "
+                                + "p50 %d ms, max %d ms%n",
+                        SLOW_CLIENTS,
+                        healthMillis.size(),
+                        percentile(healthMillis, 50),
+                        percentile(healthMillis, 100),
+                        percentile(readMillis, 50),
+                        percentile(readMillis, 100));
+                assertThat(percentile(healthMillis, 100))
+                        .as("slowest health answer, ms")
                         .isLessThan(ANSWER_WITHIN.toMillis());
-                assertThat(percentile(readMillis, 100)).as("slowest GET /hosts, ms")
+                assertThat(percentile(readMillis, 100))
+                        .as("slowest GET /hosts, ms")
                         .isLessThan(ANSWER_WITHIN.toMillis());
                 assertThat(registered).isEqualTo(1);
 
@@ -97,7 +113,8 @@ class SlowClientsTest {
                     outcomes.merge(outcome(socket), 1, Integer::sum);
                 }
                 System.out.println("slow clients got: " + outcomes);
-                assertThat(outcomes).as("what the slow clients got")
+                assertThat(outcomes)
+                        .as("what the slow clients got")
                         .isEqualTo(Map.of("408, closed", SLOW_CLIENTS, "401, closed", WITHOUT_CREDENTIAL));
             } finally {
                 for (Socket socket : slow) {
@@ -112,7 +129,8 @@ class SlowClientsTest {
         socket.connect(new InetSocketAddress("localhost", port), 2000);
         socket.setSoTimeout(5000);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /hosts HTTP/1.1\r\nHost: localhost\r\n" + credential + "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{")
+        out.write(("POST /hosts HTTP/1.1\r\nHost: localhost\r\n" + credential
+                        + "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
@@ -135,7 +153,9 @@ class SlowClientsTest {
             InputStream in = socket.getInputStream();
             byte[] answer = in.readAllBytes();
             String text = new String(answer, StandardCharsets.US_ASCII);
-            String status = text.isEmpty() ? "no answer" : text.substring(0, Math.min(12, text.length())).substring(9);
+            String status = text.isEmpty()
+                    ? "no answer"
+                    : text.substring(0, Math.min(12, text.length())).substring(9);
             return status + ", closed";
         } catch (SocketTimeoutException e) {
             return "still open after 5 s";
@@ -146,8 +166,12 @@ class SlowClientsTest {
 
     private long timed(RunningService service, int port, String path, int expected) throws Exception {
         long before = System.nanoTime();
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         long millis = (System.nanoTime() - before) / 1_000_000;
         assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(expected);
         return millis;

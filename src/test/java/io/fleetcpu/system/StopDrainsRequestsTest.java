@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,22 +35,32 @@ class StopDrainsRequestsTest {
             long exitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
             storm.stop();
 
-            List<Integer> serverErrors = storm.answered().stream().map(RegistrationStorm.Registration::status)
-                    .filter(status -> status >= 500).toList();
-            System.out.printf("SIGTERM: exited after %d ms (exit %s); %d requests answered, %d of them 5xx, "
-                    + "%d without an answer%n", exitMillis, exited ? service.jvm().exitValue() : "-",
-                    storm.answered().size(), serverErrors.size(), storm.unanswered());
-            assertThat(serverErrors).as("5xx answers during the stop; log:\n" + service.logTail()).isEmpty();
+            List<Integer> serverErrors = storm.answered().stream()
+                    .map(RegistrationStorm.Registration::status)
+                    .filter(status -> status >= 500)
+                    .toList();
+            System.out.printf(
+                    "SIGTERM: exited after %d ms (exit %s); %d requests answered, %d of them 5xx, "
+                            + "%d without an answer%n",
+                    exitMillis,
+                    exited ? service.jvm().exitValue() : "-",
+                    storm.answered().size(),
+                    serverErrors.size(),
+                    storm.unanswered());
+            assertThat(serverErrors)
+                    .as("5xx answers during the stop; log:\n" + service.logTail())
+                    .isEmpty();
             assertThat(exited).as("the service exited").isTrue();
             assertThat(exitMillis).as("milliseconds from SIGTERM to exit").isLessThan(10_000);
             // pg_ctl stop returns when the server removed postmaster.pid, a moment before its last process exits
             for (ProcessHandle process : postgres) {
                 process.onExit().completeOnTimeout(process, 5, TimeUnit.SECONDS).join();
             }
-            assertThat(postgres).as("PostgreSQL processes running 5 s after the service exited; log:\n"
-                    + service.logTail())
+            assertThat(postgres)
+                    .as("PostgreSQL processes running 5 s after the service exited; log:\n" + service.logTail())
                     .noneMatch(ProcessHandle::isAlive);
-            assertThat(Files.exists(home.resolve("postgres/postmaster.pid"))).as("postmaster.pid left behind")
+            assertThat(Files.exists(home.resolve("postgres/postmaster.pid")))
+                    .as("postmaster.pid left behind")
                     .isFalse();
         }
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import tools.jackson.databind.JsonNode;
 
 /** Checks shared by the API tests: problem details, the fields they name, and an untouched database. */
@@ -44,14 +43,18 @@ public abstract class ApiAssertions extends ApiTest {
     protected void assertNoHosts() {
         Answer hosts = get("/hosts");
         assertThat(hosts.status()).isEqualTo(200);
-        assertThat(hosts.json().path("items").size()).as("hosts stored: %s", hosts.body()).isZero();
+        assertThat(hosts.json().path("items").size())
+                .as("hosts stored: %s", hosts.body())
+                .isZero();
         assertThat(hosts.json().path("totalItems").asLong()).isZero();
     }
 
     protected void assertNoAggregates() {
         Answer aggregates = get("/aggregates");
         assertThat(aggregates.status()).isEqualTo(200);
-        assertThat(aggregates.json().size()).as("aggregates stored: %s", aggregates.body()).isZero();
+        assertThat(aggregates.json().size())
+                .as("aggregates stored: %s", aggregates.body())
+                .isZero();
     }
 
     protected void assertNothingWritten() {
@@ -68,8 +71,8 @@ public abstract class ApiAssertions extends ApiTest {
     }
 
     /** A structured registration for a host without libvirt. */
-    protected static Map<String, Object> structured(String uuid, String hostname, List<String> aggregates,
-            Map<String, Object> cpu) {
+    protected static Map<String, Object> structured(
+            String uuid, String hostname, List<String> aggregates, Map<String, Object> cpu) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         if (uuid != null) {
             body.put("uuid", uuid);

@@ -16,13 +16,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,19 +28,23 @@ import tools.jackson.databind.json.JsonMapper;
  * Starts the whole service on a random port with its embedded PostgreSQL and talks to it over
  * real HTTP, as agents and operators do. Every test starts from an empty database.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "fleetcpu.embedded-postgres.data-directory=target/test-postgres/${random.uuid}",
-        "fleetcpu.embedded-postgres.clean=true",
-        "spring.main.banner-mode=off",
-        "fleetcpu.security.tokens=" + ApiTest.TOKEN,
-        "fleetcpu.security.agent.tokens=" + ApiTest.AGENT_TOKEN + "," + ApiTest.OTHER_AGENT_TOKEN,
-        "fleetcpu.security.viewer.tokens=" + ApiTest.VIEWER_TOKEN })
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "fleetcpu.embedded-postgres.data-directory=target/test-postgres/${random.uuid}",
+            "fleetcpu.embedded-postgres.clean=true",
+            "spring.main.banner-mode=off",
+            "fleetcpu.security.tokens=" + ApiTest.TOKEN,
+            "fleetcpu.security.agent.tokens=" + ApiTest.AGENT_TOKEN + "," + ApiTest.OTHER_AGENT_TOKEN,
+            "fleetcpu.security.viewer.tokens=" + ApiTest.VIEWER_TOKEN
+        })
 public abstract class ApiTest {
 
     /** An operator's token. */
     public static final String TOKEN = "test-token-0123456789";
     /** Two agents' tokens, and a viewer's. */
     public static final String AGENT_TOKEN = "agent-a-token-0123456789";
+
     public static final String OTHER_AGENT_TOKEN = "agent-b-token-0123456789";
     public static final String VIEWER_TOKEN = "viewer-token-0123456789";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
@@ -103,19 +105,24 @@ public abstract class ApiTest {
                 full join aggregate_kind k on k.aggregate_id = c.aggregate_id and k.kind_id = c.kind_id
                 where c.hosts is distinct from k.hosts
                 """);
-        org.assertj.core.api.Assertions.assertThat(disagreements).as("counts kept vs memberships").isEmpty();
+        org.assertj.core.api.Assertions.assertThat(disagreements)
+                .as("counts kept vs memberships")
+                .isEmpty();
         List<Map<String, Object>> orphans = jdbc.queryForList("""
                 select m.aggregate_id from aggregate_host m
                 where not exists (select 1 from aggregate a where a.id = m.aggregate_id)
                 """);
-        org.assertj.core.api.Assertions.assertThat(orphans).as("memberships of aggregates that are gone").isEmpty();
+        org.assertj.core.api.Assertions.assertThat(orphans)
+                .as("memberships of aggregates that are gone")
+                .isEmpty();
     }
 
     /** Every host of the aggregate, by id, ordered by hostname (GET /hosts?aggregate=, page by page). */
     protected List<String> memberIds(String aggregate) {
         List<String> ids = new java.util.ArrayList<>();
-        for (int page = 0;; page++) {
-            JsonNode answer = get("/hosts?size=500&page=" + page + "&aggregate=" + aggregate).json();
+        for (int page = 0; ; page++) {
+            JsonNode answer = get("/hosts?size=500&page=" + page + "&aggregate=" + aggregate)
+                    .json();
             answer.path("items").forEach(h -> ids.add(h.path("id").asString()));
             if (answer.path("items").size() < 500) {
                 return ids;
@@ -128,18 +135,21 @@ public abstract class ApiTest {
     }
 
     protected Answer post(String path, Object body, String... headers) {
-        return send(builder(path, withToken(headers)).header("Content-Type", "application/json")
+        return send(builder(path, withToken(headers))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
     protected Answer put(String path, Object body, String... headers) {
-        return send(builder(path, withToken(headers)).header("Content-Type", "application/json")
+        return send(builder(path, withToken(headers))
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
     /** A JSON merge patch (RFC 7396). */
     protected Answer patch(String path, Object body, String... headers) {
-        return send(builder(path, withToken(headers)).header("Content-Type", "application/merge-patch+json")
+        return send(builder(path, withToken(headers))
+                .header("Content-Type", "application/merge-patch+json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
@@ -207,8 +217,8 @@ public abstract class ApiTest {
     }
 
     /** A registration as an agent sends it. */
-    protected static Map<String, Object> registration(String uuid, String hostname, List<String> aggregates,
-            String hostCpuFile) {
+    protected static Map<String, Object> registration(
+            String uuid, String hostname, List<String> aggregates, String hostCpuFile) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hostname", hostname);
         body.put("aggregates", aggregates);
@@ -233,8 +243,17 @@ public abstract class ApiTest {
         body.put("capabilitiesXml", hostData("capabilities-broadwell-kvm-host.xml"));
         body.put("domainCapabilitiesXml", hostData("domcapabilities-qemu-7.2-tcg.xml"));
         body.put("hypervisorCpuXml", hostData("hypervisor-cpu-kvm64.xml"));
-        body.put("kernel", Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "enabled",
-                "virtualizationFlag", "vmx"));
+        body.put(
+                "kernel",
+                Map.of(
+                        "release",
+                        "6.1.0-18-amd64",
+                        "kvmModule",
+                        "kvm_intel",
+                        "nested",
+                        "enabled",
+                        "virtualizationFlag",
+                        "vmx"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
         return body;
     }

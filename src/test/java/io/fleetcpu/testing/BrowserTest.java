@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -61,19 +60,29 @@ public abstract class BrowserTest extends ApiAssertions {
         Optional<Path> driver = onPath("chromedriver");
         if (chromium.isEmpty() || driver.isEmpty()) {
             missing = "headless Chromium is not installed (" + (chromium.isEmpty() ? "no chromium" : "")
-                    + (driver.isEmpty() ? " no chromedriver" : "") + " on PATH); apt-get install chromium chromium-driver";
+                    + (driver.isEmpty() ? " no chromedriver" : "")
+                    + " on PATH); apt-get install chromium chromium-driver";
             return;
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.get().toFile());
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1800", "--lang=en-US", "--no-first-run", "--disable-extensions");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1400,1800",
+                "--lang=en-US",
+                "--no-first-run",
+                "--disable-extensions");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(driver.get().toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
     }
@@ -134,7 +143,9 @@ public abstract class BrowserTest extends ApiAssertions {
     protected void assertNoConsoleErrorsBut(String where, String expected) {
         List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
-                .map(LogEntry::toString).filter(e -> expected == null || !e.contains(expected)).toList();
+                .map(LogEntry::toString)
+                .filter(e -> expected == null || !e.contains(expected))
+                .toList();
         assertThat(errors).as("console errors and warnings of %s", where).isEmpty();
     }
 
@@ -151,14 +162,14 @@ public abstract class BrowserTest extends ApiAssertions {
         WebElement page = find("html");
         leavingThePage.run();
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
-                b -> "complete".equals(((JavascriptExecutor) b).executeScript("return document.readyState")));
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(b -> "complete".equals(((JavascriptExecutor) b).executeScript("return document.readyState")));
     }
 
     /** The element's text once it holds {@code expected}: what a page's script writes may come a moment later. */
     protected String textOnceItHas(String css, String expected) {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
-                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), expected));
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), expected));
         return find(css).getText();
     }
 
@@ -179,7 +190,8 @@ public abstract class BrowserTest extends ApiAssertions {
     protected void screenshot(String name, WebElement element) {
         try {
             Files.createDirectories(SCREENSHOTS);
-            File shot = element != null ? element.getScreenshotAs(OutputType.FILE)
+            File shot = element != null
+                    ? element.getScreenshotAs(OutputType.FILE)
                     : ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -14,9 +14,16 @@ interface CpuQueries {
     String baselineCpu(List<String> hostCpuXml, boolean expandFeatures, boolean migratable);
 
     /** {@code virConnectGetDomainCapabilities}; any argument may be null for the hypervisor's default. */
-    String domainCapabilities(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType);
+    String domainCapabilities(
+            @Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType);
 
     /** {@code virConnectBaselineHypervisorCPU}; emulator, arch, machine and virtType may be null for defaults. */
-    String baselineHypervisorCpu(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType,
-                                 List<String> cpuXml, boolean expandFeatures, boolean migratable);
+    String baselineHypervisorCpu(
+            @Nullable String emulator,
+            @Nullable String arch,
+            @Nullable String machine,
+            @Nullable String virtType,
+            List<String> cpuXml,
+            boolean expandFeatures,
+            boolean migratable);
 }

@@ -12,24 +12,33 @@ import org.libvirt.Connect;
  * @param hypervisorType    {@code virConnectGetType}: {@code QEMU}, {@code TEST}, …
  * @param hypervisorVersion {@code virConnectGetVersion}, e.g. {@code 7.2.0} for QEMU
  */
-record HypervisorIdentity(String uri, String capabilitiesXml, String libvirtVersion, String hypervisorType,
-                          String hypervisorVersion) {
+record HypervisorIdentity(
+        String uri, String capabilitiesXml, String libvirtVersion, String hypervisorType, String hypervisorVersion) {
 
     static HypervisorIdentity read(String uri) {
         Connect connect;
         try {
             connect = new Connect(uri);
         } catch (org.libvirt.LibvirtException e) {
-            throw LibvirtConnection.cannotConnect(uri, e.getError().getMessage(), e.getError().getCode().ordinal());
+            throw LibvirtConnection.cannotConnect(
+                    uri, e.getError().getMessage(), e.getError().getCode().ordinal());
         } catch (LinkageError e) {
-            throw new LibvirtException("libvirt (libvirt.so.0) cannot be loaded by libvirt-java: " + e
-                    + " (Debian: apt-get install libvirt0)", e);
+            throw new LibvirtException(
+                    "libvirt (libvirt.so.0) cannot be loaded by libvirt-java: " + e
+                            + " (Debian: apt-get install libvirt0)",
+                    e);
         }
         try {
-            return new HypervisorIdentity(uri, connect.getCapabilities(), version(connect.getLibVersion()),
-                    connect.getType(), version(connect.getVersion()));
+            return new HypervisorIdentity(
+                    uri,
+                    connect.getCapabilities(),
+                    version(connect.getLibVersion()),
+                    connect.getType(),
+                    version(connect.getVersion()));
         } catch (org.libvirt.LibvirtException e) {
-            throw new LibvirtException(uri + ": " + e.getError().getMessage(), e.getError().getCode().ordinal());
+            throw new LibvirtException(
+                    uri + ": " + e.getError().getMessage(),
+                    e.getError().getCode().ordinal());
         } finally {
             try {
                 connect.close();

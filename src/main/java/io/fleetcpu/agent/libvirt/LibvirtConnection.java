@@ -1,9 +1,8 @@
 package io.fleetcpu.agent.libvirt;
 
-import java.util.List;
-
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +13,7 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
 
     private static volatile @Nullable LibvirtNative api;
     // Held for as long as libvirt may call it: JNA frees a callback whose Java object is collected.
-    private static final LibvirtNative.ErrorCallback QUIET = (userData, error) -> { };
+    private static final LibvirtNative.ErrorCallback QUIET = (userData, error) -> {};
 
     private final LibvirtNative lib;
     private final String uri;
@@ -57,8 +56,10 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
                     try {
                         lib = LibvirtNative.load();
                     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                        throw new LibvirtException("libvirt (libvirt.so.0) cannot be loaded: " + e.getMessage()
-                                + " (Debian: apt-get install libvirt0)", e);
+                        throw new LibvirtException(
+                                "libvirt (libvirt.so.0) cannot be loaded: " + e.getMessage()
+                                        + " (Debian: apt-get install libvirt0)",
+                                e);
                     }
                     lib.virSetErrorFunc(null, QUIET);
                     api = lib;
@@ -70,8 +71,8 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
 
     /** The message for a failed connection, with the likely cause for drivers that live in a daemon. */
     static LibvirtException cannotConnect(String uri, @Nullable String libvirtMessage, int code) {
-        String message = "cannot connect to " + uri + ": " + (libvirtMessage == null ? "no reason given"
-                : libvirtMessage);
+        String message =
+                "cannot connect to " + uri + ": " + (libvirtMessage == null ? "no reason given" : libvirtMessage);
         if (!uri.startsWith("test:")) {
             message += " (is libvirtd running?)";
         }
@@ -86,14 +87,17 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
     @Override
     public String baselineCpu(List<String> hostCpuXml, boolean expandFeatures, boolean migratable) {
         String[] xml = hostCpuXml.toArray(String[]::new);
-        return takeString(lib.virConnectBaselineCPU(handle(), xml, xml.length, flags(expandFeatures, migratable)),
+        return takeString(
+                lib.virConnectBaselineCPU(handle(), xml, xml.length, flags(expandFeatures, migratable)),
                 "virConnectBaselineCPU");
     }
 
     /** {@code virsh domcapabilities}; any argument may be null for the hypervisor's default. */
     @Override
-    public String domainCapabilities(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType) {
-        return takeString(lib.virConnectGetDomainCapabilities(handle(), emulator, arch, machine, virtType, 0),
+    public String domainCapabilities(
+            @Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType) {
+        return takeString(
+                lib.virConnectGetDomainCapabilities(handle(), emulator, arch, machine, virtType, 0),
                 "virConnectGetDomainCapabilities");
     }
 
@@ -102,11 +106,26 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
      * these CPUs. Unlike {@link #baselineCpu}, it knows what QEMU and KVM can really provide.
      */
     @Override
-    public String baselineHypervisorCpu(@Nullable String emulator, @Nullable String arch, @Nullable String machine, @Nullable String virtType,
-                                        List<String> cpuXml, boolean expandFeatures, boolean migratable) {
+    public String baselineHypervisorCpu(
+            @Nullable String emulator,
+            @Nullable String arch,
+            @Nullable String machine,
+            @Nullable String virtType,
+            List<String> cpuXml,
+            boolean expandFeatures,
+            boolean migratable) {
         String[] xml = cpuXml.toArray(String[]::new);
-        return takeString(lib.virConnectBaselineHypervisorCPU(handle(), emulator, arch, machine, virtType, xml,
-                xml.length, flags(expandFeatures, migratable)), "virConnectBaselineHypervisorCPU");
+        return takeString(
+                lib.virConnectBaselineHypervisorCPU(
+                        handle(),
+                        emulator,
+                        arch,
+                        machine,
+                        virtType,
+                        xml,
+                        xml.length,
+                        flags(expandFeatures, migratable)),
+                "virConnectBaselineHypervisorCPU");
     }
 
     /**
@@ -122,8 +141,8 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
         int result = lib.virConnectCompareCPU(handle(), xml, flags);
         if (result == LibvirtNative.VIR_CPU_COMPARE_ERROR) {
             String message = lib.virGetLastErrorMessage();
-            throw new LibvirtException(message == null ? "virConnectCompareCPU failed" : message,
-                    lib.virGetLastErrorCode());
+            throw new LibvirtException(
+                    message == null ? "virConnectCompareCPU failed" : message, lib.virGetLastErrorCode());
         }
         return result;
     }

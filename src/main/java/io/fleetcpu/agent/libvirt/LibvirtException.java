@@ -35,7 +35,7 @@ public class LibvirtException extends RuntimeException {
                 || errorCode == LibvirtNative.VIR_ERR_OPERATION_UNSUPPORTED
                 || errorCode == LibvirtNative.VIR_ERR_ARGUMENT_UNSUPPORTED
                 // virCheckFlags: "unsupported flags (0x2) in function testConnectBaselineCPU"
-                || (errorCode == LibvirtNative.VIR_ERR_INVALID_ARG && String.valueOf(getMessage())
-                        .contains("unsupported flags"));
+                || (errorCode == LibvirtNative.VIR_ERR_INVALID_ARG
+                        && String.valueOf(getMessage()).contains("unsupported flags"));
     }
 }

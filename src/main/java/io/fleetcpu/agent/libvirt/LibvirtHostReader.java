@@ -1,14 +1,13 @@
 package io.fleetcpu.agent.libvirt;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,8 +57,8 @@ public final class LibvirtHostReader {
             migratable = libvirt.baselineCpu(hostCpuXml, true, true);
         } catch (LibvirtException e) {
             if (!e.unsupportedByDriver()) {
-                throw new LibvirtException(uri + ": libvirt cannot give the migratable form of the " + what + ": "
-                        + e.getMessage(), e);
+                throw new LibvirtException(
+                        uri + ": libvirt cannot give the migratable form of the " + what + ": " + e.getMessage(), e);
             }
             notes.add("no migratable CPU: " + uri + " does not support VIR_CONNECT_BASELINE_CPU_MIGRATABLE ("
                     + e.getMessage() + ")");
@@ -75,17 +74,27 @@ public final class LibvirtHostReader {
             notes.add("no QEMU version: the hypervisor of " + uri + " is " + identity.hypervisorType() + " "
                     + identity.hypervisorVersion());
         }
-        return new LibvirtHostFacts(caps.hostUuid(), identity.capabilitiesXml(),
-                domcaps == null ? null : domcaps.xml(), domcaps == null ? null : domcaps.domainType(),
-                expanded, migratable, hypervisorCpu, identity.libvirtVersion(), qemuVersion, notes);
+        return new LibvirtHostFacts(
+                caps.hostUuid(),
+                identity.capabilitiesXml(),
+                domcaps == null ? null : domcaps.xml(),
+                domcaps == null ? null : domcaps.domainType(),
+                expanded,
+                migratable,
+                hypervisorCpu,
+                identity.libvirtVersion(),
+                qemuVersion,
+                notes);
     }
 
     private static HostCapabilities readCapabilities(HypervisorIdentity identity) {
         try {
             return HostCapabilities.parse(identity.capabilitiesXml());
         } catch (MalformedXmlException e) {
-            throw new LibvirtException(identity.uri() + " describes no host fleetcpu can register: " + e.getMessage()
-                    + driverHint(identity), e);
+            throw new LibvirtException(
+                    identity.uri() + " describes no host fleetcpu can register: " + e.getMessage()
+                            + driverHint(identity),
+                    e);
         }
     }
 
@@ -97,15 +106,14 @@ public final class LibvirtHostReader {
     }
 
     /** A domain capabilities document, with the virt type it was asked for. */
-    private record DomainCapabilitiesAnswer(String xml, String domainType) {
-    }
+    private record DomainCapabilitiesAnswer(String xml, String domainType) {}
 
     /**
      * For the host's arch, the default emulator and machine, kvm (hardware-accelerated) if the hypervisor gives it,
      * else qemu (emulated): a host without usable KVM still reports what its guests can get, and says so.
      */
-    private static @Nullable DomainCapabilitiesAnswer domainCapabilities(String uri, HostCapabilities caps, CpuQueries libvirt,
-                                                               List<String> notes) {
+    private static @Nullable DomainCapabilitiesAnswer domainCapabilities(
+            String uri, HostCapabilities caps, CpuQueries libvirt, List<String> notes) {
         String arch = caps.arch();
         String kvmRefusal;
         if (caps.offersKvm()) {
@@ -132,8 +140,9 @@ public final class LibvirtHostReader {
                         + e.getMessage() + "); so no hypervisor CPU either");
                 return null;
             }
-            throw new LibvirtException(uri + ": no domain capabilities for " + arch + ": " + kvmRefusal
-                    + ", and qemu: " + e.getMessage(), e);
+            throw new LibvirtException(
+                    uri + ": no domain capabilities for " + arch + ": " + kvmRefusal + ", and qemu: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -142,8 +151,8 @@ public final class LibvirtHostReader {
      * labeller asks for it: what QEMU on this host can really give a guest, which may be less than the
      * physical CPU has.
      */
-    private static @Nullable String hypervisorCpu(String uri, DomainCapabilitiesAnswer answer, CpuQueries libvirt,
-                                        List<String> notes) {
+    private static @Nullable String hypervisorCpu(
+            String uri, DomainCapabilitiesAnswer answer, CpuQueries libvirt, List<String> notes) {
         DomainCapabilities domcaps;
         try {
             domcaps = DomainCapabilities.parse(answer.xml());
@@ -158,17 +167,25 @@ public final class LibvirtHostReader {
             return null;
         }
         try {
-            return libvirt.baselineHypervisorCpu(domcaps.emulatorPath(), domcaps.arch(), domcaps.machine(),
-                    answer.domainType(), List.of(hostModelCpuXml(domcaps.hostModel())), true, false);
+            return libvirt.baselineHypervisorCpu(
+                    domcaps.emulatorPath(),
+                    domcaps.arch(),
+                    domcaps.machine(),
+                    answer.domainType(),
+                    List.of(hostModelCpuXml(domcaps.hostModel())),
+                    true,
+                    false);
         } catch (LibvirtException e) {
             if (e.unsupportedByDriver()) {
                 notes.add("no hypervisor CPU: " + uri + " does not support virConnectBaselineHypervisorCPU ("
                         + e.getMessage() + ")");
                 return null;
             }
-            throw new LibvirtException(uri + ": libvirt cannot expand the host-model CPU "
-                    + domcaps.hostModel().model() + " of " + domcaps.emulatorPath() + " (" + answer.domainType()
-                    + "): " + e.getMessage(), e);
+            throw new LibvirtException(
+                    uri + ": libvirt cannot expand the host-model CPU "
+                            + domcaps.hostModel().model() + " of " + domcaps.emulatorPath() + " (" + answer.domainType()
+                            + "): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -184,7 +201,9 @@ public final class LibvirtHostReader {
             xml.append(" fallback='").append(escape(hostModel.modelFallback())).append('\'');
         }
         // libvirt writes the host-model CPU's model whenever it offers host-model
-        xml.append('>').append(escape(Objects.requireNonNull(hostModel.model()))).append("</model>\n");
+        xml.append('>')
+                .append(escape(Objects.requireNonNull(hostModel.model())))
+                .append("</model>\n");
         if (hostModel.vendor() != null) {
             xml.append("  <vendor>").append(escape(hostModel.vendor())).append("</vendor>\n");
         }
@@ -199,7 +218,10 @@ public final class LibvirtHostReader {
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("'", "&apos;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("'", "&apos;")
+                .replace("\"", "&quot;");
     }
 }

@@ -23,6 +23,7 @@ public interface LibvirtNative extends Library {
 
     /** {@code virErrorNumber} values the agent tells apart. */
     int VIR_ERR_NO_SUPPORT = 3;
+
     int VIR_ERR_INVALID_ARG = 8;
     int VIR_ERR_SYSTEM_ERROR = 38;
     int VIR_ERR_ARGUMENT_UNSUPPORTED = 74;
@@ -37,22 +38,39 @@ public interface LibvirtNative extends Library {
         }
     }
 
-    @Nullable Pointer virConnectOpen(String name);
+    @Nullable
+    Pointer virConnectOpen(String name);
 
     int virConnectClose(Pointer conn);
 
-    @Nullable Pointer virConnectBaselineCPU(Pointer conn, String[] xmlCPUs, int ncpus, int flags);
+    @Nullable
+    Pointer virConnectBaselineCPU(Pointer conn, String[] xmlCPUs, int ncpus, int flags);
 
-    @Nullable Pointer virConnectBaselineHypervisorCPU(Pointer conn, @Nullable String emulator, @Nullable String arch,
-                                            @Nullable String machine, @Nullable String virttype, String[] xmlCPUs, int ncpus, int flags);
+    @Nullable
+    Pointer virConnectBaselineHypervisorCPU(
+            Pointer conn,
+            @Nullable String emulator,
+            @Nullable String arch,
+            @Nullable String machine,
+            @Nullable String virttype,
+            String[] xmlCPUs,
+            int ncpus,
+            int flags);
 
     int virConnectCompareCPU(Pointer conn, String xmlDesc, int flags);
 
-    @Nullable Pointer virConnectGetDomainCapabilities(Pointer conn, @Nullable String emulatorbin, @Nullable String arch,
-                                            @Nullable String machine, @Nullable String virttype, int flags);
+    @Nullable
+    Pointer virConnectGetDomainCapabilities(
+            Pointer conn,
+            @Nullable String emulatorbin,
+            @Nullable String arch,
+            @Nullable String machine,
+            @Nullable String virttype,
+            int flags);
 
     /** Message of the calling thread's last error; owned by libvirt, do not free. */
-    @Nullable String virGetLastErrorMessage();
+    @Nullable
+    String virGetLastErrorMessage();
 
     /** {@code virErrorNumber} of the calling thread's last error, 0 when there is none. */
     int virGetLastErrorCode();

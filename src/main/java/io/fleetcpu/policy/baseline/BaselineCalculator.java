@@ -1,5 +1,11 @@
 package io.fleetcpu.policy.baseline;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.baseline.BaselineRefusedException.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -11,13 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.baseline.BaselineRefusedException.Reason;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +30,7 @@ public final class BaselineCalculator {
     private final CpuCatalog catalog;
     /** Models newest first: libvirt's decode walks the map from its end. */
     private final List<CpuModel> decodeOrder;
+
     private final FeatureSet nonMigratable;
     private final Map<LibvirtDriver, FeatureSet> droppedBy = new EnumMap<>(LibvirtDriver.class);
 
@@ -85,8 +85,8 @@ public final class BaselineCalculator {
      * virConnectBaselineHypervisorCPU limits it to the models the hypervisor can run. A model all hosts name is
      * preferred only when it is a candidate.
      */
-    public Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
-            Predicate<CpuModel> candidates) {
+    public Baseline baseline(
+            List<NamedCpu> hosts, boolean expandFeatures, boolean migratable, Predicate<CpuModel> candidates) {
         return baseline(hosts, expandFeatures, migratable, candidates, LibvirtDriver.TEST);
     }
 
@@ -106,17 +106,29 @@ public final class BaselineCalculator {
      * @param hypervisorModels   the hypervisor's models by name, each with its blockers (empty when usable)
      * @param hypervisorFeatures the features the hypervisor knows
      */
-    public Baseline hypervisorBaseline(List<NamedCpu> hosts, boolean expandFeatures,
-            Map<String, FeatureSet> hypervisorModels, FeatureSet hypervisorFeatures) {
+    public Baseline hypervisorBaseline(
+            List<NamedCpu> hosts,
+            boolean expandFeatures,
+            Map<String, FeatureSet> hypervisorModels,
+            FeatureSet hypervisorFeatures) {
         Objects.requireNonNull(hypervisorModels, "hypervisorModels");
-        Baseline b = baseline(hosts, expandFeatures, false, m -> hypervisorModels.containsKey(m.name()),
-                LibvirtDriver.TEST, Objects.requireNonNull(hypervisorFeatures, "hypervisorFeatures"),
+        Baseline b = baseline(
+                hosts,
+                expandFeatures,
+                false,
+                m -> hypervisorModels.containsKey(m.name()),
+                LibvirtDriver.TEST,
+                Objects.requireNonNull(hypervisorFeatures, "hypervisorFeatures"),
                 m -> hypervisorModels.getOrDefault(m.name(), FeatureSet.empty()));
         return new Baseline(b.model(), b.vendor(), true, b.features(), b.featureSet(), b.catalog());
     }
 
-    private Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
-            Predicate<CpuModel> candidates, LibvirtDriver driver) {
+    private Baseline baseline(
+            List<NamedCpu> hosts,
+            boolean expandFeatures,
+            boolean migratable,
+            Predicate<CpuModel> candidates,
+            LibvirtDriver driver) {
         return baseline(hosts, expandFeatures, migratable, candidates, driver, null, m -> FeatureSet.empty());
     }
 
@@ -124,12 +136,17 @@ public final class BaselineCalculator {
      * @param within   the features the answer may use at all, or null for any (virCPUx86Baseline's features)
      * @param blockers each candidate model's blockers (x86DataToCPU's hvModel->blockers)
      */
-    private Baseline baseline(List<NamedCpu> hosts, boolean expandFeatures, boolean migratable,
-            Predicate<CpuModel> candidates, LibvirtDriver driver, @Nullable FeatureSet within,
+    private Baseline baseline(
+            List<NamedCpu> hosts,
+            boolean expandFeatures,
+            boolean migratable,
+            Predicate<CpuModel> candidates,
+            LibvirtDriver driver,
+            @Nullable FeatureSet within,
             Function<CpuModel, FeatureSet> blockers) {
         if (hosts == null || hosts.isEmpty()) {
-            throw new BaselineRefusedException(Reason.NO_HOSTS, "no hosts given: a baseline needs at least one host CPU",
-                    List.of());
+            throw new BaselineRefusedException(
+                    Reason.NO_HOSTS, "no hosts given: a baseline needs at least one host CPU", List.of());
         }
         checkArchitectures(hosts);
 
@@ -159,7 +176,8 @@ public final class BaselineCalculator {
             CpuModel model = modelOf(host);
             FeatureSet hostFeatures = features(host, model);
             if (cpu.vendor() != null && model.vendor() != null && !cpu.vendor().equals(model.vendor())) {
-                throw new BaselineRefusedException(Reason.VENDOR_MISMATCH,
+                throw new BaselineRefusedException(
+                        Reason.VENDOR_MISMATCH,
                         "host " + host.host() + " reports CPU vendor " + cpu.vendor() + " but names CPU model "
                                 + model.name() + ", which is a " + model.vendor() + " model",
                         List.of(host.host()));
@@ -174,8 +192,10 @@ public final class BaselineCalculator {
                     vendor = knownVendor(host, hostVendor);
                     vendorHost = host;
                 } else if (!vendor.equals(hostVendor)) {
-                    throw new BaselineRefusedException(Reason.VENDOR_MISMATCH,
-                            "hosts " + Objects.requireNonNull(vendorHost).host() + " (" + vendor + ") and " + host.host() + " (" + hostVendor
+                    throw new BaselineRefusedException(
+                            Reason.VENDOR_MISMATCH,
+                            "hosts " + Objects.requireNonNull(vendorHost).host() + " (" + vendor + ") and "
+                                    + host.host() + " (" + hostVendor
                                     + ") have different CPU vendors; no guest CPU can run on both, so put them in "
                                     + "different aggregates",
                             distinct(vendorHost.host(), host.host()));
@@ -189,7 +209,8 @@ public final class BaselineCalculator {
         }
         FeatureSet data = common.build();
         if (data.isEmpty()) {
-            throw new BaselineRefusedException(Reason.INCOMPATIBLE,
+            throw new BaselineRefusedException(
+                    Reason.INCOMPATIBLE,
                     "the CPUs of hosts " + String.join(", ", names(hosts)) + " have no feature in common",
                     names(hosts));
         }
@@ -213,8 +234,13 @@ public final class BaselineCalculator {
         List<CpuFeature> listed = expandFeatures
                 ? expandedList(decoded.model, required, disabled)
                 : shortList(decoded.model.features().union(blockers.apply(decoded.model)), required, disabled);
-        return new Baseline(decoded.model.name(), outputVendor ? vendor : null,
-                decoded.model.name().equals(preferred), listed, guestFeatures, catalog.info());
+        return new Baseline(
+                decoded.model.name(),
+                outputVendor ? vendor : null,
+                decoded.model.name().equals(preferred),
+                listed,
+                guestFeatures,
+                catalog.info());
     }
 
     // ---- decode: libvirt's x86Decode for a guest CPU without signature ----------------------------------------
@@ -255,8 +281,14 @@ public final class BaselineCalculator {
         }
     }
 
-    private Decoded decode(FeatureSet data, @Nullable String vendor, @Nullable String preferred, Set<String> named, List<NamedCpu> hosts,
-            Predicate<CpuModel> candidates, Function<CpuModel, FeatureSet> blockers) {
+    private Decoded decode(
+            FeatureSet data,
+            @Nullable String vendor,
+            @Nullable String preferred,
+            Set<String> named,
+            List<NamedCpu> hosts,
+            Predicate<CpuModel> candidates,
+            Function<CpuModel, FeatureSet> blockers) {
         Decoded best = null;
         for (CpuModel candidate : decodeOrder) {
             if (!candidates.test(candidate)) {
@@ -273,8 +305,13 @@ public final class BaselineCalculator {
             // A blocker is listed as disabled unless the CPU has it as an extra feature, even when the CPU has
             // it as one of the model's own (x86DataToCPU tests it against the extra features only).
             FeatureSet extra = data.minus(candidate.features());
-            Decoded d = new Decoded(candidate, extra,
-                    candidate.features().union(candidate.removedFeatures()).minus(data)
+            Decoded d = new Decoded(
+                    candidate,
+                    extra,
+                    candidate
+                            .features()
+                            .union(candidate.removedFeatures())
+                            .minus(data)
                             .union(blockers.apply(candidate).minus(extra)));
             if (candidate.name().equals(preferred)) {
                 return d;
@@ -288,7 +325,8 @@ public final class BaselineCalculator {
             }
         }
         if (best == null) {
-            throw new BaselineRefusedException(Reason.NO_SUITABLE_MODEL,
+            throw new BaselineRefusedException(
+                    Reason.NO_SUITABLE_MODEL,
                     "the catalog (libvirt " + catalog.info().libvirtVersion() + ") has no CPU model for the common "
                             + "features of hosts " + String.join(", ", names(hosts)),
                     names(hosts));
@@ -300,8 +338,7 @@ public final class BaselineCalculator {
      * A guest CPU's feature lines as libvirt prints them: the short form (required ones, then disabled ones, in
      * catalog order) or the expanded form (every feature of the model as well, sorted by name).
      */
-    public List<CpuFeature> featureList(CpuModel model, FeatureSet required, FeatureSet disabled,
-            boolean expanded) {
+    public List<CpuFeature> featureList(CpuModel model, FeatureSet required, FeatureSet disabled, boolean expanded) {
         return expanded ? expandedList(model, required, disabled) : shortList(model.features(), required, disabled);
     }
 
@@ -321,8 +358,10 @@ public final class BaselineCalculator {
     private List<CpuFeature> expandedList(CpuModel model, FeatureSet required, FeatureSet disabled) {
         FeatureSet all = model.features().union(required).union(disabled);
         List<CpuFeature> out = new ArrayList<>(all.size());
-        all.indexes().forEach(i -> out.add(new CpuFeature(catalog.features().get(i).name(),
-                disabled.contains(i) ? FeaturePolicy.DISABLE : FeaturePolicy.REQUIRE)));
+        all.indexes()
+                .forEach(i -> out.add(new CpuFeature(
+                        catalog.features().get(i).name(),
+                        disabled.contains(i) ? FeaturePolicy.DISABLE : FeaturePolicy.REQUIRE)));
         out.sort(Comparator.comparing(CpuFeature::name));
         return out;
     }
@@ -336,8 +375,10 @@ public final class BaselineCalculator {
         for (NamedCpu host : hosts) {
             String arch = host.cpu().arch();
             if (arch == null || arch.isBlank()) {
-                throw new BaselineRefusedException(Reason.UNSUPPORTED_ARCH,
-                        "host " + host.host() + " does not say which CPU architecture it has", List.of(host.host()));
+                throw new BaselineRefusedException(
+                        Reason.UNSUPPORTED_ARCH,
+                        "host " + host.host() + " does not say which CPU architecture it has",
+                        List.of(host.host()));
             }
             arches.add(arch);
             if (!catalog.supportsArch(arch)) {
@@ -348,41 +389,53 @@ public final class BaselineCalculator {
             return;
         }
         if (arches.size() > 1) {
-            throw new BaselineRefusedException(Reason.MIXED_ARCH,
+            throw new BaselineRefusedException(
+                    Reason.MIXED_ARCH,
                     "the hosts have different CPU architectures (" + String.join(", ", arches) + "); hosts "
                             + String.join(", ", offending) + " are not x86, and a guest CPU cannot be shared across "
-                            + "architectures", offending);
+                            + "architectures",
+                    offending);
         }
-        throw new BaselineRefusedException(Reason.UNSUPPORTED_ARCH,
-                "hosts " + String.join(", ", offending) + " have architecture " + arches.iterator().next()
-                        + "; the catalog only covers x86 (x86_64, i686)", offending);
+        throw new BaselineRefusedException(
+                Reason.UNSUPPORTED_ARCH,
+                "hosts " + String.join(", ", offending) + " have architecture "
+                        + arches.iterator().next() + "; the catalog only covers x86 (x86_64, i686)",
+                offending);
     }
 
     private CpuModel modelOf(NamedCpu host) {
         String name = host.cpu().model();
         if (name == null || name.isBlank()) {
-            throw new BaselineRefusedException(Reason.MISSING_MODEL,
-                    "host " + host.host() + " does not name a CPU model", List.of(host.host()));
+            throw new BaselineRefusedException(
+                    Reason.MISSING_MODEL, "host " + host.host() + " does not name a CPU model", List.of(host.host()));
         }
-        return catalog.model(name).orElseThrow(() -> new BaselineRefusedException(Reason.UNKNOWN_MODEL,
-                "host " + host.host() + " names CPU model '" + name + "' that the catalog (libvirt "
-                        + catalog.info().libvirtVersion() + ") does not know", List.of(host.host())));
+        return catalog.model(name)
+                .orElseThrow(() -> new BaselineRefusedException(
+                        Reason.UNKNOWN_MODEL,
+                        "host " + host.host() + " names CPU model '" + name + "' that the catalog (libvirt "
+                                + catalog.info().libvirtVersion() + ") does not know",
+                        List.of(host.host())));
     }
 
     private FeatureSet features(NamedCpu host, CpuModel model) {
         // libvirt refuses a host feature its map does not define, and so does a baseline
-        return catalog.expand(model.features(), host.cpu().requiredFeatures(), host.cpu().disabledFeatures(), name -> {
-            throw new BaselineRefusedException(Reason.UNKNOWN_FEATURE, "host " + host.host() + " reports feature '"
-                    + name + "' that the catalog (libvirt " + catalog.info().libvirtVersion() + ") does not know",
-                    List.of(host.host()));
-        });
+        return catalog.expand(
+                model.features(), host.cpu().requiredFeatures(), host.cpu().disabledFeatures(), name -> {
+                    throw new BaselineRefusedException(
+                            Reason.UNKNOWN_FEATURE,
+                            "host " + host.host() + " reports feature '" + name + "' that the catalog (libvirt "
+                                    + catalog.info().libvirtVersion() + ") does not know",
+                            List.of(host.host()));
+                });
     }
 
     private String knownVendor(NamedCpu host, String vendor) {
         if (!catalog.vendors().contains(vendor)) {
-            throw new BaselineRefusedException(Reason.UNKNOWN_VENDOR,
+            throw new BaselineRefusedException(
+                    Reason.UNKNOWN_VENDOR,
                     "host " + host.host() + " reports CPU vendor '" + vendor + "' that the catalog (libvirt "
-                            + catalog.info().libvirtVersion() + ") does not know", List.of(host.host()));
+                            + catalog.info().libvirtVersion() + ") does not know",
+                    List.of(host.host()));
         }
         return vendor;
     }

@@ -6,8 +6,16 @@ import java.util.List;
 public class BaselineRefusedException extends RuntimeException {
 
     public enum Reason {
-        NO_HOSTS, UNSUPPORTED_ARCH, MIXED_ARCH, MISSING_MODEL, UNKNOWN_MODEL, UNKNOWN_FEATURE, UNKNOWN_VENDOR,
-        VENDOR_MISMATCH, INCOMPATIBLE, NO_SUITABLE_MODEL
+        NO_HOSTS,
+        UNSUPPORTED_ARCH,
+        MIXED_ARCH,
+        MISSING_MODEL,
+        UNKNOWN_MODEL,
+        UNKNOWN_FEATURE,
+        UNKNOWN_VENDOR,
+        VENDOR_MISMATCH,
+        INCOMPATIBLE,
+        NO_SUITABLE_MODEL
     }
 
     private final Reason reason;

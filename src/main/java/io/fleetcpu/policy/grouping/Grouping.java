@@ -1,9 +1,8 @@
 package io.fleetcpu.policy.grouping;
 
+import io.fleetcpu.catalog.CatalogInfo;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.fleetcpu.catalog.CatalogInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,9 +14,15 @@ import org.jspecify.annotations.Nullable;
  *                          {@link MigrationDomain#meetsMinimum()} is false), in input order
  * @param ungrouped         hosts libvirt refuses, with the reason
  */
-public record Grouping(Strategy strategy, @Nullable String minimumModel, @Nullable String minimumLevel, List<MigrationDomain> domains,
-                       GroupingCost cost,
-                       List<String> hostsBelowMinimum, List<UngroupedHost> ungrouped, CatalogInfo catalog) {
+public record Grouping(
+        Strategy strategy,
+        @Nullable String minimumModel,
+        @Nullable String minimumLevel,
+        List<MigrationDomain> domains,
+        GroupingCost cost,
+        List<String> hostsBelowMinimum,
+        List<UngroupedHost> ungrouped,
+        CatalogInfo catalog) {
 
     public Grouping {
         domains = List.copyOf(domains);

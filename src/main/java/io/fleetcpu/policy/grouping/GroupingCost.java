@@ -11,6 +11,11 @@ package io.fleetcpu.policy.grouping;
  * @param mostGivenUpByOneHost     the most features one host gives up
  * @param featuresKeptByGuests     sum over hosts of their guest CPU's feature count (a host-weighted total)
  */
-public record GroupingCost(int domains, int kinds, int groupedHosts, int hostsGivingUpFeatures, long featuresGivenUp,
-                           int mostGivenUpByOneHost, long featuresKeptByGuests) {
-}
+public record GroupingCost(
+        int domains,
+        int kinds,
+        int groupedHosts,
+        int hostsGivingUpFeatures,
+        long featuresGivenUp,
+        int mostGivenUpByOneHost,
+        long featuresKeptByGuests) {}

@@ -1,8 +1,7 @@
 package io.fleetcpu.policy.grouping;
 
-import java.util.List;
-
 import io.fleetcpu.policy.baseline.Baseline;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +19,17 @@ import org.jspecify.annotations.Nullable;
  * @param kinds            per kind of CPU in the domain, what it gives up; most hosts first
  * @param guestCpu         the baseline itself ({@link Baseline#toLibvirtXml()} for the domain XML)
  */
-public record MigrationDomain(List<String> hosts, String model, @Nullable String vendor, List<String> extraFeatures,
-                             List<String> disabledFeatures, List<String> featuresGivenUp, int score,
-                             boolean meetsMinimum, List<KindCost> kinds, Baseline guestCpu) {
+public record MigrationDomain(
+        List<String> hosts,
+        String model,
+        @Nullable String vendor,
+        List<String> extraFeatures,
+        List<String> disabledFeatures,
+        List<String> featuresGivenUp,
+        int score,
+        boolean meetsMinimum,
+        List<KindCost> kinds,
+        Baseline guestCpu) {
 
     public MigrationDomain {
         hosts = List.copyOf(hosts);
@@ -34,6 +41,8 @@ public record MigrationDomain(List<String> hosts, String model, @Nullable String
 
     /** Sum over the domain's hosts of the features each gives up. */
     public long hostFeaturesGivenUp() {
-        return kinds.stream().mapToLong(k -> (long) k.hosts() * k.featuresGivenUp().size()).sum();
+        return kinds.stream()
+                .mapToLong(k -> (long) k.hosts() * k.featuresGivenUp().size())
+                .sum();
     }
 }

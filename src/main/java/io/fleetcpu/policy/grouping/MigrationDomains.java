@@ -1,5 +1,15 @@
 package io.fleetcpu.policy.grouping;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.baseline.Baseline;
+import io.fleetcpu.policy.baseline.BaselineCalculator;
+import io.fleetcpu.policy.baseline.BaselineRefusedException;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,17 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.baseline.Baseline;
-import io.fleetcpu.policy.baseline.BaselineCalculator;
-import io.fleetcpu.policy.baseline.BaselineRefusedException;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.guest.MicroarchitectureLevel;
-import io.fleetcpu.policy.baseline.NamedCpu;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,8 +59,8 @@ public final class MigrationDomains {
      *
      * @param hostsPerEntry how many hosts each entry stands for; null for one each
      */
-    public Grouping group(List<NamedCpu> hosts, int @Nullable [] hostsPerEntry, Strategy strategy,
-            @Nullable String minimumModel) {
+    public Grouping group(
+            List<NamedCpu> hosts, int @Nullable [] hostsPerEntry, Strategy strategy, @Nullable String minimumModel) {
         return group(hosts, hostsPerEntry, strategy, minimumModel, null);
     }
 
@@ -71,19 +70,25 @@ public final class MigrationDomains {
      *
      * @param minimumLevel the level, or null for none
      */
-    public Grouping group(List<NamedCpu> hosts, int @Nullable [] hostsPerEntry, Strategy strategy,
-            @Nullable String minimumModel, @Nullable MicroarchitectureLevel minimumLevel) {
+    public Grouping group(
+            List<NamedCpu> hosts,
+            int @Nullable [] hostsPerEntry,
+            Strategy strategy,
+            @Nullable String minimumModel,
+            @Nullable MicroarchitectureLevel minimumLevel) {
         Objects.requireNonNull(hosts, "hosts");
         if (hostsPerEntry != null && hostsPerEntry.length != hosts.size()) {
-            throw new IllegalArgumentException("one host count per entry: " + hostsPerEntry.length + " counts for "
-                    + hosts.size() + " entries");
+            throw new IllegalArgumentException(
+                    "one host count per entry: " + hostsPerEntry.length + " counts for " + hosts.size() + " entries");
         }
         Objects.requireNonNull(strategy, "strategy");
-        FeatureSet floor = minimumModel == null ? null : catalog.model(minimumModel)
-                .map(CpuModel::features)
-                .orElseThrow(() -> new IllegalArgumentException("unknown minimum CPU model '" + minimumModel
-                        + "': the catalog (libvirt " + catalog.info().libvirtVersion() + ") has "
-                        + catalog.models().stream().map(CpuModel::name).toList()));
+        FeatureSet floor = minimumModel == null
+                ? null
+                : catalog.model(minimumModel)
+                        .map(CpuModel::features)
+                        .orElseThrow(() -> new IllegalArgumentException("unknown minimum CPU model '" + minimumModel
+                                + "': the catalog (libvirt " + catalog.info().libvirtVersion() + ") has "
+                                + catalog.models().stream().map(CpuModel::name).toList()));
         if (minimumLevel != null) {
             FeatureSet level = minimumLevel.featureSet(catalog);
             floor = floor == null ? level : floor.union(level);
@@ -101,7 +106,9 @@ public final class MigrationDomains {
             NamedCpu host = Objects.requireNonNull(hosts.get(i), "host");
             kindOfHost[i] = -1;
             if (!seen.add(host.host())) {
-                ungrouped.add(new UngroupedHost(host.host(), UngroupedHost.DUPLICATE_HOST,
+                ungrouped.add(new UngroupedHost(
+                        host.host(),
+                        UngroupedHost.DUPLICATE_HOST,
                         "host " + host.host() + " is listed more than once; it is grouped where it first appears"));
                 continue;
             }
@@ -121,8 +128,10 @@ public final class MigrationDomains {
         // 2. Kinds into clusters, each vendor (and architecture) apart.
         Map<String, List<Kind>> byClass = new LinkedHashMap<>();
         for (Kind kind : kinds) {
-            byClass.computeIfAbsent(kind.key.arch + "\u0000" + kind.key.vendor + "\u0000" + kind.meetsFloor,
-                    c -> new ArrayList<>()).add(kind);
+            byClass.computeIfAbsent(
+                            kind.key.arch + "\u0000" + kind.key.vendor + "\u0000" + kind.meetsFloor,
+                            c -> new ArrayList<>())
+                    .add(kind);
         }
         List<Cluster> clusters = new ArrayList<>();
         for (List<Kind> sameClass : byClass.values()) {
@@ -134,7 +143,8 @@ public final class MigrationDomains {
         }
         // Domains meeting the minimum first, then the largest, then the richest guest CPU.
         clusters.sort(Comparator.comparing((Cluster c) -> !c.kinds.get(0).meetsFloor)
-                .thenComparingLong(c -> -c.kinds.stream().mapToLong(k -> k.hosts).sum())
+                .thenComparingLong(
+                        c -> -c.kinds.stream().mapToLong(k -> k.hosts).sum())
                 .thenComparing(c -> -c.baseline.featureSet().size())
                 .thenComparingInt(c -> c.kinds.get(0).firstHost));
 
@@ -175,7 +185,10 @@ public final class MigrationDomains {
                 union.addAll(kind.key.features);
                 FeatureSet lost = kind.key.features.minus(guest);
                 // a kind's hosts have a baseline of their own, which needs a named model
-                costs.add(new KindCost(Objects.requireNonNull(kind.variants.get(0).cpu().model()), kind.variants.get(0).host(), kind.hosts,
+                costs.add(new KindCost(
+                        Objects.requireNonNull(kind.variants.get(0).cpu().model()),
+                        kind.variants.get(0).host(),
+                        kind.hosts,
                         catalog.featureNames(lost)));
                 int lostCount = lost.size();
                 if (lostCount > 0) {
@@ -188,22 +201,35 @@ public final class MigrationDomains {
             }
             costs.sort(Comparator.comparingInt(KindCost::hosts).reversed());
             Baseline b = cluster.baseline;
-            domains.add(new MigrationDomain(domainHosts.get(c), b.model(), b.vendor(),
-                    b.featureNames(FeaturePolicy.REQUIRE), b.featureNames(FeaturePolicy.DISABLE),
-                    catalog.featureNames(union.build().minus(guest)), guest.size(),
-                    floor == null || guest.containsAll(floor), costs, b));
+            domains.add(new MigrationDomain(
+                    domainHosts.get(c),
+                    b.model(),
+                    b.vendor(),
+                    b.featureNames(FeaturePolicy.REQUIRE),
+                    b.featureNames(FeaturePolicy.DISABLE),
+                    catalog.featureNames(union.build().minus(guest)),
+                    guest.size(),
+                    floor == null || guest.containsAll(floor),
+                    costs,
+                    b));
         }
-        GroupingCost cost = new GroupingCost(domains.size(), kinds.size(), grouped, hostsGivingUp, givenUp,
-                mostByOne, kept);
-        return new Grouping(strategy, minimumModel,
-                minimumLevel == null ? null : minimumLevel.operatorName(), domains, cost, belowMinimum, ungrouped, catalog.info());
+        GroupingCost cost =
+                new GroupingCost(domains.size(), kinds.size(), grouped, hostsGivingUp, givenUp, mostByOne, kept);
+        return new Grouping(
+                strategy,
+                minimumModel,
+                minimumLevel == null ? null : minimumLevel.operatorName(),
+                domains,
+                cost,
+                belowMinimum,
+                ungrouped,
+                catalog.info());
     }
 
     // ---- kinds ---------------------------------------------------------------------------------------------
 
     /** What makes two hosts interchangeable for migration: same architecture, vendor and expanded features. */
-    private record KindKey(String arch, @Nullable String vendor, FeatureSet features) {
-    }
+    private record KindKey(String arch, @Nullable String vendor, FeatureSet features) {}
 
     private static final class Kind {
         final int id;
@@ -212,7 +238,10 @@ public final class MigrationDomains {
         final boolean meetsFloor;
         /** One host per distinct CPU description (libvirt's answer depends on the model names, not only features). */
         final List<NamedCpu> variants = new ArrayList<>(1);
-        @Nullable Baseline singleBaseline;
+
+        @Nullable
+        Baseline singleBaseline;
+
         int hosts;
 
         Kind(int id, KindKey key, int firstHost, boolean meetsFloor) {
@@ -224,11 +253,13 @@ public final class MigrationDomains {
     }
 
     /** A distinct CPU description: the kind it belongs to, or why libvirt refuses it. */
-    private record Variant(NamedCpu firstHost, @Nullable Kind kind, @Nullable UngroupedHost refusal) {
-    }
+    private record Variant(
+            NamedCpu firstHost,
+            @Nullable Kind kind,
+            @Nullable UngroupedHost refusal) {}
 
-    private Variant read(NamedCpu host, int position, @Nullable FeatureSet floor, Map<KindKey, Kind> kindsByKey,
-            List<Kind> kinds) {
+    private Variant read(
+            NamedCpu host, int position, @Nullable FeatureSet floor, Map<KindKey, Kind> kindsByKey, List<Kind> kinds) {
         Baseline single;
         try {
             single = calculator.baseline(List.of(host), false, false);
@@ -236,9 +267,12 @@ public final class MigrationDomains {
             return new Variant(host, null, refusal(host, e));
         }
         CpuDescription cpu = host.cpu();
-        String vendor = cpu.vendor() != null ? cpu.vendor()
+        String vendor = cpu.vendor() != null
+                ? cpu.vendor()
                 // the baseline above refuses a host that names no model
-                : catalog.model(Objects.requireNonNull(cpu.model())).map(CpuModel::vendor).orElse(null);
+                : catalog.model(Objects.requireNonNull(cpu.model()))
+                        .map(CpuModel::vendor)
+                        .orElse(null);
         KindKey key = new KindKey(cpu.arch(), vendor, single.featureSet());
         Kind kind = kindsByKey.get(key);
         if (kind == null) {
@@ -269,8 +303,7 @@ public final class MigrationDomains {
 
     // ---- merging -------------------------------------------------------------------------------------------
 
-    private record Cluster(List<Kind> kinds, Baseline baseline) {
-    }
+    private record Cluster(List<Kind> kinds, Baseline baseline) {}
 
     private Baseline baselineOf(List<Kind> kinds) {
         if (kinds.size() == 1 && kinds.get(0).singleBaseline != null) {

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * @param reason  {@link io.fleetcpu.policy.baseline.BaselineRefusedException.Reason} name, or {@code DUPLICATE_HOST}
  * @param message what is wrong, for an operator
  */
-public record UngroupedHost(String host, String reason, @Nullable String message) {
+public record UngroupedHost(
+        String host, String reason, @Nullable String message) {
 
     public static final String DUPLICATE_HOST = "DUPLICATE_HOST";
 }

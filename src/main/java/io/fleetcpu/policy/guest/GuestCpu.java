@@ -1,12 +1,12 @@
 package io.fleetcpu.policy.guest;
 
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.baseline.Baseline;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.baseline.Baseline;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,12 +23,14 @@ import org.jspecify.annotations.Nullable;
  *                       model (e.g. require vmx, disable spec-ctrl); HOST_PASSTHROUGH: flags QEMU masks by default
  *                       (invtsc) or ones to hide. Names unique.
  */
-public record GuestCpu(Mode mode, @Nullable String model, @Nullable String vendor, boolean fallbackForbid,
-                       List<CpuFeature> features) {
+public record GuestCpu(
+        Mode mode, @Nullable String model, @Nullable String vendor, boolean fallbackForbid, List<CpuFeature> features) {
 
     /** libvirt's CPU modes fleetcpu recommends. */
     public enum Mode {
-        HOST_PASSTHROUGH("host-passthrough"), HOST_MODEL("host-model"), CUSTOM("custom");
+        HOST_PASSTHROUGH("host-passthrough"),
+        HOST_MODEL("host-model"),
+        CUSTOM("custom");
 
         private final String libvirtName;
 
@@ -59,12 +61,12 @@ public record GuestCpu(Mode mode, @Nullable String model, @Nullable String vendo
                         + model + " (use CUSTOM to name a model)");
             }
             if (vendor != null) {
-                throw new IllegalArgumentException(mode.libvirtName() + " takes its vendor from the host; got vendor "
-                        + vendor);
+                throw new IllegalArgumentException(
+                        mode.libvirtName() + " takes its vendor from the host; got vendor " + vendor);
             }
             if (fallbackForbid) {
-                throw new IllegalArgumentException("fallback='forbid' only applies to a named (custom) model, not to "
-                        + mode.libvirtName());
+                throw new IllegalArgumentException(
+                        "fallback='forbid' only applies to a named (custom) model, not to " + mode.libvirtName());
             }
         }
         Set<String> seen = new HashSet<>();
@@ -85,7 +87,8 @@ public record GuestCpu(Mode mode, @Nullable String model, @Nullable String vendo
         }
     }
 
-    public static GuestCpu custom(String model, @Nullable String vendor, boolean fallbackForbid, List<CpuFeature> features) {
+    public static GuestCpu custom(
+            String model, @Nullable String vendor, boolean fallbackForbid, List<CpuFeature> features) {
         return new GuestCpu(Mode.CUSTOM, model, vendor, fallbackForbid, features);
     }
 
@@ -104,6 +107,9 @@ public record GuestCpu(Mode mode, @Nullable String model, @Nullable String vendo
 
     /** Names of the features with this policy, in list order. */
     public List<String> featureNames(FeaturePolicy policy) {
-        return features.stream().filter(f -> f.policy() == policy).map(CpuFeature::name).toList();
+        return features.stream()
+                .filter(f -> f.policy() == policy)
+                .map(CpuFeature::name)
+                .toList();
     }
 }

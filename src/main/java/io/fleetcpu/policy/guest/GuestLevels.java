@@ -1,11 +1,10 @@
 package io.fleetcpu.policy.guest;
 
-import java.util.Optional;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +31,9 @@ public final class GuestLevels {
      * @param hypervisor the hypervisor's view of the host CPU, or null when the host did not send it
      */
     public Optional<MicroarchitectureLevel> onHost(CpuDescription physical, @Nullable CpuDescription hypervisor) {
-        CpuDescription guest = known(visibility.of(known(physical), hypervisor == null ? null : known(hypervisor)).cpu());
+        CpuDescription guest = known(visibility
+                .of(known(physical), hypervisor == null ? null : known(hypervisor))
+                .cpu());
         if (guest.model() == null || catalog.model(guest.model()).isEmpty()) {
             return Optional.empty();
         }
@@ -40,9 +41,16 @@ public final class GuestLevels {
     }
 
     private CpuDescription known(CpuDescription cpu) {
-        return new CpuDescription(cpu.arch(), cpu.vendor(), cpu.model(),
-                cpu.requiredFeatures().stream().filter(f -> catalog.feature(f).isPresent()).toList(),
-                cpu.disabledFeatures().stream().filter(f -> catalog.feature(f).isPresent()).toList());
+        return new CpuDescription(
+                cpu.arch(),
+                cpu.vendor(),
+                cpu.model(),
+                cpu.requiredFeatures().stream()
+                        .filter(f -> catalog.feature(f).isPresent())
+                        .toList(),
+                cpu.disabledFeatures().stream()
+                        .filter(f -> catalog.feature(f).isPresent())
+                        .toList());
     }
 
     /** The level a CPU with every one of these features reaches. */

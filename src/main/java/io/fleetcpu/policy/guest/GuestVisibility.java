@@ -1,14 +1,13 @@
 package io.fleetcpu.policy.guest;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.baseline.CpuDescription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,20 +46,32 @@ public final class GuestVisibility {
             return new View(hypervisor, true, List.of());
         }
         Set<String> names = hostOnly.names();
-        List<String> required = physical.requiredFeatures().stream().filter(f -> !names.contains(f)).toList();
+        List<String> required = physical.requiredFeatures().stream()
+                .filter(f -> !names.contains(f))
+                .toList();
         List<String> disabled = new ArrayList<>(physical.disabledFeatures());
-        FeatureSet.Builder removed = catalog.featureSet(
-                physical.requiredFeatures().stream().filter(names::contains).toList()).toBuilder();
-        CpuModel model = physical.model() == null ? null : catalog.model(physical.model()).orElse(null);
+        FeatureSet.Builder removed =
+                catalog
+                        .featureSet(physical.requiredFeatures().stream()
+                                .filter(names::contains)
+                                .toList())
+                        .toBuilder();
+        CpuModel model = physical.model() == null
+                ? null
+                : catalog.model(physical.model()).orElse(null);
         if (model != null) {
             // A model that itself has a host-only feature (core2duo's monitor) keeps its name, minus the feature.
-            FeatureSet inModel = model.features().intersection(hostOnlySet)
+            FeatureSet inModel = model.features()
+                    .intersection(hostOnlySet)
                     .minus(catalog.featureSet(physical.disabledFeatures().stream()
-                            .filter(f -> catalog.feature(f).isPresent()).toList()));
+                            .filter(f -> catalog.feature(f).isPresent())
+                            .toList()));
             catalog.featureNames(inModel).forEach(disabled::add);
             removed.addAll(inModel);
         }
-        return new View(new CpuDescription(physical.arch(), physical.vendor(), physical.model(), required, disabled),
-                false, catalog.featureNames(removed.build()));
+        return new View(
+                new CpuDescription(physical.arch(), physical.vendor(), physical.model(), required, disabled),
+                false,
+                catalog.featureNames(removed.build()));
     }
 }

@@ -1,13 +1,12 @@
 package io.fleetcpu.policy.guest;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.baseline.LibvirtDriver;
 
 /**
  * The x86-64 microarchitecture levels of the System V x86-64 psABI ("x86-64 psABI", version 1.0, section 3.1.1
@@ -35,7 +34,6 @@ import io.fleetcpu.policy.baseline.LibvirtDriver;
  * for xsave only. (QEMU's script leaves out XSAVE too; the psABI lists it, so it is kept here.)
  */
 public enum MicroarchitectureLevel {
-
     BASELINE("x86-64-baseline", List.of("cmov", "cx8", "fpu", "fxsr", "mmx", "syscall", "sse", "sse2")),
     V2("x86-64-v2", List.of("cx16", "lahf_lm", "popcnt", "pni", "sse4.1", "sse4.2", "ssse3")),
     V3("x86-64-v3", List.of("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave")),

@@ -1,11 +1,5 @@
 package io.fleetcpu.policy.migration;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureDefinition;
@@ -18,7 +12,11 @@ import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException.Reason;
 import io.fleetcpu.policy.migration.Verdict.Cause;
 import io.fleetcpu.policy.migration.Verdict.Result;
-
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,8 +80,9 @@ public final class MigrationCheck {
             case "custom" -> compare(guest, target, "the guest CPU");
             case "host-model" -> hostModel(source, policies(guest), target);
             case "host-passthrough" -> hostPassthrough(Objects.requireNonNull(source, "source"), target);
-            default -> throw new IllegalArgumentException("a guest with CPU mode " + mode + " gets whatever its "
-                    + "host offers and is not meant to migrate; choose host-passthrough, host-model or custom");
+            default ->
+                throw new IllegalArgumentException("a guest with CPU mode " + mode + " gets whatever its "
+                        + "host offers and is not meant to migrate; choose host-passthrough, host-model or custom");
         };
     }
 
@@ -138,8 +137,8 @@ public final class MigrationCheck {
         requireX86(target, "target host");
         requireX86(source, "source host");
         if (source.model() == null) {
-            throw new MigrationCheckRefusedException(Reason.INVALID_DEFINITION, "the source host's CPU has no model",
-                    null);
+            throw new MigrationCheckRefusedException(
+                    Reason.INVALID_DEFINITION, "the source host's CPU has no model", null);
         }
         if (target.model() == null) {
             return unknownTarget();
@@ -162,23 +161,37 @@ public final class MigrationCheck {
             differences.add("the target has " + String.join(", ", extra) + " on top");
         }
         if (differences.isEmpty()) {
-            return new Verdict(Result.IDENTICAL, List.of(), List.of(), "The target host's CPU is identical to the "
-                    + "source host's: the host-passthrough guest can migrate there.", Cause.NONE, List.of(), null);
+            return new Verdict(
+                    Result.IDENTICAL,
+                    List.of(),
+                    List.of(),
+                    "The target host's CPU is identical to the "
+                            + "source host's: the host-passthrough guest can migrate there.",
+                    Cause.NONE,
+                    List.of(),
+                    null);
         }
-        return new Verdict(Result.INCOMPATIBLE, missing, List.of(), "A host-passthrough guest can only migrate to an "
-                + "identical CPU, and the target host's differs from the source host's: "
-                + String.join("; ", differences) + ".", Cause.DIFFERENT_CPU, extra, null);
+        return new Verdict(
+                Result.INCOMPATIBLE,
+                missing,
+                List.of(),
+                "A host-passthrough guest can only migrate to an "
+                        + "identical CPU, and the target host's differs from the source host's: "
+                        + String.join("; ", differences) + ".",
+                Cause.DIFFERENT_CPU,
+                extra,
+                null);
     }
 
     // ---- libvirt's comparison ----------------------------------------------------------------------------------
 
-    private Verdict hostModel(@Nullable CpuDescription source, Map<String, FeaturePolicy> policies,
-            CpuDescription target) {
+    private Verdict hostModel(
+            @Nullable CpuDescription source, Map<String, FeaturePolicy> policies, CpuDescription target) {
         Objects.requireNonNull(source, "source");
         requireX86(source, "source host");
         if (source.model() == null) {
-            throw new MigrationCheckRefusedException(Reason.INVALID_DEFINITION, "the source host's CPU has no model",
-                    null);
+            throw new MigrationCheckRefusedException(
+                    Reason.INVALID_DEFINITION, "the source host's CPU has no model", null);
         }
         return compare(custom(source, policies), target, "the host-model CPU of the source host");
     }
@@ -192,13 +205,21 @@ public final class MigrationCheck {
             return unknownTarget();
         }
         if (hostShape && !catalog.supportsArch(guest.arch())) {
-            return incompatible(Cause.ARCH, List.of(), List.of(), List.of(),
+            return incompatible(
+                    Cause.ARCH,
+                    List.of(),
+                    List.of(),
+                    List.of(),
                     "CPU arch " + guest.arch() + " does not match host arch",
                     capitalize(what) + " is for architecture " + guest.arch() + " and " + TARGET + " is "
                             + target.arch() + ": it cannot run there.");
         }
         if (guest.vendor() != null && !guest.vendor().equals(target.vendor())) {
-            return incompatible(Cause.VENDOR, List.of(), List.of(), List.of(),
+            return incompatible(
+                    Cause.VENDOR,
+                    List.of(),
+                    List.of(),
+                    List.of(),
                     "host CPU vendor does not match required CPU vendor " + guest.vendor(),
                     capitalize(what) + " requires a CPU made by " + guest.vendor() + " and " + TARGET + "'s is "
                             + (target.vendor() == null ? "of no known vendor" : "made by " + target.vendor())
@@ -214,13 +235,20 @@ public final class MigrationCheck {
         if (hostShape) {
             // libvirt ignores the policy attribute of a host-shaped CPU: each feature is one the CPU has.
             force = optional = disable = forbid = FeatureSet.empty();
-            require = catalog.expand(model(Objects.requireNonNull(guest.model())).features(),
-                    guest.features().stream().map(CpuFeature::name).toList(), List.of(), this::refuseUnknown);
+            require = catalog.expand(
+                    model(Objects.requireNonNull(guest.model())).features(),
+                    guest.features().stream().map(CpuFeature::name).toList(),
+                    List.of(),
+                    this::refuseUnknown);
         } else {
             // In the order libvirt builds them, so that the first unknown name is the one libvirt names.
             force = guestFeatures(guest, FeaturePolicy.FORCE, null);
-            require = guestFeatures(guest, FeaturePolicy.REQUIRE,
-                    guest.model() == null ? FeatureSet.empty() : model(guest.model()).features());
+            require = guestFeatures(
+                    guest,
+                    FeaturePolicy.REQUIRE,
+                    guest.model() == null
+                            ? FeatureSet.empty()
+                            : model(guest.model()).features());
             optional = guestFeatures(guest, FeaturePolicy.OPTIONAL, null);
             disable = guestFeatures(guest, FeaturePolicy.DISABLE, null);
             forbid = guestFeatures(guest, FeaturePolicy.FORBID, null);
@@ -229,7 +257,11 @@ public final class MigrationCheck {
         FeatureSet forbidden = forbid.intersection(host);
         if (!forbidden.isEmpty()) {
             List<String> names = catalog.featureNames(forbidden);
-            return incompatible(Cause.FORBIDDEN_FEATURES, List.of(), names, List.of(),
+            return incompatible(
+                    Cause.FORBIDDEN_FEATURES,
+                    List.of(),
+                    names,
+                    List.of(),
                     "Host CPU provides forbidden features: " + String.join(", ", names),
                     capitalize(what) + " forbids " + plural(names, "feature") + " " + String.join(", ", names)
                             + ", which " + TARGET + " has: it cannot run there.");
@@ -238,25 +270,46 @@ public final class MigrationCheck {
         FeatureSet missing = required.minus(host);
         if (!missing.isEmpty()) {
             List<String> names = catalog.featureNames(missing);
-            return incompatible(Cause.MISSING_FEATURES, names, List.of(), List.of(),
+            return incompatible(
+                    Cause.MISSING_FEATURES,
+                    names,
+                    List.of(),
+                    List.of(),
                     "Host CPU does not provide required features: " + String.join(", ", names),
                     capitalize(what) + " requires " + plural(names, "feature") + " that " + TARGET + " lacks: "
                             + String.join(", ", names) + ".");
         }
         FeatureSet extra = host.minus(optional).minus(required).minus(disable).minus(force);
         if (extra.isEmpty()) {
-            return new Verdict(Result.IDENTICAL, List.of(), List.of(), capitalize(TARGET) + "'s CPU matches "
-                    + what + " exactly: it can run there.", Cause.NONE, List.of(), null);
+            return new Verdict(
+                    Result.IDENTICAL,
+                    List.of(),
+                    List.of(),
+                    capitalize(TARGET) + "'s CPU matches " + what + " exactly: it can run there.",
+                    Cause.NONE,
+                    List.of(),
+                    null);
         }
         List<String> names = catalog.featureNames(extra);
         if (!hostShape && "strict".equals(guest.match())) {
-            return incompatible(Cause.EXTRA_FEATURES, List.of(), List.of(), names,
+            return incompatible(
+                    Cause.EXTRA_FEATURES,
+                    List.of(),
+                    List.of(),
+                    names,
                     "Host CPU does not strictly match guest CPU: Extra features: " + String.join(", ", names),
                     capitalize(what) + " has match='strict' and " + TARGET + " has " + plural(names, "feature")
                             + " it does not ask for: " + String.join(", ", names) + ".");
         }
-        return new Verdict(Result.SUPERSET, List.of(), List.of(), capitalize(TARGET) + " has every feature " + what
-                + " needs, and " + names.size() + " more: it can run there.", Cause.NONE, names, null);
+        return new Verdict(
+                Result.SUPERSET,
+                List.of(),
+                List.of(),
+                capitalize(TARGET) + " has every feature " + what + " needs, and " + names.size()
+                        + " more: it can run there.",
+                Cause.NONE,
+                names,
+                null);
     }
 
     /** What libvirt's XML parser refuses before comparing. */
@@ -277,15 +330,16 @@ public final class MigrationCheck {
             if (guest.vendor() != null) {
                 throw invalid("CPU vendor specified without CPU model");
             }
-            if (!guest.features().isEmpty() && (guest.mode() == null || guest.mode().equals("custom"))) {
+            if (!guest.features().isEmpty()
+                    && (guest.mode() == null || guest.mode().equals("custom"))) {
                 throw invalid("Non-empty feature list specified without CPU model");
             }
         }
     }
 
     private static MigrationCheckRefusedException invalid(String libvirtMessage) {
-        return new MigrationCheckRefusedException(Reason.INVALID_DEFINITION,
-                "libvirt refuses this CPU definition: " + libvirtMessage, libvirtMessage);
+        return new MigrationCheckRefusedException(
+                Reason.INVALID_DEFINITION, "libvirt refuses this CPU definition: " + libvirtMessage, libvirtMessage);
     }
 
     private FeatureSet guestFeatures(CpuDefinition guest, FeaturePolicy policy, @Nullable FeatureSet start) {
@@ -302,7 +356,9 @@ public final class MigrationCheck {
 
     private FeatureSet hostFeatures(CpuDescription host, String which) {
         try {
-            return catalog.expand(model(Objects.requireNonNull(host.model())).features(), host.requiredFeatures(),
+            return catalog.expand(
+                    model(Objects.requireNonNull(host.model())).features(),
+                    host.requiredFeatures(),
                     host.disabledFeatures(),
                     this::refuseUnknown);
         } catch (MigrationCheckRefusedException e) {
@@ -311,9 +367,12 @@ public final class MigrationCheck {
     }
 
     private CpuModel model(String name) {
-        return catalog.model(name).orElseThrow(() -> new MigrationCheckRefusedException(Reason.UNKNOWN_MODEL,
-                "CPU model '" + name + "' is not in the catalog (libvirt " + catalog.info().libvirtVersion() + ")",
-                "Unknown CPU model " + name));
+        return catalog.model(name)
+                .orElseThrow(() -> new MigrationCheckRefusedException(
+                        Reason.UNKNOWN_MODEL,
+                        "CPU model '" + name + "' is not in the catalog (libvirt "
+                                + catalog.info().libvirtVersion() + ")",
+                        "Unknown CPU model " + name));
     }
 
     private FeatureDefinition feature(String name) {
@@ -326,33 +385,56 @@ public final class MigrationCheck {
     }
 
     private MigrationCheckRefusedException unknownFeature(String name) {
-        return new MigrationCheckRefusedException(Reason.UNKNOWN_FEATURE, "CPU feature '" + name
-                + "' is not in the catalog (libvirt " + catalog.info().libvirtVersion() + ")",
+        return new MigrationCheckRefusedException(
+                Reason.UNKNOWN_FEATURE,
+                "CPU feature '" + name + "' is not in the catalog (libvirt "
+                        + catalog.info().libvirtVersion() + ")",
                 "Unknown CPU feature " + name);
     }
 
     private void requireX86(CpuDescription cpu, String which) {
         if (cpu.arch() != null && !catalog.supportsArch(cpu.arch())) {
-            throw new MigrationCheckRefusedException(Reason.UNSUPPORTED_ARCH, "the " + which + " has architecture "
-                    + cpu.arch() + "; the catalog only covers x86 (x86_64, i686)", null);
+            throw new MigrationCheckRefusedException(
+                    Reason.UNSUPPORTED_ARCH,
+                    "the " + which + " has architecture " + cpu.arch() + "; the catalog only covers x86 (x86_64, i686)",
+                    null);
         }
     }
 
     private static Verdict unknownTarget() {
-        return incompatible(Cause.UNKNOWN_HOST_CPU, List.of(), List.of(), List.of(), "unknown host CPU",
+        return incompatible(
+                Cause.UNKNOWN_HOST_CPU,
+                List.of(),
+                List.of(),
+                List.of(),
+                "unknown host CPU",
                 "The target host reports no CPU model, so no guest CPU can be judged to run there.");
     }
 
-    private static Verdict incompatible(Cause cause, List<String> missing, List<String> forbidden,
-            List<String> extra, @Nullable String libvirtMessage, String reason) {
+    private static Verdict incompatible(
+            Cause cause,
+            List<String> missing,
+            List<String> forbidden,
+            List<String> extra,
+            @Nullable String libvirtMessage,
+            String reason) {
         return new Verdict(Result.INCOMPATIBLE, missing, forbidden, reason, cause, extra, libvirtMessage);
     }
 
     // ---- turning the other inputs into a libvirt <cpu> ---------------------------------------------------------
 
     private static CpuDefinition definition(GuestCpu guest) {
-        return new CpuDefinition(null, guest.mode().libvirtName(), guest.mode() == GuestCpu.Mode.CUSTOM ? "exact"
-                : null, guest.model(), null, guest.vendor(), null, null, null, guest.features());
+        return new CpuDefinition(
+                null,
+                guest.mode().libvirtName(),
+                guest.mode() == GuestCpu.Mode.CUSTOM ? "exact" : null,
+                guest.model(),
+                null,
+                guest.vendor(),
+                null,
+                null,
+                null,
+                guest.features());
     }
 
     private static Map<String, FeaturePolicy> policies(CpuDefinition guest) {

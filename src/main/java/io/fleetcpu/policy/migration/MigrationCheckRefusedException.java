@@ -1,7 +1,6 @@
 package io.fleetcpu.policy.migration;
 
 import java.util.Objects;
-
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -2,7 +2,6 @@ package io.fleetcpu.policy.migration;
 
 import java.util.List;
 import java.util.Objects;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,12 +19,20 @@ import org.jspecify.annotations.Nullable;
  *                            (after "the CPU is incompatible with host CPU: "); null when compatible, and for
  *                            host-passthrough, which libvirt's compare does not judge
  */
-public record Verdict(Result result, List<String> missingFeatures, List<String> forbiddenButPresent, String reason,
-                      Cause cause, List<String> extraFeatures, @Nullable String libvirtMessage) {
+public record Verdict(
+        Result result,
+        List<String> missingFeatures,
+        List<String> forbiddenButPresent,
+        String reason,
+        Cause cause,
+        List<String> extraFeatures,
+        @Nullable String libvirtMessage) {
 
     /** libvirt's {@code virCPUCompareResult}, with its numbers. */
     public enum Result {
-        INCOMPATIBLE(0), IDENTICAL(1), SUPERSET(2);
+        INCOMPATIBLE(0),
+        IDENTICAL(1),
+        SUPERSET(2);
 
         private final int libvirtCode;
 

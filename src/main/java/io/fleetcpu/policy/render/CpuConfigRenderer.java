@@ -1,5 +1,13 @@
 package io.fleetcpu.policy.render;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.catalog.HostOnlyFeatures;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -7,15 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.catalog.HostOnlyFeatures;
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.guest.GuestCpu;
-import io.fleetcpu.policy.baseline.LibvirtDriver;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +27,8 @@ public final class CpuConfigRenderer {
     /** Letters, digits, '.', '_' and '-' as in cpu_map's own names; no ',' '+' or '=' that QEMU's -cpu would split on. */
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Words QEMU, libvirt or KubeVirt read as a mode rather than a model. */
-    private static final Set<String> RESERVED_MODEL_NAMES = Set.of("host", "max", "base", "host-model",
-            "host-passthrough", "custom", "maximum");
+    private static final Set<String> RESERVED_MODEL_NAMES =
+            Set.of("host", "max", "base", "host-model", "host-passthrough", "custom", "maximum");
     /** CPUID bits the guest kernel sets itself; libvirt leaves them out of QEMU's -cpu too. */
     /**
      * Features libvirt's QEMU driver drops from every guest CPU before starting QEMU (virQEMUCapsCPUFilterFeatures):
@@ -56,7 +55,9 @@ public final class CpuConfigRenderer {
      */
     public String libvirtXml(GuestCpu cpu) {
         check(cpu);
-        StringBuilder xml = new StringBuilder("<cpu mode='").append(cpu.mode().libvirtName()).append('\'');
+        StringBuilder xml = new StringBuilder("<cpu mode='")
+                .append(cpu.mode().libvirtName())
+                .append('\'');
         switch (cpu.mode()) {
             case CUSTOM -> xml.append(" match='exact'");
             case HOST_MODEL -> xml.append(" check='partial'");
@@ -67,16 +68,22 @@ public final class CpuConfigRenderer {
         }
         xml.append(">\n");
         if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
-            xml.append("  <model fallback='").append(cpu.fallbackForbid() ? "forbid" : "allow").append("'>")
-                    .append(escape(Objects.requireNonNull(cpu.model()))).append("</model>\n"); // custom: named
+            xml.append("  <model fallback='")
+                    .append(cpu.fallbackForbid() ? "forbid" : "allow")
+                    .append("'>")
+                    .append(escape(Objects.requireNonNull(cpu.model())))
+                    .append("</model>\n"); // custom: named
             if (cpu.vendor() != null) {
                 xml.append("  <vendor>").append(escape(cpu.vendor())).append("</vendor>\n");
             }
         }
         for (CpuFeature f : cpu.features()) {
             // a guest CPU's features all carry a policy
-            xml.append("  <feature policy='").append(Objects.requireNonNull(f.policy()).libvirtName()).append("' name='")
-                    .append(escape(f.name())).append("'/>\n");
+            xml.append("  <feature policy='")
+                    .append(Objects.requireNonNull(f.policy()).libvirtName())
+                    .append("' name='")
+                    .append(escape(f.name()))
+                    .append("'/>\n");
         }
         return xml.append("</cpu>\n").toString();
     }
@@ -107,12 +114,13 @@ public final class CpuConfigRenderer {
         Objects.requireNonNull(cpuModels, "cpuModels");
         if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
             if (!cpuModels.contains(cpu.model())) {
-                throw new IllegalArgumentException("cpu_models " + cpuModels + " lacks the recommended model "
-                        + cpu.model());
+                throw new IllegalArgumentException(
+                        "cpu_models " + cpuModels + " lacks the recommended model " + cpu.model());
             }
-            cpuModels.forEach(name -> catalog.model(name).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown CPU model '" + name + "' (not in the catalog of libvirt "
-                            + catalog.info().libvirtVersion() + ")")));
+            cpuModels.forEach(name -> catalog.model(name)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "unknown CPU model '" + name + "' (not in the catalog of libvirt "
+                                    + catalog.info().libvirtVersion() + ")")));
             if (Set.copyOf(cpuModels).size() != cpuModels.size()) {
                 throw new IllegalArgumentException("cpu_models lists a model twice: " + cpuModels);
             }
@@ -125,8 +133,8 @@ public final class CpuConfigRenderer {
         for (CpuFeature f : cpu.features()) {
             // nova lower-cases every flag before it hands it to libvirt (driver.py _get_guest_cpu_model_config)
             if (!f.name().equals(f.name().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("nova lower-cases cpu_model_extra_flags, so it cannot give '"
-                        + f.name() + "'");
+                throw new IllegalArgumentException(
+                        "nova lower-cases cpu_model_extra_flags, so it cannot give '" + f.name() + "'");
             }
             flags.add(f.policy() == FeaturePolicy.DISABLE ? "-" + f.name() : f.name());
         }
@@ -134,29 +142,40 @@ public final class CpuConfigRenderer {
         if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
             CpuModel model = model(cpu);
             if (cpu.vendor() != null && model.vendor() == null) {
-                ini.append("# nova has no setting for the CPU vendor: ").append(model.name())
-                        .append(" runs on any vendor's host, not only ").append(cpu.vendor()).append('\n');
+                ini.append("# nova has no setting for the CPU vendor: ")
+                        .append(model.name())
+                        .append(" runs on any vendor's host, not only ")
+                        .append(cpu.vendor())
+                        .append('\n');
             }
             if (cpu.fallbackForbid()) {
                 ini.append("# nova cannot write fallback='forbid'; libvirt may substitute a close model where ")
-                        .append(model.name()).append(" is unknown\n");
+                        .append(model.name())
+                        .append(" is unknown\n");
             }
         }
         if (!cpu.featureNames(FeaturePolicy.DISABLE).isEmpty()) {
             // nova 23.0.0 (Wallaby) brought '-flag' (commit bcd6b42047, "Allow disabling CPU flags via
             // `cpu_model_extra_flags`"); before it a flag was always required.
-            ini.append("# '-flag' disables a flag; nova Victoria and older only enable flags and would read it as a name\n");
+            ini.append(
+                    "# '-flag' disables a flag; nova Victoria and older only enable flags and would read it as a name\n");
         }
         if (cpuModels.size() > 1) {
             // cpu_models and the choice by trait came in nova 20.0.0 (Train, commit f80e5f989d "vCPU model
             // selection"); older releases read one model from cpu_model.
-            ini.append("# nova Train and newer: older releases take one model (cpu_model = ").append(cpu.model())
+            ini.append("# nova Train and newer: older releases take one model (cpu_model = ")
+                    .append(cpu.model())
                     .append(")\n");
-            ini.append("# nova gives each instance the first of cpu_models with every CPU feature its flavor requires as ")
-                    .append("trait:HW_CPU_X86_*=required, and ").append(cpuModels.get(0))
-                    .append(" to flavors that require none; ").append(cpu.model()).append(" is the recommended model\n");
+            ini.append(
+                            "# nova gives each instance the first of cpu_models with every CPU feature its flavor requires as ")
+                    .append("trait:HW_CPU_X86_*=required, and ")
+                    .append(cpuModels.get(0))
+                    .append(" to flavors that require none; ")
+                    .append(cpu.model())
+                    .append(" is the recommended model\n");
         }
-        if (cpu.mode() == GuestCpu.Mode.HOST_PASSTHROUGH && !cpu.featureNames(FeaturePolicy.REQUIRE).isEmpty()) {
+        if (cpu.mode() == GuestCpu.Mode.HOST_PASSTHROUGH
+                && !cpu.featureNames(FeaturePolicy.REQUIRE).isEmpty()) {
             ini.append("# host-passthrough already gives every flag KVM supports; required flags add only what QEMU "
                     + "masks (e.g. invtsc) and must be on every host\n");
         }
@@ -165,7 +184,9 @@ public final class CpuConfigRenderer {
             ini.append("cpu_models = ").append(String.join(", ", cpuModels)).append('\n');
         }
         if (!flags.isEmpty()) {
-            ini.append("cpu_model_extra_flags = ").append(String.join(", ", flags)).append('\n');
+            ini.append("cpu_model_extra_flags = ")
+                    .append(String.join(", ", flags))
+                    .append('\n');
         }
         return ini.toString();
     }
@@ -199,9 +220,12 @@ public final class CpuConfigRenderer {
                     continue;
                 }
                 throw new IllegalArgumentException("QEMU has no flag for required feature '" + f.name() + "' ("
-                        + QemuFeatureNames.whyAbsent(f.name()).orElse("") + "), so no -cpu value can give it to a guest");
+                        + QemuFeatureNames.whyAbsent(f.name()).orElse("")
+                        + "), so no -cpu value can give it to a guest");
             }
-            arg.append(',').append(f.policy() == FeaturePolicy.DISABLE ? '-' : '+').append(qemuName.get());
+            arg.append(',')
+                    .append(f.policy() == FeaturePolicy.DISABLE ? '-' : '+')
+                    .append(qemuName.get());
         }
         return arg.toString();
     }
@@ -230,8 +254,11 @@ public final class CpuConfigRenderer {
         StringBuilder comments = new StringBuilder();
         boolean custom = cpu.mode() == GuestCpu.Mode.CUSTOM;
         if (custom && cpu.vendor() != null && model(cpu).vendor() == null) {
-            comments.append("# KubeVirt has no setting for the CPU vendor: ").append(cpu.model())
-                    .append(" runs on any vendor's node, not only ").append(cpu.vendor()).append('\n');
+            comments.append("# KubeVirt has no setting for the CPU vendor: ")
+                    .append(cpu.model())
+                    .append(" runs on any vendor's node, not only ")
+                    .append(cpu.vendor())
+                    .append('\n');
         }
         FeatureSet modelFeatures = custom ? model(cpu).features() : FeatureSet.empty();
         List<CpuFeature> kept = new ArrayList<>();
@@ -241,40 +268,66 @@ public final class CpuConfigRenderer {
                 kept.add(f);
                 continue;
             }
-            boolean modelHasIt = catalog.feature(f.name()).map(cf -> modelFeatures.contains(cf.index())).orElse(false);
-            boolean neverGiven = HOST_ONLY.why(f.name()).isPresent() || QemuFeatureNames.whyAbsent(f.name()).isPresent();
-            String guestGets = modelHasIt ? "the guest still gets it, " + cpu.model() + " has it"
-                    : custom || neverGiven ? "the guest does not get it"
-                    : "the guest gets it only on nodes whose " + cpu.mode().libvirtName() + " CPU has it";
-            comments.append("# left out: require ").append(f.name()).append(": ").append(why).append(" label ")
-                    .append(KubevirtNodeLabels.CPU_FEATURE).append(f.name()).append("; ").append(guestGets)
+            boolean modelHasIt = catalog.feature(f.name())
+                    .map(cf -> modelFeatures.contains(cf.index()))
+                    .orElse(false);
+            boolean neverGiven = HOST_ONLY.why(f.name()).isPresent()
+                    || QemuFeatureNames.whyAbsent(f.name()).isPresent();
+            String guestGets = modelHasIt
+                    ? "the guest still gets it, " + cpu.model() + " has it"
+                    : custom || neverGiven
+                            ? "the guest does not get it"
+                            : "the guest gets it only on nodes whose "
+                                    + cpu.mode().libvirtName() + " CPU has it";
+            comments.append("# left out: require ")
+                    .append(f.name())
+                    .append(": ")
+                    .append(why)
+                    .append(" label ")
+                    .append(KubevirtNodeLabels.CPU_FEATURE)
+                    .append(f.name())
+                    .append("; ")
+                    .append(guestGets)
                     .append('\n');
         }
         if (custom && KubevirtNodeLabels.DEFAULT_OBSOLETE_CPU_MODELS.contains(cpu.model())) {
-            comments.append("# ").append(cpu.model()).append(" is in KubeVirt's default obsoleteCPUModels: no node has ")
-                    .append("label ").append(KubevirtNodeLabels.CPU_MODEL).append(cpu.model())
+            comments.append("# ")
+                    .append(cpu.model())
+                    .append(" is in KubeVirt's default obsoleteCPUModels: no node has ")
+                    .append("label ")
+                    .append(KubevirtNodeLabels.CPU_MODEL)
+                    .append(cpu.model())
                     .append(" until the KubeVirt CR's obsoleteCPUModels leaves it out (format=kubevirt-cluster)\n");
         }
         if (custom && nodes.models() != null && !nodes.models().contains(cpu.model())) {
-            comments.append("# not every node reports ").append(cpu.model()).append(" usable in its domain ")
+            comments.append("# not every node reports ")
+                    .append(cpu.model())
+                    .append(" usable in its domain ")
                     .append("capabilities: KubeVirt schedules the VM only on those that do\n");
         }
         StringBuilder yaml = new StringBuilder(comments);
         yaml.append("spec:\n  domain:\n    cpu:\n");
-        yaml.append("      model: ").append(quote(custom ? Objects.requireNonNull(cpu.model()) : cpu.mode().libvirtName()))
+        yaml.append("      model: ")
+                .append(quote(
+                        custom
+                                ? Objects.requireNonNull(cpu.model())
+                                : cpu.mode().libvirtName()))
                 .append('\n');
         if (!kept.isEmpty()) {
             yaml.append("      features:\n");
             for (CpuFeature f : kept) {
                 yaml.append("        - name: ").append(quote(f.name())).append('\n');
-                yaml.append("          policy: ").append(quote(Objects.requireNonNull(f.policy()).libvirtName())).append('\n');
+                yaml.append("          policy: ")
+                        .append(quote(Objects.requireNonNull(f.policy()).libvirtName()))
+                        .append('\n');
             }
         }
         List<String> selector = new ArrayList<>();
         if (custom) {
             selector.add(KubevirtNodeLabels.CPU_MODEL + cpu.model());
         }
-        kept.stream().filter(f -> f.policy() == FeaturePolicy.REQUIRE)
+        kept.stream()
+                .filter(f -> f.policy() == FeaturePolicy.REQUIRE)
                 .forEach(f -> selector.add(KubevirtNodeLabels.CPU_FEATURE + f.name()));
         if (!selector.isEmpty()) {
             yaml.append("  nodeSelector:\n");
@@ -320,13 +373,19 @@ public final class CpuConfigRenderer {
         CpuModel base = model(cpu);
         FeatureSet required = catalog.featureSet(cpu.featureNames(FeaturePolicy.REQUIRE));
         FeatureSet disabled = catalog.featureSet(cpu.featureNames(FeaturePolicy.DISABLE));
-        FeatureSet all = catalog.expand(base.features(), cpu.featureNames(FeaturePolicy.REQUIRE),
-                cpu.featureNames(FeaturePolicy.DISABLE), CpuCatalog.PASS_OVER_UNKNOWN); // check(cpu) refused unknown ones
+        FeatureSet all = catalog.expand(
+                base.features(),
+                cpu.featureNames(FeaturePolicy.REQUIRE),
+                cpu.featureNames(FeaturePolicy.DISABLE),
+                CpuCatalog.PASS_OVER_UNKNOWN); // check(cpu) refused unknown ones
         String vendor = base.vendor() != null ? base.vendor() : cpu.vendor();
 
         StringBuilder xml = new StringBuilder("<cpus>\n");
-        xml.append("  <!-- ").append(base.name()).append(" with ")
-                .append(required.minus(base.features()).size()).append(" feature(s) added and ")
+        xml.append("  <!-- ")
+                .append(base.name())
+                .append(" with ")
+                .append(required.minus(base.features()).size())
+                .append(" feature(s) added and ")
                 .append(disabled.intersection(base.features()).size())
                 .append(" removed, every feature listed (written by fleetcpu) -->\n");
         xml.append("  <model name='").append(escape(newModelName)).append("'>\n");
@@ -346,13 +405,14 @@ public final class CpuConfigRenderer {
                     + "'.', '_' or '-', starting with a letter or digit (e.g. SandyBridge-vmx)");
         }
         if (RESERVED_MODEL_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("'" + name + "' is a CPU mode word for QEMU, libvirt or KubeVirt; "
-                    + "choose another model name");
+            throw new IllegalArgumentException(
+                    "'" + name + "' is a CPU mode word for QEMU, libvirt or KubeVirt; " + "choose another model name");
         }
         for (CpuModel m : catalog.models()) {
             if (m.name().equalsIgnoreCase(name)) {
-                throw new IllegalArgumentException("the catalog (libvirt " + catalog.info().libvirtVersion()
-                        + ") already has model " + m.name() + "; a new model needs a name of its own");
+                throw new IllegalArgumentException(
+                        "the catalog (libvirt " + catalog.info().libvirtVersion() + ") already has model " + m.name()
+                                + "; a new model needs a name of its own");
             }
         }
     }
@@ -376,15 +436,17 @@ public final class CpuConfigRenderer {
         }
         for (CpuFeature f : cpu.features()) {
             if (catalog.feature(f.name()).isEmpty()) {
-                throw new IllegalArgumentException("unknown CPU feature '" + f.name() + "' (not in the catalog of libvirt "
-                        + catalog.info().libvirtVersion() + "; features use libvirt's names, e.g. pclmuldq, sse4.1)");
+                throw new IllegalArgumentException("unknown CPU feature '" + f.name()
+                        + "' (not in the catalog of libvirt " + catalog.info().libvirtVersion()
+                        + "; features use libvirt's names, e.g. pclmuldq, sse4.1)");
             }
         }
     }
 
     private CpuModel model(GuestCpu cpu) {
-        return catalog.model(Objects.requireNonNull(cpu.model())).orElseThrow(() -> new IllegalArgumentException("unknown CPU model '"
-                + cpu.model() + "' (not in the catalog of libvirt " + catalog.info().libvirtVersion() + ")"));
+        return catalog.model(Objects.requireNonNull(cpu.model()))
+                .orElseThrow(() -> new IllegalArgumentException("unknown CPU model '" + cpu.model()
+                        + "' (not in the catalog of libvirt " + catalog.info().libvirtVersion() + ")"));
     }
 
     private static String quote(String s) {
@@ -392,7 +454,10 @@ public final class CpuConfigRenderer {
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;")
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("'", "&apos;")
                 .replace("\"", "&quot;");
     }
 }

@@ -1,17 +1,16 @@
 package io.fleetcpu.policy.render;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.policy.guest.GuestCpu;
-import io.fleetcpu.policy.baseline.CpuDescription;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,14 +51,43 @@ public final class KubevirtNodeLabels {
      * KubeVirt's {@code DefaultObsoleteCPUModels} ({@code pkg/virt-handler/node-labeller/util/util.go}): models it
      * never labels unless the KubeVirt CR's {@code obsoleteCPUModels} replaces the list.
      */
-    public static final List<String> DEFAULT_OBSOLETE_CPU_MODELS = List.of("486", "486-v1", "pentium", "pentium-v1",
-            "pentium2", "pentium2-v1", "pentium3", "pentium3-v1", "pentiumpro", "pentiumpro-v1", "coreduo",
-            "coreduo-v1", "n270", "n270-v1", "core2duo", "core2duo-v1", "Conroe", "Conroe-v1", "athlon", "athlon-v1",
-            "phenom", "phenom-v1", "qemu64", "qemu64-v1", "qemu32", "qemu32-v1", "kvm64", "kvm64-v1", "kvm32",
-            "kvm32-v1", "Opteron_G1", "Opteron_G1-v1", "Opteron_G2", "Opteron_G2-v1");
+    public static final List<String> DEFAULT_OBSOLETE_CPU_MODELS = List.of(
+            "486",
+            "486-v1",
+            "pentium",
+            "pentium-v1",
+            "pentium2",
+            "pentium2-v1",
+            "pentium3",
+            "pentium3-v1",
+            "pentiumpro",
+            "pentiumpro-v1",
+            "coreduo",
+            "coreduo-v1",
+            "n270",
+            "n270-v1",
+            "core2duo",
+            "core2duo-v1",
+            "Conroe",
+            "Conroe-v1",
+            "athlon",
+            "athlon-v1",
+            "phenom",
+            "phenom-v1",
+            "qemu64",
+            "qemu64-v1",
+            "qemu32",
+            "qemu32-v1",
+            "kvm64",
+            "kvm64-v1",
+            "kvm32",
+            "kvm32-v1",
+            "Opteron_G1",
+            "Opteron_G1-v1",
+            "Opteron_G2",
+            "Opteron_G2-v1");
 
-    private KubevirtNodeLabels() {
-    }
+    private KubevirtNodeLabels() {}
 
     /**
      * What the node-labeller reads of one node.
@@ -74,8 +102,13 @@ public final class KubevirtNodeLabels {
      *                       before fleetcpu kept them)
      * @param unusableModels named models reported {@code usable='no'}, or null when not known
      */
-    public record Node(@Nullable String hostModel, @Nullable String vendor, @Nullable List<String> usableModels, @Nullable Collection<String> hypervisorFeatures,
-            @Nullable List<String> unknownModels, @Nullable List<String> unusableModels) {
+    public record Node(
+            @Nullable String hostModel,
+            @Nullable String vendor,
+            @Nullable List<String> usableModels,
+            @Nullable Collection<String> hypervisorFeatures,
+            @Nullable List<String> unknownModels,
+            @Nullable List<String> unusableModels) {
 
         /** The models KubeVirt labels {@code cpu-model}: usable other than {@code no}, obsolete ones left out. */
         public @Nullable List<String> labelledModels(Set<String> obsolete) {
@@ -108,7 +141,8 @@ public final class KubevirtNodeLabels {
      * What a VMI's node selector can count on over a set of nodes: the feature and model labels every node that
      * reported them has. Null when no node reported them (then only what no node ever labels is known).
      */
-    public record OnEveryNode(@Nullable Set<String> features, @Nullable Set<String> models) {
+    public record OnEveryNode(
+            @Nullable Set<String> features, @Nullable Set<String> models) {
 
         /** Nothing reported. */
         public static final OnEveryNode UNKNOWN = new OnEveryNode(null, null);
@@ -149,11 +183,16 @@ public final class KubevirtNodeLabels {
      */
     public static List<String> labelledFeatures(CpuCatalog catalog, CpuDescription hypervisorView) {
         List<String> unknown = hypervisorView.requiredFeatures().stream()
-                .filter(f -> catalog.feature(f).isEmpty()).toList();
-        FeatureSet model = hypervisorView.model() == null ? FeatureSet.empty()
+                .filter(f -> catalog.feature(f).isEmpty())
+                .toList();
+        FeatureSet model = hypervisorView.model() == null
+                ? FeatureSet.empty()
                 : catalog.model(hypervisorView.model()).map(CpuModel::features).orElse(FeatureSet.empty());
-        List<String> names = new java.util.ArrayList<>(catalog.featureNames(catalog.expand(model,
-                hypervisorView.requiredFeatures(), hypervisorView.disabledFeatures(), CpuCatalog.PASS_OVER_UNKNOWN)));
+        List<String> names = new java.util.ArrayList<>(catalog.featureNames(catalog.expand(
+                model,
+                hypervisorView.requiredFeatures(),
+                hypervisorView.disabledFeatures(),
+                CpuCatalog.PASS_OVER_UNKNOWN)));
         names.addAll(unknown);
         return names;
     }
@@ -172,7 +211,8 @@ public final class KubevirtNodeLabels {
         if (node.usableModels() != null) {
             // both are known when the usable models are
             Objects.requireNonNull(node.labelledModels(obsolete)).forEach(m -> labels.put(CPU_MODEL + m, "true"));
-            Objects.requireNonNull(node.migrationModels(obsolete)).forEach(m -> labels.put(CPU_MODEL_MIGRATION + m, "true"));
+            Objects.requireNonNull(node.migrationModels(obsolete))
+                    .forEach(m -> labels.put(CPU_MODEL_MIGRATION + m, "true"));
         }
         if (node.hostModel() != null) {
             labels.put(HOST_MODEL_CPU + node.hostModel(), "true");
@@ -190,7 +230,8 @@ public final class KubevirtNodeLabels {
      */
     public static List<String> obsoleteFor(GuestCpu cpu) {
         return DEFAULT_OBSOLETE_CPU_MODELS.stream()
-                .filter(m -> cpu.mode() != GuestCpu.Mode.CUSTOM || !m.equals(cpu.model())).toList();
+                .filter(m -> cpu.mode() != GuestCpu.Mode.CUSTOM || !m.equals(cpu.model()))
+                .toList();
     }
 
     /**
@@ -207,44 +248,65 @@ public final class KubevirtNodeLabels {
         }
         yaml.append('\n');
         if (!cpu.features().isEmpty()) {
-            yaml.append("# the features (").append(cpu.features().size())
+            yaml.append("# the features (")
+                    .append(cpu.features().size())
                     .append(") are not cluster-wide: each VM lists them (format=kubevirt)\n");
         }
         yaml.append("spec:\n  configuration:\n");
-        yaml.append("    cpuModel: ").append(quote(cpu.mode() == GuestCpu.Mode.CUSTOM ? Objects.requireNonNull(cpu.model())
-                : cpu.mode().libvirtName())).append('\n');
+        yaml.append("    cpuModel: ")
+                .append(quote(
+                        cpu.mode() == GuestCpu.Mode.CUSTOM
+                                ? Objects.requireNonNull(cpu.model())
+                                : cpu.mode().libvirtName()))
+                .append('\n');
         yaml.append("    obsoleteCPUModels:\n");
         obsoleteFor(cpu).forEach(m -> yaml.append("      ").append(quote(m)).append(": true\n"));
         return yaml.toString();
     }
 
     /** The labels of one kind of CPU: every host of the kind gets the same ones. */
-    public record LabelledKind(String kind, String name, int hosts, List<String> exampleHosts, String hostsPath,
-            boolean hypervisorViewReported, boolean domainCapabilitiesReported, boolean unusableModelsKnown,
-            SortedMap<String, String> labels) {
-    }
+    public record LabelledKind(
+            String kind,
+            String name,
+            int hosts,
+            List<String> exampleHosts,
+            String hostsPath,
+            boolean hypervisorViewReported,
+            boolean domainCapabilitiesReported,
+            boolean unusableModelsKnown,
+            SortedMap<String, String> labels) {}
 
     /** The labels of each kind, as YAML an operator compares with {@code kubectl get node --show-labels}. */
     public static String labelsYaml(GuestCpu cpu, List<LabelledKind> kinds) {
         StringBuilder yaml = new StringBuilder();
-        yaml.append("# CPU labels KubeVirt's node-labeller would write on each node (pkg/virt-handler/node-labeller),\n")
+        yaml.append(
+                        "# CPU labels KubeVirt's node-labeller would write on each node (pkg/virt-handler/node-labeller),\n")
                 .append("# with obsoleteCPUModels as format=kubevirt-cluster sets it; one entry per kind of CPU,\n")
                 .append("# hostsPath lists every host of a kind\n");
-        yaml.append("obsoleteCPUModels: [").append(String.join(", ", obsoleteFor(cpu).stream()
-                .map(KubevirtNodeLabels::quote).toList())).append("]\n");
+        yaml.append("obsoleteCPUModels: [")
+                .append(String.join(
+                        ", ",
+                        obsoleteFor(cpu).stream().map(KubevirtNodeLabels::quote).toList()))
+                .append("]\n");
         yaml.append("kinds:\n");
         for (LabelledKind k : kinds) {
             yaml.append("  - kind: ").append(quote(k.kind())).append('\n');
             yaml.append("    name: ").append(quote(k.name())).append('\n');
             yaml.append("    hosts: ").append(k.hosts()).append('\n');
-            yaml.append("    exampleHosts: [").append(String.join(", ", k.exampleHosts().stream()
-                    .map(KubevirtNodeLabels::quote).toList())).append("]\n");
+            yaml.append("    exampleHosts: [")
+                    .append(String.join(
+                            ", ",
+                            k.exampleHosts().stream()
+                                    .map(KubevirtNodeLabels::quote)
+                                    .toList()))
+                    .append("]\n");
             yaml.append("    hostsPath: ").append(quote(k.hostsPath())).append('\n');
             if (!k.hypervisorViewReported()) {
                 yaml.append("    # no hypervisor view of the CPU was sent: its cpu-feature labels are unknown\n");
             }
             if (!k.domainCapabilitiesReported()) {
-                yaml.append("    # no domain capabilities were sent: its cpu-model and host-model labels are unknown\n");
+                yaml.append(
+                        "    # no domain capabilities were sent: its cpu-model and host-model labels are unknown\n");
             } else if (!k.unusableModelsKnown()) {
                 yaml.append("    # registered before fleetcpu kept the models reported unusable: cpu-model-migration "
                         + "labels of those are missing here; they come when the host's agent registers again\n");
@@ -255,8 +317,12 @@ public final class KubevirtNodeLabels {
                 continue;
             }
             yaml.append('\n');
-            k.labels().forEach((key, value) -> yaml.append("      ").append(quote(key)).append(": ")
-                    .append(quote(value)).append('\n'));
+            k.labels()
+                    .forEach((key, value) -> yaml.append("      ")
+                            .append(quote(key))
+                            .append(": ")
+                            .append(quote(value))
+                            .append('\n'));
         }
         return yaml.toString();
     }

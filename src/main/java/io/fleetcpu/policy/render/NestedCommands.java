@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class NestedCommands {
 
-    private NestedCommands() {
-    }
+    private NestedCommands() {}
 
     /**
      * Turns nested virtualisation on in a kvm module, now and after a reboot.

@@ -1,11 +1,9 @@
 package io.fleetcpu.policy.render;
 
-import java.util.Locale;
-import java.util.regex.Pattern;
-
-import io.fleetcpu.policy.render.PlacementTraits;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomain;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A grouping as the {@code openstack} commands that build it: one host aggregate per domain carrying its guest CPU
@@ -23,21 +21,27 @@ public final class OpenStackCommands {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:@%+=,/-]+");
 
-    private OpenStackCommands() {
-    }
+    private OpenStackCommands() {}
 
     public static String render(Grouping grouping) {
-        StringBuilder out = new StringBuilder(64 * (grouping.cost().groupedHosts() + 8 * grouping.domains().size()));
-        out.append("# fleetcpu migration domains, strategy ").append(grouping.strategy().operatorName());
+        StringBuilder out = new StringBuilder(
+                64 * (grouping.cost().groupedHosts() + 8 * grouping.domains().size()));
+        out.append("# fleetcpu migration domains, strategy ")
+                .append(grouping.strategy().operatorName());
         if (grouping.minimum() != null) {
             out.append(", minimum ").append(grouping.minimum());
         }
-        out.append(", catalog ").append(grouping.catalog().source()).append(" (libvirt ")
-                .append(grouping.catalog().libvirtVersion()).append(")\n");
-        out.append("# needs nova's AggregateInstanceExtraSpecsFilter in [filter_scheduler] enabled_filters (not among its "
-                + "defaults): it schedules a flavor with extra spec aggregate_instance_extra_specs:cpu_model=<model> "
-                + "only to hosts of an aggregate with property cpu_model=<model> (and likewise fleetcpu_domain)\n");
-        out.append("# flavor lines are templates: ").append(PlacementTraits.FLAVOR_PLACEHOLDER)
+        out.append(", catalog ")
+                .append(grouping.catalog().source())
+                .append(" (libvirt ")
+                .append(grouping.catalog().libvirtVersion())
+                .append(")\n");
+        out.append(
+                "# needs nova's AggregateInstanceExtraSpecsFilter in [filter_scheduler] enabled_filters (not among its "
+                        + "defaults): it schedules a flavor with extra spec aggregate_instance_extra_specs:cpu_model=<model> "
+                        + "only to hosts of an aggregate with property cpu_model=<model> (and likewise fleetcpu_domain)\n");
+        out.append("# flavor lines are templates: ")
+                .append(PlacementTraits.FLAVOR_PLACEHOLDER)
                 .append(" is a placeholder for each of your flavors whose instances belong in that domain; a flavor "
                         + "without these extra specs may land on any host, outside every domain\n");
         int n = 0;
@@ -45,11 +49,18 @@ public final class OpenStackCommands {
             n++;
             String aggregate = aggregateName(n, d.model());
             out.append('\n');
-            out.append("# domain ").append(n).append(": ").append(d.hosts().size()).append(" hosts, guest CPU ")
+            out.append("# domain ")
+                    .append(n)
+                    .append(": ")
+                    .append(d.hosts().size())
+                    .append(" hosts, guest CPU ")
                     .append(d.model());
             d.extraFeatures().forEach(f -> out.append(" +").append(f));
             d.disabledFeatures().forEach(f -> out.append(" -").append(f));
-            out.append("; ").append(d.score()).append(" features kept, ").append(d.featuresGivenUp().size())
+            out.append("; ")
+                    .append(d.score())
+                    .append(" features kept, ")
+                    .append(d.featuresGivenUp().size())
                     .append(" given up");
             if (!d.featuresGivenUp().isEmpty()) {
                 out.append(" (").append(String.join(" ", d.featuresGivenUp())).append(')');
@@ -58,27 +69,45 @@ public final class OpenStackCommands {
                 out.append("; BELOW the minimum ").append(grouping.minimum());
             }
             out.append('\n');
-            out.append("# nova.conf on these hosts: [libvirt] cpu_mode = custom, cpu_models = ").append(d.model());
+            out.append("# nova.conf on these hosts: [libvirt] cpu_mode = custom, cpu_models = ")
+                    .append(d.model());
             if (!d.extraFeatures().isEmpty()) {
                 out.append(", cpu_model_extra_flags = ").append(String.join(",", d.extraFeatures()));
             }
             out.append('\n');
             out.append("openstack aggregate create ").append(aggregate).append('\n');
-            out.append("openstack aggregate set --property cpu_model=").append(quote(d.model()))
-                    .append(" --property fleetcpu_domain=").append(aggregate).append(' ').append(aggregate).append('\n');
+            out.append("openstack aggregate set --property cpu_model=")
+                    .append(quote(d.model()))
+                    .append(" --property fleetcpu_domain=")
+                    .append(aggregate)
+                    .append(' ')
+                    .append(aggregate)
+                    .append('\n');
             for (String host : d.hosts()) {
-                out.append("openstack aggregate add host ").append(aggregate).append(' ').append(quote(host))
+                out.append("openstack aggregate add host ")
+                        .append(aggregate)
+                        .append(' ')
+                        .append(quote(host))
                         .append('\n');
             }
             out.append("openstack flavor set --property aggregate_instance_extra_specs:cpu_model=")
-                    .append(quote(d.model())).append(" --property aggregate_instance_extra_specs:fleetcpu_domain=")
-                    .append(aggregate).append(' ').append(PlacementTraits.FLAVOR_PLACEHOLDER).append('\n');
+                    .append(quote(d.model()))
+                    .append(" --property aggregate_instance_extra_specs:fleetcpu_domain=")
+                    .append(aggregate)
+                    .append(' ')
+                    .append(PlacementTraits.FLAVOR_PLACEHOLDER)
+                    .append('\n');
         }
         if (!grouping.ungrouped().isEmpty()) {
             out.append("\n# not grouped:\n");
-            grouping.ungrouped().forEach(u -> out.append("#   ").append(u.host().replace('\n', ' ')).append(": ")
-                    .append(u.reason()).append(" - ").append(String.valueOf(u.message()).replace('\n', ' '))
-                    .append('\n'));
+            grouping.ungrouped()
+                    .forEach(u -> out.append("#   ")
+                            .append(u.host().replace('\n', ' '))
+                            .append(": ")
+                            .append(u.reason())
+                            .append(" - ")
+                            .append(String.valueOf(u.message()).replace('\n', ' '))
+                            .append('\n'));
         }
         return out.toString();
     }

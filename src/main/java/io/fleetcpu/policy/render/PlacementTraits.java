@@ -1,10 +1,10 @@
 package io.fleetcpu.policy.render;
 
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import io.fleetcpu.policy.guest.GuestCpu;
 
 /**
  * The Placement traits nova's libvirt driver reports for CPU features, and the flavor properties that require them.
@@ -74,8 +74,7 @@ public final class PlacementTraits {
     /** Where a flavor command names the operator's flavor: a placeholder, not a flavor fleetcpu knows. */
     public static final String FLAVOR_PLACEHOLDER = "FLAVOR";
 
-    private PlacementTraits() {
-    }
+    private PlacementTraits() {}
 
     /** The traits nova reports for these libvirt features, sorted; features without a trait give none. */
     public static List<String> of(List<String> features) {
@@ -106,7 +105,8 @@ public final class PlacementTraits {
         lines.add("# nova reports the traits of the guest CPU it configures: with cpu_mode = custom those of the "
                 + "cpu_models and cpu_model_extra_flags (format=nova-conf gives them), else the host's");
         traits.forEach(lines::add);
-        List<String> notRequirable = traits.stream().filter(t -> !requirable.contains(t)).toList();
+        List<String> notRequirable =
+                traits.stream().filter(t -> !requirable.contains(t)).toList();
         if (!notRequirable.isEmpty()) {
             lines.add("# do not require " + String.join(", ", notRequirable) + ": no model of cpu_models has "
                     + (notRequirable.size() == 1 ? "it" : "them") + ", and nova fails the boot of a flavor that "
@@ -115,10 +115,13 @@ public final class PlacementTraits {
         lines.add("");
         lines.add("# templates: " + FLAVOR_PLACEHOLDER + " is a placeholder for your flavor's name; a flavor that "
                 + "requires a trait is scheduled only to hosts that report it"
-                + (cpu.mode() == GuestCpu.Mode.CUSTOM ? ", and nova gives its instances the first of cpu_models with "
-                        + "every feature it requires" : ""));
-        traits.stream().filter(requirable::contains).forEach(t -> lines.add("openstack flavor set "
-                + FLAVOR_PLACEHOLDER + " --property trait:" + t + "=required"));
+                + (cpu.mode() == GuestCpu.Mode.CUSTOM
+                        ? ", and nova gives its instances the first of cpu_models with " + "every feature it requires"
+                        : ""));
+        traits.stream()
+                .filter(requirable::contains)
+                .forEach(t -> lines.add(
+                        "openstack flavor set " + FLAVOR_PLACEHOLDER + " --property trait:" + t + "=required"));
         return String.join("\n", lines) + "\n";
     }
 }

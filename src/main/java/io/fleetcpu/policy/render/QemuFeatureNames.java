@@ -35,8 +35,7 @@ public final class QemuFeatureNames {
             "pconfig", "Intel PCONFIG (MKTME); QEMU 7.2 has no flag for it",
             "cvt16", "AMD CVT16 (never shipped); QEMU has no flag for it");
 
-    private QemuFeatureNames() {
-    }
+    private QemuFeatureNames() {}
 
     /** QEMU's name for a libvirt feature, or empty when QEMU has no such flag (see {@link #whyAbsent}). */
     public static Optional<String> qemuName(String libvirtName) {

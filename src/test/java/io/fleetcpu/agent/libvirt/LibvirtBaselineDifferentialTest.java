@@ -6,23 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.CpuFixtures.Fixture;
 import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.CpuFixtures.Fixture;
 import io.fleetcpu.policy.baseline.NamedCpu;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * fleetcpu's baseline against libvirt's own ({@code virConnectBaselineCPU}) on the same real host CPUs.
@@ -43,6 +41,7 @@ class LibvirtBaselineDifferentialTest {
     private static String unavailable;
     /** The connection that accepts VIR_CONNECT_BASELINE_CPU_MIGRATABLE, or null; see {@link #noMigratable}. */
     private static LibvirtConnection migratableLibvirt;
+
     private static String noMigratable;
     private static final BaselineCalculator calculator = new BaselineCalculator(CpuCatalog.bundled());
 
@@ -119,12 +118,11 @@ class LibvirtBaselineDifferentialTest {
         return QEMU_FILTERED_FEATURE.matcher(cpuXml).replaceAll("");
     }
 
-    private static final Pattern QEMU_FILTERED_FEATURE = Pattern.compile(
-            "  <feature policy='require' name='(" + String.join("|",
-                    LibvirtHostReaderQemuTest.QEMU_FILTERED_FEATURES) + ")'/>\n");
+    private static final Pattern QEMU_FILTERED_FEATURE = Pattern.compile("  <feature policy='require' name='("
+            + String.join("|", LibvirtHostReaderQemuTest.QEMU_FILTERED_FEATURES) + ")'/>\n");
 
-    private static boolean compare(LibvirtConnection libvirt, List<Fixture> set, boolean expand, boolean migratable,
-                                   boolean qemuDriver) {
+    private static boolean compare(
+            LibvirtConnection libvirt, List<Fixture> set, boolean expand, boolean migratable, boolean qemuDriver) {
         List<String> xml = set.stream().map(Fixture::hostXml).toList();
         List<NamedCpu> hosts = set.stream().map(Fixture::named).toList();
         String ours;
@@ -145,7 +143,9 @@ class LibvirtBaselineDifferentialTest {
         String what = libvirt.uri() + " expand=" + expand + " migratable=" + migratable + " hosts="
                 + set.stream().map(Fixture::file).collect(Collectors.joining(", "));
         if (theirs.startsWith("REFUSED") || ours.startsWith("REFUSED")) {
-            assertEquals(theirs.startsWith("REFUSED"), ours.startsWith("REFUSED"),
+            assertEquals(
+                    theirs.startsWith("REFUSED"),
+                    ours.startsWith("REFUSED"),
                     () -> what + "\nlibvirt: " + libvirt(libvirt, xml, expand, migratable) + "\nfleetcpu: " + null);
             return false;
         }
@@ -165,7 +165,8 @@ class LibvirtBaselineDifferentialTest {
         List<Fixture> accepted = CpuFixtures.accepted();
         List<List<Fixture>> sets = new ArrayList<>(CpuFixtures.randomSets(20240611L, accepted, 100));
         for (String vendor : List.of("Intel", "AMD")) {
-            List<Fixture> pool = accepted.stream().filter(f -> f.vendor().equals(vendor)).toList();
+            List<Fixture> pool =
+                    accepted.stream().filter(f -> f.vendor().equals(vendor)).toList();
             sets.addAll(CpuFixtures.randomSets(vendor.hashCode(), pool, 120));
         }
         return sets;
@@ -186,7 +187,9 @@ class LibvirtBaselineDifferentialTest {
                 refused++;
             }
         }
-        assertTrue(computed > 200, "most single-vendor sets should compute: " + computed + " computed, " + refused + " refused");
+        assertTrue(
+                computed > 200,
+                "most single-vendor sets should compute: " + computed + " computed, " + refused + " refused");
         assertTrue(refused > 20, "Intel+AMD mixes should be refused: " + refused);
     }
 
@@ -203,7 +206,8 @@ class LibvirtBaselineDifferentialTest {
                 List<String> xml = set.stream().map(Fixture::hostXml).toList();
                 for (boolean expand : List.of(false, true)) {
                     String test = libvirt(libvirt, xml, expand, false);
-                    assertEquals(test.startsWith("REFUSED") ? "REFUSED" : qemuFiltered(test),
+                    assertEquals(
+                            test.startsWith("REFUSED") ? "REFUSED" : qemuFiltered(test),
                             libvirt(withFlag, xml, expand, false).replaceAll("(?s)^REFUSED.*", "REFUSED"),
                             () -> "drivers differ beyond the QEMU filter: " + set);
                 }
@@ -253,12 +257,12 @@ class LibvirtBaselineDifferentialTest {
         Fixture epyc = host("libvirt-9.9.0/x86_64-cpuid-EPYC-7601-32-Core-host.xml");
         CpuDescription c = haswellTsx.cpu();
         List<String> noTsx = new ArrayList<>(c.requiredFeatures());
-        Fixture lostTsx = custom("haswell-without-tsx", new CpuDescription(c.arch(), c.vendor(), "Haswell-noTSX",
-                noTsx, List.of()));
+        Fixture lostTsx = custom(
+                "haswell-without-tsx", new CpuDescription(c.arch(), c.vendor(), "Haswell-noTSX", noTsx, List.of()));
         List<String> noVmx = new ArrayList<>(c.requiredFeatures());
         noVmx.remove("vmx");
-        Fixture withoutVmx = custom("haswell-without-vmx", new CpuDescription(c.arch(), c.vendor(), c.model(),
-                noVmx, List.of()));
+        Fixture withoutVmx =
+                custom("haswell-without-vmx", new CpuDescription(c.arch(), c.vendor(), c.model(), noVmx, List.of()));
         for (List<Fixture> set : List.of(
                 List.of(haswellTsx),
                 List.of(haswellTsx, haswellTsx, haswellTsx),
@@ -271,7 +275,8 @@ class LibvirtBaselineDifferentialTest {
         }
         assertEquals(false, compare(List.of(haswellTsx, epyc), false, false));
         Baseline b = calculator.baseline(List.of(haswellTsx.named(), lostTsx.named()), false, false);
-        assertTrue(!b.featureSet().contains(CpuCatalog.bundled().feature("hle").orElseThrow().index()));
+        assertTrue(!b.featureSet()
+                .contains(CpuCatalog.bundled().feature("hle").orElseThrow().index()));
     }
 
     @Test
@@ -279,13 +284,17 @@ class LibvirtBaselineDifferentialTest {
         assumeLibvirt();
         Fixture flushL1d = CpuFixtures.all().stream()
                 .filter(f -> f.file().startsWith("libvirt-9.9.0/") && f.kind().equals("host") && !f.libvirtAccepts())
-                .findFirst().orElseThrow();
-        Fixture newer = CpuFixtures.all().stream().filter(f -> f.file().startsWith("libvirt-newer/")).findFirst()
+                .findFirst()
+                .orElseThrow();
+        Fixture newer = CpuFixtures.all().stream()
+                .filter(f -> f.file().startsWith("libvirt-newer/"))
+                .findFirst()
                 .orElseThrow();
         Fixture ok = host("libvirt-9.9.0/x86_64-cpuid-Core-i5-650-host.xml");
         assertEquals(false, compare(List.of(ok, flushL1d), false, false));
         assertEquals(false, compare(List.of(ok, newer), false, false));
-        BaselineRefusedException e = assertThrows(BaselineRefusedException.class,
+        BaselineRefusedException e = assertThrows(
+                BaselineRefusedException.class,
                 () -> calculator.baseline(List.of(ok.named(), flushL1d.named()), false, false));
         assertEquals(List.of(flushL1d.file()), e.conflictingHosts());
         assertTrue(e.getMessage().contains("flush-l1d"), e.getMessage());

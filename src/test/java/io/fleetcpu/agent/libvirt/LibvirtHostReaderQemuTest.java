@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.HostCapabilities;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,15 +20,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.libvirtxml.DomainCapabilities;
-import io.fleetcpu.libvirtxml.HostCapabilities;
 
 /**
  * {@link LibvirtHostReader} against the real QEMU driver of the libvirtd on this machine, checked against an
@@ -37,6 +35,7 @@ class LibvirtHostReaderQemuTest {
     private static final String URI = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
     /** libvirt's virQEMUCapsCPUFilterFeatures (qemu_capabilities.c, libvirt 7 to 9): never passed to QEMU. */
     static final Set<String> QEMU_FILTERED_FEATURES = Set.of("cmt", "mbm_total", "mbm_local", "osxsave", "ospke");
+
     private static LibvirtHostFacts facts;
     private static String unavailable;
 
@@ -110,7 +109,9 @@ class LibvirtHostReaderQemuTest {
         HostCapabilities ours = HostCapabilities.parse(facts.capabilitiesXml());
         assertEquals(witness.hostUuid(), facts.hostUuid());
         assertEquals(witness.cpu(), ours.cpu());
-        assertEquals(witness.cpu().model(), CpuDefinition.parse(facts.expandedCpuXml()).model());
+        assertEquals(
+                witness.cpu().model(),
+                CpuDefinition.parse(facts.expandedCpuXml()).model());
     }
 
     @Test
@@ -121,14 +122,18 @@ class LibvirtHostReaderQemuTest {
         String expanded = virsh("cpu-baseline", "--features", caps.toString());
         String migratable = virsh("cpu-baseline", "--features", "--migratable", caps.toString());
 
-        assertEquals(CpuDefinition.parse(expanded).model(), CpuDefinition.parse(facts.expandedCpuXml()).model());
+        assertEquals(
+                CpuDefinition.parse(expanded).model(),
+                CpuDefinition.parse(facts.expandedCpuXml()).model());
         assertEquals(features(expanded), features(facts.expandedCpuXml()));
         assertNotNull(facts.migratableCpuXml(), facts.notes().toString());
         assertEquals(features(migratable), features(facts.migratableCpuXml()));
-        assertTrue(features(facts.expandedCpuXml()).containsAll(features(facts.migratableCpuXml())),
+        assertTrue(
+                features(facts.expandedCpuXml()).containsAll(features(facts.migratableCpuXml())),
                 "migratable only takes features away");
         // the QEMU driver drops the features it never passes to QEMU (virQEMUCapsCPUFilterFeatures); the rest stay
-        Set<String> own = new TreeSet<>(HostCapabilities.parse(facts.capabilitiesXml()).cpu().requiredFeatureNames());
+        Set<String> own = new TreeSet<>(
+                HostCapabilities.parse(facts.capabilitiesXml()).cpu().requiredFeatureNames());
         own.removeAll(QEMU_FILTERED_FEATURES);
         assertTrue(features(facts.expandedCpuXml()).containsAll(own), "expanded keeps the features the host lists");
     }
@@ -137,8 +142,12 @@ class LibvirtHostReaderQemuTest {
     void domainCapabilitiesAgreeWithVirshDomcapabilities() {
         assumeDaemon();
         assertNotNull(facts.domainCapabilitiesXml(), facts.notes().toString());
-        DomainCapabilities witness = DomainCapabilities.parse(virsh("domcapabilities", "--virttype",
-                facts.domainType(), "--arch", HostCapabilities.parse(facts.capabilitiesXml()).arch()));
+        DomainCapabilities witness = DomainCapabilities.parse(virsh(
+                "domcapabilities",
+                "--virttype",
+                facts.domainType(),
+                "--arch",
+                HostCapabilities.parse(facts.capabilitiesXml()).arch()));
         DomainCapabilities ours = DomainCapabilities.parse(facts.domainCapabilitiesXml());
         assertEquals(facts.domainType(), ours.domainType());
         assertEquals(witness.domainType(), ours.domainType());
@@ -148,7 +157,9 @@ class LibvirtHostReaderQemuTest {
         assertEquals(witness.customModels(), ours.customModels());
         assertEquals(witness.hostModel(), ours.hostModel());
         if (facts.domainType().equals("qemu")) {
-            assertTrue(facts.notes().stream().anyMatch(n -> n.contains("kvm")), facts.notes().toString());
+            assertTrue(
+                    facts.notes().stream().anyMatch(n -> n.contains("kvm")),
+                    facts.notes().toString());
         } else {
             assertEquals("kvm", facts.domainType());
         }
@@ -160,8 +171,8 @@ class LibvirtHostReaderQemuTest {
         assertNotNull(facts.hypervisorCpuXml(), facts.notes().toString());
         Path domcaps = file("domcapabilities.xml", facts.domainCapabilitiesXml());
         // virsh turns the host-model of a domcapabilities file into a <cpu> on its own
-        String witness = virsh("hypervisor-cpu-baseline", "--features", "--virttype", facts.domainType(),
-                domcaps.toString());
+        String witness =
+                virsh("hypervisor-cpu-baseline", "--features", "--virttype", facts.domainType(), domcaps.toString());
         CpuDefinition hypervisor = CpuDefinition.parse(facts.hypervisorCpuXml());
         assertEquals(CpuDefinition.parse(witness).model(), hypervisor.model());
         assertEquals(features(witness), features(facts.hypervisorCpuXml()));
@@ -169,7 +180,8 @@ class LibvirtHostReaderQemuTest {
         // host-model is a named model plus policies; spelled out it is exactly: the model's features, plus the
         // required ones, minus the disabled ones (which stay listed as disabled). So the guest gets nothing libvirt
         // did not list for host-model.
-        CpuDefinition hostModel = DomainCapabilities.parse(facts.domainCapabilitiesXml()).hostModel();
+        CpuDefinition hostModel =
+                DomainCapabilities.parse(facts.domainCapabilitiesXml()).hostModel();
         assertEquals(new TreeSet<>(hostModel.disabledFeatureNames()), new TreeSet<>(hypervisor.disabledFeatureNames()));
         CpuCatalog catalog = CpuCatalog.bundled();
         Set<String> expected = new TreeSet<>(catalog.featureNames(

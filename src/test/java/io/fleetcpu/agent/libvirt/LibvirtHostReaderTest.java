@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.DomainCapabilities;
+import io.fleetcpu.libvirtxml.HostCapabilities;
+import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.CpuFixtures.Fixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,18 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.libvirtxml.DomainCapabilities;
-import io.fleetcpu.libvirtxml.HostCapabilities;
-import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.CpuFixtures.Fixture;
 
 /**
  * {@link LibvirtHostReader} on libvirt's in-process test driver ({@code test:///default}, needs only libvirt0):
@@ -131,8 +129,12 @@ class LibvirtHostReaderTest {
         assertNull(facts.domainType());
         assertNull(facts.hypervisorCpuXml());
         assertEquals(3, facts.notes().size(), facts.notes().toString());
-        assertTrue(facts.notes().get(0).contains("VIR_CONNECT_BASELINE_CPU_MIGRATABLE"), facts.notes().toString());
-        assertTrue(facts.notes().get(1).contains("virConnectGetDomainCapabilities"), facts.notes().toString());
+        assertTrue(
+                facts.notes().get(0).contains("VIR_CONNECT_BASELINE_CPU_MIGRATABLE"),
+                facts.notes().toString());
+        assertTrue(
+                facts.notes().get(1).contains("virConnectGetDomainCapabilities"),
+                facts.notes().toString());
         assertTrue(facts.notes().get(2).contains("TEST 0.0.2"), facts.notes().toString());
     }
 
@@ -143,19 +145,23 @@ class LibvirtHostReaderTest {
         HypervisorIdentity identity = HypervisorIdentity.read(TEST_URI)
                 .withCapabilities(resource("libvirtxml/kvm-host-haswell-capabilities.xml"));
         LibvirtException e = assertThrows(LibvirtException.class, () -> LibvirtHostReader.describe(identity, libvirt));
-        assertEquals(TEST_URI + ": libvirt cannot expand the host CPU Haswell-noTSX-IBRS (Intel): "
-                + "internal error: Unknown CPU feature flush-l1d", e.getMessage());
+        assertEquals(
+                TEST_URI + ": libvirt cannot expand the host CPU Haswell-noTSX-IBRS (Intel): "
+                        + "internal error: Unknown CPU feature flush-l1d",
+                e.getMessage());
     }
 
     @Test
     void modelUnknownToLibvirtIsRefusedNamingIt() {
         assumeLibvirt();
         HypervisorIdentity real = HypervisorIdentity.read(TEST_URI);
-        String caps = capabilitiesWith(real.capabilitiesXml(),
+        String caps = capabilitiesWith(
+                real.capabilitiesXml(),
                 "<cpu><arch>x86_64</arch><model>Granite-Rapids-9000</model><vendor>Intel</vendor></cpu>");
-        LibvirtException e = assertThrows(LibvirtException.class,
-                () -> LibvirtHostReader.describe(real.withCapabilities(caps), libvirt));
-        assertTrue(e.getMessage().startsWith(TEST_URI + ": libvirt cannot expand the host CPU Granite-Rapids-9000"),
+        LibvirtException e = assertThrows(
+                LibvirtException.class, () -> LibvirtHostReader.describe(real.withCapabilities(caps), libvirt));
+        assertTrue(
+                e.getMessage().startsWith(TEST_URI + ": libvirt cannot expand the host CPU Granite-Rapids-9000"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("Unknown CPU model Granite-Rapids-9000"), e.getMessage());
     }
@@ -187,15 +193,22 @@ class LibvirtHostReaderTest {
         public String domainCapabilities(String emulator, String arch, String machine, String virtType) {
             calls.add(emulator + " " + arch + " " + machine + " " + virtType);
             if (virtType.equals("kvm")) {
-                throw new LibvirtException("invalid argument: KVM is not supported by "
-                        + "'/usr/bin/qemu-system-x86_64' on this host", LibvirtNative.VIR_ERR_INVALID_ARG);
+                throw new LibvirtException(
+                        "invalid argument: KVM is not supported by " + "'/usr/bin/qemu-system-x86_64' on this host",
+                        LibvirtNative.VIR_ERR_INVALID_ARG);
             }
             return domcaps;
         }
 
         @Override
-        public String baselineHypervisorCpu(String emulator, String arch, String machine, String virtType,
-                                            List<String> cpuXml, boolean expandFeatures, boolean migratable) {
+        public String baselineHypervisorCpu(
+                String emulator,
+                String arch,
+                String machine,
+                String virtType,
+                List<String> cpuXml,
+                boolean expandFeatures,
+                boolean migratable) {
             calls.add("hypervisor " + emulator + " " + arch + " " + machine + " " + virtType + " expand="
                     + expandFeatures + " migratable=" + migratable);
             hypervisorInput = cpuXml.get(0);
@@ -207,23 +220,34 @@ class LibvirtHostReaderTest {
     void kvmRefusedFallsBackToQemuAndSaysSo() {
         assumeLibvirt();
         // a KVM host's capabilities, less the one feature libvirt 9.0 does not know
-        String caps = resource("libvirtxml/kvm-host-haswell-capabilities.xml").replace("<feature name='flush-l1d'/>", "");
+        String caps =
+                resource("libvirtxml/kvm-host-haswell-capabilities.xml").replace("<feature name='flush-l1d'/>", "");
         HypervisorIdentity qemu = new HypervisorIdentity("qemu:///system", caps, "9.0.0", "QEMU", "7.2.0");
         KvmRefusingHypervisor hypervisor = new KvmRefusingHypervisor();
 
         LibvirtHostFacts facts = LibvirtHostReader.describe(qemu, hypervisor);
 
-        assertEquals(List.of("null x86_64 null kvm", "null x86_64 null qemu",
-                "hypervisor /usr/bin/qemu-system-x86_64 x86_64 pc-q35-7.2 qemu expand=true migratable=false"),
-                hypervisor.calls, "asks for the emulator's own domain type and machine");
+        assertEquals(
+                List.of(
+                        "null x86_64 null kvm",
+                        "null x86_64 null qemu",
+                        "hypervisor /usr/bin/qemu-system-x86_64 x86_64 pc-q35-7.2 qemu expand=true migratable=false"),
+                hypervisor.calls,
+                "asks for the emulator's own domain type and machine");
         assertEquals("qemu", facts.domainType());
         assertEquals(hypervisor.domcaps, facts.domainCapabilitiesXml());
         assertEquals("7.2.0", facts.qemuVersion());
         assertNotNull(facts.migratableCpuXml());
         assertEquals(1, facts.notes().size(), facts.notes().toString());
-        assertTrue(facts.notes().get(0).startsWith("the hypervisor refused kvm for x86_64 (invalid argument: KVM is "
-                + "not supported"), facts.notes().get(0));
-        assertTrue(facts.notes().get(0).endsWith("are for emulated (qemu) guests"), facts.notes().get(0));
+        assertTrue(
+                facts.notes()
+                        .get(0)
+                        .startsWith(
+                                "the hypervisor refused kvm for x86_64 (invalid argument: KVM is " + "not supported"),
+                facts.notes().get(0));
+        assertTrue(
+                facts.notes().get(0).endsWith("are for emulated (qemu) guests"),
+                facts.notes().get(0));
 
         // the host-model CPU goes in with its policies, so a feature the model has but the host lacks stays off
         CpuDefinition hostModel = DomainCapabilities.parse(hypervisor.domcaps).hostModel();

@@ -2,14 +2,18 @@ package io.fleetcpu.api.fuzz;
 
 import java.util.List;
 import java.util.Map;
-
 import tools.jackson.databind.JsonNode;
 
 /**
  * One generated request: a valid body (named, not shown: it holds whole libvirt documents), the changes made to
  * it, and how it travels. What a failure report prints.
  */
-record FuzzCase(String method, String path, Map<String, String> headers, Valid valid, List<JsonMutation> mutations,
+record FuzzCase(
+        String method,
+        String path,
+        Map<String, String> headers,
+        Valid valid,
+        List<JsonMutation> mutations,
         Transport transport) {
 
     /** A valid body and what it is, in a few words. */

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -81,11 +80,13 @@ sealed interface JsonMutation {
     /** Puts characters (NUL, control characters, lone surrogates…) into a text at a place in it. */
     record Insert(int at, int position, String text) implements JsonMutation {
         public JsonNode apply(JsonNode root) {
-            return Place.at(root, at, p -> p.node().isString()).map(p -> {
-                String old = p.node().asString();
-                int cut = old.isEmpty() ? 0 : position % (old.length() + 1);
-                return p.replace(root, NODES.textNode(old.substring(0, cut) + text + old.substring(cut)));
-            }).orElse(root);
+            return Place.at(root, at, p -> p.node().isString())
+                    .map(p -> {
+                        String old = p.node().asString();
+                        int cut = old.isEmpty() ? 0 : position % (old.length() + 1);
+                        return p.replace(root, NODES.textNode(old.substring(0, cut) + text + old.substring(cut)));
+                    })
+                    .orElse(root);
         }
 
         @Override
@@ -97,8 +98,13 @@ sealed interface JsonMutation {
     /** Changes a libvirt document inside the body. */
     record Xml(int at, XmlMutation change) implements JsonMutation {
         public JsonNode apply(JsonNode root) {
-            return Place.at(root, at, p -> p.node().isString() && p.node().asString().strip().startsWith("<"))
-                    .map(p -> p.replace(root, NODES.textNode(change.apply(p.node().asString()))))
+            return Place.at(
+                            root,
+                            at,
+                            p -> p.node().isString()
+                                    && p.node().asString().strip().startsWith("<"))
+                    .map(p ->
+                            p.replace(root, NODES.textNode(change.apply(p.node().asString()))))
                     .orElse(root);
         }
     }

@@ -1,5 +1,6 @@
 package io.fleetcpu.api.fuzz;
 
+import io.fleetcpu.FleetcpuApplication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,13 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import io.fleetcpu.FleetcpuApplication;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +34,7 @@ final class ServiceUnderFuzz implements AutoCloseable {
 
     /** The known fleet every try starts from: ids fuzz cases refer to. */
     static final String HSW_1 = "00000000-0000-4000-8000-00000000000a";
+
     static final String HSW_2 = "00000000-0000-4000-8000-00000000000b";
     static final String IVY = "00000000-0000-4000-8000-00000000000c";
     static final String EPYC = "00000000-0000-4000-8000-00000000000d";
@@ -67,8 +66,10 @@ final class ServiceUnderFuzz implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final JdbcTemplate jdbc;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private final int port;
     private String fleetFingerprint;
     private String current;
@@ -82,10 +83,14 @@ final class ServiceUnderFuzz implements AutoCloseable {
 
     static synchronized ServiceUnderFuzz start() {
         if (running == null) {
-            running = new ServiceUnderFuzz(new SpringApplicationBuilder(FleetcpuApplication.class).run(
-                    "--server.port=0", "--fleetcpu.security.tokens=" + TOKEN, "--spring.main.banner-mode=off",
-                    "--fleetcpu.embedded-postgres.data-directory=target/test-postgres/fuzz-" + UUID.randomUUID(),
-                    "--fleetcpu.embedded-postgres.clean=true"));
+            running = new ServiceUnderFuzz(new SpringApplicationBuilder(FleetcpuApplication.class)
+                    .run(
+                            "--server.port=0",
+                            "--fleetcpu.security.tokens=" + TOKEN,
+                            "--spring.main.banner-mode=off",
+                            "--fleetcpu.embedded-postgres.data-directory=target/test-postgres/fuzz-"
+                                    + UUID.randomUUID(),
+                            "--fleetcpu.embedded-postgres.clean=true"));
         }
         return running;
     }
@@ -105,17 +110,21 @@ final class ServiceUnderFuzz implements AutoCloseable {
     /** Sends bytes as they are: no header but the token and those given. */
     Answer send(String method, String path, String contentType, byte[] body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
         headers.forEach(request::header);
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), response.headers(),
-                    new String(response.body(), StandardCharsets.UTF_8));
+            return new Answer(
+                    response.statusCode(), response.headers(), new String(response.body(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " got no answer", e);
         } catch (InterruptedException e) {
@@ -134,18 +143,29 @@ final class ServiceUnderFuzz implements AutoCloseable {
     }
 
     /** Tables a refused request must leave as they were. */
-    private static final List<String> TABLES = List.of("host", "aggregate", "aggregate_host", "aggregate_kind",
-            "cpu_kind_hosts", "cpu_event", "cpu_event_change", "cpu_event_aggregate");
+    private static final List<String> TABLES = List.of(
+            "host",
+            "aggregate",
+            "aggregate_host",
+            "aggregate_kind",
+            "cpu_kind_hosts",
+            "cpu_event",
+            "cpu_event_change",
+            "cpu_event_aggregate");
     /** Each table's row count and a digest of its rows' contents, in one statement (one snapshot). */
-    private static final String FINGERPRINT = String.join(" || ' ' || ", TABLES.stream()
-            .map(t -> "(select '" + t + "=' || count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by "
-                    + "t::text)), '-') from " + t + " t)")
-            .toList());
+    private static final String FINGERPRINT = String.join(
+            " || ' ' || ",
+            TABLES.stream()
+                    .map(t ->
+                            "(select '" + t + "=' || count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by "
+                                    + "t::text)), '-') from " + t + " t)")
+                    .toList());
 
     /** The fingerprint of the tables, read again. */
     String fingerprint() {
-        String[] read = jdbc.queryForObject("select " + FINGERPRINT + " || '#' || (select count(*) from cpu_kind)",
-                String.class).split("#");
+        String[] read = jdbc.queryForObject(
+                        "select " + FINGERPRINT + " || '#' || (select count(*) from cpu_kind)", String.class)
+                .split("#");
         current = read[0];
         kinds = Long.parseLong(read[1]);
         return current;
@@ -177,15 +197,23 @@ final class ServiceUnderFuzz implements AutoCloseable {
         if (fleetFingerprint == null) {
             registerFleet();
             StringBuilder keep = new StringBuilder("create schema fuzz_fleet;");
-            TABLES.forEach(t -> keep.append("create table fuzz_fleet.").append(t).append(" as select * from ")
-                    .append(t).append(';'));
+            TABLES.forEach(t -> keep.append("create table fuzz_fleet.")
+                    .append(t)
+                    .append(" as select * from ")
+                    .append(t)
+                    .append(';'));
             jdbc.execute(keep.toString());
         }
         StringBuilder restore = new StringBuilder("begin; set local session_replication_role = replica; truncate ")
-                .append(String.join(", ", TABLES)).append(';');
-        TABLES.forEach(t -> restore.append("insert into ").append(t).append(" select * from fuzz_fleet.").append(t)
+                .append(String.join(", ", TABLES))
+                .append(';');
+        TABLES.forEach(t -> restore.append("insert into ")
+                .append(t)
+                .append(" select * from fuzz_fleet.")
+                .append(t)
                 .append(';'));
-        jdbc.execute(restore.append("update aggregate set created_at = clock_timestamp(); commit;").toString());
+        jdbc.execute(restore.append("update aggregate set created_at = clock_timestamp(); commit;")
+                .toString());
         fleetFingerprint = fingerprint();
     }
 
@@ -196,16 +224,37 @@ final class ServiceUnderFuzz implements AutoCloseable {
         register(IVY, "ivy-1", List.of("east"), IVY_BRIDGE, true);
         register(EPYC, "epyc-1", List.of("amd"), EPYC_ROME, false);
         expect(json("PUT", "/aggregates/empty", Map.of("description", "no hosts")), 201);
-        expect(json("PUT", "/aggregates/nested", Map.of("policy",
-                Map.of("nestedVirtualization", "required", "strict", true, "minimumModel", "SandyBridge"))), 201);
+        expect(
+                json(
+                        "PUT",
+                        "/aggregates/nested",
+                        Map.of(
+                                "policy",
+                                Map.of(
+                                        "nestedVirtualization",
+                                        "required",
+                                        "strict",
+                                        true,
+                                        "minimumModel",
+                                        "SandyBridge"))),
+                201);
     }
 
     private void register(String id, String hostname, List<String> aggregates, String cpu, boolean agentFacts) {
         Map<String, Object> body = registration(id, hostname, aggregates, cpu);
         if (agentFacts) {
             body.put("domainCapabilitiesXml", cpuData("domcaps/qemu_7.2.0-q35.x86_64.xml"));
-            body.put("kernel", Map.of("release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", "enabled",
-                    "virtualizationFlag", "vmx"));
+            body.put(
+                    "kernel",
+                    Map.of(
+                            "release",
+                            "6.1.0-18-amd64",
+                            "kvmModule",
+                            "kvm_intel",
+                            "nested",
+                            "enabled",
+                            "virtualizationFlag",
+                            "vmx"));
             body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0"));
         }
         expect(json("POST", "/hosts", body), 201);

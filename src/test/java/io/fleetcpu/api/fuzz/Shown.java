@@ -5,8 +5,7 @@ final class Shown {
 
     private static final int LIMIT = 160;
 
-    private Shown() {
-    }
+    private Shown() {}
 
     static String text(String text) {
         if (text == null) {

@@ -111,10 +111,17 @@ sealed interface XmlMutation {
             return switch (variant % 4) {
                 case 0 -> start + "<" + root + " xmlns='http://libvirt.org/schemas/" + root + "/1.0'" + rest;
                 case 1 -> start + "<" + root + " xmlns='urn:not-libvirt'" + rest;
-                case 2 -> close < 0 ? xml : start + "<v:" + root + " xmlns:v='http://libvirt.org/schemas'"
-                        + xml.substring(m.end(), close) + "</v:" + root + ">" + xml.substring(close + root.length() + 3);
-                default -> close < 0 ? xml : start + "<v:" + root + xml.substring(m.end(), close) + "</v:" + root + ">"
-                        + xml.substring(close + root.length() + 3);
+                case 2 ->
+                    close < 0
+                            ? xml
+                            : start + "<v:" + root + " xmlns:v='http://libvirt.org/schemas'"
+                                    + xml.substring(m.end(), close) + "</v:" + root + ">"
+                                    + xml.substring(close + root.length() + 3);
+                default ->
+                    close < 0
+                            ? xml
+                            : start + "<v:" + root + xml.substring(m.end(), close) + "</v:" + root + ">"
+                                    + xml.substring(close + root.length() + 3);
             };
         }
     }

@@ -2,11 +2,9 @@ package io.fleetcpu.policy.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.CpuCatalog;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Which model the baseline names when the hosts name different models, worked out by hand from libvirt 9.0's

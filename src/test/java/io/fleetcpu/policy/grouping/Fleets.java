@@ -1,21 +1,22 @@
 package io.fleetcpu.policy.grouping;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.CpuFixtures;
 
 /** Real CPUs to build fleets from: the fixtures libvirt 9.0 reads, and the same CPUs after a microcode update. */
 public final class Fleets {
 
     /** Features microcode updates have taken away from real CPUs (TSX) or that operators switch off. */
-    static final List<List<String>> MICROCODE_REMOVALS = List.of(List.of("hle", "rtm"), List.of("rtm"),
-            List.of("mpx"), List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"));
+    static final List<List<String>> MICROCODE_REMOVALS = List.of(
+            List.of("hle", "rtm"),
+            List.of("rtm"),
+            List.of("mpx"),
+            List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"));
 
-    private Fleets() {
-    }
+    private Fleets() {}
 
     /** The CPUs of {@link CpuFixtures#accepted()}. */
     static List<CpuDescription> realCpus() {
@@ -49,7 +50,9 @@ public final class Fleets {
                 changed = true;
             }
             int index = catalog.feature(f).orElseThrow().index();
-            boolean inModel = catalog.model(cpu.model()).map(m -> m.features().contains(index)).orElse(false);
+            boolean inModel = catalog.model(cpu.model())
+                    .map(m -> m.features().contains(index))
+                    .orElse(false);
             if (inModel && !disabled.contains(f)) {
                 disabled.add(f);
                 changed = true;

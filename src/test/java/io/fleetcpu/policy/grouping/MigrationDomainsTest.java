@@ -3,16 +3,14 @@ package io.fleetcpu.policy.grouping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.baseline.NamedCpu;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class MigrationDomainsTest {
 
@@ -49,20 +47,36 @@ class MigrationDomainsTest {
         assertThat(intel.guestCpu().featureSet()).isEqualTo(calculator.expand(host("ivy", "Core-i7-3770-host.xml")));
         assertThat(intel.meetsMinimum()).isTrue();
         assertThat(intel.featuresGivenUp()).contains("avx2", "fma", "bmi1", "bmi2", "movbe", "hle", "rtm", "avx512f");
-        assertThat(intel.kinds()).filteredOn(k -> k.exampleHost().equals("ivy"))
-                .singleElement().satisfies(k -> assertThat(k.featuresGivenUp()).isEmpty());
-        assertThat(intel.kinds()).filteredOn(k -> k.exampleHost().equals("haswell"))
-                .singleElement().satisfies(k -> assertThat(k.featuresGivenUp())
-                        .containsExactlyInAnyOrder("fma", "movbe", "bmi1", "avx2", "bmi2", "invpcid", "dca",
-                                "tsc_adjust", "cmt", "pdpe1gb", "abm"));
+        assertThat(intel.kinds())
+                .filteredOn(k -> k.exampleHost().equals("ivy"))
+                .singleElement()
+                .satisfies(k -> assertThat(k.featuresGivenUp()).isEmpty());
+        assertThat(intel.kinds())
+                .filteredOn(k -> k.exampleHost().equals("haswell"))
+                .singleElement()
+                .satisfies(k -> assertThat(k.featuresGivenUp())
+                        .containsExactlyInAnyOrder(
+                                "fma",
+                                "movbe",
+                                "bmi1",
+                                "avx2",
+                                "bmi2",
+                                "invpcid",
+                                "dca",
+                                "tsc_adjust",
+                                "cmt",
+                                "pdpe1gb",
+                                "abm"));
 
         MigrationDomain amd = g.domains().get(1);
         assertThat(amd.hosts()).containsExactly("epyc");
         assertThat(amd.model()).isEqualTo("EPYC");
         assertThat(amd.featuresGivenUp()).isEmpty();
         // A physical EPYC's CPUID has no x2apic nor tsc-deadline (KVM emulates them), which SandyBridge requires.
-        assertThat(catalog.featureNames(catalog.model("SandyBridge").orElseThrow().features()
-                .minus(calculator.expand(host("epyc", "EPYC-7601-32-Core-host.xml")))))
+        assertThat(catalog.featureNames(catalog.model("SandyBridge")
+                        .orElseThrow()
+                        .features()
+                        .minus(calculator.expand(host("epyc", "EPYC-7601-32-Core-host.xml")))))
                 .containsExactly("x2apic", "tsc-deadline");
         assertThat(amd.meetsMinimum()).isFalse();
         assertThat(g.hostsBelowMinimum()).containsExactly("epyc");
@@ -75,14 +89,17 @@ class MigrationDomainsTest {
     void minDomainsAboveHaswellLeavesTheIvyBridgeAlone() {
         Grouping g = domains.group(mix(), Strategy.MIN_DOMAINS, "Haswell-noTSX");
 
-        assertThat(g.domains()).extracting(MigrationDomain::hosts).containsExactly(
-                List.of("haswell", "broadwell", "skylake"), List.of("epyc"), List.of("ivy"));
-        assertThat(g.domains()).extracting(MigrationDomain::model)
+        assertThat(g.domains())
+                .extracting(MigrationDomain::hosts)
+                .containsExactly(List.of("haswell", "broadwell", "skylake"), List.of("epyc"), List.of("ivy"));
+        assertThat(g.domains())
+                .extracting(MigrationDomain::model)
                 .containsExactly("Haswell-noTSX", "EPYC", "IvyBridge");
         assertThat(g.domains()).extracting(MigrationDomain::meetsMinimum).containsExactly(true, false, false);
         assertThat(g.hostsBelowMinimum()).containsExactly("epyc", "ivy");
         // Broadwell and Skylake give up TSX, AVX-512, ... so that they can take guests from the Haswell.
-        assertThat(g.domains().get(0).featuresGivenUp()).contains("hle", "rtm", "rdseed", "adx", "smap", "avx512f")
+        assertThat(g.domains().get(0).featuresGivenUp())
+                .contains("hle", "rtm", "rdseed", "adx", "smap", "avx512f")
                 .doesNotContain("avx2");
         assertThat(g.domains().get(0).guestCpu().featureSet())
                 .isEqualTo(calculator.expand(host("haswell", "Xeon-E5-2630-v3-host.xml")));
@@ -98,8 +115,9 @@ class MigrationDomainsTest {
             assertThat(d.featuresGivenUp()).isEmpty();
             assertThat(d.hosts()).hasSize(1);
         }
-        assertThat(g.domains()).extracting(MigrationDomain::model).containsExactly(
-                "Skylake-Server", "EPYC", "Broadwell", "Haswell-noTSX", "IvyBridge");
+        assertThat(g.domains())
+                .extracting(MigrationDomain::model)
+                .containsExactly("Skylake-Server", "EPYC", "Broadwell", "Haswell-noTSX", "IvyBridge");
     }
 
     @Test
@@ -110,13 +128,16 @@ class MigrationDomainsTest {
         hosts.add(host("ivy-2", "Core-i7-3770-host.xml"));
         Grouping max = domains.group(hosts, Strategy.MAX_FEATURES, null);
         assertThat(max.domains()).hasSize(5);
-        assertThat(max.domains()).extracting(MigrationDomain::hosts)
+        assertThat(max.domains())
+                .extracting(MigrationDomain::hosts)
                 .contains(List.of("haswell", "haswell-2", "haswell-3"), List.of("ivy", "ivy-2"));
         assertThat(max.cost().featuresGivenUp()).isZero();
         Grouping min = domains.group(hosts, Strategy.MIN_DOMAINS, null);
-        assertThat(min.domains()).extracting(MigrationDomain::hosts).containsExactly(
-                List.of("haswell", "broadwell", "skylake", "ivy", "haswell-2", "haswell-3", "ivy-2"),
-                List.of("epyc"));
+        assertThat(min.domains())
+                .extracting(MigrationDomain::hosts)
+                .containsExactly(
+                        List.of("haswell", "broadwell", "skylake", "ivy", "haswell-2", "haswell-3", "ivy-2"),
+                        List.of("epyc"));
         assertThat(min.cost().hostsGivingUpFeatures()).isEqualTo(5);
     }
 
@@ -131,14 +152,17 @@ class MigrationDomainsTest {
 
         for (Strategy s : Strategy.values()) {
             Grouping g = domains.group(hosts, s, "SandyBridge");
-            assertThat(g.ungrouped()).extracting(UngroupedHost::host, UngroupedHost::reason).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("arm", "UNSUPPORTED_ARCH"),
-                    org.assertj.core.groups.Tuple.tuple("future", "UNKNOWN_MODEL"),
-                    org.assertj.core.groups.Tuple.tuple("odd", "UNKNOWN_FEATURE"),
-                    org.assertj.core.groups.Tuple.tuple("odd-2", "UNKNOWN_FEATURE"),
-                    org.assertj.core.groups.Tuple.tuple("ivy", UngroupedHost.DUPLICATE_HOST));
+            assertThat(g.ungrouped())
+                    .extracting(UngroupedHost::host, UngroupedHost::reason)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("arm", "UNSUPPORTED_ARCH"),
+                            org.assertj.core.groups.Tuple.tuple("future", "UNKNOWN_MODEL"),
+                            org.assertj.core.groups.Tuple.tuple("odd", "UNKNOWN_FEATURE"),
+                            org.assertj.core.groups.Tuple.tuple("odd-2", "UNKNOWN_FEATURE"),
+                            org.assertj.core.groups.Tuple.tuple("ivy", UngroupedHost.DUPLICATE_HOST));
             assertThat(g.ungrouped().get(3).message()).contains("odd-2").contains("warp-drive");
-            assertThat(g.domains().stream().mapToInt(d -> d.hosts().size()).sum()).isEqualTo(5);
+            assertThat(g.domains().stream().mapToInt(d -> d.hosts().size()).sum())
+                    .isEqualTo(5);
         }
     }
 
@@ -154,7 +178,8 @@ class MigrationDomainsTest {
     void anUnknownMinimumModelIsRefusedWithTheKnownOnes() {
         assertThatThrownBy(() -> domains.group(mix(), Strategy.MIN_DOMAINS, "Haswell-v4"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Haswell-v4").hasMessageContaining("Haswell-noTSX");
+                .hasMessageContaining("Haswell-v4")
+                .hasMessageContaining("Haswell-noTSX");
     }
 
     @Test

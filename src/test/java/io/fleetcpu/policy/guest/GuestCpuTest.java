@@ -3,10 +3,6 @@ package io.fleetcpu.policy.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
@@ -15,6 +11,8 @@ import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.guest.GuestCpu.Mode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** What a GuestCpu accepts (what every rendering refuses is in {@code render.CpuConfigRendererTest}). */
 class GuestCpuTest {
@@ -29,7 +27,8 @@ class GuestCpuTest {
     @Test
     void customNeedsAModel() {
         assertThatThrownBy(() -> GuestCpu.custom(null, null, false, List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("named model");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("named model");
         assertThatThrownBy(() -> GuestCpu.custom(" ", null, false, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -37,17 +36,21 @@ class GuestCpuTest {
     @Test
     void hostModesRefuseModelVendorAndFallback() {
         assertThatThrownBy(() -> new GuestCpu(Mode.HOST_MODEL, "Haswell", null, false, List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes its model from the host");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("takes its model from the host");
         assertThatThrownBy(() -> new GuestCpu(Mode.HOST_PASSTHROUGH, null, "Intel", false, List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vendor");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vendor");
         assertThatThrownBy(() -> new GuestCpu(Mode.HOST_PASSTHROUGH, null, null, true, List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fallback");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fallback");
     }
 
     @Test
     void aFeatureIsListedOnce() {
         assertThatThrownBy(() -> GuestCpu.hostModel(List.of(require("vmx"), disable("vmx"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'vmx' is listed more than once");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'vmx' is listed more than once");
     }
 
     @Test
@@ -59,7 +62,8 @@ class GuestCpuTest {
                     .hasMessageContaining("requires or disables each feature; got " + policy.libvirtName() + " vmx");
         }
         assertThatThrownBy(() -> GuestCpu.hostModel(List.of(CpuFeature.present("vmx"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a name and a policy");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a name and a policy");
     }
 
     @Test
@@ -72,10 +76,15 @@ class GuestCpuTest {
 
     @Test
     void aBaselineBecomesACustomGuestCpu() {
-        Baseline baseline = new BaselineCalculator(CpuCatalog.bundled()).baseline(List.of(
-                new NamedCpu("a", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))),
-                new NamedCpu("b", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx")))),
-                false, false);
+        Baseline baseline = new BaselineCalculator(CpuCatalog.bundled())
+                .baseline(
+                        List.of(
+                                new NamedCpu(
+                                        "a", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))),
+                                new NamedCpu(
+                                        "b", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx")))),
+                        false,
+                        false);
         GuestCpu cpu = GuestCpu.of(baseline);
         assertThat(cpu.mode()).isEqualTo(Mode.CUSTOM);
         assertThat(cpu.model()).isEqualTo(baseline.model());

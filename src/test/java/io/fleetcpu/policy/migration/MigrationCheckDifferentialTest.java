@@ -3,6 +3,19 @@ package io.fleetcpu.policy.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetcpu.agent.libvirt.LibvirtConnection;
+import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.agent.libvirt.LibvirtNative;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureDefinition;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.HostCapabilities;
+import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.CpuFixtures.Fixture;
+import io.fleetcpu.policy.baseline.CpuDescription;
+import io.fleetcpu.policy.migration.Verdict.Cause;
+import io.fleetcpu.policy.migration.Verdict.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,24 +28,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.agent.libvirt.LibvirtConnection;
-import io.fleetcpu.agent.libvirt.LibvirtException;
-import io.fleetcpu.agent.libvirt.LibvirtNative;
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.FeatureDefinition;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.libvirtxml.CpuDefinition;
-import io.fleetcpu.libvirtxml.HostCapabilities;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.CpuFixtures.Fixture;
-import io.fleetcpu.policy.CpuFixtures;
-import io.fleetcpu.policy.migration.Verdict.Cause;
-import io.fleetcpu.policy.migration.Verdict.Result;
 
 /**
  * fleetcpu's {@link MigrationCheck} against libvirt's own {@code virConnectCompareCPU} on many guest CPUs built from
@@ -94,7 +92,8 @@ class MigrationCheckDifferentialTest {
 
     private static void assumeQemu() {
         assumeTrue(qemu != null && thisHost != null, () -> "libvirt's QEMU driver not available: " + unavailable);
-        assumeTrue(thisHost.model() != null && catalog.supportsArch(thisHost.arch()),
+        assumeTrue(
+                thisHost.model() != null && catalog.supportsArch(thisHost.arch()),
                 () -> "this host's CPU is not an x86 CPU with a model: " + thisHost);
     }
 
@@ -120,17 +119,28 @@ class MigrationCheckDifferentialTest {
         assumeQemu();
         Map<String, String> cases = cases(thisHost);
         Tally tally = compareAll(qemu, thisHost, cases);
-        System.out.printf("compared %d guests with %s: %s, %s, refused %s%n", cases.size(), QEMU_URI, tally.results,
-                tally.causes, tally.refusals);
-        assertThat(tally.mismatches).as("guests judged differently from libvirt (of %d)", cases.size()).isEmpty();
+        System.out.printf(
+                "compared %d guests with %s: %s, %s, refused %s%n",
+                cases.size(), QEMU_URI, tally.results, tally.causes, tally.refusals);
+        assertThat(tally.mismatches)
+                .as("guests judged differently from libvirt (of %d)", cases.size())
+                .isEmpty();
         assertThat(cases.size()).isGreaterThan(400);
         // the cases reach every branch, so that agreement means something
         assertThat(tally.results.keySet()).containsExactlyInAnyOrder(Result.values());
-        assertThat(tally.causes.keySet()).contains(Cause.NONE, Cause.VENDOR, Cause.FORBIDDEN_FEATURES,
-                Cause.MISSING_FEATURES, Cause.EXTRA_FEATURES, Cause.ARCH);
-        assertThat(tally.refusals).containsKeys(MigrationCheckRefusedException.Reason.UNKNOWN_MODEL,
-                MigrationCheckRefusedException.Reason.UNKNOWN_FEATURE,
-                MigrationCheckRefusedException.Reason.INVALID_DEFINITION);
+        assertThat(tally.causes.keySet())
+                .contains(
+                        Cause.NONE,
+                        Cause.VENDOR,
+                        Cause.FORBIDDEN_FEATURES,
+                        Cause.MISSING_FEATURES,
+                        Cause.EXTRA_FEATURES,
+                        Cause.ARCH);
+        assertThat(tally.refusals)
+                .containsKeys(
+                        MigrationCheckRefusedException.Reason.UNKNOWN_MODEL,
+                        MigrationCheckRefusedException.Reason.UNKNOWN_FEATURE,
+                        MigrationCheckRefusedException.Reason.INVALID_DEFINITION);
     }
 
     @Test
@@ -147,7 +157,9 @@ class MigrationCheckDifferentialTest {
                 if (viaC == null) {
                     continue;
                 }
-                assertThat(connect.compareCPU(c.getValue()).getReturnCode()).as(c.getKey()).isEqualTo(viaC);
+                assertThat(connect.compareCPU(c.getValue()).getReturnCode())
+                        .as(c.getKey())
+                        .isEqualTo(viaC);
             }
         } finally {
             connect.close();
@@ -160,14 +172,18 @@ class MigrationCheckDifferentialTest {
         assertThat(libvirtResult(qemu, copy(thisHost, "exact", true, Set.of())))
                 .isEqualTo(Result.IDENTICAL.libvirtCode());
         assertThat(libvirtResult(qemu, copy(thisHost, "exact", false, Set.of())))
-                .as("without <vendor>").isEqualTo(Result.IDENTICAL.libvirtCode());
+                .as("without <vendor>")
+                .isEqualTo(Result.IDENTICAL.libvirtCode());
         Set<String> qemuFiltered = Set.of("cmt", "mbm_total", "mbm_local", "osxsave", "ospke");
-        List<String> filteredHere = thisHost.requiredFeatures().stream().filter(qemuFiltered::contains).toList();
+        List<String> filteredHere = thisHost.requiredFeatures().stream()
+                .filter(qemuFiltered::contains)
+                .toList();
         assumeTrue(!filteredHere.isEmpty(), "this host has none of the features QEMU filters elsewhere");
         String withoutFiltered = copy(thisHost, "strict", true, Set.copyOf(filteredHere));
-        assertThat(libvirtMessage(qemu, withoutFiltered)).isEqualTo(INCOMPATIBLE_PREFIX
-                + "Host CPU does not strictly match guest CPU: Extra features: "
-                + String.join(", ", catalog.featureNames(catalog.featureSet(filteredHere))));
+        assertThat(libvirtMessage(qemu, withoutFiltered))
+                .isEqualTo(INCOMPATIBLE_PREFIX
+                        + "Host CPU does not strictly match guest CPU: Extra features: "
+                        + String.join(", ", catalog.featureNames(catalog.featureSet(filteredHere))));
         assertThat(check.check(CpuDefinition.parse(withoutFiltered), thisHost).extraFeatures())
                 .containsExactlyElementsOf(catalog.featureNames(catalog.featureSet(filteredHere)));
     }
@@ -193,7 +209,9 @@ class MigrationCheckDifferentialTest {
             // A libvirt whose test driver compares: judge against its own host CPU the same way.
             CpuDescription testHost = hostCpu(capabilities(TEST_URI));
             Tally tally = compareAll(test, testHost, cases(thisHost != null ? thisHost : testHost));
-            assertThat(tally.mismatches).as("guests judged differently from " + TEST_URI).isEmpty();
+            assertThat(tally.mismatches)
+                    .as("guests judged differently from " + TEST_URI)
+                    .isEmpty();
         } finally {
             test.close();
         }
@@ -237,7 +255,8 @@ class MigrationCheckDifferentialTest {
                         + e.getMessage();
             }
             // libvirt puts the error class first: "internal error: Unknown CPU model Foo", "XML error: ..."
-            return libvirtRefusal.endsWith(": " + e.libvirtMessage()) ? null
+            return libvirtRefusal.endsWith(": " + e.libvirtMessage())
+                    ? null
                     : "libvirt refused with '" + libvirtRefusal + "', the engine with '" + e.libvirtMessage() + "'";
         }
         if (libvirtRefusal != null) {
@@ -257,14 +276,16 @@ class MigrationCheckDifferentialTest {
             return "libvirt says '" + actual + "', the engine '" + expected + "'";
         }
         // and the lists the engine hands out are the names libvirt gives
-        List<String> named = List.of(actual.substring(actual.lastIndexOf(": ") + 2).split(", "));
+        List<String> named =
+                List.of(actual.substring(actual.lastIndexOf(": ") + 2).split(", "));
         List<String> engineList = switch (verdict.cause()) {
             case MISSING_FEATURES -> verdict.missingFeatures();
             case FORBIDDEN_FEATURES -> verdict.forbiddenButPresent();
             case EXTRA_FEATURES -> verdict.extraFeatures();
             default -> null;
         };
-        return engineList == null || engineList.equals(named) ? null
+        return engineList == null || engineList.equals(named)
+                ? null
                 : "libvirt names " + named + ", the engine's list is " + engineList;
     }
 
@@ -293,7 +314,8 @@ class MigrationCheckDifferentialTest {
         Map<String, String> cases = new LinkedHashMap<>();
         Random random = new Random(20240917L);
         FeatureSet hostFeatures = expanded(host);
-        List<String> allFeatures = catalog.features().stream().map(FeatureDefinition::name).toList();
+        List<String> allFeatures =
+                catalog.features().stream().map(FeatureDefinition::name).toList();
 
         cases.put("this host", copy(host, "exact", true, Set.of()));
         cases.put("this host, no vendor", copy(host, "exact", false, Set.of()));
@@ -334,14 +356,14 @@ class MigrationCheckDifferentialTest {
                 cases.put(name + " missing forced", withPolicy(cpu, "exact", missing, "force"));
                 cases.put(name + " missing disabled, strict", withPolicy(cpu, "strict", missing, "disable"));
                 // half of them handled: still incompatible, naming the other half
-                cases.put(name + " half missing disabled",
+                cases.put(
+                        name + " half missing disabled",
                         withPolicy(cpu, "exact", missing.subList(0, missing.size() / 2), "disable"));
             }
             // forbid a feature this host has (incompatible) or one it lacks (no obstacle)
             String present = pick(random, catalog.featureNames(hostFeatures));
             String absent = pick(random, catalog.featureNames(catalogAll().minus(hostFeatures)));
-            cases.put(name + " forbid " + present, with(copy(cpu, "exact", true, Set.of(present)),
-                    "forbid", present));
+            cases.put(name + " forbid " + present, with(copy(cpu, "exact", true, Set.of(present)), "forbid", present));
             cases.put(name + " forbid " + absent, with(copy(cpu, "exact", true, Set.of(absent)), "forbid", absent));
             // random policies on random features, on top of the model
             for (int i = 0; i < 3; i++) {
@@ -354,17 +376,24 @@ class MigrationCheckDifferentialTest {
         cases.put("host shape with match", "<cpu match='exact'><arch>x86_64</arch><model>Haswell</model></cpu>");
         cases.put("host shape with mode", "<cpu mode='custom'><arch>x86_64</arch><model>Haswell</model></cpu>");
         cases.put("host shape without model", "<cpu><arch>x86_64</arch><feature name='sse2'/></cpu>");
-        cases.put("host shape, policies ignored", "<cpu><arch>x86_64</arch><model>Haswell-noTSX</model>"
-                + "<feature policy='disable' name='svm'/><feature policy='forbid' name='sse2'/></cpu>");
+        cases.put(
+                "host shape, policies ignored",
+                "<cpu><arch>x86_64</arch><model>Haswell-noTSX</model>"
+                        + "<feature policy='disable' name='svm'/><feature policy='forbid' name='sse2'/></cpu>");
         cases.put("host shape, aarch64", "<cpu><arch>aarch64</arch><model>Haswell</model></cpu>");
         cases.put("host shape, i686", "<cpu><arch>i686</arch><model>Haswell-noTSX</model></cpu>");
         cases.put("unknown vendor", "<cpu mode='custom' match='exact'><model>Foo</model><vendor>Foo</vendor></cpu>");
-        cases.put("unknown forced feature first", "<cpu mode='custom' match='exact'><model>Foo</model>"
-                + "<feature policy='require' name='bar'/><feature policy='force' name='baz'/></cpu>");
-        cases.put("unknown model before forbidden feature", "<cpu mode='custom' match='exact'><model>Foo</model>"
-                + "<feature policy='forbid' name='baz'/><feature policy='require' name='bar'/></cpu>");
-        cases.put("alias is not a name", "<cpu mode='custom' match='exact'><model>Haswell</model>"
-                + "<feature name='pclmulqdq'/></cpu>");
+        cases.put(
+                "unknown forced feature first",
+                "<cpu mode='custom' match='exact'><model>Foo</model>"
+                        + "<feature policy='require' name='bar'/><feature policy='force' name='baz'/></cpu>");
+        cases.put(
+                "unknown model before forbidden feature",
+                "<cpu mode='custom' match='exact'><model>Foo</model>"
+                        + "<feature policy='forbid' name='baz'/><feature policy='require' name='bar'/></cpu>");
+        cases.put(
+                "alias is not a name",
+                "<cpu mode='custom' match='exact'><model>Haswell</model>" + "<feature name='pclmulqdq'/></cpu>");
         for (String model : List.of("qemu64", "kvm64", "Opteron_G1", "EPYC", "Skylake-Server", "Icelake-Server")) {
             cases.put("model " + model, "<cpu mode='custom' match='exact'><model>" + model + "</model></cpu>");
         }
@@ -407,7 +436,7 @@ class MigrationCheckDifferentialTest {
     }
 
     private static String randomGuest(Random random, CpuDescription cpu, List<String> allFeatures) {
-        String[] kinds = { "require", "force", "optional", "disable", "forbid" };
+        String[] kinds = {"require", "force", "optional", "disable", "forbid"};
         Map<String, String> policies = new TreeMap<>();
         cpu.requiredFeatures().forEach(f -> policies.put(f, "require"));
         int n = 1 + random.nextInt(6);
@@ -420,18 +449,22 @@ class MigrationCheckDifferentialTest {
 
     private static String guest(String model, String vendor, String match, Map<String, String> policies) {
         StringBuilder xml = new StringBuilder("<cpu mode='custom' match='" + match + "'>\n  <model fallback='forbid'>")
-                .append(model).append("</model>\n");
+                .append(model)
+                .append("</model>\n");
         if (vendor != null) {
             xml.append("  <vendor>").append(vendor).append("</vendor>\n");
         }
-        policies.forEach((f, p) -> xml.append("  <feature policy='").append(p).append("' name='").append(f)
+        policies.forEach((f, p) -> xml.append("  <feature policy='")
+                .append(p)
+                .append("' name='")
+                .append(f)
                 .append("'/>\n"));
         return xml.append("</cpu>\n").toString();
     }
 
     private static String read(String file) {
-        try (InputStream in = MigrationCheckDifferentialTest.class.getClassLoader()
-                .getResourceAsStream("cpudata/" + file)) {
+        try (InputStream in =
+                MigrationCheckDifferentialTest.class.getClassLoader().getResourceAsStream("cpudata/" + file)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource cpudata/" + file);
             }

@@ -6,25 +6,28 @@ import static io.fleetcpu.policy.render.RenderExamples.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.guest.GuestCpu;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** What every rendering writes for a baseline, and refuses before writing anything (moved from GuestCpuTest). */
 class CpuConfigRendererTest {
 
     @Test
     void aBaselineRendersAsLibvirtPrintsIt() {
-        Baseline baseline = new BaselineCalculator(CATALOG).baseline(List.of(
-                new NamedCpu("a", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))),
-                new NamedCpu("b", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx")))),
-                false, false);
+        Baseline baseline = new BaselineCalculator(CATALOG)
+                .baseline(
+                        List.of(
+                                new NamedCpu(
+                                        "a", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))),
+                                new NamedCpu(
+                                        "b", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx")))),
+                        false,
+                        false);
         GuestCpu cpu = GuestCpu.of(baseline);
         // Same element as libvirt's baseline prints, so the renderer agrees with the engine's own XML.
         assertThat(RENDERER.libvirtXml(cpu)).isEqualTo(baseline.toLibvirtXml());
@@ -44,7 +47,8 @@ class CpuConfigRendererTest {
             assertThatThrownBy(() -> RENDERER.qemuCpuArgument(cpu)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> RENDERER.cpuMapModel(cpu, "Mine")).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> RENDERER.libvirtXml(bad.get(0))).hasMessageContaining("unknown CPU model 'Haswell-Turbo'");
+        assertThatThrownBy(() -> RENDERER.libvirtXml(bad.get(0)))
+                .hasMessageContaining("unknown CPU model 'Haswell-Turbo'");
         assertThatThrownBy(() -> RENDERER.libvirtXml(bad.get(2))).hasMessageContaining("EPYC is a AMD model");
         assertThatThrownBy(() -> RENDERER.libvirtXml(bad.get(3))).hasMessageContaining("unknown CPU feature 'sse4_1'");
     }

@@ -6,6 +6,11 @@ import static io.fleetcpu.policy.render.RenderExamples.RENDERER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,21 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-
-import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureSet;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.guest.GuestCpu;
 
 /**
  * A full cpu_map model (the seed's hand-written {@code SandyBridge-vmx}), read back with a DOM parser and, the
@@ -37,10 +34,46 @@ import io.fleetcpu.policy.guest.GuestCpu;
 class CpuMapModelRenderingTest {
 
     /** The seed's list: SandyBridge's features and vmx, written by hand. */
-    private static final List<String> SEED_SANDYBRIDGE_VMX = List.of("aes", "apic", "avx", "clflush", "cmov", "cx16",
-            "cx8", "de", "fpu", "fxsr", "lahf_lm", "lm", "mca", "mce", "mmx", "msr", "mtrr", "nx", "pae", "pat",
-            "pclmuldq", "pge", "pni", "popcnt", "pse", "pse36", "rdtscp", "sep", "sse", "sse2", "sse4.1", "sse4.2",
-            "ssse3", "syscall", "tsc", "tsc-deadline", "x2apic", "xsave", "vmx");
+    private static final List<String> SEED_SANDYBRIDGE_VMX = List.of(
+            "aes",
+            "apic",
+            "avx",
+            "clflush",
+            "cmov",
+            "cx16",
+            "cx8",
+            "de",
+            "fpu",
+            "fxsr",
+            "lahf_lm",
+            "lm",
+            "mca",
+            "mce",
+            "mmx",
+            "msr",
+            "mtrr",
+            "nx",
+            "pae",
+            "pat",
+            "pclmuldq",
+            "pge",
+            "pni",
+            "popcnt",
+            "pse",
+            "pse36",
+            "rdtscp",
+            "sep",
+            "sse",
+            "sse2",
+            "sse4.1",
+            "sse4.2",
+            "ssse3",
+            "syscall",
+            "tsc",
+            "tsc-deadline",
+            "x2apic",
+            "xsave",
+            "vmx");
 
     @Test
     void theSeedsSandyBridgeVmxHasExactlyTheHandWrittenFeatures(@TempDir Path dir) throws Exception {
@@ -90,27 +123,31 @@ class CpuMapModelRenderingTest {
     @Test
     void refusesHostModesAndBadOrTakenNames() {
         assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.HOST_MODEL_VMX_NO_SPEC_CTRL, "Mine"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a named model");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a named model");
         assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.PASSTHROUGH_PLAIN, "Mine"))
                 .isInstanceOf(IllegalArgumentException.class);
-        for (String bad : new String[] { null, "", "-vmx", "Sandy Bridge", "a,b", "x+vmx", "a'b", "<m>",
-                "x".repeat(65) }) {
+        for (String bad :
+                new String[] {null, "", "-vmx", "Sandy Bridge", "a,b", "x+vmx", "a'b", "<m>", "x".repeat(65)}) {
             assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.SANDYBRIDGE_VMX, bad))
-                    .as(String.valueOf(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .as(String.valueOf(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is not a CPU model name");
         }
         assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.SANDYBRIDGE_VMX, "SandyBridge"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has model SandyBridge");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already has model SandyBridge");
         assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.SANDYBRIDGE_VMX, "haswell-notsx"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has model Haswell-noTSX");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already has model Haswell-noTSX");
         assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.SANDYBRIDGE_VMX, "host"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mode word");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mode word");
     }
 
     /** A map of the bundled vendors and features plus this one model, read as libvirt lays it out. */
     /** A model as libvirt would read it from a map, and its features by name (positions are the map's own). */
-    private record Loaded(CpuModel model, List<String> featureNames) {
-    }
+    private record Loaded(CpuModel model, List<String> featureNames) {}
 
     private static Loaded load(Path dir, String name, String modelXml) throws IOException {
         Files.createDirectories(dir);

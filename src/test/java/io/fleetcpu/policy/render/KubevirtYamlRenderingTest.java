@@ -4,17 +4,15 @@ import static io.fleetcpu.policy.render.RenderExamples.ALL;
 import static io.fleetcpu.policy.render.RenderExamples.RENDERER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.guest.GuestCpu;
 
 /** KubeVirt's VMI {@code spec}: {@code domain.cpu} and its {@code nodeSelector}, read back with snakeyaml. */
 class KubevirtYamlRenderingTest {
@@ -24,15 +22,23 @@ class KubevirtYamlRenderingTest {
         for (GuestCpu cpu : ALL) {
             String yaml = RENDERER.kubevirtYaml(cpu);
             Map<String, Object> cpuNode = cpu(yaml);
-            assertThat(cpuNode.get("model")).as(yaml)
-                    .isEqualTo(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : cpu.mode().libvirtName());
+            assertThat(cpuNode.get("model"))
+                    .as(yaml)
+                    .isEqualTo(
+                            cpu.mode() == GuestCpu.Mode.CUSTOM
+                                    ? cpu.model()
+                                    : cpu.mode().libvirtName());
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> features = (List<Map<String, Object>>) cpuNode.getOrDefault("features", List.of());
-            List<CpuFeature> read = features.stream().map(f -> {
-                assertThat(f).containsOnlyKeys("name", "policy");
-                return new CpuFeature((String) f.get("name"),
-                        FeaturePolicy.valueOf(((String) f.get("policy")).toUpperCase(java.util.Locale.ROOT)));
-            }).toList();
+            List<Map<String, Object>> features =
+                    (List<Map<String, Object>>) cpuNode.getOrDefault("features", List.of());
+            List<CpuFeature> read = features.stream()
+                    .map(f -> {
+                        assertThat(f).containsOnlyKeys("name", "policy");
+                        return new CpuFeature(
+                                (String) f.get("name"),
+                                FeaturePolicy.valueOf(((String) f.get("policy")).toUpperCase(java.util.Locale.ROOT)));
+                    })
+                    .toList();
             assertThat(read).as(yaml).isEqualTo(cpu.features());
             // KubeVirt's own selectors (nodeselectorrenderer.go): the model's label and each required feature's
             List<String> selector = new java.util.ArrayList<>();

@@ -4,14 +4,12 @@ import static io.fleetcpu.policy.render.RenderExamples.ALL;
 import static io.fleetcpu.policy.render.RenderExamples.RENDERER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.guest.GuestCpu;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The {@code <cpu>} element, read back with fleetcpu's libvirt reader. */
 class LibvirtXmlRenderingTest {
@@ -31,11 +29,13 @@ class LibvirtXmlRenderingTest {
                 assertThat(read.match()).isNull();
             }
             List<CpuFeature> features = read.features().stream()
-                    .map(f -> new CpuFeature(f.name(), switch (f.policy()) {
-                        case REQUIRE -> FeaturePolicy.REQUIRE;
-                        case DISABLE -> FeaturePolicy.DISABLE;
-                        default -> throw new AssertionError("unexpected policy " + f.policy() + " in " + xml);
-                    }))
+                    .map(f -> new CpuFeature(
+                            f.name(),
+                            switch (f.policy()) {
+                                case REQUIRE -> FeaturePolicy.REQUIRE;
+                                case DISABLE -> FeaturePolicy.DISABLE;
+                                default -> throw new AssertionError("unexpected policy " + f.policy() + " in " + xml);
+                            }))
                     .toList();
             assertThat(features).as(xml).isEqualTo(cpu.features());
         }
@@ -60,7 +60,8 @@ class LibvirtXmlRenderingTest {
                 .isEqualTo("<cpu mode='host-model' check='partial'/>\n");
         assertThat(RENDERER.libvirtXml(RenderExamples.PASSTHROUGH_PLAIN))
                 .isEqualTo("<cpu mode='host-passthrough' check='none' migratable='on'/>\n");
-        assertThat(RENDERER.libvirtXml(RenderExamples.HOST_MODEL_VMX_NO_SPEC_CTRL)).isEqualTo("""
+        assertThat(RENDERER.libvirtXml(RenderExamples.HOST_MODEL_VMX_NO_SPEC_CTRL))
+                .isEqualTo("""
                 <cpu mode='host-model' check='partial'>
                   <feature policy='require' name='vmx'/>
                   <feature policy='disable' name='spec-ctrl'/>

@@ -5,6 +5,9 @@ import static io.fleetcpu.policy.render.RenderExamples.RENDERER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.guest.GuestCpu;
 
 /**
  * nova.conf's {@code [libvirt]} section, read back as nova would: oslo.config's INI rules (sections, {@code key =
@@ -53,7 +51,9 @@ class NovaConfRenderingTest {
                     assert c.sections() == ['libvirt'], c.sections()
                     for k, v in c['libvirt'].items():
                         print(k + '\\t' + v)
-                    """, file.toString()).redirectErrorStream(true).start();
+                    """, file.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(out).isZero();
@@ -88,14 +88,17 @@ class NovaConfRenderingTest {
         assertThat(RENDERER.novaConf(RenderExamples.HOST_MODEL_PLAIN)).isEqualTo("[libvirt]\ncpu_mode = host-model\n");
         assertThat(RENDERER.novaConf(RenderExamples.PASSTHROUGH_INVTSC_NO_SPEC_CTRL))
                 .doesNotContain("cpu_models")
-                .contains("cpu_mode = host-passthrough\n", "cpu_model_extra_flags = invtsc, -spec-ctrl\n",
+                .contains(
+                        "cpu_mode = host-passthrough\n",
+                        "cpu_model_extra_flags = invtsc, -spec-ctrl\n",
                         "# host-passthrough already gives every flag");
     }
 
     @Test
     void aVendorNovaCannotExpressIsAComment() {
         String ini = RENDERER.novaConf(RenderExamples.KVM64_INTEL);
-        assertThat(ini).contains("# nova has no setting for the CPU vendor: kvm64 runs on any vendor's host, not only Intel");
+        assertThat(ini)
+                .contains("# nova has no setting for the CPU vendor: kvm64 runs on any vendor's host, not only Intel");
         assertThat(readIni(ini).get("libvirt")).doesNotContainKey("cpu_vendor");
     }
 
@@ -112,8 +115,10 @@ class NovaConfRenderingTest {
         for (String flag : listOpt(libvirt.get("cpu_model_extra_flags"))) {
             // nova's reading: '-' disables, '+' or nothing requires; names are case-insensitive
             String name = flag.toLowerCase(java.util.Locale.ROOT);
-            flags.add(name.startsWith("-") ? new CpuFeature(name.substring(1), FeaturePolicy.DISABLE)
-                    : new CpuFeature(name.replaceFirst("^\\+", ""), FeaturePolicy.REQUIRE));
+            flags.add(
+                    name.startsWith("-")
+                            ? new CpuFeature(name.substring(1), FeaturePolicy.DISABLE)
+                            : new CpuFeature(name.replaceFirst("^\\+", ""), FeaturePolicy.REQUIRE));
         }
         assertThat(flags).as(ini).isEqualTo(cpu.features());
     }
@@ -137,7 +142,9 @@ class NovaConfRenderingTest {
             if (line.startsWith("[")) {
                 assertThat(line).as("section header").matches("\\[[A-Za-z0-9_]+]");
                 current = new LinkedHashMap<>();
-                assertThat(sections.put(line.substring(1, line.length() - 1), current)).as("repeated " + line).isNull();
+                assertThat(sections.put(line.substring(1, line.length() - 1), current))
+                        .as("repeated " + line)
+                        .isNull();
                 continue;
             }
             assertThat(current).as("key outside a section: " + line).isNotNull();
@@ -145,14 +152,18 @@ class NovaConfRenderingTest {
             assertThat(eq).as("not key = value: " + line).isPositive();
             String key = line.substring(0, eq).strip();
             assertThat(key).matches("[a-z_]+");
-            assertThat(current.put(key, line.substring(eq + 1).strip())).as("repeated key " + key).isNull();
+            assertThat(current.put(key, line.substring(eq + 1).strip()))
+                    .as("repeated key " + key)
+                    .isNull();
         }
         return sections;
     }
 
     private static boolean python3Works() {
         try {
-            Process p = new ProcessBuilder("python3", "-c", "import configparser").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("python3", "-c", "import configparser")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {

@@ -2,25 +2,22 @@ package io.fleetcpu.policy.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-
-import org.junit.jupiter.api.Test;
-
 import io.fleetcpu.catalog.CpuCatalog;
-import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.grouping.Fleets;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomain;
 import io.fleetcpu.policy.grouping.MigrationDomains;
 import io.fleetcpu.policy.grouping.Strategy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 class OpenStackCommandsTest {
 
@@ -63,7 +60,9 @@ class OpenStackCommandsTest {
     }
 
     private static List<List<String>> commands(String script) {
-        return script.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).map(OpenStackCommandsTest::words)
+        return script.lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(OpenStackCommandsTest::words)
                 .toList();
     }
 
@@ -101,7 +100,9 @@ class OpenStackCommandsTest {
                     assertThat(c).hasSize(6);
                     assertThat(c.get(3)).isEqualTo("host");
                     assertThat(created).contains(c.get(4));
-                    assertThat(aggregateOfHost.put(c.get(5), c.get(4))).as("added twice: " + c.get(5)).isNull();
+                    assertThat(aggregateOfHost.put(c.get(5), c.get(4)))
+                            .as("added twice: " + c.get(5))
+                            .isNull();
                 }
                 case "flavor set" -> {
                     assertThat(c.get(4)).startsWith("aggregate_instance_extra_specs:cpu_model=");
@@ -110,11 +111,14 @@ class OpenStackCommandsTest {
                 default -> throw new AssertionError("unexpected command " + c);
             }
         }
-        List<String> grouped = g.domains().stream().flatMap(d -> d.hosts().stream()).toList();
+        List<String> grouped =
+                g.domains().stream().flatMap(d -> d.hosts().stream()).toList();
         assertThat(aggregateOfHost.keySet()).containsExactlyInAnyOrderElementsOf(grouped);
         assertThat(aggregateOfHost).doesNotContainKey("arm-1").containsKey("odd host's name");
         assertThat(script).contains("#   arm-1: UNSUPPORTED_ARCH");
-        assertThat(created).hasSize(g.domains().size()).doesNotHaveDuplicates()
+        assertThat(created)
+                .hasSize(g.domains().size())
+                .doesNotHaveDuplicates()
                 .allMatch(a -> a.matches("fleetcpu-[0-9]+-[a-z0-9]+(-[a-z0-9]+)*"));
         assertThat(flavors).hasSize(g.domains().size()).allMatch(f -> f.equals("FLAVOR"));
         for (int i = 0; i < g.domains().size(); i++) {
@@ -136,8 +140,13 @@ class OpenStackCommandsTest {
     @Test
     void aSmallFleetReadsAsAnOperatorWouldWriteIt() {
         String dir = "libvirt-9.9.0/x86_64-cpuid-";
-        List<NamedCpu> hosts = List.of(new NamedCpu("cmp1", CpuFixtures.get(dir + "Xeon-E5-2630-v3-host.xml").cpu()),
-                new NamedCpu("cmp2", CpuFixtures.get(dir + "Xeon-E5-2630-v4-host.xml").cpu()));
+        List<NamedCpu> hosts = List.of(
+                new NamedCpu(
+                        "cmp1",
+                        CpuFixtures.get(dir + "Xeon-E5-2630-v3-host.xml").cpu()),
+                new NamedCpu(
+                        "cmp2",
+                        CpuFixtures.get(dir + "Xeon-E5-2630-v4-host.xml").cpu()));
         String script = OpenStackCommands.render(engine.group(hosts, Strategy.MIN_DOMAINS, null));
         assertThat(script).contains("""
                 openstack aggregate create fleetcpu-1-haswell-notsx
@@ -150,8 +159,12 @@ class OpenStackCommandsTest {
         // (nova/conf/scheduler.py enabled_filters); the script says so before any command, and that FLAVOR is a
         // placeholder: fleetcpu knows no flavor, and none is named after a domain.
         String head = script.substring(0, script.indexOf("\nopenstack "));
-        assertThat(head).contains("# needs nova's AggregateInstanceExtraSpecsFilter in [filter_scheduler] enabled_filters",
-                "extra spec aggregate_instance_extra_specs:cpu_model=<model>", "FLAVOR is a placeholder");
-        assertThat(script.lines().filter(l -> l.startsWith("openstack flavor set"))).allMatch(l -> l.endsWith(" FLAVOR"));
+        assertThat(head)
+                .contains(
+                        "# needs nova's AggregateInstanceExtraSpecsFilter in [filter_scheduler] enabled_filters",
+                        "extra spec aggregate_instance_extra_specs:cpu_model=<model>",
+                        "FLAVOR is a placeholder");
+        assertThat(script.lines().filter(l -> l.startsWith("openstack flavor set")))
+                .allMatch(l -> l.endsWith(" FLAVOR"));
     }
 }

@@ -8,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetcpu.catalog.CpuModel;
+import io.fleetcpu.catalog.FeatureDefinition;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +27,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fleetcpu.catalog.CpuModel;
-import io.fleetcpu.catalog.FeatureDefinition;
-import io.fleetcpu.libvirtxml.CpuFeature;
-import io.fleetcpu.libvirtxml.FeaturePolicy;
-import io.fleetcpu.policy.guest.GuestCpu;
-import io.fleetcpu.policy.render.QemuFeatureNames;
 
 /**
  * QEMU's {@code -cpu} value, checked against the QEMU installed here ({@code qemu-system-x86_64}, 7.2 on these
@@ -43,8 +40,8 @@ class QemuCpuArgumentTest {
 
     private static final String QEMU = "qemu-system-x86_64";
     /** cpu_map models upstream QEMU 7.2 does not have (libvirt translates them to a QEMU model at start). */
-    private static final Set<String> MODELS_QEMU_7_2_LACKS = Set.of("pentiumpro", "cpu64-rhel5", "cpu64-rhel6",
-            "Icelake-Client", "Icelake-Client-noTSX");
+    private static final Set<String> MODELS_QEMU_7_2_LACKS =
+            Set.of("pentiumpro", "cpu64-rhel5", "cpu64-rhel6", "Icelake-Client", "Icelake-Client-noTSX");
 
     private static Set<String> qemuFlags;
     private static Set<String> qemuModels;
@@ -55,8 +52,8 @@ class QemuCpuArgumentTest {
     static void askQemu() {
         Run help = run(List.of(QEMU, "-cpu", "help"), null);
         if (help == null || help.exit != 0) {
-            skipReason = QEMU + " is not installed or does not answer -cpu help"
-                    + (help == null ? "" : ": " + help.output);
+            skipReason =
+                    QEMU + " is not installed or does not answer -cpu help" + (help == null ? "" : ": " + help.output);
             return;
         }
         qemuModels = new TreeSet<>();
@@ -168,11 +165,19 @@ class QemuCpuArgumentTest {
     void featuresQemuLacks() {
         // Disabling what QEMU never gives, or requiring what libvirt filters out before starting QEMU (bits the
         // guest kernel sets itself, RDT monitoring), needs no flag.
-        assertThat(RENDERER.qemuCpuArgument(GuestCpu.custom("Haswell", null, false,
-                List.of(require("osxsave"), require("cmt"), require("mbm_local"), RenderExamples.disable("mbm_total")))))
+        assertThat(RENDERER.qemuCpuArgument(GuestCpu.custom(
+                        "Haswell",
+                        null,
+                        false,
+                        List.of(
+                                require("osxsave"),
+                                require("cmt"),
+                                require("mbm_local"),
+                                RenderExamples.disable("mbm_total")))))
                 .isEqualTo("Haswell");
-        assertThatThrownBy(() -> RENDERER.qemuCpuArgument(GuestCpu.custom("Haswell", null, false,
-                List.of(require("pconfig"))))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() ->
+                        RENDERER.qemuCpuArgument(GuestCpu.custom("Haswell", null, false, List.of(require("pconfig")))))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("QEMU has no flag for required feature 'pconfig'");
     }
 
@@ -200,7 +205,9 @@ class QemuCpuArgumentTest {
             }
             String arg = RENDERER.qemuCpuArgument(cpu);
             Run started = startAndQuit(arg);
-            assertThat(started.exit).as("%s -cpu %s (accel %s):%n%s", QEMU, arg, accel, started.output).isZero();
+            assertThat(started.exit)
+                    .as("%s -cpu %s (accel %s):%n%s", QEMU, arg, accel, started.output)
+                    .isZero();
         }
     }
 
@@ -211,18 +218,19 @@ class QemuCpuArgumentTest {
         for (FeatureDefinition f : CATALOG.features()) {
             QemuFeatureNames.qemuName(f.name()).ifPresent(names::add);
         }
-        for (char sign : new char[] { '+', '-' }) {
+        for (char sign : new char[] {'+', '-'}) {
             StringBuilder arg = new StringBuilder("qemu64");
             names.forEach(n -> arg.append(',').append(sign).append(n));
             Run started = startAndQuit(arg.toString());
-            assertThat(started.exit).as("%s -cpu %s:%n%s", QEMU, arg, started.output).isZero();
+            assertThat(started.exit)
+                    .as("%s -cpu %s:%n%s", QEMU, arg, started.output)
+                    .isZero();
         }
     }
 
     // ---- running QEMU -------------------------------------------------------------------------------------------
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     /**
      * Starts a paused PC with no devices and this CPU, then quits through the monitor: exit 0 means QEMU accepted
@@ -230,9 +238,30 @@ class QemuCpuArgumentTest {
      */
     private static Run startAndQuit(String cpuArg) {
         String arg = accel.equals("kvm") || !(cpuArg.equals("host") || cpuArg.startsWith("host,"))
-                ? cpuArg : "max" + cpuArg.substring(4);
-        return run(List.of(QEMU, "-machine", "pc", "-accel", accel, "-m", "16", "-cpu", arg, "-nodefaults",
-                "-display", "none", "-serial", "none", "-parallel", "none", "-S", "-monitor", "stdio"), "quit\n");
+                ? cpuArg
+                : "max" + cpuArg.substring(4);
+        return run(
+                List.of(
+                        QEMU,
+                        "-machine",
+                        "pc",
+                        "-accel",
+                        accel,
+                        "-m",
+                        "16",
+                        "-cpu",
+                        arg,
+                        "-nodefaults",
+                        "-display",
+                        "none",
+                        "-serial",
+                        "none",
+                        "-parallel",
+                        "none",
+                        "-S",
+                        "-monitor",
+                        "stdio"),
+                "quit\n");
     }
 
     private static Run run(List<String> command, String input) {
