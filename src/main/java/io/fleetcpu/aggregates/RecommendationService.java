@@ -274,8 +274,7 @@ public class RecommendationService {
         return "baseline expand=" + expand + " migratable=" + migratable + " driver=" + driver.uriScheme();
     }
 
-    // ---- the features guests get
-    // --------------------------------------------------------------------------------------------------
+    // ---- the features guests get -------------------------------------------------------------------------------
 
     /**
      * The aggregate's kinds of CPU against the features guests can get on each, and the features of the recommended

@@ -162,9 +162,9 @@ public record CpuKindFacts(
                                         : value(guestModels.hostModel()) + ";"
                                                 + list(guestModels.usableModels()) + ";"
                                                 + list(guestModels.supportedModes())
-                                                // Only when there are some: the kinds of hosts whose hypervisor
-                                                // deprecates no model keep
-                                                // the ids they had before fleetcpu kept this fact.
+                                                // Only when there are some: the kinds of hosts whose
+                                                // hypervisor deprecates no model keep the ids they had
+                                                // before fleetcpu kept this fact.
                                                 + notEmpty(";deprecated", guestModels.deprecatedModels())
                                                 + notEmpty(";unknown", guestModels.unknownModels())
                                                 + notEmpty(";unusable", guestModels.unusableModels())),
