@@ -3,6 +3,7 @@ package io.fleetcpu.aggregates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.testing.ApiAssertions;
+import io.fleetcpu.testing.KvmKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,17 +166,7 @@ class ConcurrentChangesApiTest extends ApiAssertions {
     void controlCharactersInFreeTextAreRefusedNamingTheField() {
         String uuid = "00000000-0000-4000-8000-00000000c0de";
         Map<String, Object> body = registration(uuid, "nul-1", List.of("east"), HASWELL);
-        body.put(
-                "kernel",
-                Map.of(
-                        "release",
-                        "6.1.0\u0000-evil",
-                        "kvmModule",
-                        "kvm_intel",
-                        "nested",
-                        "enabled",
-                        "virtualizationFlag",
-                        "vmx"));
+        body.put("kernel", KvmKernel.intel("6.1.0\u0000-evil", "enabled"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2\u0000", "agent", "0.1.0"));
         Answer answer = post("/hosts", body);
         JsonProblem.check(assertProblem(answer, 422));

@@ -9,6 +9,7 @@ import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.render.QemuFeatureNames;
 import io.fleetcpu.testing.ApiAssertions;
+import io.fleetcpu.testing.KvmKernel;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -225,8 +226,8 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void everyRenderingSaysWhatTheJsonAnswerSays() {
-        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
-        register(UUID_2, "ivy-1", "east", IVY_BRIDGE, kernel("enabled"));
+        register(UUID_1, "haswell-1", "east", HASWELL, KvmKernel.intel("enabled"));
+        register(UUID_2, "ivy-1", "east", IVY_BRIDGE, KvmKernel.intel("enabled"));
         setPolicy("east", policy("migration", "allowed", false, List.of("spec-ctrl"), null, null));
 
         Answer answer = get("/aggregates/east/recommended-cpu");
@@ -336,7 +337,7 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void unknownFormatIs400() {
-        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
+        register(UUID_1, "haswell-1", "east", HASWELL, KvmKernel.intel("enabled"));
         Answer answer = get("/aggregates/east/recommended-cpu?format=pdf");
         assertProblem(answer, 400);
         assertThat(answer.body()).contains("format").contains("pdf");
@@ -345,7 +346,7 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void anAcceptTheServiceCannotAnswerIs406ListingWhatItCan() {
-        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
+        register(UUID_1, "haswell-1", "east", HASWELL, KvmKernel.intel("enabled"));
         for (String accept : List.of("text/csv", "text/html", "application/pdf")) {
             JsonNode recommended = assertProblem(get("/aggregates/east/recommended-cpu", "Accept", accept), 406);
             assertThat(recommended.path("detail").asString()).contains(accept);
@@ -423,8 +424,8 @@ class PolicyApiTest extends ApiAssertions {
     void featuresKvmNeverGivesGuestsAreNotAskedFor() {
         // Two identical Xeon E5-2630 v3 registered with their physical CPU only: it has cmt (Intel RDT), ds, acpi,
         // monitor…, which KVM never gives a guest; libvirt would refuse a guest CPU that requires them.
-        register(UUID_1, "xeon-1", "xeons", HASWELL_XEON, kernel("enabled"));
-        register(UUID_2, "xeon-2", "xeons", HASWELL_XEON, kernel("enabled"));
+        register(UUID_1, "xeon-1", "xeons", HASWELL_XEON, KvmKernel.intel("enabled"));
+        register(UUID_2, "xeon-2", "xeons", HASWELL_XEON, KvmKernel.intel("enabled"));
 
         Answer answer = get("/aggregates/xeons/recommended-cpu");
 
@@ -449,8 +450,8 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void nestedAllowedNamesTheHostsToFixWithTheirCommands() {
-        register(UUID_1, "ready", "nested", WESTMERE, kernel("enabled"));
-        register(UUID_2, "off", "nested", WESTMERE, kernel("disabled"));
+        register(UUID_1, "ready", "nested", WESTMERE, KvmKernel.intel("enabled"));
+        register(UUID_2, "off", "nested", WESTMERE, KvmKernel.intel("disabled"));
         register(
                 UUID_3,
                 "pentium",
@@ -483,8 +484,8 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void nestedAllowedGivesVmxOnceEveryHostIsReady() {
-        register(UUID_1, "ready-1", "nested", WESTMERE, kernel("enabled"));
-        register(UUID_2, "ready-2", "nested", WESTMERE, kernel("enabled"));
+        register(UUID_1, "ready-1", "nested", WESTMERE, KvmKernel.intel("enabled"));
+        register(UUID_2, "ready-2", "nested", WESTMERE, KvmKernel.intel("enabled"));
         setPolicy("nested", policy("migration", "allowed", false, null, null, null));
 
         JsonNode json = get("/aggregates/nested/recommended-cpu").json();
@@ -505,8 +506,8 @@ class PolicyApiTest extends ApiAssertions {
     @Test
     void nestedNotPossibleOnEveryHostKeepsVmxFromGuests() {
         // Both hosts have vmx, one has nested disabled: the answer says guests do not get vmx, and must mean it.
-        register(UUID_1, "ready", "nested", WESTMERE, kernel("enabled"));
-        register(UUID_2, "off", "nested", WESTMERE, kernel("disabled"));
+        register(UUID_1, "ready", "nested", WESTMERE, KvmKernel.intel("enabled"));
+        register(UUID_2, "off", "nested", WESTMERE, KvmKernel.intel("disabled"));
         setPolicy("nested", policy("migration", "allowed", false, null, null, null));
 
         JsonNode json = get("/aggregates/nested/recommended-cpu").json();
@@ -518,8 +519,8 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void nestedRequiredAndStrictIsAConflictNamingTheHosts() {
-        register(UUID_1, "ready", "nested", WESTMERE, kernel("enabled"));
-        register(UUID_2, "off", "nested", WESTMERE, kernel("disabled"));
+        register(UUID_1, "ready", "nested", WESTMERE, KvmKernel.intel("enabled"));
+        register(UUID_2, "off", "nested", WESTMERE, KvmKernel.intel("disabled"));
         setPolicy("nested", policy("migration", "required", true, null, null, null));
 
         JsonNode problem = assertProblem(get("/aggregates/nested/recommended-cpu"), 409);
@@ -531,8 +532,8 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void minimumModelAboveTheHostsIsAConflictNamingThem() {
-        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
-        register(UUID_2, "ivy-1", "east", IVY_BRIDGE, kernel("enabled"));
+        register(UUID_1, "haswell-1", "east", HASWELL, KvmKernel.intel("enabled"));
+        register(UUID_2, "ivy-1", "east", IVY_BRIDGE, KvmKernel.intel("enabled"));
         setPolicy("east", policy("migration", "off", false, null, "Haswell-noTSX", null));
 
         JsonNode problem = assertProblem(get("/aggregates/east/recommended-cpu"), 409);
@@ -554,10 +555,10 @@ class PolicyApiTest extends ApiAssertions {
     void minimumLevelAboveSomeKindsIsAConflictNamingThem() {
         // x86-64 levels worked out from the fixtures (see MicroarchitectureLevelTest): the Haswells (Haswell-noTSX
         // with f16c and abm) reach x86-64-v3, the Ivy Bridges (no avx2, bmi1, bmi2, fma, movbe, abm) x86-64-v2.
-        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
-        register(UUID_2, "xeon-1", "east", HASWELL_XEON, kernel("enabled"));
-        register(UUID_3, "ivy-1", "east", IVY_BRIDGE, kernel("enabled"));
-        register(UUID_4, "ivy-2", "east", IVY_BRIDGE, kernel("enabled"));
+        register(UUID_1, "haswell-1", "east", HASWELL, KvmKernel.intel("enabled"));
+        register(UUID_2, "xeon-1", "east", HASWELL_XEON, KvmKernel.intel("enabled"));
+        register(UUID_3, "ivy-1", "east", IVY_BRIDGE, KvmKernel.intel("enabled"));
+        register(UUID_4, "ivy-2", "east", IVY_BRIDGE, KvmKernel.intel("enabled"));
         setPolicy("east", withMinimumLevel(policy("migration", "off", false, null, null, null), "x86-64-v3"));
         assertThat(get("/aggregates/east")
                         .json()
@@ -600,8 +601,8 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void aRecommendationLosingNoLevelSaysSo() {
-        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
-        register(UUID_2, "xeon-1", "east", HASWELL_XEON, kernel("enabled"));
+        register(UUID_1, "haswell-1", "east", HASWELL, KvmKernel.intel("enabled"));
+        register(UUID_2, "xeon-1", "east", HASWELL_XEON, KvmKernel.intel("enabled"));
         setPolicy("east", withMinimumLevel(policy("migration", "off", false, null, null, null), "x86-64-v3"));
         JsonNode json = get("/aggregates/east/recommended-cpu").json();
         // Haswell-noTSX plus the f16c and abm both hosts share.
@@ -618,8 +619,8 @@ class PolicyApiTest extends ApiAssertions {
 
     @Test
     void pinnedModelShowsTheHostsThatCannotRunIt() {
-        register(UUID_1, "haswell-1", "east", HASWELL, kernel("enabled"));
-        register(UUID_2, "ivy-1", "east", IVY_BRIDGE, kernel("enabled"));
+        register(UUID_1, "haswell-1", "east", HASWELL, KvmKernel.intel("enabled"));
+        register(UUID_2, "ivy-1", "east", IVY_BRIDGE, KvmKernel.intel("enabled"));
         setPolicy("east", policy("migration", "off", false, null, null, "Haswell-noTSX"));
 
         Answer answer = get("/aggregates/east/recommended-cpu");
@@ -641,11 +642,6 @@ class PolicyApiTest extends ApiAssertions {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    private static Map<String, Object> kernel(String nested) {
-        return Map.of(
-                "release", "6.1.0-18-amd64", "kvmModule", "kvm_intel", "nested", nested, "virtualizationFlag", "vmx");
-    }
-
     private void register(String uuid, String hostname, String aggregate, String file, Map<String, Object> kernel) {
         Map<String, Object> body = registration(uuid, hostname, List.of(aggregate), file);
         body.put("kernel", kernel);
@@ -656,7 +652,7 @@ class PolicyApiTest extends ApiAssertions {
     private void registerWithHypervisorView(
             String uuid, String hostname, String aggregate, String file, String hypervisorFile) {
         Map<String, Object> body = registration(uuid, hostname, List.of(aggregate), file);
-        body.put("kernel", kernel("enabled"));
+        body.put("kernel", KvmKernel.intel("enabled"));
         body.put("hypervisorCpuXml", cpuData(hypervisorFile));
         Answer answer = post("/hosts", body);
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);

@@ -11,6 +11,7 @@ import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.NestedState;
 import io.fleetcpu.testing.ApiAssertions;
+import io.fleetcpu.testing.KvmKernel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,17 +139,7 @@ class AgentFactsApiTest extends ApiAssertions {
     void theNestedStateIsItsWordInTheAnswerTheStoredKindAndTheHistory() {
         assertThat(post("/hosts", agentRegistration("lab")).status()).isEqualTo(201);
         Map<String, Object> disabled = agentRegistration("lab");
-        disabled.put(
-                "kernel",
-                Map.of(
-                        "release",
-                        "6.1.0-18-amd64",
-                        "kvmModule",
-                        "kvm_intel",
-                        "nested",
-                        "disabled",
-                        "virtualizationFlag",
-                        "vmx"));
+        disabled.put("kernel", KvmKernel.intel("disabled"));
         Answer answer = post("/hosts", disabled);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().get("kernel").get("nested").asString()).isEqualTo("disabled");

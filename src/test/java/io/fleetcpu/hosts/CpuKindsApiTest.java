@@ -4,6 +4,7 @@ import static io.fleetcpu.testing.ApiAssertions.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.testing.ApiTest;
+import io.fleetcpu.testing.KvmKernel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,17 +40,7 @@ class CpuKindsApiTest extends ApiTest {
     private String register(String uuid, String hostname, List<String> aggregates, String cpu, String nested) {
         Map<String, Object> body = registration(uuid, hostname, aggregates, cpu);
         if (nested != null) {
-            body.put(
-                    "kernel",
-                    Map.of(
-                            "release",
-                            "6.1.0-18-amd64",
-                            "kvmModule",
-                            "kvm_intel",
-                            "nested",
-                            nested,
-                            "virtualizationFlag",
-                            "vmx"));
+            body.put("kernel", KvmKernel.intel(nested));
         }
         Answer answer = post("/hosts", body);
         assertThat(answer.status()).as(answer.body()).isIn(200, 201);

@@ -1,5 +1,6 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.testing.KvmKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,17 +42,7 @@ final class MigrationFixtures {
         body.put("capabilitiesXml", resource("/hostdata/capabilities-broadwell-kvm-host.xml"));
         body.put("domainCapabilitiesXml", resource("/hostdata/domcapabilities-qemu-7.2-tcg.xml"));
         body.put("hypervisorCpuXml", resource("/hostdata/hypervisor-cpu-kvm64.xml"));
-        body.put(
-                "kernel",
-                Map.of(
-                        "release",
-                        "6.1.0-18-amd64",
-                        "kvmModule",
-                        "kvm_intel",
-                        "nested",
-                        "enabled",
-                        "virtualizationFlag",
-                        "vmx"));
+        body.put("kernel", KvmKernel.intel("enabled"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
         return body;
     }

@@ -6,6 +6,7 @@ import static io.fleetcpu.system.MigrationFixtures.resource;
 import static io.fleetcpu.system.MigrationFixtures.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.KvmKernel;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -554,9 +555,7 @@ class MigrationToCpuKindsTest {
 
     private static Map<String, Object> withKernel(
             Map<String, Object> body, String release, Map<String, Object> versions) {
-        body.put(
-                "kernel",
-                Map.of("release", release, "kvmModule", "kvm_intel", "nested", "enabled", "virtualizationFlag", "vmx"));
+        body.put("kernel", KvmKernel.intel(release, "enabled"));
         if (versions != null) {
             body.put("versions", versions);
         }

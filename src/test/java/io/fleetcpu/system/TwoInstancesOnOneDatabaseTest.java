@@ -2,6 +2,7 @@ package io.fleetcpu.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.testing.KvmKernel;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -408,17 +409,7 @@ class TwoInstancesOnOneDatabaseTest {
         body.put("hostname", hostname);
         body.put("aggregates", aggregates);
         body.put("capabilitiesXml", RunningService.capabilities(uuid, hostCpuFile));
-        body.put(
-                "kernel",
-                Map.of(
-                        "release",
-                        "6.1.0-18-amd64",
-                        "kvmModule",
-                        "kvm_intel",
-                        "nested",
-                        "enabled",
-                        "virtualizationFlag",
-                        "vmx"));
+        body.put("kernel", KvmKernel.intel("enabled"));
         expect(service.post("/hosts", JSON.writeValueAsString(body)), status);
     }
 }

@@ -243,17 +243,7 @@ public abstract class ApiTest {
         body.put("capabilitiesXml", hostData("capabilities-broadwell-kvm-host.xml"));
         body.put("domainCapabilitiesXml", hostData("domcapabilities-qemu-7.2-tcg.xml"));
         body.put("hypervisorCpuXml", hostData("hypervisor-cpu-kvm64.xml"));
-        body.put(
-                "kernel",
-                Map.of(
-                        "release",
-                        "6.1.0-18-amd64",
-                        "kvmModule",
-                        "kvm_intel",
-                        "nested",
-                        "enabled",
-                        "virtualizationFlag",
-                        "vmx"));
+        body.put("kernel", KvmKernel.intel("enabled"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
         return body;
     }

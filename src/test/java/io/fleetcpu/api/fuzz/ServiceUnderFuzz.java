@@ -1,6 +1,7 @@
 package io.fleetcpu.api.fuzz;
 
 import io.fleetcpu.FleetcpuApplication;
+import io.fleetcpu.testing.KvmKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -244,17 +245,7 @@ final class ServiceUnderFuzz implements AutoCloseable {
         Map<String, Object> body = registration(id, hostname, aggregates, cpu);
         if (agentFacts) {
             body.put("domainCapabilitiesXml", cpuData("domcaps/qemu_7.2.0-q35.x86_64.xml"));
-            body.put(
-                    "kernel",
-                    Map.of(
-                            "release",
-                            "6.1.0-18-amd64",
-                            "kvmModule",
-                            "kvm_intel",
-                            "nested",
-                            "enabled",
-                            "virtualizationFlag",
-                            "vmx"));
+            body.put("kernel", KvmKernel.intel("enabled"));
             body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0"));
         }
         expect(json("POST", "/hosts", body), 201);
