@@ -41,6 +41,23 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PolicyRecommender {
 
+    /**
+     * The models never recommended unless an aggregate pins them, by default ({@code fleetcpu.policy.obsolete-models}):
+     * too old to be worth a guest's while, or unknown to upstream QEMU.
+     */
+    public static final List<String> OBSOLETE_MODELS = List.of(
+            "486",
+            "pentium",
+            "pentium2",
+            "pentium3",
+            "pentiumpro",
+            "coreduo",
+            "n270",
+            "qemu32",
+            "kvm32",
+            "cpu64-rhel5",
+            "cpu64-rhel6");
+
     /** Hosts named in a sentence before the rest are counted: answers stay short for large aggregates. */
     private static final int HOSTS_NAMED = 5;
 

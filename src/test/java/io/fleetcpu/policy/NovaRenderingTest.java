@@ -40,18 +40,7 @@ class NovaRenderingTest {
     private static final PolicyRecommender RECOMMENDER = new PolicyRecommender(
             CATALOG,
             new GuestVisibility(CATALOG, HostOnlyFeatures.bundled()),
-            Set.of(
-                    "486",
-                    "pentium",
-                    "pentium2",
-                    "pentium3",
-                    "pentiumpro",
-                    "coreduo",
-                    "n270",
-                    "qemu32",
-                    "kvm32",
-                    "cpu64-rhel5",
-                    "cpu64-rhel6"));
+            Set.copyOf(PolicyRecommender.OBSOLETE_MODELS));
     private static final CpuConfigRenderer RENDERER = new CpuConfigRenderer(CATALOG);
 
     /** Haswell-EP (Haswell-noTSX, no spec-ctrl in this capture) and Broadwell-EP (Broadwell). */
@@ -168,18 +157,7 @@ class NovaRenderingTest {
         // names both 486 and 486-v1. Every generic model runs on this Ice Lake (libvirt 9.9's capture, which libvirt
         // 11.3's map reads): the obsolete ones and their versions are left out, kvm64 and kvm64-v1 stay.
         CpuCatalog catalog = CpuCatalog.bundled(io.fleetcpu.catalog.BundledMap.LIBVIRT_11_3);
-        Set<String> obsolete = Set.of(
-                "486",
-                "pentium",
-                "pentium2",
-                "pentium3",
-                "pentiumpro",
-                "coreduo",
-                "n270",
-                "qemu32",
-                "kvm32",
-                "cpu64-rhel5",
-                "cpu64-rhel6");
+        Set<String> obsolete = Set.copyOf(PolicyRecommender.OBSOLETE_MODELS);
         List<PolicyHost> icx = all(host("icx", DIR_9_9 + "Ice-Lake-Server-host.xml"));
         List<String> every = new PolicyRecommender(
                         catalog, new GuestVisibility(catalog, HostOnlyFeatures.bundled()), Set.of())

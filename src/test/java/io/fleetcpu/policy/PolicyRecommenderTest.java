@@ -48,19 +48,8 @@ class PolicyRecommenderTest {
 
     private static final CpuCatalog CATALOG = CpuCatalog.bundled();
     private static final GuestVisibility VISIBILITY = new GuestVisibility(CATALOG, HostOnlyFeatures.bundled());
-    /** The service's default (PolicyProperties). */
-    private static final Set<String> OBSOLETE = Set.of(
-            "486",
-            "pentium",
-            "pentium2",
-            "pentium3",
-            "pentiumpro",
-            "coreduo",
-            "n270",
-            "qemu32",
-            "kvm32",
-            "cpu64-rhel5",
-            "cpu64-rhel6");
+    /** The service's default (fleetcpu.policy.obsolete-models). */
+    private static final Set<String> OBSOLETE = Set.copyOf(PolicyRecommender.OBSOLETE_MODELS);
 
     // Haswell without TSX, client and server, the server both as E5-2630 v3 and E5-2650 v3 (same host-model CPU).
     private static final String HASWELL = DIR_9_9 + "Core-i5-4670T-host.xml";

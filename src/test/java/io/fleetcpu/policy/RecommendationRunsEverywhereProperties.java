@@ -45,18 +45,7 @@ class RecommendationRunsEverywhereProperties {
 
     private static final CpuCatalog CATALOG = CpuCatalog.bundled();
     private static final GuestVisibility VISIBILITY = new GuestVisibility(CATALOG, HostOnlyFeatures.bundled());
-    private static final Set<String> OBSOLETE = Set.of(
-            "486",
-            "pentium",
-            "pentium2",
-            "pentium3",
-            "pentiumpro",
-            "coreduo",
-            "n270",
-            "qemu32",
-            "kvm32",
-            "cpu64-rhel5",
-            "cpu64-rhel6");
+    private static final Set<String> OBSOLETE = Set.copyOf(PolicyRecommender.OBSOLETE_MODELS);
     private static final List<CpuDescription> PHYSICAL = CpuFixtures.accepted().stream()
             .filter(f -> f.kind().equals("host"))
             .map(CpuFixtures.Fixture::cpu)
