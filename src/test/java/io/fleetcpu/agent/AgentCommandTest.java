@@ -68,6 +68,19 @@ class AgentCommandTest {
                 args);
     }
 
+    /** Runs the agent against this server for the fake host, with this token file and any further options. */
+    private int registerWith(FakeFleetcpuServer server, Path tokenFile, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server",
+                server.uri().toString(),
+                "--root",
+                host.path().toString(),
+                "--token-file",
+                tokenFile.toString()));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
     @Test
     void dryRunPrintsTheRegistrationWithKernelAndLibvirtFacts() {
         int exit = run(
@@ -131,15 +144,7 @@ class AgentCommandTest {
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(
                 n -> n == 1 ? Answer.of(503) : new Answer(201, Map.of("Location", "/hosts/" + UUID), "{}"))) {
 
-            int exit = run(
-                    "--server",
-                    server.uri().toString(),
-                    "--root",
-                    host.path().toString(),
-                    "--aggregate",
-                    "haswell-east",
-                    "--token-file",
-                    token.toString());
+            int exit = registerWith(server, token, "--aggregate", "haswell-east");
 
             assertThat(exit).isEqualTo(ExitStatus.REGISTERED);
             assertThat(out.toString()).contains("compute-17 (" + UUID + ") registered: HTTP 201 (new host)");
@@ -163,15 +168,7 @@ class AgentCommandTest {
                 """.formatted(UUID);
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(200, "application/json", answer))) {
 
-            int exit = run(
-                    "--server",
-                    server.uri().toString(),
-                    "--root",
-                    host.path().toString(),
-                    "--aggregate",
-                    "haswel-east",
-                    "--token-file",
-                    token.toString());
+            int exit = registerWith(server, token, "--aggregate", "haswel-east");
 
             assertThat(exit).as(err.toString()).isEqualTo(ExitStatus.REGISTERED);
             assertThat(out.toString().lines().toList())
@@ -194,13 +191,7 @@ class AgentCommandTest {
                 "{\"registration\": {\"joined\": [], \"left\": [], \"createdAggregates\": [], "
                         + "\"factsChanged\": false, \"cpuChanged\": false}}"))) {
 
-            int exit = run(
-                    "--server",
-                    server.uri().toString(),
-                    "--root",
-                    host.path().toString(),
-                    "--token-file",
-                    token.toString());
+            int exit = registerWith(server, token);
 
             assertThat(exit).isEqualTo(ExitStatus.REGISTERED);
             assertThat(out.toString().lines().toList())
@@ -265,13 +256,7 @@ class AgentCommandTest {
                         "{\"title\":\"Unprocessable Entity\",\"status\":422,\"detail\":\"unknown CPU model\","
                                 + "\"errors\":[{\"field\":\"expandedCpuXml\",\"problem\":\"no model 'Foo' in the catalog\"}]}"))) {
 
-            int exit = run(
-                    "--server",
-                    server.uri().toString(),
-                    "--root",
-                    host.path().toString(),
-                    "--token-file",
-                    token.toString());
+            int exit = registerWith(server, token);
 
             assertThat(exit).isEqualTo(ExitStatus.REFUSED);
             assertThat(err.toString())
@@ -338,13 +323,7 @@ class AgentCommandTest {
         Path missing = dir.resolve("etc/fleetcpu/token");
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.of(201))) {
 
-            int exit = run(
-                    "--server",
-                    server.uri().toString(),
-                    "--root",
-                    host.path().toString(),
-                    "--token-file",
-                    missing.toString());
+            int exit = registerWith(server, missing);
 
             assertThat(exit).isEqualTo(ExitStatus.USAGE);
             assertThat(err.toString()).contains("token file " + missing + " does not exist");
