@@ -44,17 +44,7 @@ class AgentRegistersThisMachineTest extends ApiTest {
         }
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
 
-        int exit = AgentCommand.run(
-                "--server",
-                uri("").toString(),
-                "--aggregate",
-                "this-machine",
-                "--token-file",
-                token.toString(),
-                "--libvirt-uri",
-                URI,
-                "--deadline",
-                "30s");
+        int exit = registerThisMachine(token);
         assertThat(exit).as("agent exit code").isZero();
 
         HostCapabilities capabilities = HostCapabilities.parse(virsh("capabilities"));
@@ -90,20 +80,24 @@ class AgentRegistersThisMachineTest extends ApiTest {
         assertThat(host.get("kernel").get("nested").asString()).isIn("enabled", "disabled", "unknown");
 
         // Registering again changes nothing.
-        assertThat(AgentCommand.run(
-                        "--server",
-                        uri("").toString(),
-                        "--aggregate",
-                        "this-machine",
-                        "--token-file",
-                        token.toString(),
-                        "--libvirt-uri",
-                        URI,
-                        "--deadline",
-                        "30s"))
-                .isZero();
+        assertThat(registerThisMachine(token)).isZero();
         assertThat(get("/hosts/" + capabilities.hostUuid()).json().get("updatedAt"))
                 .isEqualTo(host.get("updatedAt"));
+    }
+
+    /** The agent's own run against this service, into aggregate this-machine. */
+    private int registerThisMachine(Path token) {
+        return AgentCommand.run(
+                "--server",
+                uri("").toString(),
+                "--aggregate",
+                "this-machine",
+                "--token-file",
+                token.toString(),
+                "--libvirt-uri",
+                URI,
+                "--deadline",
+                "30s");
     }
 
     private static Set<String> names(JsonNode array) {

@@ -162,33 +162,9 @@ class MetricsApiTest extends ScrapingApiTest {
                 .isEqualTo(1);
         assertThat(delta(before, after, "fleetcpu_registrations_total", "outcome", "changed"))
                 .isEqualTo(1);
-        assertThat(delta(
-                        before,
-                        after,
-                        "fleetcpu_drift_events_total",
-                        "kind",
-                        "cpu-changed",
-                        "blocks_migration",
-                        "true"))
-                .isEqualTo(1);
-        assertThat(delta(
-                        before,
-                        after,
-                        "fleetcpu_drift_events_total",
-                        "kind",
-                        "cpu-changed",
-                        "blocks_migration",
-                        "false"))
-                .isZero();
-        assertThat(delta(
-                        before,
-                        after,
-                        "fleetcpu_drift_events_total",
-                        "kind",
-                        "cpu-view-changed",
-                        "blocks_migration",
-                        "false"))
-                .isZero();
+        assertThat(driftEvents(before, after, "cpu-changed", "true")).isEqualTo(1);
+        assertThat(driftEvents(before, after, "cpu-changed", "false")).isZero();
+        assertThat(driftEvents(before, after, "cpu-view-changed", "false")).isZero();
         JsonNode events = get("/events").json();
         assertThat(events.findValuesAsString("kind").stream()
                         .filter(k -> !k.equals("registered"))
@@ -232,6 +208,12 @@ class MetricsApiTest extends ScrapingApiTest {
                 after.value("fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result", "miss");
         assertThat(after.value("fleetcpu_answer_cache_hit_ratio", "answer", "recommended-cpu"))
                 .isEqualTo(hits / (hits + misses));
+    }
+
+    /** How many drift events of this kind, blocking migration or not, were counted between the two scrapes. */
+    private static double driftEvents(
+            PrometheusScrape before, PrometheusScrape after, String kind, String blocksMigration) {
+        return delta(before, after, "fleetcpu_drift_events_total", "kind", kind, "blocks_migration", blocksMigration);
     }
 
     private static double delta(PrometheusScrape before, PrometheusScrape after, String name, String... labels) {
