@@ -3,13 +3,10 @@ package io.fleetcpu.policy.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.baseline.Baseline;
-import io.fleetcpu.policy.baseline.BaselineCalculator;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.baseline.BaselineExamples;
 import io.fleetcpu.policy.guest.GuestCpu.Mode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,15 +73,7 @@ class GuestCpuTest {
 
     @Test
     void aBaselineBecomesACustomGuestCpu() {
-        Baseline baseline = new BaselineCalculator(CpuCatalog.bundled())
-                .baseline(
-                        List.of(
-                                new NamedCpu(
-                                        "a", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))),
-                                new NamedCpu(
-                                        "b", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx")))),
-                        false,
-                        false);
+        Baseline baseline = BaselineExamples.twoHaswellHostsWithVmx();
         GuestCpu cpu = GuestCpu.of(baseline);
         assertThat(cpu.mode()).isEqualTo(Mode.CUSTOM);
         assertThat(cpu.model()).isEqualTo(baseline.model());

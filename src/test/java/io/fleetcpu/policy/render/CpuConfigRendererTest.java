@@ -1,15 +1,12 @@
 package io.fleetcpu.policy.render;
 
-import static io.fleetcpu.policy.render.RenderExamples.CATALOG;
 import static io.fleetcpu.policy.render.RenderExamples.RENDERER;
 import static io.fleetcpu.policy.render.RenderExamples.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetcpu.policy.baseline.Baseline;
-import io.fleetcpu.policy.baseline.BaselineCalculator;
-import io.fleetcpu.policy.baseline.CpuDescription;
-import io.fleetcpu.policy.baseline.NamedCpu;
+import io.fleetcpu.policy.baseline.BaselineExamples;
 import io.fleetcpu.policy.guest.GuestCpu;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,15 +16,7 @@ class CpuConfigRendererTest {
 
     @Test
     void aBaselineRendersAsLibvirtPrintsIt() {
-        Baseline baseline = new BaselineCalculator(CATALOG)
-                .baseline(
-                        List.of(
-                                new NamedCpu(
-                                        "a", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx"))),
-                                new NamedCpu(
-                                        "b", CpuDescription.host("x86_64", "Intel", "Haswell-noTSX", List.of("vmx")))),
-                        false,
-                        false);
+        Baseline baseline = BaselineExamples.twoHaswellHostsWithVmx();
         GuestCpu cpu = GuestCpu.of(baseline);
         // Same element as libvirt's baseline prints, so the renderer agrees with the engine's own XML.
         assertThat(RENDERER.libvirtXml(cpu)).isEqualTo(baseline.toLibvirtXml());
