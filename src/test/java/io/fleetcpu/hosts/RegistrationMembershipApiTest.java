@@ -162,28 +162,30 @@ class RegistrationMembershipApiTest extends ApiAssertions {
         register(List.of("east"));
         operatorAdds("gpu");
         register(List.of("east")); // read in full once after the operator's change, if it needs to be
-        Map<String, Object> before = jdbc.queryForMap(
-                "select version, updated_at, report_digest, kind_id, "
-                        + "(select string_agg(aggregate_id || ':' || added_by || ':' || xmin, ',' order by aggregate_id) "
-                        + "from aggregate_host where host_id = host.id) as memberships, "
-                        + "(select string_agg(id || ':' || members_version, ',' order by id) from aggregate) as aggregates "
-                        + "from host where id = ?::uuid",
-                host);
+        Map<String, Object> before = whatARegistrationWrites();
         Instant seen =
                 Instant.parse(get("/hosts/" + host).json().path("lastSeenAt").asString());
 
         JsonNode again = register(List.of("east"));
 
-        Map<String, Object> after = jdbc.queryForMap(
+        Map<String, Object> after = whatARegistrationWrites();
+        assertThat(after).isEqualTo(before);
+        assertThat(Instant.parse(again.path("lastSeenAt").asString())).isAfter(seen);
+        assertThat(texts(again.path("aggregates"))).containsExactly("east", "gpu");
+    }
+
+    /**
+     * What a registration may write for the host: its row's version, update time, digest and kind, each membership
+     * with its row version (xmin), and every aggregate's members version.
+     */
+    private Map<String, Object> whatARegistrationWrites() {
+        return jdbc.queryForMap(
                 "select version, updated_at, report_digest, kind_id, "
                         + "(select string_agg(aggregate_id || ':' || added_by || ':' || xmin, ',' order by aggregate_id) "
                         + "from aggregate_host where host_id = host.id) as memberships, "
                         + "(select string_agg(id || ':' || members_version, ',' order by id) from aggregate) as aggregates "
                         + "from host where id = ?::uuid",
                 host);
-        assertThat(after).isEqualTo(before);
-        assertThat(Instant.parse(again.path("lastSeenAt").asString())).isAfter(seen);
-        assertThat(texts(again.path("aggregates"))).containsExactly("east", "gpu");
     }
 
     @Test
