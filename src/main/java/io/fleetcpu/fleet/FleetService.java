@@ -169,19 +169,9 @@ public class FleetService {
         Map<String, List<String>> names = hosts.hostnamesByKind(
                 fleetGrouping.kinds().stream().map(KindMembers::kindId).toList(), fleetGrouping.aggregate());
         List<MigrationDomain> domains = grouping.domains().stream()
-                .map(d -> new MigrationDomain(
-                        d.hosts().stream()
-                                .flatMap(kind -> names.getOrDefault(kind, List.of()).stream())
-                                .toList(),
-                        d.model(),
-                        d.vendor(),
-                        d.extraFeatures(),
-                        d.disabledFeatures(),
-                        d.featuresGivenUp(),
-                        d.score(),
-                        d.meetsMinimum(),
-                        d.kinds(),
-                        d.guestCpu()))
+                .map(d -> d.withHosts(d.hosts().stream()
+                        .flatMap(kind -> names.getOrDefault(kind, List.of()).stream())
+                        .toList()))
                 .toList();
         return OpenStackCommands.render(new Grouping(
                 grouping.strategy(),

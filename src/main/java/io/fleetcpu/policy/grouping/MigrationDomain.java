@@ -39,6 +39,21 @@ public record MigrationDomain(
         kinds = List.copyOf(kinds);
     }
 
+    /** The same domain with these hosts, e.g. the host names of the kinds it was computed from. */
+    public MigrationDomain withHosts(List<String> hosts) {
+        return new MigrationDomain(
+                hosts,
+                model,
+                vendor,
+                extraFeatures,
+                disabledFeatures,
+                featuresGivenUp,
+                score,
+                meetsMinimum,
+                kinds,
+                guestCpu);
+    }
+
     /** Sum over the domain's hosts of the features each gives up. */
     public long hostFeaturesGivenUp() {
         return kinds.stream()
