@@ -2,6 +2,7 @@ package io.fleetcpu.cpumodels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.aggregates.OutputFormat;
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
@@ -12,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,15 +180,11 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(kindCatalogs).containsExactlyInAnyOrder("libvirt 9.0", "libvirt 11.3");
         assertThat(V9.model(json.path("model").asString())).isPresent();
         assertNothingOnly113(answer.body(), "json");
-        for (String format : List.of(
-                "libvirt",
-                "nova-conf",
-                "placement",
-                "qemu",
-                "kubevirt",
-                "kubevirt-labels",
-                "kubevirt-cluster",
-                "cpu-map")) {
+        // Every rendering but the JSON answer, checked above.
+        for (String format : Arrays.stream(OutputFormat.values())
+                .filter(f -> f != OutputFormat.JSON)
+                .map(OutputFormat::wireName)
+                .toList()) {
             Answer rendered = get("/aggregates/mixed/recommended-cpu?format=" + format);
             assertThat(rendered.status()).as(format + ": " + rendered.body()).isEqualTo(200);
             assertNothingOnly113(rendered.body(), format);

@@ -2,8 +2,10 @@ package io.fleetcpu.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.aggregates.OutputFormat;
 import io.fleetcpu.testing.BrowserTest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,16 +69,10 @@ class AggregateDashboardBrowserTest extends BrowserTest {
         assertThat(renderings.stream()
                         .map(r -> r.getDomAttribute("data-format"))
                         .toList())
-                .containsExactly(
-                        "json",
-                        "libvirt",
-                        "nova-conf",
-                        "placement",
-                        "qemu",
-                        "kubevirt",
-                        "kubevirt-labels",
-                        "kubevirt-cluster",
-                        "cpu-map");
+                .as("every format the API writes, in its order")
+                .containsExactlyElementsOf(Arrays.stream(OutputFormat.values())
+                        .map(OutputFormat::wireName)
+                        .toList());
         for (WebElement rendering : renderings) {
             String format = rendering.getDomAttribute("data-format");
             Answer api = get("/aggregates/east/recommended-cpu?format=" + format);
