@@ -38,19 +38,6 @@ public record PolicyHost(
         deprecatedModels = deprecatedModels == null ? List.of() : List.copyOf(deprecatedModels);
     }
 
-    /** A host whose hypervisor deprecates no model, or did not say. */
-    public PolicyHost(
-            String name,
-            CpuDescription cpu,
-            @Nullable CpuDescription hypervisorCpu,
-            @Nullable String microcode,
-            @Nullable CpuSignature signature,
-            NestedState nested,
-            @Nullable List<String> usableModels,
-            @Nullable Set<GuestCpu.Mode> supportedModes) {
-        this(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes, List.of());
-    }
-
     /** Whether the host's hypervisor can run guests in this mode: unknown counts as yes. */
     boolean supports(GuestCpu.Mode mode) {
         return supportedModes == null || supportedModes.contains(mode);

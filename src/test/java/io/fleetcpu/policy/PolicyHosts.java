@@ -79,7 +79,8 @@ record PolicyHosts(
     }
 
     PolicyHost toPolicyHost() {
-        return new PolicyHost(name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes);
+        return new PolicyHost(
+                name, cpu, hypervisorCpu, microcode, signature, nested, usableModels, supportedModes, List.of());
     }
 
     static List<PolicyHost> all(PolicyHosts... hosts) {

@@ -91,7 +91,8 @@ class RecommendationRunsEverywhereProperties {
                         null,
                         nested,
                         null,
-                        null));
+                        null,
+                        List.of()));
     }
 
     @Provide
@@ -165,7 +166,8 @@ class RecommendationRunsEverywhereProperties {
                                         h.signature(),
                                         h.nested(),
                                         h.usableModels(),
-                                        h.supportedModes()));
+                                        h.supportedModes(),
+                                        h.deprecatedModels()));
                             }
                             return named;
                         }));

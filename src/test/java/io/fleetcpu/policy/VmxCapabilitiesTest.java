@@ -39,7 +39,8 @@ class VmxCapabilitiesTest {
                 null,
                 NestedState.DISABLED,
                 null,
-                null);
+                null,
+                List.of());
     }
 
     private static List<String> policies(GuestCpu cpu) {

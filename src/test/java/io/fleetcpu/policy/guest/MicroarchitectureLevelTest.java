@@ -114,7 +114,8 @@ class MicroarchitectureLevelTest {
         int lost = 0;
         for (List<CpuFixtures.Fixture> set : CpuFixtures.randomSets(11, intel, 150)) {
             List<PolicyHost> hosts = set.stream()
-                    .map(f -> new PolicyHost(f.file(), f.cpu(), null, null, null, NestedState.UNKNOWN, null, null))
+                    .map(f -> new PolicyHost(
+                            f.file(), f.cpu(), null, null, null, NestedState.UNKNOWN, null, null, List.of()))
                     .toList();
             PolicyRecommendation answer;
             try {
