@@ -185,29 +185,19 @@ class MetricsApiTest extends ScrapingApiTest {
         PrometheusScrape after = scrape();
         // The scrapes computed amd's first answer (not counted): the first GET found it; epyc-2 made a new version,
         // which the next GET computed and the last found.
-        assertThat(delta(
-                        before,
-                        after,
-                        "fleetcpu_answer_cache_requests_total",
-                        "answer",
-                        "recommended-cpu",
-                        "result",
-                        "hit"))
-                .isEqualTo(2);
-        assertThat(delta(
-                        before,
-                        after,
-                        "fleetcpu_answer_cache_requests_total",
-                        "answer",
-                        "recommended-cpu",
-                        "result",
-                        "miss"))
-                .isEqualTo(1);
+        assertThat(recommendedCpuLookups(before, after, "hit")).isEqualTo(2);
+        assertThat(recommendedCpuLookups(before, after, "miss")).isEqualTo(1);
         double hits = after.value("fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result", "hit");
         double misses =
                 after.value("fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result", "miss");
         assertThat(after.value("fleetcpu_answer_cache_hit_ratio", "answer", "recommended-cpu"))
                 .isEqualTo(hits / (hits + misses));
+    }
+
+    /** How many recommended-cpu answers were looked up in the cache with this result (hit, miss) between the scrapes. */
+    private static double recommendedCpuLookups(PrometheusScrape before, PrometheusScrape after, String result) {
+        return delta(
+                before, after, "fleetcpu_answer_cache_requests_total", "answer", "recommended-cpu", "result", result);
     }
 
     /** How many drift events of this kind, blocking migration or not, were counted between the two scrapes. */
