@@ -37,8 +37,12 @@ public record CpuPolicy(
         this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, null);
     }
 
-    public static final CpuPolicy DEFAULT =
-            new CpuPolicy(Goal.MIGRATION, Nested.OFF, false, MitigationMode.REQUIRE, List.of(), null, null);
+    public static final CpuPolicy DEFAULT = of(Goal.MIGRATION, Nested.OFF);
+
+    /** This goal and nested setting, not strict, every mitigation required, no minimum and nothing pinned. */
+    public static CpuPolicy of(Goal goal, Nested nested) {
+        return new CpuPolicy(goal, nested, false, MitigationMode.REQUIRE, List.of(), null, null);
+    }
 
     /** What the recommendation optimises for. */
     public enum Goal {

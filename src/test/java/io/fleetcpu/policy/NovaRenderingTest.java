@@ -302,30 +302,9 @@ class NovaRenderingTest {
         for (List<PolicyHost> hosts : List.of(HASWELL_AND_BROADWELL, ZEN)) {
             for (CpuPolicy policy : List.of(
                     CpuPolicy.DEFAULT,
-                    new CpuPolicy(
-                            CpuPolicy.Goal.MIGRATION,
-                            CpuPolicy.Nested.ALLOWED,
-                            false,
-                            CpuPolicy.MitigationMode.REQUIRE,
-                            List.of(),
-                            null,
-                            null),
-                    new CpuPolicy(
-                            CpuPolicy.Goal.BALANCED,
-                            CpuPolicy.Nested.OFF,
-                            false,
-                            CpuPolicy.MitigationMode.REQUIRE,
-                            List.of(),
-                            null,
-                            null),
-                    new CpuPolicy(
-                            CpuPolicy.Goal.PERFORMANCE,
-                            CpuPolicy.Nested.ALLOWED,
-                            false,
-                            CpuPolicy.MitigationMode.REQUIRE,
-                            List.of(),
-                            null,
-                            null))) {
+                    CpuPolicy.of(CpuPolicy.Goal.MIGRATION, CpuPolicy.Nested.ALLOWED),
+                    CpuPolicy.of(CpuPolicy.Goal.BALANCED, CpuPolicy.Nested.OFF),
+                    CpuPolicy.of(CpuPolicy.Goal.PERFORMANCE, CpuPolicy.Nested.ALLOWED))) {
                 PolicyRecommendation rec;
                 try {
                     rec = RECOMMENDER.recommend(hosts, policy, false);

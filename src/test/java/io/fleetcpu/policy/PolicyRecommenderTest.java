@@ -978,7 +978,7 @@ class PolicyRecommenderTest {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static CpuPolicy policy(Goal goal) {
-        return new CpuPolicy(goal, Nested.OFF, false, MitigationMode.REQUIRE, List.of(), null, null);
+        return CpuPolicy.of(goal, Nested.OFF);
     }
 
     private static CpuPolicy nested(CpuPolicy p, Nested nested) {

@@ -6,7 +6,6 @@ import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.CpuPolicy.Goal;
-import io.fleetcpu.policy.CpuPolicy.MitigationMode;
 import io.fleetcpu.policy.CpuPolicy.Nested;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.guest.GuestCpu;
@@ -27,8 +26,7 @@ class VmxCapabilitiesTest {
     private final PolicyRecommender recommender =
             new PolicyRecommender(CATALOG, new GuestVisibility(CATALOG, HostOnlyFeatures.bundled()), Set.of());
 
-    private static final CpuPolicy NESTED_OFF =
-            new CpuPolicy(Goal.MIGRATION, Nested.OFF, false, MitigationMode.REQUIRE, List.of(), null, null);
+    private static final CpuPolicy NESTED_OFF = CpuPolicy.of(Goal.MIGRATION, Nested.OFF);
 
     private static PolicyHost host(String name, String model, List<String> features) {
         return new PolicyHost(
