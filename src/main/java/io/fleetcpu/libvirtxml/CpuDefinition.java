@@ -1,5 +1,7 @@
 package io.fleetcpu.libvirtxml;
 
+import static io.fleetcpu.libvirtxml.XmlText.escape;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -194,13 +196,5 @@ public record CpuDefinition(
                     return new CpuFeature(name, policy);
                 })
                 .toList();
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("'", "&apos;")
-                .replace("\"", "&quot;");
     }
 }

@@ -1,5 +1,7 @@
 package io.fleetcpu.agent.libvirt;
 
+import static io.fleetcpu.libvirtxml.XmlText.escape;
+
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
@@ -215,13 +217,5 @@ public final class LibvirtHostReader {
             xml.append(" name='").append(escape(f.name())).append("'/>\n");
         }
         return xml.append("</cpu>\n").toString();
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("'", "&apos;")
-                .replace("\"", "&quot;");
     }
 }

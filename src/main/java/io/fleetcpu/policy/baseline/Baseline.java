@@ -1,5 +1,7 @@
 package io.fleetcpu.policy.baseline;
 
+import static io.fleetcpu.libvirtxml.XmlText.escape;
+
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuFeature;
@@ -56,13 +58,5 @@ public record Baseline(
                     .append("'/>\n");
         }
         return xml.append("</cpu>\n").toString();
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("'", "&apos;")
-                .replace("\"", "&quot;");
     }
 }

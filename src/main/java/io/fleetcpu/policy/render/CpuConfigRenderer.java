@@ -1,5 +1,7 @@
 package io.fleetcpu.policy.render;
 
+import static io.fleetcpu.libvirtxml.XmlText.escape;
+
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
@@ -451,13 +453,5 @@ public final class CpuConfigRenderer {
 
     private static String quote(String s) {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("'", "&apos;")
-                .replace("\"", "&quot;");
     }
 }
