@@ -115,18 +115,7 @@ class RecommendationsBootTest extends ApiTest {
     @Test
     void everyModelOfNovasListStartsWithTheExtraFlags() {
         assumeLibvirtd();
-        String[] files = {
-            "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
-            "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml",
-            "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"
-        };
-        for (int i = 0; i < files.length; i++) {
-            Answer registered = post(
-                    "/hosts",
-                    registration(
-                            "00000000-0000-4000-8000-00000000c00" + i, "nova-" + i, List.of("nova-list"), files[i]));
-            assertThat(registered.status()).as(registered.body()).isIn(200, 201);
-        }
+        registerThreeRealCpus("00000000-0000-4000-8000-00000000c00", "nova-", "nova-list");
         JsonNode answer = get("/aggregates/nova-list/recommended-cpu").json();
         assertThat(answer.path("mode").asString()).as(answer.toString()).isEqualTo("custom");
         String model = answer.get("model").asString();
@@ -166,18 +155,7 @@ class RecommendationsBootTest extends ApiTest {
     @Test
     void threeRealCpusBeforeAndAfter() {
         assumeLibvirtd();
-        String[] files = {
-            "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
-            "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml",
-            "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml"
-        };
-        for (int i = 0; i < files.length; i++) {
-            Answer registered = post(
-                    "/hosts",
-                    registration(
-                            "00000000-0000-4000-8000-00000000b00" + i, "node-" + i, List.of("three-cpus"), files[i]));
-            assertThat(registered.status()).as(registered.body()).isIn(200, 201);
-        }
+        registerThreeRealCpus("00000000-0000-4000-8000-00000000b00", "node-", "three-cpus");
         String plain = get("/aggregates/three-cpus/baseline?format=libvirt", "Accept", "application/xml")
                 .body();
         String recommended =
@@ -278,6 +256,21 @@ class RecommendationsBootTest extends ApiTest {
             // reachable: from here on a failure is a failure
         } catch (LibvirtException | LinkageError e) {
             assumeTrue(false, "no libvirtd at " + URI + ": " + e.getMessage());
+        }
+    }
+
+    /** Three real CPUs captured by libvirt's developers: a Haswell Xeon, a Broadwell Core and a Skylake Core. */
+    private static final List<String> THREE_REAL_CPUS = List.of(
+            "libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml",
+            "libvirt-9.9.0/x86_64-cpuid-Core-i7-5600U-host.xml",
+            "libvirt-9.9.0/x86_64-cpuid-Core-i5-6600-host.xml");
+
+    /** Registers {@link #THREE_REAL_CPUS} into one aggregate: hosts {@code hostPrefix0..2}, UUIDs {@code uuidPrefix0..2}. */
+    private void registerThreeRealCpus(String uuidPrefix, String hostPrefix, String aggregate) {
+        for (int i = 0; i < THREE_REAL_CPUS.size(); i++) {
+            Answer registered = post(
+                    "/hosts", registration(uuidPrefix + i, hostPrefix + i, List.of(aggregate), THREE_REAL_CPUS.get(i)));
+            assertThat(registered.status()).as(registered.body()).isIn(200, 201);
         }
     }
 }
