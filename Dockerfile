@@ -8,7 +8,7 @@ COPY .mvn .mvn
 RUN ./mvnw --batch-mode --no-transfer-progress dependency:go-offline
 COPY src src
 COPY db db
-RUN ./mvnw --batch-mode --no-transfer-progress -DskipTests package
+RUN ./mvnw --batch-mode --no-transfer-progress -Dmaven.test.skip package
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update \

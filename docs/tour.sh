@@ -11,8 +11,8 @@
 #                writes at first start)
 #
 # Environment:
-#   FLEETCPU_TOUR_AGENT  how to start the agent; default 'java -jar target/fleetcpu.jar agent' (./mvnw package builds
-#                        the jar). Without a jar, or without a libvirtd answering, the agent step is skipped with a note.
+#   FLEETCPU_TOUR_AGENT  how to start the agent; default 'java -jar target/fleetcpu.jar agent' (./mvnw -Dmaven.test.skip
+#                        package builds the jar). Without a jar, or without a libvirtd answering, the agent step is skipped with a note.
 #   FLEETCPU_LIBVIRT_URI the libvirtd the agent reads (default qemu:///system)
 #   TOUR_BODY_CHARS      how much of each answer to print (default 400; 0 prints answers whole)
 #
@@ -175,7 +175,7 @@ THIS_HOST=
 THIS_HOST_NEW=
 agent_jar=$(printf '%s\n' "$AGENT" | sed -n 's/.*-jar \([^ ]*\).*/\1/p')
 if [ -n "$agent_jar" ] && [ ! -f "$agent_jar" ]; then
-  echo "(skipped: no $agent_jar; build it with ./mvnw package)"
+  echo "(skipped: no $agent_jar; build it with ./mvnw -Dmaven.test.skip package)"
 else
   agent_status=0
   agent_output=$($AGENT --server "$FLEETCPU" --aggregate lab --token-file "$TOKEN_FILE" 2>&1) || agent_status=$?

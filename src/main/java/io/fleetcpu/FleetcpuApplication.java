@@ -1,6 +1,7 @@
 package io.fleetcpu;
 
 import io.fleetcpu.agent.AgentCommand;
+import io.fleetcpu.system.StopSignal;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -18,6 +19,7 @@ public class FleetcpuApplication {
         if (args.length > 0 && args[0].equals("agent")) {
             System.exit(AgentCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
+        StopSignal.exitCleanlyOnSigterm();
         SpringApplication.run(FleetcpuApplication.class, args);
     }
 }

@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -77,12 +79,39 @@ class AgentRegistersThisMachineTest extends ApiTest {
         assertThat(host.get("hypervisorCpu").get("model").asString())
                 .isEqualTo(domain.hostModel().model());
         assertThat(host.get("versions").get("libvirt").asString()).isNotBlank();
-        assertThat(host.get("kernel").get("nested").asString()).isIn("enabled", "disabled", "unknown");
+        JsonNode kernel = host.get("kernel");
+        assertThat(kernel.hasNonNull("kvmModule") ? kernel.get("kvmModule").asString() : null)
+                .as("the KVM module /sys/module lists")
+                .isEqualTo(kvmModule());
+        assertThat(kernel.get("nested").asString())
+                .as("the module's nested parameter")
+                .isEqualTo(nestedWord(kvmModule()));
 
         // Registering again changes nothing.
         assertThat(registerThisMachine(token)).isZero();
         assertThat(get("/hosts/" + capabilities.hostUuid()).json().get("updatedAt"))
                 .isEqualTo(host.get("updatedAt"));
+    }
+
+    /** kvm_intel or kvm_amd, whichever this machine's kernel has loaded; null without KVM (emulation only). */
+    private static @Nullable String kvmModule() {
+        return Stream.of("kvm_intel", "kvm_amd")
+                .filter(m -> Files.isDirectory(Path.of("/sys/module", m)))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** What the module's nested parameter says, as the service words it: kvm_intel writes Y/N, kvm_amd 1/0. */
+    private static String nestedWord(@Nullable String module) throws IOException {
+        Path parameter = Path.of("/sys/module", String.valueOf(module), "parameters", "nested");
+        if (module == null || !Files.exists(parameter)) {
+            return "unknown";
+        }
+        return switch (Files.readString(parameter).strip()) {
+            case "Y", "1" -> "enabled";
+            case "N", "0" -> "disabled";
+            default -> "unknown";
+        };
     }
 
     /** The agent's own run against this service, into aggregate this-machine. */

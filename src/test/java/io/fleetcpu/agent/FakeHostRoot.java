@@ -32,13 +32,21 @@ final class FakeHostRoot {
     }
 
     FakeHostRoot cpuFlags(String flags) {
+        // the vendor and model of real CPUs with these flags (the agent reads only the flags today)
+        boolean amd = flags.equals(AMD_FLAGS);
+        String vendor = amd ? "AuthenticAMD" : "GenuineIntel";
+        String model = amd ? "AMD EPYC 7502 32-Core Processor" : "Intel(R) Xeon(R) CPU E5-2650 v3 @ 2.30GHz";
         StringBuilder cpuinfo = new StringBuilder();
         for (int cpu = 0; cpu < 2; cpu++) {
             cpuinfo.append("processor\t: ")
                     .append(cpu)
                     .append('\n')
-                    .append("vendor_id\t: GenuineIntel\n")
-                    .append("model name\t: Intel(R) Xeon(R) CPU E5-2650 v3 @ 2.30GHz\n")
+                    .append("vendor_id\t: ")
+                    .append(vendor)
+                    .append('\n')
+                    .append("model name\t: ")
+                    .append(model)
+                    .append('\n')
                     .append("flags\t\t: ")
                     .append(flags)
                     .append('\n')

@@ -33,7 +33,8 @@ class KubevirtApiTest extends ApiAssertions {
 
     @Test
     void theAgentsHostGetsTheLabelsKubevirtWritesAndTheVmSelectsThem() {
-        // The host's hypervisor (TCG) names no usable model but pentium* and 486, so only a pinned model is custom.
+        // The host's hypervisor (KVM, CPU without SSE3) names no usable model but pentium* and 486, so only a pinned
+        // model is custom.
         assertThat(put("/aggregates/lab", Map.of("policy", Map.of("pinnedModel", "kvm64")))
                         .status())
                 .isIn(200, 201);

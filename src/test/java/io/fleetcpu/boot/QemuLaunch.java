@@ -3,6 +3,8 @@ package io.fleetcpu.boot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,8 +25,20 @@ public final class QemuLaunch {
 
     private QemuLaunch() {}
 
-    /** @param accel {@code kvm} or {@code tcg} */
+    /** {@code kvm} where this process may use {@code /dev/kvm}, else {@code tcg} (emulation). */
+    public static String accelerator() {
+        Path kvm = Path.of("/dev/kvm");
+        return Files.isReadable(kvm) && Files.isWritable(kvm) ? "kvm" : "tcg";
+    }
+
+    /**
+     * @param accel {@code kvm} or {@code tcg}; under {@code tcg}, {@code host} (KVM only) is started as {@code max},
+     *     which takes the same flags
+     */
     public static Outcome start(String accel, String cpuArgument) {
+        String cpu = accel.equals("tcg") && (cpuArgument.equals("host") || cpuArgument.startsWith("host,"))
+                ? "max" + cpuArgument.substring(4)
+                : cpuArgument;
         List<String> command = List.of(
                 "qemu-system-x86_64",
                 "-machine",
@@ -34,7 +48,7 @@ public final class QemuLaunch {
                 "-m",
                 "64",
                 "-cpu",
-                cpuArgument,
+                cpu,
                 "-nodefaults",
                 "-display",
                 "none",

@@ -46,7 +46,7 @@ class AgentFactsApiTest extends ApiAssertions {
         assertThat(host.get("cpu").get("features").size())
                 .isGreaterThan(hypervisor.get("features").size());
 
-        DomainCapabilities domain = DomainCapabilities.parse(hostData("domcapabilities-qemu-7.2-tcg.xml"));
+        DomainCapabilities domain = DomainCapabilities.parse(hostData("domcapabilities-broadwell-kvm.xml"));
         assertThat(host.get("guestModels").get("hostModel").asString())
                 .isEqualTo(domain.hostModel().model());
         assertThat(JSON.convertValue(host.get("guestModels").get("usableModels"), List.class))

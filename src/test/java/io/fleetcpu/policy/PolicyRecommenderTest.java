@@ -81,7 +81,7 @@ class PolicyRecommenderTest {
     private static final String EPYC = DIR_9_9 + "EPYC-7601-32-Core-host.xml";
     private static final String ATOM_D510 = DIR_9_9 + "Atom-D510-host.xml";
     private static final String ATOM_N450 = DIR_9_9 + "Atom-N450-host.xml";
-    /** What QEMU 7.2 (TCG) on fleetcpu's build machine can give a guest: kvm64 with extras, no vmx. */
+    /** What QEMU 7.2 (KVM) on fleetcpu's Intel build machine can give a guest: kvm64 with extras, no vmx. */
     private static final String KVM64_VIEW = "hostdata/hypervisor-cpu-kvm64.xml";
 
     private static final List<String> INTEL_FIX = List.of(
@@ -605,7 +605,8 @@ class PolicyRecommenderTest {
 
     @Test
     void nestedFlagIsGivenOnlyWhereTheHypervisorCanGiveIt() {
-        // Physically Haswells with vmx and nested enabled, but the hypervisor (QEMU TCG here) gives guests kvm64
+        // Physically Haswells with vmx and nested enabled, but the hypervisor (QEMU KVM in a VM here) gives guests
+        // kvm64
         // without vmx: a guest CPU requiring vmx would not start there.
         CpuDescription kvm64 = hypervisorView(KVM64_VIEW);
         List<PolicyHost> hosts = all(

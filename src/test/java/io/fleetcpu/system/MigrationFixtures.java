@@ -40,7 +40,7 @@ final class MigrationFixtures {
         body.put("hostname", "build-1");
         body.put("aggregates", List.of("west"));
         body.put("capabilitiesXml", resource("/hostdata/capabilities-broadwell-kvm-host.xml"));
-        body.put("domainCapabilitiesXml", resource("/hostdata/domcapabilities-qemu-7.2-tcg.xml"));
+        body.put("domainCapabilitiesXml", resource("/hostdata/domcapabilities-broadwell-kvm.xml"));
         body.put("hypervisorCpuXml", resource("/hostdata/hypervisor-cpu-kvm64.xml"));
         body.put("kernel", KvmKernel.intel("enabled"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));

@@ -168,7 +168,7 @@ class MigrationFromV11Test {
                         .containsExactlyElementsOf(new java.util.TreeSet<>(onA.values().stream()
                                 .map(h -> h.path("kind").asString())
                                 .toList()));
-                // V13: the agent's kind has the lists its document gives (49 models usable='no' under TCG), the
+                // V13: the agent's kind has the lists its document gives (49 models usable='no' on that KVM host), the
                 // others none known
                 assertThat(strings(
                                 b,

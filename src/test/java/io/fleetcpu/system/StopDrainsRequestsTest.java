@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kill <pid>} (SIGTERM, what systemd and docker stop send) in the middle of a registration storm: the web
  * server stops taking requests and finishes those it took, then the database stops. Every request that got an
- * answer got a real one (no 5xx), the process is gone within a few seconds, and so is its PostgreSQL. (Before, zonky's
+ * answer got a real one (no 5xx), the process is gone within a few seconds with exit status 0, and so is its
+ * PostgreSQL. (Before, zonky's
  * shutdown hook stopped PostgreSQL ~90 ms after the signal: requests under way got 500, others waited 30 s for a
  * connection.)
  */
@@ -51,6 +52,9 @@ class StopDrainsRequestsTest {
                     .as("5xx answers during the stop; log:\n" + service.logTail())
                     .isEmpty();
             assertThat(exited).as("the service exited").isTrue();
+            assertThat(service.jvm().exitValue())
+                    .as("exit status after SIGTERM (a stop asked for is no failure)")
+                    .isZero();
             assertThat(exitMillis).as("milliseconds from SIGTERM to exit").isLessThan(10_000);
             // pg_ctl stop returns when the server removed postmaster.pid, a moment before its last process exits
             for (ProcessHandle process : postgres) {

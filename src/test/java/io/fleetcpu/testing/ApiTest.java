@@ -226,7 +226,10 @@ public abstract class ApiTest {
         return body;
     }
 
-    /** A document of src/test/resources/hostdata (a real libvirt host without /dev/kvm). */
+    /**
+     * A document of src/test/resources/hostdata: real libvirt hosts of the two kinds fleetcpu is built on (an Intel
+     * Broadwell virtual machine with KVM, an AMD EPYC one under emulation).
+     */
     protected static String hostData(String file) {
         try (InputStream in = ApiTest.class.getResourceAsStream("/hostdata/" + file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -235,16 +238,32 @@ public abstract class ApiTest {
         }
     }
 
-    /** What the agent sends for that host (build-1), into one aggregate. */
+    /** What the agent sends for the Intel Broadwell KVM host (build-1), into one aggregate. */
     protected static Map<String, Object> agentRegistration(String aggregate) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hostname", "build-1");
         body.put("aggregates", List.of(aggregate));
         body.put("capabilitiesXml", hostData("capabilities-broadwell-kvm-host.xml"));
-        body.put("domainCapabilitiesXml", hostData("domcapabilities-qemu-7.2-tcg.xml"));
+        body.put("domainCapabilitiesXml", hostData("domcapabilities-broadwell-kvm.xml"));
         body.put("hypervisorCpuXml", hostData("hypervisor-cpu-kvm64.xml"));
         body.put("kernel", KvmKernel.intel("enabled"));
         body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
+        return body;
+    }
+
+    /**
+     * What the agent sends for the AMD EPYC host under emulation (build-2, no KVM module, nested unknown), into one
+     * aggregate.
+     */
+    protected static Map<String, Object> emulatedEpycAgentRegistration(String aggregate) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("hostname", "build-2");
+        body.put("aggregates", List.of(aggregate));
+        body.put("capabilitiesXml", hostData("capabilities-epyc-tcg-host.xml"));
+        body.put("domainCapabilitiesXml", hostData("domcapabilities-epyc-tcg.xml"));
+        body.put("hypervisorCpuXml", hostData("hypervisor-cpu-epyc-tcg.xml"));
+        body.put("kernel", Map.of("release", "6.18.44-fc-v1272", "nested", "unknown"));
+        body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.22", "agent", "0.1.0-SNAPSHOT"));
         return body;
     }
 }
