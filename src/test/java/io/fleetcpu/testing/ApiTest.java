@@ -240,15 +240,15 @@ public abstract class ApiTest {
 
     /** What the agent sends for the Intel Broadwell KVM host (build-1), into one aggregate. */
     protected static Map<String, Object> agentRegistration(String aggregate) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hostname", "build-1");
-        body.put("aggregates", List.of(aggregate));
-        body.put("capabilitiesXml", hostData("capabilities-broadwell-kvm-host.xml"));
-        body.put("domainCapabilitiesXml", hostData("domcapabilities-broadwell-kvm.xml"));
-        body.put("hypervisorCpuXml", hostData("hypervisor-cpu-kvm64.xml"));
-        body.put("kernel", KvmKernel.intel("enabled"));
-        body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.0", "agent", "0.1.0-SNAPSHOT"));
-        return body;
+        return agentRegistration(
+                "build-1",
+                aggregate,
+                List.of(
+                        "capabilities-broadwell-kvm-host.xml",
+                        "domcapabilities-broadwell-kvm.xml",
+                        "hypervisor-cpu-kvm64.xml"),
+                KvmKernel.intel("enabled"),
+                "7.2.0");
     }
 
     /**
@@ -256,14 +256,28 @@ public abstract class ApiTest {
      * aggregate.
      */
     protected static Map<String, Object> emulatedEpycAgentRegistration(String aggregate) {
+        return agentRegistration(
+                "build-2",
+                aggregate,
+                List.of(
+                        "capabilities-epyc-tcg-host.xml",
+                        "domcapabilities-epyc-tcg.xml",
+                        "hypervisor-cpu-epyc-tcg.xml"),
+                Map.of("release", "6.18.44-fc-v1272", "nested", "unknown"),
+                "7.2.22");
+    }
+
+    /** @param documents the host's capabilities, domain capabilities and hypervisor CPU, files of hostdata */
+    private static Map<String, Object> agentRegistration(
+            String hostname, String aggregate, List<String> documents, Map<String, Object> kernel, String qemu) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hostname", "build-2");
+        body.put("hostname", hostname);
         body.put("aggregates", List.of(aggregate));
-        body.put("capabilitiesXml", hostData("capabilities-epyc-tcg-host.xml"));
-        body.put("domainCapabilitiesXml", hostData("domcapabilities-epyc-tcg.xml"));
-        body.put("hypervisorCpuXml", hostData("hypervisor-cpu-epyc-tcg.xml"));
-        body.put("kernel", Map.of("release", "6.18.44-fc-v1272", "nested", "unknown"));
-        body.put("versions", Map.of("libvirt", "9.0.0", "qemu", "7.2.22", "agent", "0.1.0-SNAPSHOT"));
+        body.put("capabilitiesXml", hostData(documents.get(0)));
+        body.put("domainCapabilitiesXml", hostData(documents.get(1)));
+        body.put("hypervisorCpuXml", hostData(documents.get(2)));
+        body.put("kernel", kernel);
+        body.put("versions", Map.of("libvirt", "9.0.0", "qemu", qemu, "agent", "0.1.0-SNAPSHOT"));
         return body;
     }
 }
