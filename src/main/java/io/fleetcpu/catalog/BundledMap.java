@@ -12,7 +12,9 @@ public enum BundledMap {
     /** libvirt 9.0.0 (Debian 12): the default, and the libvirt the differential tests run here. */
     LIBVIRT_9_0("9.0", "catalog/cpu_map/", "catalog/catalog.properties"),
     /** libvirt 11.3.0 (Debian 13): knows newer CPUs and features; its results are not compared with libvirt 11.3. */
-    LIBVIRT_11_3("11.3", "catalog/cpu_map-libvirt-11.3/", "catalog/catalog-libvirt-11.3.properties");
+    LIBVIRT_11_3("11.3", "catalog/cpu_map-libvirt-11.3/", "catalog/catalog-libvirt-11.3.properties"),
+    /** libvirt 12.8.0 (Debian unstable): the CPUs and features of 2025 and 2026 (cet-ss, EPYC-Turin, Xeon 6, …). */
+    LIBVIRT_12_8("12.8", "catalog/cpu_map-libvirt-12.8/", "catalog/catalog-libvirt-12.8.properties");
 
     private final String libvirtVersion;
     private final String directoryResource;
@@ -45,8 +47,15 @@ public enum BundledMap {
                 .findFirst();
     }
 
-    /** The releases of the bundled maps, for messages: {@code [9.0, 11.3]}. */
+    /** The releases of the bundled maps, for messages: {@code [9.0, 11.3, 12.8]}. */
     public static List<String> libvirtVersions() {
         return Arrays.stream(values()).map(BundledMap::libvirtVersion).toList();
+    }
+
+    /** The same in words: {@code 9.0, 11.3 and 12.8}. */
+    public static String libvirtVersionsInWords() {
+        List<String> versions = libvirtVersions();
+        return String.join(", ", versions.subList(0, versions.size() - 1)) + " and "
+                + versions.get(versions.size() - 1);
     }
 }

@@ -30,7 +30,7 @@ class CatalogConfiguration {
             return CpuCatalog.bundled(BundledMap.of(set)
                     .orElseThrow(() -> new CatalogException("fleetcpu.catalog.libvirt-version=" + set
                             + ": fleetcpu bundles the cpu_map of"
-                            + " libvirt " + String.join(" and ", BundledMap.libvirtVersions())
+                            + " libvirt " + BundledMap.libvirtVersionsInWords()
                             + "; for another, set fleetcpu.catalog.directory to that libvirt's cpu_map directory")));
         }
         String version = libvirtVersion == null ? "unknown" : libvirtVersion;

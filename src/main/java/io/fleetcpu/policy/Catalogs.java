@@ -6,7 +6,9 @@ import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.GuestVisibility;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,43 +20,43 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The CPU catalogs fleetcpu reads hosts with, one per libvirt version a host runs: a host is read with the cpu_map of
- * its own libvirt (9.x: libvirt 9.0's; 10 and later: libvirt 11.3's; a version not reported or older: the configured
- * one), and an answer for several hosts with what every member's map defines alike ({@link #common}). Each catalog
- * comes with its own guest visibility and levels, since feature positions ({@code FeatureSet}) are per catalog.
+ * its own libvirt (the oldest bundled map not older than its libvirt: 9.x with libvirt 9.0's, 10 and 11 with 11.3's,
+ * 12 and later with 12.8's; a version not reported or older than every map: the configured one), and an answer for
+ * several hosts with what every member's map defines alike ({@link #common}). Each catalog comes with its own guest
+ * visibility and levels, since feature positions ({@code FeatureSet}) are per catalog.
  */
 public final class Catalogs {
 
     private static final Pattern MAJOR = Pattern.compile("^\\s*(\\d+)(\\.|$)");
 
     private final CpuCatalog configured;
-    /** The catalog of libvirt 9.x and of libvirt 10 and later; both the configured one when only one is read. */
-    private final CpuCatalog libvirt9;
+    /** The maps hosts are read with by their libvirt version, oldest first; empty when one map reads every host. */
+    private final List<CpuCatalog> byVersion;
 
-    private final CpuCatalog libvirt10;
     private final HostOnlyFeatures hostOnly;
     private final Map<CpuCatalog, GuestVisibility> visibility = new ConcurrentHashMap<>();
     private final Map<CpuCatalog, GuestLevels> levels = new ConcurrentHashMap<>();
     private final Map<Set<String>, CpuCatalog> common = new ConcurrentHashMap<>();
 
-    private Catalogs(CpuCatalog configured, CpuCatalog libvirt9, CpuCatalog libvirt10, HostOnlyFeatures hostOnly) {
+    private Catalogs(CpuCatalog configured, List<CpuCatalog> byVersion, HostOnlyFeatures hostOnly) {
         this.configured = configured;
-        this.libvirt9 = libvirt9;
-        this.libvirt10 = libvirt10;
+        this.byVersion = byVersion.stream()
+                .sorted(Comparator.comparingInt(c -> major(c.info().libvirtVersion())))
+                .toList();
         this.hostOnly = hostOnly;
     }
 
-    /** Both bundled maps, each host read with its libvirt's; {@code configured} for hosts of unknown version. */
+    /** Every bundled map, each host read with its libvirt's; {@code configured} for hosts of unknown version. */
     public static Catalogs bundled(CpuCatalog configured, HostOnlyFeatures hostOnly) {
         return new Catalogs(
                 configured,
-                CpuCatalog.bundled(BundledMap.LIBVIRT_9_0),
-                CpuCatalog.bundled(BundledMap.LIBVIRT_11_3),
+                Arrays.stream(BundledMap.values()).map(CpuCatalog::bundled).toList(),
                 hostOnly);
     }
 
     /** One catalog for every host, whatever its libvirt (a cpu_map an operator points fleetcpu at). */
     public static Catalogs only(CpuCatalog catalog, HostOnlyFeatures hostOnly) {
-        return new Catalogs(catalog, catalog, catalog, hostOnly);
+        return new Catalogs(catalog, List.of(), hostOnly);
     }
 
     /** The catalog for hosts whose libvirt version is not known, and for questions about no host in particular. */
@@ -63,25 +65,39 @@ public final class Catalogs {
     }
 
     /**
-     * The catalog a host running this libvirt is read with.
+     * The catalog a host running this libvirt is read with: the oldest map whose libvirt is not older than the
+     * host's (a map knows what its own and every earlier libvirt knows), the newest for a libvirt newer than every
+     * map, the configured one for a version not reported, unreadable or older than every map.
      *
      * @param libvirtVersion as the agent reports it ({@code 9.0.0}, {@code 11.3.0}); null when not reported
      */
     public CpuCatalog forLibvirt(@Nullable String libvirtVersion) {
-        if (libvirtVersion == null) {
+        int major = major(libvirtVersion);
+        if (major < 0
+                || byVersion.isEmpty()
+                || major < major(byVersion.get(0).info().libvirtVersion())) {
             return configured;
+        }
+        return byVersion.stream()
+                .filter(c -> major(c.info().libvirtVersion()) >= major)
+                .findFirst()
+                .orElse(byVersion.get(byVersion.size() - 1));
+    }
+
+    /** The major release of a libvirt version ({@code 12} of {@code 12.8.0}), or -1 when it cannot be read. */
+    private static int major(@Nullable String libvirtVersion) {
+        if (libvirtVersion == null) {
+            return -1;
         }
         Matcher m = MAJOR.matcher(libvirtVersion);
         if (!m.find()) {
-            return configured;
+            return -1;
         }
-        int major;
         try {
-            major = Integer.parseInt(m.group(1));
+            return Integer.parseInt(m.group(1));
         } catch (NumberFormatException e) {
-            return configured;
+            return -1;
         }
-        return major >= 10 ? libvirt10 : major == 9 ? libvirt9 : configured;
     }
 
     /**
@@ -93,12 +109,7 @@ public final class Catalogs {
         if (name == null) {
             return configured;
         }
-        for (CpuCatalog c : List.of(configured, libvirt9, libvirt10)) {
-            if (c.name().equals(name)) {
-                return c;
-            }
-        }
-        return configured;
+        return all().stream().filter(c -> c.name().equals(name)).findFirst().orElse(configured);
     }
 
     /**
@@ -123,12 +134,16 @@ public final class Catalogs {
     }
 
     private int rank(CpuCatalog catalog) {
-        return catalog == libvirt9 ? 0 : catalog == libvirt10 ? 1 : 2;
+        int i = byVersion.indexOf(catalog);
+        return i < 0 ? byVersion.size() : i;
     }
 
-    /** Every catalog hosts are read with, each once: the configured one first. */
+    /** Every catalog hosts are read with, each once: the configured one first, then the others oldest first. */
     public List<CpuCatalog> all() {
-        return List.copyOf(new LinkedHashSet<>(List.of(configured, libvirt9, libvirt10)));
+        LinkedHashSet<CpuCatalog> all = new LinkedHashSet<>();
+        all.add(configured);
+        all.addAll(byVersion);
+        return List.copyOf(all);
     }
 
     /** The names of {@link #all()}, for messages: {@code libvirt 9.0, libvirt 11.3}. */

@@ -45,7 +45,7 @@ class CatalogConfigurationTest {
         assertThatThrownBy(() -> configuration.cpuCatalog(new CatalogProperties(null, "10.0")))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("fleetcpu.catalog.libvirt-version=10.0")
-                .hasMessageContaining("libvirt 9.0 and 11.3")
+                .hasMessageContaining("libvirt 9.0, 11.3 and 12.8")
                 .hasMessageContaining("fleetcpu.catalog.directory");
     }
 }

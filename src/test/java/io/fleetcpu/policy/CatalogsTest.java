@@ -18,6 +18,7 @@ class CatalogsTest {
 
     private static final CpuCatalog V9 = CpuCatalog.bundled(BundledMap.LIBVIRT_9_0);
     private static final CpuCatalog V11 = CpuCatalog.bundled(BundledMap.LIBVIRT_11_3);
+    private static final CpuCatalog V12 = CpuCatalog.bundled(BundledMap.LIBVIRT_12_8);
 
     @Test
     void everyFeatureOfLibvirt90sMapIsInLibvirt113sWithTheSameBits() {
@@ -88,6 +89,39 @@ class CatalogsTest {
         assertThat(V9.info().verifiedAgainstLibvirt()).isTrue();
     }
 
+    /**
+     * libvirt 12.8's map defines every feature of 11.3's and every model of 11.3's with the same features, except that
+     * it moved the bits of the vmx-* capabilities read from the VMX MSRs (11.3 puts the allowed-1 bits in eax, 12.8 in
+     * edx: {@code vmx-ept} is MSR 0x48b eax 0x2 in one and edx 0x2 in the other). The common part of the two leaves
+     * those out, so it is neither map, and an aggregate of libvirt 11 and 12 hosts offers no vmx-* capability.
+     */
+    @Test
+    void theCommonPartOf113And128Is113sMapWithoutTheVmxCapabilitiesWhoseBitsMoved() {
+        List<String> moved = new ArrayList<>();
+        for (FeatureDefinition f : V11.features()) {
+            FeatureDefinition o = V12.feature(f.name()).orElseThrow(() -> new AssertionError(f.name()));
+            if (!o.bits().equals(f.bits()) || o.migratable() != f.migratable()) {
+                moved.add(f.name());
+            }
+        }
+        assertThat(moved).isNotEmpty().allMatch(name -> name.startsWith("vmx-"));
+        for (CpuModel m : V11.models()) {
+            CpuModel o = V12.model(m.name()).orElseThrow(() -> new AssertionError(m.name()));
+            assertThat(new HashSet<>(V12.featureNames(o.features())))
+                    .as(m.name())
+                    .isEqualTo(new HashSet<>(V11.featureNames(m.features())));
+        }
+        CpuCatalog common =
+                Catalogs.bundled(V9, HostOnlyFeatures.bundled()).common(List.of("libvirt 12.8", "libvirt 11.3"));
+        assertThat(common.name()).isEqualTo("libvirt 11.3 ∩ libvirt 12.8");
+        assertThat(common.info().verifiedAgainstLibvirt()).isFalse();
+        assertThat(common.features()).hasSize(V11.features().size() - moved.size());
+        assertThat(common.models()).hasSameSizeAs(V11.models());
+        assertThat(Catalogs.bundled(V9, HostOnlyFeatures.bundled()).common(List.of("libvirt 12.8", "libvirt 9.0")))
+                .as("9.0's map is in 12.8's alike, as in 11.3's")
+                .isSameAs(V9);
+    }
+
     @Test
     void aHostIsReadWithTheMapOfItsLibvirtsMajorVersion() {
         Catalogs catalogs = Catalogs.bundled(V9, HostOnlyFeatures.bundled());
@@ -95,7 +129,12 @@ class CatalogsTest {
         assertThat(catalogs.forLibvirt("9.9.0")).isSameAs(V9);
         assertThat(catalogs.forLibvirt("10.0.0")).isSameAs(V11);
         assertThat(catalogs.forLibvirt("11.3.0")).isSameAs(V11);
-        assertThat(catalogs.forLibvirt("12.1.0")).isSameAs(V11);
+        assertThat(catalogs.forLibvirt("11.10.0")).isSameAs(V11);
+        assertThat(catalogs.forLibvirt("12.1.0")).isSameAs(V12);
+        assertThat(catalogs.forLibvirt("12.8.0")).isSameAs(V12);
+        assertThat(catalogs.forLibvirt("13.0.0"))
+                .as("newer than every map: the newest")
+                .isSameAs(V12);
         assertThat(catalogs.forLibvirt("8.0.0")).isSameAs(V9);
         assertThat(catalogs.forLibvirt(null)).isSameAs(V9);
         assertThat(catalogs.forLibvirt("unknown")).isSameAs(V9);
