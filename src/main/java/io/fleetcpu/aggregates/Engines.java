@@ -20,6 +20,7 @@ import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.system.ComputeGate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +28,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -123,8 +126,45 @@ class Engines {
                                                         e.getKey(), e.getValue().readWith(engine.catalog()))))
                                                 .toList(),
                                         policy,
-                                        expand))),
+                                        expand)
+                                .withWarnings(readingWarnings(sorted, engine.catalog())))),
                 engine.catalog());
+    }
+
+    /**
+     * What reading the kinds with the answer's catalog left out or read otherwise, naming the kinds (as hosts, which
+     * the caller names for people): features the catalog does not define, which no guest can be given, and models it
+     * does not define, read as the newest of its models the CPU has every feature of.
+     */
+    static List<String> readingWarnings(Map<String, CpuKindFacts> kinds, CpuCatalog catalog) {
+        Map<String, Set<String>> kindsByFeature = new TreeMap<>();
+        List<String> warnings = new ArrayList<>();
+        kinds.forEach((kind, facts) -> {
+            CpuKindFacts read = facts.readWith(catalog);
+            Stream.of(read.cpu(), read.hypervisorCpu())
+                    .filter(Objects::nonNull)
+                    .flatMap(cpu -> cpu.unknownFeatures().stream())
+                    .forEach(f -> kindsByFeature
+                            .computeIfAbsent(f, k -> new TreeSet<>())
+                            .add(kind));
+            HostCpu before = HostFacts.ofKind(kind, facts).effectiveCpu();
+            HostCpu after = HostFacts.ofKind(kind, read).effectiveCpu();
+            if (before.model() != null && !before.model().equals(after.model()) && after.modelKnown()) {
+                warnings.add("host " + kind + " names CPU model '" + before.model() + "', which "
+                        + catalog.name() + " does not define: read as " + after.model()
+                        + ", the newest of its models the CPU has every feature of");
+            }
+        });
+        if (!kindsByFeature.isEmpty()) {
+            warnings.add(
+                    0,
+                    "left out: features " + catalog.name() + " does not define, which no guest here can be "
+                            + "given (its libvirt cannot name them): "
+                            + kindsByFeature.entrySet().stream()
+                                    .map(e -> e.getKey() + " (hosts " + String.join(", ", e.getValue()) + ")")
+                                    .collect(Collectors.joining(", ")));
+        }
+        return warnings;
     }
 
     /**

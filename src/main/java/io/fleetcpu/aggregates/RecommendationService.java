@@ -312,6 +312,17 @@ public class RecommendationService {
     }
 
     private static ConflictException noCommonCpu(String aggregateId, BaselineRefusedException e, KindLabels labels) {
+        if (e.reason() == BaselineRefusedException.Reason.UNKNOWN_MODEL) {
+            // a model the map does not know, and features that cover none of its models: the CPU cannot be read
+            return new ConflictException(
+                    "Host CPU cannot be read",
+                    "aggregate '" + aggregateId + "': " + labels.apply(e.getMessage())
+                            + ", and the features it reported match none of that map's models; run fleetcpu's agent"
+                            + " on it (it sends the CPU's features in full, its hypervisor's view and its libvirt's"
+                            + " CPU map), or register it with expandedCpuXml ('virsh cpu-baseline --features') and"
+                            + " its libvirt version",
+                    e.conflictingHosts().stream().map(labels).toList());
+        }
         return new ConflictException(
                 "No common CPU",
                 "the hosts of aggregate '" + aggregateId + "' share no CPU model: " + labels.apply(e.getMessage()),

@@ -3,6 +3,7 @@ package io.fleetcpu.fleet;
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.CpuViewpoint;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostService;
@@ -100,9 +101,8 @@ public class FleetService {
 
     /** The host's facts as the catalog reads them. */
     private static HostFacts readWith(HostFacts host, Tools tools) {
-        return host.catalog() != null && host.catalog().equals(tools.catalog().name())
-                ? host
-                : HostFacts.ofKind(host.hostname(), host.kind().readWith(tools.catalog()));
+        CpuKindFacts read = host.kind().readWith(tools.catalog());
+        return read == host.kind() ? host : HostFacts.ofKind(host.hostname(), read);
     }
 
     /** A grouping computed over kinds of CPU, with the kinds it was computed over and their names. */

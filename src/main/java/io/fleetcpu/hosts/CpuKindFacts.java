@@ -63,15 +63,18 @@ public record CpuKindFacts(
     }
 
     /**
-     * These facts as hosts read with another catalog would be seen by it, for answers about hosts of several libvirt
-     * versions (computed with the part of their maps all define alike): features the other catalog does not know
-     * are left out (not offered), a model it does not know is replaced by the newest of its models the CPU has every
-     * feature of (as libvirt decodes a CPU), and each model's features are counted as that catalog defines them.
-     * Features the host's own catalog did not know stay listed, so that such hosts are refused as before. Usable
-     * models the other catalog does not know are left out.
+     * These facts as an answer computed with this catalog reads them: the host's own catalog, or the part of its
+     * members' maps an aggregate's answer is computed with (what every member's libvirt knows). Nothing the catalog
+     * cannot name stops the reading: features it does not know are left out (guests cannot be given what their
+     * libvirt cannot name) and kept apart in {@link HostCpu#unknownFeatures()}, a model it does not know is replaced
+     * by the newest of its models the CPU has every feature of (as libvirt decodes a CPU) where its features are
+     * known in full ({@link HostCpu#featuresInFull()}), and each model's features are counted as the catalog defines
+     * them. A CPU whose model it does not know and whose features are not known in full, or cover none of its
+     * models, keeps its unknown model, and is refused where it is read. Usable models the catalog does not know are left
+     * out.
      */
     public CpuKindFacts readWith(CpuCatalog other) {
-        if (other.name().equals(catalog)) {
+        if (other.name().equals(catalog) && readInFull(cpu) && (hypervisorCpu == null || readInFull(hypervisorCpu))) {
             return this;
         }
         GuestModels models = guestModels == null
@@ -95,21 +98,41 @@ public record CpuKindFacts(
                 other.name());
     }
 
+    /** Whether the catalog the CPU was read with knew its model and every feature it reported. */
+    private static boolean readInFull(HostCpu cpu) {
+        return cpu.modelKnown() && cpu.unknownFeatures().isEmpty();
+    }
+
     private static HostCpu readWith(HostCpu cpu, CpuCatalog other) {
         if (!other.supportsArch(cpu.arch())) {
             return cpu;
         }
         FeatureSet features = other.knownSet(cpu.features());
-        Optional<CpuModel> model = cpu.model() == null ? Optional.empty() : other.model(cpu.model());
-        if (model.isEmpty()) {
+        List<String> unknown = new ArrayList<>(cpu.unknownFeatures());
+        cpu.features().stream()
+                .filter(f -> other.feature(f).isEmpty() && !unknown.contains(f))
+                .forEach(unknown::add);
+        Optional<CpuModel> model =
+                cpu.model() == null || !cpu.modelKnown() ? Optional.empty() : other.model(cpu.model());
+        if (model.isEmpty() && cpu.featuresInFull()) {
             model = decoded(other, cpu.vendor(), features);
         }
         if (model.isEmpty()) {
-            return cpu;
+            // nothing to read it as: the features it does have, the unknown model that is refused where it is read
+            return new HostCpu(
+                    cpu.arch(),
+                    cpu.vendor(),
+                    cpu.model(),
+                    false,
+                    cpu.microcode(),
+                    cpu.signature(),
+                    cpu.source(),
+                    other.featureNames(features),
+                    List.of(),
+                    other.featureNames(features),
+                    unknown);
         }
         FeatureSet modelFeatures = model.get().features();
-        List<String> listed = new ArrayList<>(other.featureNames(features.minus(modelFeatures)));
-        listed.addAll(cpu.unknownFeatures());
         return new HostCpu(
                 cpu.arch(),
                 cpu.vendor(),
@@ -118,10 +141,10 @@ public record CpuKindFacts(
                 cpu.microcode(),
                 cpu.signature(),
                 cpu.source(),
-                listed,
+                other.featureNames(features.minus(modelFeatures)),
                 other.featureNames(modelFeatures.minus(features)),
                 other.featureNames(features),
-                cpu.unknownFeatures());
+                unknown);
     }
 
     /** The newest model of the catalog, of the CPU's vendor or of none, whose features the CPU all has. */

@@ -78,6 +78,19 @@ public record HostCpu(
         }
     }
 
+    /**
+     * Whether {@link #features()} is every feature the CPU has: its model's expanded, or where the catalog it was read
+     * with does not know the model, a document that lists them all (libvirt's expansion, {@code virsh cpu-baseline
+     * --features}, which the agent sends, or the hypervisor's view, which is one). A CPU named by an unknown model plus
+     * the few features it has on top of it says nothing of the model's own: its features are then the listed ones.
+     */
+    public boolean featuresInFull() {
+        return modelKnown
+                || source == CpuSource.EXPANDED_CPU
+                || source == CpuSource.HYPERVISOR_CPU
+                || !listedFeatures.containsAll(features);
+    }
+
     /** This CPU as the policy engine reads it: a named model plus and minus features. */
     public CpuDescription description() {
         return new CpuDescription(arch, vendor, model, listedFeatures, disabledFeatures);

@@ -36,6 +36,16 @@ public record PolicyRecommendation(
         hostsThatCannotRun = List.copyOf(hostsThatCannotRun);
     }
 
+    /** The same recommendation with these warnings after its own. */
+    public PolicyRecommendation withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new PolicyRecommendation(cpu, explanations, all, reasons, nested, hostsThatCannotRun, level, catalog);
+    }
+
     /**
      * The same recommendation with every host named anew, in the lists and in the sentences: the engine may compute
      * over stand-ins (one per kind of CPU) that the caller names for people.

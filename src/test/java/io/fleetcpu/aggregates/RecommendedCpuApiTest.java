@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuFeature;
@@ -332,16 +335,80 @@ class RecommendedCpuApiTest extends ApiAssertions {
         assertThat(answer.json().get("hosts").toString()).contains("arm-1");
     }
 
+    /**
+     * A feature the catalog does not know refuses nothing: no guest can be given what its libvirt cannot name, so the
+     * answer leaves it out and says which hosts reported it.
+     */
     @Test
-    void unknownFeatureIsRefusedAsLibvirtDoes() {
+    void anUnknownFeatureIsLeftOutOfTheAnswerWithAWarningNamingItsHosts() {
         register(
                 "00000000-0000-4000-8000-000000000001",
                 "cooper",
                 "new",
                 "libvirt-9.9.0/x86_64-cpuid-Cooperlake-host.xml");
+        register(
+                "00000000-0000-4000-8000-000000000002",
+                "skylake",
+                "new",
+                "libvirt-9.9.0/x86_64-cpuid-Xeon-Gold-6148-host.xml");
         Answer answer = get("/aggregates/new/recommended-cpu");
-        assertThat(answer.status()).isEqualTo(409);
-        assertThat(answer.json().get("detail").asString()).contains("flush-l1d");
-        assertThat(answer.json().get("hosts").toString()).contains("cooper");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        List<String> leftOut = new ArrayList<>();
+        answer.json().get("warnings").forEach(w -> {
+            if (w.asString().startsWith("left out: ")) {
+                leftOut.add(w.asString());
+            }
+        });
+        assertThat(leftOut)
+                .singleElement()
+                .asString()
+                .startsWith("left out: features libvirt 9.0 does not define")
+                .contains("flush-l1d (hosts cooper)")
+                .doesNotContain("skylake");
+        assertThat(answer.json().get("libvirtXml").asString()).doesNotContain("flush-l1d");
+        assertThat(answer.json().get("qemuCpu").asString()).doesNotContain("flush-l1d");
+    }
+
+    /**
+     * A model the catalog does not know is read from the CPU's features where they are known in full (the expansion
+     * the agent sends); with its capabilities alone (the model plus the few features on top of it) the CPU cannot be
+     * read, and the refusal says what would read it.
+     */
+    @Test
+    void anUnknownModelIsReadFromTheExpandedFeaturesAndRefusedWithTheRemedyWithoutThem() {
+        String file = "libvirt-newer/x86_64-cpuid-EPYC-9334-32-Core-host.xml";
+        Answer alone =
+                post("/hosts", registration("00000000-0000-4000-8000-000000000011", "genoa", List.of("caps"), file));
+        assertThat(alone.status()).isEqualTo(201);
+        assertThat(alone.json().path("cpu").path("modelKnown").asBoolean()).isFalse();
+        String model = alone.json().path("cpu").path("model").asString();
+        JsonNode refused = assertProblem(get("/aggregates/caps/recommended-cpu"), 409);
+        assertThat(refused.path("title").asString()).isEqualTo("Host CPU cannot be read");
+        assertThat(refused.path("detail").asString()).contains(model, "agent", "expandedCpuXml");
+        assertThat(refused.path("hosts").toString()).contains("genoa");
+
+        Map<String, Object> expanded = new java.util.LinkedHashMap<>(
+                registration("00000000-0000-4000-8000-000000000012", "genoa-2", List.of("expanded"), file));
+        expanded.put("expandedCpuXml", expandedWithLibvirt128sMap(file));
+        assertThat(post("/hosts", expanded).status()).isEqualTo(201);
+        Answer answer = get("/aggregates/expanded/recommended-cpu");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("warnings").toString())
+                .contains("host genoa-2 names CPU model '" + model + "', which libvirt 9.0 does not define: read as ");
+    }
+
+    /** What {@code virsh cpu-baseline --features} of libvirt 12.8 gives for a fixture CPU: every feature listed. */
+    private static String expandedWithLibvirt128sMap(String file) {
+        CpuCatalog map = CpuCatalog.bundled(BundledMap.LIBVIRT_12_8);
+        CpuDefinition cpu = CpuDefinition.parse(cpuData(file));
+        FeatureSet all = map.expand(
+                map.model(cpu.model()).orElseThrow().features(),
+                cpu.requiredFeatureNames(),
+                cpu.disabledFeatureNames(),
+                name -> {
+                    throw new AssertionError(name);
+                });
+        return CpuDefinition.host(cpu.arch(), cpu.model(), cpu.vendor(), map.featureNames(all))
+                .toHostCpuXml();
     }
 }

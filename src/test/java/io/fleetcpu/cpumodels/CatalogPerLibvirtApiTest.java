@@ -26,8 +26,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Each host is read with the cpu_map of its own libvirt (the agent's {@code versions.libvirt}): 9.x with libvirt
- * 9.0's, 10 and later with libvirt 11.3's; an aggregate's answers use only what every member's libvirt knows.
- * Real fixture CPUs throughout.
+ * 9.0's, 10 and 11 with libvirt 11.3's, 12 and later with 12.8's; an aggregate's answers use only what every member's
+ * libvirt knows, and what a member reports beyond that is left out with a warning, never a refusal. Real fixture CPUs
+ * throughout.
  */
 class CatalogPerLibvirtApiTest extends ApiAssertions {
 
@@ -104,44 +105,48 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
                 && host.path("cpu").path("unknownFeatures").isEmpty();
     }
 
+    /**
+     * Every fixture CPU registered as a host of libvirt 9.0, 11.3 and 12.8, each alone in an aggregate. libvirt 12.8's
+     * map reads every one in full. Under an older map, a CPU reporting features that map does not know still gets an
+     * answer, which leaves them out and says so; one naming a model that map does not know, registered with its
+     * capabilities alone (its model plus the few features on top of it), cannot be read, and the refusal says what
+     * to do.
+     */
     @Test
-    void fixtureCpusThatLibvirt90CannotReadAreReadInFullWhenTheirLibvirtIs10OrLater() throws Exception {
+    void everyFixtureCpuIsReadInFullWithLibvirt128sMapAndNoUnknownFeatureRefusesAnAggregate() throws Exception {
         List<String> onlyUnder113 = new ArrayList<>();
-        List<String> neither = new ArrayList<>();
+        List<String> onlyUnder128 = new ArrayList<>();
         int n = 0;
         for (String file : fixtureHosts()) {
             n++;
-            Answer nine = post("/hosts", reportedBy("9.0.0", uuid(2 * n), "nine-" + n, List.of("nine-" + n), file));
-            Answer eleven =
-                    post("/hosts", reportedBy("11.3.0", uuid(2 * n + 1), "eleven-" + n, List.of("eleven-" + n), file));
-            assertThat(nine.status()).as(file).isEqualTo(201);
-            assertThat(eleven.status()).as(file).isEqualTo(201);
-            assertThat(nine.json().path("catalog").asString()).isEqualTo("libvirt 9.0");
-            assertThat(eleven.json().path("catalog").asString()).isEqualTo("libvirt 11.3");
-            if (readInFull(nine.json())) {
-                continue;
+            Map<String, JsonNode> hosts = new LinkedHashMap<>();
+            for (String version : List.of("9.0.0", "11.3.0", "12.8.0")) {
+                String name = "v" + version.substring(0, version.indexOf('.')) + "-" + n;
+                Answer registered =
+                        post("/hosts", reportedBy(version, uuid(3 * n + hosts.size()), name, List.of(name), file));
+                assertThat(registered.status()).as(file + " " + version).isEqualTo(201);
+                hosts.put(name, registered.json());
             }
-            if (!readInFull(eleven.json())) {
-                neither.add(file);
-                continue;
+            List<JsonNode> read = List.copyOf(hosts.values());
+            assertThat(read.get(2).path("catalog").asString()).isEqualTo("libvirt 12.8");
+            assertThat(readInFull(read.get(2)))
+                    .as(file + " read with libvirt 12.8's map")
+                    .isTrue();
+            if (!readInFull(read.get(1))) {
+                onlyUnder128.add(file);
+            } else if (!readInFull(read.get(0))) {
+                onlyUnder113.add(file);
             }
-            onlyUnder113.add(file);
-            // under 9.x the host stays flagged and refused as before ...
-            Answer refused = get("/aggregates/nine-" + n + "/recommended-cpu");
-            assertThat(refused.status()).as(file + ": " + refused.body()).isEqualTo(409);
-            // ... under 10 and later it gets an answer computed with libvirt 11.3's map
-            Answer answer = get("/aggregates/eleven-" + n + "/recommended-cpu");
-            assertThat(answer.status()).as(file + ": " + answer.body()).isEqualTo(200);
-            assertThat(answer.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
-            assertThat(answer.json()
-                            .path("catalog")
-                            .path("verifiedAgainstLibvirt")
-                            .asBoolean(true))
-                    .isFalse();
+            for (Map.Entry<String, JsonNode> host : hosts.entrySet()) {
+                if (!readInFull(host.getValue())) {
+                    assertAnsweredLeavingOutWhatItsMapDoesNotKnow(file, host.getKey(), host.getValue());
+                }
+            }
         }
+        System.out.println("Fixture CPUs read in full only with libvirt 11.3's map or newer: " + onlyUnder113.size()
+                + " " + onlyUnder113);
         System.out.println(
-                "Fixture CPUs read in full only with libvirt 11.3's map: " + onlyUnder113.size() + " " + onlyUnder113);
-        System.out.println("Fixture CPUs read in full with neither map: " + neither.size() + " " + neither);
+                "Fixture CPUs read in full only with libvirt 12.8's map: " + onlyUnder128.size() + " " + onlyUnder128);
         // the 12 libvirt 9.9.0 CPUs with flush-l1d (cpudata/README.md), and the 3 of libvirt-newer that name a
         // versioned model libvirt 11.3's map has (Skylake-Client-v1, Skylake-Server-v2, Cascadelake-Server-v3)
         assertThat(onlyUnder113.stream()
@@ -156,9 +161,38 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
                         "libvirt-newer/x86_64-cpuid-Xeon-Gold-6152-host.xml",
                         "libvirt-newer/x86_64-cpuid-Xeon-Silver-4214R-host.xml");
         assertThat(onlyUnder113).hasSize(15);
-        // the other 11 of libvirt-newer name a model (EPYC-Genoa-v2, Skylake-Client-v3, …) or features of a map
-        // newer than 11.3's: neither bundled map reads them in full
-        assertThat(neither).hasSize(11).allMatch(f -> f.startsWith("libvirt-newer/"));
+        // the other 11 of libvirt-newer name a model (EPYC-Genoa-v2, Skylake-Client-v3, …) or features (cet-ss, …)
+        // that only libvirt 12.8's map has
+        assertThat(onlyUnder128).hasSize(11).allMatch(f -> f.startsWith("libvirt-newer/"));
+    }
+
+    /**
+     * A host its map does not read in full, alone in its aggregate: an answer that leaves out the features the map does
+     * not know and names them with the host; or, for a model the map does not know with only its capabilities to go
+     * by, a 409 that names the host and the remedy.
+     */
+    private void assertAnsweredLeavingOutWhatItsMapDoesNotKnow(String file, String aggregate, JsonNode host) {
+        Answer answer = get("/aggregates/" + aggregate + "/recommended-cpu");
+        String what = file + " as " + aggregate + ": " + answer.body();
+        if (!host.path("cpu").path("modelKnown").asBoolean()) {
+            JsonNode problem = assertProblem(answer, 409);
+            assertThat(problem.path("detail").asString())
+                    .as(what)
+                    .contains(host.path("cpu").path("model").asString(), "agent", "expandedCpuXml");
+            assertThat(texts(problem.path("hosts"))).as(what).containsExactly(aggregate);
+            return;
+        }
+        assertThat(answer.status()).as(what).isEqualTo(200);
+        String warnings = answer.json().path("warnings").toString();
+        for (String unknown : texts(host.path("cpu").path("unknownFeatures"))) {
+            assertThat(warnings).as(what).contains(unknown + " (hosts " + aggregate + ")");
+            for (String format : List.of("libvirt", "qemu", "nova-conf", "kubevirt")) {
+                assertThat(get("/aggregates/" + aggregate + "/recommended-cpu?format=" + format)
+                                .body())
+                        .as(format + " of " + what)
+                        .doesNotContainPattern("[^A-Za-z0-9_.-]" + Pattern.quote(unknown) + "([^A-Za-z0-9_.-]|$)");
+            }
+        }
     }
 
     @Test
@@ -179,7 +213,7 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         json.path("kinds").forEach(k -> kindCatalogs.add(k.path("catalog").asString()));
         assertThat(kindCatalogs).containsExactlyInAnyOrder("libvirt 9.0", "libvirt 11.3");
         assertThat(V9.model(json.path("model").asString())).isPresent();
-        assertNothingOnly113(answer.body(), "json");
+        assertNothingOnly113(withoutWarnings(json), "json");
         // Every rendering but the JSON answer, checked above.
         for (String format : Arrays.stream(OutputFormat.values())
                 .filter(f -> f != OutputFormat.JSON)
@@ -212,12 +246,14 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
                 .as(whatIf.body())
                 .contains("flush-l1d");
 
-        // the same two CPUs, both under 9.x: refused for flush-l1d as before
+        // the same two CPUs, both under 9.x: the Cooperlake reports flush-l1d, which its own libvirt's map does not
+        // know; the answer leaves it out and says so
         post("/hosts", reportedBy("9.0.0", uuid(3), "skylake-9b", List.of("both-9"), SKYLAKE));
         post("/hosts", reportedBy("9.0.0", uuid(4), "cooper-9", List.of("both-9"), COOPERLAKE));
-        Answer refused = get("/aggregates/both-9/recommended-cpu");
-        assertThat(refused.status()).isEqualTo(409);
-        assertThat(refused.json().path("detail").asString()).contains("flush-l1d");
+        Answer nine = get("/aggregates/both-9/recommended-cpu");
+        assertThat(nine.status()).as(nine.body()).isEqualTo(200);
+        assertThat(nine.json().path("warnings").toString()).contains("flush-l1d (hosts cooper-9)");
+        assertNothingOnly113(withoutWarnings(nine.json()), "json of both-9");
 
         // ... and both under 10 or later: libvirt 11.3's map, which offers flush-l1d where both have it
         post("/hosts", reportedBy("11.3.0", uuid(5), "skylake-11", List.of("both-11"), SKYLAKE));
@@ -235,10 +271,8 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         Answer fleet = get("/groupings");
         assertThat(fleet.status()).as(fleet.body()).isEqualTo(200);
         assertThat(fleet.json().path("catalog").path("name").asString()).isEqualTo("libvirt 9.0");
-        // the 9.x Cooperlake is left out for flush-l1d, which its own libvirt does not know; the 11.x hosts are grouped
-        assertThat(fleet.json().path("ungrouped").toString())
-                .contains("cooper-9", "flush-l1d")
-                .doesNotContain("cooper-11");
+        // every host is grouped, the 9.x Cooperlake too: its flush-l1d is left out as its own libvirt does not know it
+        assertThat(fleet.json().path("ungrouped").toString()).doesNotContain("cooper-9", "cooper-11");
         assertThat(fleet.json().path("domains").size()).isPositive();
         assertNothingOnly113(fleet.json().path("domains").toString(), "domains of the fleet");
         Answer onlyEleven = get("/groupings?aggregate=both-11");
@@ -280,6 +314,13 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
     }
 
     private static final Pattern NAME_CHAR = Pattern.compile("[A-Za-z0-9_.\\-]");
+
+    /** The answer without its warnings, which name what was left out. */
+    private static String withoutWarnings(JsonNode answer) {
+        return ((tools.jackson.databind.node.ObjectNode) answer.deepCopy())
+                .without("warnings")
+                .toString();
+    }
 
     /**
      * No model or feature only libvirt 11.3 knows, as a whole word. KubeVirt's obsoleteCPUModels is a list of what
@@ -365,8 +406,9 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
     void aHostReRegisteringWithANewerLibvirtMovesToLibvirt113sMap() {
         Map<String, Object> before = reportedBy("9.0.0", uuid(1), "cooper", List.of("upgrade"), COOPERLAKE);
         assertThat(post("/hosts", before).json().path("catalog").asString()).isEqualTo("libvirt 9.0");
-        Answer refused = get("/aggregates/upgrade/recommended-cpu");
-        assertThat(refused.status()).isEqualTo(409);
+        Answer leftOut = get("/aggregates/upgrade/recommended-cpu");
+        assertThat(leftOut.status()).as(leftOut.body()).isEqualTo(200);
+        assertThat(leftOut.json().path("warnings").toString()).contains("flush-l1d (hosts cooper)");
         post("/hosts", reportedBy("9.0.0", uuid(2), "skylake", List.of("upgrade-2"), SKYLAKE));
         Answer cached = get("/aggregates/upgrade-2/recommended-cpu");
         assertThat(cached.json().path("catalog").path("name").asString()).isEqualTo("libvirt 9.0");
@@ -384,6 +426,7 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(answer.json().path("catalog").path("name").asString()).isEqualTo("libvirt 11.3");
         assertThat(answer.json().path("kinds").get(0).path("catalog").asString())
                 .isEqualTo("libvirt 11.3");
+        assertThat(answer.json().path("warnings").toString()).doesNotContain("flush-l1d");
 
         // a kept answer is not served once a member moved to another catalog: the client's copy is stale
         post("/hosts", reportedBy("11.3.0", uuid(2), "skylake", List.of("upgrade-2"), SKYLAKE));
