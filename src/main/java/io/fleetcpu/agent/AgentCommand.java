@@ -119,6 +119,15 @@ public final class AgentCommand implements Callable<Integer> {
     Duration maxDelay;
 
     @Option(
+            names = "--cpu-map",
+            paramLabel = "DIR",
+            defaultValue = HostCpuMap.DEFAULT_DIRECTORY,
+            description = "libvirt's cpu_map directory, whose x86 part the service reads this host with: its digest "
+                    + "is sent with each registration, and the map uploaded once when the service does not hold it "
+                    + "(env FLEETCPU_CPU_MAP; default: ${DEFAULT-VALUE}; a folder without index.xml sends none)")
+    Path cpuMapDirectory;
+
+    @Option(
             names = "--root",
             paramLabel = "DIR",
             defaultValue = "/",
@@ -184,7 +193,19 @@ public final class AgentCommand implements Callable<Integer> {
         LibvirtFacts host = readLibvirt();
         host.notes().forEach(note -> verbose(err, "libvirt: " + note));
         String agentVersion = AgentVersion.current();
-        Registration registration = Registration.of(host, kernel, aggregateNames, agentVersion);
+        HostCpuMap map = readCpuMap();
+        if (map == null) {
+            verbose(
+                    err,
+                    "no cpu_map at " + cpuMapDirectory + ": the service reads this host with the map of its "
+                            + "libvirt version");
+        } else {
+            verbose(
+                    err,
+                    "cpu_map " + map.digest() + " (" + map.files().size() + " x86 files of " + cpuMapDirectory + ")");
+        }
+        Registration registration =
+                Registration.of(host, kernel, aggregateNames, agentVersion, map == null ? null : map.digest());
 
         JsonMapper json = JsonMapper.builder()
                 .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -203,6 +224,11 @@ public final class AgentCommand implements Callable<Integer> {
         RegistrationClient client = new RegistrationClient(
                 schedule, clock, sleeper, () -> ThreadLocalRandom.current().nextDouble(), err, agentVersion);
         RegistrationOutcome outcome = client.register(target, token, json.writeValueAsString(registration));
+        if (map != null
+                && outcome instanceof RegistrationOutcome.Refused refused
+                && refused.fields().contains("cpuMap")) {
+            outcome = uploadThenRegister(client, target, token, json, registration, map, out, err);
+        }
         if (outcome instanceof RegistrationOutcome.Registered registered) {
             out.println("fleetcpu agent: " + registration.hostname() + " (" + registration.uuid() + ") "
                     + outcome.message());
@@ -213,6 +239,51 @@ public final class AgentCommand implements Callable<Integer> {
             err.flush();
         }
         return outcome.exitCode();
+    }
+
+    /**
+     * The service does not hold this host's map: upload it once, then register again with it. A map the service
+     * refuses is reported, and the host registered without it (read with the map of its libvirt version).
+     */
+    private RegistrationOutcome uploadThenRegister(
+            RegistrationClient client,
+            URI target,
+            @Nullable String token,
+            JsonMapper json,
+            Registration registration,
+            HostCpuMap map,
+            PrintWriter out,
+            PrintWriter err) {
+        RegistrationOutcome upload = client.uploadCpuMap(
+                target,
+                token,
+                map.digest(),
+                map.uploadJson(json, registration.versions().libvirt()));
+        if (upload instanceof RegistrationOutcome.Registered uploaded) {
+            out.println("fleetcpu agent: uploaded this host's libvirt cpu_map " + map.digest() + " (HTTP "
+                    + uploaded.status() + ", " + map.files().size() + " files of " + map.directory() + ")");
+            out.flush();
+            return client.register(target, token, json.writeValueAsString(registration));
+        }
+        if (upload instanceof RegistrationOutcome.Refused) {
+            err.println("fleetcpu agent: " + upload.message());
+            err.println("fleetcpu agent: registering without the map: the service reads this host with the map of "
+                    + "its libvirt version");
+            err.flush();
+            return client.register(target, token, json.writeValueAsString(registration.withoutCpuMap()));
+        }
+        return upload;
+    }
+
+    private @Nullable HostCpuMap readCpuMap() {
+        try {
+            return HostCpuMap.read(cpuMapDirectory);
+        } catch (IOException e) {
+            throw new CollectionException(
+                    "cannot read libvirt's cpu_map in " + cpuMapDirectory + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
+        }
     }
 
     private URI serverUri() {

@@ -20,7 +20,8 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
             "--token-file", "FLEETCPU_TOKEN_FILE",
             "--hostname", "FLEETCPU_HOSTNAME",
             "--libvirt-uri", "FLEETCPU_LIBVIRT_URI",
-            "--deadline", "FLEETCPU_DEADLINE");
+            "--deadline", "FLEETCPU_DEADLINE",
+            "--cpu-map", "FLEETCPU_CPU_MAP");
 
     private final Map<String, String> environment;
 

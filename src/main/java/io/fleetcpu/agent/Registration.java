@@ -20,7 +20,8 @@ public record Registration(
         @Nullable String migratableCpuXml,
         @Nullable String hypervisorCpuXml,
         Kernel kernel,
-        Versions versions) {
+        Versions versions,
+        @Nullable String cpuMap) {
 
     /** @param nested written as its word ({@link NestedState#wireName()}, Jackson's {@code @JsonValue}) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,8 +35,13 @@ public record Registration(
     public record Versions(
             String libvirt, @Nullable String qemu, @Nullable String agent) {}
 
+    /** @param cpuMap the digest of the host's libvirt's cpu_map ({@link HostCpuMap}), or null when it has none */
     public static Registration of(
-            LibvirtFacts libvirt, KernelFacts kernel, List<String> aggregates, @Nullable String agentVersion) {
+            LibvirtFacts libvirt,
+            KernelFacts kernel,
+            List<String> aggregates,
+            @Nullable String agentVersion,
+            @Nullable String cpuMap) {
         return new Registration(
                 libvirt.hostUuid(),
                 kernel.hostname(),
@@ -46,6 +52,23 @@ public record Registration(
                 libvirt.migratableCpuXml(),
                 libvirt.hypervisorCpuXml(),
                 new Kernel(kernel.release(), kernel.kvmModule(), kernel.nested(), kernel.virtualizationFlag()),
-                new Versions(libvirt.libvirtVersion(), libvirt.qemuVersion(), agentVersion));
+                new Versions(libvirt.libvirtVersion(), libvirt.qemuVersion(), agentVersion),
+                cpuMap);
+    }
+
+    /** The same registration without a cpu_map: the service reads the host with the map of its libvirt version. */
+    public Registration withoutCpuMap() {
+        return new Registration(
+                uuid,
+                hostname,
+                aggregates,
+                capabilitiesXml,
+                domainCapabilitiesXml,
+                expandedCpuXml,
+                migratableCpuXml,
+                hypervisorCpuXml,
+                kernel,
+                versions,
+                null);
     }
 }

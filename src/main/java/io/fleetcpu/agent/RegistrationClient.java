@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
@@ -84,7 +85,21 @@ public final class RegistrationClient {
      * @param body  the registration as JSON
      */
     public RegistrationOutcome register(URI server, @Nullable String token, String body) {
-        URI endpoint = hostsEndpoint(server);
+        return send("POST", hostsEndpoint(server), "the registration", token, body);
+    }
+
+    /**
+     * Uploads the host's libvirt's cpu_map ({@code PUT {server}/cpu-maps/{digest}}), with the same retries: a 2xx
+     * ends as {@link RegistrationOutcome.Registered}, the map then held by the service.
+     *
+     * @param body the map's files as JSON ({@link HostCpuMap#uploadJson})
+     */
+    public RegistrationOutcome uploadCpuMap(URI server, @Nullable String token, String digest, String body) {
+        URI endpoint = URI.create(hostsEndpoint(server).toString().replaceFirst("/hosts$", "/cpu-maps/" + digest));
+        return send("PUT", endpoint, "the cpu_map upload", token, body);
+    }
+
+    private RegistrationOutcome send(String method, URI endpoint, String what, @Nullable String token, String body) {
         Instant start = clock.instant();
         Instant deadline = start.plus(schedule.deadline());
         int attempts = 0;
@@ -93,7 +108,8 @@ public final class RegistrationClient {
             Failure failure;
             try {
                 HttpResponse<String> response = http.send(
-                        request(endpoint, token, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                        request(method, endpoint, token, body),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     return new RegistrationOutcome.Registered(
@@ -103,9 +119,18 @@ public final class RegistrationClient {
                             RegistrationChanges.lines(json, response.body()));
                 }
                 if (status != 408 && status != 429 && status < 500) {
-                    return new RegistrationOutcome.Refused(status, refusal(endpoint, response));
+                    ProblemDetails problem = ProblemDetails.parse(json, response.body());
+                    return new RegistrationOutcome.Refused(
+                            status,
+                            refusal(method, endpoint, what, response, problem),
+                            problem == null
+                                    ? List.of()
+                                    : problem.errors().stream()
+                                            .map(ProblemDetails.FieldProblem::field)
+                                            .filter(java.util.Objects::nonNull)
+                                            .toList());
                 }
-                failure = new Failure(httpFailure(endpoint, response), retryAfter(response));
+                failure = new Failure(httpFailure(method, endpoint, response), retryAfter(response));
             } catch (IOException e) {
                 failure = new Failure(connectionFailure(endpoint, e), null);
             } catch (InterruptedException e) {
@@ -149,24 +174,29 @@ public final class RegistrationClient {
 
     private record Failure(String description, @Nullable Duration retryAfter) {}
 
-    private HttpRequest request(URI endpoint, @Nullable String token, String body) {
+    private HttpRequest request(String method, URI endpoint, @Nullable String token, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json")
                 .header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         return request.build();
     }
 
-    private String refusal(URI endpoint, HttpResponse<String> response) {
+    private String refusal(
+            String method, URI endpoint, String what, HttpResponse<String> response, @Nullable ProblemDetails problem) {
         int status = response.statusCode();
-        StringBuilder message = new StringBuilder("the server refused the registration: HTTP ")
+        StringBuilder message = new StringBuilder("the server refused ")
+                .append(what)
+                .append(": HTTP ")
                 .append(status)
-                .append(" from POST ")
+                .append(" from ")
+                .append(method)
+                .append(" ")
                 .append(endpoint);
         if (status >= 300 && status < 400) {
             response.headers()
@@ -176,7 +206,6 @@ public final class RegistrationClient {
                             .append(" (use that address as --server)"));
             return message.toString();
         }
-        ProblemDetails problem = ProblemDetails.parse(json, response.body());
         if (problem == null) {
             String text = response.body() == null ? "" : response.body().strip();
             if (!text.isEmpty()) {
@@ -205,8 +234,8 @@ public final class RegistrationClient {
         return message.toString();
     }
 
-    private String httpFailure(URI endpoint, HttpResponse<String> response) {
-        String text = "HTTP " + response.statusCode() + " from POST " + endpoint;
+    private String httpFailure(String method, URI endpoint, HttpResponse<String> response) {
+        String text = "HTTP " + response.statusCode() + " from " + method + " " + endpoint;
         ProblemDetails problem = ProblemDetails.parse(json, response.body());
         return problem == null || problem.summary() == null ? text : text + " (" + problem.summary() + ")";
     }

@@ -35,8 +35,17 @@ public sealed interface RegistrationOutcome {
         }
     }
 
-    /** A 4xx other than 429 (or a redirect): the request itself is wrong, so it was not retried. */
-    record Refused(int status, String message) implements RegistrationOutcome {
+    /**
+     * A 4xx other than 429 (or a redirect): the request itself is wrong, so it was not retried.
+     *
+     * @param fields the request's fields the service's problem names ({@code errors[].field})
+     */
+    record Refused(int status, String message, List<String> fields) implements RegistrationOutcome {
+
+        public Refused {
+            fields = List.copyOf(fields);
+        }
+
         @Override
         public int exitCode() {
             return ExitStatus.REFUSED;

@@ -39,11 +39,14 @@ public record KindView(
         String level,
 
         @Schema(
-                description = "the CPU catalog (libvirt cpu_map) its hosts' CPU was read with, chosen by their libvirt "
-                        + "version",
+                description = "the CPU catalog (libvirt cpu_map) its hosts' CPU was read with: the map their agent "
+                        + "sent, else chosen by their libvirt version",
                 example = "libvirt 11.3")
         @Nullable
         String catalog,
+
+        @Schema(description = "the digest of that cpu_map (GET /cpu-maps/{digest})") @Nullable
+        String cpuMap,
 
         @Schema(
                 description = "GET this for every host of the kind here",
@@ -65,6 +68,7 @@ public record KindView(
                         k.cpuView().wireName(),
                         k.asHost(k.kindId()).level(catalogs),
                         k.facts().catalog(),
+                        catalogs.named(k.facts().catalog()).digest(),
                         "/hosts?" + (aggregate == null ? "" : "aggregate=" + aggregate + "&") + "kind=" + k.kindId()))
                 .toList();
     }

@@ -11,12 +11,15 @@ import org.jspecify.annotations.Nullable;
  *        inputs (the differential tests run libvirt 9.0.0); false for the bundled libvirt 11.3 map (libvirt 11.3
  *        does not run where fleetcpu is tested) and for a map read from a directory
  * @param verification what was verified, in words
- * @param name the catalog as hosts, kinds and answers name it: {@code libvirt 9.0}, {@code libvirt 11.3}, or for an
- *        aggregate whose members run both, {@code libvirt 9.0 ∩ libvirt 11.3} (the part both maps define alike)
+ * @param name the catalog as hosts, kinds and answers name it: {@code libvirt 9.0}, {@code libvirt 11.3}, a map a host's
+ *        agent sent ({@code libvirt 12.5 (map 3f2a9c1e0b7d)}), or for an aggregate whose members run both, {@code
+ *        libvirt 9.0 ∩ libvirt 11.3} (the part both maps define alike)
+ * @param cpuMapDigest the map's {@link CpuMapDigest}; null for the part two maps define alike
  */
 public record CatalogInfo(
         String source,
         @Nullable String libvirtVersion,
         boolean verifiedAgainstLibvirt,
         String verification,
-        String name) {}
+        String name,
+        @Nullable String cpuMapDigest) {}

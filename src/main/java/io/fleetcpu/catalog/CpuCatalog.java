@@ -77,6 +77,21 @@ public final class CpuCatalog {
         return CpuMapReader.readDirectory(dir, libvirtVersion);
     }
 
+    /**
+     * A cpu_map a host's agent sent: its x86 files by name, read as libvirt reads them.
+     *
+     * @param libvirtVersion the release of the libvirt it comes from, as the agent says
+     * @throws CatalogException naming what libvirt would not read, or what fleetcpu could not judge like libvirt
+     */
+    public static CpuCatalog fromFiles(Map<String, byte[]> files, @Nullable String libvirtVersion) {
+        return CpuMapReader.readFiles(files, libvirtVersion);
+    }
+
+    /** The map's digest ({@link CpuMapDigest}); null for the part two maps define alike. */
+    public @Nullable String digest() {
+        return info.cpuMapDigest();
+    }
+
     public CatalogInfo info() {
         return info;
     }
@@ -140,7 +155,8 @@ public final class CpuCatalog {
                                 + " are verified against libvirt "
                                 + (info.verifiedAgainstLibvirt() ? info.libvirtVersion() : other.info.libvirtVersion())
                                 + " only where they equal that map's (see sameDefinitions)",
-                        info.name() + " ∩ " + other.name()),
+                        info.name() + " ∩ " + other.name(),
+                        null),
                 common,
                 commonModels,
                 vendors);

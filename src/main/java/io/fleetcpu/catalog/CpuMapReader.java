@@ -2,6 +2,7 @@ package io.fleetcpu.catalog;
 
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.libvirtxml.SecureXml;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -39,35 +41,76 @@ final class CpuMapReader {
         } catch (IOException e) {
             throw new CatalogException("cannot read " + map.factsResource(), e);
         }
-        CatalogInfo info = new CatalogInfo(
-                facts.getProperty("source"),
-                facts.getProperty("libvirt.version"),
-                Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")),
-                facts.getProperty("verification"),
-                "libvirt " + map.libvirtVersion());
-        return load(info, name -> open(map.directoryResource() + name));
+        return load(
+                digest -> new CatalogInfo(
+                        facts.getProperty("source"),
+                        facts.getProperty("libvirt.version"),
+                        Boolean.parseBoolean(facts.getProperty("verified.against.libvirt")),
+                        facts.getProperty("verification"),
+                        "libvirt " + map.libvirtVersion(),
+                        digest),
+                name -> open(map.directoryResource() + name));
     }
 
     /** A cpu_map laid out as libvirt installs it (e.g. {@code /usr/share/libvirt/cpu_map}). */
     static CpuCatalog readDirectory(Path dir, @Nullable String libvirtVersion) {
-        CatalogInfo info = new CatalogInfo(
-                dir.toAbsolutePath().toString(),
-                libvirtVersion,
-                false,
-                "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's",
-                "libvirt " + libvirtVersion);
-        return load(info, name -> {
-            if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-                throw new CatalogException("cpu_map include outside the map directory: " + name);
-            }
-            try {
-                return Files.newInputStream(dir.resolve(name));
-            } catch (NoSuchFileException e) {
-                throw new CatalogException("cpu_map file missing: " + dir.resolve(name), e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return load(
+                digest -> new CatalogInfo(
+                        dir.toAbsolutePath().toString(),
+                        libvirtVersion,
+                        false,
+                        "a cpu_map read from a directory; fleetcpu's results with it are not compared with libvirt's",
+                        "libvirt " + libvirtVersion,
+                        digest),
+                name -> {
+                    checkName(name);
+                    try {
+                        return Files.newInputStream(dir.resolve(name));
+                    } catch (NoSuchFileException e) {
+                        throw new CatalogException("cpu_map file missing: " + dir.resolve(name), e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    /** A cpu_map sent as its files (a host's agent uploads its libvirt's x86 files). */
+    static CpuCatalog readFiles(Map<String, byte[]> sent, @Nullable String libvirtVersion) {
+        String digest = CpuMapDigest.of(sent);
+        String release = releaseOf(libvirtVersion);
+        return load(
+                read -> new CatalogInfo(
+                        "the cpu_map of libvirt " + (libvirtVersion == null ? "(release not said)" : libvirtVersion)
+                                + " sent by a host's agent (sha256 " + digest + ")",
+                        libvirtVersion,
+                        false,
+                        "the map of the hosts' own libvirt, read as libvirt reads it; fleetcpu's results with it are"
+                                + " not compared with that libvirt's",
+                        "libvirt " + release + " (map " + digest.substring(0, 12) + ")",
+                        digest),
+                name -> {
+                    checkName(name);
+                    byte[] file = sent.get(name);
+                    if (file == null) {
+                        throw new CatalogException("cpu_map file missing: " + name + " (index.xml includes it)");
+                    }
+                    return new ByteArrayInputStream(file);
+                });
+    }
+
+    /** {@code 12.5} of {@code 12.5.0}; {@code unknown} when not said. */
+    private static String releaseOf(@Nullable String libvirtVersion) {
+        if (libvirtVersion == null || libvirtVersion.isBlank()) {
+            return "unknown";
+        }
+        String[] parts = libvirtVersion.strip().split("\\.");
+        return parts.length >= 2 ? parts[0] + "." + parts[1] : parts[0];
+    }
+
+    private static void checkName(String name) {
+        if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new CatalogException("cpu_map include outside the map directory: " + name);
+        }
     }
 
     private interface MapFiles {
@@ -82,29 +125,46 @@ final class CpuMapReader {
         return in;
     }
 
-    private static Document parse(MapFiles files, String name) {
+    private static byte[] bytes(MapFiles files, String name) {
         try (InputStream in = files.open(name)) {
-            return SecureXml.parse(in);
-        } catch (MalformedXmlException e) {
-            throw new CatalogException("cpu_map file " + name + ": " + e.getMessage(), e);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new CatalogException("cannot read cpu_map file " + name, e);
         }
     }
 
-    private static CpuCatalog load(CatalogInfo info, MapFiles files) {
-        Element x86 = children(parse(files, "index.xml").getDocumentElement(), "arch").stream()
+    private static Document parse(String name, byte[] content) {
+        try {
+            return SecureXml.parse(new ByteArrayInputStream(content));
+        } catch (MalformedXmlException e) {
+            throw new CatalogException("cpu_map file " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads index.xml and the files its x86 part includes, then the map from them; the catalog's facts are made with
+     * the digest of those files ({@link CpuMapDigest}), the part of the map the catalog is.
+     */
+    private static CpuCatalog load(Function<String, CatalogInfo> info, MapFiles files) {
+        Map<String, byte[]> read = new LinkedHashMap<>();
+        read.put("index.xml", bytes(files, "index.xml"));
+        Element x86 = children(parse("index.xml", read.get("index.xml")).getDocumentElement(), "arch").stream()
                 .filter(a -> "x86".equals(a.getAttribute("name")))
                 .findFirst()
                 .orElseThrow(() -> new CatalogException("index.xml has no x86 part"));
         Loader loader = new Loader();
         for (String file : includes(x86)) {
-            loader.read(file, parse(files, file).getDocumentElement());
+            byte[] content = read.computeIfAbsent(file, f -> bytes(files, f));
+            loader.read(file, parse(file, content).getDocumentElement());
         }
         if (loader.features.isEmpty() || loader.models.isEmpty()) {
             throw new CatalogException("cpu_map has no x86 features or models");
         }
-        return new CpuCatalog(info, loader.features, loader.models, List.copyOf(loader.vendors.keySet()));
+        return new CpuCatalog(
+                info.apply(CpuMapDigest.of(read)),
+                loader.features,
+                loader.models,
+                List.copyOf(loader.vendors.keySet()));
     }
 
     /**

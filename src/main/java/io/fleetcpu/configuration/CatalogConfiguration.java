@@ -6,6 +6,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.Catalogs;
 import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -38,13 +39,15 @@ class CatalogConfiguration {
     }
 
     /**
-     * The catalogs hosts are read with, by their libvirt version: both bundled maps, the configured one for hosts
-     * that do not say; a cpu_map directory, when set, for every host.
+     * The catalogs hosts are read with: the map a host's agent sent ({@code Catalogs.StoredMaps}), else the bundled
+     * map of its libvirt version, the configured one for hosts that do not say; a cpu_map directory, when set, for
+     * every host.
      */
     @Bean
-    Catalogs catalogs(CpuCatalog catalog, CatalogProperties properties) {
+    Catalogs catalogs(CpuCatalog catalog, CatalogProperties properties, ObjectProvider<Catalogs.StoredMaps> stored) {
         return properties.directory() == null || properties.directory().isBlank()
-                ? Catalogs.bundled(catalog, HostOnlyFeatures.bundled())
+                ? Catalogs.bundled(
+                        catalog, HostOnlyFeatures.bundled(), stored.getIfAvailable(() -> Catalogs.StoredMaps.NONE))
                 : Catalogs.only(catalog, HostOnlyFeatures.bundled());
     }
 }

@@ -22,9 +22,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "cpu-models", description = "The catalogs: libvirt's named CPU models and their features, per bundled map")
 class CpuModelController {
 
-    private static final String LIBVIRT_DESCRIPTION = "the libvirt release whose map to read (9.0 or 11.3; 11.3.0 is "
-            + "taken too), the maps hosts are read with by their libvirt; unknown releases are refused (422) naming "
-            + "the known ones. Without it, the configured catalog (fleetcpu.catalog.libvirt-version)";
+    private static final String LIBVIRT_DESCRIPTION = "the libvirt release whose bundled map to read (9.0, 11.3 or "
+            + "12.8; 11.3.0 is taken too), the maps hosts are read with by their libvirt; unknown releases are refused "
+            + "(422) naming the known ones. Without it (and without map), the configured catalog "
+            + "(fleetcpu.catalog.libvirt-version)";
+
+    private static final String MAP_DESCRIPTION = "the digest of any cpu_map the service holds (GET /catalogs: "
+            + "'cpuMap'), bundled or sent by a host's agent; one it does not hold is refused (422). Not with libvirt";
 
     private final CpuCatalog catalog;
     private final Catalogs catalogs;
@@ -48,8 +52,9 @@ class CpuModelController {
                     @Nullable
                     String vendor,
             @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) @Nullable
-                    String libvirt) {
-        CpuCatalog chosen = chosen(libvirt);
+                    String libvirt,
+            @Parameter(description = MAP_DESCRIPTION) @RequestParam(required = false) @Nullable String map) {
+        CpuCatalog chosen = chosen(libvirt, map);
         return chosen.models().stream()
                 .filter(m -> vendor == null || vendor.equalsIgnoreCase(m.vendor()))
                 .map(m -> CpuModelView.of(m, chosen))
@@ -68,16 +73,28 @@ class CpuModelController {
                     @PathVariable
                     String name,
             @Parameter(description = LIBVIRT_DESCRIPTION, example = "11.3") @RequestParam(required = false) @Nullable
-                    String libvirt) {
-        CpuCatalog chosen = chosen(libvirt);
+                    String libvirt,
+            @Parameter(description = MAP_DESCRIPTION) @RequestParam(required = false) @Nullable String map) {
+        CpuCatalog chosen = chosen(libvirt, map);
         return chosen.model(name)
                 .map(m -> CpuModelView.of(m, chosen))
                 .orElseThrow(() -> new NotFoundException("the catalog " + chosen.name() + " ("
                         + chosen.info().source() + ") has no CPU model '" + name + "'"));
     }
 
-    /** The catalog of a libvirt release, written as its name has it ({@code 11.3}) or in full ({@code 11.3.0}). */
-    private CpuCatalog chosen(@Nullable String libvirt) {
+    /**
+     * The map of this digest, or the bundled map of a libvirt release, written as its name has it ({@code 11.3}) or in
+     * full ({@code 11.3.0}).
+     */
+    private CpuCatalog chosen(@Nullable String libvirt, @Nullable String map) {
+        if (map != null) {
+            if (libvirt != null) {
+                throw new InvalidRequestException("map", "give map or libvirt, not both");
+            }
+            return catalogs.held(map)
+                    .orElseThrow(() -> new InvalidRequestException(
+                            "map", "the service holds no cpu_map '" + map + "' (GET /catalogs lists those it holds)"));
+        }
         if (libvirt == null) {
             return catalog;
         }

@@ -1,6 +1,8 @@
 package io.fleetcpu.hosts;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -38,5 +40,19 @@ public class FleetCensus {
                         rs.getBoolean(5),
                         rs.getLong(6)))
                 .list();
+    }
+
+    /** The fleet's hosts by the catalog (cpu_map) their CPU is read with ({@code CpuKindFacts.catalog}). */
+    @Transactional(readOnly = true)
+    public Map<String, Long> hostsByCatalog() {
+        Map<String, Long> hosts = new TreeMap<>();
+        jdbc.sql("""
+                select k.catalog, sum(c.hosts)
+                from cpu_kind_hosts c join cpu_kind k on k.id = c.kind_id
+                group by k.catalog having sum(c.hosts) > 0
+                """)
+                .query((rs, i) -> hosts.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        return hosts;
     }
 }

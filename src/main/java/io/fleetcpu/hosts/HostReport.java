@@ -62,7 +62,16 @@ public record HostReport(
         ReportedKernel kernel,
 
         @Schema(description = "versions of the virtualisation stack") @Nullable
-        SoftwareVersions versions) {
+        SoftwareVersions versions,
+
+        @Schema(
+                description = "the SHA-256 digest of the host's libvirt's x86 cpu_map (index.xml and x86_*.xml: see "
+                        + "PUT /cpu-maps/{digest}), which the host is then read with; a map the service does not "
+                        + "hold is refused (422 naming cpuMap): upload it first. Left out, the host is read with the "
+                        + "bundled map of its libvirt version",
+                example = "3f2a9c1e0b7d5a8e4c6f1b2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f")
+        @Nullable
+        String cpuMap) {
 
     /** A CPU described without libvirt documents, in libvirt's names. */
     @Schema(description = "A CPU in libvirt's words: a named model from the catalog plus features")

@@ -1,6 +1,7 @@
 package io.fleetcpu.hosts;
 
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuMapDigest;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.HostCpu.CpuSource;
@@ -116,8 +117,10 @@ class HostReportReader {
         List<String> aggregates = readAggregates(problems, report.aggregates());
 
         // the host's own libvirt's map: what its libvirt knows of models and features
-        CpuCatalog catalog = catalogs.forLibvirt(
-                report.versions() == null ? null : report.versions().libvirt());
+        CpuCatalog catalog = readCatalog(problems, report);
+        if (catalog == null) {
+            throw new InvalidRequestException(problems);
+        }
         HostCpu cpu = readCpu(catalog, problems, report, capabilities, expanded);
         HostCpu hypervisorCpu = hypervisor == null || cpu == null
                 ? null
@@ -159,6 +162,28 @@ class HostReportReader {
                         report.migratableCpuXml(),
                         report.hypervisorCpuXml()),
                 catalog.name());
+    }
+
+    /**
+     * The map the host is read with: the one its agent sent (by digest), else the bundled map of its libvirt version;
+     * null, with a problem, for a map the service does not hold.
+     */
+    private @Nullable CpuCatalog readCatalog(List<FieldProblem> problems, HostReport report) {
+        String digest = report.cpuMap();
+        if (digest != null && !CpuMapDigest.FORM.matcher(digest).matches()) {
+            problems.add(new FieldProblem("cpuMap", "not a cpu_map digest: 64 lower-case hexadecimal digits"));
+            return null;
+        }
+        String libvirt = report.versions() == null ? null : report.versions().libvirt();
+        Optional<CpuCatalog> catalog = catalogs.forHost(digest, libvirt);
+        if (catalog.isEmpty()) {
+            problems.add(new FieldProblem(
+                    "cpuMap",
+                    "the service does not hold the cpu_map " + digest + ": upload it with PUT /cpu-maps/" + digest
+                            + " (the agent does), then register again"));
+            return null;
+        }
+        return catalog.get();
     }
 
     /** The modes libvirt calls supported; custom always is where the document lists usable models. */

@@ -55,12 +55,19 @@ public record HostView(
         String level,
 
         @Schema(
-                description = "the CPU catalog (libvirt cpu_map) the host's CPU was read with, chosen by its libvirt "
-                        + "version: libvirt 9.x → 'libvirt 9.0', 10 and later → 'libvirt 11.3', not reported → the configured "
-                        + "one (fleetcpu.catalog.libvirt-version)",
+                description = "the CPU catalog (libvirt cpu_map) the host's CPU was read with: the map its agent "
+                        + "sent (cpuMap), else chosen by its libvirt version: libvirt 9.x → 'libvirt 9.0', 10 and 11 → "
+                        + "'libvirt 11.3', 12 and later → 'libvirt 12.8', not reported → the configured one "
+                        + "(fleetcpu.catalog.libvirt-version)",
                 example = "libvirt 11.3")
         @Nullable
         String catalog,
+
+        @Schema(
+                description =
+                        "the digest of that cpu_map (GET /cpu-maps/{digest}); null for a map of no single file set")
+        @Nullable
+        String cpuMap,
 
         @Nullable GuestModels guestModels,
         KernelFacts kernel,
@@ -113,6 +120,7 @@ public record HostView(
                 CpuViewpoint.of(facts).wireName(),
                 facts.level(catalogs),
                 facts.catalog(),
+                catalogs.named(facts.catalog()).digest(),
                 facts.guestModels(),
                 facts.kernel(),
                 facts.versions(),
@@ -137,6 +145,7 @@ public record HostView(
                 cpuView,
                 level,
                 catalog,
+                cpuMap,
                 guestModels,
                 kernel,
                 versions,

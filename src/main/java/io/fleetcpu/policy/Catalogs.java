@@ -2,6 +2,7 @@ package io.fleetcpu.policy;
 
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.CpuMapDigest;
 import io.fleetcpu.catalog.HostOnlyFeatures;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.GuestVisibility;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -34,29 +36,88 @@ public final class Catalogs {
     private final List<CpuCatalog> byVersion;
 
     private final HostOnlyFeatures hostOnly;
+    private final StoredMaps stored;
     private final Map<CpuCatalog, GuestVisibility> visibility = new ConcurrentHashMap<>();
     private final Map<CpuCatalog, GuestLevels> levels = new ConcurrentHashMap<>();
     private final Map<Set<String>, CpuCatalog> common = new ConcurrentHashMap<>();
 
-    private Catalogs(CpuCatalog configured, List<CpuCatalog> byVersion, HostOnlyFeatures hostOnly) {
+    /**
+     * The cpu_maps hosts' agents sent, kept by the service ({@link CpuMapDigest}): found by digest when a host names
+     * its map, by name when a kind read with one is read again.
+     */
+    public interface StoredMaps {
+
+        /** No map but the bundled ones. */
+        StoredMaps NONE = new StoredMaps() {
+            @Override
+            public Optional<CpuCatalog> byDigest(String digest) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<CpuCatalog> byName(String name) {
+                return Optional.empty();
+            }
+        };
+
+        Optional<CpuCatalog> byDigest(String digest);
+
+        Optional<CpuCatalog> byName(String name);
+    }
+
+    private Catalogs(CpuCatalog configured, List<CpuCatalog> byVersion, HostOnlyFeatures hostOnly, StoredMaps stored) {
         this.configured = configured;
         this.byVersion = byVersion.stream()
                 .sorted(Comparator.comparingInt(c -> major(c.info().libvirtVersion())))
                 .toList();
         this.hostOnly = hostOnly;
+        this.stored = stored;
     }
 
     /** Every bundled map, each host read with its libvirt's; {@code configured} for hosts of unknown version. */
     public static Catalogs bundled(CpuCatalog configured, HostOnlyFeatures hostOnly) {
+        return bundled(configured, hostOnly, StoredMaps.NONE);
+    }
+
+    /** The same, and the maps hosts' agents sent, each host that names one read with it. */
+    public static Catalogs bundled(CpuCatalog configured, HostOnlyFeatures hostOnly, StoredMaps stored) {
         return new Catalogs(
                 configured,
                 Arrays.stream(BundledMap.values()).map(CpuCatalog::bundled).toList(),
-                hostOnly);
+                hostOnly,
+                stored);
     }
 
-    /** One catalog for every host, whatever its libvirt (a cpu_map an operator points fleetcpu at). */
+    /**
+     * One catalog for every host, whatever its libvirt and whatever map its agent sends (a cpu_map an operator points
+     * fleetcpu at).
+     */
     public static Catalogs only(CpuCatalog catalog, HostOnlyFeatures hostOnly) {
-        return new Catalogs(catalog, List.of(), hostOnly);
+        return new Catalogs(catalog, List.of(), hostOnly, StoredMaps.NONE);
+    }
+
+    /**
+     * The catalog a host is read with: the map its agent sent, found by its digest (a bundled map or one the service
+     * keeps), else the map of its libvirt version ({@link #forLibvirt}); one configured map reads every host. Empty
+     * when the host names a map the service does not hold: it reads hosts with their own map, never with another.
+     *
+     * @param cpuMapDigest the digest of the host's libvirt's map ({@link CpuMapDigest}), or null when not sent
+     */
+    public Optional<CpuCatalog> forHost(@Nullable String cpuMapDigest, @Nullable String libvirtVersion) {
+        if (cpuMapDigest == null || byVersion.isEmpty()) {
+            return Optional.of(forLibvirt(libvirtVersion));
+        }
+        return held(cpuMapDigest);
+    }
+
+    /** A map the service holds, bundled or sent by an agent, by its digest. */
+    public Optional<CpuCatalog> held(String cpuMapDigest) {
+        for (CpuCatalog c : all()) {
+            if (cpuMapDigest.equals(c.digest())) {
+                return Optional.of(c);
+            }
+        }
+        return stored.byDigest(cpuMapDigest);
     }
 
     /** The catalog for hosts whose libvirt version is not known, and for questions about no host in particular. */
@@ -109,7 +170,11 @@ public final class Catalogs {
         if (name == null) {
             return configured;
         }
-        return all().stream().filter(c -> c.name().equals(name)).findFirst().orElse(configured);
+        return all().stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .or(() -> byVersion.isEmpty() ? Optional.empty() : stored.byName(name))
+                .orElse(configured);
     }
 
     /**
@@ -133,9 +198,17 @@ public final class Catalogs {
         });
     }
 
+    /** Older libvirt first; of one release, a bundled map before one an agent sent. */
     private int rank(CpuCatalog catalog) {
         int i = byVersion.indexOf(catalog);
-        return i < 0 ? byVersion.size() : i;
+        return i >= 0
+                ? 2 * i
+                : 2
+                                * (int) byVersion.stream()
+                                        .filter(c -> major(c.info().libvirtVersion())
+                                                <= major(catalog.info().libvirtVersion()))
+                                        .count()
+                        + 1;
     }
 
     /** Every catalog hosts are read with, each once: the configured one first, then the others oldest first. */

@@ -9,7 +9,7 @@ public enum Access {
     /** Reading: GET and HEAD, and the read-only POSTs (what-if, migration checks), when reads need a credential. */
     READ,
 
-    /** Registering a host (POST /hosts). */
+    /** Registering a host (POST /hosts), and uploading its libvirt's cpu_map (PUT /cpu-maps/{digest}). */
     REGISTER,
 
     /** Every other change: deleting hosts, aggregates and their policies, memberships. */

@@ -11,8 +11,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * Which {@link Access} each request needs. Reads are open unless {@code fleetcpu.security.reads-need-credential}
  * closes them; health and the OpenAPI document stay open always. The POSTs that only ask a question (what-if,
  * migration checks) are reads: they write nothing, so they are as open as the GETs (the dashboard asks the same
- * what-if with a GET form). Registering a host needs the agent's access; every other change (and any request this
- * table does not know) is the operator's.
+ * what-if with a GET form). Registering a host, and uploading its libvirt's cpu_map, need the agent's access; every
+ * other change (and any request this table does not know) is the operator's.
  */
 @Component
 public class AccessRules {
@@ -32,6 +32,9 @@ public class AccessRules {
     private static final List<PathPattern> QUESTIONS = patterns("/aggregates/{id}/what-if", "/migrations/check");
 
     private static final List<PathPattern> REGISTRATION = patterns("/hosts");
+
+    /** The agent uploads its libvirt's cpu_map when the service does not hold it. */
+    private static final List<PathPattern> MAP_UPLOAD = patterns("/cpu-maps/{digest}");
 
     private final boolean readsNeedCredential;
 
@@ -60,7 +63,8 @@ public class AccessRules {
         if ("POST".equals(method) && matches(QUESTIONS, container)) {
             return readsNeedCredential ? Access.READ : Access.OPEN;
         }
-        if ("POST".equals(method) && matches(REGISTRATION, container)) {
+        if ("POST".equals(method) && matches(REGISTRATION, container)
+                || "PUT".equals(method) && matches(MAP_UPLOAD, container)) {
             return Access.REGISTER;
         }
         return Access.OPERATE;

@@ -5,23 +5,31 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetcpu.agent.libvirt.LibvirtConnection;
 import io.fleetcpu.agent.libvirt.LibvirtException;
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuMapDigest;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.testing.ApiTest;
+import io.fleetcpu.testing.CpuMapFiles;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,11 +47,7 @@ class AgentRegistersThisMachineTest extends ApiTest {
 
     @Test
     void storedHostMatchesWhatVirshSays() throws IOException {
-        try (LibvirtConnection probe = LibvirtConnection.open(URI)) {
-            // reachable: from here on a failure is a failure
-        } catch (LibvirtException | LinkageError e) {
-            assumeTrue(false, "no libvirtd at " + URI + ": " + e.getMessage());
-        }
+        assumeLibvirtd();
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
 
         int exit = registerThisMachine(token);
@@ -87,10 +91,72 @@ class AgentRegistersThisMachineTest extends ApiTest {
                 .as("the module's nested parameter")
                 .isEqualTo(nestedWord(kvmModule()));
 
+        // Read with this machine's own libvirt's map: the one in /usr/share/libvirt/cpu_map, by its digest.
+        Map<String, byte[]> ownMap = CpuMapFiles.x86Files(Path.of(HostCpuMap.DEFAULT_DIRECTORY));
+        assertThat(host.get("cpuMap").asString()).isEqualTo(CpuMapDigest.of(ownMap));
+
         // Registering again changes nothing.
         assertThat(registerThisMachine(token)).isZero();
         assertThat(get("/hosts/" + capabilities.hostUuid()).json().get("updatedAt"))
                 .isEqualTo(host.get("updatedAt"));
+    }
+
+    /**
+     * A host whose libvirt's cpu_map the service does not hold (here: libvirt 12.8's as a distribution might patch it):
+     * the agent uploads it once, the host is read with it, and the next registration uploads nothing.
+     */
+    @Test
+    void theAgentUploadsItsLibvirtsCpuMapOnceAndTheHostIsReadWithIt() throws IOException {
+        assumeLibvirtd();
+        Path token = Files.writeString(dir.resolve("token"), AGENT_TOKEN + "\n");
+        Map<String, byte[]> files = CpuMapFiles.patched(BundledMap.LIBVIRT_12_8, "this machine's distribution");
+        Path map = CpuMapFiles.write(files, dir.resolve("cpu_map"));
+        String digest = CpuMapDigest.of(files);
+
+        StringWriter first = new StringWriter();
+        assertThat(registerThisMachine(token, map, first)).as(first.toString()).isZero();
+        assertThat(first.toString())
+                .contains("uploaded this host's libvirt cpu_map " + digest + " (HTTP 201, " + files.size() + " files");
+        String uuid = HostCapabilities.parse(virsh("capabilities")).hostUuid().toString();
+        JsonNode host = get("/hosts/" + uuid).json();
+        assertThat(host.get("cpuMap").asString()).isEqualTo(digest);
+        assertThat(host.get("catalog").asString()).endsWith("(map " + digest.substring(0, 12) + ")");
+
+        StringWriter second = new StringWriter();
+        assertThat(registerThisMachine(token, map, second))
+                .as(second.toString())
+                .isZero();
+        assertThat(second.toString()).doesNotContain("uploaded").contains("registered: HTTP 200");
+        assertThat(get("/catalogs").json().toString()).contains(digest);
+    }
+
+    private static void assumeLibvirtd() {
+        try (LibvirtConnection probe = LibvirtConnection.open(URI)) {
+            // reachable: from here on a failure is a failure
+        } catch (LibvirtException | LinkageError e) {
+            assumeTrue(false, "no libvirtd at " + URI + ": " + e.getMessage());
+        }
+    }
+
+    /** The agent's own run against this service with this cpu_map directory; what it prints goes to {@code out}. */
+    private int registerThisMachine(Path token, Path cpuMap, StringWriter out) {
+        CommandLine agent = AgentCommand.commandLine(
+                new AgentCommand(LiveLibvirt.INSTANCE, Clock.systemUTC(), Sleeper.REAL), Map.of());
+        agent.setOut(new PrintWriter(out));
+        agent.setErr(new PrintWriter(out));
+        return agent.execute(
+                "--server",
+                uri("").toString(),
+                "--aggregate",
+                "own-map",
+                "--token-file",
+                token.toString(),
+                "--libvirt-uri",
+                URI,
+                "--cpu-map",
+                cpuMap.toString(),
+                "--deadline",
+                "30s");
     }
 
     /** kvm_intel or kvm_amd, whichever this machine's kernel has loaded; null without KVM (emulation only). */

@@ -80,6 +80,10 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("POST /aggregates/{id}/what-if", reads);
         table.put("GET /cpu-models", reads);
         table.put("GET /cpu-models/{name}", reads);
+        table.put("GET /catalogs", reads);
+        table.put("GET /cpu-maps/{digest}", reads);
+        // an agent uploads its libvirt's cpu_map when the service does not hold it
+        table.put("PUT /cpu-maps/{digest}", REGISTRARS);
         table.put("GET /events", reads);
         table.put("GET /groupings", reads);
         table.put("GET /hosts", reads);
@@ -173,7 +177,8 @@ abstract class EndpointRoles extends ApiAssertions {
                 .replace("{id}", UUID.randomUUID().toString())
                 .replace("{hostId}", UUID.randomUUID().toString())
                 .replace("{name}", "Haswell")
-                .replace("{document}", "capabilities");
+                .replace("{document}", "capabilities")
+                .replace("{digest}", "0".repeat(64));
         HttpRequest.Builder request = builder(path)
                 .header("Content-Type", "application/json")
                 .method(

@@ -60,7 +60,7 @@ public abstract class ApiTest {
     @BeforeEach
     void emptyDatabase() {
         // cpu_kind_hosts: a truncate fires no row trigger, so the fleet's counts by kind go with the hosts by hand.
-        jdbc.execute("truncate host, aggregate, cpu_event, cpu_kind_hosts cascade");
+        jdbc.execute("truncate host, aggregate, cpu_event, cpu_kind_hosts, cpu_map cascade");
     }
 
     /** An HTTP answer, with its body read as JSON when it is JSON. */
