@@ -66,7 +66,7 @@ public final class Libvirt128 {
                     + "): make it with .ci/libvirt-12.8-root (needs root and Debian's mirror; about 2.5 minutes)";
             return unavailable;
         }
-        Result version = run(List.of("virsh", "--version"), 30);
+        Result version = run(List.of("virsh", "--version"), 30, true);
         if (!version.ok()) {
             unavailable = "cannot run virsh in " + root + " through chroot (needs root): "
                     + version.error().strip();
@@ -78,12 +78,12 @@ public final class Libvirt128 {
 
     /** {@code virsh --version} in the root. */
     public static String virshVersion() {
-        return run(List.of("virsh", "--version"), 30).output().strip();
+        return run(List.of("virsh", "--version"), 30, true).output().strip();
     }
 
     /** {@code qemu-system-x86_64 --version} in the root, its first line. */
     public static String qemuVersion() {
-        return run(List.of("qemu-system-x86_64", "--version"), 30)
+        return run(List.of("qemu-system-x86_64", "--version"), 30, true)
                 .output()
                 .lines()
                 .findFirst()
@@ -113,11 +113,62 @@ public final class Libvirt128 {
         return withFile(cpuXml, new ArrayList<>(List.of("virsh", "-q", "-c", "test:///default", "cpu-compare")));
     }
 
+    /**
+     * {@code virsh -c qemu:///embed?root=… cpu-baseline}: libvirt 12.8's QEMU driver, run in process (no daemon), which
+     * takes {@code --migratable} where the test driver refuses it. It needs {@code /proc} and {@code /sys} in the
+     * root: they are mounted in a mount namespace of its own ({@code unshare --mount}), gone when virsh ends.
+     */
+    public static Result qemuCpuBaseline(List<String> cpuXmls, boolean features, boolean migratable) {
+        List<String> command = new ArrayList<>(List.of("cpu-baseline"));
+        if (features) {
+            command.add("--features");
+        }
+        if (migratable) {
+            command.add("--migratable");
+        }
+        return withFile(String.join("", cpuXmls), embeddedQemu(command));
+    }
+
+    /**
+     * {@code virsh -c qemu:///embed?root=… cpu-compare} of one {@code <cpu>} with the host CPU libvirt 12.8 reads from
+     * this machine; {@code --error} makes an incompatible CPU an error that says why.
+     */
+    public static Result qemuCpuCompare(String cpuXml, boolean error) {
+        List<String> command = new ArrayList<>(List.of("cpu-compare"));
+        if (error) {
+            command.add("--error");
+        }
+        return withFile(cpuXml, embeddedQemu(command));
+    }
+
+    /** Any virsh command on libvirt 12.8's embedded QEMU driver. */
+    public static Result qemuVirsh(String... arguments) {
+        return run(embeddedQemu(new ArrayList<>(List.of(arguments))), 120, false);
+    }
+
+    private static List<String> embeddedQemu(List<String> virshArguments) {
+        List<String> command = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                "mount -t proc proc \"$0/proc\" && mount -t sysfs sysfs \"$0/sys\" && exec chroot \"$0\" \"$@\"",
+                root().toString(),
+                "virsh",
+                "-q",
+                "-c",
+                "qemu:///embed?root=/var/tmp/fleetcpu-embed"));
+        command.addAll(virshArguments);
+        return command;
+    }
+
     /** Any virsh command in the root, on {@code test:///default}. */
     public static Result virsh(String... arguments) {
         List<String> command = new ArrayList<>(List.of("virsh", "-q", "-c", "test:///default"));
         command.addAll(List.of(arguments));
-        return run(command, 60);
+        return run(command, 60, true);
     }
 
     /**
@@ -135,7 +186,7 @@ public final class Libvirt128 {
         try {
             Files.writeString(file, content);
             command.add("/tmp/" + name);
-            return run(command, 60);
+            return run(command, 60, command.get(0).equals("virsh"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -147,8 +198,9 @@ public final class Libvirt128 {
         }
     }
 
-    private static Result run(List<String> inRoot, int timeoutSeconds) {
-        List<String> command = new ArrayList<>(List.of("chroot", root().toString()));
+    /** @param chroot run {@code command} in the root through chroot; else as it is */
+    private static Result run(List<String> inRoot, int timeoutSeconds, boolean chroot) {
+        List<String> command = new ArrayList<>(chroot ? List.of("chroot", root().toString()) : List.of());
         command.addAll(inRoot);
         try {
             Path err = Files.createTempFile("libvirt128-", ".err");

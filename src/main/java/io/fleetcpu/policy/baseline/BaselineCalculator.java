@@ -44,7 +44,8 @@ public final class BaselineCalculator {
         this.nonMigratable = b.build();
         for (LibvirtDriver driver : LibvirtDriver.values()) {
             FeatureSet.Builder dropped = FeatureSet.builder();
-            driver.droppedFeatures().forEach(name -> catalog.feature(name).ifPresent(f -> dropped.add(f.index())));
+            driver.droppedFeatures(catalog.info().libvirtVersion())
+                    .forEach(name -> catalog.feature(name).ifPresent(f -> dropped.add(f.index())));
             droppedBy.put(driver, dropped.build());
         }
     }
