@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -43,8 +42,11 @@ class ModernCpusBootTest extends ApiTest {
                     "libvirt-9.9.0/x86_64-cpuid-EPYC-7601-32-Core-host.xml",
                     "libvirt-9.9.0/x86_64-cpuid-Ryzen-9-3900X-12-Core-host.xml"));
 
-    @BeforeAll
-    static void needsQemu11() {
+    /**
+     * Skips the test (not the class: a class skipped in {@code @BeforeAll} leaves no test case in Surefire's report,
+     * and {@code .ci/run} would not see the skip) where the root is missing.
+     */
+    private static void assumeQemu11() {
         String why = Libvirt128.unavailable();
         assumeTrue(why == null, () -> "libvirt 12.8 and QEMU 11 not available: " + why);
         System.out.println(
@@ -142,6 +144,7 @@ class ModernCpusBootTest extends ApiTest {
 
     @Test
     void everyModernCpuAloneAndWithOlderCpusOfItsVendorStartsInQemu11() {
+        assumeQemu11();
         List<Verdict> verdicts = new ArrayList<>();
         int n = 0;
         for (String file : newerCpus()) {

@@ -63,7 +63,7 @@ public final class Libvirt128 {
         Path root = root();
         if (!Files.isRegularFile(root.resolve(MARKER))) {
             unavailable = "no complete libvirt 12.8 root at " + root + " (no " + MARKER
-                    + "): make it with .ci/libvirt-12.8-root (needs root and Debian's mirror; about 2.5 minutes)";
+                    + "): make it with .ci/libvirt-12.8-root (needs root and Debian's mirror; 1 to 2 minutes)";
             return unavailable;
         }
         Result version = run(List.of("virsh", "--version"), 30, true);

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,12 +36,20 @@ class Libvirt128BaselineDifferentialTest {
     private static final CpuCatalog catalog = CpuCatalog.bundled(BundledMap.LIBVIRT_12_8);
     private static final BaselineCalculator calculator = new BaselineCalculator(catalog);
 
-    @BeforeAll
-    static void needsLibvirt128() {
+    private static boolean announced;
+
+    /**
+     * Skips the test (not the class: a class skipped in {@code @BeforeAll} leaves no test case in Surefire's report,
+     * and {@code .ci/run} would not see the skip) where libvirt 12.8 cannot run.
+     */
+    private static synchronized void assumeLibvirt128() {
         String why = Libvirt128.unavailable();
         assumeTrue(why == null, () -> "libvirt 12.8 not available: " + why);
-        System.out.println("libvirt-12.8: comparing with virsh " + Libvirt128.virshVersion() + " in "
-                + Libvirt128.root() + " (test:///default)");
+        if (!announced) {
+            announced = true;
+            System.out.println("libvirt-12.8: comparing with virsh " + Libvirt128.virshVersion() + " in "
+                    + Libvirt128.root() + " (test:///default)");
+        }
     }
 
     /** What one comparison found: agreed (computed or both refused), or the two answers. */
@@ -122,6 +129,7 @@ class Libvirt128BaselineDifferentialTest {
 
     @Test
     void everyFixtureAloneMatchesLibvirt128() {
+        assumeLibvirt128();
         Tally tally = new Tally("every fixture CPU alone (" + CpuFixtures.all().size() + ")");
         for (Fixture f : CpuFixtures.all()) {
             tally.add(List.of(f));
@@ -136,6 +144,7 @@ class Libvirt128BaselineDifferentialTest {
 
     @Test
     void randomSetsOfAllFixturesMatchLibvirt128() {
+        assumeLibvirt128();
         List<Fixture> all = CpuFixtures.all();
         Tally mixed = new Tally("random sets of all fixture CPUs (seed 20240611, 100 sets)");
         CpuFixtures.randomSets(20240611L, all, 100).forEach(mixed::add);
@@ -285,6 +294,7 @@ class Libvirt128BaselineDifferentialTest {
 
     @Test
     void generatedCpusMatchLibvirt128() {
+        assumeLibvirt128();
         List<Tally> tallies = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             Random random = new Random(SEED + kind.ordinal());
