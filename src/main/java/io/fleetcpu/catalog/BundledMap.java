@@ -13,7 +13,10 @@ public enum BundledMap {
     LIBVIRT_9_0("9.0", "catalog/cpu_map/", "catalog/catalog.properties"),
     /** libvirt 11.3.0 (Debian 13): knows newer CPUs and features; its results are not compared with libvirt 11.3. */
     LIBVIRT_11_3("11.3", "catalog/cpu_map-libvirt-11.3/", "catalog/catalog-libvirt-11.3.properties"),
-    /** libvirt 12.8.0 (Debian unstable): the CPUs and features of 2025 and 2026 (cet-ss, EPYC-Turin, Xeon 6, …). */
+    /**
+     * libvirt 12.8.0 (Debian unstable): the CPUs and features of 2025 and 2026 (cet-ss, EPYC-Turin, Xeon 6, …); its
+     * results are compared with libvirt 12.8 itself, run from a Debian unstable root.
+     */
     LIBVIRT_12_8("12.8", "catalog/cpu_map-libvirt-12.8/", "catalog/catalog-libvirt-12.8.properties");
 
     private final String libvirtVersion;

@@ -54,7 +54,8 @@ public final class CpuCatalog {
                         m.decodeGuest(),
                         m.signatures(),
                         m.position(),
-                        m.removedFeatures().of(this)))
+                        m.removedFeatures().of(this),
+                        m.removedOrder()))
                 .toList();
         Map<String, CpuModel> modelMap = new HashMap<>();
         this.models.forEach(m -> modelMap.put(m.name(), m));
@@ -144,7 +145,8 @@ public final class CpuCatalog {
                     m.decodeGuest() && o.get().decodeGuest(),
                     m.signatures(),
                     commonModels.size(),
-                    removed.bare()));
+                    removed.bare(),
+                    removedOrder(m, o.get(), sketch.featureNames(removed))));
         }
         CpuCatalog part = new CpuCatalog(
                 new CatalogInfo(
@@ -161,6 +163,22 @@ public final class CpuCatalog {
                 commonModels,
                 vendors);
         return sameDefinitions(part) ? this : part;
+    }
+
+    /** The removed features of the common model: in this map's file order, then the other map's. */
+    private static List<String> removedOrder(CpuModel mine, CpuModel theirs, List<String> removed) {
+        List<String> order = new ArrayList<>();
+        for (String name : mine.removedOrder()) {
+            if (removed.contains(name) && !order.contains(name)) {
+                order.add(name);
+            }
+        }
+        for (String name : theirs.removedOrder()) {
+            if (removed.contains(name) && !order.contains(name)) {
+                order.add(name);
+            }
+        }
+        return order;
     }
 
     /** Whether the other catalog defines the same features (names, bits, order) and models (features by name). */

@@ -305,6 +305,7 @@ final class CpuMapReader {
                 }
             }
             FeatureSet.Builder removed = FeatureSet.builder();
+            List<String> removedOrder = new ArrayList<>();
             for (Element f : children(e, "feature")) {
                 FeatureDefinition feature = featuresByName.get(required(f, "name", file));
                 if (feature == null) {
@@ -314,6 +315,7 @@ final class CpuMapReader {
                 // removed='yes' marks a feature the model used to have; libvirt keeps it out of the model's data.
                 if ("yes".equals(f.getAttribute("removed"))) {
                     removed.add(feature.index());
+                    removedOrder.add(feature.name());
                 } else if ("yes".equals(f.getAttribute("added"))) {
                     // added='yes' (libvirt 11.x: the vmx-* capabilities of Skylake-Server, Cascadelake-Server, …)
                     // marks a feature added to an existing model later on. libvirt does not count it as part of the
@@ -335,7 +337,8 @@ final class CpuMapReader {
                     decodeGuest,
                     signatures,
                     models.size(),
-                    removed.build());
+                    removed.build(),
+                    removedOrder);
             models.add(model);
             modelsByName.put(name, model);
         }

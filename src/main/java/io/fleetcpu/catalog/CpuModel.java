@@ -14,6 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param position    position in map order (index.xml include order)
  * @param removedFeatures features cpu_map lists with {@code removed='yes'}: dropped from the model later on
  *                    (e.g. {@code monitor} of EPYC); libvirt does not count them as part of the model
+ * @param removedOrder the names of {@code removedFeatures} in the order the model's file lists them, the order in
+ *                    which libvirt appends them, disabled, to a CPU it describes with the model
+ *                    ({@code virCPUx86DisableRemovedFeatures} walks {@code model->removedFeatures}, filled by
+ *                    {@code x86ModelParseFeatures} in file order; Icelake-Server of libvirt 11.3 and later lists
+ *                    {@code intel-pt} before {@code mpx}, the reverse of x86_features.xml)
  */
 public record CpuModel(
         String name,
@@ -24,9 +29,11 @@ public record CpuModel(
         boolean decodeGuest,
         List<SignatureRange> signatures,
         int position,
-        FeatureSet removedFeatures) {
+        FeatureSet removedFeatures,
+        List<String> removedOrder) {
 
     public CpuModel {
         signatures = List.copyOf(signatures);
+        removedOrder = List.copyOf(removedOrder);
     }
 }

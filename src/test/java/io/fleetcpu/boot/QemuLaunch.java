@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,10 +37,19 @@ public final class QemuLaunch {
      *     which takes the same flags
      */
     public static Outcome start(String accel, String cpuArgument) {
+        return start(List.of(), accel, cpuArgument);
+    }
+
+    /**
+     * The same with a command before QEMU's: {@code chroot ROOT} starts the QEMU of another root (QEMU 11 in
+     * {@code io.fleetcpu.testing.Libvirt128}'s).
+     */
+    public static Outcome start(List<String> prefix, String accel, String cpuArgument) {
         String cpu = accel.equals("tcg") && (cpuArgument.equals("host") || cpuArgument.startsWith("host,"))
                 ? "max" + cpuArgument.substring(4)
                 : cpuArgument;
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 "qemu-system-x86_64",
                 "-machine",
                 "pc",
@@ -54,7 +64,7 @@ public final class QemuLaunch {
                 "none",
                 "-S",
                 "-qmp",
-                "stdio");
+                "stdio"));
         Process process = null;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();

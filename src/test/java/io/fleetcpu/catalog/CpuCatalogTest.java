@@ -198,6 +198,11 @@ class CpuCatalogTest {
                 libvirt113.info().source());
         assertFalse(libvirt113.info().verifiedAgainstLibvirt());
         assertTrue(libvirt113.info().verification().startsWith("not verified against libvirt 11.3"));
+        // libvirt 12.8's map is: Libvirt128BaselineDifferentialTest and Libvirt128QemuDriverDifferentialTest compare
+        // its results with libvirt 12.8 itself
+        CpuCatalog libvirt128 = CpuCatalog.bundled(BundledMap.LIBVIRT_12_8);
+        assertTrue(libvirt128.info().verifiedAgainstLibvirt());
+        assertTrue(libvirt128.info().verification().startsWith("verified against libvirt 12.8.0"));
         assertEquals(List.of("Intel", "AMD", "Hygon"), libvirt113.vendors());
         // and the default stays libvirt 9.0's, which knows none of them
         for (String newer :

@@ -44,7 +44,8 @@ public final class BaselineCalculator {
         this.nonMigratable = b.build();
         for (LibvirtDriver driver : LibvirtDriver.values()) {
             FeatureSet.Builder dropped = FeatureSet.builder();
-            driver.droppedFeatures().forEach(name -> catalog.feature(name).ifPresent(f -> dropped.add(f.index())));
+            driver.droppedFeatures(catalog.info().libvirtVersion())
+                    .forEach(name -> catalog.feature(name).ifPresent(f -> dropped.add(f.index())));
             droppedBy.put(driver, dropped.build());
         }
     }
@@ -233,7 +234,11 @@ public final class BaselineCalculator {
         FeatureSet guestFeatures = decoded.model.features().union(required).minus(disabled);
         List<CpuFeature> listed = expandFeatures
                 ? expandedList(decoded.model, required, disabled)
-                : shortList(decoded.model.features().union(blockers.apply(decoded.model)), required, disabled);
+                : shortList(
+                        decoded.model,
+                        decoded.model.features().union(blockers.apply(decoded.model)),
+                        required,
+                        disabled);
         return new Baseline(
                 decoded.model.name(),
                 outputVendor ? vendor : null,
@@ -339,18 +344,28 @@ public final class BaselineCalculator {
      * catalog order) or the expanded form (every feature of the model as well, sorted by name).
      */
     public List<CpuFeature> featureList(CpuModel model, FeatureSet required, FeatureSet disabled, boolean expanded) {
-        return expanded ? expandedList(model, required, disabled) : shortList(model.features(), required, disabled);
+        return expanded
+                ? expandedList(model, required, disabled)
+                : shortList(model, model.features(), required, disabled);
     }
 
     /** @param modelData the model's features and its blockers: listed disabled before the removed features */
-    private List<CpuFeature> shortList(FeatureSet modelData, FeatureSet required, FeatureSet disabled) {
+    private List<CpuFeature> shortList(CpuModel model, FeatureSet modelData, FeatureSet required, FeatureSet disabled) {
         List<CpuFeature> out = new ArrayList<>(required.size() + disabled.size());
         catalog.featureNames(required).forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.REQUIRE)));
-        // The model's own features first; a feature the map marks removed from the model comes last, as libvirt's
-        // virCPUx86DisableRemovedFeatures appends it after x86DataToCPU has listed the others.
+        // The model's own features first, in catalog order; a feature the map marks removed from the model comes
+        // last, as libvirt's virCPUx86DisableRemovedFeatures appends it after x86DataToCPU has listed the others,
+        // walking the model's removed features in the order its file lists them (not the catalog's: Icelake-Server
+        // of libvirt 11.3 and 12.8 gives intel-pt, then mpx).
         FeatureSet own = disabled.intersection(modelData);
         catalog.featureNames(own).forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
-        catalog.featureNames(disabled.minus(own)).forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
+        List<String> removed = catalog.featureNames(disabled.minus(own));
+        model.removedOrder().stream()
+                .filter(removed::contains)
+                .forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
+        removed.stream()
+                .filter(n -> !model.removedOrder().contains(n))
+                .forEach(n -> out.add(new CpuFeature(n, FeaturePolicy.DISABLE)));
         return out;
     }
 

@@ -31,21 +31,25 @@ public final class CpuConfigRenderer {
     /** Words QEMU, libvirt or KubeVirt read as a mode rather than a model. */
     private static final Set<String> RESERVED_MODEL_NAMES =
             Set.of("host", "max", "base", "host-model", "host-passthrough", "custom", "maximum");
-    /** CPUID bits the guest kernel sets itself; libvirt leaves them out of QEMU's -cpu too. */
-    /**
-     * Features libvirt's QEMU driver drops from every guest CPU before starting QEMU (virQEMUCapsCPUFilterFeatures):
-     * the bits the guest kernel sets itself and Intel RDT monitoring, which QEMU does not virtualise. A guest
-     * started through libvirt never had them, so the -cpu value leaves them out too.
-     */
-    private static final Set<String> FILTERED_BY_LIBVIRT = LibvirtDriver.QEMU.droppedFeatures();
 
     /** Features KVM never gives a guest: KubeVirt never labels them. */
     private static final HostOnlyFeatures HOST_ONLY = HostOnlyFeatures.bundled();
 
     private final CpuCatalog catalog;
 
+    /**
+     * Features libvirt's QEMU driver drops from every guest CPU before starting QEMU (virQEMUCapsCPUFilterFeatures),
+     * as the libvirt of the catalog's release does ({@link LibvirtDriver#droppedFeatures(String)}): the bits the guest
+     * kernel sets itself and Intel RDT monitoring, which QEMU does not virtualise; since libvirt 11.3 also three VMX
+     * capabilities QEMU has no property for, since 12.8 also ht and cmp_legacy. A guest started through libvirt never
+     * had them, so the -cpu value leaves them out too.
+     */
+    private final Set<String> filteredByLibvirt;
+
     public CpuConfigRenderer(CpuCatalog catalog) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.filteredByLibvirt =
+                LibvirtDriver.QEMU.droppedFeatures(catalog.info().libvirtVersion());
     }
 
     // ---- libvirt domain XML ---------------------------------------------------------------------------------
@@ -214,11 +218,14 @@ public final class CpuConfigRenderer {
         }
         StringBuilder arg = new StringBuilder(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : "host");
         for (CpuFeature f : cpu.features()) {
+            // What libvirt filters out never reaches a guest started through libvirt.
+            if (filteredByLibvirt.contains(f.name())) {
+                continue;
+            }
             var qemuName = QemuFeatureNames.qemuName(f.name());
             if (qemuName.isEmpty()) {
-                // Nothing to take away from a guest QEMU never gives the feature; what libvirt filters out
-                // never reaches a guest started through libvirt either.
-                if (f.policy() == FeaturePolicy.DISABLE || FILTERED_BY_LIBVIRT.contains(f.name())) {
+                // Nothing to take away from a guest QEMU never gives the feature.
+                if (f.policy() == FeaturePolicy.DISABLE) {
                     continue;
                 }
                 throw new IllegalArgumentException("QEMU has no flag for required feature '" + f.name() + "' ("

@@ -2,6 +2,7 @@ package io.fleetcpu.policy.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,29 @@ class BaselineModelChoiceTest {
                   <feature policy='disable' name='monitor'/>
                 </cpu>
                 """, shortForm(host("a", "kvm32", "ssse3", "syscall", "nx", "lm"), host("b", "Haswell-IBRS")));
+    }
+
+    /**
+     * Features the map marks removed from the model come last, disabled, in the order the model's file lists them:
+     * libvirt's virCPUx86DisableRemovedFeatures walks the model's removedFeatures, which x86ModelParseFeatures fills
+     * in file order. libvirt 12.8's Icelake-Server lists intel-pt (line 42) before mpx (line 51), the reverse of
+     * x86_features.xml; libvirt 12.8's own virsh gives intel-pt, then mpx, for the Ice Lake Server of
+     * cpudata/libvirt-5.6.0 (Libvirt128BaselineDifferentialTest). No model of libvirt 9.0's map removes more than one
+     * feature, so its answers do not change.
+     */
+    @Test
+    void removedFeaturesComeInTheModelFilesOrder() {
+        BaselineCalculator libvirt128 = new BaselineCalculator(CpuCatalog.bundled(BundledMap.LIBVIRT_12_8));
+        String xml = libvirt128
+                .baseline(List.of(host("a", "Icelake-Server")), false, false)
+                .toLibvirtXml();
+        assertEquals("""
+                <cpu mode='custom' match='exact'>
+                  <model fallback='forbid'>Icelake-Server</model>
+                  <vendor>Intel</vendor>
+                  <feature policy='disable' name='intel-pt'/>
+                  <feature policy='disable' name='mpx'/>
+                </cpu>
+                """, xml);
     }
 }
