@@ -16,9 +16,9 @@
 #   FLEETCPU_LIBVIRT_URI the libvirtd the agent reads (default qemu:///system)
 #   TOUR_BODY_CHARS      how much of each answer to print (default 400; 0 prints answers whole)
 #
-# Needs bash, curl and coreutils only. The tour registers the hosts compute-17, compute-18 and compute-19 (UUIDs
-# 4c4c4544-0046-3510-8057-b7c04f4e323{1,2,3}), the machine it runs on (through the agent) and the aggregates
-# haswell-east, haswell-west and lab; it removes what an earlier, interrupted run left of them first, and deletes
+# Needs bash, curl and coreutils only. The tour registers the hosts compute-17, compute-18, compute-19 and compute-21
+# (UUIDs 4c4c4544-0046-3510-8057-b7c04f4e323{1,2,3,5}), the machine it runs on (through the agent) and the aggregates
+# haswell-east, haswell-west, emerald-rapids and lab; it removes what an earlier, interrupted run left of them first, and deletes
 # them again at the end (the machine it runs on only when the tour registered it). Run it against a service you are
 # trying out, not one whose aggregates carry those names.
 set -Eeuo pipefail
@@ -151,16 +151,17 @@ capabilities() {
 COMPUTE_17=4c4c4544-0046-3510-8057-b7c04f4e3231
 COMPUTE_18=4c4c4544-0046-3510-8057-b7c04f4e3232
 COMPUTE_19=4c4c4544-0046-3510-8057-b7c04f4e3233
+COMPUTE_21=4c4c4544-0046-3510-8057-b7c04f4e3235
 SINCE=$(date -u +%Y-%m-%dT%H:%M:%SZ)   # when the tour started
 
 echo "tour of $FLEETCPU"
 
 # ---- not part of README: what an earlier, interrupted run left -----------------------------------------------------
 
-for host in "$COMPUTE_17" "$COMPUTE_18" "$COMPUTE_19"; do
+for host in "$COMPUTE_17" "$COMPUTE_18" "$COMPUTE_19" "$COMPUTE_21"; do
   curl -s -o /dev/null -X DELETE -H "$AUTH" "$FLEETCPU/hosts/$host" || fail "cannot reach $FLEETCPU"
 done
-for aggregate in haswell-east haswell-west lab; do
+for aggregate in haswell-east haswell-west emerald-rapids lab; do
   curl -s -o /dev/null -X DELETE -H "$AUTH" "$FLEETCPU/aggregates/$aggregate"
 done
 
@@ -259,6 +260,20 @@ step 422 "bad input is refused whole, naming each wrong field" \
 }'
 has errors
 has field uuid
+step 201 "register compute-21, a Xeon Gold 6530 (Emerald Rapids) whose agent runs libvirt 12.8" \
+  curl -s -X POST "$FLEETCPU/hosts" -H "$AUTH" -H 'Content-Type: application/json' -d @- <<EOF
+{
+  "hostname": "compute-21",
+  "aggregates": ["emerald-rapids"],
+  "capabilitiesXml": $(capabilities $COMPUTE_21 "$CPUDATA/../libvirt-newer/x86_64-cpuid-Xeon-Gold-6530-host.xml" | json_string),
+  "versions": {"libvirt": "12.8.0"}
+}
+EOF
+has catalog "libvirt 12.8"
+says '"unknownFeatures":[]'
+step 200 "its CPU, as QEMU's -cpu" \
+  curl -s "$FLEETCPU/aggregates/emerald-rapids/recommended-cpu?format=qemu"
+says 'SapphireRapids,'
 
 # ---- Hosts ------------------------------------------------------------------------------------------------------
 
@@ -445,6 +460,11 @@ says '"SapphireRapids"'
 step 200 "a versioned model of libvirt 11.3's map" \
   curl -s "$FLEETCPU/cpu-models/Cascadelake-Server-v3?libvirt=11.3"
 says '"libvirt 11.3"'
+step 200 "every cpu_map hosts are read with, and the hosts of each" \
+  curl -s "$FLEETCPU/catalogs"
+has name "libvirt 12.8"
+has cpuMap
+has hosts
 step 200 "the inventory" \
   curl -s "$FLEETCPU/inventory"
 says '"haswell-east"'
@@ -462,10 +482,14 @@ step 204 "forget compute-17" \
   curl -s -X DELETE -H "$AUTH" "$FLEETCPU/hosts/$COMPUTE_17"
 step 204 "forget compute-19" \
   curl -s -X DELETE -H "$AUTH" "$FLEETCPU/hosts/$COMPUTE_19"
+step 204 "forget compute-21" \
+  curl -s -X DELETE -H "$AUTH" "$FLEETCPU/hosts/$COMPUTE_21"
 step 204 "delete haswell-east" \
   curl -s -X DELETE -H "$AUTH" "$FLEETCPU/aggregates/haswell-east"
 step 204 "delete haswell-west" \
   curl -s -X DELETE -H "$AUTH" "$FLEETCPU/aggregates/haswell-west"
+step 204 "delete emerald-rapids" \
+  curl -s -X DELETE -H "$AUTH" "$FLEETCPU/aggregates/emerald-rapids"
 if [ -n "$THIS_HOST_NEW" ]; then
   step 204 "forget this machine (its agent registers it again at next boot)" \
     curl -s -X DELETE -H "$AUTH" "$FLEETCPU/hosts/$THIS_HOST"
