@@ -1,5 +1,7 @@
 package io.fleetcpu.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.fleetcpu.boot.QemuLaunch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,6 +76,33 @@ public final class Libvirt128 {
             unavailable = "the virsh in " + root + " is " + version.output().strip() + ", not libvirt 12.8";
         }
         return unavailable;
+    }
+
+    /**
+     * Skips the calling test, with the reason, where libvirt 12.8 cannot run here. Tests call it, not their class's
+     * {@code @BeforeAll}: a class skipped there leaves no test case in Surefire's report, and {@code .ci/run} would not
+     * see the skip.
+     */
+    public static void assumeAvailable() {
+        String why = unavailable();
+        assumeTrue(why == null, () -> "libvirt 12.8 not available: " + why);
+    }
+
+    private static @Nullable String qemuDriverUnavailable;
+    private static boolean qemuDriverProbed;
+
+    /** The same, and where libvirt 12.8's QEMU driver ({@code qemu:///embed}) does not start in the root. */
+    public static synchronized void assumeQemuDriver() {
+        assumeAvailable();
+        if (!qemuDriverProbed) {
+            qemuDriverProbed = true;
+            Result probe = qemuVirsh("uri");
+            if (!probe.ok()) {
+                qemuDriverUnavailable = "libvirt 12.8's QEMU driver (qemu:///embed) does not start in " + root()
+                        + " (libvirt-daemon-driver-qemu; .ci/libvirt-12.8-root installs it): " + probe.error();
+            }
+        }
+        assumeTrue(qemuDriverUnavailable == null, () -> qemuDriverUnavailable);
     }
 
     /** {@code virsh --version} in the root. */

@@ -59,26 +59,9 @@ class Libvirt128QemuDriverDifferentialTest {
                 true, true
             });
 
-    private static String qemuDriverUnavailable;
-    private static boolean probed;
-
-    /**
-     * Skips the test (not the class: a class skipped in {@code @BeforeAll} leaves no test case in Surefire's report,
-     * and {@code .ci/run} would not see the skip) where libvirt 12.8 or its QEMU driver cannot run.
-     */
-    private static synchronized void assumeLibvirt128() {
-        String why = Libvirt128.unavailable();
-        assumeTrue(why == null, () -> "libvirt 12.8 not available: " + why);
-        if (!probed) {
-            probed = true;
-            Libvirt128.Result probe = Libvirt128.qemuVirsh("uri");
-            if (!probe.ok()) {
-                qemuDriverUnavailable = "libvirt 12.8's QEMU driver (qemu:///embed) does not start in "
-                        + Libvirt128.root() + " (libvirt-daemon-driver-qemu; .ci/libvirt-12.8-root installs it): "
-                        + probe.error();
-            }
-        }
-        assumeTrue(qemuDriverUnavailable == null, () -> qemuDriverUnavailable);
+    /** Skips the test where libvirt 12.8 or its QEMU driver cannot run ({@link Libvirt128#assumeQemuDriver}). */
+    private static void assumeLibvirt128() {
+        Libvirt128.assumeQemuDriver();
     }
 
     private static String form(boolean[] f) {
