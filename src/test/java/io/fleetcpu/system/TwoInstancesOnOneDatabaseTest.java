@@ -2,6 +2,9 @@ package io.fleetcpu.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuMapDigest;
+import io.fleetcpu.testing.CpuMapFiles;
 import io.fleetcpu.testing.KvmKernel;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -382,6 +385,41 @@ class TwoInstancesOnOneDatabaseTest {
                 ResultSet row = sql.executeQuery()) {
             assertThat(row.next()).as("east exists").isTrue();
             return row.getTimestamp(1).toInstant();
+        }
+    }
+
+    /**
+     * A cpu_map an agent uploads through one instance reads, at once, the hosts registered through the other: maps are
+     * kept in the database, each instance keeping those it has read.
+     */
+    @Test
+    void aMapUploadedThroughOneInstanceReadsHostsRegisteredThroughTheOther() {
+        Map<String, byte[]> files = CpuMapFiles.patched(BundledMap.LIBVIRT_12_8, "two instances, one database");
+        String digest = CpuMapDigest.of(files);
+        try (RunningService a = start();
+                RunningService b = start()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("hostname", "gold-6530");
+            body.put("aggregates", List.of("maps"));
+            body.put(
+                    "capabilitiesXml",
+                    RunningService.capabilities(
+                            "2f1d7c7e-0b7a-4f55-8d3e-000000000010",
+                            "libvirt-newer/x86_64-cpuid-Xeon-Gold-6530-host.xml"));
+            body.put("versions", Map.of("libvirt", "12.5.0"));
+            body.put("cpuMap", digest);
+            // B has never seen the map; A is asked to hold it first
+            expect(a.get("/cpu-maps/" + digest), 404);
+            expect(b.put("/cpu-maps/" + digest, JSON.writeValueAsString(CpuMapFiles.upload(files, "12.5.0"))), 201);
+            JsonNode host = JSON.readTree(
+                    expect(a.post("/hosts", JSON.writeValueAsString(body)), 201).body());
+            assertThat(host.path("cpuMap").asString()).isEqualTo(digest);
+            assertThat(host.path("catalog").asString()).isEqualTo("libvirt 12.5 (map " + digest.substring(0, 12) + ")");
+            // and B, which stored the map, reads the kind A stored with it
+            JsonNode answer = JSON.readTree(
+                    expect(b.get("/aggregates/maps/recommended-cpu"), 200).body());
+            assertThat(answer.path("catalog").path("cpuMapDigest").asString()).isEqualTo(digest);
+            assertThat(expect(a.get("/catalogs"), 200).body()).contains(digest);
         }
     }
 
