@@ -186,6 +186,12 @@ public class AggregateService {
         return view(find(id));
     }
 
+    /** Which of these aggregates exist now (events name aggregates that may have been deleted since). */
+    @Transactional(readOnly = true)
+    public java.util.Set<String> existing(java.util.Collection<String> ids) {
+        return aggregates.findAllById(ids).stream().map(Aggregate::getId).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** One page of the aggregates, by id: what a page of a listing of thousands of aggregates shows. */
     @Transactional(readOnly = true)
     public org.springframework.data.domain.Page<AggregateView> page(int page, int size) {

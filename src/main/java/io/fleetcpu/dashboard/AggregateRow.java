@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * One aggregate in the fleet page's list, as its recommendation answers it.
  *
  * @param featuresGivenUp features some hosts have that the guest CPU leaves out
- * @param hostsBelowBaseline hosts lacking features all the others share, counted from the kinds the answer names
+ * @param hostsBelowBaseline hosts lacking features all the others share (they run the guest CPU, and hold it down),
+ *     counted from the kinds the answer names
  * @param nested nested virtualisation in a few words, or null when the recommendation gave no report
  * @param problem why there is no recommendation (no hosts, no common model, a policy that cannot be met)
  */
@@ -82,7 +83,12 @@ record AggregateRow(
             return null;
         }
         String guests = nested.provided() ? "guests get " + nested.flag() : "guests do not get " + nested.flag();
-        String fix = nested.hostsToFixCount() == 0 ? "" : "; " + nested.hostsToFixCount() + " hosts to fix";
+        // with nested virtualisation off nothing needs fixing: the count says what allowing it would take
+        String fix = nested.hostsToFixCount() == 0
+                ? ""
+                : nested.requested().equals("off")
+                        ? "; " + nested.hostsToFixCount() + " hosts would need nested enabled to allow it"
+                        : "; " + nested.hostsToFixCount() + " hosts to fix";
         String without = nested.hostsWithoutFlag().isEmpty()
                 ? ""
                 : "; " + nested.hostsWithoutFlag().size() + " kinds without " + nested.flag();

@@ -93,7 +93,16 @@ class DashboardController {
         model.addAttribute("inventory", hosts.inventory());
         model.addAttribute("aggregates", rows);
         model.addAttribute("page", shown);
-        model.addAttribute("events", history.latestChanges(EVENTS_SHOWN));
+        var events = history.latestChanges(EVENTS_SHOWN);
+        model.addAttribute("events", events);
+        // events outlive the aggregates they name: only those still there get a link
+        model.addAttribute(
+                "liveAggregates",
+                aggregates.existing(events.stream()
+                        .flatMap(e -> e.aggregates().stream())
+                        .map(x -> x.aggregateId())
+                        .distinct()
+                        .toList()));
         model.addAttribute("grouping", grouping);
         model.addAttribute("chart", grouping.value() == null ? null : GroupingChart.of(grouping.value()));
         return "dashboard/fleet";
