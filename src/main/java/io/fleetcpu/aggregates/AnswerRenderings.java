@@ -25,7 +25,14 @@ public class AnswerRenderings {
                 case JSON -> throw new IllegalArgumentException("JSON is the answer itself");
                 case LIBVIRT -> answer.view().libvirtXml();
                 case NOVA_CONF -> answer.view().novaConf();
-                case PLACEMENT -> PlacementTraits.render(answer.view().aggregate(), answer.nova(), answer.cpu());
+                case PLACEMENT ->
+                    PlacementTraits.render(
+                            answer.view().aggregate(),
+                            answer.nova(),
+                            answer.cpu(),
+                            engines.engine(answer.catalog())
+                                    .renderer()
+                                    .guestFeatures(answer.cpu(), answer.nova().sharedFeatures()));
                 case QEMU -> engines.engine(answer.catalog()).renderer().qemuCpuArgument(answer.cpu()) + "\n";
                 case KUBEVIRT -> answer.view().kubevirt();
                 case KUBEVIRT_LABELS -> answer.kubevirtLabels();

@@ -239,6 +239,25 @@ public final class CpuConfigRenderer {
         return arg.toString();
     }
 
+    // ---- every feature of the guest CPU --------------------------------------------------------------------
+
+    /**
+     * Every feature a guest with this CPU has, in catalog order: a named model's features, or for the host modes the
+     * features every host gives guests, plus the required minus the disabled ones. Names the catalog does not know are
+     * passed over.
+     *
+     * @param hostFeatures for the host modes, the features every host gives guests; not read for a named model
+     */
+    public List<String> guestFeatures(GuestCpu cpu, List<String> hostFeatures) {
+        check(cpu);
+        FeatureSet base = cpu.mode() == GuestCpu.Mode.CUSTOM ? model(cpu).features() : catalog.knownSet(hostFeatures);
+        return catalog.featureNames(catalog.expand(
+                base,
+                cpu.featureNames(FeaturePolicy.REQUIRE),
+                cpu.featureNames(FeaturePolicy.DISABLE),
+                CpuCatalog.PASS_OVER_UNKNOWN));
+    }
+
     // ---- KubeVirt ---------------------------------------------------------------------------------------------
 
     /** {@link #kubevirtYaml(GuestCpu, KubevirtNodeLabels.OnEveryNode)} knowing nothing of the nodes. */
@@ -345,8 +364,16 @@ public final class CpuConfigRenderer {
         return yaml.toString();
     }
 
-    /** Why KubeVirt's node-labeller does not label every node with this feature, or null when it may. */
+    /**
+     * Why KubeVirt's node-labeller does not label every node with this feature, or null when it may. Where the nodes'
+     * hypervisor views are known, they say it (the labeller labels what they list); else KVM's and QEMU's rules do.
+     */
     private @Nullable String whyNotLabelled(String feature, KubevirtNodeLabels.OnEveryNode nodes) {
+        if (nodes.features() != null) {
+            return nodes.features().contains(feature)
+                    ? null
+                    : "the hypervisor view of some nodes' CPU lacks it, so not every node has the";
+        }
         Optional<String> hostOnly = HOST_ONLY.why(feature);
         if (hostOnly.isPresent()) {
             return "KVM never gives it to a guest (" + hostOnly.get() + "), so no node has the";
@@ -354,9 +381,6 @@ public final class CpuConfigRenderer {
         Optional<String> noFlag = QemuFeatureNames.whyAbsent(feature);
         if (noFlag.isPresent()) {
             return "QEMU has no flag for it (" + noFlag.get() + "), so no node has the";
-        }
-        if (nodes.features() != null && !nodes.features().contains(feature)) {
-            return "the hypervisor view of some nodes' CPU lacks it, so not every node has the";
         }
         return null;
     }

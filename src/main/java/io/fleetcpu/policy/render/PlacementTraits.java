@@ -86,22 +86,24 @@ public final class PlacementTraits {
     }
 
     /**
-     * The traits every host of the aggregate has, one a line, then a flavor command per trait a flavor can require, as a
+     * The traits of the recommended guest CPU, one a line, then a flavor command per trait a flavor can require, as a
      * template. With a named model, nova matches a required trait only to a model of {@code cpu_models}
      * ({@code _match_cpu_model_by_flags}) and fails the boot when none has it, so traits no listed model has get no
      * command, only a warning.
      *
-     * @param aggregate the aggregate's id, for the heading
-     * @param nova      the models and features of {@code policy.PolicyRecommender.novaCpuModels}
-     * @param cpu       the recommended guest CPU
+     * @param aggregate     the aggregate's id, for the heading
+     * @param nova          the models and features of {@code policy.PolicyRecommender.novaCpuModels}
+     * @param cpu           the recommended guest CPU
+     * @param guestFeatures every feature of that guest CPU ({@link CpuConfigRenderer#guestFeatures}): a disabled
+     *                      feature (a guest without svm) has no trait, whatever the hosts have
      */
-    public static String render(String aggregate, NovaCpuModels nova, GuestCpu cpu) {
-        List<String> traits = of(nova.sharedFeatures());
+    public static String render(String aggregate, NovaCpuModels nova, GuestCpu cpu, List<String> guestFeatures) {
+        List<String> traits = of(guestFeatures);
         List<String> requirable = cpu.mode() == GuestCpu.Mode.CUSTOM ? of(nova.modelFeatures()) : traits;
         List<String> lines = new ArrayList<>();
-        lines.add("# HW_CPU_X86_* traits every host of aggregate " + aggregate.replace('\n', ' ')
-                + " has: the features all its hosts give guests, named as nova's libvirt driver reports them to "
-                + "Placement (CPU_TRAITS_MAPPING, nova/virt/libvirt/utils.py)");
+        lines.add("# HW_CPU_X86_* traits of the guest CPU recommended for aggregate " + aggregate.replace('\n', ' ')
+                + ": its features, named as nova's libvirt driver reports them to Placement (CPU_TRAITS_MAPPING, "
+                + "nova/virt/libvirt/utils.py); a feature the CPU disables has none");
         lines.add("# nova reports the traits of the guest CPU it configures: with cpu_mode = custom those of the "
                 + "cpu_models and cpu_model_extra_flags (format=nova-conf gives them), else the host's");
         traits.forEach(lines::add);

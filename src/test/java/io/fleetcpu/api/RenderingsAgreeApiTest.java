@@ -1,0 +1,338 @@
+package io.fleetcpu.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetcpu.catalog.BundledMap;
+import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
+import io.fleetcpu.policy.CpuFixtures;
+import io.fleetcpu.policy.CpuFixtures.Fixture;
+import io.fleetcpu.policy.baseline.LibvirtDriver;
+import io.fleetcpu.policy.render.PlacementTraits;
+import io.fleetcpu.policy.render.QemuFeatureNames;
+import io.fleetcpu.testing.ApiTest;
+import io.fleetcpu.testing.KvmKernel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One answer in every language: for generated aggregates of real CPUs (both vendors, with and without the hypervisor's
+ * view, every goal, nested virtualisation off, allowed and required), every rendering of the recommended CPU is read
+ * back and must describe the guest CPU of the JSON answer: libvirt's {@code <cpu>}, nova.conf (nova's rules: the model
+ * among {@code cpu_models}, {@code -flag} disables), QEMU's {@code -cpu} (QEMU's names; a feature QEMU has no flag
+ * for, or that libvirt drops before starting QEMU, is what a libvirt-started guest never gets either), KubeVirt's
+ * {@code domain.cpu} and node selector (every selected label on every node of the aggregate, as format=kubevirt-labels
+ * writes them), the Placement traits (exactly those of the guest CPU's features) and the cpu_map model (every
+ * feature of the guest CPU). A format that cannot express the answer (host-model for QEMU and cpu_map) says so with
+ * its 409; every other format answers. Seeded: the same aggregates every run.
+ */
+class RenderingsAgreeApiTest extends ApiTest {
+
+    private static final long SEED = 20261207L;
+    private static final int CASES = 96;
+    private static final CpuCatalog CATALOG = CpuCatalog.bundled(BundledMap.LIBVIRT_9_0);
+    private static final Set<String> QEMU_DRIVER_DROPS =
+            LibvirtDriver.QEMU.droppedFeatures(CATALOG.info().libvirtVersion());
+
+    /** A host fixture and its hypervisor's view (the guest file libvirt's developers captured beside it), if any. */
+    private record Cpu(Fixture host, Fixture view) {}
+
+    @Test
+    void everyFormatDescribesTheGuestCpuOfTheJsonAnswer() {
+        Map<String, List<Cpu>> byVendor = cpusByVendor();
+        Random random = new Random(SEED);
+        List<String> mismatches = new ArrayList<>();
+        Map<String, Integer> figures = new TreeMap<>();
+        for (int c = 0; c < CASES; c++) {
+            String vendor = c % 2 == 0 ? "Intel" : "AMD";
+            List<Cpu> pool = new ArrayList<>(byVendor.get(vendor));
+            Collections.shuffle(pool, random);
+            int hosts = 1 + random.nextInt(3);
+            String goal = List.of("migration", "balanced", "performance").get(random.nextInt(3));
+            String nested = List.of("off", "allowed", "required").get(random.nextInt(3));
+            String aggregate = "c" + c;
+            StringBuilder what = new StringBuilder(aggregate + " (" + vendor + ", goal " + goal + ", nested " + nested);
+            boolean anyView = false;
+            for (int h = 0; h < hosts; h++) {
+                Cpu cpu = pool.get(h);
+                boolean withView = random.nextBoolean();
+                anyView |= withView;
+                Map<String, Object> body = new LinkedHashMap<>(registration(
+                        String.format("00000000-0000-4000-8000-%06d%06d", c, h),
+                        aggregate + "-" + h,
+                        List.of(aggregate),
+                        cpu.host().file()));
+                if (withView) {
+                    body.put("hypervisorCpuXml", cpuData(cpu.view().file()));
+                }
+                body.put("kernel", kernel(vendor, random.nextBoolean() ? "enabled" : "unknown"));
+                Answer registered = post("/hosts", body);
+                assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+                what.append(", ").append(cpu.host().file()).append(withView ? " with view" : "");
+            }
+            what.append(')');
+            Answer policy = put(
+                    "/aggregates/" + aggregate, Map.of("policy", Map.of("goal", goal, "nestedVirtualization", nested)));
+            assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+            Answer answer = get("/aggregates/" + aggregate + "/recommended-cpu");
+            if (answer.status() != 200) {
+                figures.merge("refused (" + answer.status() + ")", 1, Integer::sum);
+                continue;
+            }
+            JsonNode json = answer.json();
+            figures.merge("answered, " + vendor, 1, Integer::sum);
+            figures.merge("mode " + json.path("mode").asString(), 1, Integer::sum);
+            figures.merge(anyView ? "with a hypervisor view" : "physical views only", 1, Integer::sum);
+            compare(aggregate, what.toString(), json, mismatches, figures);
+        }
+        System.out.println("renderings agree: " + figures);
+        assertThat(mismatches)
+                .as("formats that describe another CPU than the JSON answer")
+                .isEmpty();
+        assertThat(figures)
+                .containsKeys(
+                        "answered, Intel",
+                        "answered, AMD",
+                        "mode custom",
+                        "mode host-model",
+                        "mode host-passthrough",
+                        "with a hypervisor view",
+                        "physical views only");
+    }
+
+    private void compare(
+            String aggregate, String what, JsonNode json, List<String> mismatches, Map<String, Integer> figures) {
+        String mode = json.path("mode").asString();
+        boolean custom = mode.equals("custom");
+        String model = custom ? json.path("model").asString() : null;
+        List<CpuFeature> features = new ArrayList<>();
+        json.path("features")
+                .forEach(f -> features.add(new CpuFeature(
+                        f.path("name").asString(),
+                        FeaturePolicy.fromLibvirtName(f.path("policy").asString())
+                                .orElseThrow())));
+        String path = "/aggregates/" + aggregate + "/recommended-cpu?format=";
+
+        // libvirt's <cpu>
+        CpuDefinition libvirt = CpuDefinition.parse(get(path + "libvirt").body());
+        check(mismatches, what, "libvirt mode", mode, libvirt.mode());
+        check(mismatches, what, "libvirt model", model, libvirt.model());
+        check(mismatches, what, "libvirt features", features, libvirt.features());
+        count(figures, "libvirt");
+
+        // nova.conf
+        String nova = get(path + "nova-conf").body();
+        check(mismatches, what, "nova cpu_mode", mode, setting(nova, "cpu_mode"));
+        if (custom) {
+            assertListed(mismatches, what, model, list(setting(nova, "cpu_models")));
+        }
+        List<CpuFeature> flags = new ArrayList<>();
+        for (String flag : list(setting(nova, "cpu_model_extra_flags"))) {
+            flags.add(
+                    flag.startsWith("-")
+                            ? new CpuFeature(flag.substring(1), FeaturePolicy.DISABLE)
+                            : new CpuFeature(flag, FeaturePolicy.REQUIRE));
+        }
+        check(mismatches, what, "nova cpu_model_extra_flags", features, flags);
+        count(figures, "nova-conf");
+
+        // QEMU's -cpu
+        Answer qemu = get(path + "qemu");
+        if (mode.equals("host-model")) {
+            check(mismatches, what, "qemu for host-model", 409, qemu.status());
+        } else {
+            String[] parts = qemu.body().strip().split(",");
+            check(mismatches, what, "qemu model", custom ? model : "host", parts[0]);
+            Map<String, String> libvirtByQemu = new HashMap<>();
+            CATALOG.features()
+                    .forEach(f -> QemuFeatureNames.qemuName(f.name()).ifPresent(q -> libvirtByQemu.put(q, f.name())));
+            List<CpuFeature> read = new ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                read.add(new CpuFeature(
+                        libvirtByQemu.getOrDefault(parts[i].substring(1), "?" + parts[i]),
+                        parts[i].charAt(0) == '-' ? FeaturePolicy.DISABLE : FeaturePolicy.REQUIRE));
+            }
+            List<CpuFeature> expected = features.stream()
+                    .filter(f -> !QEMU_DRIVER_DROPS.contains(f.name()))
+                    .filter(f -> QemuFeatureNames.qemuName(f.name()).isPresent() || f.policy() == FeaturePolicy.REQUIRE)
+                    .toList();
+            check(mismatches, what, "qemu features", expected, read);
+            check(
+                    mismatches,
+                    what,
+                    "the JSON's qemuCpu",
+                    qemu.body().strip(),
+                    json.path("qemuCpu").asString());
+        }
+        count(figures, "qemu");
+
+        // KubeVirt: the VM's CPU, and its node selector on every node's labels
+        Map<String, Object> vm = new Yaml().load(get(path + "kubevirt").body());
+        Map<String, Object> spec = map(vm.get("spec"));
+        Map<String, Object> cpu = map(map(spec.get("domain")).get("cpu"));
+        check(mismatches, what, "kubevirt model", custom ? model : mode, cpu.get("model"));
+        List<CpuFeature> kubevirtFeatures = new ArrayList<>();
+        for (Object f : cpu.get("features") == null ? List.of() : (List<?>) cpu.get("features")) {
+            Map<String, Object> feature = map(f);
+            kubevirtFeatures.add(new CpuFeature(
+                    (String) feature.get("name"),
+                    FeaturePolicy.fromLibvirtName((String) feature.get("policy"))
+                            .orElseThrow()));
+        }
+        check(mismatches, what, "kubevirt features", features, kubevirtFeatures);
+        Set<String> selector = spec.get("nodeSelector") == null
+                ? Set.of()
+                : map(spec.get("nodeSelector")).keySet();
+        Map<String, Object> labels =
+                new Yaml().load(get(path + "kubevirt-labels").body());
+        for (Object k : (List<?>) labels.get("kinds")) {
+            Map<String, Object> kind = map(k);
+            Map<String, Object> own = kind.get("labels") == null ? Map.of() : map(kind.get("labels"));
+            boolean labelsFeatures = own.keySet().stream().anyMatch(l -> l.startsWith("cpu-feature."));
+            for (String label : selector) {
+                if (label.startsWith("cpu-feature.") && !labelsFeatures) {
+                    continue; // a node registered without its hypervisor's view: fleetcpu cannot say its labels
+                }
+                if (label.startsWith("cpu-model.")
+                        && own.keySet().stream().noneMatch(l -> l.startsWith("cpu-model."))) {
+                    continue; // nor its model labels without its domain capabilities
+                }
+                if (!"true".equals(own.get(label))) {
+                    mismatches.add(what + ": kubevirt selects " + label + ", which node kind " + kind.get("name")
+                            + " does not have");
+                }
+            }
+        }
+        count(figures, "kubevirt and kubevirt-labels");
+
+        // Placement: the traits of the guest CPU's features, and never a disabled one's
+        List<String> traits = get(path + "placement")
+                .body()
+                .lines()
+                .takeWhile(l -> !l.isEmpty())
+                .filter(l -> !l.startsWith("#"))
+                .toList();
+        for (CpuFeature f : features) {
+            for (String trait : PlacementTraits.of(List.of(f.name()))) {
+                boolean listed = traits.contains(trait);
+                if (listed != (f.policy() == FeaturePolicy.REQUIRE)) {
+                    mismatches.add(what + ": placement " + (listed ? "lists " : "lacks ") + trait + ", but the CPU "
+                            + f.policy().libvirtName() + "s " + f.name());
+                }
+            }
+        }
+        if (custom) {
+            check(mismatches, what, "placement traits", PlacementTraits.of(guestFeatures(model, features)), traits);
+        }
+        count(figures, "placement");
+
+        // cpu_map: every feature of the guest CPU
+        Answer cpuMap = get(path + "cpu-map");
+        if (custom) {
+            Set<String> written = new TreeSet<>();
+            Matcher m = Pattern.compile("<feature name='([^']+)'/>").matcher(cpuMap.body());
+            while (m.find()) {
+                written.add(m.group(1));
+            }
+            check(mismatches, what, "cpu-map features", new TreeSet<>(guestFeatures(model, features)), written);
+        } else {
+            check(mismatches, what, "cpu-map for " + mode, 409, cpuMap.status());
+        }
+        count(figures, "cpu-map");
+    }
+
+    /** Every feature of a custom guest CPU: its model's, plus the required, minus the disabled ones. */
+    private static List<String> guestFeatures(String model, List<CpuFeature> features) {
+        FeatureSet set = CATALOG.expand(
+                CATALOG.model(model).orElseThrow().features(),
+                features.stream()
+                        .filter(f -> f.policy() == FeaturePolicy.REQUIRE)
+                        .map(CpuFeature::name)
+                        .toList(),
+                features.stream()
+                        .filter(f -> f.policy() == FeaturePolicy.DISABLE)
+                        .map(CpuFeature::name)
+                        .toList(),
+                name -> {
+                    throw new AssertionError("the answer names a feature its catalog does not know: " + name);
+                });
+        return CATALOG.featureNames(set);
+    }
+
+    private static void check(List<String> mismatches, String what, String part, Object expected, Object actual) {
+        if (!java.util.Objects.equals(expected, actual)) {
+            mismatches.add(what + ": " + part + " is " + actual + ", the JSON answer says " + expected);
+        }
+    }
+
+    private static void assertListed(List<String> mismatches, String what, String model, List<String> models) {
+        if (!models.contains(model)) {
+            mismatches.add(what + ": nova's cpu_models " + models + " lacks " + model);
+        }
+    }
+
+    private static void count(Map<String, Integer> figures, String format) {
+        figures.merge("format " + format, 1, Integer::sum);
+    }
+
+    private static String setting(String ini, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + " = (.*)$").matcher(ini);
+        return m.find() ? m.group(1).strip() : "";
+    }
+
+    private static List<String> list(String value) {
+        return value.isEmpty() ? List.of() : List.of(value.split(",\\s*"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object yaml) {
+        return (Map<String, Object>) yaml;
+    }
+
+    private static Map<String, Object> kernel(String vendor, String nested) {
+        return vendor.equals("Intel")
+                ? KvmKernel.intel(nested)
+                : Map.of(
+                        "release",
+                        KvmKernel.RELEASE,
+                        "kvmModule",
+                        "kvm_amd",
+                        "nested",
+                        nested,
+                        "virtualizationFlag",
+                        "svm");
+    }
+
+    /** The real CPUs libvirt 9.0 reads that have a hypervisor's view beside them, by vendor. */
+    private static Map<String, List<Cpu>> cpusByVendor() {
+        Map<String, Fixture> byFile = new HashMap<>();
+        CpuFixtures.all().forEach(f -> byFile.put(f.file(), f));
+        Map<String, List<Cpu>> byVendor = new HashMap<>();
+        for (Fixture f : CpuFixtures.accepted()) {
+            Fixture view = byFile.get(f.file().replace("-host.xml", "-guest.xml"));
+            if (f.kind().equals("host")
+                    && view != null
+                    && view.libvirtAccepts()
+                    && Set.of("Intel", "AMD").contains(f.vendor())) {
+                byVendor.computeIfAbsent(f.vendor(), v -> new ArrayList<>()).add(new Cpu(f, view));
+            }
+        }
+        return byVendor;
+    }
+}
