@@ -15,7 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * is handed on (dispatched again, with the body in memory) once it is complete. A body larger than
  * {@code fleetcpu.request.max-body-size} gets 413, as soon as its declared length or the bytes sent pass the limit;
  * a body not complete within {@code fleetcpu.request.body-timeout} gets 408. Either way the connection is closed.
- * Runs after {@link ApiTokenFilter}, so a request without a credential is refused before its body is read.
+ *
+ * <p>A 413 is sent whole at once, and then the rest of the body, up to {@code fleetcpu.request.refused-body-drain},
+ * is still read and thrown away before the connection closes. A client that sends its whole body before reading
+ * (most do, unless they ask {@code Expect: 100-continue}) would otherwise find the connection reset under its
+ * unsent bytes and lose the answer with it. Runs after {@link ApiTokenFilter}, so a request without a credential
+ * is refused before its body is read.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -43,11 +48,13 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     private static final String BODY = RequestBodyLimitFilter.class.getName() + ".body";
 
     private final long maxBytes;
+    private final long drainBytes;
     private final long timeoutMillis;
     private final Problems problems;
 
     RequestBodyLimitFilter(RequestLimitProperties limits, Problems problems) {
         this.maxBytes = limits.maxBodySize().toBytes();
+        this.drainBytes = limits.refusedBodyDrain().toBytes();
         this.timeoutMillis = limits.bodyTimeout().toMillis();
         this.problems = problems;
     }
@@ -71,17 +78,29 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             return;
         }
         long declared = request.getContentLengthLong();
-        if (declared > maxBytes) {
-            refuse(request, response, tooLarge());
+        if (!request.isAsyncSupported()) {
+            if (declared > maxBytes) {
+                refuse(request, response, tooLarge());
+            } else {
+                chain.doFilter(request, response);
+            }
             return;
         }
-        if (!hasBody(request) || declared == 0 || !request.isAsyncSupported()) {
+        if (declared <= maxBytes && (!hasBody(request) || declared == 0)) {
             chain.doFilter(request, response);
             return;
         }
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(timeoutMillis);
-        new BodyReader(async, request, response, declared).start();
+        BodyReader reader = new BodyReader(async, request, response, declared);
+        if (declared > maxBytes) {
+            reader.refuseAndDrain();
+        }
+        // Reading without blocking also lets the connection close at once when the reading ends early.
+        reader.start();
+        if (declared > drainBytes) {
+            reader.close();
+        }
     }
 
     private static boolean hasBody(HttpServletRequest request) {
@@ -103,14 +122,28 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                 "the request body did not arrive whole within " + timeoutMillis + " ms; send it again");
     }
 
-    /** Refuses the request and closes the connection, so that the rest of the body is never read. */
+    /** Answers the request and says the connection closes after it; the answer is sent whole at once. */
     private void refuse(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
             throws IOException {
         response.setHeader("Connection", "close");
         problems.write(request, response, problem);
+        response.flushBuffer();
     }
 
-    /** Collects one body through non-blocking reads, then dispatches the request again, or refuses it. */
+    /** Where one body's reading stands. */
+    private enum Reading {
+        /** Keeping the bytes, to hand them on. */
+        KEEPING,
+        /** Refused (413) and answered: reading the rest only to throw it away. */
+        DRAINING,
+        /** Handed on, refused and closed, or failed: nothing more to read. */
+        DONE
+    }
+
+    /**
+     * Collects one body through non-blocking reads, then dispatches the request again, or refuses it and reads
+     * the rest of the body away before the connection closes.
+     */
     private final class BodyReader implements ReadListener, AsyncListener {
 
         private final AsyncContext async;
@@ -118,8 +151,10 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         private final HttpServletResponse response;
         private final ByteArrayOutputStream body;
         private final byte[] chunk = new byte[8192];
-        /** Set once: by the body's end, a refusal, the deadline or an error, whichever comes first. */
-        private final AtomicBoolean finished = new AtomicBoolean();
+        /** Changed by the container's read callbacks and by the deadline, which may come on another thread. */
+        private final AtomicReference<Reading> reading = new AtomicReference<>(Reading.KEEPING);
+        /** Bytes read and thrown away since the refusal. */
+        private long drained;
         /** Set by {@link #start()}, before the container calls any listener method. */
         private @Nullable ServletInputStream in;
 
@@ -140,24 +175,45 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public void onDataAvailable() throws IOException {
             ServletInputStream in = Objects.requireNonNull(this.in, "start() sets it before the container calls back");
-            while (!finished.get() && in.isReady()) {
+            while (reading.get() != Reading.DONE && in.isReady()) {
                 int read = in.read(chunk);
                 if (read < 0) {
                     return;
                 }
+                if (reading.get() == Reading.DRAINING) {
+                    drained += read;
+                    if (drained > drainBytes) {
+                        close();
+                    }
+                    continue;
+                }
                 body.write(chunk, 0, read);
                 if (body.size() > maxBytes) {
-                    end(tooLarge());
-                    return;
+                    refuseAndDrain();
+                }
+            }
+        }
+
+        /** Sends the 413 whole now, and reads what the client still sends until it ends or passes the drain. */
+        void refuseAndDrain() throws IOException {
+            if (reading.compareAndSet(Reading.KEEPING, Reading.DRAINING)) {
+                body.reset();
+                try {
+                    refuse(request, response, tooLarge());
+                } catch (IOException | RuntimeException e) {
+                    close();
+                    throw e;
                 }
             }
         }
 
         @Override
         public void onAllDataRead() {
-            if (finished.compareAndSet(false, true)) {
+            if (reading.compareAndSet(Reading.KEEPING, Reading.DONE)) {
                 request.setAttribute(BODY, body.toByteArray());
                 async.dispatch();
+            } else {
+                close();
             }
         }
 
@@ -168,23 +224,26 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                     request.getMethod(),
                     request.getRequestURI(),
                     failure.toString());
-            if (finished.compareAndSet(false, true)) {
-                async.complete();
-            }
+            close();
         }
 
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
-            end(tooSlow());
-        }
-
-        private void end(ProblemDetail problem) throws IOException {
-            if (finished.compareAndSet(false, true)) {
+            if (reading.compareAndSet(Reading.KEEPING, Reading.DONE)) {
                 try {
-                    refuse(request, response, problem);
+                    refuse(request, response, tooSlow());
                 } finally {
                     async.complete();
                 }
+            } else {
+                close();
+            }
+        }
+
+        /** Ends the request as it stands; the connection closes (every refusal says so). */
+        void close() {
+            if (reading.getAndSet(Reading.DONE) != Reading.DONE) {
+                async.complete();
             }
         }
 

@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize the largest request body accepted; larger ones get 413
  * @param bodyTimeout how long a client may take to send a whole request body; slower ones get 408. Bodies are
  *        read without holding a request thread, so slow clients cannot starve the others while they send.
+ * @param refusedBodyDrain how much of a body refused for its size (413) is still read, and thrown away, after the
+ *        answer is sent: a client that sends its whole body before it reads reads the 413 instead of a reset
+ *        connection. The reading holds no request thread and ends at {@code bodyTimeout}; a larger body is cut off.
  * @param maxAggregatesPerHost aggregates one registration may name
  * @param maxFeaturesPerCpu features (listed and disabled) one CPU description may name
  * @param maxWhatIfHosts entries in each list of a what-if (addHosts, addReports, removeHosts)
@@ -23,6 +26,7 @@ import org.springframework.util.unit.DataSize;
 public record RequestLimitProperties(
         @DefaultValue("2MB") DataSize maxBodySize,
         @DefaultValue("30s") Duration bodyTimeout,
+        @DefaultValue("8MB") DataSize refusedBodyDrain,
         @DefaultValue("100") int maxAggregatesPerHost,
         @DefaultValue("1000") int maxFeaturesPerCpu,
         @DefaultValue("1000") int maxWhatIfHosts) {

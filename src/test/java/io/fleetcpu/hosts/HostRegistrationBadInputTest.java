@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.testing.ApiAssertions;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,6 +148,116 @@ class HostRegistrationBadInputTest extends ApiAssertions {
         JsonNode problem = assertProblem(answer, 413);
         assertThat(problem.path("detail").asString()).contains("larger than");
         assertNothingWritten();
+    }
+
+    /**
+     * A client that sends its whole body before it reads still gets the 413: the service answers at once, then
+     * reads the rest of the body away, and only then ends the answer and closes. Step by step on a socket: the
+     * answer's problem comes after the headers alone; the body is sent after it; the answer then ends and the
+     * connection closes cleanly, not reset under the client's unsent bytes (which would throw the answer away).
+     */
+    @Test
+    void refusedBodyIsReadAwaySoTheClientKeepsTheAnswer() throws Exception {
+        byte[] body = oversizedRegistration();
+        try (Socket socket = registrationSocket("Content-Length: " + body.length)) {
+            assertRawProblem(readProblem(socket.getInputStream()), 413);
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            assertEndsCleanly(socket);
+        }
+        try (Socket socket = registrationSocket("Transfer-Encoding: chunked")) {
+            OutputStream out = socket.getOutputStream();
+            int threeQuarters = body.length * 3 / 4;
+            out.write(chunk(body, 0, threeQuarters));
+            out.flush();
+            assertRawProblem(readProblem(socket.getInputStream()), 413);
+            out.write(chunk(body, threeQuarters, body.length));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEndsCleanly(socket);
+        }
+        assertNothingWritten();
+    }
+
+    /** A declared length past what the service reads away is refused at once, and the connection closed unread. */
+    @Test
+    void hugeDeclaredBodyIsRefusedWithoutReadingIt() throws Exception {
+        try (Socket socket = registrationSocket("Content-Length: " + 1024L * 1024 * 1024)) {
+            assertRawProblem(readProblem(socket.getInputStream()), 413);
+            assertEndsCleanly(socket);
+        }
+        assertNothingWritten();
+    }
+
+    private Socket registrationSocket(String framing) throws IOException {
+        Socket socket = new Socket("localhost", uri("/").getPort());
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream()
+                .write(("POST /hosts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                                + "\r\nContent-Type: application/json\r\n" + framing + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    private static byte[] chunk(byte[] body, int from, int to) {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        chunk.writeBytes((Integer.toHexString(to - from) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        chunk.write(body, from, to - from);
+        chunk.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        return chunk.toByteArray();
+    }
+
+    /**
+     * The answer's head and its problem, sent whole at once. The answer has no length: it ends when the connection
+     * does, after the rest of the body was read.
+     */
+    private static String readProblem(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("the answer before the connection ends: " + head).isNotNegative();
+            head.write(b);
+        }
+        // Byte by byte to the object's closing brace, and not one byte further.
+        ByteArrayOutputStream problem = new ByteArrayOutputStream();
+        int depth = 0;
+        boolean inString = false;
+        do {
+            int b = in.read();
+            assertThat(b)
+                    .as("the whole problem before the connection ends: " + problem)
+                    .isNotNegative();
+            problem.write(b);
+            if (inString) {
+                if (b == '\\') {
+                    problem.write(in.read());
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{') {
+                depth++;
+            } else if (b == '}') {
+                depth--;
+            }
+        } while (depth > 0 || problem.size() == 0);
+        return head.toString(StandardCharsets.ISO_8859_1) + problem.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Nothing more of the answer, then the end of the connection: not a reset. */
+    private static void assertEndsCleanly(Socket socket) throws IOException {
+        assertThat(socket.getInputStream().readAllBytes())
+                .as("what follows the problem")
+                .isEmpty();
+    }
+
+    private static void assertRawProblem(String answer, int status) {
+        assertThat(answer).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
+        assertThat(answer).containsIgnoringCase("Connection: close");
+        assertThat(answer).contains("larger than");
     }
 
     @Test
