@@ -5,6 +5,7 @@ import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
 import io.fleetcpu.policy.PolicyRecommendation;
@@ -211,6 +212,28 @@ public class RecommendationService {
                     return compute.apply(snapshot);
                 },
                 counted);
+    }
+
+    /**
+     * What {@code recommended-cpu} would answer under this policy for an aggregate of exactly these kinds of CPU: the
+     * same engine, the same reading of each kind (its catalog, its guest-visible CPU), the same rules. A migration
+     * domain's CPU is this for the domain's hosts.
+     */
+    public KindsRecommendation recommendFor(List<KindMembers> kinds, CpuPolicy policy) {
+        KindLabels labels = KindLabels.of(kinds);
+        try {
+            Engines.Computed computed = engines.recommend(Engines.facts(kinds), policy, false);
+            PolicyRecommendation recommendation = computed.recommendation().renamed(labels);
+            GuestCpu cpu = recommendation.cpu();
+            Engines.Engine engine = engines.engine(Engines.facts(kinds).values());
+            return new KindsRecommendation(
+                    recommendation,
+                    engine.renderer().libvirtXml(cpu),
+                    RecommendedCpuView.novaConf(engine.renderer(), cpu, novaCpuModels(engine, kinds, cpu)),
+                    null);
+        } catch (BaselineRefusedException | PolicyConflictException e) {
+            return new KindsRecommendation(null, null, null, labels.apply(e.getMessage()));
+        }
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */

@@ -113,7 +113,7 @@ public record RecommendedCpuView(
             @Schema(example = "require") String policy) {
 
         /** A feature of a guest CPU, which always carries its policy (only a host CPU's features have none). */
-        static Feature of(CpuFeature feature) {
+        public static Feature of(CpuFeature feature) {
             return new Feature(
                     feature.name(), Objects.requireNonNull(feature.policy()).libvirtName());
         }
@@ -177,7 +177,7 @@ public record RecommendedCpuView(
                                 recommendation.level().hostsBelowLostLevel(),
                                 recommendation.level().hostsBelowLostLevelCount()),
                 renderer.libvirtXml(cpu),
-                renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of()),
+                novaConf(renderer, cpu, nova),
                 qemu,
                 renderer.kubevirtYaml(cpu, nodes),
                 recommendation.explanations(),
@@ -191,5 +191,10 @@ public record RecommendedCpuView(
                 hostCount,
                 kinds,
                 recommendation.catalog());
+    }
+
+    /** The {@code [libvirt]} section of nova.conf for this CPU, {@code cpu_models} listing nova's models. */
+    static String novaConf(CpuConfigRenderer renderer, GuestCpu cpu, NovaCpuModels nova) {
+        return renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of());
     }
 }

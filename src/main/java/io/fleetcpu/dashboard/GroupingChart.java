@@ -48,7 +48,7 @@ record GroupingChart(int width, int height, List<Bar> bars) {
                     d.hostCount() == 0 ? 0 : Math.max(1, (int) Math.round((double) BAR_AREA * d.hostCount() / most));
             bars.add(new Bar(
                     d.name(),
-                    d.model(),
+                    d.model() != null ? d.model() : d.mode() != null ? d.mode() : "no CPU fits",
                     d.level(),
                     d.hostCount(),
                     d.featuresGivenUp().size(),

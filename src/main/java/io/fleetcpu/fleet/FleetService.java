@@ -1,6 +1,7 @@
 package io.fleetcpu.fleet;
 
 import io.fleetcpu.aggregates.AggregateService;
+import io.fleetcpu.aggregates.KindsRecommendation;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.hosts.CpuKindFacts;
@@ -12,6 +13,7 @@ import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
@@ -105,14 +107,26 @@ public class FleetService {
         return read == host.kind() ? host : HostFacts.ofKind(host.hostname(), read);
     }
 
-    /** A grouping computed over kinds of CPU, with the kinds it was computed over and their names. */
+    /**
+     * A grouping computed over kinds of CPU, with the kinds it was computed over and their names, and each domain's
+     * CPU: what {@code recommended-cpu} answers for an aggregate of exactly the domain's hosts under
+     * {@link #DOMAIN_POLICY} (by index, as {@code grouping.domains()}).
+     */
     public record FleetGrouping(
             Grouping grouping,
             List<KindMembers> kinds,
             KindLabels labels,
             @Nullable String aggregate,
             GuestLevels levels,
-            Catalogs catalogs) {}
+            Catalogs catalogs,
+            List<KindsRecommendation> domainCpus) {}
+
+    /**
+     * The policy of a migration domain's CPU: guests that can live-migrate to every host of the domain (a named model
+     * every member's hypervisor runs, nothing that blocks migration), nested virtualisation off, every mitigation
+     * required: the default policy of an aggregate.
+     */
+    public static final CpuPolicy DOMAIN_POLICY = CpuPolicy.DEFAULT;
 
     /**
      * The fleet (or an aggregate's, or one vendor's hosts) in migration domains, computed over their kinds of CPU
@@ -160,7 +174,14 @@ public class FleetService {
                 .toList();
         int[] counts = kinds.stream().mapToInt(KindMembers::hosts).toArray();
         Grouping grouping = gate.run(() -> tools.domains().group(cpus, counts, strategy, minimumModel, level));
-        return new FleetGrouping(grouping, kinds, KindLabels.of(kinds), aggregate, tools.levels(), catalogs);
+        Map<String, KindMembers> byId = new java.util.HashMap<>();
+        kinds.forEach(k -> byId.put(k.kindId(), k));
+        List<KindsRecommendation> domainCpus = grouping.domains().stream()
+                .map(d -> recommendations.recommendFor(
+                        d.hosts().stream().map(byId::get).toList(), DOMAIN_POLICY))
+                .toList();
+        return new FleetGrouping(
+                grouping, kinds, KindLabels.of(kinds), aggregate, tools.levels(), catalogs, domainCpus);
     }
 
     /** The openstack commands that build the grouping's aggregates: these name every host. */
@@ -173,15 +194,24 @@ public class FleetService {
                         .flatMap(kind -> names.getOrDefault(kind, List.of()).stream())
                         .toList()))
                 .toList();
-        return OpenStackCommands.render(new Grouping(
-                grouping.strategy(),
-                grouping.minimumModel(),
-                grouping.minimumLevel(),
-                domains,
-                grouping.cost(),
-                grouping.hostsBelowMinimum(),
-                grouping.ungrouped(),
-                grouping.catalog()));
+        return OpenStackCommands.render(
+                new Grouping(
+                        grouping.strategy(),
+                        grouping.minimumModel(),
+                        grouping.minimumLevel(),
+                        domains,
+                        grouping.cost(),
+                        grouping.hostsBelowMinimum(),
+                        grouping.ungrouped(),
+                        grouping.catalog()),
+                fleetGrouping.domainCpus().stream()
+                        .map(c -> new OpenStackCommands.DomainCpu(
+                                c.recommendation() == null
+                                        ? null
+                                        : c.recommendation().cpu(),
+                                c.novaConf(),
+                                c.refusal()))
+                        .toList());
     }
 
     /** Whether a guest CPU can migrate to a host, or to every host of an aggregate. Nothing is written. */

@@ -1,13 +1,17 @@
 package io.fleetcpu.fleet;
 
 import io.fleetcpu.aggregates.KindView;
+import io.fleetcpu.aggregates.KindsRecommendation;
+import io.fleetcpu.aggregates.RecommendedCpuView;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.GroupingCost;
 import io.fleetcpu.policy.grouping.KindCost;
 import io.fleetcpu.policy.grouping.UngroupedHost;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.render.OpenStackCommands;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -64,14 +68,25 @@ public record GroupingView(
                             + "format=openstack names every host")
             List<KindView> members,
 
-            @Schema(example = "Haswell-noTSX") String model,
+            @Schema(
+                    description = "the domain's guest CPU: what recommended-cpu answers for an aggregate of exactly "
+                            + "its hosts (goal migration, nested virtualisation off, mitigations required); null when "
+                            + "no CPU fits them (refusal says why)",
+                    example = "custom")
+            @Nullable
+            String mode,
+
+            @Schema(example = "Haswell-noTSX") @Nullable String model,
             @Schema(example = "Intel") @Nullable String vendor,
 
-            @Schema(description = "features on top of the model")
-            List<String> extraFeatures,
+            @Schema(description = "features on top of the model (require) or taken from it (disable)")
+            List<RecommendedCpuView.Feature> features,
 
-            @Schema(description = "features of the model taken away")
-            List<String> disabledFeatures,
+            @Schema(description = "what the operator must know before using the CPU, as recommended-cpu says it")
+            List<String> warnings,
+
+            @Schema(description = "why no CPU fits the domain's hosts, as recommended-cpu's 409 says it") @Nullable
+            String refusal,
 
             @Schema(description = "features some of its hosts have that its guests do not get")
             List<String> featuresGivenUp,
@@ -92,7 +107,7 @@ public record GroupingView(
             @Schema(description = "each kind of CPU in the domain and what it gives up")
             List<KindCost> kinds,
 
-            @Schema(description = "the domain's CPU as a libvirt <cpu> element")
+            @Schema(description = "the domain's CPU as a libvirt <cpu> element; null when none fits") @Nullable
             String libvirtXml) {}
 
     public static GroupingView of(FleetService.FleetGrouping fleetGrouping) {
@@ -104,23 +119,35 @@ public record GroupingView(
         for (int i = 0; i < grouping.domains().size(); i++) {
             var d = grouping.domains().get(i);
             List<KindMembers> members = d.hosts().stream().map(kinds::get).toList();
+            KindsRecommendation answer = fleetGrouping.domainCpus().get(i);
+            PolicyRecommendation recommendation = answer.recommendation();
+            GuestCpu cpu = recommendation == null ? null : recommendation.cpu();
             domains.add(new Domain(
-                    OpenStackCommands.aggregateName(i + 1, d.model()),
+                    OpenStackCommands.aggregateName(i + 1, cpu == null ? d.model() : OpenStackCommands.name(cpu)),
                     members.stream().mapToInt(KindMembers::hosts).sum(),
                     KindView.of(fleetGrouping.aggregate(), members, fleetGrouping.catalogs()),
-                    d.model(),
-                    d.vendor(),
-                    d.extraFeatures(),
-                    d.disabledFeatures(),
+                    cpu == null ? null : cpu.mode().libvirtName(),
+                    cpu == null ? null : cpu.model(),
+                    cpu == null ? null : cpu.vendor(),
+                    cpu == null
+                            ? List.of()
+                            : cpu.features().stream()
+                                    .map(RecommendedCpuView.Feature::of)
+                                    .toList(),
+                    recommendation == null ? List.of() : recommendation.warnings(),
+                    answer.refusal(),
                     d.featuresGivenUp(),
                     d.score(),
-                    GuestLevels.name(fleetGrouping.levels().of(d.guestCpu().featureSet())),
+                    recommendation == null
+                            ? GuestLevels.name(
+                                    fleetGrouping.levels().of(d.guestCpu().featureSet()))
+                            : recommendation.level().level(),
                     d.meetsMinimum(),
                     d.kinds().stream()
                             .map(k -> new KindCost(
                                     k.model(), labels.apply(k.exampleHost()), k.hosts(), k.featuresGivenUp()))
                             .toList(),
-                    d.guestCpu().toLibvirtXml()));
+                    answer.libvirtXml()));
         }
         return new GroupingView(
                 grouping.strategy().operatorName(),

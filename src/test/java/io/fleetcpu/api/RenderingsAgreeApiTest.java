@@ -46,6 +46,7 @@ class RenderingsAgreeApiTest extends ApiTest {
 
     private static final long SEED = 20261207L;
     private static final int CASES = 96;
+    private static final int FLEETS = 16;
     private static final CpuCatalog CATALOG = CpuCatalog.bundled(BundledMap.LIBVIRT_9_0);
     private static final Set<String> QEMU_DRIVER_DROPS =
             LibvirtDriver.QEMU.droppedFeatures(CATALOG.info().libvirtVersion());
@@ -114,6 +115,97 @@ class RenderingsAgreeApiTest extends ApiTest {
                         "mode host-passthrough",
                         "with a hypervisor view",
                         "physical views only");
+    }
+
+    /**
+     * A grouping's domains say what recommended-cpu says: for generated fleets of real CPUs (both vendors mixed, with
+     * and without the hypervisor's view, both strategies), each domain's CPU (mode, model, vendor, features with their
+     * policies, level, libvirt {@code <cpu>}) is recommended-cpu's answer for an aggregate of exactly the domain's
+     * hosts, a domain no CPU fits is one that aggregate is refused for, and format=openstack writes that aggregate's
+     * nova.conf for the domain.
+     */
+    @Test
+    void everyGroupingDomainIsTheRecommendationForItsHosts() {
+        List<Cpu> pool = new ArrayList<>();
+        cpusByVendor().values().forEach(pool::addAll);
+        pool.sort(java.util.Comparator.comparing(cpu -> cpu.host().file()));
+        Random random = new Random(SEED + 1);
+        List<String> mismatches = new ArrayList<>();
+        Map<String, Integer> figures = new TreeMap<>();
+        for (int f = 0; f < FLEETS; f++) {
+            String fleet = "fleet" + f;
+            Map<String, Map<String, Object>> registrations = new HashMap<>();
+            int hosts = 2 + random.nextInt(7);
+            for (int h = 0; h < hosts; h++) {
+                Cpu cpu = pool.get(random.nextInt(pool.size()));
+                Map<String, Object> body = new LinkedHashMap<>(registration(
+                        String.format("00000000-0000-4000-9000-%06d%06d", f, h),
+                        fleet + "-" + h,
+                        List.of(fleet),
+                        cpu.host().file()));
+                if (random.nextBoolean()) {
+                    body.put("hypervisorCpuXml", cpuData(cpu.view().file()));
+                }
+                registrations.put(fleet + "-" + h, body);
+                Answer registered = post("/hosts", body);
+                assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+            }
+            String strategy = random.nextBoolean() ? "max-features" : "min-domains";
+            String groupings = "/groupings?aggregate=" + fleet + "&strategy=" + strategy;
+            Answer grouping = get(groupings);
+            assertThat(grouping.status()).as(grouping.body()).isEqualTo(200);
+            String openstack = get(groupings + "&format=openstack").body();
+            int n = 0;
+            for (JsonNode domain : grouping.json().path("domains")) {
+                n++;
+                String what = fleet + " (" + strategy + ") domain " + n;
+                String domainAggregate = fleet + "-domain-" + n;
+                for (JsonNode member : domain.path("members")) {
+                    for (JsonNode host :
+                            get(member.path("hostsPath").asString()).json().path("items")) {
+                        Map<String, Object> body = new LinkedHashMap<>(
+                                registrations.get(host.path("hostname").asString()));
+                        body.put("aggregates", List.of(fleet, domainAggregate));
+                        Answer joined = post("/hosts", body);
+                        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+                    }
+                }
+                Answer answer = get("/aggregates/" + domainAggregate + "/recommended-cpu");
+                figures.merge("domains", 1, Integer::sum);
+                if (answer.status() == 409) {
+                    figures.merge("domains no CPU fits", 1, Integer::sum);
+                    check(mismatches, what, "refusal", true, domain.hasNonNull("refusal"));
+                    check(mismatches, what, "model", true, domain.path("model").isNull());
+                    continue;
+                }
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                JsonNode json = answer.json();
+                figures.merge("mode " + json.path("mode").asString(), 1, Integer::sum);
+                figures.merge("domains of " + domain.path("members").size() + " kinds", 1, Integer::sum);
+                for (String field : List.of("mode", "model", "vendor", "features", "level", "libvirtXml")) {
+                    check(mismatches, what, field, json.path(field), domain.path(field));
+                }
+                String novaConf = get("/aggregates/" + domainAggregate + "/recommended-cpu?format=nova-conf")
+                        .body();
+                String written =
+                        novaConf.lines().map(line -> "#   " + line + "\n").reduce("", String::concat);
+                String section = openstack.substring(openstack.indexOf("# domain " + n + ": "));
+                check(
+                        mismatches,
+                        what,
+                        "format=openstack nova.conf",
+                        true,
+                        section.startsWith(section.substring(0, section.indexOf("\n") + 1)
+                                + "# nova.conf on these hosts (format=nova-conf of an aggregate of exactly them):\n"
+                                + written));
+            }
+        }
+        System.out.println("groupings agree with recommended-cpu: " + figures);
+        assertThat(mismatches)
+                .as("grouping domains that say another CPU than recommended-cpu of their hosts")
+                .isEmpty();
+        assertThat(figures).containsKeys("mode custom", "domains of 1 kinds");
+        assertThat(figures.keySet()).anyMatch(k -> k.matches("domains of [2-9] kinds"));
     }
 
     private void compare(

@@ -107,9 +107,12 @@ class GrafanaDashboardTest extends ScrapingApiTest {
     @Test
     void everyMetricTheDashboardQueriesIsInAScrape() throws IOException {
         registerFleet();
-        // A drift event: hsw-1's CPU changes to an Ivy Bridge.
-        String hsw = register("hsw-3", List.of("east"), HASWELL);
-        register(hsw, "hsw-3", List.of("east"), IVY_BRIDGE, 200);
+        // A drift event that blocks migration: the lone host of west changes from a Haswell to an Ivy Bridge, so
+        // guests of west's previous (Haswell) CPU cannot come back to it. (In east, held down by its Ivy Bridges,
+        // the same change would block nothing.)
+        String hsw = register("hsw-3", List.of("west"), HASWELL);
+        get("/aggregates/west/recommended-cpu");
+        register(hsw, "hsw-3", List.of("west"), IVY_BRIDGE, 200);
         get("/aggregates/east/recommended-cpu");
         get("/aggregates/east/baseline");
         PrometheusScrape scrape = scrape();

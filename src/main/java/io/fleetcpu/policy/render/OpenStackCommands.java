@@ -1,9 +1,13 @@
 package io.fleetcpu.policy.render;
 
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomain;
+import io.fleetcpu.policy.guest.GuestCpu;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A grouping as the {@code openstack} commands that build it: one host aggregate per domain carrying its guest CPU
@@ -23,7 +27,21 @@ public final class OpenStackCommands {
 
     private OpenStackCommands() {}
 
-    public static String render(Grouping grouping) {
+    /**
+     * A domain's guest CPU, as {@code recommended-cpu} answers it for an aggregate of exactly the domain's hosts, or why
+     * no CPU fits them.
+     */
+    public record DomainCpu(
+            @Nullable GuestCpu cpu,
+            @Nullable String novaConf,
+            @Nullable String refusal) {}
+
+    /** @param cpus each domain's guest CPU, by index as {@code grouping.domains()} */
+    public static String render(Grouping grouping, List<DomainCpu> cpus) {
+        if (cpus.size() != grouping.domains().size()) {
+            throw new IllegalArgumentException(
+                    cpus.size() + " CPUs for " + grouping.domains().size() + " domains");
+        }
         StringBuilder out = new StringBuilder(
                 64 * (grouping.cost().groupedHosts() + 8 * grouping.domains().size()));
         out.append("# fleetcpu migration domains, strategy ")
@@ -46,17 +64,25 @@ public final class OpenStackCommands {
                         + "without these extra specs may land on any host, outside every domain\n");
         int n = 0;
         for (MigrationDomain d : grouping.domains()) {
+            DomainCpu domainCpu = cpus.get(n);
             n++;
-            String aggregate = aggregateName(n, d.model());
+            GuestCpu cpu = domainCpu.cpu();
+            String model = cpu == null ? d.model() : name(cpu);
+            String aggregate = aggregateName(n, model);
             out.append('\n');
             out.append("# domain ")
                     .append(n)
                     .append(": ")
                     .append(d.hosts().size())
-                    .append(" hosts, guest CPU ")
-                    .append(d.model());
-            d.extraFeatures().forEach(f -> out.append(" +").append(f));
-            d.disabledFeatures().forEach(f -> out.append(" -").append(f));
+                    .append(" hosts, guest CPU ");
+            if (cpu == null) {
+                out.append("none: ").append(String.valueOf(domainCpu.refusal()).replace('\n', ' '));
+            } else {
+                out.append(model);
+                cpu.features()
+                        .forEach(f -> out.append(f.policy() == FeaturePolicy.DISABLE ? " -" : " +")
+                                .append(f.name()));
+            }
             out.append("; ")
                     .append(d.score())
                     .append(" features kept, ")
@@ -69,15 +95,18 @@ public final class OpenStackCommands {
                 out.append("; BELOW the minimum ").append(grouping.minimum());
             }
             out.append('\n');
-            out.append("# nova.conf on these hosts: [libvirt] cpu_mode = custom, cpu_models = ")
-                    .append(d.model());
-            if (!d.extraFeatures().isEmpty()) {
-                out.append(", cpu_model_extra_flags = ").append(String.join(",", d.extraFeatures()));
+            if (domainCpu.novaConf() != null) {
+                // the section format=nova-conf writes for an aggregate of exactly these hosts, flags with their
+                // policies
+                out.append("# nova.conf on these hosts (format=nova-conf of an aggregate of exactly them):\n");
+                domainCpu
+                        .novaConf()
+                        .lines()
+                        .forEach(line -> out.append("#   ").append(line).append('\n'));
             }
-            out.append('\n');
             out.append("openstack aggregate create ").append(aggregate).append('\n');
             out.append("openstack aggregate set --property cpu_model=")
-                    .append(quote(d.model()))
+                    .append(quote(model))
                     .append(" --property fleetcpu_domain=")
                     .append(aggregate)
                     .append(' ')
@@ -91,7 +120,7 @@ public final class OpenStackCommands {
                         .append('\n');
             }
             out.append("openstack flavor set --property aggregate_instance_extra_specs:cpu_model=")
-                    .append(quote(d.model()))
+                    .append(quote(model))
                     .append(" --property aggregate_instance_extra_specs:fleetcpu_domain=")
                     .append(aggregate)
                     .append(' ')
@@ -110,6 +139,13 @@ public final class OpenStackCommands {
                             .append('\n'));
         }
         return out.toString();
+    }
+
+    /** The model a guest CPU names, or its mode for the host modes. */
+    public static String name(GuestCpu cpu) {
+        return cpu.mode() == GuestCpu.Mode.CUSTOM
+                ? java.util.Objects.requireNonNull(cpu.model())
+                : cpu.mode().libvirtName();
     }
 
     /** {@code fleetcpu-<n>-<model>}, lower-case with dashes. */

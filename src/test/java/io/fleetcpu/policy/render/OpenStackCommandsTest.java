@@ -3,6 +3,8 @@ package io.fleetcpu.policy.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.libvirtxml.CpuFeature;
+import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.CpuFixtures;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
@@ -11,6 +13,7 @@ import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomain;
 import io.fleetcpu.policy.grouping.MigrationDomains;
 import io.fleetcpu.policy.grouping.Strategy;
+import io.fleetcpu.policy.guest.GuestCpu;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +27,20 @@ class OpenStackCommandsTest {
     private static final CpuCatalog CATALOG = CpuCatalog.bundled();
     private static final List<CpuDescription> CPUS = Fleets.realCpusWithMicrocodeVariants(CATALOG);
     private final MigrationDomains engine = new MigrationDomains(CATALOG);
+    private final CpuConfigRenderer renderer = new CpuConfigRenderer(CATALOG);
+
+    /** Each domain's CPU as the service passes it: here the grouping's own model and features, rendered for nova. */
+    private List<OpenStackCommands.DomainCpu> cpus(Grouping grouping) {
+        return grouping.domains().stream()
+                .map(d -> {
+                    List<CpuFeature> features = new ArrayList<>();
+                    d.extraFeatures().forEach(f -> features.add(new CpuFeature(f, FeaturePolicy.REQUIRE)));
+                    d.disabledFeatures().forEach(f -> features.add(new CpuFeature(f, FeaturePolicy.DISABLE)));
+                    GuestCpu cpu = GuestCpu.custom(d.model(), d.vendor(), false, features);
+                    return new OpenStackCommands.DomainCpu(cpu, renderer.novaConf(cpu), null);
+                })
+                .toList();
+    }
 
     /** Shell words of a line, honouring the single quotes the renderer uses. */
     private static List<String> words(String line) {
@@ -78,7 +95,8 @@ class OpenStackCommandsTest {
         hosts.add(new NamedCpu("arm-1", CpuDescription.host("aarch64", null, "cortex-a57", List.of())));
         Grouping g = engine.group(hosts, strategy, random.nextBoolean() ? null : "Westmere");
 
-        String script = OpenStackCommands.render(g);
+        List<OpenStackCommands.DomainCpu> cpus = cpus(g);
+        String script = OpenStackCommands.render(g, cpus);
         Map<String, String> aggregateOfHost = new HashMap<>();
         Map<String, String> modelOfAggregate = new HashMap<>();
         List<String> created = new ArrayList<>();
@@ -125,6 +143,11 @@ class OpenStackCommandsTest {
             MigrationDomain d = g.domains().get(i);
             String aggregate = created.get(i);
             assertThat(modelOfAggregate.get(aggregate)).isEqualTo(d.model());
+            // the domain's nova.conf, every line of it, and every disabled flag with its '-'
+            String novaConf = cpus.get(i).novaConf();
+            assertThat(script)
+                    .contains(novaConf.lines().map(l -> "#   " + l + "\n").reduce("", String::concat));
+            d.disabledFeatures().forEach(f -> assertThat(novaConf).contains("-" + f));
             d.hosts().forEach(h -> assertThat(aggregateOfHost.get(h)).isEqualTo(aggregate));
         }
     }
@@ -147,7 +170,8 @@ class OpenStackCommandsTest {
                 new NamedCpu(
                         "cmp2",
                         CpuFixtures.get(dir + "Xeon-E5-2630-v4-host.xml").cpu()));
-        String script = OpenStackCommands.render(engine.group(hosts, Strategy.MIN_DOMAINS, null));
+        Grouping grouping = engine.group(hosts, Strategy.MIN_DOMAINS, null);
+        String script = OpenStackCommands.render(grouping, cpus(grouping));
         assertThat(script).contains("""
                 openstack aggregate create fleetcpu-1-haswell-notsx
                 openstack aggregate set --property cpu_model=Haswell-noTSX --property fleetcpu_domain=fleetcpu-1-haswell-notsx fleetcpu-1-haswell-notsx
@@ -166,5 +190,28 @@ class OpenStackCommandsTest {
                         "FLAVOR is a placeholder");
         assertThat(script.lines().filter(l -> l.startsWith("openstack flavor set")))
                 .allMatch(l -> l.endsWith(" FLAVOR"));
+    }
+
+    @Test
+    void aDomainNoCpuFitsSaysWhyAndStillNamesItsHosts() {
+        List<NamedCpu> hosts = List.of(new NamedCpu(
+                "cmp1",
+                CpuFixtures.get("libvirt-9.9.0/x86_64-cpuid-Xeon-E5-2630-v3-host.xml")
+                        .cpu()));
+        Grouping grouping = engine.group(hosts, Strategy.MIN_DOMAINS, null);
+        String script = OpenStackCommands.render(
+                grouping, List.of(new OpenStackCommands.DomainCpu(null, null, "no CPU model\nfits every host")));
+        assertThat(script)
+                .contains("# domain 1: 1 hosts, guest CPU none: no CPU model fits every host;")
+                .contains("openstack aggregate add host fleetcpu-1-")
+                .doesNotContain("# nova.conf on these hosts");
+    }
+
+    @Test
+    void eachDomainNeedsItsCpu() {
+        Grouping grouping = engine.group(List.of(new NamedCpu("cmp1", CPUS.get(0))), Strategy.MIN_DOMAINS, null);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> OpenStackCommands.render(grouping, List.of()))
+                .withMessage("0 CPUs for 1 domains");
     }
 }
