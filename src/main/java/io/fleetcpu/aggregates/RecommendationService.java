@@ -17,6 +17,7 @@ import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.render.NovaCpuModels;
+import io.fleetcpu.policy.render.Rendering;
 import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.ConflictException;
 import java.util.ArrayList;
@@ -229,7 +230,10 @@ public class RecommendationService {
             return new KindsRecommendation(
                     recommendation,
                     engine.renderer().libvirtXml(cpu),
-                    RecommendedCpuView.novaConf(engine.renderer(), cpu, novaCpuModels(engine, kinds, cpu)),
+                    RecommendedCpuView.novaConf(engine.renderer(), cpu, novaCpuModels(engine, kinds, cpu))
+                                    instanceof Rendering.Written nova
+                            ? nova.text()
+                            : null,
                     null);
         } catch (BaselineRefusedException | PolicyConflictException e) {
             return new KindsRecommendation(null, null, null, labels.apply(e.getMessage()));

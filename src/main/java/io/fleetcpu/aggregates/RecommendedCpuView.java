@@ -9,9 +9,12 @@ import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.render.NovaCpuModels;
+import io.fleetcpu.policy.render.Rendering;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /** The recommendation as the API answers it: what to paste, in each consumer's form, and why. */
@@ -58,10 +61,14 @@ public record RecommendedCpuView(
 
         @Schema(
                 description = "the [libvirt] section of nova.conf; for a named model, cpu_models lists every model "
-                        + "all hosts can run, oldest first, the recommended one among them")
+                        + "all hosts can run, oldest first, the recommended one among them; null when nova cannot say "
+                        + "this CPU (notExpressible says why)")
+        @Nullable
         String novaConf,
 
-        @Schema(description = "QEMU's -cpu value; absent for host-model, which QEMU cannot express without the host")
+        @Schema(
+                description = "QEMU's -cpu value; null when QEMU cannot say this CPU (host-model, which QEMU cannot "
+                        + "express without the host, or a feature QEMU has no flag for: notExpressible says why)")
         @Nullable
         String qemuCpu,
 
@@ -69,6 +76,12 @@ public record RecommendedCpuView(
                 description = "the KubeVirt VirtualMachineInstance spec (YAML): domain.cpu and a nodeSelector on the "
                         + "labels KubeVirt's node-labeller writes")
         String kubevirt,
+
+        @Schema(
+                description = "the formats (as format= names them) that cannot say this CPU, each with why; asking "
+                        + "for one of them answers 409 with the same words",
+                example = "{\"qemu\": \"host-model has no QEMU -cpu equivalent without the host's expansion\"}")
+        Map<String, String> notExpressible,
 
         @Schema(description = "every choice the policy made, in words")
         List<String> explanations,
@@ -141,13 +154,13 @@ public record RecommendedCpuView(
     public record BelowBaseline(
             @Schema(example = "compute-17") String host, List<String> missingFeatures) {}
 
-    /** QEMU cannot express every answer (host-model, a feature it has no flag for): then there is none. */
-    private static @Nullable String qemuArgument(CpuConfigRenderer renderer, GuestCpu cpu) {
-        try {
-            return renderer.qemuCpuArgument(cpu);
-        } catch (IllegalArgumentException e) {
+    /** The text of a rendering, or null when its format cannot say the CPU (noted, by format, in {@code notSaid}). */
+    private static @Nullable String written(Rendering rendering, OutputFormat format, Map<String, String> notSaid) {
+        if (rendering instanceof Rendering.NotExpressible not) {
+            notSaid.put(format.wireName(), not.reason());
             return null;
         }
+        return rendering.text();
     }
 
     static RecommendedCpuView of(
@@ -160,7 +173,12 @@ public record RecommendedCpuView(
             int hostCount,
             List<KindView> kinds) {
         GuestCpu cpu = recommendation.cpu();
-        String qemu = qemuArgument(renderer, cpu);
+        Map<String, String> notExpressible = new TreeMap<>();
+        String novaConf = written(novaConf(renderer, cpu, nova), OutputFormat.NOVA_CONF, notExpressible);
+        String qemu = written(renderer.qemuCpuArgument(cpu), OutputFormat.QEMU, notExpressible);
+        if (cpu.mode() != GuestCpu.Mode.CUSTOM) {
+            notExpressible.put(OutputFormat.CPU_MAP.wireName(), CpuConfigRenderer.CPU_MAP_NEEDS_A_MODEL);
+        }
         return new RecommendedCpuView(
                 aggregate,
                 policy,
@@ -177,9 +195,10 @@ public record RecommendedCpuView(
                                 recommendation.level().hostsBelowLostLevel(),
                                 recommendation.level().hostsBelowLostLevelCount()),
                 renderer.libvirtXml(cpu),
-                novaConf(renderer, cpu, nova),
+                novaConf,
                 qemu,
                 renderer.kubevirtYaml(cpu, nodes),
+                Map.copyOf(notExpressible),
                 recommendation.explanations(),
                 recommendation.warnings(),
                 recommendation.reasons(),
@@ -194,7 +213,7 @@ public record RecommendedCpuView(
     }
 
     /** The {@code [libvirt]} section of nova.conf for this CPU, {@code cpu_models} listing nova's models. */
-    static String novaConf(CpuConfigRenderer renderer, GuestCpu cpu, NovaCpuModels nova) {
+    static Rendering novaConf(CpuConfigRenderer renderer, GuestCpu cpu, NovaCpuModels nova) {
         return renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of());
     }
 }

@@ -319,6 +319,13 @@ class PolicyApiTest extends ApiAssertions {
         features.stream().filter(f -> f.startsWith("require:")).forEach(f -> expected.add(f.substring(8)));
         features.stream().filter(f -> f.startsWith("disable:")).forEach(f -> expected.remove(f.substring(8)));
         assertThat(featureNames(model)).isEqualTo(expected).contains("vmx").doesNotContain("spec-ctrl");
+        // A name that cannot be a new model's is the request's fault: 400 naming modelName.
+        assertThat(json.path("notExpressible").isEmpty()).as(json.toString()).isTrue();
+        for (String bad : List.of("Ivy%20Bridge", "IvyBridge", "host")) {
+            Answer refused = get("/aggregates/east/recommended-cpu?format=cpu-map&modelName=" + bad);
+            assertProblem(refused, 400);
+            assertThat(errorFields(refused)).containsExactly("modelName");
+        }
         Answer defaultName = get("/aggregates/east/recommended-cpu?format=cpu-map");
         assertThat(defaultName.status()).isEqualTo(200);
         assertThat(((Element) dom(defaultName.body())
@@ -396,13 +403,20 @@ class PolicyApiTest extends ApiAssertions {
             assertThat(host.path("cpuView").asString()).isEqualTo("hypervisor");
         }
 
+        // The answer says which formats cannot say it, and why; asking for one gets the same words in a 409.
+        JsonNode notExpressible = json.path("notExpressible");
+        assertThat(notExpressible.propertyNames()).containsExactlyInAnyOrder("qemu", "cpu-map");
         JsonNode qemu = assertProblem(get("/aggregates/balanced/recommended-cpu?format=qemu"), 409);
         assertThat(qemu.path("detail").asString())
                 .contains("host-model has no QEMU -cpu equivalent")
+                .contains(notExpressible.path("qemu").asString())
                 .contains("domain capabilities")
                 .contains("use format=libvirt")
                 .doesNotContain("GuestCpu");
-        assertProblem(get("/aggregates/balanced/recommended-cpu?format=cpu-map"), 409);
+        JsonNode cpuMap = assertProblem(get("/aggregates/balanced/recommended-cpu?format=cpu-map&modelName=Mine"), 409);
+        assertThat(cpuMap.path("detail").asString())
+                .contains(notExpressible.path("cpu-map").asString())
+                .contains("needs a named model");
 
         CpuDefinition libvirt = CpuDefinition.parse(
                 get("/aggregates/balanced/recommended-cpu?format=libvirt").body());

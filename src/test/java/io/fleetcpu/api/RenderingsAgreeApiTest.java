@@ -2,6 +2,7 @@ package io.fleetcpu.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.aggregates.OutputFormat;
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
@@ -347,6 +348,30 @@ class RenderingsAgreeApiTest extends ApiTest {
             check(mismatches, what, "cpu-map for " + mode, 409, cpuMap.status());
         }
         count(figures, "cpu-map");
+
+        // The answer says which formats cannot say it; exactly those answer 409, with its words.
+        Map<String, String> notExpressible = new TreeMap<>();
+        json.path("notExpressible")
+                .properties()
+                .forEach(e -> notExpressible.put(e.getKey(), e.getValue().asString()));
+        Map<String, String> refused = new TreeMap<>();
+        for (OutputFormat format : OutputFormat.values()) {
+            if (format == OutputFormat.JSON) {
+                continue;
+            }
+            Answer rendered = get(path + format.wireName());
+            if (rendered.status() != 200) {
+                String detail = rendered.json().path("detail").asString();
+                refused.put(
+                        format.wireName(),
+                        notExpressible.getOrDefault(format.wireName(), "?").isEmpty()
+                                        || !detail.contains(notExpressible.getOrDefault(format.wireName(), "?"))
+                                ? rendered.status() + ": " + detail
+                                : notExpressible.get(format.wireName()));
+            }
+        }
+        check(mismatches, what, "formats refused, as notExpressible says", notExpressible, refused);
+        figures.merge("not expressible " + notExpressible.keySet(), 1, Integer::sum);
     }
 
     /** Every feature of a custom guest CPU: its model's, plus the required, minus the disabled ones. */

@@ -65,7 +65,7 @@ class NovaRenderingTest {
         assertThat(nova.models()).containsExactlyElementsOf(HASWELL_AND_BROADWELL_MODELS);
         assertThat(rec.cpu().model()).isEqualTo("Haswell-noTSX");
 
-        String ini = RENDERER.novaConf(rec.cpu(), nova.models());
+        String ini = RENDERER.novaConf(rec.cpu(), nova.models()).text();
         Map<String, String> section = NovaOptions.check(ini, CATALOG);
         assertThat(section.get("cpu_models"))
                 .isEqualTo("kvm64, Conroe, Penryn, Nehalem, Westmere, SandyBridge, IvyBridge, Haswell-noTSX");
@@ -84,7 +84,7 @@ class NovaRenderingTest {
         // so both run; qemu64's svm is there on AMD.
         assertThat(nova.models()).containsExactly("qemu64", "kvm64", "Opteron_G1", "Opteron_G2", "Opteron_G3", "EPYC");
         assertThat(rec.cpu().model()).isEqualTo("EPYC");
-        NovaOptions.check(RENDERER.novaConf(rec.cpu(), nova.models()), CATALOG);
+        NovaOptions.check(RENDERER.novaConf(rec.cpu(), nova.models()).text(), CATALOG);
     }
 
     @Test
@@ -313,7 +313,8 @@ class NovaRenderingTest {
                 }
                 NovaCpuModels nova = RECOMMENDER.novaCpuModels(hosts, rec.cpu().model());
                 List<String> models = rec.cpu().mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of();
-                Map<String, String> section = NovaOptions.check(RENDERER.novaConf(rec.cpu(), models), CATALOG);
+                Map<String, String> section =
+                        NovaOptions.check(RENDERER.novaConf(rec.cpu(), models).text(), CATALOG);
                 assertThat(section.get("cpu_mode")).isEqualTo(rec.cpu().mode().libvirtName());
             }
         }

@@ -26,6 +26,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CpuConfigRenderer {
 
+    /** Why a host mode has no cpu_map model. */
+    public static final String CPU_MAP_NEEDS_A_MODEL =
+            "a cpu_map model needs a named model to start from; host-model and host-passthrough take their features "
+                    + "from each host";
+
     /** Letters, digits, '.', '_' and '-' as in cpu_map's own names; no ',' '+' or '=' that QEMU's -cpu would split on. */
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Words QEMU, libvirt or KubeVirt read as a mode rather than a model. */
@@ -102,7 +107,7 @@ public final class CpuConfigRenderer {
      * them into the domain's {@code <feature>} elements), plain to require, {@code -name} to disable. What nova
      * cannot say (a vendor, fallback='forbid') or what older releases read differently is a {@code #} line.
      */
-    public String novaConf(GuestCpu cpu) {
+    public Rendering novaConf(GuestCpu cpu) {
         return novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? List.of(cpu.model()) : List.of());
     }
 
@@ -115,7 +120,7 @@ public final class CpuConfigRenderer {
      * @param cpuModels CUSTOM only: catalog models, oldest first, the recommended one among them (see
      *                  {@code policy.PolicyRecommender.novaCpuModels}); must be empty for the host modes
      */
-    public String novaConf(GuestCpu cpu, List<String> cpuModels) {
+    public Rendering novaConf(GuestCpu cpu, List<String> cpuModels) {
         check(cpu);
         Objects.requireNonNull(cpuModels, "cpuModels");
         if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
@@ -139,7 +144,7 @@ public final class CpuConfigRenderer {
         for (CpuFeature f : cpu.features()) {
             // nova lower-cases every flag before it hands it to libvirt (driver.py _get_guest_cpu_model_config)
             if (!f.name().equals(f.name().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException(
+                return new Rendering.NotExpressible(
                         "nova lower-cases cpu_model_extra_flags, so it cannot give '" + f.name() + "'");
             }
             flags.add(f.policy() == FeaturePolicy.DISABLE ? "-" + f.name() : f.name());
@@ -194,7 +199,7 @@ public final class CpuConfigRenderer {
                     .append(String.join(", ", flags))
                     .append('\n');
         }
-        return ini.toString();
+        return new Rendering.Written(ini.toString());
     }
 
     // ---- QEMU -cpu ------------------------------------------------------------------------------------------
@@ -205,13 +210,13 @@ public final class CpuConfigRenderer {
      * has it; upstream QEMU 7.2 lacks a few cpu_map models (pentiumpro, cpu64-rhel5/6, Icelake-Client*), which
      * libvirt translates to another model before starting QEMU.
      *
-     * @throws IllegalArgumentException for host-model, which QEMU does not know: libvirt replaces it with the
-     *                                  host's expanded model at start; and for a required feature QEMU has no flag for
+     * <p>Not expressible for host-model, which QEMU does not know (libvirt replaces it with the host's expanded model
+     * at start), and for a required feature QEMU has no flag for.
      */
-    public String qemuCpuArgument(GuestCpu cpu) {
+    public Rendering qemuCpuArgument(GuestCpu cpu) {
         check(cpu);
         if (cpu.mode() == GuestCpu.Mode.HOST_MODEL) {
-            throw new IllegalArgumentException("host-model has no QEMU -cpu equivalent without the host's expansion: "
+            return new Rendering.NotExpressible("host-model has no QEMU -cpu equivalent without the host's expansion: "
                     + "QEMU needs a model and features, which libvirt takes when it starts the guest from the host-model "
                     + "CPU of that host's domain capabilities (virsh domcapabilities), so the same guest gets another "
                     + "-cpu on another host");
@@ -228,7 +233,7 @@ public final class CpuConfigRenderer {
                 if (f.policy() == FeaturePolicy.DISABLE) {
                     continue;
                 }
-                throw new IllegalArgumentException("QEMU has no flag for required feature '" + f.name() + "' ("
+                return new Rendering.NotExpressible("QEMU has no flag for required feature '" + f.name() + "' ("
                         + QemuFeatureNames.whyAbsent(f.name()).orElse("")
                         + "), so no -cpu value can give it to a guest");
             }
@@ -236,7 +241,7 @@ public final class CpuConfigRenderer {
                     .append(f.policy() == FeaturePolicy.DISABLE ? '-' : '+')
                     .append(qemuName.get());
         }
-        return arg.toString();
+        return new Rendering.Written(arg.toString());
     }
 
     // ---- every feature of the guest CPU --------------------------------------------------------------------
@@ -394,15 +399,19 @@ public final class CpuConfigRenderer {
      * libvirt never uses it to describe a host or a baseline; a domain naming it needs {@code fallback='allow'}
      * unless QEMU knows a model of that name (libvirt then translates it to a QEMU model plus flags).
      *
-     * @throws IllegalArgumentException for a host mode, or a new name that is not a model name or is taken
+     * <p>Not expressible for a host mode.
+     *
+     * @throws IllegalArgumentException for a new name that is not a model name or is taken
+     *                                  ({@link #newModelNameProblem} says so first)
      */
-    public String cpuMapModel(GuestCpu cpu, String newModelName) {
+    public Rendering cpuMapModel(GuestCpu cpu, String newModelName) {
         check(cpu);
         if (cpu.mode() != GuestCpu.Mode.CUSTOM) {
-            throw new IllegalArgumentException("a cpu_map model needs a named model to start from; "
-                    + cpu.mode().libvirtName() + " takes its features from each host");
+            return new Rendering.NotExpressible(CPU_MAP_NEEDS_A_MODEL);
         }
-        checkNewModelName(newModelName);
+        newModelNameProblem(newModelName).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         CpuModel base = model(cpu);
         FeatureSet required = catalog.featureSet(cpu.featureNames(FeaturePolicy.REQUIRE));
         FeatureSet disabled = catalog.featureSet(cpu.featureNames(FeaturePolicy.DISABLE));
@@ -429,25 +438,26 @@ public final class CpuConfigRenderer {
         for (String name : catalog.featureNames(all)) {
             xml.append("    <feature name='").append(escape(name)).append("'/>\n");
         }
-        return xml.append("  </model>\n</cpus>\n").toString();
+        return new Rendering.Written(xml.append("  </model>\n</cpus>\n").toString());
     }
 
-    private void checkNewModelName(@Nullable String name) {
+    /** What is wrong with a name for a new cpu_map model, if anything: its form, a mode word, a model's name. */
+    public Optional<String> newModelNameProblem(@Nullable String name) {
         if (name == null || !MODEL_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a CPU model name: use 1 to 64 letters, digits, "
+            return Optional.of("'" + name + "' is not a CPU model name: use 1 to 64 letters, digits, "
                     + "'.', '_' or '-', starting with a letter or digit (e.g. SandyBridge-vmx)");
         }
         if (RESERVED_MODEL_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException(
+            return Optional.of(
                     "'" + name + "' is a CPU mode word for QEMU, libvirt or KubeVirt; " + "choose another model name");
         }
         for (CpuModel m : catalog.models()) {
             if (m.name().equalsIgnoreCase(name)) {
-                throw new IllegalArgumentException(
-                        "the catalog (libvirt " + catalog.info().libvirtVersion() + ") already has model " + m.name()
-                                + "; a new model needs a name of its own");
+                return Optional.of("the catalog (libvirt " + catalog.info().libvirtVersion() + ") already has model "
+                        + m.name() + "; a new model needs a name of its own");
             }
         }
+        return Optional.empty();
     }
 
     // ---- checks shared by every rendering -----------------------------------------------------------------------

@@ -77,7 +77,8 @@ class CpuMapModelRenderingTest {
 
     @Test
     void theSeedsSandyBridgeVmxHasExactlyTheHandWrittenFeatures(@TempDir Path dir) throws Exception {
-        String xml = RENDERER.cpuMapModel(RenderExamples.SANDYBRIDGE_VMX, "SandyBridge-vmx");
+        String xml = RENDERER.cpuMapModel(RenderExamples.SANDYBRIDGE_VMX, "SandyBridge-vmx")
+                .text();
         Element model = single(parse(xml).getDocumentElement(), "model");
         assertThat(model.getAttribute("name")).isEqualTo("SandyBridge-vmx");
         assertThat(featureNames(model)).containsExactlyInAnyOrderElementsOf(SEED_SANDYBRIDGE_VMX);
@@ -91,7 +92,7 @@ class CpuMapModelRenderingTest {
         int n = 0;
         for (GuestCpu cpu : CUSTOM) {
             String name = "Fleet-" + (n++);
-            String xml = RENDERER.cpuMapModel(cpu, name);
+            String xml = RENDERER.cpuMapModel(cpu, name).text();
             CpuModel base = CATALOG.model(cpu.model()).orElseThrow();
             FeatureSet expected = base.features()
                     .union(CATALOG.featureSet(cpu.featureNames(FeaturePolicy.REQUIRE)))
@@ -122,11 +123,14 @@ class CpuMapModelRenderingTest {
 
     @Test
     void refusesHostModesAndBadOrTakenNames() {
-        assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.HOST_MODEL_VMX_NO_SPEC_CTRL, "Mine"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("needs a named model");
-        assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.PASSTHROUGH_PLAIN, "Mine"))
-                .isInstanceOf(IllegalArgumentException.class);
+        for (GuestCpu cpu : List.of(RenderExamples.HOST_MODEL_VMX_NO_SPEC_CTRL, RenderExamples.PASSTHROUGH_PLAIN)) {
+            assertThat(RENDERER.cpuMapModel(cpu, "Mine"))
+                    .isEqualTo(new Rendering.NotExpressible(CpuConfigRenderer.CPU_MAP_NEEDS_A_MODEL));
+        }
+        assertThat(CpuConfigRenderer.CPU_MAP_NEEDS_A_MODEL).contains("needs a named model");
+        assertThat(RENDERER.newModelNameProblem("SandyBridge-vmx")).isEmpty();
+        assertThat(RENDERER.newModelNameProblem("SandyBridge"))
+                .hasValueSatisfying(problem -> assertThat(problem).contains("already has model SandyBridge"));
         for (String bad :
                 new String[] {null, "", "-vmx", "Sandy Bridge", "a,b", "x+vmx", "a'b", "<m>", "x".repeat(65)}) {
             assertThatThrownBy(() -> RENDERER.cpuMapModel(RenderExamples.SANDYBRIDGE_VMX, bad))

@@ -32,7 +32,7 @@ class NovaConfRenderingTest {
     @Test
     void everyExampleReadsBackAsTheSameCpu() {
         for (GuestCpu cpu : ALL) {
-            String ini = RENDERER.novaConf(cpu);
+            String ini = RENDERER.novaConf(cpu).text();
             checkAgainst(cpu, ini, readIni(ini));
         }
     }
@@ -41,7 +41,7 @@ class NovaConfRenderingTest {
     void pythonConfigparserReadsTheSameSection(@TempDir Path dir) throws Exception {
         assumeTrue(python3Works(), "python3 is not installed here; the strict Java reader still checks the section");
         for (GuestCpu cpu : ALL) {
-            String ini = RENDERER.novaConf(cpu);
+            String ini = RENDERER.novaConf(cpu).text();
             Path file = dir.resolve("nova.conf");
             Files.writeString(file, ini);
             Process p = new ProcessBuilder("python3", "-c", """
@@ -72,7 +72,8 @@ class NovaConfRenderingTest {
 
     @Test
     void customWithRequiredAndDisabledFlags() {
-        assertThat(RENDERER.novaConf(RenderExamples.HASWELL_VMX_NO_SPEC_CTRL)).isEqualTo("""
+        assertThat(RENDERER.novaConf(RenderExamples.HASWELL_VMX_NO_SPEC_CTRL).text())
+                .isEqualTo("""
                 [libvirt]
                 # nova cannot write fallback='forbid'; libvirt may substitute a close model where Haswell-noTSX-IBRS is unknown
                 # '-flag' disables a flag; nova Victoria and older only enable flags and would read it as a name
@@ -85,8 +86,10 @@ class NovaConfRenderingTest {
     @Test
     void hostModesNeverSetCpuModels() {
         // nova refuses to start when cpu_models is set and cpu_mode is not custom
-        assertThat(RENDERER.novaConf(RenderExamples.HOST_MODEL_PLAIN)).isEqualTo("[libvirt]\ncpu_mode = host-model\n");
-        assertThat(RENDERER.novaConf(RenderExamples.PASSTHROUGH_INVTSC_NO_SPEC_CTRL))
+        assertThat(RENDERER.novaConf(RenderExamples.HOST_MODEL_PLAIN).text())
+                .isEqualTo("[libvirt]\ncpu_mode = host-model\n");
+        assertThat(RENDERER.novaConf(RenderExamples.PASSTHROUGH_INVTSC_NO_SPEC_CTRL)
+                        .text())
                 .doesNotContain("cpu_models")
                 .contains(
                         "cpu_mode = host-passthrough\n",
@@ -96,7 +99,7 @@ class NovaConfRenderingTest {
 
     @Test
     void aVendorNovaCannotExpressIsAComment() {
-        String ini = RENDERER.novaConf(RenderExamples.KVM64_INTEL);
+        String ini = RENDERER.novaConf(RenderExamples.KVM64_INTEL).text();
         assertThat(ini)
                 .contains("# nova has no setting for the CPU vendor: kvm64 runs on any vendor's host, not only Intel");
         assertThat(readIni(ini).get("libvirt")).doesNotContainKey("cpu_vendor");

@@ -37,7 +37,8 @@ class OpenStackCommandsTest {
                     d.extraFeatures().forEach(f -> features.add(new CpuFeature(f, FeaturePolicy.REQUIRE)));
                     d.disabledFeatures().forEach(f -> features.add(new CpuFeature(f, FeaturePolicy.DISABLE)));
                     GuestCpu cpu = GuestCpu.custom(d.model(), d.vendor(), false, features);
-                    return new OpenStackCommands.DomainCpu(cpu, renderer.novaConf(cpu), null);
+                    return new OpenStackCommands.DomainCpu(
+                            cpu, renderer.novaConf(cpu).text(), null);
                 })
                 .toList();
     }

@@ -142,7 +142,7 @@ class QemuCpuArgumentTest {
             if (cpu.mode() == GuestCpu.Mode.HOST_MODEL) {
                 continue;
             }
-            String arg = RENDERER.qemuCpuArgument(cpu);
+            String arg = RENDERER.qemuCpuArgument(cpu).text();
             String[] parts = arg.split(",");
             assertThat(parts[0]).as(arg).isEqualTo(cpu.mode() == GuestCpu.Mode.CUSTOM ? cpu.model() : "host");
             List<CpuFeature> read = new ArrayList<>();
@@ -155,11 +155,14 @@ class QemuCpuArgumentTest {
             }
             assertThat(read).as(arg).isEqualTo(cpu.features());
         }
-        assertThat(RENDERER.qemuCpuArgument(RenderExamples.HASWELL_VMX_NO_SPEC_CTRL))
+        assertThat(RENDERER.qemuCpuArgument(RenderExamples.HASWELL_VMX_NO_SPEC_CTRL)
+                        .text())
                 .isEqualTo("Haswell-noTSX-IBRS,+vmx,-spec-ctrl");
-        assertThat(RENDERER.qemuCpuArgument(RenderExamples.KVM64_RENAMED_FEATURES))
+        assertThat(RENDERER.qemuCpuArgument(RenderExamples.KVM64_RENAMED_FEATURES)
+                        .text())
                 .isEqualTo("kvm64,+pclmulqdq,+lahf-lm,+tsc-adjust,-syscall");
-        assertThat(RENDERER.qemuCpuArgument(RenderExamples.PASSTHROUGH_PLAIN)).isEqualTo("host");
+        assertThat(RENDERER.qemuCpuArgument(RenderExamples.PASSTHROUGH_PLAIN).text())
+                .isEqualTo("host");
     }
 
     @Test
@@ -167,28 +170,35 @@ class QemuCpuArgumentTest {
         // Disabling what QEMU never gives, or requiring what libvirt filters out before starting QEMU (bits the
         // guest kernel sets itself, RDT monitoring), needs no flag.
         assertThat(RENDERER.qemuCpuArgument(GuestCpu.custom(
-                        "Haswell",
-                        null,
-                        false,
-                        List.of(
-                                require("osxsave"),
-                                require("cmt"),
-                                require("mbm_local"),
-                                RenderExamples.disable("mbm_total")))))
+                                "Haswell",
+                                null,
+                                false,
+                                List.of(
+                                        require("osxsave"),
+                                        require("cmt"),
+                                        require("mbm_local"),
+                                        RenderExamples.disable("mbm_total"))))
+                        .text())
                 .isEqualTo("Haswell");
-        assertThatThrownBy(() ->
-                        RENDERER.qemuCpuArgument(GuestCpu.custom("Haswell", null, false, List.of(require("pconfig")))))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("QEMU has no flag for required feature 'pconfig'");
+        assertThat(RENDERER.qemuCpuArgument(GuestCpu.custom("Haswell", null, false, List.of(require("pconfig")))))
+                .isInstanceOfSatisfying(
+                        Rendering.NotExpressible.class,
+                        not -> assertThat(not.reason()).contains("QEMU has no flag for required feature 'pconfig'"));
     }
 
     @Test
     void hostModelHasNoQemuEquivalent() {
-        assertThatThrownBy(() -> RENDERER.qemuCpuArgument(RenderExamples.HOST_MODEL_VMX_NO_SPEC_CTRL))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("host-model has no QEMU -cpu equivalent without the host's expansion");
-        assertThatThrownBy(() -> RENDERER.qemuCpuArgument(RenderExamples.HOST_MODEL_PLAIN))
-                .isInstanceOf(IllegalArgumentException.class);
+        for (GuestCpu cpu : List.of(RenderExamples.HOST_MODEL_VMX_NO_SPEC_CTRL, RenderExamples.HOST_MODEL_PLAIN)) {
+            Rendering qemu = RENDERER.qemuCpuArgument(cpu);
+            assertThat(qemu)
+                    .isInstanceOfSatisfying(
+                            Rendering.NotExpressible.class,
+                            not -> assertThat(not.reason())
+                                    .contains("host-model has no QEMU -cpu equivalent without the host's expansion"));
+            assertThatThrownBy(qemu::text)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not expressible: host-model has no QEMU -cpu equivalent");
+        }
     }
 
     // ---- QEMU itself --------------------------------------------------------------------------------------------
@@ -204,7 +214,7 @@ class QemuCpuArgumentTest {
             if (cpu.mode() == GuestCpu.Mode.HOST_MODEL) {
                 continue;
             }
-            String arg = RENDERER.qemuCpuArgument(cpu);
+            String arg = RENDERER.qemuCpuArgument(cpu).text();
             QemuLaunch.Outcome started = QemuLaunch.start(ACCEL, arg);
             assertThat(started.started())
                     .as("%s -cpu %s: %s", QEMU, arg, started)
