@@ -8,16 +8,13 @@ import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuEngine;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
 import io.fleetcpu.policy.PolicyRecommendation;
-import io.fleetcpu.policy.PolicyRecommender;
-import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.guest.GuestCpu;
-import io.fleetcpu.policy.guest.GuestVisibility;
-import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.system.ComputeGate;
 import java.util.ArrayList;
@@ -29,7 +26,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -44,18 +40,6 @@ import org.springframework.stereotype.Component;
 @Component
 class Engines {
 
-    /**
-     * The engine for hosts read with one catalog. Feature positions are per catalog, so every computation over
-     * several kinds of CPU takes the engine of the catalog their members share ({@link Catalogs#common}) and reads
-     * each kind with it ({@link CpuKindFacts#readWith}).
-     */
-    record Engine(
-            CpuCatalog catalog,
-            BaselineCalculator calculator,
-            PolicyRecommender recommender,
-            CpuConfigRenderer renderer,
-            GuestVisibility visibility) {}
-
     /** A recommendation and the catalog it was computed with. */
     record Computed(PolicyRecommendation recommendation, CpuCatalog catalog) {}
 
@@ -65,14 +49,11 @@ class Engines {
     /** The engine's results are a few kilobytes each. */
     private final AnswerCache<EngineKey, PolicyRecommendation> results = new AnswerCache<>(4096);
 
-    private final Map<CpuCatalog, Engine> engines = new ConcurrentHashMap<>();
     private final Catalogs catalogs;
-    private final Set<String> obsoleteModels;
     private final ComputeGate gate;
 
-    Engines(Catalogs catalogs, PolicyProperties properties, ComputeGate gate) {
+    Engines(Catalogs catalogs, ComputeGate gate) {
         this.catalogs = catalogs;
-        this.obsoleteModels = Set.copyOf(properties.obsoleteModels());
         this.gate = gate;
     }
 
@@ -80,20 +61,18 @@ class Engines {
         return catalogs;
     }
 
-    Engine engine(CpuCatalog catalog) {
-        return engines.computeIfAbsent(
-                catalog,
-                c -> new Engine(
-                        c,
-                        new BaselineCalculator(c),
-                        new PolicyRecommender(c, catalogs.visibility(c), obsoleteModels),
-                        new CpuConfigRenderer(c),
-                        catalogs.visibility(c)));
+    /** The catalog's engine ({@link Catalogs#engine}). */
+    CpuEngine engine(CpuCatalog catalog) {
+        return catalogs.engine(catalog);
     }
 
-    /** The engine of the catalog all these kinds' libvirt versions know. */
-    Engine engine(Collection<CpuKindFacts> kinds) {
-        return engine(catalogs.common(kinds.stream().map(CpuKindFacts::catalog).toList()));
+    /**
+     * The engine for hosts of these kinds. Feature positions are per catalog, so every computation over several kinds
+     * takes the engine of the catalog their members share ({@link Catalogs#common}) and reads each kind with it
+     * ({@link CpuKindFacts#readWith}).
+     */
+    CpuEngine engine(Collection<CpuKindFacts> kinds) {
+        return catalogs.engineFor(kinds.stream().map(CpuKindFacts::catalog).toList());
     }
 
     /**
@@ -102,7 +81,7 @@ class Engines {
      */
     Computed recommend(Map<String, CpuKindFacts> kinds, CpuPolicy policy, boolean expand) {
         TreeMap<String, CpuKindFacts> sorted = new TreeMap<>(kinds);
-        Engine engine = engine(sorted.values());
+        CpuEngine engine = engine(sorted.values());
         List<String> unknown = Catalogs.unknownIn(engine.catalog(), policy);
         if (!unknown.isEmpty()) {
             List<String> older = sorted.entrySet().stream()
@@ -171,7 +150,7 @@ class Engines {
      * The features guests can get on the host, the host read with the engine's catalog: what a guest CPU computed
      * with that catalog is judged against.
      */
-    static List<String> guestFeaturesOn(Engine engine, HostFacts host) {
+    static List<String> guestFeaturesOn(CpuEngine engine, HostFacts host) {
         HostFacts read = HostFacts.ofKind(host.hostname(), host.kind().readWith(engine.catalog()));
         try {
             FeatureSet visible = engine.calculator()

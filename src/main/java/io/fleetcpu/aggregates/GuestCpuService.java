@@ -5,6 +5,7 @@ import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
+import io.fleetcpu.policy.CpuEngine;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
@@ -59,7 +60,7 @@ public class GuestCpuService {
         if (guest.cpu() == null) {
             return List.of();
         }
-        Engines.Engine engine = engines.engine(guest.catalog());
+        CpuEngine engine = engines.engine(guest.catalog());
         return GuestFeatures.missingOn(guest.cpu(), Engines.guestFeaturesOn(engine, host), engine.catalog());
     }
 

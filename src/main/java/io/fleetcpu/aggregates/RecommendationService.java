@@ -5,6 +5,7 @@ import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuEngine;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.PolicyHost;
@@ -139,7 +140,7 @@ public class RecommendationService {
                     "aggregate '" + aggregateId + "': " + labels.apply(e.getMessage()),
                     e.hosts().stream().map(labels).toList());
         }
-        Engines.Engine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
+        CpuEngine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
         List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
         Map<String, KubevirtNodeLabels.Node> nodes = engines.kubevirtNodes(snapshot.kinds());
         Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
@@ -226,7 +227,7 @@ public class RecommendationService {
             Engines.Computed computed = engines.recommend(Engines.facts(kinds), policy, false);
             PolicyRecommendation recommendation = computed.recommendation().renamed(labels);
             GuestCpu cpu = recommendation.cpu();
-            Engines.Engine engine = engines.engine(Engines.facts(kinds).values());
+            CpuEngine engine = engines.engine(Engines.facts(kinds).values());
             return new KindsRecommendation(
                     recommendation,
                     engine.renderer().libvirtXml(cpu),
@@ -241,7 +242,7 @@ public class RecommendationService {
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */
-    private NovaCpuModels novaCpuModels(Engines.Engine engine, List<KindMembers> kinds, GuestCpu cpu) {
+    private NovaCpuModels novaCpuModels(CpuEngine engine, List<KindMembers> kinds, GuestCpu cpu) {
         List<PolicyHost> hosts = kinds.stream()
                 .map(k -> Engines.policyHost(
                         HostFacts.ofKind(k.kindId(), k.facts().readWith(engine.catalog()))))
@@ -265,8 +266,7 @@ public class RecommendationService {
         String question = baselineQuestion(expand, migratable, driver);
         return unlessClientHas(aggregateId, question, clientHas, baselines, snapshot -> {
             KindLabels labels = KindLabels.of(snapshot.kinds());
-            Engines.Engine engine =
-                    engines.engine(Engines.facts(snapshot.kinds()).values());
+            CpuEngine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
             List<NamedCpu> cpus = new ArrayList<>();
             for (KindMembers kind : snapshot.kinds()) {
                 NamedCpu cpu = new NamedCpu(
@@ -310,7 +310,7 @@ public class RecommendationService {
      */
     public FeatureMatrix featureMatrix(String aggregateId) {
         Answer answer = recommendedCpu(aggregateId, false);
-        Engines.Engine engine = engines.engine(answer.catalog());
+        CpuEngine engine = engines.engine(answer.catalog());
         AggregateSnapshot snapshot = aggregates.snapshot(aggregateId);
         Map<String, KindMembers> byId = new HashMap<>();
         snapshot.kinds().forEach(k -> byId.put(k.kindId(), k));

@@ -44,10 +44,16 @@ class CatalogConfiguration {
      * every host.
      */
     @Bean
-    Catalogs catalogs(CpuCatalog catalog, CatalogProperties properties, ObjectProvider<Catalogs.StoredMaps> stored) {
-        return properties.directory() == null || properties.directory().isBlank()
+    Catalogs catalogs(
+            CpuCatalog catalog,
+            CatalogProperties properties,
+            PolicyProperties policy,
+            ObjectProvider<Catalogs.StoredMaps> stored) {
+        Catalogs catalogs = properties.directory() == null
+                        || properties.directory().isBlank()
                 ? Catalogs.bundled(
                         catalog, HostOnlyFeatures.bundled(), stored.getIfAvailable(() -> Catalogs.StoredMaps.NONE))
                 : Catalogs.only(catalog, HostOnlyFeatures.bundled());
+        return catalogs.withObsoleteModels(policy.obsoleteModels());
     }
 }

@@ -3,7 +3,6 @@ package io.fleetcpu.fleet;
 import io.fleetcpu.aggregates.AggregateService;
 import io.fleetcpu.aggregates.KindsRecommendation;
 import io.fleetcpu.aggregates.RecommendationService;
-import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.CpuViewpoint;
 import io.fleetcpu.hosts.HostFacts;
@@ -13,20 +12,17 @@ import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.Catalogs;
+import io.fleetcpu.policy.CpuEngine;
 import io.fleetcpu.policy.CpuPolicy;
-import io.fleetcpu.policy.baseline.BaselineCalculator;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.grouping.Grouping;
 import io.fleetcpu.policy.grouping.MigrationDomain;
-import io.fleetcpu.policy.grouping.MigrationDomains;
 import io.fleetcpu.policy.grouping.Strategy;
 import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.guest.GuestLevels;
-import io.fleetcpu.policy.guest.GuestVisibility;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
-import io.fleetcpu.policy.migration.MigrationCheck;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
 import io.fleetcpu.policy.migration.Verdict;
 import io.fleetcpu.policy.render.OpenStackCommands;
@@ -43,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -56,7 +51,6 @@ public class FleetService {
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
     private final Catalogs catalogs;
-    private final Map<CpuCatalog, Tools> tools = new ConcurrentHashMap<>();
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
 
@@ -79,31 +73,14 @@ public class FleetService {
      * The engine's parts for hosts read with one catalog: groupings and checks over hosts of several libvirt versions
      * are computed with the part of their maps every one of them knows ({@link Catalogs#common}).
      */
-    private record Tools(
-            CpuCatalog catalog,
-            MigrationDomains domains,
-            MigrationCheck migrationCheck,
-            BaselineCalculator calculator,
-            GuestVisibility visibility,
-            GuestLevels levels) {}
-
-    private Tools tools(Collection<HostFacts> facts) {
-        CpuCatalog catalog =
-                catalogs.common(facts.stream().map(HostFacts::catalog).toList());
-        return tools.computeIfAbsent(
-                catalog,
-                c -> new Tools(
-                        c,
-                        new MigrationDomains(c),
-                        new MigrationCheck(c),
-                        new BaselineCalculator(c),
-                        catalogs.visibility(c),
-                        catalogs.levels(c)));
+    /** The engine of the catalog these hosts' maps share ({@link Catalogs#engineFor}). */
+    private CpuEngine engine(Collection<HostFacts> facts) {
+        return catalogs.engineFor(facts.stream().map(HostFacts::catalog).toList());
     }
 
     /** The host's facts as the catalog reads them. */
-    private static HostFacts readWith(HostFacts host, Tools tools) {
-        CpuKindFacts read = host.kind().readWith(tools.catalog());
+    private static HostFacts readWith(HostFacts host, CpuEngine engine) {
+        CpuKindFacts read = host.kind().readWith(engine.catalog());
         return read == host.kind() ? host : HostFacts.ofKind(host.hostname(), read);
     }
 
@@ -162,18 +139,18 @@ public class FleetService {
                                 || vendor.equalsIgnoreCase(
                                         k.asHost(k.kindId()).effectiveCpu().vendor()))
                         .toList();
-        Tools tools = tools(kinds.stream().map(k -> k.asHost(k.kindId())).toList());
-        if (minimumModel != null && tools.catalog().model(minimumModel).isEmpty()) {
+        CpuEngine engine = engine(kinds.stream().map(k -> k.asHost(k.kindId())).toList());
+        if (minimumModel != null && engine.catalog().model(minimumModel).isEmpty()) {
             throw new InvalidParameterException(
                     "minimumModel",
                     "'" + minimumModel + "' is not a CPU model the catalog ("
-                            + tools.catalog().name() + ") knows");
+                            + engine.catalog().name() + ") knows");
         }
         List<NamedCpu> cpus = kinds.stream()
-                .map(k -> new NamedCpu(k.kindId(), guestView(readWith(k.asHost(k.kindId()), tools), tools)))
+                .map(k -> new NamedCpu(k.kindId(), guestView(readWith(k.asHost(k.kindId()), engine), engine)))
                 .toList();
         int[] counts = kinds.stream().mapToInt(KindMembers::hosts).toArray();
-        Grouping grouping = gate.run(() -> tools.domains().group(cpus, counts, strategy, minimumModel, level));
+        Grouping grouping = gate.run(() -> engine.domains().group(cpus, counts, strategy, minimumModel, level));
         Map<String, KindMembers> byId = new java.util.HashMap<>();
         kinds.forEach(k -> byId.put(k.kindId(), k));
         List<KindsRecommendation> domainCpus = grouping.domains().stream()
@@ -181,7 +158,7 @@ public class FleetService {
                         d.hosts().stream().map(byId::get).toList(), DOMAIN_POLICY))
                 .toList();
         return new FleetGrouping(
-                grouping, kinds, KindLabels.of(kinds), aggregate, tools.levels(), catalogs, domainCpus);
+                grouping, kinds, KindLabels.of(kinds), aggregate, engine.levels(), catalogs, domainCpus);
     }
 
     /** The openstack commands that build the grouping's aggregates: these name every host. */
@@ -233,14 +210,14 @@ public class FleetService {
         List<HostFacts> involved =
                 new ArrayList<>(targets.stream().map(Target::facts).toList());
         involved.addAll(guestHosts(guest));
-        Tools tools = tools(involved);
-        GuestToCheck toCheck = guestToCheck(guest, tools);
+        CpuEngine engine = engine(involved);
+        GuestToCheck toCheck = guestToCheck(guest, engine);
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : targets) {
-            HostFacts read = readWith(t.facts(), tools);
-            CpuDescription cpu = passthrough ? read.cpu().description() : guestView(read, tools);
+            HostFacts read = readWith(t.facts(), engine);
+            CpuDescription cpu = passthrough ? read.cpu().description() : guestView(read, engine);
             try {
-                tools.calculator().expand(new NamedCpu(t.name(), cpu));
+                engine.calculator().expand(new NamedCpu(t.name(), cpu));
             } catch (BaselineRefusedException e) {
                 throw new ConflictException(
                         "Target cannot be judged",
@@ -307,7 +284,7 @@ public class FleetService {
                 Objects.requireNonNull(guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf())));
     }
 
-    private GuestToCheck guestToCheck(MigrationCheckRequest.Guest guest, Tools tools) {
+    private GuestToCheck guestToCheck(MigrationCheckRequest.Guest guest, CpuEngine engine) {
         if (guest.cpuXml() != null) {
             CpuDefinition cpu;
             try {
@@ -332,43 +309,43 @@ public class FleetService {
             }
             CpuDescription source = guest.sourceHost() == null
                     ? null
-                    : guestView(readWith(host("guest.sourceHost", guest.sourceHost()), tools), tools);
+                    : guestView(readWith(host("guest.sourceHost", guest.sourceHost()), engine), engine);
             return new GuestToCheck(
                     "guest.cpuXml",
                     cpu.mode() == null
                             ? "custom " + cpu.model()
                             : cpu.mode() + (cpu.model() == null ? "" : " " + cpu.model()),
-                    t -> tools.migrationCheck().check(cpu, source, t));
+                    t -> engine.migrationCheck().check(cpu, source, t));
         }
         if (guest.aggregate() != null) {
             var answer = recommendations.recommendedCpu(guest.aggregate(), false);
             KindMembers any = hosts.kindsIn(guest.aggregate(), false).get(0);
-            CpuDescription source = guestView(readWith(any.asHost(any.kindId()), tools), tools);
+            CpuDescription source = guestView(readWith(any.asHost(any.kindId()), engine), engine);
             return new GuestToCheck(
                     "guest.aggregate",
                     "aggregate " + guest.aggregate() + ": " + GuestFeatures.describe(answer.cpu()),
-                    t -> tools.migrationCheck().check(answer.cpu(), source, t));
+                    t -> engine.migrationCheck().check(answer.cpu(), source, t));
         }
         if (guest.hostModelOf() != null) {
             HostFacts source = host("guest.hostModelOf", guest.hostModelOf());
-            CpuDescription from = guestView(readWith(source, tools), tools);
+            CpuDescription from = guestView(readWith(source, engine), engine);
             return new GuestToCheck(
                     "guest.hostModelOf",
                     "host-model of " + source.hostname(),
-                    t -> tools.migrationCheck().hostModel(from, t));
+                    t -> engine.migrationCheck().hostModel(from, t));
         }
         HostFacts source =
                 host("guest.hostPassthroughOf", Objects.requireNonNull(guest.hostPassthroughOf())); // the last one
-        CpuDescription from = readWith(source, tools).cpu().description();
+        CpuDescription from = readWith(source, engine).cpu().description();
         return new GuestToCheck(
                 "guest.hostPassthroughOf",
                 "host-passthrough of " + source.hostname(),
-                t -> tools.migrationCheck().hostPassthrough(from, t));
+                t -> engine.migrationCheck().hostPassthrough(from, t));
     }
 
     /** What a guest can get on the host: every check but host-passthrough's is made against it. */
-    private static CpuDescription guestView(HostFacts host, Tools tools) {
-        return host.guestView(tools.visibility()).cpu();
+    private static CpuDescription guestView(HostFacts host, CpuEngine engine) {
+        return host.guestView(engine.visibility()).cpu();
     }
 
     private HostFacts host(String field, String id) {

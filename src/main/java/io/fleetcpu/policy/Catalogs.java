@@ -37,8 +37,10 @@ public final class Catalogs {
 
     private final HostOnlyFeatures hostOnly;
     private final StoredMaps stored;
-    private final Map<CpuCatalog, GuestVisibility> visibility = new ConcurrentHashMap<>();
-    private final Map<CpuCatalog, GuestLevels> levels = new ConcurrentHashMap<>();
+    private final Set<String> obsoleteModels;
+    /** Each catalog's engine, built once: the one place the engine's parts are put together. */
+    private final Map<CpuCatalog, CpuEngine> engines = new ConcurrentHashMap<>();
+
     private final Map<Set<String>, CpuCatalog> common = new ConcurrentHashMap<>();
 
     /**
@@ -65,13 +67,27 @@ public final class Catalogs {
         Optional<CpuCatalog> byName(String name);
     }
 
-    private Catalogs(CpuCatalog configured, List<CpuCatalog> byVersion, HostOnlyFeatures hostOnly, StoredMaps stored) {
+    private Catalogs(
+            CpuCatalog configured,
+            List<CpuCatalog> byVersion,
+            HostOnlyFeatures hostOnly,
+            StoredMaps stored,
+            Collection<String> obsoleteModels) {
         this.configured = configured;
         this.byVersion = byVersion.stream()
                 .sorted(Comparator.comparingInt(c -> major(c.info().libvirtVersion())))
                 .toList();
         this.hostOnly = hostOnly;
         this.stored = stored;
+        this.obsoleteModels = Set.copyOf(obsoleteModels);
+    }
+
+    /**
+     * The same catalogs, whose engines never recommend these models unless an aggregate pins them
+     * ({@code fleetcpu.policy.obsolete-models}; {@link PolicyRecommender#OBSOLETE_MODELS} by default).
+     */
+    public Catalogs withObsoleteModels(Collection<String> models) {
+        return new Catalogs(configured, byVersion, hostOnly, stored, models);
     }
 
     /** Every bundled map, each host read with its libvirt's; {@code configured} for hosts of unknown version. */
@@ -85,7 +101,8 @@ public final class Catalogs {
                 configured,
                 Arrays.stream(BundledMap.values()).map(CpuCatalog::bundled).toList(),
                 hostOnly,
-                stored);
+                stored,
+                PolicyRecommender.OBSOLETE_MODELS);
     }
 
     /**
@@ -93,7 +110,7 @@ public final class Catalogs {
      * fleetcpu at).
      */
     public static Catalogs only(CpuCatalog catalog, HostOnlyFeatures hostOnly) {
-        return new Catalogs(catalog, List.of(), hostOnly, StoredMaps.NONE);
+        return new Catalogs(catalog, List.of(), hostOnly, StoredMaps.NONE, PolicyRecommender.OBSOLETE_MODELS);
     }
 
     /**
@@ -241,13 +258,26 @@ public final class Catalogs {
         return unknown;
     }
 
+    /** The engine of hosts read with the catalog, built once. */
+    public CpuEngine engine(CpuCatalog catalog) {
+        return engines.computeIfAbsent(catalog, c -> CpuEngine.of(c, hostOnly, obsoleteModels));
+    }
+
+    /**
+     * The engine of an answer for hosts read with these catalogs (by name): that of the part of their maps every one
+     * of them defines alike ({@link #common}).
+     */
+    public CpuEngine engineFor(Collection<String> catalogNames) {
+        return engine(common(catalogNames));
+    }
+
     /** What guests get on hosts read with the catalog. */
     public GuestVisibility visibility(CpuCatalog catalog) {
-        return visibility.computeIfAbsent(catalog, c -> new GuestVisibility(c, hostOnly));
+        return engine(catalog).visibility();
     }
 
     /** The x86-64 levels of hosts read with the catalog. */
     public GuestLevels levels(CpuCatalog catalog) {
-        return levels.computeIfAbsent(catalog, c -> new GuestLevels(c, visibility(c)));
+        return engine(catalog).levels();
     }
 }

@@ -72,8 +72,14 @@ public final class PolicyRecommender {
 
     /** @param obsoleteModels models never recommended unless pinned (486, pentium, qemu32, …) */
     public PolicyRecommender(CpuCatalog catalog, GuestVisibility visibility, Set<String> obsoleteModels) {
+        this(new BaselineCalculator(catalog), visibility, obsoleteModels);
+    }
+
+    /** With the calculator the catalog's other parts share ({@link CpuEngine}). */
+    PolicyRecommender(BaselineCalculator calculator, GuestVisibility visibility, Set<String> obsoleteModels) {
+        CpuCatalog catalog = calculator.catalog();
         this.catalog = catalog;
-        this.calculator = new BaselineCalculator(catalog);
+        this.calculator = calculator;
         this.explainer = new BaselineExplainer(calculator);
         this.visibility = visibility;
         this.obsoleteModels = Set.copyOf(obsoleteModels);

@@ -170,4 +170,40 @@ class CatalogsTest {
         assertThat(V9.featureNames(nine.union(V9.model("Haswell").orElseThrow().features())))
                 .contains("avx2");
     }
+
+    /**
+     * The engine's one front door: each catalog's engine is built once and its parts read CPUs with that catalog; an
+     * answer for hosts of two libvirts gets the engine of their maps' common part; the obsolete models configured
+     * reach the recommender (two Atoms: libvirt's own baseline n270 only without the list).
+     */
+    @Test
+    void eachCatalogHasOneEngineAndTheConfiguredObsoleteModelsReachIt() {
+        Catalogs catalogs = Catalogs.bundled(V9, HostOnlyFeatures.bundled());
+        CpuEngine engine = catalogs.engine(V11);
+        assertThat(catalogs.engine(V11)).isSameAs(engine);
+        assertThat(List.of(
+                        engine.calculator().catalog(), engine.migrationCheck().catalog(), engine.catalog()))
+                .allSatisfy(c -> assertThat(c).isSameAs(V11));
+        assertThat(catalogs.visibility(V11)).isSameAs(engine.visibility());
+        assertThat(catalogs.levels(V11)).isSameAs(engine.levels());
+        assertThat(catalogs.engineFor(List.of(V9.name(), V11.name())))
+                .isSameAs(catalogs.engine(catalogs.common(List.of(V9.name(), V11.name()))));
+
+        List<PolicyHost> atoms = PolicyHosts.all(
+                PolicyHosts.host("d510", PolicyHosts.DIR_9_9 + "Atom-D510-host.xml"),
+                PolicyHosts.host("n450", PolicyHosts.DIR_9_9 + "Atom-N450-host.xml"));
+        assertThat(catalogs.engine(V9)
+                        .recommender()
+                        .recommend(atoms, CpuPolicy.DEFAULT, false)
+                        .cpu()
+                        .model())
+                .isEqualTo("Conroe");
+        assertThat(catalogs.withObsoleteModels(List.of())
+                        .engine(V9)
+                        .recommender()
+                        .recommend(atoms, CpuPolicy.DEFAULT, false)
+                        .cpu()
+                        .model())
+                .isEqualTo("n270");
+    }
 }

@@ -19,9 +19,14 @@ public final class GuestLevels {
     private final BaselineCalculator calculator;
 
     public GuestLevels(CpuCatalog catalog, GuestVisibility visibility) {
-        this.catalog = catalog;
+        this(new BaselineCalculator(catalog), visibility);
+    }
+
+    /** With the calculator the catalog's other parts share. */
+    public GuestLevels(BaselineCalculator calculator, GuestVisibility visibility) {
+        this.catalog = calculator.catalog();
         this.visibility = visibility;
-        this.calculator = new BaselineCalculator(catalog);
+        this.calculator = calculator;
     }
 
     /**

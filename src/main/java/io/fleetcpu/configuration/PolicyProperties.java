@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.configuration;
 
 import io.fleetcpu.policy.PolicyRecommender;
 import java.util.List;
