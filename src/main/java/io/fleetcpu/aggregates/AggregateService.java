@@ -2,7 +2,6 @@ package io.fleetcpu.aggregates;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.fleetcpu.hosts.AggregatesNamed;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.Catalogs;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -367,35 +365,6 @@ public class AggregateService {
                 new AggregateVersion(aggregate.getId(), aggregate.getCreatedAt(), aggregate.getVersion(), 0);
         policiesByVersion.put(read, aggregate.getPolicy());
         return read.equals(key) ? aggregate.getPolicy() : null;
-    }
-
-    /**
-     * A host's registration names aggregates: make the missing ones, with the default policy, and name them in the
-     * event. The registration has checked the ids already.
-     */
-    @EventListener
-    void aggregatesNamed(AggregatesNamed event) {
-        CpuPolicy policy = CpuPolicy.DEFAULT;
-        if (event.aggregateIds().isEmpty()) {
-            return;
-        }
-        // One statement, in id order: hosts booting together may name the same new aggregates at once.
-        jdbc.sql("""
-                insert into aggregate (id, description, goal, nested_virtualization, strict, mitigations,
-                                       disabled_mitigations, created_at, updated_at, version)
-                select id, '', :goal, :nested, false, :mitigations, '{}', :now, :now, 0
-                from unnest(:ids) as named(id) order by id
-                on conflict (id) do nothing
-                returning id
-                """)
-                .param("ids", event.aggregateIds().stream().sorted().distinct().toArray(String[]::new))
-                .param("goal", CpuPolicy.wireName(policy.goal()))
-                .param("nested", CpuPolicy.wireName(policy.nested()))
-                .param("mitigations", CpuPolicy.wireName(policy.mitigations()))
-                .param("now", java.sql.Timestamp.from(clock.instant()))
-                .query(String.class)
-                .list()
-                .forEach(event.created()::add);
     }
 
     private AggregateView view(Aggregate aggregate) {

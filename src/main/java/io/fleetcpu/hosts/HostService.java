@@ -50,6 +50,7 @@ public class HostService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final ObjectProvider<AdmissionCheck> admission;
+    private final NamedAggregates namedAggregates;
     private final AgentBinding binding;
     private final Catalogs catalogs;
     /** Registrations answered, by outcome (docs/metrics.md): counted once committed. */
@@ -80,6 +81,7 @@ public class HostService {
             JdbcClient jdbc,
             PlatformTransactionManager transactions,
             ObjectProvider<AdmissionCheck> admission,
+            NamedAggregates namedAggregates,
             AgentBinding binding,
             Catalogs catalogs,
             MeterRegistry meters) {
@@ -96,6 +98,7 @@ public class HostService {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
         this.admission = admission;
+        this.namedAggregates = namedAggregates;
         this.binding = binding;
     }
 
@@ -165,10 +168,9 @@ public class HostService {
         }
         Set<String> aggregatesBefore = host.getAggregates();
         Set<String> aggregatesAfter = host.aggregatesAfter(description.aggregates());
-        AggregatesNamed named = new AggregatesNamed(description.aggregates());
-        if (!aggregatesBefore.containsAll(description.aggregates())) {
-            events.publishEvent(named);
-        }
+        List<String> createdAggregates = aggregatesBefore.containsAll(description.aggregates())
+                ? List.of()
+                : namedAggregates.createMissing(description.aggregates());
         if (!aggregatesAfter.equals(aggregatesBefore)
                 || !created
                         && (!host.getKind().getId().equals(kindId)
@@ -177,7 +179,7 @@ public class HostService {
             counted.addAll(aggregatesBefore);
             List<String> locked = lockCounts(counted);
             if (!locked.containsAll(description.aggregates())) {
-                // Deleted since AggregatesNamed saw it: the next attempt makes it again.
+                // Deleted since createMissing saw it: the next attempt makes it again.
                 throw new ConcurrencyFailureException(
                         "an aggregate named by the registration of " + description.id() + " was deleted meanwhile");
             }
@@ -199,7 +201,7 @@ public class HostService {
                 new RegistrationChanges(
                         changes.joined(),
                         changes.left(),
-                        named.created().stream().sorted().toList(),
+                        createdAggregates,
                         !created && changes.factsChanged(),
                         !created && cpuChanged));
     }

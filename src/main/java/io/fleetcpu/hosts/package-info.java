@@ -4,7 +4,8 @@
  * same share one stored {@link io.fleetcpu.hosts.CpuKind}), inventory and the fleet's census. The JPA entity
  * {@link io.fleetcpu.hosts.Host} stays here: other features get {@code HostFacts} and kinds. May use
  * {@code libvirtxml}, {@code catalog}, the engine, {@code system} and {@code web}; never {@code aggregates}
- * (it tells them what they need through events, {@link io.fleetcpu.hosts.AggregatesNamed}).
+ * (it asks them what it needs through ports the aggregates feature implements:
+ * {@link io.fleetcpu.hosts.NamedAggregates}, {@link io.fleetcpu.hosts.AdmissionCheck}).
  */
 @NullMarked
 @ApplicationModule(

@@ -160,8 +160,8 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.fleetcpu.aggregates..")
-            .because("aggregates are built on hosts; hosts tell aggregates what they need through events "
-                    + "(AggregatesNamed), so the dependency goes one way");
+            .because("aggregates are built on hosts; hosts ask aggregates what they need through ports the "
+                    + "aggregates implement (NamedAggregates, AdmissionCheck), so the dependency goes one way");
 
     @ArchTest
     static final ArchRule theHostEntityStaysInHosts = noClasses()
