@@ -2,6 +2,7 @@ package io.fleetcpu.aggregates;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.Catalogs;
@@ -37,6 +38,7 @@ public class AggregateService {
 
     private final AggregateRepository aggregates;
     private final HostService hosts;
+    private final FleetCensus census;
     private final Clock clock;
 
     private final PolicyReader policies;
@@ -50,6 +52,7 @@ public class AggregateService {
     AggregateService(
             AggregateRepository aggregates,
             HostService hosts,
+            FleetCensus census,
             Clock clock,
             PolicyReader policies,
             JdbcClient jdbc,
@@ -60,6 +63,7 @@ public class AggregateService {
         this.catalogs = catalogs;
         this.aggregates = aggregates;
         this.hosts = hosts;
+        this.census = census;
         this.clock = clock;
         this.policies = policies;
         this.jdbc = jdbc;
@@ -319,8 +323,8 @@ public class AggregateService {
                 aggregate.getPolicy(),
                 new AggregateVersion(
                         id, aggregate.getCreatedAt(), aggregate.getVersion(), aggregate.getMembersVersion()),
-                hosts.kindsIn(id, true),
-                hosts.firstHostKind(id));
+                census.kindsIn(id, true),
+                census.firstHostKind(id));
     }
 
     /**
@@ -346,7 +350,7 @@ public class AggregateService {
         }
         CpuPolicy policy = policyOf(version[0]);
         // The policy changed between the two reads: read both again.
-        return policy != null ? new AggregateSnapshot(id, policy, version[0], hosts.kinds(counts), null) : counts(id);
+        return policy != null ? new AggregateSnapshot(id, policy, version[0], census.kinds(counts), null) : counts(id);
     }
 
     /** Policies by aggregate and policy version (members version 0): a version's policy never changes. */
@@ -368,7 +372,7 @@ public class AggregateService {
     }
 
     private AggregateView view(Aggregate aggregate) {
-        List<KindMembers> kinds = hosts.kindsIn(aggregate.getId(), true);
+        List<KindMembers> kinds = census.kindsIn(aggregate.getId(), true);
         return new AggregateView(
                 aggregate.getId(),
                 aggregate.getDescription(),

@@ -1,5 +1,6 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostReport;
 import io.fleetcpu.hosts.HostService;
@@ -25,6 +26,7 @@ public class WhatIfService {
 
     private final AggregateService aggregates;
     private final HostService hosts;
+    private final FleetCensus census;
     private final GuestCpuService guestCpus;
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
@@ -32,11 +34,13 @@ public class WhatIfService {
     WhatIfService(
             AggregateService aggregates,
             HostService hosts,
+            FleetCensus census,
             GuestCpuService guestCpus,
             ComputeGate gate,
             RequestLimitProperties limits) {
         this.aggregates = aggregates;
         this.hosts = hosts;
+        this.census = census;
         this.guestCpus = guestCpus;
         this.gate = gate;
         this.limits = limits;
@@ -95,7 +99,7 @@ public class WhatIfService {
                 .map(WhatIfService::uuidOrNull)
                 .filter(Objects::nonNull)
                 .toList();
-        Map<UUID, String> removed = hosts.kindsOfMembers(aggregateId, removeUuids);
+        Map<UUID, String> removed = census.kindsOfMembers(aggregateId, removeUuids);
         for (int i = 0; i < removeIds.size(); i++) {
             UUID id = uuidOrNull(removeIds.get(i));
             if (id == null || !removed.containsKey(id)) {
@@ -107,7 +111,7 @@ public class WhatIfService {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        Map<UUID, String> replaced = hosts.kindsOfMembers(
+        Map<UUID, String> replaced = census.kindsOfMembers(
                 aggregateId, added.stream().map(HostFacts::id).toList());
         KindTally now = new KindTally(snapshot.kinds());
         KindTally after = now.copy();

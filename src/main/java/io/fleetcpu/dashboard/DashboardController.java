@@ -10,7 +10,7 @@ import io.fleetcpu.aggregates.WhatIfService;
 import io.fleetcpu.fleet.FleetService;
 import io.fleetcpu.fleet.GroupingView;
 import io.fleetcpu.history.HistoryService;
-import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.InvalidParameterException;
 import io.fleetcpu.system.InvalidRequestException;
@@ -51,7 +51,7 @@ class DashboardController {
     /** Far beyond any fleet's aggregates, and far from overflowing the offset of a page. */
     static final int MAX_PAGE = 1_000_000;
 
-    private final HostService hosts;
+    private final FleetCensus census;
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
     private final AnswerRenderings answerRenderings;
@@ -60,14 +60,14 @@ class DashboardController {
     private final HistoryService history;
 
     DashboardController(
-            HostService hosts,
+            FleetCensus census,
             AggregateService aggregates,
             RecommendationService recommendations,
             AnswerRenderings renderings,
             WhatIfService whatIfs,
             FleetService fleet,
             HistoryService history) {
-        this.hosts = hosts;
+        this.census = census;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
         this.answerRenderings = renderings;
@@ -90,7 +90,7 @@ class DashboardController {
                 .toList();
         Attempt<GroupingView> grouping =
                 attempt(() -> GroupingView.of(fleet.grouping("min-domains", null, null, null, null)));
-        model.addAttribute("inventory", hosts.inventory());
+        model.addAttribute("inventory", census.inventory());
         model.addAttribute("aggregates", rows);
         model.addAttribute("page", shown);
         var events = history.latestChanges(EVENTS_SHOWN);

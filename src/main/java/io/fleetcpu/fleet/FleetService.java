@@ -5,6 +5,7 @@ import io.fleetcpu.aggregates.KindsRecommendation;
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.CpuViewpoint;
+import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindLabels;
@@ -48,6 +49,7 @@ import org.springframework.stereotype.Service;
 public class FleetService {
 
     private final HostService hosts;
+    private final FleetCensus census;
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
     private final Catalogs catalogs;
@@ -56,6 +58,7 @@ public class FleetService {
 
     FleetService(
             HostService hosts,
+            FleetCensus census,
             AggregateService aggregates,
             RecommendationService recommendations,
             Catalogs catalogs,
@@ -63,6 +66,7 @@ public class FleetService {
             RequestLimitProperties limits) {
         this.catalogs = catalogs;
         this.hosts = hosts;
+        this.census = census;
         this.limits = limits;
         this.gate = gate;
         this.aggregates = aggregates;
@@ -133,7 +137,7 @@ public class FleetService {
         if (aggregate != null) {
             aggregates.find(aggregate);
         }
-        List<KindMembers> kinds = (aggregate != null ? hosts.kindsIn(aggregate, true) : hosts.kindsInFleet(true))
+        List<KindMembers> kinds = (aggregate != null ? census.kindsIn(aggregate, true) : census.kindsInFleet(true))
                 .stream()
                         .filter(k -> vendor == null
                                 || vendor.equalsIgnoreCase(
@@ -164,7 +168,7 @@ public class FleetService {
     /** The openstack commands that build the grouping's aggregates: these name every host. */
     public String openstackCommands(FleetGrouping fleetGrouping) {
         Grouping grouping = fleetGrouping.grouping();
-        Map<String, List<String>> names = hosts.hostnamesByKind(
+        Map<String, List<String>> names = census.hostnamesByKind(
                 fleetGrouping.kinds().stream().map(KindMembers::kindId).toList(), fleetGrouping.aggregate());
         List<MigrationDomain> domains = grouping.domains().stream()
                 .map(d -> d.withHosts(d.hosts().stream()
@@ -271,7 +275,7 @@ public class FleetService {
         }
         if (guest.aggregate() != null) {
             try {
-                return hosts.kindsIn(guest.aggregate(), false).stream()
+                return census.kindsIn(guest.aggregate(), false).stream()
                         .map(k -> k.asHost(k.kindId()))
                         .toList();
             } catch (NotFoundException e) {
@@ -319,7 +323,7 @@ public class FleetService {
         }
         if (guest.aggregate() != null) {
             var answer = recommendations.recommendedCpu(guest.aggregate(), false);
-            KindMembers any = hosts.kindsIn(guest.aggregate(), false).get(0);
+            KindMembers any = census.kindsIn(guest.aggregate(), false).get(0);
             CpuDescription source = guestView(readWith(any.asHost(any.kindId()), engine), engine);
             return new GuestToCheck(
                     "guest.aggregate",
@@ -361,7 +365,7 @@ public class FleetService {
         List<KindMembers> kinds;
         try {
             aggregates.find(aggregate);
-            kinds = hosts.kindsIn(aggregate, true);
+            kinds = census.kindsIn(aggregate, true);
         } catch (NotFoundException e) {
             throw new InvalidRequestException(field, "no aggregate '" + aggregate + "'");
         }

@@ -11,10 +11,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "inventory", description = "The fleet's CPUs at a glance, for dashboards")
 class InventoryController {
 
-    private final HostService hosts;
+    private final FleetCensus census;
 
-    InventoryController(HostService hosts) {
-        this.hosts = hosts;
+    InventoryController(FleetCensus census) {
+        this.census = census;
     }
 
     @GetMapping(path = "/inventory", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -25,6 +25,6 @@ class InventoryController {
             responseCode = "200",
             description = "The counts; hosts that did not report a value count under 'unknown'")
     InventoryView inventory() {
-        return hosts.inventory();
+        return census.inventory();
     }
 }
