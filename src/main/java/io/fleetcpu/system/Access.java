@@ -1,5 +1,7 @@
 package io.fleetcpu.system;
 
+import io.fleetcpu.system.internal.AccessRules;
+
 /** What a request needs of its credential; {@link AccessRules} says which request needs what. */
 public enum Access {
 

@@ -11,14 +11,14 @@ import java.util.HexFormat;
  */
 public record Credential(Role role, String fingerprint) {
 
-    /** The request attribute under which {@link ApiTokenFilter} leaves the accepted credential. */
+    /** The request attribute under which the API token filter ({@code system.internal.ApiTokenFilter}) leaves the accepted credential. */
     public static final String ATTRIBUTE = "io.fleetcpu.system.Credential";
 
-    static Credential of(Role role, String token) {
+    public static Credential of(Role role, String token) {
         return new Credential(role, fingerprint(token));
     }
 
-    static String fingerprint(String token) {
+    public static String fingerprint(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -35,7 +35,7 @@ public final class SecurityHeaders {
 
     private SecurityHeaders() {}
 
-    static void apply(@Nullable String path, HttpServletResponse response) {
+    public static void apply(@Nullable String path, HttpServletResponse response) {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "no-referrer");
@@ -55,9 +55,9 @@ public final class SecurityHeaders {
     }
 
     /** Sets the headers before anything else runs, so filters' refusals and Tomcat's own errors have them too. */
-    static final class Valve extends ValveBase {
+    public static final class Valve extends ValveBase {
 
-        Valve() {
+        public Valve() {
             super(true);
         }
 
@@ -69,7 +69,7 @@ public final class SecurityHeaders {
     }
 
     /** An answer that gets an ETag may be cached, but only revalidated: {@code no-store} becomes {@code no-cache}. */
-    static final class RevalidateTagged extends OncePerRequestFilter {
+    public static final class RevalidateTagged extends OncePerRequestFilter {
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -1,5 +1,6 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
+import io.fleetcpu.system.SecurityHeaders;
 import org.apache.catalina.Host;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;

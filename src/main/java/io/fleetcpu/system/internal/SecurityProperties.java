@@ -1,4 +1,4 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

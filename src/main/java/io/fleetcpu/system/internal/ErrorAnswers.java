@@ -1,5 +1,6 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
+import io.fleetcpu.system.SecurityHeaders;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;

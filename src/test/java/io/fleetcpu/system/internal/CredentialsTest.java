@@ -1,8 +1,10 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetcpu.system.Credential;
+import io.fleetcpu.system.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

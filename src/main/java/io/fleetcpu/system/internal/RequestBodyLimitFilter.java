@@ -1,5 +1,6 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
+import io.fleetcpu.system.RequestLimitProperties;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

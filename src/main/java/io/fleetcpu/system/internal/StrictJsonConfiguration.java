@@ -1,5 +1,6 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
+import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import java.lang.reflect.Type;
 import java.util.ArrayDeque;

@@ -1,5 +1,7 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
+import io.fleetcpu.system.Credential;
+import io.fleetcpu.system.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,13 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
 import io.fleetcpu.libvirtxml.MalformedXmlException;
+import io.fleetcpu.system.ConflictException;
+import io.fleetcpu.system.ForbiddenException;
+import io.fleetcpu.system.InvalidParameterException;
+import io.fleetcpu.system.InvalidRequestException;
+import io.fleetcpu.system.NotFoundException;
+import io.fleetcpu.system.PreconditionFailedException;
+import io.fleetcpu.system.ServiceBusyException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;

@@ -1,4 +1,4 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

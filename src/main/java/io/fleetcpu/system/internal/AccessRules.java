@@ -1,5 +1,6 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
+import io.fleetcpu.system.Access;
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.server.PathContainer;

@@ -1,5 +1,8 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
+import io.fleetcpu.system.Access;
+import io.fleetcpu.system.Credential;
+import io.fleetcpu.system.Role;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
 /** The configured credentials cannot be used (a token file missing or empty, a token in two roles): fleetcpu stops. */
 class CredentialConfigurationException extends IllegalStateException {

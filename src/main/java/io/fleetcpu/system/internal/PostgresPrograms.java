@@ -1,4 +1,4 @@
-package io.fleetcpu.system;
+package io.fleetcpu.system.internal;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
