@@ -27,12 +27,12 @@ public enum OutputFormat {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    MediaType mediaType() {
+    public MediaType mediaType() {
         return mediaType;
     }
 
     /** The format {@code ?format=} names, or null. */
-    static @Nullable OutputFormat fromWireName(String name) {
+    public static @Nullable OutputFormat fromWireName(String name) {
         for (OutputFormat f : values()) {
             if (f.wireName().equals(name)) {
                 return f;

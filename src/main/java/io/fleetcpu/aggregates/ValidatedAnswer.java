@@ -1,8 +1,8 @@
 package io.fleetcpu.aggregates;
 
 /** An answer with a strong validator, derived from the aggregate's versions and the question ({@link AnswerKey}). */
-interface ValidatedAnswer {
+public interface ValidatedAnswer {
 
-    /** The ETag of the answer's JSON; its other representations derive theirs from it ({@link Representation}). */
+    /** The ETag of the answer's JSON; its other representations derive theirs from it ({@code internal.Representation}). */
     String etag();
 }

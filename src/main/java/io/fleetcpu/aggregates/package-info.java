@@ -5,7 +5,8 @@
  * under the aggregate's versions ({@link io.fleetcpu.aggregates.AnswerKey}, {@link io.fleetcpu.aggregates.AnswerCache})
  * with ETags, its renderings per consumer, what-if and admission. May use {@code hosts} (through
  * {@code HostService}, kinds and {@code HostFacts}, never the {@code Host} entity), the engine, {@code catalog},
- * {@code system} and {@code web}; {@code hosts} never uses it back.
+ * {@code system} and {@code web}; {@code hosts} never uses it back. The HTTP controllers and the implementations of
+ * hosts' ports live in {@code aggregates.internal}, which no other module may use.
  */
 @NullMarked
 @ApplicationModule(

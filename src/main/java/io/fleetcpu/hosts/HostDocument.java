@@ -4,7 +4,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /** The raw libvirt documents kept for each host, so a better parser can read them again. */
-enum HostDocument {
+public enum HostDocument {
     CAPABILITIES("capabilities", Host::getCapabilitiesXml),
     DOMAIN_CAPABILITIES("domain-capabilities", Host::getDomainCapabilitiesXml),
     EXPANDED_CPU("expanded-cpu", Host::getExpandedCpuXml),
@@ -19,16 +19,16 @@ enum HostDocument {
         this.content = content;
     }
 
-    String pathName() {
+    public String pathName() {
         return pathName;
     }
 
     @Nullable
-    String content(Host host) {
+    public String content(Host host) {
         return content.apply(host);
     }
 
-    static @Nullable HostDocument fromPathName(String name) {
+    public static @Nullable HostDocument fromPathName(String name) {
         for (HostDocument d : values()) {
             if (d.pathName.equals(name)) {
                 return d;

@@ -133,7 +133,7 @@ public record HostView(
     }
 
     /** The answer to a registration: the host, and what the registration changed. */
-    HostView registered(RegistrationChanges changes) {
+    public HostView registered(RegistrationChanges changes) {
         return new HostView(
                 id,
                 hostname,

@@ -5,7 +5,8 @@
  * {@link io.fleetcpu.hosts.Host} stays here: other features get {@code HostFacts} and kinds. May use
  * {@code libvirtxml}, {@code catalog}, the engine, {@code system} and {@code web}; never {@code aggregates}
  * (it asks them what it needs through ports the aggregates feature implements:
- * {@link io.fleetcpu.hosts.NamedAggregates}, {@link io.fleetcpu.hosts.AdmissionCheck}).
+ * {@link io.fleetcpu.hosts.NamedAggregates}, {@link io.fleetcpu.hosts.AdmissionCheck}). The HTTP controllers live in
+ * {@code hosts.internal}, which no other module may use.
  */
 @NullMarked
 @ApplicationModule(

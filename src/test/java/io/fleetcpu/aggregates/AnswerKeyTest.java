@@ -49,15 +49,4 @@ class AnswerKeyTest {
                 .isNotEqualTo(etag);
         assertThat(new AnswerKey(VERSION, "q").etag(CATALOG)).isEqualTo(etag);
     }
-
-    @Test
-    void eachRepresentationOfAnAnswerHasItsOwnEtag() {
-        assertThat(Representation.JSON.etag("\"abc\"")).isEqualTo("\"abc\"");
-        assertThat(Representation.of(OutputFormat.JSON, null).etag("\"abc\"")).isEqualTo("\"abc\"");
-        assertThat(Representation.BASELINE_XML.etag("\"abc\"")).isEqualTo("\"abc-xml\"");
-        assertThat(Representation.of(OutputFormat.LIBVIRT, null).etag("\"abc\""))
-                .isEqualTo("\"abc-libvirt\"");
-        assertThat(Representation.of(OutputFormat.CPU_MAP, "Mine").etag("\"abc\""))
-                .isEqualTo("\"abc-cpu-map-" + Integer.toHexString("Mine".hashCode()) + "\"");
-    }
 }

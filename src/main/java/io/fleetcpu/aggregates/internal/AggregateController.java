@@ -1,5 +1,8 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
+import io.fleetcpu.aggregates.AggregateRequest;
+import io.fleetcpu.aggregates.AggregateService;
+import io.fleetcpu.aggregates.AggregateView;
 import io.fleetcpu.system.JsonMergePatch;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

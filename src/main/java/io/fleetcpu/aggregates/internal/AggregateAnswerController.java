@@ -1,5 +1,14 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
+import io.fleetcpu.aggregates.AnswerRenderings;
+import io.fleetcpu.aggregates.BaselineView;
+import io.fleetcpu.aggregates.OutputFormat;
+import io.fleetcpu.aggregates.RecommendationService;
+import io.fleetcpu.aggregates.RecommendedCpuView;
+import io.fleetcpu.aggregates.ValidatedAnswer;
+import io.fleetcpu.aggregates.WhatIfRequest;
+import io.fleetcpu.aggregates.WhatIfService;
+import io.fleetcpu.aggregates.WhatIfView;
 import io.fleetcpu.policy.baseline.LibvirtDriver;
 import io.fleetcpu.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;

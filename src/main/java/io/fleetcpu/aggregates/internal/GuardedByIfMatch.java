@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;

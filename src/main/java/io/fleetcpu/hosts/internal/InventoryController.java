@@ -1,5 +1,7 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
+import io.fleetcpu.hosts.FleetCensus;
+import io.fleetcpu.hosts.InventoryView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,5 +1,6 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
+import io.fleetcpu.aggregates.GuestCpuService;
 import io.fleetcpu.hosts.AdmissionCheck;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.system.NotFoundException;

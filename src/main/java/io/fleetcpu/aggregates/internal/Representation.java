@@ -1,5 +1,6 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
+import io.fleetcpu.aggregates.OutputFormat;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 

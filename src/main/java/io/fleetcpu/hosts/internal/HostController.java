@@ -1,5 +1,9 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
+import io.fleetcpu.hosts.HostDocument;
+import io.fleetcpu.hosts.HostReport;
+import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.HostView;
 import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
 import io.fleetcpu.system.SecurityHeaders;

@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import io.fleetcpu.hosts.NamedAggregates;
 import io.fleetcpu.policy.CpuPolicy;
