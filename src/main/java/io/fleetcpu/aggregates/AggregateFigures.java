@@ -1,5 +1,6 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.aggregates.internal.AggregateVersion;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.NotFoundException;

@@ -2,6 +2,10 @@ package io.fleetcpu.aggregates;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fleetcpu.aggregates.internal.Aggregate;
+import io.fleetcpu.aggregates.internal.AggregateRepository;
+import io.fleetcpu.aggregates.internal.AggregateSnapshot;
+import io.fleetcpu.aggregates.internal.AggregateVersion;
 import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindMembers;

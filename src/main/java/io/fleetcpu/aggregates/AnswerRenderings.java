@@ -1,5 +1,6 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.aggregates.internal.Engines;
 import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;

@@ -1,5 +1,10 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.aggregates.internal.AggregateSnapshot;
+import io.fleetcpu.aggregates.internal.AnswerCache;
+import io.fleetcpu.aggregates.internal.AnswerKey;
+import io.fleetcpu.aggregates.internal.Engines;
+import io.fleetcpu.aggregates.internal.KindTally;
 import io.fleetcpu.hosts.AdmissionCheck;
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.HostFacts;

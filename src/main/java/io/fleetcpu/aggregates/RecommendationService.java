@@ -1,5 +1,10 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.aggregates.internal.AggregateSnapshot;
+import io.fleetcpu.aggregates.internal.AggregateVersion;
+import io.fleetcpu.aggregates.internal.AnswerCache;
+import io.fleetcpu.aggregates.internal.AnswerKey;
+import io.fleetcpu.aggregates.internal.Engines;
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindLabels;

@@ -1,5 +1,7 @@
 package io.fleetcpu.aggregates;
 
+import io.fleetcpu.aggregates.internal.AggregateSnapshot;
+import io.fleetcpu.aggregates.internal.KindTally;
 import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostReport;

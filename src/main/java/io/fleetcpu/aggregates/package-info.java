@@ -1,12 +1,14 @@
 /**
  * Aggregates of hosts and their answers: membership, the policy operators write
  * ({@link io.fleetcpu.aggregates.PolicyReader}), the recommended CPU and libvirt's baseline
- * ({@link io.fleetcpu.aggregates.RecommendationService}, computed by {@link io.fleetcpu.aggregates.Engines}), kept
- * under the aggregate's versions ({@link io.fleetcpu.aggregates.AnswerKey}, {@link io.fleetcpu.aggregates.AnswerCache})
+ * ({@link io.fleetcpu.aggregates.RecommendationService}, computed by {@code internal.Engines}), kept
+ * under the aggregate's versions ({@code internal.AnswerKey}, {@code internal.AnswerCache})
  * with ETags, its renderings per consumer, what-if and admission. May use {@code hosts} (through
  * {@code HostService}, kinds and {@code HostFacts}, never the {@code Host} entity), the engine, {@code catalog},
- * {@code system} and {@code web}; {@code hosts} never uses it back. The HTTP controllers and the implementations of
- * hosts' ports live in {@code aggregates.internal}, which no other module may use.
+ * {@code system} and {@code web}; {@code hosts} never uses it back. Its HTTP controllers live in {@code aggregates.web};
+ * its machinery (the aggregate entity and repository, snapshots and versions, the engines and answer caches, the
+ * port that creates missing aggregates) in {@code aggregates.internal}. No other module may use either (Modulith's
+ * verify), and they never use each other: web → this package → internal.
  */
 @NullMarked
 @ApplicationModule(

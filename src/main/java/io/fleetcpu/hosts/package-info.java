@@ -6,7 +6,7 @@
  * {@code libvirtxml}, {@code catalog}, the engine, {@code system} and {@code web}; never {@code aggregates}
  * (it asks them what it needs through ports the aggregates feature implements:
  * {@link io.fleetcpu.hosts.NamedAggregates}, {@link io.fleetcpu.hosts.AdmissionCheck}). The HTTP controllers live in
- * {@code hosts.internal}, which no other module may use.
+ * {@code hosts.web}, which no other module may use.
  */
 @NullMarked
 @ApplicationModule(

@@ -2,6 +2,8 @@ package io.fleetcpu.aggregates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetcpu.aggregates.internal.AggregateVersion;
+import io.fleetcpu.aggregates.internal.AnswerKey;
 import io.fleetcpu.catalog.CatalogInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
@@ -58,14 +58,14 @@ public class Aggregate extends NewUntilStored<String> {
     protected Aggregate() {}
 
     @SuppressWarnings("NullAway.Init") // change() sets the description and every policy column
-    Aggregate(String id, @Nullable String description, CpuPolicy policy, Instant now) {
+    public Aggregate(String id, @Nullable String description, CpuPolicy policy, Instant now) {
         this.id = id;
         made();
         this.createdAt = now;
         change(description, policy, now);
     }
 
-    void change(@Nullable String description, CpuPolicy policy, Instant now) {
+    public void change(@Nullable String description, CpuPolicy policy, Instant now) {
         this.description = description == null ? "" : description;
         this.goal = CpuPolicy.wireName(policy.goal());
         this.nestedVirtualization = CpuPolicy.wireName(policy.nested());

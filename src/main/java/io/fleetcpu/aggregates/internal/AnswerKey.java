@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import io.fleetcpu.catalog.CatalogInfo;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.HexFormat;
  * An aggregate as of its versions, and the question asked of it: what an answer is kept under, and what its strong
  * validator derives from, so that a 304 needs no answer.
  */
-record AnswerKey(AggregateVersion version, String question) {
+public record AnswerKey(AggregateVersion version, String question) {
 
     /**
      * The answer's ETag: the versions, the question and the configured catalog, each field written out. The layout
@@ -20,7 +20,7 @@ record AnswerKey(AggregateVersion version, String question) {
      * @param configured the catalog configured for hosts registering now; the catalogs an answer is computed with
      *        follow from the members' kinds, hence from {@code version.members()}
      */
-    String etag(CatalogInfo configured) {
+    public String etag(CatalogInfo configured) {
         String key = version.aggregate() + "\n" + version.created() + "\n" + version.policy() + "\n"
                 + version.members() + "\n" + question + "\n" + "CatalogInfo[source=" + configured.source()
                 + ", libvirtVersion=" + configured.libvirtVersion() + ", verifiedAgainstLibvirt="

@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts.internal;
+package io.fleetcpu.hosts.web;
 
 import io.fleetcpu.policy.NestedState;
 import org.springdoc.core.utils.SpringDocUtils;

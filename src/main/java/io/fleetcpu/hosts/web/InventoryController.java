@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts.internal;
+package io.fleetcpu.hosts.web;
 
 import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.InventoryView;

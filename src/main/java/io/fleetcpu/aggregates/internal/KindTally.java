@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.KindMembers;
@@ -10,12 +10,12 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /** An aggregate's hosts counted by kind, changed on paper (what-if, drift). */
-final class KindTally {
+public final class KindTally {
 
     private final Map<String, Integer> counts;
     private final Map<String, CpuKindFacts> facts;
 
-    KindTally(List<KindMembers> kinds) {
+    public KindTally(List<KindMembers> kinds) {
         this(new LinkedHashMap<>(), new HashMap<>());
         kinds.forEach(k -> {
             counts.put(k.kindId(), k.hosts());
@@ -28,32 +28,32 @@ final class KindTally {
         this.facts = facts;
     }
 
-    KindTally copy() {
+    public KindTally copy() {
         return new KindTally(new LinkedHashMap<>(counts), new HashMap<>(facts));
     }
 
     /** One host of the kind fewer. */
-    void remove(String kindId) {
+    public void remove(String kindId) {
         counts.computeIfPresent(kindId, (k, n) -> n > 1 ? n - 1 : null);
     }
 
     /** One host of the kind more. */
-    void add(CpuKindFacts kind) {
+    public void add(CpuKindFacts kind) {
         facts.putIfAbsent(kind.id(), kind);
         counts.merge(kind.id(), 1, Integer::sum);
     }
 
-    Map<String, Integer> counts() {
+    public Map<String, Integer> counts() {
         return counts;
     }
 
     @Nullable
-    CpuKindFacts facts(String kindId) {
+    public CpuKindFacts facts(String kindId) {
         return facts.get(kindId);
     }
 
     /** The kinds with hosts, by id. */
-    Map<String, CpuKindFacts> kinds() {
+    public Map<String, CpuKindFacts> kinds() {
         Map<String, CpuKindFacts> kinds = new TreeMap<>();
         counts.keySet().forEach(id -> kinds.put(id, facts.get(id)));
         return kinds;

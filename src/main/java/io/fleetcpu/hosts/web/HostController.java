@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts.internal;
+package io.fleetcpu.hosts.web;
 
 import io.fleetcpu.hosts.HostDocument;
 import io.fleetcpu.hosts.HostReport;

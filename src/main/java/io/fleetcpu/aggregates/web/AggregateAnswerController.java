@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates.internal;
+package io.fleetcpu.aggregates.web;
 
 import io.fleetcpu.aggregates.AnswerRenderings;
 import io.fleetcpu.aggregates.BaselineView;

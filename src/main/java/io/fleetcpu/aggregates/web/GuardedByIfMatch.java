@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates.internal;
+package io.fleetcpu.aggregates.web;
 
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;

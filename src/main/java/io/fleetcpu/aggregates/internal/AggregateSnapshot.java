@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.CpuPolicy;
@@ -11,18 +11,18 @@ import org.jspecify.annotations.Nullable;
  *
  * @param firstHostKind the kind of its first host by hostname (libvirt's baseline prefers that host's model)
  */
-record AggregateSnapshot(
+public record AggregateSnapshot(
         String id,
         CpuPolicy policy,
         AggregateVersion version,
         List<KindMembers> kinds,
         @Nullable String firstHostKind) {
 
-    AggregateSnapshot {
+    public AggregateSnapshot {
         kinds = List.copyOf(kinds);
     }
 
-    int hostCount() {
+    public int hostCount() {
         return kinds.stream().mapToInt(KindMembers::hosts).sum();
     }
 }

@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fleetcpu.policy.PolicyConflictException;
@@ -19,12 +19,12 @@ import org.jspecify.annotations.Nullable;
  * and are kept; any other failure is not. Requests are counted as hits (the answer was kept, or being computed by
  * another caller) and misses, for the metrics.
  */
-final class AnswerCache<K, V> {
+public final class AnswerCache<K, V> {
 
     /** A computed answer, or the refusal that is the answer. */
     private record Outcome<V>(@Nullable V value, @Nullable RuntimeException refusal) {
 
-        V get() {
+        public V get() {
             if (refusal != null) {
                 throw refusal;
             }
@@ -36,19 +36,19 @@ final class AnswerCache<K, V> {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
-    AnswerCache(long maximumSize) {
+    public AnswerCache(long maximumSize) {
         this.answers = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .<K, Outcome<V>>buildAsync()
                 .asMap();
     }
 
-    V get(K key, Supplier<V> compute) {
+    public V get(K key, Supplier<V> compute) {
         return get(key, compute, true);
     }
 
     /** @param counted whether this request counts as a hit or a miss (not when the metrics read an answer) */
-    V get(K key, Supplier<V> compute, boolean counted) {
+    public V get(K key, Supplier<V> compute, boolean counted) {
         CompletableFuture<Outcome<V>> mine = new CompletableFuture<>();
         CompletableFuture<Outcome<V>> theirs = answers.putIfAbsent(key, mine);
         if (counted) {
@@ -76,12 +76,12 @@ final class AnswerCache<K, V> {
     }
 
     /** Requests answered from what was kept, since the start. */
-    long hits() {
+    public long hits() {
         return hits.sum();
     }
 
     /** Requests that computed their answer, since the start. */
-    long misses() {
+    public long misses() {
         return misses.sum();
     }
 }

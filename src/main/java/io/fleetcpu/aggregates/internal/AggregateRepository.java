@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import jakarta.persistence.LockModeType;
 import java.util.Optional;
@@ -7,7 +7,7 @@ import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
-interface AggregateRepository extends JpaRepository<Aggregate, String> {
+public interface AggregateRepository extends JpaRepository<Aggregate, String> {
 
     /** The aggregate, its row locked until the transaction ends: changes to one aggregate take turns. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)

@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates.internal;
+package io.fleetcpu.aggregates.web;
 
 import io.fleetcpu.aggregates.OutputFormat;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates.internal;
+package io.fleetcpu.aggregates.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,5 @@
-package io.fleetcpu.aggregates.internal;
+package io.fleetcpu.aggregates;
 
-import io.fleetcpu.aggregates.GuestCpuService;
 import io.fleetcpu.hosts.AdmissionCheck;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.system.NotFoundException;

@@ -1,4 +1,4 @@
-package io.fleetcpu.aggregates;
+package io.fleetcpu.aggregates.internal;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.FeatureSet;
@@ -38,10 +38,10 @@ import org.springframework.stereotype.Component;
  * kinds, compute nothing; computations that miss take turns ({@link ComputeGate}).
  */
 @Component
-class Engines {
+public class Engines {
 
     /** A recommendation and the catalog it was computed with. */
-    record Computed(PolicyRecommendation recommendation, CpuCatalog catalog) {}
+    public record Computed(PolicyRecommendation recommendation, CpuCatalog catalog) {}
 
     /** Kinds of CPU by id (sorted), a policy, and the form asked for. */
     private record EngineKey(List<String> kinds, CpuPolicy policy, boolean expand) {}
@@ -57,12 +57,12 @@ class Engines {
         this.gate = gate;
     }
 
-    Catalogs catalogs() {
+    public Catalogs catalogs() {
         return catalogs;
     }
 
     /** The catalog's engine ({@link Catalogs#engine}). */
-    CpuEngine engine(CpuCatalog catalog) {
+    public CpuEngine engine(CpuCatalog catalog) {
         return catalogs.engine(catalog);
     }
 
@@ -71,7 +71,7 @@ class Engines {
      * takes the engine of the catalog their members share ({@link Catalogs#common}) and reads each kind with it
      * ({@link CpuKindFacts#readWith}).
      */
-    CpuEngine engine(Collection<CpuKindFacts> kinds) {
+    public CpuEngine engine(Collection<CpuKindFacts> kinds) {
         return catalogs.engineFor(kinds.stream().map(CpuKindFacts::catalog).toList());
     }
 
@@ -79,7 +79,7 @@ class Engines {
      * The engine's recommendation for hosts of these kinds, computed once per kinds, policy and form (a kind's id
      * names its catalog, so the kinds also say which catalog the answer is computed with).
      */
-    Computed recommend(Map<String, CpuKindFacts> kinds, CpuPolicy policy, boolean expand) {
+    public Computed recommend(Map<String, CpuKindFacts> kinds, CpuPolicy policy, boolean expand) {
         TreeMap<String, CpuKindFacts> sorted = new TreeMap<>(kinds);
         CpuEngine engine = engine(sorted.values());
         List<String> unknown = Catalogs.unknownIn(engine.catalog(), policy);
@@ -150,7 +150,7 @@ class Engines {
      * The features guests can get on the host, the host read with the engine's catalog: what a guest CPU computed
      * with that catalog is judged against.
      */
-    static List<String> guestFeaturesOn(CpuEngine engine, HostFacts host) {
+    public static List<String> guestFeaturesOn(CpuEngine engine, HostFacts host) {
         HostFacts read = HostFacts.ofKind(host.hostname(), host.kind().readWith(engine.catalog()));
         try {
             FeatureSet visible = engine.calculator()
@@ -163,7 +163,7 @@ class Engines {
     }
 
     /** What KubeVirt's node-labeller reads of each kind's hosts, by kind id. */
-    Map<String, KubevirtNodeLabels.Node> kubevirtNodes(List<KindMembers> kinds) {
+    public Map<String, KubevirtNodeLabels.Node> kubevirtNodes(List<KindMembers> kinds) {
         Map<String, KubevirtNodeLabels.Node> nodes = new HashMap<>();
         for (KindMembers kind : kinds) {
             // a node is labelled by its own libvirt: its labels are read with its own catalog, not the aggregate's
@@ -187,14 +187,14 @@ class Engines {
     }
 
     /** The kinds' facts by kind id, sorted. */
-    static Map<String, CpuKindFacts> facts(List<KindMembers> kinds) {
+    public static Map<String, CpuKindFacts> facts(List<KindMembers> kinds) {
         Map<String, CpuKindFacts> facts = new TreeMap<>();
         kinds.forEach(k -> facts.put(k.kindId(), k.facts()));
         return facts;
     }
 
     /** A host (or a kind, named as a host) as the engine takes it. */
-    static PolicyHost policyHost(HostFacts host) {
+    public static PolicyHost policyHost(HostFacts host) {
         HostCpu cpu = host.cpu();
         HostCpu hypervisor = host.hypervisorCpu();
         GuestModels models = host.guestModels();
