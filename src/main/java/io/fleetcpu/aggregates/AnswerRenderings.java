@@ -49,7 +49,7 @@ public class AnswerRenderings {
                 String name = modelName != null
                         ? modelName
                         : answer.cpu().model() + "-" + answer.view().aggregate();
-                if (answer.cpu().mode() == GuestCpu.Mode.CUSTOM) {
+                if (CpuConfigRenderer.whyNoCpuMapModel(answer.cpu()).isEmpty()) {
                     renderer.newModelNameProblem(name).ifPresent(problem -> {
                         throw new InvalidParameterException(
                                 "modelName",

@@ -232,7 +232,7 @@ public class RecommendationService {
             Engines.Computed computed = engines.recommend(Engines.facts(kinds), policy, false);
             PolicyRecommendation recommendation = computed.recommendation().renamed(labels);
             GuestCpu cpu = recommendation.cpu();
-            CpuEngine engine = engines.engine(Engines.facts(kinds).values());
+            CpuEngine engine = engines.engine(computed.catalog());
             return new KindsRecommendation(
                     recommendation,
                     engine.renderer().libvirtXml(cpu),

@@ -176,9 +176,8 @@ public record RecommendedCpuView(
         Map<String, String> notExpressible = new TreeMap<>();
         String novaConf = written(novaConf(renderer, cpu, nova), OutputFormat.NOVA_CONF, notExpressible);
         String qemu = written(renderer.qemuCpuArgument(cpu), OutputFormat.QEMU, notExpressible);
-        if (cpu.mode() != GuestCpu.Mode.CUSTOM) {
-            notExpressible.put(OutputFormat.CPU_MAP.wireName(), CpuConfigRenderer.CPU_MAP_NEEDS_A_MODEL);
-        }
+        CpuConfigRenderer.whyNoCpuMapModel(cpu)
+                .ifPresent(why -> notExpressible.put(OutputFormat.CPU_MAP.wireName(), why));
         return new RecommendedCpuView(
                 aggregate,
                 policy,

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
@@ -74,10 +75,9 @@ public class FleetService {
     }
 
     /**
-     * The engine's parts for hosts read with one catalog: groupings and checks over hosts of several libvirt versions
-     * are computed with the part of their maps every one of them knows ({@link Catalogs#common}).
+     * The engine for these hosts: groupings and checks over hosts of several libvirt versions are computed with the
+     * part of their maps every one of them knows ({@link Catalogs#engineFor}).
      */
-    /** The engine of the catalog these hosts' maps share ({@link Catalogs#engineFor}). */
     private CpuEngine engine(Collection<HostFacts> facts) {
         return catalogs.engineFor(facts.stream().map(HostFacts::catalog).toList());
     }
@@ -155,8 +155,7 @@ public class FleetService {
                 .toList();
         int[] counts = kinds.stream().mapToInt(KindMembers::hosts).toArray();
         Grouping grouping = gate.run(() -> engine.domains().group(cpus, counts, strategy, minimumModel, level));
-        Map<String, KindMembers> byId = new java.util.HashMap<>();
-        kinds.forEach(k -> byId.put(k.kindId(), k));
+        Map<String, KindMembers> byId = kinds.stream().collect(Collectors.toMap(KindMembers::kindId, k -> k));
         List<KindsRecommendation> domainCpus = grouping.domains().stream()
                 .map(d -> recommendations.recommendFor(
                         d.hosts().stream().map(byId::get).toList(), DOMAIN_POLICY))

@@ -31,6 +31,11 @@ public final class CpuConfigRenderer {
             "a cpu_map model needs a named model to start from; host-model and host-passthrough take their features "
                     + "from each host";
 
+    /** Why no cpu_map model can be written for this CPU ({@link #cpuMapModel}), if it cannot. */
+    public static Optional<String> whyNoCpuMapModel(GuestCpu cpu) {
+        return cpu.mode() == GuestCpu.Mode.CUSTOM ? Optional.empty() : Optional.of(CPU_MAP_NEEDS_A_MODEL);
+    }
+
     /** Letters, digits, '.', '_' and '-' as in cpu_map's own names; no ',' '+' or '=' that QEMU's -cpu would split on. */
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Words QEMU, libvirt or KubeVirt read as a mode rather than a model. */
@@ -406,8 +411,9 @@ public final class CpuConfigRenderer {
      */
     public Rendering cpuMapModel(GuestCpu cpu, String newModelName) {
         check(cpu);
-        if (cpu.mode() != GuestCpu.Mode.CUSTOM) {
-            return new Rendering.NotExpressible(CPU_MAP_NEEDS_A_MODEL);
+        Optional<String> refusal = whyNoCpuMapModel(cpu);
+        if (refusal.isPresent()) {
+            return new Rendering.NotExpressible(refusal.get());
         }
         newModelNameProblem(newModelName).ifPresent(problem -> {
             throw new IllegalArgumentException(problem);
