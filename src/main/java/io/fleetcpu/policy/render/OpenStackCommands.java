@@ -6,6 +6,7 @@ import io.fleetcpu.policy.grouping.MigrationDomain;
 import io.fleetcpu.policy.guest.GuestCpu;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -144,7 +145,7 @@ public final class OpenStackCommands {
     /** The model a guest CPU names, or its mode for the host modes. */
     public static String name(GuestCpu cpu) {
         return cpu.mode() == GuestCpu.Mode.CUSTOM
-                ? java.util.Objects.requireNonNull(cpu.model())
+                ? Objects.requireNonNull(cpu.model())
                 : cpu.mode().libvirtName();
     }
 
