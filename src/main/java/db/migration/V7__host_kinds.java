@@ -81,7 +81,7 @@ public class V7__host_kinds extends BaseJavaMigration {
                 null);
     }
 
-    /** As {@code io.fleetcpu.hosts.CpuFacts} reads these columns. */
+    /** As {@code io.fleetcpu.hosts.internal.CpuFacts} reads these columns. */
     private static HostCpu cpu(ResultSet row, String prefix) throws SQLException {
         Integer family = (Integer) row.getObject(prefix + "signature_family");
         CpuSignature signature = family == null

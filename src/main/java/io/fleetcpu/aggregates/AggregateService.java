@@ -7,7 +7,7 @@ import io.fleetcpu.aggregates.internal.AggregateRepository;
 import io.fleetcpu.aggregates.internal.AggregateSnapshot;
 import io.fleetcpu.aggregates.internal.AggregateVersion;
 import io.fleetcpu.hosts.FleetCensus;
-import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.HostMemberships;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.CpuPolicy;
@@ -41,7 +41,7 @@ public class AggregateService {
     public record Saved(AggregateView aggregate, boolean created) {}
 
     private final AggregateRepository aggregates;
-    private final HostService hosts;
+    private final HostMemberships memberships;
     private final FleetCensus census;
     private final Clock clock;
 
@@ -55,7 +55,7 @@ public class AggregateService {
 
     AggregateService(
             AggregateRepository aggregates,
-            HostService hosts,
+            HostMemberships memberships,
             FleetCensus census,
             Clock clock,
             PolicyReader policies,
@@ -66,7 +66,7 @@ public class AggregateService {
         this.json = json;
         this.catalogs = catalogs;
         this.aggregates = aggregates;
-        this.hosts = hosts;
+        this.memberships = memberships;
         this.census = census;
         this.clock = clock;
         this.policies = policies;
@@ -222,7 +222,7 @@ public class AggregateService {
      */
     @Transactional
     public void delete(String id, @Nullable String ifMatch) {
-        hosts.forgetReportsOfMembers(named(id));
+        memberships.forgetReportsOfMembers(named(id));
         Aggregate aggregate = aggregates.findForUpdate(id).orElseThrow(() -> notFound(id));
         checkVersion(id, aggregate, ifMatch);
         aggregates.delete(aggregate);
@@ -251,13 +251,13 @@ public class AggregateService {
     @Transactional
     public boolean addHost(String id, UUID hostId) {
         find(id);
-        return hosts.join(hostId, id);
+        return memberships.join(hostId, id);
     }
 
     @Transactional
     public void removeHost(String id, UUID hostId) {
         find(id);
-        if (!hosts.leave(hostId, id)) {
+        if (!memberships.leave(hostId, id)) {
             throw new NotFoundException("host " + hostId + " is not in aggregate '" + id + "'");
         }
     }

@@ -4,8 +4,9 @@ import io.fleetcpu.aggregates.internal.AggregateSnapshot;
 import io.fleetcpu.aggregates.internal.KindTally;
 import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.HostRecords;
+import io.fleetcpu.hosts.HostRegistration;
 import io.fleetcpu.hosts.HostReport;
-import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.system.ComputeGate;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Service;
 public class WhatIfService {
 
     private final AggregateService aggregates;
-    private final HostService hosts;
+    private final HostRecords hosts;
+    private final HostRegistration registration;
     private final FleetCensus census;
     private final GuestCpuService guestCpus;
     private final ComputeGate gate;
@@ -35,13 +37,15 @@ public class WhatIfService {
 
     WhatIfService(
             AggregateService aggregates,
-            HostService hosts,
+            HostRecords hosts,
+            HostRegistration registration,
             FleetCensus census,
             GuestCpuService guestCpus,
             ComputeGate gate,
             RequestLimitProperties limits) {
         this.aggregates = aggregates;
         this.hosts = hosts;
+        this.registration = registration;
         this.census = census;
         this.guestCpus = guestCpus;
         this.gate = gate;
@@ -90,7 +94,7 @@ public class WhatIfService {
                 continue;
             }
             try {
-                added.add(hosts.preview(reports.get(i)));
+                added.add(registration.preview(reports.get(i)));
             } catch (InvalidRequestException e) {
                 String prefix = "addReports[" + i + "].";
                 e.problems().forEach(p -> problems.add(new FieldProblem(prefix + p.field(), p.problem())));

@@ -4,7 +4,8 @@
  * ({@link io.fleetcpu.aggregates.RecommendationService}, computed by {@code internal.Engines}), kept
  * under the aggregate's versions ({@code internal.AnswerKey}, {@code internal.AnswerCache})
  * with ETags, its renderings per consumer, what-if and admission. May use {@code hosts} (through
- * {@code HostService}, kinds and {@code HostFacts}, never the {@code Host} entity), the engine, {@code catalog},
+ * {@code HostRecords}, {@code HostMemberships}, {@code FleetCensus}, kinds and {@code HostFacts}, never
+ * {@code hosts.internal}), the engine, {@code catalog},
  * {@code system} and {@code web}; {@code hosts} never uses it back. Its HTTP controllers live in {@code aggregates.web};
  * its machinery (the aggregate entity and repository, snapshots and versions, the engines and answer caches, the
  * port that creates missing aggregates) in {@code aggregates.internal}. No other module may use either (Modulith's

@@ -7,7 +7,7 @@ import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.CpuViewpoint;
 import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostFacts;
-import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.HostRecords;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.libvirtxml.CpuDefinition;
@@ -49,7 +49,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class FleetService {
 
-    private final HostService hosts;
+    private final HostRecords hosts;
     private final FleetCensus census;
     private final AggregateService aggregates;
     private final RecommendationService recommendations;
@@ -58,7 +58,7 @@ public class FleetService {
     private final RequestLimitProperties limits;
 
     FleetService(
-            HostService hosts,
+            HostRecords hosts,
             FleetCensus census,
             AggregateService aggregates,
             RecommendationService recommendations,

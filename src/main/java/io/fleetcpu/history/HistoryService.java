@@ -1,7 +1,7 @@
 package io.fleetcpu.history;
 
 import io.fleetcpu.aggregates.AggregateService;
-import io.fleetcpu.hosts.HostService;
+import io.fleetcpu.hosts.HostRecords;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,10 +14,10 @@ import org.springframework.transaction.annotation.Transactional;
 public class HistoryService {
 
     private final CpuEventRepository events;
-    private final HostService hosts;
+    private final HostRecords hosts;
     private final AggregateService aggregates;
 
-    HistoryService(CpuEventRepository events, HostService hosts, AggregateService aggregates) {
+    HistoryService(CpuEventRepository events, HostRecords hosts, AggregateService aggregates) {
         this.events = events;
         this.hosts = hosts;
         this.aggregates = aggregates;

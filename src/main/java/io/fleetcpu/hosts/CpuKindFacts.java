@@ -46,7 +46,7 @@ public record CpuKindFacts(
      */
     private static final String FORM = "fleetcpu-cpu-kind 1";
 
-    static CpuKindFacts of(
+    public static CpuKindFacts of(
             HostCpu cpu,
             @Nullable HostCpu hypervisorCpu,
             @Nullable GuestModels guestModels,
@@ -173,7 +173,7 @@ public record CpuKindFacts(
     }
 
     /** One line per fact, values escaped, absent values as {@code ~}: equal facts, equal text, and only then. */
-    String canonicalForm() {
+    public String canonicalForm() {
         return String.join(
                         "\n",
                         FORM,

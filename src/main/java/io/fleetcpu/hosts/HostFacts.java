@@ -25,7 +25,7 @@ public record HostFacts(
         @Nullable GuestModels guestModels,
         @Nullable String catalog) {
 
-    static HostFacts of(
+    public static HostFacts of(
             @Nullable UUID id,
             String hostname,
             CpuKindFacts kind,

@@ -95,7 +95,7 @@ public record HostReport(
     /**
      * The kernel's facts as a registration sends them: {@link KernelFacts} (the same schema) with {@code nested} still
      * the word, so that a wrong word is refused as a field of the 422 that names every wrong field of the
-     * registration (not a 400 for unreadable JSON). {@link HostReportReader} checks it and converts it once to
+     * registration (not a 400 for unreadable JSON). {@code internal.HostReportReader} checks it and converts it once to
      * {@link io.fleetcpu.policy.NestedState}; no other code reads this record.
      */
     @Schema(name = KernelFacts.SCHEMA, description = KernelFacts.DESCRIPTION)

@@ -1,10 +1,8 @@
 package io.fleetcpu.hosts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fleetcpu.policy.Catalogs;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -96,41 +94,6 @@ public record HostView(
         Instant lastSeenAt,
 
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable RegistrationChanges registration) {
-
-    static HostView of(Host host, Catalogs catalogs) {
-        return of(host, catalogs, null);
-    }
-
-    static HostView of(Host host, Catalogs catalogs, @Nullable List<AdmissionCheck.BelowBaseline> belowBaseline) {
-        Map<String, String> documents = new LinkedHashMap<>();
-        for (HostDocument kind : HostDocument.values()) {
-            if (kind.content(host) != null) {
-                documents.put(kind.pathName(), "/hosts/" + host.getId() + "/documents/" + kind.pathName());
-            }
-        }
-        HostFacts facts = host.facts();
-        return new HostView(
-                host.getId(),
-                host.getHostname(),
-                host.getAggregates().stream().sorted().toList(),
-                host.getAggregatesAddedByOperator().stream().sorted().toList(),
-                host.getKind().getId(),
-                facts.cpu(),
-                facts.hypervisorCpu(),
-                CpuViewpoint.of(facts).wireName(),
-                facts.level(catalogs),
-                facts.catalog(),
-                catalogs.named(facts.catalog()).digest(),
-                facts.guestModels(),
-                facts.kernel(),
-                facts.versions(),
-                documents,
-                belowBaseline,
-                host.getRegisteredAt(),
-                host.getUpdatedAt(),
-                host.getLastSeenAt(),
-                null);
-    }
 
     /** The answer to a registration: the host, and what the registration changed. */
     public HostView registered(RegistrationChanges changes) {

@@ -22,7 +22,7 @@ public record KernelFacts(
         @Schema(description = VIRTUALIZATION_FLAG, example = "vmx") @Nullable
         String virtualizationFlag) {
 
-    static final KernelFacts UNKNOWN = new KernelFacts(null, null, NestedState.UNKNOWN, null);
+    public static final KernelFacts UNKNOWN = new KernelFacts(null, null, NestedState.UNKNOWN, null);
 
     /** The API's words for these facts, shared with {@link HostReport.ReportedKernel}. */
     static final String SCHEMA = "KernelFacts";

@@ -31,5 +31,6 @@ public record RegistrationChanges(
         boolean cpuChanged) {
 
     /** A report equal to the stored one. */
-    static final RegistrationChanges NONE = new RegistrationChanges(List.of(), List.of(), List.of(), false, false);
+    public static final RegistrationChanges NONE =
+            new RegistrationChanges(List.of(), List.of(), List.of(), false, false);
 }

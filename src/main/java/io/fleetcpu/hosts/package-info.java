@@ -1,12 +1,16 @@
 /**
- * Hosts: registration ({@code POST /hosts}, {@link io.fleetcpu.hosts.HostService#register}), the reading
- * and checking of a report ({@link io.fleetcpu.hosts.HostReportReader}), kinds of CPU (hosts whose CPU facts are the
- * same share one stored {@link io.fleetcpu.hosts.CpuKind}), inventory and the fleet's census. The JPA entity
- * {@link io.fleetcpu.hosts.Host} stays here: other features get {@code HostFacts} and kinds. May use
- * {@code libvirtxml}, {@code catalog}, the engine, {@code system} and {@code web}; never {@code aggregates}
- * (it asks them what it needs through ports the aggregates feature implements:
- * {@link io.fleetcpu.hosts.NamedAggregates}, {@link io.fleetcpu.hosts.AdmissionCheck}). The HTTP controllers live in
- * {@code hosts.web}, which no other module may use.
+ * Hosts: registration ({@code POST /hosts}, {@link io.fleetcpu.hosts.HostRegistration}), the registered hosts
+ * ({@link io.fleetcpu.hosts.HostRecords}), their memberships as operators change them
+ * ({@link io.fleetcpu.hosts.HostMemberships}), kinds of CPU (hosts whose CPU facts are the same share one stored kind)
+ * and the fleet's census ({@link io.fleetcpu.hosts.FleetCensus}). This package is what other modules may use: those
+ * interfaces, the values they take and give ({@code HostReport}, {@code HostFacts}, {@code KindMembers},
+ * {@code HostView}…) and the ports the aggregates feature implements ({@link io.fleetcpu.hosts.NamedAggregates},
+ * {@link io.fleetcpu.hosts.AdmissionCheck}). Their implementations, split by job, live in {@code hosts.internal}:
+ * the reading and checking of a report, registration with its retries, locks and counters, the JPA entities
+ * ({@code Host}, {@code CpuKind}) and their repositories, the agent binding and the census queries. The HTTP
+ * controllers live in {@code hosts.web}. No other module may use either (Modulith's verify), and they never use each
+ * other: web → this package ← internal. May use {@code libvirtxml}, {@code catalog}, the engine, {@code system} and
+ * {@code web}; never {@code aggregates}.
  */
 @NullMarked
 @ApplicationModule(

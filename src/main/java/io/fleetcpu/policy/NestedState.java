@@ -11,8 +11,8 @@ import java.util.Locale;
  * in answers; unknown when no kvm module is loaded or the host did not say. Outside Java it is always its
  * {@link #wireName()}, converted once at each boundary: JSON written by Jackson ({@link JsonValue}: the agent's
  * registration, the hosts' and recommendations' answers), the registration the service reads
- * ({@code hosts.HostReportReader}, which names a wrong word as a field of a 422), the {@code nested} column of
- * {@code cpu_kind} ({@code hosts.NestedStateColumn}) and the facts a drift event records.
+ * ({@code hosts.internal.HostReportReader}, which names a wrong word as a field of a 422), the {@code nested} column of
+ * {@code cpu_kind} ({@code hosts.internal.NestedStateColumn}) and the facts a drift event records.
  */
 public enum NestedState {
     ENABLED,

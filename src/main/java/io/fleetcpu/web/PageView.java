@@ -2,7 +2,6 @@ package io.fleetcpu.web;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
-import java.util.function.Function;
 import org.springframework.data.domain.Page;
 
 /** One page of a listing, with what a client needs to ask for the next. */
@@ -14,12 +13,8 @@ public record PageView<T>(
         @Schema(description = "items on all pages") long totalItems,
         @Schema(description = "pages in all") int totalPages) {
 
-    public static <E, T> PageView<T> of(Page<E> page, Function<E, T> view) {
+    public static <T> PageView<T> of(Page<T> page) {
         return new PageView<>(
-                page.getContent().stream().map(view).toList(),
-                page.getNumber(),
-                page.getSize(),
-                page.getTotalElements(),
-                page.getTotalPages());
+                page.getContent(), page.getNumber(), page.getSize(), page.getTotalElements(), page.getTotalPages());
     }
 }

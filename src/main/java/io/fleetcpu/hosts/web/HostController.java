@@ -1,8 +1,9 @@
 package io.fleetcpu.hosts.web;
 
 import io.fleetcpu.hosts.HostDocument;
+import io.fleetcpu.hosts.HostRecords;
+import io.fleetcpu.hosts.HostRegistration;
 import io.fleetcpu.hosts.HostReport;
-import io.fleetcpu.hosts.HostService;
 import io.fleetcpu.hosts.HostView;
 import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.NotFoundException;
@@ -46,9 +47,11 @@ class HostController {
     private static final String ONE_VALUE_MESSAGE =
             "give one value; repeated or comma-separated filters are not supported";
 
-    private final HostService hosts;
+    private final HostRegistration registration;
+    private final HostRecords hosts;
 
-    HostController(HostService hosts) {
+    HostController(HostRegistration registration, HostRecords hosts) {
+        this.registration = registration;
         this.hosts = hosts;
     }
 
@@ -87,9 +90,9 @@ class HostController {
     ResponseEntity<HostView> register(
             @RequestBody HostReport report,
             @Parameter(hidden = true) @RequestAttribute(Credential.ATTRIBUTE) Credential registrant) {
-        HostService.Registration registration = hosts.register(report, registrant);
-        HostView view = hosts.view(registration.host()).registered(registration.changes());
-        return registration.created()
+        HostRegistration.Registered registered = registration.register(report, registrant);
+        HostView view = registered.host();
+        return registered.created()
                 ? ResponseEntity.created(URI.create("/hosts/" + view.id())).body(view)
                 : ResponseEntity.ok(view);
     }
@@ -129,8 +132,7 @@ class HostController {
                     String kind,
             @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
             @Parameter(description = "hosts per page") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return PageView.of(
-                hosts.search(aggregate, vendor, model, feature, kind, PageRequest.of(page, size)), hosts::listView);
+        return PageView.of(hosts.search(aggregate, vendor, model, feature, kind, PageRequest.of(page, size)));
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -139,7 +141,7 @@ class HostController {
     @ApiResponse(responseCode = "400", description = "The id is not a UUID")
     @ApiResponse(responseCode = "404", description = "No host with this id")
     HostView get(@Parameter(description = "libvirt's host UUID") @PathVariable UUID id) {
-        return hosts.view(hosts.get(id));
+        return hosts.view(id);
     }
 
     @GetMapping(path = "/{id}/documents/{document}", produces = MediaType.APPLICATION_XML_VALUE)
@@ -169,10 +171,8 @@ class HostController {
             throw new NotFoundException(
                     "no document '" + document + "'; a host keeps capabilities, domain-capabilities and expanded-cpu");
         }
-        String content = kind.content(hosts.get(id));
-        if (content == null) {
-            throw new NotFoundException("host " + id + " did not send " + document);
-        }
+        String content = hosts.document(id, kind)
+                .orElseThrow(() -> new NotFoundException("host " + id + " did not send " + document));
         return ResponseEntity.ok()
                 .header(
                         HttpHeaders.CONTENT_DISPOSITION,

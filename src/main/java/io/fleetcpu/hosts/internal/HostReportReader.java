@@ -1,10 +1,15 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
 import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.catalog.CpuMapDigest;
 import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
+import io.fleetcpu.hosts.GuestModels;
+import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostCpu.CpuSource;
+import io.fleetcpu.hosts.HostReport;
+import io.fleetcpu.hosts.KernelFacts;
+import io.fleetcpu.hosts.SoftwareVersions;
 import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;

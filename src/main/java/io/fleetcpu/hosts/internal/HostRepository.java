@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
 import jakarta.persistence.LockModeType;
 import java.util.List;

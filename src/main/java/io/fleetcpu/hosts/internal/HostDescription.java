@@ -1,5 +1,11 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.GuestModels;
+import io.fleetcpu.hosts.HostCpu;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.KernelFacts;
+import io.fleetcpu.hosts.SoftwareVersions;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 

@@ -1,5 +1,7 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
+import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.policy.NestedState;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;

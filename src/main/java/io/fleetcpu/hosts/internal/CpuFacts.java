@@ -1,5 +1,6 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
+import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;

@@ -1,5 +1,8 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
+import io.fleetcpu.hosts.HostDocument;
+import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.SoftwareVersions;
 import io.fleetcpu.system.NewUntilStored;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.ElementCollection;
@@ -86,7 +89,7 @@ public class Host extends NewUntilStored<UUID> {
     @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
     protected Host() {}
 
-    @SuppressWarnings("NullAway.Init") // HostService describes the new host (name, kind) before it is stored
+    @SuppressWarnings("NullAway.Init") // Registrations describes the new host (name, kind) before it is stored
     Host(UUID id, Instant registeredAt) {
         this.id = id;
         made();
@@ -239,24 +242,16 @@ public class Host extends NewUntilStored<UUID> {
                 : new SoftwareVersions(libvirtVersion, qemuVersion, agentVersion);
     }
 
-    public @Nullable String getCapabilitiesXml() {
-        return capabilitiesXml;
-    }
-
-    public @Nullable String getDomainCapabilitiesXml() {
-        return domainCapabilitiesXml;
-    }
-
-    public @Nullable String getExpandedCpuXml() {
-        return expandedCpuXml;
-    }
-
-    public @Nullable String getMigratableCpuXml() {
-        return migratableCpuXml;
-    }
-
-    public @Nullable String getHypervisorCpuXml() {
-        return hypervisorCpuXml;
+    /** A raw libvirt document exactly as the agent sent it; null when it did not send this one. */
+    @Nullable
+    String document(HostDocument document) {
+        return switch (document) {
+            case CAPABILITIES -> capabilitiesXml;
+            case DOMAIN_CAPABILITIES -> domainCapabilitiesXml;
+            case EXPANDED_CPU -> expandedCpuXml;
+            case MIGRATABLE_CPU -> migratableCpuXml;
+            case HYPERVISOR_CPU -> hypervisorCpuXml;
+        };
     }
 
     public Set<String> getAggregates() {

@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;

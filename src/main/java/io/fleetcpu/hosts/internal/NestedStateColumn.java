@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
 import io.fleetcpu.policy.NestedState;
 import jakarta.persistence.AttributeConverter;

@@ -1,4 +1,4 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
 import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.ForbiddenException;

@@ -1,7 +1,8 @@
-package io.fleetcpu.hosts;
+package io.fleetcpu.hosts.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fleetcpu.hosts.CpuKindFacts;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
