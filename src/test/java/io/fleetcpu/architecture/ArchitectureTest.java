@@ -11,10 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+import org.jspecify.annotations.NullMarked;
 import org.springframework.data.repository.Repository;
 import org.springframework.modulith.ApplicationModule;
 import org.springframework.modulith.NamedInterface;
@@ -184,6 +187,24 @@ class ArchitectureTest {
             .beFreeOfCycles()
             .because("dependencies point one way (docs/architecture.md): each package can be read, tested and "
                     + "changed knowing only the packages below it");
+
+    /**
+     * NullAway checks only null-marked code (pom.xml: OnlyNullMarked), and {@code @NullMarked} on a package does not
+     * reach its subpackages: a package without it would go unchecked, silently.
+     */
+    @ArchTest
+    static void everyPackageIsNullMarked(JavaClasses classes) {
+        List<String> unmarked = classes.stream()
+                .map(JavaClass::getPackage)
+                .distinct()
+                .filter(pkg -> !pkg.isAnnotatedWith(NullMarked.class))
+                .map(JavaPackage::getName)
+                .sorted()
+                .toList();
+        assertThat(unmarked)
+                .as("packages whose package-info.java is not @NullMarked")
+                .isEmpty();
+    }
 
     /** Guards the rules above against passing vacuously, e.g. after a package is renamed. */
     @ArchTest
