@@ -5,6 +5,7 @@ import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.libvirtxml.ModelUsability;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -81,7 +82,8 @@ public class V13__model_usability_and_deprecation extends BaseJavaMigration {
                                 facts.kvmModule(),
                                 facts.nested(),
                                 facts.virtualizationFlag(),
-                                row.getString("catalog")));
+                                row.getString("catalog"),
+                                MigrationFacts.UNKNOWN));
             }
         }
         Set<String> written = new HashSet<>();
@@ -115,7 +117,8 @@ public class V13__model_usability_and_deprecation extends BaseJavaMigration {
                                 facts.kvmModule(),
                                 facts.nested(),
                                 facts.virtualizationFlag(),
-                                facts.catalog())
+                                facts.catalog(),
+                                MigrationFacts.UNKNOWN)
                         .id();
                 if (id.equals(kind)) {
                     if (written.add(id)) {

@@ -5,6 +5,7 @@ import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -78,7 +79,8 @@ public class V7__host_kinds extends BaseJavaMigration {
                 row.getString("kvm_module"),
                 NestedState.fromWireName(row.getString("nested")),
                 row.getString("virtualization_flag"),
-                null);
+                null,
+                MigrationFacts.UNKNOWN);
     }
 
     /** As {@code io.fleetcpu.hosts.internal.CpuFacts} reads these columns. */

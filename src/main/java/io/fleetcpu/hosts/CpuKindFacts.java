@@ -5,6 +5,7 @@ import io.fleetcpu.catalog.CpuModel;
 import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param guestModels null when the host did not report its domain capabilities
  * @param catalog the catalog the CPU was read with ({@link CpuCatalog#name()}: {@code libvirt 9.0}, {@code libvirt
  *        11.3}), chosen by the host's libvirt version: the same CPU read with another map is another kind
+ * @param migration what a live migration needs of the host beyond its CPU (machine types, address bits, TSC, major
+ *        versions): part of the kind, because it shapes answers
  */
 public record CpuKindFacts(
         HostCpu cpu,
@@ -32,7 +35,8 @@ public record CpuKindFacts(
         @Nullable String kvmModule,
         NestedState nested,
         @Nullable String virtualizationFlag,
-        @Nullable String catalog) {
+        @Nullable String catalog,
+        MigrationFacts migration) {
 
     /**
      * The catalog kinds stored before catalogs were per host were read with, unless configured otherwise; its name is
@@ -51,7 +55,8 @@ public record CpuKindFacts(
             @Nullable HostCpu hypervisorCpu,
             @Nullable GuestModels guestModels,
             KernelFacts kernel,
-            @Nullable String catalog) {
+            @Nullable String catalog,
+            MigrationFacts migration) {
         return new CpuKindFacts(
                 cpu,
                 hypervisorCpu,
@@ -59,7 +64,8 @@ public record CpuKindFacts(
                 kernel.kvmModule(),
                 kernel.nested(),
                 kernel.virtualizationFlag(),
-                catalog);
+                catalog,
+                migration);
     }
 
     /**
@@ -95,7 +101,8 @@ public record CpuKindFacts(
                 kvmModule,
                 nested,
                 virtualizationFlag,
-                other.name());
+                other.name(),
+                migration);
     }
 
     /** Whether the catalog the CPU was read with knew its model and every feature it reported. */
@@ -193,7 +200,29 @@ public record CpuKindFacts(
                                                 + notEmpty(";unusable", guestModels.unusableModels())),
                         "kernel " + value(kvmModule) + ";" + value(nested == null ? null : nested.wireName()) + ";"
                                 + value(virtualizationFlag))
-                + (catalog == null || catalog.equals(FIRST_CATALOG) ? "" : "\ncatalog " + value(catalog));
+                + (catalog == null || catalog.equals(FIRST_CATALOG) ? "" : "\ncatalog " + value(catalog))
+                + (migration.unknown() ? "" : "\nmigration " + migrationLine(migration));
+    }
+
+    /** Written only when something is known, so that kinds stored before fleetcpu kept these facts keep their ids. */
+    private static String migrationLine(MigrationFacts m) {
+        String aliases = m.machineTypeAliases().entrySet().stream()
+                .map(e -> list(List.of(e.getKey(), e.getValue())))
+                .collect(Collectors.joining(",", "[", "]"));
+        return String.join(
+                ";",
+                list(m.machineTypes()),
+                list(m.deprecatedMachineTypes()),
+                aliases,
+                number(m.physAddrBits()),
+                number(m.tscFrequency()),
+                m.tscScaling() == null ? "~" : String.valueOf(m.tscScaling()),
+                number(m.qemuMajor()),
+                number(m.libvirtMajor()));
+    }
+
+    private static String number(@Nullable Number n) {
+        return n == null ? "~" : n.toString();
     }
 
     private static String cpuLine(HostCpu cpu) {

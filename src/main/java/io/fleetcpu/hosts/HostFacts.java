@@ -3,6 +3,7 @@ package io.fleetcpu.hosts;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.GuestVisibility;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param guestModels null when the host did not report its domain capabilities
  * @param versions null when the host did not report them
  * @param catalog the catalog the CPU was read with ({@link CpuKindFacts#catalog()})
+ * @param migration what a live migration needs of the host beyond its CPU ({@link CpuKindFacts#migration()})
  */
 public record HostFacts(
         @Nullable UUID id,
@@ -23,7 +25,8 @@ public record HostFacts(
         KernelFacts kernel,
         @Nullable SoftwareVersions versions,
         @Nullable GuestModels guestModels,
-        @Nullable String catalog) {
+        @Nullable String catalog,
+        MigrationFacts migration) {
 
     public static HostFacts of(
             @Nullable UUID id,
@@ -39,7 +42,8 @@ public record HostFacts(
                 new KernelFacts(kernelRelease, kind.kvmModule(), kind.nested(), kind.virtualizationFlag()),
                 versions,
                 kind.guestModels(),
-                kind.catalog());
+                kind.catalog(),
+                kind.migration());
     }
 
     /** One host of the kind, under a name: what computations that take hosts are given for a kind. */
@@ -49,7 +53,7 @@ public record HostFacts(
 
     /** The kind of CPU these facts make. */
     public CpuKindFacts kind() {
-        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel, catalog);
+        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel, catalog, migration);
     }
 
     /** The CPU recommendations are computed with: the hypervisor's view when the host sent it. */

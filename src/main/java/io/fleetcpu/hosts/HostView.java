@@ -70,6 +70,7 @@ public record HostView(
         @Nullable GuestModels guestModels,
         KernelFacts kernel,
         @Nullable SoftwareVersions versions,
+        MigrationFactsView migration,
 
         @Schema(
                 description = "the raw libvirt documents the host sent: kind → URL path of the document",
@@ -112,6 +113,7 @@ public record HostView(
                 guestModels,
                 kernel,
                 versions,
+                migration,
                 documents,
                 belowBaseline,
                 registeredAt,

@@ -1,8 +1,10 @@
 package io.fleetcpu.libvirtxml;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,13 +20,18 @@ import org.jspecify.annotations.Nullable;
  * @param liveMigration       whether {@code <migration_features>} has {@code <live/>}
  * @param migrationTransports {@code <uri_transport>} values, e.g. tcp, rdma
  * @param guests              the {@code <guest>} elements in document order
+ * @param physAddrBits        {@code /capabilities/host/cpu/maxphysaddr/@bits}: the physical address bits the host
+ *                            gives guests; null when libvirt does not say (before libvirt 8.7, or not known)
+ * @param tsc                 {@code /capabilities/host/cpu/counter[@name='tsc']}; null when libvirt does not say
  */
 public record HostCapabilities(
         UUID hostUuid,
         CpuDefinition cpu,
         boolean liveMigration,
         List<String> migrationTransports,
-        List<GuestCapability> guests) {
+        List<GuestCapability> guests,
+        @Nullable Integer physAddrBits,
+        @Nullable TscCounter tsc) {
 
     private static final String DOCUMENT = "capabilities";
     // libvirt writes UUIDs in this form; java.util.UUID.fromString alone would take "1-2-3-4-5"
@@ -63,7 +70,55 @@ public record HostCapabilities(
         }
         List<GuestCapability> guests =
                 root.children("guest").stream().map(HostCapabilities::readGuest).toList();
-        return new HostCapabilities(uuid, cpu, live, transports, guests);
+        return new HostCapabilities(
+                uuid, cpu, live, transports, guests, readPhysAddrBits(cpuElement), readTsc(cpuElement));
+    }
+
+    /**
+     * The machine types the host offers guests of its own arch, under the domain type they run with here ({@code
+     * kvm} where offered, else {@code qemu}); empty when the document lists none.
+     */
+    public List<MachineType> machineTypes() {
+        String domainType = offersKvm() ? "kvm" : "qemu";
+        return guests.stream()
+                .filter(g -> g.arch().equals(arch()) && g.osType().equals("hvm"))
+                .findFirst()
+                .map(g -> g.machines(domainType))
+                .orElse(List.of());
+    }
+
+    private static @Nullable Integer readPhysAddrBits(XmlElement cpu) {
+        return cpu.optionalChild("maxphysaddr")
+                .flatMap(m -> m.attribute("bits"))
+                .map(bits -> positive(cpu, "maxphysaddr/@bits", bits, 64))
+                .map(Math::toIntExact)
+                .orElse(null);
+    }
+
+    private static @Nullable TscCounter readTsc(XmlElement cpu) {
+        for (XmlElement counter : cpu.children("counter")) {
+            if (counter.attribute("name").filter("tsc"::equals).isPresent()) {
+                long frequency =
+                        positive(cpu, "counter/@frequency", counter.requiredAttribute("frequency"), Long.MAX_VALUE);
+                Boolean scaling =
+                        counter.attribute("scaling").map("yes"::equals).orElse(null);
+                return new TscCounter(frequency, scaling);
+            }
+        }
+        return null;
+    }
+
+    private static long positive(XmlElement parent, String where, String text, long max) {
+        try {
+            long value = Long.parseLong(text);
+            if (value > 0 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new MalformedXmlException(
+                DOCUMENT, parent.path() + "/" + where, "is not a number from 1 to " + max + ": '" + text + "'");
     }
 
     /** The host's architecture, from its CPU. */
@@ -103,9 +158,19 @@ public record HostCapabilities(
         XmlElement arch = guest.child("arch");
         String archName = arch.requiredAttribute("name");
         String emulator = arch.optionalChildText("emulator").orElse(null);
-        List<String> types = arch.children("domain").stream()
-                .map(d -> d.requiredAttribute("type"))
-                .toList();
-        return new GuestCapability(osType, archName, emulator, types);
+        List<String> types = new ArrayList<>();
+        Map<String, List<MachineType>> domainMachines = new LinkedHashMap<>();
+        for (XmlElement domain : arch.children("domain")) {
+            String type = domain.requiredAttribute("type");
+            types.add(type);
+            List<MachineType> own =
+                    domain.children("machine").stream().map(MachineType::read).toList();
+            if (!own.isEmpty()) {
+                domainMachines.put(type, own);
+            }
+        }
+        List<MachineType> machines =
+                arch.children("machine").stream().map(MachineType::read).toList();
+        return new GuestCapability(osType, archName, emulator, types, machines, domainMachines);
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxAggregatesPerHost aggregates one registration may name
  * @param maxFeaturesPerCpu features (listed and disabled) one CPU description may name
  * @param maxWhatIfHosts entries in each list of a what-if (addHosts, addReports, removeHosts)
+ * @param maxMachineTypes machine types one host's capabilities may list for its arch (QEMU 11.1 lists about 80)
  */
 @ConfigurationProperties("fleetcpu.request")
 public record RequestLimitProperties(
@@ -29,7 +30,8 @@ public record RequestLimitProperties(
         @DefaultValue("8MB") DataSize refusedBodyDrain,
         @DefaultValue("100") int maxAggregatesPerHost,
         @DefaultValue("1000") int maxFeaturesPerCpu,
-        @DefaultValue("1000") int maxWhatIfHosts) {
+        @DefaultValue("1000") int maxWhatIfHosts,
+        @DefaultValue("1000") int maxMachineTypes) {
 
     /** Adds a problem naming the field and the limit when {@code count} things are more than {@code limit}. */
     public static boolean checkCount(
@@ -47,5 +49,10 @@ public record RequestLimitProperties(
     /** Within the limit of features one CPU may name. */
     public boolean checkFeatures(List<FieldProblem> problems, String field, int count) {
         return checkCount(problems, field, count, maxFeaturesPerCpu, "features", "max-features-per-cpu");
+    }
+
+    /** Within the limit of machine types one host may list. */
+    public boolean checkMachineTypes(List<FieldProblem> problems, String field, int count) {
+        return checkCount(problems, field, count, maxMachineTypes, "machine types", "max-machine-types");
     }
 }

@@ -6,6 +6,7 @@ import static io.fleetcpu.system.MigrationFixtures.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.hosts.CpuKindFacts;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -118,6 +119,7 @@ class MigrationFromV11Test {
                 .load()
                 .migrate();
         Map<String, String> v11Ids = new HashMap<>();
+        Map<String, CpuKindFacts> factsOnA = new HashMap<>();
         try (Connection a = DriverManager.getConnection(urlA, USER, PASSWORD);
                 Connection b = DriverManager.getConnection(urlB, USER, PASSWORD)) {
             assertThat(strings(b, "select max(version::int) from flyway_schema_history where success"))
@@ -131,6 +133,7 @@ class MigrationFromV11Test {
                     ResultSet kind = s.executeQuery("select * from cpu_kind")) {
                 while (kind.next()) {
                     v11Ids.put(kind.getString("id"), factsOfV11Columns(kind).id());
+                    factsOnA.put(kind.getString("id"), factsOfV11Columns(kind));
                 }
             }
             b.setAutoCommit(false);
@@ -152,6 +155,23 @@ class MigrationFromV11Test {
                 .as("a kind without a domain capabilities document had the same id")
                 .isEqualTo(onA.get(TWIN_1).path("kind").asString());
 
+        // V16 reads what a live migration needs from each host row's capabilities and versions: the Cooperlake's row
+        // now says libvirt 11.3.0, so its kind gains libvirt's major version (its capabilities list no machine types).
+        CpuKindFacts cooperOnA = factsOnA.get(onA.get(COOPER).path("kind").asString());
+        String cooperKindOnB = new CpuKindFacts(
+                        cooperOnA.cpu(),
+                        cooperOnA.hypervisorCpu(),
+                        cooperOnA.guestModels(),
+                        cooperOnA.kvmModule(),
+                        cooperOnA.nested(),
+                        cooperOnA.virtualizationFlag(),
+                        "libvirt 9.0",
+                        MigrationFacts.of(List.of(), null, null, null, "11.3.0"))
+                .id();
+        Map<String, String> kindsOnB = new LinkedHashMap<>();
+        onA.forEach((id, host) -> kindsOnB.put(
+                id, id.equals(COOPER) ? cooperKindOnB : host.path("kind").asString()));
+
         // ---- the current service on B: Flyway migrates V12, V13 and on ---------------------------------------------
         try (RunningService service = start("fleetcpu_v11_b")) {
             try (Connection b = DriverManager.getConnection(urlB, USER, PASSWORD)) {
@@ -165,9 +185,7 @@ class MigrationFromV11Test {
                         .containsExactly("libvirt 9.0");
                 assertThat(strings(b, "select id from cpu_kind order by id"))
                         .as("one row per kind, no leftovers")
-                        .containsExactlyElementsOf(new java.util.TreeSet<>(onA.values().stream()
-                                .map(h -> h.path("kind").asString())
-                                .toList()));
+                        .containsExactlyElementsOf(new java.util.TreeSet<>(kindsOnB.values()));
                 // V13: the agent's kind has the lists its document gives (49 models usable='no' on that KVM host), the
                 // others none known
                 assertThat(strings(
@@ -183,31 +201,40 @@ class MigrationFromV11Test {
                                 "select aggregate_id || ' ' || kind_id || ' ' || hosts from aggregate_kind order by 1"))
                         .containsExactlyInAnyOrder(
                                 "east " + onA.get(TWIN_1).path("kind").asString() + " 2",
-                                "east " + onA.get(COOPER).path("kind").asString() + " 1",
-                                "west " + onA.get(COOPER).path("kind").asString() + " 1",
+                                "east " + cooperKindOnB + " 1",
+                                "west " + cooperKindOnB + " 1",
                                 "west " + agentKindOnA + " 1");
             }
             for (String id : HOSTS) {
                 JsonNode onB = JSON.readTree(service.get("/hosts/" + id).body());
                 JsonNode expected = onA.get(id);
                 if (id.equals(COOPER)) {
-                    // the row says libvirt 11.3.0, but the host is not read again until it registers: its kind keeps
-                    // the configured catalog, and flush-l1d stays unknown to it
+                    // the row says libvirt 11.3.0, but the host's CPU is not read again until it registers: its kind
+                    // keeps the configured catalog, and flush-l1d stays unknown to it; V16 gave it libvirt's major
                     assertThat(onB.path("versions").path("libvirt").asString()).isEqualTo("11.3.0");
                     assertThat(onB.path("catalog").asString()).isEqualTo("libvirt 9.0");
                     assertThat(onB.path("cpu").path("unknownFeatures").toString())
                             .contains("flush-l1d");
-                    expected = ((ObjectNode) expected.deepCopy()).set("versions", onB.path("versions"));
+                    assertThat(onB.path("migration").path("libvirtMajor").asInt())
+                            .isEqualTo(11);
+                    ObjectNode withVersions = (ObjectNode) expected.deepCopy();
+                    withVersions.set("versions", onB.path("versions"));
+                    withVersions.set("migration", onB.path("migration"));
+                    withVersions.put("kind", cooperKindOnB);
+                    expected = withVersions;
                 }
-                assertThat(onB.path("kind").asString())
-                        .as("kind of %s", id)
-                        .isEqualTo(onA.get(id).path("kind").asString());
+                assertThat(onB.path("kind").asString()).as("kind of %s", id).isEqualTo(kindsOnB.get(id));
                 assertThat(onB).as("host %s after the migration", id).isEqualTo(expected);
             }
             for (String aggregate : List.of("east", "west")) {
+                // the same, but for the Cooperlake's kind V16 gave it
+                JsonNode expected = JSON.readTree(aggregatesOnA
+                        .get(aggregate)
+                        .toString()
+                        .replace(onA.get(COOPER).path("kind").asString(), cooperKindOnB));
                 assertThat(JSON.readTree(service.get("/aggregates/" + aggregate).body()))
                         .as("aggregate %s", aggregate)
-                        .isEqualTo(aggregatesOnA.get(aggregate));
+                        .isEqualTo(expected);
             }
             JsonNode cooper = JSON.readTree(service.get("/hosts/" + COOPER).body());
             System.out.println("V11 database migrated: kinds " + v11Ids + "; cooper (row says libvirt 11.3.0) kind "

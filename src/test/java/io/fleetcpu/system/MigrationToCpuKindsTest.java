@@ -94,13 +94,14 @@ class MigrationToCpuKindsTest {
                         registration(TWIN_1, "compute-twin-1", List.of("east", "west"), HASWELL_XEON),
                         "6.1.0-18-amd64",
                         versions("9.0.0", "7.2.0", "0.1.0")));
-        // Same CPU and KVM state, another kernel release and QEMU: the same kind.
+        // Same CPU and KVM state, another kernel release and QEMU patch release: the same kind (a kind keeps QEMU's
+        // major version only: V16).
         reports.put(
                 TWIN_2,
                 withKernel(
                         registration(TWIN_2, "compute-twin-2", List.of("east"), HASWELL_XEON),
                         "6.1.0-21-amd64",
-                        versions("9.0.0", "8.2.0", "0.1.0")));
+                        versions("9.0.0", "7.2.9", "0.1.0")));
         Map<String, Object> ivy =
                 withKernel(registration(IVY, "compute-ivy", List.of("east"), IVY_BRIDGE), "5.10.0-28-amd64", null);
         ivy.put("expandedCpuXml", cpuData(IVY_BRIDGE_GUEST));

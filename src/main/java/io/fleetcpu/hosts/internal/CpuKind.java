@@ -71,6 +71,9 @@ public class CpuKind {
 
     private Instant firstSeenAt;
 
+    @Embedded
+    private @Nullable MigrationColumns migration;
+
     @SuppressWarnings("NullAway.Init") // JPA: Hibernate sets the not-null columns when it loads the row
     protected CpuKind() {}
 
@@ -94,6 +97,7 @@ public class CpuKind {
         // a registration's kind always names its catalog (only V7, before there were catalogs, has none)
         this.catalog = Objects.requireNonNull(facts.catalog());
         this.firstSeenAt = now;
+        this.migration = MigrationColumns.of(facts.migration());
     }
 
     /** The named parameters of {@link CpuKinds#store}. */
@@ -113,6 +117,7 @@ public class CpuKind {
         columns.put("virtualizationFlag", virtualizationFlag);
         columns.put("catalog", catalog);
         columns.put("now", java.sql.Timestamp.from(firstSeenAt));
+        MigrationColumns.columns(migration, columns);
         return columns;
     }
 
@@ -136,6 +141,7 @@ public class CpuKind {
                 kvmModule,
                 nested,
                 virtualizationFlag,
-                catalog);
+                catalog,
+                MigrationColumns.facts(migration));
     }
 }

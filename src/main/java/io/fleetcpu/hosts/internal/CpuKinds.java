@@ -49,11 +49,14 @@ public class CpuKinds {
                     hypervisor_cpu_source, hypervisor_listed_features, hypervisor_disabled_features,
                     hypervisor_features, hypervisor_unknown_features, host_model, usable_models, supported_cpu_modes,
                     deprecated_models, unknown_models, unusable_models, kvm_module, nested, virtualization_flag, catalog,
-                    first_seen_at)
+                    first_seen_at, machine_types, deprecated_machine_types, machine_type_aliases, phys_addr_bits,
+                    tsc_frequency, tsc_scaling, qemu_major, libvirt_major)
                 values (:id, :arch, :vendor, :model, :modelKnown, :microcode, :family, :modelNumber, :stepping, :source,
                     :listed, :disabled, :features, :unknown, :hArch, :hVendor, :hModel, :hModelKnown, :hMicrocode,
                     :hFamily, :hModelNumber, :hStepping, :hSource, :hListed, :hDisabled, :hFeatures, :hUnknown,
-                    :hostModel, :usableModels, :supportedModes, :deprecatedModels, :unknownModels, :unusableModels, :kvmModule, :nested, :virtualizationFlag, :catalog, :now)
+                    :hostModel, :usableModels, :supportedModes, :deprecatedModels, :unknownModels, :unusableModels, :kvmModule, :nested, :virtualizationFlag, :catalog, :now,
+                    :machineTypes, :deprecatedMachineTypes, :machineTypeAliases, :physAddrBits, :tscFrequency,
+                    :tscScaling, :qemuMajor, :libvirtMajor)
                 on conflict (id) do nothing
                 """).params(kind.columns()).update();
         known.put(id, facts);

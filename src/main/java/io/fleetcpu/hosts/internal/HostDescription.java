@@ -6,6 +6,7 @@ import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KernelFacts;
 import io.fleetcpu.hosts.SoftwareVersions;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param hypervisorCpu the CPU a guest on this host really gets, when the agent sent it
  * @param guestModels from the domain capabilities, when the agent sent them
  * @param catalog the catalog the CPU was read with, chosen by the host's libvirt version
+ * @param migration what the capabilities and versions say beyond the CPU
  */
 record HostDescription(
         UUID id,
@@ -27,16 +29,17 @@ record HostDescription(
         KernelFacts kernel,
         @Nullable SoftwareVersions versions,
         Documents documents,
-        String catalog) {
+        String catalog,
+        MigrationFacts migration) {
 
     /** The kind of CPU the host reports. */
     CpuKindFacts kind() {
-        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel, catalog);
+        return CpuKindFacts.of(cpu, hypervisorCpu, guestModels, kernel, catalog, migration);
     }
 
     /** The facts as a host with them would have them. */
     HostFacts facts() {
-        return new HostFacts(id, hostname, cpu, hypervisorCpu, kernel, versions, guestModels, catalog);
+        return new HostFacts(id, hostname, cpu, hypervisorCpu, kernel, versions, guestModels, catalog, migration);
     }
 
     /** A digest of everything the report says: an equal digest means an equal report. */

@@ -14,9 +14,11 @@ import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.CpuSignature;
 import io.fleetcpu.libvirtxml.DomainCapabilities;
 import io.fleetcpu.libvirtxml.HostCapabilities;
+import io.fleetcpu.libvirtxml.MachineType;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.NestedState;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import io.fleetcpu.system.RequestLimitProperties;
@@ -138,6 +140,7 @@ class HostReportReader {
                         null);
         KernelFacts kernel = readKernel(problems, report.kernel());
         checkVersions(problems, report.versions());
+        MigrationFacts migration = readMigration(problems, capabilities, report.versions());
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -166,7 +169,41 @@ class HostReportReader {
                         report.expandedCpuXml(),
                         report.migratableCpuXml(),
                         report.hypervisorCpuXml()),
-                catalog.name());
+                catalog.name(),
+                migration);
+    }
+
+    /**
+     * Machine types, address bits and TSC from the capabilities, major versions from the versions: each unknown
+     * where the report does not say.
+     */
+    private MigrationFacts readMigration(
+            List<FieldProblem> problems, @Nullable HostCapabilities capabilities, @Nullable SoftwareVersions versions) {
+        List<MachineType> machines = capabilities == null ? List.of() : capabilities.machineTypes();
+        if (!limits.checkMachineTypes(problems, "capabilitiesXml.machineTypes", machines.size())) {
+            return MigrationFacts.UNKNOWN;
+        }
+        int before = problems.size();
+        for (int i = 0; i < machines.size() && problems.size() == before; i++) {
+            checkText(
+                    problems,
+                    "capabilitiesXml",
+                    "a machine type is ",
+                    machines.get(i).name(),
+                    MAX_MODEL);
+            checkText(
+                    problems,
+                    "capabilitiesXml",
+                    "a machine type's canonical name is ",
+                    machines.get(i).canonical(),
+                    MAX_MODEL);
+        }
+        return MigrationFacts.of(
+                machines,
+                capabilities == null ? null : capabilities.physAddrBits(),
+                capabilities == null ? null : capabilities.tsc(),
+                versions == null ? null : versions.qemu(),
+                versions == null ? null : versions.libvirt());
     }
 
     /**

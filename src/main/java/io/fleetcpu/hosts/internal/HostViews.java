@@ -5,6 +5,7 @@ import io.fleetcpu.hosts.CpuViewpoint;
 import io.fleetcpu.hosts.HostDocument;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostView;
+import io.fleetcpu.hosts.MigrationFactsView;
 import io.fleetcpu.policy.Catalogs;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,7 @@ class HostViews {
                 facts.guestModels(),
                 facts.kernel(),
                 facts.versions(),
+                MigrationFactsView.of(facts.migration()),
                 documents,
                 belowBaseline,
                 host.getRegisteredAt(),
