@@ -54,10 +54,14 @@ public record KindView(
         String hostsPath) {
 
     /** Most hosts first. */
+    /** The order answers list kinds in: most hosts first, then by id. */
+    static final Comparator<KindMembers> ORDER =
+            Comparator.comparingInt(KindMembers::hosts).reversed().thenComparing(KindMembers::kindId);
+
     public static List<KindView> of(@Nullable String aggregate, List<KindMembers> kinds, Catalogs catalogs) {
         KindLabels labels = KindLabels.of(kinds);
         return kinds.stream()
-                .sorted(Comparator.comparingInt(KindMembers::hosts).reversed().thenComparing(KindMembers::kindId))
+                .sorted(ORDER)
                 .map(k -> new KindView(
                         k.kindId(),
                         labels.name(k.kindId()),

@@ -21,6 +21,7 @@ import io.fleetcpu.policy.baseline.LibvirtDriver;
 import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestFeatures;
+import io.fleetcpu.policy.migration.MigrationContract;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.render.NovaCpuModels;
 import io.fleetcpu.policy.render.Rendering;
@@ -147,6 +148,7 @@ public class RecommendationService {
         }
         CpuEngine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
         List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
+        MigrationContract contract = migrationContract(snapshot.kinds());
         Map<String, KubevirtNodeLabels.Node> nodes = engines.kubevirtNodes(snapshot.kinds());
         Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
         NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
@@ -157,6 +159,7 @@ public class RecommendationService {
                 engine.renderer(),
                 nova,
                 KubevirtNodeLabels.OnEveryNode.of(nodes.values(), obsolete),
+                contract,
                 snapshot.hostCount(),
                 kinds);
         String kubevirtLabels = KubevirtNodeLabels.labelsYaml(
@@ -233,17 +236,29 @@ public class RecommendationService {
             PolicyRecommendation recommendation = computed.recommendation().renamed(labels);
             GuestCpu cpu = recommendation.cpu();
             CpuEngine engine = engines.engine(computed.catalog());
+            MigrationContract contract = migrationContract(kinds);
             return new KindsRecommendation(
                     recommendation,
+                    MigrationContractView.of(contract),
                     engine.renderer().libvirtXml(cpu),
-                    RecommendedCpuView.novaConf(engine.renderer(), cpu, novaCpuModels(engine, kinds, cpu))
+                    RecommendedCpuView.novaConf(engine.renderer(), cpu, novaCpuModels(engine, kinds, cpu), contract)
                                     instanceof Rendering.Written nova
                             ? nova.text()
                             : null,
                     null);
         } catch (BaselineRefusedException | PolicyConflictException e) {
-            return new KindsRecommendation(null, null, null, labels.apply(e.getMessage()));
+            return new KindsRecommendation(null, null, null, null, labels.apply(e.getMessage()));
         }
+    }
+
+    /** The migration contract of these kinds, in the order and under the names the answer's kinds have. */
+    private static MigrationContract migrationContract(List<KindMembers> kinds) {
+        KindLabels labels = KindLabels.of(kinds);
+        return MigrationContract.of(kinds.stream()
+                .sorted(KindView.ORDER)
+                .map(k -> new MigrationContract.Member(
+                        labels.name(k.kindId()), k.facts().migration()))
+                .toList());
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */

@@ -6,6 +6,7 @@ import io.fleetcpu.libvirtxml.CpuFeature;
 import io.fleetcpu.policy.PolicyRecommendation;
 import io.fleetcpu.policy.RecommendedCpu;
 import io.fleetcpu.policy.guest.GuestCpu;
+import io.fleetcpu.policy.migration.MigrationContract;
 import io.fleetcpu.policy.render.CpuConfigRenderer;
 import io.fleetcpu.policy.render.KubevirtNodeLabels;
 import io.fleetcpu.policy.render.NovaCpuModels;
@@ -55,6 +56,11 @@ public record RecommendedCpuView(
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Nullable
         LevelLost levelLost,
+
+        @Schema(
+                description = "what guests must be started with beyond this CPU to move live between every two "
+                        + "hosts of the aggregate: machine type, physical address bits, TSC frequency")
+        MigrationContractView migrationContract,
 
         @Schema(description = "the libvirt <cpu> element, ready for a domain XML")
         String libvirtXml,
@@ -170,11 +176,12 @@ public record RecommendedCpuView(
             CpuConfigRenderer renderer,
             NovaCpuModels nova,
             KubevirtNodeLabels.OnEveryNode nodes,
+            MigrationContract contract,
             int hostCount,
             List<KindView> kinds) {
         GuestCpu cpu = recommendation.cpu();
         Map<String, String> notExpressible = new TreeMap<>();
-        String novaConf = written(novaConf(renderer, cpu, nova), OutputFormat.NOVA_CONF, notExpressible);
+        String novaConf = written(novaConf(renderer, cpu, nova, contract), OutputFormat.NOVA_CONF, notExpressible);
         String qemu = written(renderer.qemuCpuArgument(cpu), OutputFormat.QEMU, notExpressible);
         CpuConfigRenderer.whyNoCpuMapModel(cpu)
                 .ifPresent(why -> notExpressible.put(OutputFormat.CPU_MAP.wireName(), why));
@@ -193,10 +200,11 @@ public record RecommendedCpuView(
                                 recommendation.level().lostLevel(),
                                 recommendation.level().hostsBelowLostLevel(),
                                 recommendation.level().hostsBelowLostLevelCount()),
+                MigrationContractView.of(contract),
                 renderer.libvirtXml(cpu),
                 novaConf,
                 qemu,
-                renderer.kubevirtYaml(cpu, nodes),
+                renderer.kubevirtYaml(cpu, nodes, contract.machineType()),
                 Map.copyOf(notExpressible),
                 recommendation.explanations(),
                 recommendation.warnings(),
@@ -211,8 +219,13 @@ public record RecommendedCpuView(
                 recommendation.catalog());
     }
 
-    /** The {@code [libvirt]} section of nova.conf for this CPU, {@code cpu_models} listing nova's models. */
-    static Rendering novaConf(CpuConfigRenderer renderer, GuestCpu cpu, NovaCpuModels nova) {
-        return renderer.novaConf(cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of());
+    /**
+     * The {@code [libvirt]} section of nova.conf for this CPU, {@code cpu_models} listing nova's models, and the
+     * contract's machine type as {@code hw_machine_type}.
+     */
+    static Rendering novaConf(
+            CpuConfigRenderer renderer, GuestCpu cpu, NovaCpuModels nova, MigrationContract contract) {
+        return renderer.novaConf(
+                cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? nova.models() : List.of(), contract.machineType());
     }
 }

@@ -21,6 +21,7 @@
             "policy",
             "policy :: baseline",
             "policy :: guest",
+            "policy :: migration",
             "policy :: render",
             "system",
             "web"

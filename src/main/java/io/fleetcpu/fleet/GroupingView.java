@@ -2,6 +2,7 @@ package io.fleetcpu.fleet;
 
 import io.fleetcpu.aggregates.KindView;
 import io.fleetcpu.aggregates.KindsRecommendation;
+import io.fleetcpu.aggregates.MigrationContractView;
 import io.fleetcpu.aggregates.RecommendedCpuView;
 import io.fleetcpu.catalog.CatalogInfo;
 import io.fleetcpu.hosts.KindLabels;
@@ -85,6 +86,12 @@ public record GroupingView(
             @Schema(description = "what the operator must know before using the CPU, as recommended-cpu says it")
             List<String> warnings,
 
+            @Schema(
+                    description = "what guests must be started with beyond the CPU to move between the domain's "
+                            + "hosts, as recommended-cpu says it for them; null when no CPU fits")
+            @Nullable
+            MigrationContractView migrationContract,
+
             @Schema(description = "why no CPU fits the domain's hosts, as recommended-cpu's 409 says it") @Nullable
             String refusal,
 
@@ -135,6 +142,7 @@ public record GroupingView(
                                     .map(RecommendedCpuView.Feature::of)
                                     .toList(),
                     recommendation == null ? List.of() : recommendation.warnings(),
+                    answer.migrationContract(),
                     answer.refusal(),
                     d.featuresGivenUp(),
                     d.score(),

@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
@@ -49,6 +50,36 @@ class RenderingsAgreeApiTest extends ApiTest {
     private static final int CASES = 96;
     private static final int FLEETS = 16;
     private static final CpuCatalog CATALOG = CpuCatalog.bundled(BundledMap.LIBVIRT_9_0);
+
+    /**
+     * The machine types a generated host's capabilities list, with the QEMU it reports: Debian 12's QEMU 7.2, QEMU 11.1
+     * (both real captures of hostdata), or none (machine types unknown). Drawn from a Random of their own, so that the
+     * CPUs drawn are the ones drawn before hosts had machine types.
+     */
+    private static final List<Platform> PLATFORMS = List.of(
+            Platform.of("capabilities-epyc-tcg-host.xml", "7.2.22"),
+            Platform.of("capabilities-epyc-tcg-libvirt-12.8-host.xml", "11.1.3"),
+            new Platform("", null));
+
+    private record Platform(String guests, @Nullable String qemu) {
+
+        static Platform of(String capabilities, String qemu) {
+            String xml = hostData(capabilities);
+            return new Platform(
+                    xml.substring(xml.indexOf("<guest>"), xml.lastIndexOf("</guest>") + "</guest>".length()), qemu);
+        }
+
+        /** The registration with these guests in its capabilities, and this QEMU. */
+        void apply(Map<String, Object> body) {
+            body.put(
+                    "capabilitiesXml",
+                    ((String) body.get("capabilitiesXml")).replace("</capabilities>", guests + "\n</capabilities>"));
+            if (qemu != null) {
+                body.put("versions", Map.of("libvirt", "9.0.0", "qemu", qemu));
+            }
+        }
+    }
+
     private static final Set<String> QEMU_DRIVER_DROPS =
             LibvirtDriver.QEMU.droppedFeatures(CATALOG.info().libvirtVersion());
 
@@ -59,6 +90,7 @@ class RenderingsAgreeApiTest extends ApiTest {
     void everyFormatDescribesTheGuestCpuOfTheJsonAnswer() {
         Map<String, List<Cpu>> byVendor = cpusByVendor();
         Random random = new Random(SEED);
+        Random platforms = new Random(SEED + 2);
         List<String> mismatches = new ArrayList<>();
         Map<String, Integer> figures = new TreeMap<>();
         for (int c = 0; c < CASES; c++) {
@@ -83,6 +115,7 @@ class RenderingsAgreeApiTest extends ApiTest {
                 if (withView) {
                     body.put("hypervisorCpuXml", cpuData(cpu.view().file()));
                 }
+                PLATFORMS.get(platforms.nextInt(PLATFORMS.size())).apply(body);
                 body.put("kernel", kernel(vendor, random.nextBoolean() ? "enabled" : "unknown"));
                 Answer registered = post("/hosts", body);
                 assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -115,7 +148,10 @@ class RenderingsAgreeApiTest extends ApiTest {
                         "mode host-model",
                         "mode host-passthrough",
                         "with a hypervisor view",
-                        "physical views only");
+                        "physical views only",
+                        "machine type pc-q35-7.2",
+                        "machine type pc-q35-11.1",
+                        "no machine type promised");
     }
 
     /**
@@ -131,6 +167,7 @@ class RenderingsAgreeApiTest extends ApiTest {
         cpusByVendor().values().forEach(pool::addAll);
         pool.sort(java.util.Comparator.comparing(cpu -> cpu.host().file()));
         Random random = new Random(SEED + 1);
+        Random platforms = new Random(SEED + 3);
         List<String> mismatches = new ArrayList<>();
         Map<String, Integer> figures = new TreeMap<>();
         for (int f = 0; f < FLEETS; f++) {
@@ -147,6 +184,7 @@ class RenderingsAgreeApiTest extends ApiTest {
                 if (random.nextBoolean()) {
                     body.put("hypervisorCpuXml", cpuData(cpu.view().file()));
                 }
+                PLATFORMS.get(platforms.nextInt(PLATFORMS.size())).apply(body);
                 registrations.put(fleet + "-" + h, body);
                 Answer registered = post("/hosts", body);
                 assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -183,7 +221,14 @@ class RenderingsAgreeApiTest extends ApiTest {
                 JsonNode json = answer.json();
                 figures.merge("mode " + json.path("mode").asString(), 1, Integer::sum);
                 figures.merge("domains of " + domain.path("members").size() + " kinds", 1, Integer::sum);
-                for (String field : List.of("mode", "model", "vendor", "features", "level", "libvirtXml")) {
+                figures.merge(
+                        domain.path("migrationContract").path("machineType").isString()
+                                ? "domains with a machine type"
+                                : "domains without",
+                        1,
+                        Integer::sum);
+                for (String field :
+                        List.of("mode", "model", "vendor", "features", "level", "libvirtXml", "migrationContract")) {
                     check(mismatches, what, field, json.path(field), domain.path(field));
                 }
                 String novaConf = get("/aggregates/" + domainAggregate + "/recommended-cpu?format=nova-conf")
@@ -205,7 +250,8 @@ class RenderingsAgreeApiTest extends ApiTest {
         assertThat(mismatches)
                 .as("grouping domains that say another CPU than recommended-cpu of their hosts")
                 .isEmpty();
-        assertThat(figures).containsKeys("mode custom", "domains of 1 kinds");
+        assertThat(figures)
+                .containsKeys("mode custom", "domains of 1 kinds", "domains with a machine type", "domains without");
         assertThat(figures.keySet()).anyMatch(k -> k.matches("domains of [2-9] kinds"));
     }
 
@@ -243,7 +289,17 @@ class RenderingsAgreeApiTest extends ApiTest {
                             : new CpuFeature(flag, FeaturePolicy.REQUIRE));
         }
         check(mismatches, what, "nova cpu_model_extra_flags", features, flags);
+        JsonNode contracted = json.path("migrationContract").path("machineType");
+        String machineType = contracted.isString() ? contracted.asString() : null;
+        check(
+                mismatches,
+                what,
+                "nova hw_machine_type",
+                machineType == null ? "" : "x86_64=" + machineType,
+                setting(nova, "hw_machine_type"));
         count(figures, "nova-conf");
+        figures.merge(
+                machineType == null ? "no machine type promised" : "machine type " + machineType, 1, Integer::sum);
 
         // QEMU's -cpu
         Answer qemu = get(path + "qemu");
@@ -279,6 +335,13 @@ class RenderingsAgreeApiTest extends ApiTest {
         Map<String, Object> vm = new Yaml().load(get(path + "kubevirt").body());
         Map<String, Object> spec = map(vm.get("spec"));
         Map<String, Object> cpu = map(map(spec.get("domain")).get("cpu"));
+        Object machine = map(spec.get("domain")).get("machine");
+        check(
+                mismatches,
+                what,
+                "kubevirt machine type",
+                machineType,
+                machine == null ? null : map(machine).get("type"));
         check(mismatches, what, "kubevirt model", custom ? model : mode, cpu.get("model"));
         List<CpuFeature> kubevirtFeatures = new ArrayList<>();
         for (Object f : cpu.get("features") == null ? List.of() : (List<?>) cpu.get("features")) {

@@ -126,6 +126,17 @@ public final class CpuConfigRenderer {
      *                  {@code policy.PolicyRecommender.novaCpuModels}); must be empty for the host modes
      */
     public Rendering novaConf(GuestCpu cpu, List<String> cpuModels) {
+        return novaConf(cpu, cpuModels, null);
+    }
+
+    /**
+     * The same, with the machine type every host of the group offers ({@code migrationContract.machineType}) as nova's
+     * {@code hw_machine_type}, which nova gives every guest of the arch that does not name its own (fleetcpu's catalogs
+     * are x86's).
+     *
+     * @param machineType null to leave nova's default
+     */
+    public Rendering novaConf(GuestCpu cpu, List<String> cpuModels, @Nullable String machineType) {
         check(cpu);
         Objects.requireNonNull(cpuModels, "cpuModels");
         if (cpu.mode() == GuestCpu.Mode.CUSTOM) {
@@ -202,6 +213,13 @@ public final class CpuConfigRenderer {
         if (!flags.isEmpty()) {
             ini.append("cpu_model_extra_flags = ")
                     .append(String.join(", ", flags))
+                    .append('\n');
+        }
+        if (machineType != null) {
+            ini.append("# the newest versioned machine type every host offers: guests started with it can move "
+                            + "between them (a guest's own hw_machine_type image property or flavor extra spec wins)\n")
+                    .append("hw_machine_type = x86_64=")
+                    .append(machineType)
                     .append('\n');
         }
         return new Rendering.Written(ini.toString());
@@ -287,6 +305,14 @@ public final class CpuConfigRenderer {
      * Values are quoted so a model like {@code 486} stays a string.
      */
     public String kubevirtYaml(GuestCpu cpu, KubevirtNodeLabels.OnEveryNode nodes) {
+        return kubevirtYaml(cpu, nodes, null);
+    }
+
+    /**
+     * The same, with {@code domain.machine.type}: the machine type every node of the group offers
+     * ({@code migrationContract.machineType}); null leaves KubeVirt's default (the moving alias {@code q35}).
+     */
+    public String kubevirtYaml(GuestCpu cpu, KubevirtNodeLabels.OnEveryNode nodes, @Nullable String machineType) {
         check(cpu);
         Objects.requireNonNull(nodes, "nodes");
         StringBuilder comments = new StringBuilder();
@@ -344,7 +370,11 @@ public final class CpuConfigRenderer {
                     .append("capabilities: KubeVirt schedules the VM only on those that do\n");
         }
         StringBuilder yaml = new StringBuilder(comments);
-        yaml.append("spec:\n  domain:\n    cpu:\n");
+        yaml.append("spec:\n  domain:\n");
+        if (machineType != null) {
+            yaml.append("    machine:\n      type: ").append(quote(machineType)).append('\n');
+        }
+        yaml.append("    cpu:\n");
         yaml.append("      model: ")
                 .append(quote(
                         custom

@@ -62,6 +62,16 @@ class KubevirtYamlRenderingTest {
     }
 
     @Test
+    void theMachineTypeEveryNodeOffersIsTheDomainsMachineType() {
+        String yaml = RENDERER.kubevirtYaml(
+                RenderExamples.PASSTHROUGH_PLAIN, KubevirtNodeLabels.OnEveryNode.UNKNOWN, "pc-q35-7.2");
+
+        assertThat(yaml)
+                .isEqualTo("spec:\n  domain:\n    machine:\n      type: \"pc-q35-7.2\"\n    cpu:\n      model: "
+                        + "\"host-passthrough\"\n");
+    }
+
+    @Test
     void hostPassthroughIsAModelValue() {
         assertThat(RENDERER.kubevirtYaml(RenderExamples.PASSTHROUGH_PLAIN))
                 .isEqualTo("spec:\n  domain:\n    cpu:\n      model: \"host-passthrough\"\n");

@@ -38,6 +38,19 @@ class NovaConfRenderingTest {
     }
 
     @Test
+    void theMachineTypeEveryHostOffersIsNovasMachineTypeForX86() {
+        for (GuestCpu cpu : ALL) {
+            String ini = RENDERER.novaConf(
+                            cpu, cpu.mode() == GuestCpu.Mode.CUSTOM ? List.of(cpu.model()) : List.of(), "pc-q35-7.2")
+                    .text();
+            Map<String, String> libvirt = readIni(ini).get("libvirt");
+            assertThat(libvirt).as(ini).containsEntry("hw_machine_type", "x86_64=pc-q35-7.2");
+            checkAgainst(cpu, ini, readIni(ini));
+            assertThat(readIni(RENDERER.novaConf(cpu).text()).get("libvirt")).doesNotContainKey("hw_machine_type");
+        }
+    }
+
+    @Test
     void pythonConfigparserReadsTheSameSection(@TempDir Path dir) throws Exception {
         assumeTrue(python3Works(), "python3 is not installed here; the strict Java reader still checks the section");
         for (GuestCpu cpu : ALL) {
