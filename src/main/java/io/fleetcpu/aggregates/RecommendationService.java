@@ -240,7 +240,7 @@ public class RecommendationService {
             return new KindsRecommendation(
                     recommendation,
                     MigrationContractView.of(contract),
-                    engine.renderer().libvirtXml(cpu),
+                    engine.renderer().libvirtXml(cpu, contract.physAddrBits()),
                     RecommendedCpuView.novaConf(engine.renderer(), cpu, novaCpuModels(engine, kinds, cpu), contract)
                                     instanceof Rendering.Written nova
                             ? nova.text()

@@ -62,7 +62,10 @@ public record RecommendedCpuView(
                         + "hosts of the aggregate: machine type, physical address bits, TSC frequency")
         MigrationContractView migrationContract,
 
-        @Schema(description = "the libvirt <cpu> element, ready for a domain XML")
+        @Schema(
+                description = "the libvirt <cpu> element, ready for a domain XML; with <maxphysaddr mode='emulate' "
+                        + "bits=…/> (migrationContract.physAddrBits) where the bits are known and the mode is not "
+                        + "host-passthrough")
         String libvirtXml,
 
         @Schema(
@@ -73,8 +76,10 @@ public record RecommendedCpuView(
         String novaConf,
 
         @Schema(
-                description = "QEMU's -cpu value; null when QEMU cannot say this CPU (host-model, which QEMU cannot "
-                        + "express without the host, or a feature QEMU has no flag for: notExpressible says why)")
+                description = "QEMU's -cpu value, with phys-bits=… (migrationContract.physAddrBits) for a named model "
+                        + "where the bits are known; the -machine to start it with is migrationContract.machineType. "
+                        + "Null when QEMU cannot say this CPU (host-model, which QEMU cannot express without the host, "
+                        + "or a feature QEMU has no flag for: notExpressible says why)")
         @Nullable
         String qemuCpu,
 
@@ -182,7 +187,8 @@ public record RecommendedCpuView(
         GuestCpu cpu = recommendation.cpu();
         Map<String, String> notExpressible = new TreeMap<>();
         String novaConf = written(novaConf(renderer, cpu, nova, contract), OutputFormat.NOVA_CONF, notExpressible);
-        String qemu = written(renderer.qemuCpuArgument(cpu), OutputFormat.QEMU, notExpressible);
+        String qemu =
+                written(renderer.qemuCpuArgument(cpu, contract.physAddrBits()), OutputFormat.QEMU, notExpressible);
         CpuConfigRenderer.whyNoCpuMapModel(cpu)
                 .ifPresent(why -> notExpressible.put(OutputFormat.CPU_MAP.wireName(), why));
         return new RecommendedCpuView(
@@ -201,7 +207,7 @@ public record RecommendedCpuView(
                                 recommendation.level().hostsBelowLostLevel(),
                                 recommendation.level().hostsBelowLostLevelCount()),
                 MigrationContractView.of(contract),
-                renderer.libvirtXml(cpu),
+                renderer.libvirtXml(cpu, contract.physAddrBits()),
                 novaConf,
                 qemu,
                 renderer.kubevirtYaml(cpu, nodes, contract.machineType()),

@@ -114,18 +114,27 @@ class RecommendationsBootTest extends ApiTest {
         JsonNode cpu = answer.json();
         String libvirtXml =
                 get("/aggregates/boot-proof/recommended-cpu?format=libvirt").body();
-        GuestBoot.Outcome boot = GuestBoot.boot(URI, domainType, libvirtXml);
         String mode = cpu.get("mode").asString();
+        // the agent sent this machine's capabilities: its machine types and address bits are known, so the guest is
+        // started with the contract's machine type and, for a named or host model, its maxphysaddr
+        JsonNode contract = cpu.get("migrationContract");
+        String machineType = contract.get("machineType").asString();
+        int bits = contract.get("physAddrBits").asInt();
+        if (!mode.equals("host-passthrough")) {
+            assertThat(libvirtXml).contains("<maxphysaddr mode='emulate' bits='" + bits + "'/>");
+        }
+        GuestBoot.Outcome boot = GuestBoot.boot(URI, domainType, libvirtXml, machineType);
         System.out.println("boot-proof: goal " + label + ": " + mode
                 + (cpu.hasNonNull("model") ? " " + cpu.get("model").asString() : "") + " " + cpu.get("features")
-                + " -> " + boot);
+                + ", machine " + machineType + ", " + bits + " address bits -> " + boot);
         assertThat(boot.started())
                 .as("goal %s: %s%n%s", label, boot, libvirtXml)
                 .isTrue();
         if (cpu.hasNonNull("qemuCpu")) {
             String qemuCpu = cpu.get("qemuCpu").asString();
-            QemuLaunch.Outcome qemu = QemuLaunch.start(accel, qemuCpu);
-            System.out.println("boot-proof: goal " + label + ": -cpu " + qemuCpu + " (accel " + accel + ") -> " + qemu);
+            QemuLaunch.Outcome qemu = QemuLaunch.start(List.of(), accel, qemuCpu, machineType);
+            System.out.println("boot-proof: goal " + label + ": -machine " + machineType + " -cpu " + qemuCpu
+                    + " (accel " + accel + ") -> " + qemu);
             assertThat(qemu.started()).as("goal %s: %s", label, qemu).isTrue();
         }
         return mode;

@@ -52,28 +52,44 @@ class RenderingsAgreeApiTest extends ApiTest {
     private static final CpuCatalog CATALOG = CpuCatalog.bundled(BundledMap.LIBVIRT_9_0);
 
     /**
-     * The machine types a generated host's capabilities list, with the QEMU it reports: Debian 12's QEMU 7.2, QEMU 11.1
-     * (both real captures of hostdata), or none (machine types unknown). Drawn from a Random of their own, so that the
-     * CPUs drawn are the ones drawn before hosts had machine types.
+     * The machine types, address bits and TSC a generated host's capabilities give, with the QEMU it reports: real
+     * captures of hostdata (Debian 12's QEMU 7.2 under TCG and KVM, QEMU 11.1 under TCG), or none (all unknown). Drawn
+     * from a Random of their own, so that the CPUs drawn are the ones drawn before hosts had these facts.
      */
     private static final List<Platform> PLATFORMS = List.of(
             Platform.of("capabilities-epyc-tcg-host.xml", "7.2.22"),
             Platform.of("capabilities-epyc-tcg-libvirt-12.8-host.xml", "11.1.3"),
-            new Platform("", null));
+            Platform.of("capabilities-broadwell-kvm-host.xml", "7.2.22"),
+            new Platform("", "", null));
 
-    private record Platform(String guests, @Nullable String qemu) {
+    /**
+     * @param guests the capture's {@code <guest>} elements (its machine types)
+     * @param hostCpu the capture's address bits and TSC counter, for the host's {@code <cpu>}
+     */
+    private record Platform(
+            String guests, String hostCpu, @Nullable String qemu) {
 
         static Platform of(String capabilities, String qemu) {
             String xml = hostData(capabilities);
+            Matcher facts = Pattern.compile("<counter name='tsc'[^>]*/>|<maxphysaddr [^>]*/>")
+                    .matcher(xml);
+            StringBuilder hostCpu = new StringBuilder();
+            while (facts.find()) {
+                hostCpu.append("\n  ").append(facts.group());
+            }
             return new Platform(
-                    xml.substring(xml.indexOf("<guest>"), xml.lastIndexOf("</guest>") + "</guest>".length()), qemu);
+                    xml.substring(xml.indexOf("<guest>"), xml.lastIndexOf("</guest>") + "</guest>".length()),
+                    hostCpu.toString(),
+                    qemu);
         }
 
-        /** The registration with these guests in its capabilities, and this QEMU. */
+        /** The registration with this capture's facts in its capabilities, and this QEMU. */
         void apply(Map<String, Object> body) {
             body.put(
                     "capabilitiesXml",
-                    ((String) body.get("capabilitiesXml")).replace("</capabilities>", guests + "\n</capabilities>"));
+                    ((String) body.get("capabilitiesXml"))
+                            .replaceFirst("<cpu>", "<cpu>" + hostCpu)
+                            .replace("</capabilities>", guests + "\n</capabilities>"));
             if (qemu != null) {
                 body.put("versions", Map.of("libvirt", "9.0.0", "qemu", qemu));
             }
@@ -151,7 +167,10 @@ class RenderingsAgreeApiTest extends ApiTest {
                         "physical views only",
                         "machine type pc-q35-7.2",
                         "machine type pc-q35-11.1",
-                        "no machine type promised");
+                        "no machine type promised",
+                        "address bits 46",
+                        "address bits 48",
+                        "no address bits given");
     }
 
     /**
@@ -268,8 +287,21 @@ class RenderingsAgreeApiTest extends ApiTest {
                                 .orElseThrow())));
         String path = "/aggregates/" + aggregate + "/recommended-cpu?format=";
 
+        // the contract's address bits, which libvirt and QEMU say too (not for host-passthrough: the host's own)
+        JsonNode contractBits = json.path("migrationContract").path("physAddrBits");
+        Integer bits = contractBits.isInt() && !mode.equals("host-passthrough") ? contractBits.asInt() : null;
+
         // libvirt's <cpu>
-        CpuDefinition libvirt = CpuDefinition.parse(get(path + "libvirt").body());
+        String libvirtXml = get(path + "libvirt").body();
+        CpuDefinition libvirt = CpuDefinition.parse(libvirtXml);
+        Matcher maxPhysAddr =
+                Pattern.compile("<maxphysaddr mode='emulate' bits='(\\d+)'/>").matcher(libvirtXml);
+        check(
+                mismatches,
+                what,
+                "libvirt maxphysaddr",
+                bits,
+                maxPhysAddr.find() ? Integer.valueOf(maxPhysAddr.group(1)) : null);
         check(mismatches, what, "libvirt mode", mode, libvirt.mode());
         check(mismatches, what, "libvirt model", model, libvirt.model());
         check(mismatches, what, "libvirt features", features, libvirt.features());
@@ -300,6 +332,7 @@ class RenderingsAgreeApiTest extends ApiTest {
         count(figures, "nova-conf");
         figures.merge(
                 machineType == null ? "no machine type promised" : "machine type " + machineType, 1, Integer::sum);
+        figures.merge(bits == null ? "no address bits given" : "address bits " + bits, 1, Integer::sum);
 
         // QEMU's -cpu
         Answer qemu = get(path + "qemu");
@@ -312,7 +345,12 @@ class RenderingsAgreeApiTest extends ApiTest {
             CATALOG.features()
                     .forEach(f -> QemuFeatureNames.qemuName(f.name()).ifPresent(q -> libvirtByQemu.put(q, f.name())));
             List<CpuFeature> read = new ArrayList<>();
+            Integer physBits = null;
             for (int i = 1; i < parts.length; i++) {
+                if (parts[i].startsWith("phys-bits=")) {
+                    physBits = Integer.valueOf(parts[i].substring("phys-bits=".length()));
+                    continue;
+                }
                 read.add(new CpuFeature(
                         libvirtByQemu.getOrDefault(parts[i].substring(1), "?" + parts[i]),
                         parts[i].charAt(0) == '-' ? FeaturePolicy.DISABLE : FeaturePolicy.REQUIRE));
@@ -322,6 +360,7 @@ class RenderingsAgreeApiTest extends ApiTest {
                     .filter(f -> QemuFeatureNames.qemuName(f.name()).isPresent() || f.policy() == FeaturePolicy.REQUIRE)
                     .toList();
             check(mismatches, what, "qemu features", expected, read);
+            check(mismatches, what, "qemu phys-bits", bits, physBits);
             check(
                     mismatches,
                     what,

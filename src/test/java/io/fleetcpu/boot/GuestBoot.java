@@ -1,6 +1,7 @@
 package io.fleetcpu.boot;
 
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -26,10 +27,16 @@ public final class GuestBoot {
 
     /** @param domainType {@code kvm} or {@code qemu}, as the host's domain capabilities offer */
     public static Outcome boot(String uri, String domainType, String cpuXml) {
+        return boot(uri, domainType, cpuXml, null);
+    }
+
+    /** The same, with this machine type in {@code <os><type machine=…>} (null: libvirt's default). */
+    public static Outcome boot(String uri, String domainType, String cpuXml, @Nullable String machineType) {
         String name = PREFIX + UUID.randomUUID().toString().substring(0, 8);
         String xml = "<domain type='" + domainType + "'>\n  <name>" + name + "</name>\n"
                 + "  <memory unit='MiB'>64</memory>\n  <vcpu>1</vcpu>\n"
-                + "  <os><type arch='x86_64'>hvm</type></os>\n" + cpuXml.strip() + "\n"
+                + "  <os><type arch='x86_64'" + (machineType == null ? "" : " machine='" + machineType + "'")
+                + ">hvm</type></os>\n" + cpuXml.strip() + "\n"
                 + "  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>\n</domain>\n";
         Connect connect = null;
         Domain domain = null;

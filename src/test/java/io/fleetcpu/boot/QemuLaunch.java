@@ -45,6 +45,11 @@ public final class QemuLaunch {
      * {@code io.fleetcpu.testing.Libvirt128}'s).
      */
     public static Outcome start(List<String> prefix, String accel, String cpuArgument) {
+        return start(prefix, accel, cpuArgument, "pc");
+    }
+
+    /** The same with this {@code -machine}. */
+    public static Outcome start(List<String> prefix, String accel, String cpuArgument, String machine) {
         String cpu = accel.equals("tcg") && (cpuArgument.equals("host") || cpuArgument.startsWith("host,"))
                 ? "max" + cpuArgument.substring(4)
                 : cpuArgument;
@@ -52,7 +57,7 @@ public final class QemuLaunch {
         command.addAll(List.of(
                 "qemu-system-x86_64",
                 "-machine",
-                "pc",
+                machine,
                 "-accel",
                 accel,
                 "-m",

@@ -70,7 +70,21 @@ public final class CpuConfigRenderer {
      * host-model, {@code check='none' migratable='on'} for host-passthrough).
      */
     public String libvirtXml(GuestCpu cpu) {
+        return libvirtXml(cpu, null);
+    }
+
+    /**
+     * The same, giving guests these physical address bits ({@code <maxphysaddr mode='emulate' bits=…/>}, libvirt 8.7
+     * and later; QEMU's {@code phys-bits}): the fewest of the group's hosts ({@code migrationContract.physAddrBits}).
+     * Not for host-passthrough, which gives guests the host's own and moves only between hosts of one CPU.
+     *
+     * @param physAddrBits null to leave QEMU's default
+     */
+    public String libvirtXml(GuestCpu cpu, @Nullable Integer physAddrBits) {
         check(cpu);
+        String maxPhysAddr = physAddrBits == null || cpu.mode() == GuestCpu.Mode.HOST_PASSTHROUGH
+                ? ""
+                : "  <maxphysaddr mode='emulate' bits='" + physAddrBits + "'/>\n";
         StringBuilder xml = new StringBuilder("<cpu mode='")
                 .append(cpu.mode().libvirtName())
                 .append('\'');
@@ -79,7 +93,7 @@ public final class CpuConfigRenderer {
             case HOST_MODEL -> xml.append(" check='partial'");
             case HOST_PASSTHROUGH -> xml.append(" check='none' migratable='on'");
         }
-        if (cpu.mode() != GuestCpu.Mode.CUSTOM && cpu.features().isEmpty()) {
+        if (cpu.mode() != GuestCpu.Mode.CUSTOM && cpu.features().isEmpty() && maxPhysAddr.isEmpty()) {
             return xml.append("/>\n").toString();
         }
         xml.append(">\n");
@@ -93,6 +107,7 @@ public final class CpuConfigRenderer {
                 xml.append("  <vendor>").append(escape(cpu.vendor())).append("</vendor>\n");
             }
         }
+        xml.append(maxPhysAddr); // where libvirt writes it: after model and vendor, before the features
         for (CpuFeature f : cpu.features()) {
             // a guest CPU's features all carry a policy
             xml.append("  <feature policy='")
@@ -237,6 +252,16 @@ public final class CpuConfigRenderer {
      * at start), and for a required feature QEMU has no flag for.
      */
     public Rendering qemuCpuArgument(GuestCpu cpu) {
+        return qemuCpuArgument(cpu, null);
+    }
+
+    /**
+     * The same, with {@code phys-bits} (what libvirt gives QEMU for {@code <maxphysaddr mode='emulate'>}) for a named
+     * model; host-passthrough keeps the host's own (see {@link #libvirtXml(GuestCpu, Integer)}).
+     *
+     * @param physAddrBits null to leave QEMU's default
+     */
+    public Rendering qemuCpuArgument(GuestCpu cpu, @Nullable Integer physAddrBits) {
         check(cpu);
         if (cpu.mode() == GuestCpu.Mode.HOST_MODEL) {
             return new Rendering.NotExpressible("host-model has no QEMU -cpu equivalent without the host's expansion: "
@@ -263,6 +288,9 @@ public final class CpuConfigRenderer {
             arg.append(',')
                     .append(f.policy() == FeaturePolicy.DISABLE ? '-' : '+')
                     .append(qemuName.get());
+        }
+        if (physAddrBits != null && cpu.mode() == GuestCpu.Mode.CUSTOM) {
+            arg.append(",phys-bits=").append(physAddrBits);
         }
         return new Rendering.Written(arg.toString());
     }

@@ -5,6 +5,7 @@ import static io.fleetcpu.policy.render.RenderExamples.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.policy.baseline.Baseline;
 import io.fleetcpu.policy.baseline.BaselineExamples;
 import io.fleetcpu.policy.guest.GuestCpu;
@@ -20,6 +21,31 @@ class CpuConfigRendererTest {
         GuestCpu cpu = GuestCpu.of(baseline);
         // Same element as libvirt's baseline prints, so the renderer agrees with the engine's own XML.
         assertThat(RENDERER.libvirtXml(cpu)).isEqualTo(baseline.toLibvirtXml());
+    }
+
+    @Test
+    void addressBitsGoWhereLibvirtAndQemuTakeThem() {
+        GuestCpu haswell = RenderExamples.HASWELL_VMX_NO_SPEC_CTRL;
+        String xml = RENDERER.libvirtXml(haswell, 46);
+        assertThat(xml)
+                .contains("</vendor>\n  <maxphysaddr mode='emulate' bits='46'/>\n  <feature ")
+                .isEqualTo(RENDERER.libvirtXml(haswell)
+                        .replace("</vendor>\n", "</vendor>\n  <maxphysaddr mode='emulate' bits='46'/>\n"));
+        assertThat(CpuDefinition.parse(xml).features())
+                .as("the same CPU")
+                .isEqualTo(CpuDefinition.parse(RENDERER.libvirtXml(haswell)).features());
+        assertThat(RENDERER.libvirtXml(RenderExamples.HOST_MODEL_PLAIN, 39))
+                .isEqualTo(
+                        "<cpu mode='host-model' check='partial'>\n  <maxphysaddr mode='emulate' bits='39'/>\n</cpu>\n");
+        // host-passthrough keeps the host's own bits: it moves only between hosts of one CPU
+        assertThat(RENDERER.libvirtXml(RenderExamples.PASSTHROUGH_PLAIN, 46))
+                .isEqualTo(RENDERER.libvirtXml(RenderExamples.PASSTHROUGH_PLAIN));
+
+        assertThat(RENDERER.qemuCpuArgument(haswell, 46).text())
+                .isEqualTo(RENDERER.qemuCpuArgument(haswell).text() + ",phys-bits=46");
+        assertThat(RENDERER.qemuCpuArgument(RenderExamples.PASSTHROUGH_PLAIN, 46)
+                        .text())
+                .isEqualTo("host");
     }
 
     @Test
