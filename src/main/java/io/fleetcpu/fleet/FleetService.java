@@ -215,6 +215,7 @@ public class FleetService {
         involved.addAll(guestHosts(guest));
         CpuEngine engine = engine(involved);
         GuestToCheck toCheck = guestToCheck(guest, engine);
+        GuestPlatform platform = guestPlatform(guest);
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : targets) {
             HostFacts read = readWith(t.facts(), engine);
@@ -233,6 +234,7 @@ public class FleetService {
             } catch (MigrationCheckRefusedException | IllegalArgumentException e) {
                 throw new InvalidRequestException(toCheck.field(), e.getMessage());
             }
+            List<String> blockers = platform.blockers(t.name(), t.facts().migration());
             verdicts.add(new MigrationCheckView.TargetVerdict(
                     t.name(),
                     t.id(),
@@ -242,13 +244,47 @@ public class FleetService {
                             ? CpuViewpoint.HOST.wireName()
                             : CpuViewpoint.of(t.facts()).wireName(),
                     verdict.result().name().toLowerCase(java.util.Locale.ROOT),
-                    verdict.compatible(),
+                    verdict.compatible() && blockers.isEmpty(),
+                    blockers,
+                    platform.unchecked(t.facts().migration()),
                     verdict.missingFeatures(),
                     verdict.forbiddenButPresent(),
                     verdict.reason()));
         }
         return new MigrationCheckView(
                 toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible), verdicts);
+    }
+
+    /**
+     * What the guest runs with beyond its CPU: the machine type and address bits the request gives, or, for an
+     * aggregate's recommended CPU, those of the aggregate's migration contract.
+     */
+    private GuestPlatform guestPlatform(MigrationCheckRequest.Guest guest) {
+        String machineType = guest.machineType();
+        Integer bits = guest.physAddrBits();
+        List<FieldProblem> problems = new ArrayList<>();
+        if (machineType != null && !GuestPlatform.VERSIONED.matcher(machineType).matches()) {
+            problems.add(new FieldProblem(
+                    "guest.machineType",
+                    "'" + machineType + "' is not a versioned machine type such as pc-q35-7.2: a guest runs with "
+                            + "one (virsh dumpxml shows it), while an alias such as q35 or pc stands for another on "
+                            + "each host"));
+        }
+        if (bits != null && (bits < 1 || bits > 64)) {
+            problems.add(new FieldProblem("guest.physAddrBits", bits + " is not a number of bits from 1 to 64"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        if (guest.aggregate() != null) {
+            var contract = recommendations
+                    .recommendedCpu(guest.aggregate(), false)
+                    .view()
+                    .migrationContract();
+            machineType = machineType != null ? machineType : contract.machineType();
+            bits = bits != null ? bits : contract.physAddrBits();
+        }
+        return new GuestPlatform(machineType, bits);
     }
 
     /** Target hosts of one kind: one host, or an aggregate's hosts of the kind. */

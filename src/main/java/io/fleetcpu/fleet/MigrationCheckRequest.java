@@ -30,7 +30,23 @@ public record MigrationCheckRequest(
             String hostModelOf,
 
             @Schema(description = "host-passthrough of this host (its CPU as it is)") @Nullable
-            String hostPassthroughOf) {}
+            String hostPassthroughOf,
+
+            @Schema(
+                    description = "the versioned machine type the guest runs with (<os><type machine=…> of virsh "
+                            + "dumpxml); a target that does not offer it cannot take the guest. With aggregate, the "
+                            + "aggregate's migrationContract.machineType when left out",
+                    example = "pc-q35-7.2")
+            @Nullable
+            String machineType,
+
+            @Schema(
+                    description = "the physical address bits the guest sees (<maxphysaddr bits>, QEMU phys-bits); a "
+                            + "target that gives fewer cannot take it. With aggregate, the aggregate's "
+                            + "migrationContract.physAddrBits when left out",
+                    example = "46")
+            @Nullable
+            Integer physAddrBits) {}
 
     /** Exactly one of the two. */
     @Schema(name = "MigrationTarget", description = "Where the guest would go: exactly one of host, aggregate")

@@ -39,10 +39,26 @@ public record MigrationCheckView(
                     example = "hypervisor")
             String cpuView,
 
-            @Schema(description = "identical, superset (the host has more) or incompatible", example = "incompatible")
+            @Schema(
+                    description = "libvirt's verdict on the CPU: identical, superset (the host has more) or "
+                            + "incompatible",
+                    example = "incompatible")
             String result,
 
+            @Schema(description = "true when the CPU fits and nothing in blockers stops the move")
             boolean compatible,
+
+            @Schema(
+                    description = "what stops the move beyond the CPU: a machine type the host does not offer, fewer "
+                            + "physical address bits than the guest sees",
+                    example = "[\"host compute-17 gives at most 39 physical address bits; the guest sees 46\"]")
+            List<String> blockers,
+
+            @Schema(
+                    description = "what the guest asked beyond the CPU that this host did not report, so could not be "
+                            + "checked",
+                    example = "[\"machine type: the host reported none\"]")
+            List<String> unchecked,
 
             @Schema(description = "features the guest needs that the host lacks", example = "[\"hle\", \"rtm\"]")
             List<String> missingFeatures,

@@ -1,0 +1,131 @@
+package io.fleetcpu.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetcpu.testing.ApiAssertions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * POST /migrations/check refuses a move the target cannot take beyond the CPU: a machine type it does not offer, fewer
+ * physical address bits than the guest sees. Real capabilities: the Intel KVM host of Debian 12's QEMU 7.2 (46 bits).
+ */
+class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
+
+    /** The UUID inside hostdata/capabilities-broadwell-kvm-host.xml. */
+    private static final String KVM_HOST = "515ce18e-e55b-4fc1-834c-3b12eb4e146b";
+
+    @Test
+    void aGuestThatSeesMoreAddressBitsThanTheTargetGivesIsRefusedSayingWhy() {
+        register();
+
+        JsonNode answer = check(Map.of("hostPassthroughOf", KVM_HOST, "physAddrBits", 48));
+
+        assertThat(answer.get("compatible").asBoolean()).isFalse();
+        JsonNode target = answer.get("targets").get(0);
+        assertThat(target.get("result").asString()).as("the CPU itself fits").isEqualTo("identical");
+        assertThat(target.get("compatible").asBoolean()).isFalse();
+        assertThat(texts(target.get("blockers")))
+                .containsExactly("host build-1 gives at most 46 physical address bits; the guest sees 48, so memory "
+                        + "mapped above the host's limit would crash it there");
+    }
+
+    @Test
+    void aMachineTypeTheTargetsQemuDoesNotOfferIsRefused() {
+        register();
+
+        JsonNode newer = check(Map.of("hostPassthroughOf", KVM_HOST, "machineType", "pc-q35-11.1"));
+        JsonNode offered =
+                check(Map.of("hostPassthroughOf", KVM_HOST, "machineType", "pc-q35-7.2", "physAddrBits", 46));
+
+        assertThat(texts(newer.get("targets").get(0).get("blockers")))
+                .containsExactly("host build-1 does not offer machine type pc-q35-11.1 (its QEMU 7 offers at newest "
+                        + "pc-q35-7.2 and pc-i440fx-7.2): QEMU cannot start the guest's device model there");
+        assertThat(newer.get("compatible").asBoolean()).isFalse();
+        assertThat(offered.get("compatible").asBoolean()).isTrue();
+        assertThat(offered.get("targets").get(0).get("blockers").isEmpty()).isTrue();
+    }
+
+    @Test
+    void whatTheTargetDidNotReportIsSaidUnchecked() {
+        assertThat(post(
+                                "/hosts",
+                                structured(
+                                        "00000000-0000-4000-8000-000000000401",
+                                        "no-libvirt",
+                                        List.of("unchecked"),
+                                        cpu("x86_64", "Intel", "Haswell", List.of())))
+                        .status())
+                .isEqualTo(201);
+
+        JsonNode answer = post(
+                        "/migrations/check",
+                        Map.of(
+                                "guest",
+                                Map.of(
+                                        "hostPassthroughOf",
+                                        "00000000-0000-4000-8000-000000000401",
+                                        "machineType",
+                                        "pc-q35-7.2",
+                                        "physAddrBits",
+                                        46),
+                                "target",
+                                Map.of("host", "00000000-0000-4000-8000-000000000401")))
+                .json();
+
+        JsonNode target = answer.get("targets").get(0);
+        assertThat(target.get("compatible").asBoolean()).isTrue();
+        assertThat(texts(target.get("unchecked")))
+                .containsExactly(
+                        "machine type pc-q35-7.2: the host reported no machine types",
+                        "46 physical address bits: the host did not report its own");
+    }
+
+    @Test
+    void anAliasOrImpossibleBitsAreRefusedNamingTheFields() {
+        register();
+        Map<String, Object> guest = new HashMap<>(Map.of("hostPassthroughOf", KVM_HOST, "machineType", "q35"));
+        guest.put("physAddrBits", 65);
+
+        Answer answer = post("/migrations/check", Map.of("guest", guest, "target", Map.of("host", KVM_HOST)));
+
+        assertProblem(answer, 422);
+        assertThat(errorFields(answer)).containsExactlyInAnyOrder("guest.machineType", "guest.physAddrBits");
+        assertThat(errorFor(answer, "guest.machineType")).startsWith("'q35' is not a versioned machine type");
+    }
+
+    @Test
+    void anAggregatesGuestRunsWithItsContract() {
+        register();
+        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("qemus");
+        qemu11.put("hostname", "build-3");
+        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
+        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
+        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+
+        // the aggregate of the QEMU 11 host alone: pc-q35-11.1 and 48 bits, which the QEMU 7.2 KVM host cannot give
+        JsonNode answer = post(
+                        "/migrations/check",
+                        Map.of("guest", Map.of("aggregate", "qemus"), "target", Map.of("host", KVM_HOST)))
+                .json();
+
+        assertThat(texts(answer.get("targets").get(0).get("blockers")))
+                .hasSize(2)
+                .anySatisfy(b -> assertThat(b).startsWith("host build-1 does not offer machine type pc-q35-11.1"))
+                .anySatisfy(b -> assertThat(b)
+                        .startsWith("host build-1 gives at most 46 physical address bits; " + "the guest sees 48"));
+    }
+
+    private void register() {
+        assertThat(post("/hosts", agentRegistration("beyond-cpu")).status()).isEqualTo(201);
+    }
+
+    private JsonNode check(Map<String, Object> guest) {
+        Answer answer = post("/migrations/check", Map.of("guest", guest, "target", Map.of("host", KVM_HOST)));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
+    }
+}
