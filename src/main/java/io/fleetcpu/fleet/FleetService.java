@@ -249,7 +249,10 @@ public class FleetService {
                     platform.unchecked(t.facts().migration()),
                     verdict.missingFeatures(),
                     verdict.forbiddenButPresent(),
-                    verdict.reason()));
+                    blockers.isEmpty()
+                            ? verdict.reason()
+                            : verdict.reason() + " Beyond the CPU the move is blocked: " + String.join("; ", blockers)
+                                    + "."));
         }
         return new MigrationCheckView(
                 toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible), verdicts);

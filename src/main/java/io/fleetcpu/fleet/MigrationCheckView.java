@@ -66,5 +66,6 @@ public record MigrationCheckView(
             @Schema(description = "features the guest forbids that the host has")
             List<String> forbiddenButPresent,
 
-            @Schema(description = "why, in words") String reason) {}
+            @Schema(description = "why, in words: libvirt's words on the CPU, then the blockers, if any")
+            String reason) {}
 }

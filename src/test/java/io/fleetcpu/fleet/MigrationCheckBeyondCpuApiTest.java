@@ -31,6 +31,10 @@ class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
         assertThat(texts(target.get("blockers")))
                 .containsExactly("host build-1 gives at most 46 physical address bits; the guest sees 48, so memory "
                         + "mapped above the host's limit would crash it there");
+        assertThat(target.get("reason").asString())
+                .as("the reason says the CPU fits, and what blocks the move all the same")
+                .endsWith(" Beyond the CPU the move is blocked: host build-1 gives at most 46 physical address bits; "
+                        + "the guest sees 48, so memory mapped above the host's limit would crash it there.");
     }
 
     @Test
