@@ -21,7 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxAggregatesPerHost aggregates one registration may name
  * @param maxFeaturesPerCpu features (listed and disabled) one CPU description may name
  * @param maxWhatIfHosts entries in each list of a what-if (addHosts, addReports, removeHosts)
- * @param maxMachineTypes machine types one host's capabilities may list for its arch (QEMU 11.1 lists about 80)
+ * @param maxMachineTypes machine types one host's capabilities may list for its arch (QEMU 11.1 lists 42, QEMU 7.2 60)
  */
 @ConfigurationProperties("fleetcpu.request")
 public record RequestLimitProperties(
