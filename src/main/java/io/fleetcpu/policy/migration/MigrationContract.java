@@ -1,6 +1,7 @@
 package io.fleetcpu.policy.migration;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public record MigrationContract(
     private static final Map<String, Pattern> FAMILIES = familyPatterns();
 
     public MigrationContract {
-        machineTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(machineTypes));
+        machineTypes = Collections.unmodifiableMap(new LinkedHashMap<>(machineTypes));
         notes = List.copyOf(notes);
     }
 
@@ -218,6 +219,6 @@ public record MigrationContract(
         Map<String, Pattern> families = new LinkedHashMap<>();
         families.put("q35", Pattern.compile("pc-q35-(\\d{1,4})\\.(\\d{1,3})"));
         families.put("i440fx", Pattern.compile("pc-i440fx-(\\d{1,4})\\.(\\d{1,3})"));
-        return java.util.Collections.unmodifiableMap(families);
+        return Collections.unmodifiableMap(families);
     }
 }

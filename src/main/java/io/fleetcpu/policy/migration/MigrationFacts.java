@@ -3,6 +3,7 @@ package io.fleetcpu.policy.migration;
 import io.fleetcpu.libvirtxml.MachineType;
 import io.fleetcpu.libvirtxml.TscCounter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public record MigrationFacts(
     public MigrationFacts {
         machineTypes = machineTypes == null ? null : List.copyOf(machineTypes);
         deprecatedMachineTypes = List.copyOf(deprecatedMachineTypes);
-        machineTypeAliases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(machineTypeAliases));
+        machineTypeAliases = Collections.unmodifiableMap(new LinkedHashMap<>(machineTypeAliases));
     }
 
     /**
