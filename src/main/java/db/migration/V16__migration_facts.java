@@ -163,12 +163,7 @@ public class V16__migration_facts extends BaseJavaMigration {
                 // kept as it was sent; what it says beyond the CPU stays unknown
             }
         }
-        return MigrationFacts.of(
-                capabilities == null ? List.of() : capabilities.machineTypes(),
-                capabilities == null ? null : capabilities.physAddrBits(),
-                capabilities == null ? null : capabilities.tsc(),
-                qemu,
-                libvirt);
+        return MigrationFacts.of(capabilities, qemu, libvirt);
     }
 
     private static void set(Connection connection, PreparedStatement statement, int first, MigrationFacts m)

@@ -148,7 +148,7 @@ public class RecommendationService {
         }
         CpuEngine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
         List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
-        MigrationContract contract = migrationContract(snapshot.kinds());
+        MigrationContract contract = migrationContract(snapshot.kinds(), labels);
         Map<String, KubevirtNodeLabels.Node> nodes = engines.kubevirtNodes(snapshot.kinds());
         Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
         NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
@@ -236,7 +236,7 @@ public class RecommendationService {
             PolicyRecommendation recommendation = computed.recommendation().renamed(labels);
             GuestCpu cpu = recommendation.cpu();
             CpuEngine engine = engines.engine(computed.catalog());
-            MigrationContract contract = migrationContract(kinds);
+            MigrationContract contract = migrationContract(kinds, labels);
             return new KindsRecommendation(
                     recommendation,
                     MigrationContractView.of(contract),
@@ -252,8 +252,7 @@ public class RecommendationService {
     }
 
     /** The migration contract of these kinds, in the order and under the names the answer's kinds have. */
-    private static MigrationContract migrationContract(List<KindMembers> kinds) {
-        KindLabels labels = KindLabels.of(kinds);
+    private static MigrationContract migrationContract(List<KindMembers> kinds, KindLabels labels) {
         return MigrationContract.of(kinds.stream()
                 .sorted(KindView.ORDER)
                 .map(k -> new MigrationContract.Member(

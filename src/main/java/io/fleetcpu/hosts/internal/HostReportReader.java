@@ -199,11 +199,7 @@ class HostReportReader {
                     MAX_MODEL);
         }
         return MigrationFacts.of(
-                machines,
-                capabilities == null ? null : capabilities.physAddrBits(),
-                capabilities == null ? null : capabilities.tsc(),
-                versions == null ? null : versions.qemu(),
-                versions == null ? null : versions.libvirt());
+                capabilities, versions == null ? null : versions.qemu(), versions == null ? null : versions.libvirt());
     }
 
     /**

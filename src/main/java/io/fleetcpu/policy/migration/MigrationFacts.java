@@ -1,12 +1,15 @@
 package io.fleetcpu.policy.migration;
 
+import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.libvirtxml.MachineType;
 import io.fleetcpu.libvirtxml.TscCounter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,21 +60,20 @@ public record MigrationFacts(
             @Nullable TscCounter tsc,
             @Nullable String qemuVersion,
             @Nullable String libvirtVersion) {
-        List<String> versioned = new ArrayList<>();
+        Set<String> versioned = new LinkedHashSet<>();
         List<String> deprecated = new ArrayList<>();
         Map<String, String> aliases = new LinkedHashMap<>();
         for (MachineType machine : machines) {
             if (machine.canonical() != null) {
                 aliases.put(machine.name(), machine.canonical());
-            } else if (!versioned.contains(machine.name())) {
-                versioned.add(machine.name());
+            } else if (versioned.add(machine.name())) {
                 if (machine.deprecated()) {
                     deprecated.add(machine.name());
                 }
             }
         }
         return new MigrationFacts(
-                versioned.isEmpty() ? null : versioned,
+                versioned.isEmpty() ? null : List.copyOf(versioned),
                 deprecated,
                 aliases,
                 physAddrBits,
@@ -79,6 +81,22 @@ public record MigrationFacts(
                 tsc == null ? null : tsc.scaling(),
                 major(qemuVersion),
                 major(libvirtVersion));
+    }
+
+    /**
+     * What a host's {@code virsh capabilities} (null: none sent) and versions give: how a registration reads them,
+     * and how migration V16 reads what host rows keep.
+     */
+    public static MigrationFacts of(
+            @Nullable HostCapabilities capabilities, @Nullable String qemuVersion, @Nullable String libvirtVersion) {
+        return capabilities == null
+                ? of(List.of(), null, null, qemuVersion, libvirtVersion)
+                : of(
+                        capabilities.machineTypes(),
+                        capabilities.physAddrBits(),
+                        capabilities.tsc(),
+                        qemuVersion,
+                        libvirtVersion);
     }
 
     /** Whether nothing at all is known. */

@@ -166,7 +166,6 @@ class MigrationContractTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return MigrationFacts.of(
-                capabilities.machineTypes(), capabilities.physAddrBits(), capabilities.tsc(), qemu, libvirt);
+        return MigrationFacts.of(capabilities, qemu, libvirt);
     }
 }
