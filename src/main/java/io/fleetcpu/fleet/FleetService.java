@@ -25,6 +25,7 @@ import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import io.fleetcpu.policy.migration.Verdict;
 import io.fleetcpu.policy.render.OpenStackCommands;
 import io.fleetcpu.system.ComputeGate;
@@ -154,7 +155,10 @@ public class FleetService {
                 .map(k -> new NamedCpu(k.kindId(), guestView(readWith(k.asHost(k.kindId()), engine), engine)))
                 .toList();
         int[] counts = kinds.stream().mapToInt(KindMembers::hosts).toArray();
-        Grouping grouping = gate.run(() -> engine.domains().group(cpus, counts, strategy, minimumModel, level));
+        List<MigrationFacts> platforms =
+                kinds.stream().map(k -> k.facts().migration()).toList();
+        Grouping grouping =
+                gate.run(() -> engine.domains().group(cpus, counts, strategy, minimumModel, level, platforms));
         Map<String, KindMembers> byId = kinds.stream().collect(Collectors.toMap(KindMembers::kindId, k -> k));
         List<KindsRecommendation> domainCpus = grouping.domains().stream()
                 .map(d -> recommendations.recommendFor(
@@ -183,7 +187,8 @@ public class FleetService {
                         grouping.cost(),
                         grouping.hostsBelowMinimum(),
                         grouping.ungrouped(),
-                        grouping.catalog()),
+                        grouping.catalog(),
+                        grouping.notes()),
                 fleetGrouping.domainCpus().stream()
                         .map(c -> new OpenStackCommands.DomainCpu(
                                 c.recommendation() == null

@@ -51,7 +51,13 @@ public record GroupingView(
         @Schema(description = "hosts that could not be grouped (libvirt refuses their CPU), with why, by kind of CPU")
         List<UngroupedHost> ungrouped,
 
-        CatalogInfo catalog) {
+        CatalogInfo catalog,
+
+        @Schema(
+                description = "what else keeps domains apart (min-domains): domains whose hosts share no versioned "
+                        + "machine type, with the types each offers; differences in address bits and TSC inside a "
+                        + "domain are in its migrationContract's notes")
+        List<String> notes) {
 
     /** One migration domain. */
     @Schema(name = "MigrationDomain", description = "Hosts between which guests can migrate, and their common CPU")
@@ -169,6 +175,9 @@ public record GroupingView(
                         .map(u -> new UngroupedHost(
                                 Objects.requireNonNull(labels.apply(u.host())), u.reason(), labels.apply(u.message())))
                         .toList(),
-                grouping.catalog());
+                grouping.catalog(),
+                grouping.notes().stream()
+                        .map(n -> Objects.requireNonNull(labels.apply(n)))
+                        .toList());
     }
 }

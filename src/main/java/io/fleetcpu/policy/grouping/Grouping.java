@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param hostsBelowMinimum hosts whose own CPU lacks some feature of the minimum model or level (they are in domains whose
  *                          {@link MigrationDomain#meetsMinimum()} is false), in input order
  * @param ungrouped         hosts libvirt refuses, with the reason
+ * @param notes             what else kept domains apart: hosts that share no versioned machine type
  */
 public record Grouping(
         Strategy strategy,
@@ -22,10 +23,12 @@ public record Grouping(
         GroupingCost cost,
         List<String> hostsBelowMinimum,
         List<UngroupedHost> ungrouped,
-        CatalogInfo catalog) {
+        CatalogInfo catalog,
+        List<String> notes) {
 
     public Grouping {
         domains = List.copyOf(domains);
+        notes = List.copyOf(notes);
         hostsBelowMinimum = List.copyOf(hostsBelowMinimum);
         ungrouped = List.copyOf(ungrouped);
     }

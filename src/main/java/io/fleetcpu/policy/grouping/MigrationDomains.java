@@ -10,7 +10,10 @@ import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.baseline.CpuDescription;
 import io.fleetcpu.policy.baseline.NamedCpu;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.migration.MachineTypeFamily;
+import io.fleetcpu.policy.migration.MigrationFacts;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The work is done on kinds, not hosts: hosts whose CPUs expand to the same features (same architecture and
  * vendor) are one kind, read once. A fleet of 100,000 hosts of 60 kinds costs one hash lookup per host and then
- * work on 60 kinds. Domains are unions of whole kinds, so identical hosts always share a domain. See
+ * work on 60 kinds. Domains are unions of whole kinds, so identical hosts always share a domain. Where the hosts'
+ * machine types are given, no domain holds hosts that share no versioned machine type (a guest started with one
+ * could not be started on the others), and the grouping's notes say which domains that keeps apart. See
  * {@code docs/groupings.md}.
  */
 public final class MigrationDomains {
@@ -76,10 +83,31 @@ public final class MigrationDomains {
             Strategy strategy,
             @Nullable String minimumModel,
             @Nullable MicroarchitectureLevel minimumLevel) {
+        return group(hosts, hostsPerEntry, strategy, minimumModel, minimumLevel, null);
+    }
+
+    /**
+     * As {@link #group(List, int[], Strategy, String, MicroarchitectureLevel)}, with each entry's migration facts: no
+     * domain puts together entries that share no versioned machine type ({@link MachineTypeFamily}). Entries whose
+     * machine types are unknown go with any.
+     *
+     * @param platforms one per entry, or null when none are known
+     */
+    public Grouping group(
+            List<NamedCpu> hosts,
+            int @Nullable [] hostsPerEntry,
+            Strategy strategy,
+            @Nullable String minimumModel,
+            @Nullable MicroarchitectureLevel minimumLevel,
+            @Nullable List<MigrationFacts> platforms) {
         Objects.requireNonNull(hosts, "hosts");
         if (hostsPerEntry != null && hostsPerEntry.length != hosts.size()) {
             throw new IllegalArgumentException(
                     "one host count per entry: " + hostsPerEntry.length + " counts for " + hosts.size() + " entries");
+        }
+        if (platforms != null && platforms.size() != hosts.size()) {
+            throw new IllegalArgumentException(
+                    "one set of migration facts per entry: " + platforms.size() + " for " + hosts.size() + " entries");
         }
         Objects.requireNonNull(strategy, "strategy");
         FeatureSet floor = minimumModel == null
@@ -98,7 +126,7 @@ public final class MigrationDomains {
         int n = hosts.size();
         int[] kindOfHost = new int[n];
         List<UngroupedHost> ungrouped = new ArrayList<>();
-        Map<CpuDescription, Variant> variants = new HashMap<>();
+        Map<VariantKey, Variant> variants = new HashMap<>();
         Map<KindKey, Kind> kindsByKey = new LinkedHashMap<>();
         List<Kind> kinds = new ArrayList<>();
         Set<String> seen = new HashSet<>(Math.max(16, n * 2));
@@ -112,10 +140,12 @@ public final class MigrationDomains {
                         "host " + host.host() + " is listed more than once; it is grouped where it first appears"));
                 continue;
             }
-            Variant variant = variants.get(host.cpu());
+            Set<String> machineTypes = platforms == null ? null : machineTypes(platforms.get(i));
+            VariantKey variantKey = new VariantKey(host.cpu(), machineTypes);
+            Variant variant = variants.get(variantKey);
             if (variant == null) {
-                variant = read(host, i, floor, kindsByKey, kinds);
-                variants.put(host.cpu(), variant);
+                variant = read(host, machineTypes, i, floor, kindsByKey, kinds);
+                variants.put(variantKey, variant);
             }
             if (variant.kind == null) {
                 ungrouped.add(variant.firstHost == host ? variant.refusal : refusal(host));
@@ -128,15 +158,13 @@ public final class MigrationDomains {
         // 2. Kinds into clusters, each vendor (and architecture) apart.
         Map<String, List<Kind>> byClass = new LinkedHashMap<>();
         for (Kind kind : kinds) {
-            byClass.computeIfAbsent(
-                            kind.key.arch + "\u0000" + kind.key.vendor + "\u0000" + kind.meetsFloor,
-                            c -> new ArrayList<>())
-                    .add(kind);
+            byClass.computeIfAbsent(kind.classKey(), c -> new ArrayList<>()).add(kind);
         }
         List<Cluster> clusters = new ArrayList<>();
         for (List<Kind> sameClass : byClass.values()) {
             if (strategy == Strategy.MAX_FEATURES) {
-                sameClass.forEach(k -> clusters.add(new Cluster(List.of(k), baselineOf(List.of(k)))));
+                sameClass.forEach(
+                        k -> clusters.add(new Cluster(List.of(k), baselineOf(List.of(k)), k.key.machineTypes)));
             } else {
                 clusters.addAll(mergeGreedily(sameClass));
             }
@@ -223,13 +251,85 @@ public final class MigrationDomains {
                 cost,
                 belowMinimum,
                 ungrouped,
-                catalog.info());
+                catalog.info(),
+                strategy == Strategy.MIN_DOMAINS ? apartByMachineType(clusters) : List.of());
+    }
+
+    // ---- machine types -------------------------------------------------------------------------------------
+
+    /** The versioned machine types of a host, or null when unknown. */
+    private static @Nullable Set<String> machineTypes(MigrationFacts facts) {
+        List<String> offered = facts.machineTypes();
+        return offered == null ? null : MachineTypeFamily.versioned(offered);
+    }
+
+    /** Whether hosts offering these can run guests of one machine type; unknown goes with anything. */
+    private static boolean shareMachineType(@Nullable Set<String> a, @Nullable Set<String> b) {
+        return a == null || b == null || !Collections.disjoint(a, b);
+    }
+
+    private static @Nullable Set<String> commonMachineTypes(@Nullable Set<String> a, @Nullable Set<String> b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        Set<String> both = new TreeSet<>(a);
+        both.retainAll(b);
+        return both;
+    }
+
+    /** Why domains of one class (architecture, vendor, floor) are apart: they share no machine type. */
+    private static List<String> apartByMachineType(List<Cluster> clusters) {
+        List<String> notes = new ArrayList<>();
+        for (int a = 0; a < clusters.size(); a++) {
+            for (int b = a + 1; b < clusters.size(); b++) {
+                Cluster one = clusters.get(a);
+                Cluster other = clusters.get(b);
+                if (one.kinds.get(0).classKey().equals(other.kinds.get(0).classKey())
+                        && !shareMachineType(one.machineTypes, other.machineTypes)) {
+                    notes.add("domains " + (a + 1) + " and " + (b + 1) + " share no versioned machine type, so "
+                            + "no guest can be started to move between them: the types the hosts of domain " + (a + 1)
+                            + " (" + one.entryNames() + ") share run " + ranges(one.machineTypes) + ", those of domain "
+                            + (b + 1) + " (" + other.entryNames() + ") " + ranges(other.machineTypes));
+                }
+            }
+        }
+        return notes;
+    }
+
+    /**
+     * Per family, the oldest and newest of these: {@code from pc-q35-2.4 to pc-q35-7.2 and from pc-i440fx-1.4 to
+     * pc-i440fx-7.2}.
+     */
+    private static String ranges(@Nullable Set<String> machineTypes) {
+        List<String> ranges = new ArrayList<>();
+        for (MachineTypeFamily family : MachineTypeFamily.values()) {
+            List<String> newestFirst = Objects.requireNonNull(machineTypes).stream()
+                    .filter(family::contains)
+                    .sorted(family.newestFirst())
+                    .toList();
+            if (newestFirst.size() == 1) {
+                ranges.add(newestFirst.get(0));
+            } else if (!newestFirst.isEmpty()) {
+                ranges.add("from " + newestFirst.get(newestFirst.size() - 1) + " to " + newestFirst.get(0));
+            }
+        }
+        return ranges.isEmpty() ? "no versioned q35 or i440fx machine type" : String.join(" and ", ranges);
     }
 
     // ---- kinds ---------------------------------------------------------------------------------------------
 
-    /** What makes two hosts interchangeable for migration: same architecture, vendor and expanded features. */
-    private record KindKey(String arch, @Nullable String vendor, FeatureSet features) {}
+    /**
+     * What makes two hosts interchangeable for migration: same architecture, vendor and expanded features, and the same
+     * versioned machine types (null when unknown).
+     */
+    private record KindKey(
+            String arch,
+            @Nullable String vendor,
+            FeatureSet features,
+            @Nullable Set<String> machineTypes) {}
+
+    /** A distinct host as libvirt reads it (its CPU description) with the machine types it offers. */
+    private record VariantKey(CpuDescription cpu, @Nullable Set<String> machineTypes) {}
 
     private static final class Kind {
         final int id;
@@ -250,6 +350,11 @@ public final class MigrationDomains {
             this.firstHost = firstHost;
             this.meetsFloor = meetsFloor;
         }
+
+        /** Kinds of one class may share a domain: the same architecture, vendor and side of the floor. */
+        String classKey() {
+            return key.arch + "\u0000" + key.vendor + "\u0000" + meetsFloor;
+        }
     }
 
     /** A distinct CPU description: the kind it belongs to, or why libvirt refuses it. */
@@ -259,7 +364,12 @@ public final class MigrationDomains {
             @Nullable UngroupedHost refusal) {}
 
     private Variant read(
-            NamedCpu host, int position, @Nullable FeatureSet floor, Map<KindKey, Kind> kindsByKey, List<Kind> kinds) {
+            NamedCpu host,
+            @Nullable Set<String> machineTypes,
+            int position,
+            @Nullable FeatureSet floor,
+            Map<KindKey, Kind> kindsByKey,
+            List<Kind> kinds) {
         Baseline single;
         try {
             single = calculator.baseline(List.of(host), false, false);
@@ -273,7 +383,7 @@ public final class MigrationDomains {
                 : catalog.model(Objects.requireNonNull(cpu.model()))
                         .map(CpuModel::vendor)
                         .orElse(null);
-        KindKey key = new KindKey(cpu.arch(), vendor, single.featureSet());
+        KindKey key = new KindKey(cpu.arch(), vendor, single.featureSet(), machineTypes);
         Kind kind = kindsByKey.get(key);
         if (kind == null) {
             kind = new Kind(kinds.size(), key, position, floor == null || key.features.containsAll(floor));
@@ -303,7 +413,18 @@ public final class MigrationDomains {
 
     // ---- merging -------------------------------------------------------------------------------------------
 
-    private record Cluster(List<Kind> kinds, Baseline baseline) {}
+    /**
+     * @param machineTypes the versioned machine types every host of the cluster whose types are known offers; null
+     *     when none is known
+     */
+    private record Cluster(
+            List<Kind> kinds, Baseline baseline, @Nullable Set<String> machineTypes) {
+
+        /** The entries (kinds of CPU, as the caller named them) the cluster's kinds were first read from. */
+        String entryNames() {
+            return kinds.stream().map(k -> k.variants.get(0).host()).collect(Collectors.joining(", "));
+        }
+    }
 
     private Baseline baselineOf(List<Kind> kinds) {
         if (kinds.size() == 1 && kinds.get(0).singleBaseline != null) {
@@ -316,8 +437,8 @@ public final class MigrationDomains {
 
     /**
      * Agglomerative merging of kinds of one class (same architecture, vendor, and same side of the minimum model):
-     * repeatedly merge the two clusters whose merge makes the fewest host-features disappear, as long as libvirt
-     * accepts the merged baseline. The minimum model needs no check here: an intersection of feature sets that all
+     * repeatedly merge the two clusters whose merge makes the fewest host-features disappear, as long as their hosts
+     * share a versioned machine type and libvirt accepts the merged baseline. The minimum model needs no check here: an intersection of feature sets that all
      * contain it contains it too, which is also why this ends, short of refusals, with a single cluster.
      */
     private List<Cluster> mergeGreedily(List<Kind> kinds) {
@@ -327,6 +448,7 @@ public final class MigrationDomains {
         int[] size = new int[k];
         long[] hostCount = new long[k];
         Baseline[] baselines = new Baseline[k];
+        List<@Nullable Set<String>> machineTypes = new ArrayList<>(k);
         boolean[] alive = new boolean[k];
         for (int i = 0; i < k; i++) {
             Kind kind = kinds.get(i);
@@ -335,6 +457,7 @@ public final class MigrationDomains {
             size[i] = common[i].size();
             hostCount[i] = kind.hosts;
             baselines[i] = baselineOf(List.of(kind));
+            machineTypes.add(kind.key.machineTypes);
             alive[i] = true;
         }
         Set<Long> refused = new HashSet<>();
@@ -349,7 +472,9 @@ public final class MigrationDomains {
                     continue;
                 }
                 for (int j = i + 1; j < k; j++) {
-                    if (!alive[j] || refused.contains((long) i * k + j)) {
+                    if (!alive[j]
+                            || refused.contains((long) i * k + j)
+                            || !shareMachineType(machineTypes.get(i), machineTypes.get(j))) {
                         continue;
                     }
                     FeatureSet both = common[i].intersection(common[j]);
@@ -383,13 +508,14 @@ public final class MigrationDomains {
             size[bestI] = both.size();
             hostCount[bestI] += hostCount[bestJ];
             baselines[bestI] = b;
+            machineTypes.set(bestI, commonMachineTypes(machineTypes.get(bestI), machineTypes.get(bestJ)));
             alive[bestJ] = false;
             // Refusals stay: more hosts never make libvirt accept what it refused for fewer.
         }
         List<Cluster> out = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             if (alive[i]) {
-                out.add(new Cluster(List.copyOf(members.get(i)), baselines[i]));
+                out.add(new Cluster(List.copyOf(members.get(i)), baselines[i], machineTypes.get(i)));
             }
         }
         return out;

@@ -2,7 +2,6 @@ package io.fleetcpu.policy.migration;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -38,9 +35,6 @@ public record MigrationContract(
         @Nullable Integer physAddrBits,
         @Nullable Long tscFrequency,
         List<String> notes) {
-
-    /** The versioned machine types of the families guests are started with, as QEMU names them. */
-    private static final Map<String, Pattern> FAMILIES = familyPatterns();
 
     public MigrationContract {
         machineTypes = Collections.unmodifiableMap(new LinkedHashMap<>(machineTypes));
@@ -76,12 +70,12 @@ public record MigrationContract(
             return Map.of();
         }
         Map<String, String> chosen = new LinkedHashMap<>();
-        for (Map.Entry<String, Pattern> family : FAMILIES.entrySet()) {
+        for (MachineTypeFamily family : MachineTypeFamily.values()) {
             Set<String> common = null;
             for (Member member : members) {
                 Set<String> offered = new TreeSet<>();
                 for (String type : Objects.requireNonNull(member.facts().machineTypes())) {
-                    if (family.getValue().matcher(type).matches()) {
+                    if (family.contains(type)) {
                         offered.add(type);
                     }
                 }
@@ -92,8 +86,7 @@ public record MigrationContract(
                 }
             }
             List<String> newestFirst = Objects.requireNonNull(common).stream()
-                    .sorted(Comparator.comparing((String t) -> version(family.getValue(), t))
-                            .reversed())
+                    .sorted(family.newestFirst())
                     .toList();
             if (newestFirst.isEmpty()) {
                 continue;
@@ -105,16 +98,17 @@ public record MigrationContract(
                         .map(Member::name)
                         .toList();
                 if (deprecating.isEmpty()) {
-                    chosen.put(family.getKey(), type);
+                    chosen.put(family.operatorName(), type);
                     break;
                 }
                 deprecatedOn.put(type, deprecating);
             }
-            if (!chosen.containsKey(family.getKey())) {
+            if (!chosen.containsKey(family.operatorName())) {
                 // every common one is deprecated somewhere: still the newest, which works until QEMU drops it
                 String newest = newestFirst.get(0);
-                chosen.put(family.getKey(), newest);
-                notes.add(newest + " is the newest " + family.getKey() + " machine type every host offers, and it is "
+                chosen.put(family.operatorName(), newest);
+                notes.add(newest + " is the newest " + family.operatorName()
+                        + " machine type every host offers, and it is "
                         + "deprecated on " + names(Objects.requireNonNull(deprecatedOn.get(newest)))
                         + ": a QEMU release will drop it; upgrade the older hosts' QEMU so that a newer one is shared");
             } else if (!deprecatedOn.isEmpty()) {
@@ -204,21 +198,5 @@ public record MigrationContract(
 
     private static String names(List<String> names) {
         return String.join(", ", names);
-    }
-
-    /** A versioned type's version as a number to sort by: {@code pc-q35-7.2} → 7.002. */
-    private static double version(Pattern family, String type) {
-        Matcher m = family.matcher(type);
-        if (!m.matches()) {
-            throw new IllegalArgumentException(type);
-        }
-        return Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) / 1000.0;
-    }
-
-    private static Map<String, Pattern> familyPatterns() {
-        Map<String, Pattern> families = new LinkedHashMap<>();
-        families.put("q35", Pattern.compile("pc-q35-(\\d{1,4})\\.(\\d{1,3})"));
-        families.put("i440fx", Pattern.compile("pc-i440fx-(\\d{1,4})\\.(\\d{1,3})"));
-        return Collections.unmodifiableMap(families);
     }
 }

@@ -2,11 +2,6 @@ package io.fleetcpu.policy.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetcpu.libvirtxml.HostCapabilities;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,12 +9,9 @@ import org.junit.jupiter.api.Test;
 /** Contracts of real hosts: Debian 12's QEMU 7.2 (KVM and TCG) and QEMU 11.1 under libvirt 12.8, captured here. */
 class MigrationContractTest {
 
-    private static final MigrationFacts BROADWELL_QEMU_7 =
-            facts("hostdata/capabilities-broadwell-kvm-host.xml", "7.2.22", "9.0.0");
-    private static final MigrationFacts EPYC_QEMU_7 =
-            facts("hostdata/capabilities-epyc-tcg-host.xml", "7.2.22", "9.0.0");
-    private static final MigrationFacts EPYC_QEMU_11 =
-            facts("hostdata/capabilities-epyc-tcg-libvirt-12.8-host.xml", "11.1.3", "12.8.0");
+    private static final MigrationFacts BROADWELL_QEMU_7 = CapturedPlatforms.BROADWELL_QEMU_7;
+    private static final MigrationFacts EPYC_QEMU_7 = CapturedPlatforms.EPYC_QEMU_7;
+    private static final MigrationFacts EPYC_QEMU_11 = CapturedPlatforms.EPYC_QEMU_11;
 
     @Test
     void oneHostIsPromisedItsNewestTypesItsBitsAndItsTsc() {
@@ -157,15 +149,5 @@ class MigrationContractTest {
                 .startsWith(
                         "no versioned q35 or i440fx machine type is offered by every host: guests cannot be started "
                                 + "so that they can move between all of them");
-    }
-
-    private static MigrationFacts facts(String document, String qemu, String libvirt) {
-        HostCapabilities capabilities;
-        try (InputStream in = MigrationContractTest.class.getResourceAsStream("/" + document)) {
-            capabilities = HostCapabilities.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return MigrationFacts.of(capabilities, qemu, libvirt);
     }
 }
