@@ -39,8 +39,12 @@ public class AnswerRenderings {
                         answer.cpu(),
                         renderer.guestFeatures(answer.cpu(), answer.nova().sharedFeatures())));
             case QEMU -> {
-                Rendering qemu = written(answer.view().qemuCpu(), answer, format);
-                yield qemu instanceof Rendering.Written w ? new Rendering.Written(w.text() + "\n") : qemu;
+                Rendering cpu = written(answer.view().qemuCpu(), answer, format);
+                yield cpu instanceof Rendering.Written w
+                        ? new Rendering.Written(CpuConfigRenderer.qemuArguments(
+                                        answer.view().migrationContract().machineType(), w.text())
+                                + "\n")
+                        : cpu;
             }
             case KUBEVIRT -> new Rendering.Written(answer.view().kubevirt());
             case KUBEVIRT_LABELS -> new Rendering.Written(answer.kubevirtLabels());

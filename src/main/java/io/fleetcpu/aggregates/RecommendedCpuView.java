@@ -77,7 +77,8 @@ public record RecommendedCpuView(
 
         @Schema(
                 description = "QEMU's -cpu value, with phys-bits=… (migrationContract.physAddrBits) for a named model "
-                        + "where the bits are known; the -machine to start it with is migrationContract.machineType. "
+                        + "where the bits are known; the -machine to start it with is migrationContract.machineType "
+                        + "(format=qemu writes both). "
                         + "Null when QEMU cannot say this CPU (host-model, which QEMU cannot express without the host, "
                         + "or a feature QEMU has no flag for: notExpressible says why)")
         @Nullable

@@ -334,12 +334,20 @@ class RenderingsAgreeApiTest extends ApiTest {
                 machineType == null ? "no machine type promised" : "machine type " + machineType, 1, Integer::sum);
         figures.merge(bits == null ? "no address bits given" : "address bits " + bits, 1, Integer::sum);
 
-        // QEMU's -cpu
+        // QEMU's -machine and -cpu
         Answer qemu = get(path + "qemu");
         if (mode.equals("host-model")) {
             check(mismatches, what, "qemu for host-model", 409, qemu.status());
         } else {
-            String[] parts = qemu.body().strip().split(",");
+            List<String> arguments = List.of(qemu.body().strip().split(" "));
+            int cpuAt = arguments.indexOf("-cpu");
+            check(
+                    mismatches,
+                    what,
+                    "qemu -machine",
+                    machineType == null ? List.of() : List.of("-machine", machineType),
+                    arguments.subList(0, Math.max(cpuAt, 0)));
+            String[] parts = arguments.get(cpuAt + 1).split(",");
             check(mismatches, what, "qemu model", custom ? model : "host", parts[0]);
             Map<String, String> libvirtByQemu = new HashMap<>();
             CATALOG.features()
@@ -365,7 +373,7 @@ class RenderingsAgreeApiTest extends ApiTest {
                     mismatches,
                     what,
                     "the JSON's qemuCpu",
-                    qemu.body().strip(),
+                    arguments.get(cpuAt + 1),
                     json.path("qemuCpu").asString());
         }
         count(figures, "qemu");

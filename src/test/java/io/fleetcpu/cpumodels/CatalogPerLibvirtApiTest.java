@@ -405,7 +405,8 @@ class CatalogPerLibvirtApiTest extends ApiAssertions {
         assertThat(answer.json().path("model").asString()).isEqualTo("Cascadelake-Server-v3");
         assertThat(get("/aggregates/eleven/recommended-cpu?format=libvirt").body())
                 .contains(">Cascadelake-Server-v3</model>");
-        assertThat(get("/aggregates/eleven/recommended-cpu?format=qemu").body()).startsWith("Cascadelake-Server-v3,");
+        assertThat(get("/aggregates/eleven/recommended-cpu?format=qemu").body())
+                .contains("-cpu Cascadelake-Server-v3,");
         assertThat(get("/aggregates/eleven/recommended-cpu?format=nova-conf").body())
                 .containsPattern("(?m)^cpu_models = .*\\bCascadelake-Server-v3\\b");
         assertThat(get("/aggregates/eleven/recommended-cpu?format=kubevirt").body())

@@ -145,7 +145,9 @@ class AggregateAnswerController {
                                                 "format=nova-conf: the [libvirt] section, cpu_models listing every model all "
                                                         + "hosts can run, oldest first; format=placement: the HW_CPU_X86_* traits every "
                                                         + "host has (nova's names) and flavor commands as templates (FLAVOR is a "
-                                                        + "placeholder); format=qemu: the -cpu value"))
+                                                        + "placeholder); format=qemu: QEMU's arguments, -machine (the "
+                                                        + "migration contract's machine type, where there is one) and "
+                                                        + "-cpu (qemuCpu)"))
             })
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag")
     @ApiResponse(responseCode = "400", description = "Unknown format")

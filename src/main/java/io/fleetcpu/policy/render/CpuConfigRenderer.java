@@ -295,6 +295,17 @@ public final class CpuConfigRenderer {
         return new Rendering.Written(arg.toString());
     }
 
+    /**
+     * QEMU's arguments for a guest: {@code -machine} with the machine type to start it with, where there is one, and
+     * {@code -cpu} with the value {@link #qemuCpuArgument(GuestCpu, Integer)} gave ({@code -machine pc-q35-7.2 -cpu
+     * Haswell-noTSX,+vmx,phys-bits=46}). Neither needs quoting in a shell.
+     *
+     * @param machineType null to leave QEMU's default
+     */
+    public static String qemuArguments(@Nullable String machineType, String cpuValue) {
+        return (machineType == null ? "" : "-machine " + machineType + " ") + "-cpu " + cpuValue;
+    }
+
     // ---- every feature of the guest CPU --------------------------------------------------------------------
 
     /**
