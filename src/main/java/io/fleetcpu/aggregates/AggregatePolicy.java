@@ -58,7 +58,15 @@ public record AggregatePolicy(
                 example = "x86-64-v2",
                 allowableValues = {"x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4"})
         @Nullable
-        String minimumLevel) {
+        String minimumLevel,
+
+        @Schema(
+                description = "start guests with this versioned machine type (migrationContract.machineType) rather "
+                        + "than the newest every host offers; hosts that do not offer it are named in the contract's "
+                        + "notes. An alias (q35, pc) is refused: it stands for another type on each host",
+                example = "pc-q35-7.2")
+        @Nullable
+        String machineType) {
 
     /** Whether guests get every mitigation feature the hosts share, or some are withheld. */
     @Schema(
@@ -85,6 +93,7 @@ public record AggregatePolicy(
                 new Mitigations(CpuPolicy.wireName(policy.mitigations()), policy.disabledMitigations()),
                 policy.minimumModel(),
                 policy.pinnedModel(),
-                policy.minimumLevel() == null ? null : policy.minimumLevel().operatorName());
+                policy.minimumLevel() == null ? null : policy.minimumLevel().operatorName(),
+                policy.machineType());
     }
 }

@@ -4,6 +4,7 @@ import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.MitigationFeatures;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.migration.MachineTypeFamily;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
 import java.util.ArrayList;
@@ -68,6 +69,10 @@ class PolicyReader {
                                 + String.join(", ", MicroarchitectureLevel.operatorNames())));
             }
         }
+        if (policy.machineType() != null) {
+            MachineTypeFamily.whyNotVersioned(policy.machineType())
+                    .ifPresent(why -> problems.add(new FieldProblem("policy.machineType", why)));
+        }
         if (strict && nested != CpuPolicy.Nested.REQUIRED) {
             problems.add(new FieldProblem("policy.strict", "strict applies to nestedVirtualization 'required' only"));
         }
@@ -75,7 +80,15 @@ class PolicyReader {
             throw new InvalidRequestException(problems);
         }
         return new CpuPolicy(
-                goal, nested, strict, mode, disable, policy.minimumModel(), policy.pinnedModel(), minimumLevel);
+                goal,
+                nested,
+                strict,
+                mode,
+                disable,
+                policy.minimumModel(),
+                policy.pinnedModel(),
+                minimumLevel,
+                policy.machineType());
     }
 
     private void checkMitigations(List<FieldProblem> problems, CpuPolicy.MitigationMode mode, List<String> disable) {

@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -148,7 +149,8 @@ public class RecommendationService {
         }
         CpuEngine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
         List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
-        MigrationContract contract = migrationContract(snapshot.kinds(), labels);
+        MigrationContract contract =
+                migrationContract(snapshot.kinds(), labels, snapshot.policy().machineType());
         Map<String, KubevirtNodeLabels.Node> nodes = engines.kubevirtNodes(snapshot.kinds());
         Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
         NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
@@ -236,7 +238,7 @@ public class RecommendationService {
             PolicyRecommendation recommendation = computed.recommendation().renamed(labels);
             GuestCpu cpu = recommendation.cpu();
             CpuEngine engine = engines.engine(computed.catalog());
-            MigrationContract contract = migrationContract(kinds, labels);
+            MigrationContract contract = migrationContract(kinds, labels, policy.machineType());
             return new KindsRecommendation(
                     recommendation,
                     MigrationContractView.of(contract),
@@ -252,12 +254,15 @@ public class RecommendationService {
     }
 
     /** The migration contract of these kinds, in the order and under the names the answer's kinds have. */
-    private static MigrationContract migrationContract(List<KindMembers> kinds, KindLabels labels) {
-        return MigrationContract.of(kinds.stream()
-                .sorted(KindView.ORDER)
-                .map(k -> new MigrationContract.Member(
-                        labels.name(k.kindId()), k.facts().migration()))
-                .toList());
+    private static MigrationContract migrationContract(
+            List<KindMembers> kinds, KindLabels labels, @Nullable String pinnedMachineType) {
+        return MigrationContract.of(
+                kinds.stream()
+                        .sorted(KindView.ORDER)
+                        .map(k -> new MigrationContract.Member(
+                                labels.name(k.kindId()), k.facts().migration()))
+                        .toList(),
+                pinnedMachineType);
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */

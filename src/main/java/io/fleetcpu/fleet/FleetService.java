@@ -24,6 +24,7 @@ import io.fleetcpu.policy.grouping.Strategy;
 import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.migration.MachineTypeFamily;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
 import io.fleetcpu.policy.migration.MigrationFacts;
 import io.fleetcpu.policy.migration.Verdict;
@@ -271,12 +272,9 @@ public class FleetService {
         String machineType = guest.machineType();
         Integer bits = guest.physAddrBits();
         List<FieldProblem> problems = new ArrayList<>();
-        if (machineType != null && !GuestPlatform.VERSIONED.matcher(machineType).matches()) {
-            problems.add(new FieldProblem(
-                    "guest.machineType",
-                    "'" + machineType + "' is not a versioned machine type such as pc-q35-7.2: a guest runs with "
-                            + "one (virsh dumpxml shows it), while an alias such as q35 or pc stands for another on "
-                            + "each host"));
+        if (machineType != null) {
+            MachineTypeFamily.whyNotVersioned(machineType)
+                    .ifPresent(why -> problems.add(new FieldProblem("guest.machineType", why)));
         }
         if (bits != null && (bits < 1 || bits > 64)) {
             problems.add(new FieldProblem("guest.physAddrBits", bits + " is not a number of bits from 1 to 64"));

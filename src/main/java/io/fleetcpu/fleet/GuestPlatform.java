@@ -4,7 +4,6 @@ import io.fleetcpu.policy.migration.MigrationContract;
 import io.fleetcpu.policy.migration.MigrationFacts;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,9 +13,6 @@ import org.jspecify.annotations.Nullable;
  * @param physAddrBits the physical address bits it sees; null when not given
  */
 record GuestPlatform(@Nullable String machineType, @Nullable Integer physAddrBits) {
-
-    /** A versioned machine type as QEMU names them: a family, a dash, and a version ({@code pc-q35-7.2}). */
-    static final Pattern VERSIONED = Pattern.compile("[a-z][a-z0-9-]{0,40}-\\d{1,4}\\.\\d{1,3}");
 
     /** What stops the guest from moving to a host with these facts; empty when nothing known does. */
     List<String> blockers(String host, MigrationFacts target) {

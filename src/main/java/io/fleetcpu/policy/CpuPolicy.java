@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param minimumModel refuse to recommend a CPU that lacks any feature of this model
  * @param pinnedModel always this model; hosts that cannot run it are named
  * @param minimumLevel refuse to recommend a CPU below this x86-64 microarchitecture level, or null for none
+ * @param machineType the versioned machine type guests are started with, whichever the hosts share; hosts that do not
+ *     offer it are named. Null to take the newest they share
  */
 public record CpuPolicy(
         Goal goal,
@@ -23,7 +25,21 @@ public record CpuPolicy(
         List<String> disabledMitigations,
         @Nullable String minimumModel,
         @Nullable String pinnedModel,
-        @Nullable MicroarchitectureLevel minimumLevel) {
+        @Nullable MicroarchitectureLevel minimumLevel,
+        @Nullable String machineType) {
+
+    /** A policy that pins no machine type. */
+    public CpuPolicy(
+            Goal goal,
+            Nested nested,
+            boolean strict,
+            MitigationMode mitigations,
+            List<String> disabledMitigations,
+            @Nullable String minimumModel,
+            @Nullable String pinnedModel,
+            @Nullable MicroarchitectureLevel minimumLevel) {
+        this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, minimumLevel, null);
+    }
 
     /** A policy without a minimum level. */
     public CpuPolicy(

@@ -82,6 +82,53 @@ class MigrationContractApiTest extends ApiAssertions {
     }
 
     @Test
+    void aMachineTypeThePolicyPinsIsTheContractsAndHostsWithoutItAreNamed() {
+        assertThat(put("/aggregates/contract-pinned", Map.of("policy", Map.of("machineType", "pc-q35-11.1")))
+                        .status())
+                .isEqualTo(201);
+        assertThat(post("/hosts", emulatedEpycAgentRegistration("contract-pinned"))
+                        .status())
+                .isEqualTo(201);
+        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("contract-pinned");
+        qemu11.put("hostname", "build-3");
+        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
+        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
+        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+
+        JsonNode answer = get("/aggregates/contract-pinned/recommended-cpu").json();
+        JsonNode contract = answer.get("migrationContract");
+
+        assertThat(answer.get("policy").get("machineType").asString()).isEqualTo("pc-q35-11.1");
+        assertThat(contract.get("machineType").asString()).isEqualTo("pc-q35-11.1");
+        assertThat(JSON.convertValue(contract.get("machineTypes"), Map.class))
+                .as("what the hosts share is still said")
+                .isEqualTo(Map.of("q35", "pc-q35-7.2", "i440fx", "pc-i440fx-7.2"));
+        assertThat(texts(contract.get("notes")))
+                .contains("the machine type the policy pins, pc-q35-11.1, is not offered by build-2: guests started "
+                        + "with it will not start or migrate there");
+        assertThat(get("/aggregates/contract-pinned/recommended-cpu?format=nova-conf")
+                        .body())
+                .contains("\nhw_machine_type = x86_64=pc-q35-11.1\n");
+        assertThat(get("/aggregates/contract-pinned/recommended-cpu?format=qemu")
+                        .body())
+                .startsWith("-machine pc-q35-11.1 -cpu ");
+
+        // a guest of the aggregate runs with the pinned type, which the QEMU 7.2 host cannot start
+        JsonNode check = post(
+                        "/migrations/check",
+                        Map.of(
+                                "guest",
+                                Map.of("aggregate", "contract-pinned"),
+                                "target",
+                                Map.of("aggregate", "contract-pinned")))
+                .json();
+        assertThat(check.get("compatible").asBoolean()).isFalse();
+        assertThat(texts(check.get("targets").get(0).get("blockers")))
+                .singleElement()
+                .satisfies(b -> assertThat(b).startsWith("host build-2 does not offer machine type pc-q35-11.1"));
+    }
+
+    @Test
     void aHostThatReportedNoCapabilitiesIsPromisedNothing() {
         assertThat(post("/hosts", agentRegistration("contract-unknown")).status())
                 .isEqualTo(201);

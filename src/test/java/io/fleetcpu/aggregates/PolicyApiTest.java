@@ -95,6 +95,14 @@ class PolicyApiTest extends ApiAssertions {
                         "a level written as a model",
                         Map.of("minimumLevel", "Haswell"),
                         List.of("policy.minimumLevel")),
+                new BadPolicy(
+                        "a moving alias as the machine type",
+                        Map.of("machineType", "q35"),
+                        List.of("policy.machineType")),
+                new BadPolicy(
+                        "a machine type that is no name",
+                        Map.of("machineType", "pc-q35-7.2; rm -rf /"),
+                        List.of("policy.machineType")),
                 new BadPolicy("strict without required", Map.of("strict", true), List.of("policy.strict")),
                 new BadPolicy(
                         "strict with allowed",
@@ -282,9 +290,10 @@ class PolicyApiTest extends ApiAssertions {
         // QEMU
         Answer qemu = get("/aggregates/east/recommended-cpu?format=qemu");
         assertThat(qemu.status()).as(qemu.body()).isEqualTo(200);
-        String[] parts = qemu.body().strip().split(",");
+        // the hosts reported no machine types: no -machine, only the -cpu value
+        assertThat(qemu.body()).isEqualTo("-cpu " + json.path("qemuCpu").asString() + "\n");
+        String[] parts = json.path("qemuCpu").asString().split(",");
         assertThat(parts[0]).isEqualTo(json.path("model").asString());
-        assertThat(qemu.body().strip()).isEqualTo(json.path("qemuCpu").asString());
         List<String> expectedQemu = new ArrayList<>();
         for (String f : features) {
             boolean disable = f.startsWith("disable:");
@@ -455,9 +464,9 @@ class PolicyApiTest extends ApiAssertions {
         Answer qemu = get("/aggregates/xeons/recommended-cpu?format=qemu");
         assertThat(qemu.status()).isEqualTo(200);
         assertThat(qemu.body().strip())
-                .startsWith("Haswell-noTSX,")
+                .startsWith("-cpu Haswell-noTSX,")
                 .doesNotContain("cmt")
-                .isEqualTo(answer.json().path("qemuCpu").asString());
+                .isEqualTo("-cpu " + answer.json().path("qemuCpu").asString());
     }
 
     // ---- nested virtualisation from the kernel facts --------------------------------------------------------------

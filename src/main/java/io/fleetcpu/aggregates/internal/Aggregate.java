@@ -43,6 +43,8 @@ public class Aggregate extends NewUntilStored<String> {
 
     private @Nullable String minimumLevel;
 
+    private @Nullable String machineType;
+
     private Instant createdAt;
 
     private Instant updatedAt;
@@ -76,6 +78,7 @@ public class Aggregate extends NewUntilStored<String> {
         this.pinnedModel = policy.pinnedModel();
         this.minimumLevel =
                 policy.minimumLevel() == null ? null : policy.minimumLevel().operatorName();
+        this.machineType = policy.machineType();
         this.updatedAt = now;
     }
 
@@ -99,7 +102,8 @@ public class Aggregate extends NewUntilStored<String> {
                 pinnedModel,
                 minimumLevel == null
                         ? null
-                        : MicroarchitectureLevel.named(minimumLevel).orElseThrow());
+                        : MicroarchitectureLevel.named(minimumLevel).orElseThrow(),
+                machineType);
     }
 
     private static <E extends Enum<E>> E named(Class<E> type, String wireName) {

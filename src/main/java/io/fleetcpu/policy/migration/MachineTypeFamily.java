@@ -18,6 +18,12 @@ public enum MachineTypeFamily {
     Q35(Pattern.compile("pc-q35-(\\d{1,4})\\.(\\d{1,3})")),
     I440FX(Pattern.compile("pc-i440fx-(\\d{1,4})\\.(\\d{1,3})"));
 
+    /**
+     * A versioned machine type of any family as QEMU names them: a family, a dash, and a version ({@code pc-q35-7.2},
+     * {@code pc-i440fx-2.12}, {@code virt-9.2}).
+     */
+    private static final Pattern ANY_VERSIONED = Pattern.compile("[a-z][a-z0-9-]{0,40}-\\d{1,4}\\.\\d{1,3}");
+
     private final Pattern versioned;
 
     MachineTypeFamily(Pattern versioned) {
@@ -47,6 +53,19 @@ public enum MachineTypeFamily {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why a guest cannot be said to run with this machine type, if it cannot: a name that is not versioned (an alias
+     * such as {@code q35} stands for another type on each host).
+     */
+    public static Optional<String> whyNotVersioned(String machineType) {
+        if (ANY_VERSIONED.matcher(machineType).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                "'" + machineType + "' is not a versioned machine type such as pc-q35-7.2: a guest runs with "
+                        + "one (virsh dumpxml shows it), while an alias such as q35 or pc stands for another on each host");
     }
 
     /** The versioned machine types of every family among these. */

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * and the TSC frequency they share; with notes on what is unknown, what was skipped and where members differ.
  * Computed from the members' {@link MigrationFacts}; a fact unknown for one member is not promised for any.
  *
- * @param machineType the one to start guests with: q35's where every member offers one, else i440fx's; null when
- *     none is common or a member's machine types are unknown
+ * @param machineType the one to start guests with: the one the policy pins, else q35's where every member offers
+ *     one, else i440fx's; null when none is common or a member's machine types are unknown
  * @param machineTypes family ({@code q35}, {@code i440fx}) → the newest versioned machine type of it that every
  *     member offers and none marks deprecated, or the newest every member offers when all of those are deprecated
  *     somewhere (with a note); never a moving alias ({@code q35}, {@code pc})
@@ -46,12 +46,27 @@ public record MigrationContract(
 
     /** The contract of a group of hosts (at least one). */
     public static MigrationContract of(List<Member> members) {
+        return of(members, null);
+    }
+
+    /**
+     * The contract of a group of hosts (at least one) whose guests are started with the machine type a policy pins:
+     * it is the contract's whatever the hosts offer, and the notes name the hosts that do not offer it, mark it
+     * deprecated, or did not say.
+     *
+     * @param pinnedMachineType a versioned machine type, or null for the newest the hosts share
+     */
+    public static MigrationContract of(List<Member> members, @Nullable String pinnedMachineType) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("a migration contract needs at least one member");
         }
         List<String> notes = new ArrayList<>();
         Map<String, String> machineTypes = machineTypes(members, notes);
         String machineType = machineTypes.getOrDefault("q35", machineTypes.get("i440fx"));
+        if (pinnedMachineType != null) {
+            machineType = pinnedMachineType;
+            pinned(members, pinnedMachineType, notes);
+        }
         Integer bits = physAddrBits(members, notes);
         Long tsc = tscFrequency(members, notes);
         differentMajors(members, MigrationFacts::qemuMajor, "QEMU", notes);
@@ -124,6 +139,34 @@ public record MigrationContract(
                     + "that they can move between all of them");
         }
         return chosen;
+    }
+
+    /** What the hosts make of the machine type a policy pins. */
+    private static void pinned(List<Member> members, String pinned, List<String> notes) {
+        List<String> lacking = new ArrayList<>();
+        List<String> deprecating = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (Member member : members) {
+            List<String> offered = member.facts().machineTypes();
+            if (offered == null) {
+                unknown.add(member.name());
+            } else if (!offered.contains(pinned)) {
+                lacking.add(member.name());
+            } else if (member.facts().deprecatedMachineTypes().contains(pinned)) {
+                deprecating.add(member.name());
+            }
+        }
+        String what = "the machine type the policy pins, " + pinned + ",";
+        if (!lacking.isEmpty()) {
+            notes.add(what + " is not offered by " + names(lacking)
+                    + ": guests started with it will not start or migrate there");
+        }
+        if (!deprecating.isEmpty()) {
+            notes.add(what + " is deprecated on " + names(deprecating) + ": a QEMU release will drop it");
+        }
+        if (!unknown.isEmpty()) {
+            notes.add(what + " cannot be checked on " + names(unknown) + ": they reported no machine types");
+        }
     }
 
     /** The fewest bits of any member: a guest given more would crash on the hosts with fewer. */

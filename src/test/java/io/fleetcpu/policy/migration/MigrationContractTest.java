@@ -66,6 +66,45 @@ class MigrationContractTest {
     }
 
     @Test
+    void qemu4And11ShareNoMachineType() {
+        MigrationContract contract = MigrationContract.of(List.of(
+                new MigrationContract.Member("qemu-4", CapturedPlatforms.EPYC_QEMU_4),
+                new MigrationContract.Member("qemu-11", EPYC_QEMU_11)));
+
+        assertThat(contract.machineType()).isNull();
+        assertThat(contract.machineTypes()).isEmpty();
+        assertThat(contract.notes())
+                .contains("no versioned q35 or i440fx machine type is offered by every host: guests cannot be started "
+                        + "so that they can move between all of them");
+    }
+
+    @Test
+    void aPinnedMachineTypeIsTheContractsAndTheHostsSayWhatTheyMakeOfIt() {
+        List<MigrationContract.Member> members = List.of(
+                new MigrationContract.Member("qemu-7", EPYC_QEMU_7),
+                new MigrationContract.Member("qemu-11", EPYC_QEMU_11),
+                new MigrationContract.Member("unreported", MigrationFacts.UNKNOWN));
+
+        MigrationContract newest = MigrationContract.of(members, "pc-q35-11.1");
+        MigrationContract deprecated = MigrationContract.of(members.subList(0, 2), "pc-q35-6.2");
+        MigrationContract everywhere = MigrationContract.of(members.subList(0, 1), "pc-q35-6.2");
+
+        assertThat(newest.machineType()).isEqualTo("pc-q35-11.1");
+        assertThat(newest.notes())
+                .contains(
+                        "the machine type the policy pins, pc-q35-11.1, is not offered by qemu-7: guests started with "
+                                + "it will not start or migrate there",
+                        "the machine type the policy pins, pc-q35-11.1, cannot be checked on unreported: they reported "
+                                + "no machine types");
+        assertThat(deprecated.machineType()).isEqualTo("pc-q35-6.2");
+        assertThat(deprecated.notes())
+                .contains("the machine type the policy pins, pc-q35-6.2, is deprecated on qemu-11: a QEMU release will "
+                        + "drop it");
+        assertThat(everywhere.machineType()).isEqualTo("pc-q35-6.2");
+        assertThat(everywhere.notes()).isEmpty();
+    }
+
+    @Test
     void aDeprecatedTypeIsSkippedWhenANewerOneIsShared() {
         MigrationFacts deprecating = new MigrationFacts(
                 List.of("pc-q35-7.1", "pc-q35-7.2", "pc-q35-8.0"),
