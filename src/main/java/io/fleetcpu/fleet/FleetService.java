@@ -11,6 +11,7 @@ import io.fleetcpu.hosts.HostRecords;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.libvirtxml.CpuDefinition;
+import io.fleetcpu.libvirtxml.GuestDomain;
 import io.fleetcpu.libvirtxml.MalformedXmlException;
 import io.fleetcpu.policy.Catalogs;
 import io.fleetcpu.policy.CpuEngine;
@@ -205,9 +206,15 @@ public class FleetService {
         MigrationCheckRequest.Guest guest = request.guest();
         MigrationCheckRequest.Target target = request.target();
         if (guest == null
-                || countSet(guest.cpuXml(), guest.aggregate(), guest.hostModelOf(), guest.hostPassthroughOf()) != 1) {
+                || countSet(
+                                guest.cpuXml(),
+                                guest.domainXml(),
+                                guest.aggregate(),
+                                guest.hostModelOf(),
+                                guest.hostPassthroughOf())
+                        != 1) {
             throw new InvalidRequestException(
-                    "guest", "give exactly one of cpuXml, aggregate, hostModelOf, hostPassthroughOf");
+                    "guest", "give exactly one of cpuXml, domainXml, aggregate, hostModelOf, hostPassthroughOf");
         }
         if (target == null || countSet(target.host(), target.aggregate()) != 1) {
             throw new InvalidRequestException("target", "give exactly one of host, aggregate");
@@ -220,8 +227,9 @@ public class FleetService {
                 new ArrayList<>(targets.stream().map(Target::facts).toList());
         involved.addAll(guestHosts(guest));
         CpuEngine engine = engine(involved);
-        GuestToCheck toCheck = guestToCheck(guest, engine);
-        GuestPlatform platform = guestPlatform(guest);
+        GuestDomain domain = guest.domainXml() == null ? null : domain(guest.domainXml());
+        GuestToCheck toCheck = guestToCheck(guest, domain, engine);
+        GuestPlatform platform = guestPlatform(guest, domain);
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : targets) {
             HostFacts read = readWith(t.facts(), engine);
@@ -264,17 +272,48 @@ public class FleetService {
                 toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible), verdicts);
     }
 
+    /** A guest's domain XML, with a CPU to check. */
+    private static GuestDomain domain(String xml) {
+        GuestDomain domain;
+        try {
+            domain = GuestDomain.parse(xml);
+        } catch (MalformedXmlException e) {
+            throw new InvalidRequestException("guest.domainXml", e.getMessage());
+        }
+        if (domain.cpu() == null) {
+            throw new InvalidRequestException(
+                    "guest.domainXml",
+                    "the domain has no <cpu>, so QEMU gives the guest its default model (qemu64): give that "
+                            + "model as cpuXml (<cpu><model>qemu64</model></cpu>) to check it");
+        }
+        return domain;
+    }
+
     /**
-     * What the guest runs with beyond its CPU: the machine type and address bits the request gives, or, for an
-     * aggregate's recommended CPU, those of the aggregate's migration contract.
+     * What the guest runs with beyond its CPU: the machine type and address bits the request or the guest's domain
+     * XML gives, or, for an aggregate's recommended CPU, those of the aggregate's migration contract.
      */
-    private GuestPlatform guestPlatform(MigrationCheckRequest.Guest guest) {
+    private GuestPlatform guestPlatform(MigrationCheckRequest.Guest guest, @Nullable GuestDomain domain) {
         String machineType = guest.machineType();
         Integer bits = guest.physAddrBits();
+        String machineTypeField = "guest.machineType";
         List<FieldProblem> problems = new ArrayList<>();
+        if (domain != null) {
+            if (machineType != null) {
+                problems.add(new FieldProblem(
+                        "guest.machineType", "guest.domainXml says it (<os><type machine=…>): leave this out"));
+            }
+            if (bits != null) {
+                problems.add(new FieldProblem(
+                        "guest.physAddrBits", "guest.domainXml says them (<cpu><maxphysaddr>): leave this out"));
+            }
+            machineTypeField = "guest.domainXml";
+            machineType = domain.machineType();
+            bits = domainPhysAddrBits(domain, guest.sourceHost());
+        }
         if (machineType != null) {
-            MachineTypeFamily.whyNotVersioned(machineType)
-                    .ifPresent(why -> problems.add(new FieldProblem("guest.machineType", why)));
+            String field = machineTypeField;
+            MachineTypeFamily.whyNotVersioned(machineType).ifPresent(why -> problems.add(new FieldProblem(field, why)));
         }
         if (bits != null && (bits < 1 || bits > 64)) {
             problems.add(new FieldProblem("guest.physAddrBits", bits + " is not a number of bits from 1 to 64"));
@@ -291,6 +330,28 @@ public class FleetService {
             bits = bits != null ? bits : contract.physAddrBits();
         }
         return new GuestPlatform(machineType, bits);
+    }
+
+    /**
+     * The bits a guest of this domain sees: those {@code emulate} gives, or with {@code passthrough} its host's own
+     * (at most the limit); null when not said or its host is not named.
+     */
+    private @Nullable Integer domainPhysAddrBits(GuestDomain domain, @Nullable String sourceHost) {
+        GuestDomain.MaxPhysAddr max = domain.maxPhysAddr();
+        if (max == null) {
+            return null;
+        }
+        if (max.mode().equals("emulate")) {
+            return max.bits();
+        }
+        Integer own = sourceHost == null
+                ? null
+                : host("guest.sourceHost", sourceHost).migration().physAddrBits();
+        Integer limit = max.limit();
+        if (own == null || limit == null) {
+            return own;
+        }
+        return Math.min(own, limit);
     }
 
     /** Target hosts of one kind: one host, or an aggregate's hosts of the kind. */
@@ -311,7 +372,7 @@ public class FleetService {
 
     /** The hosts whose CPU the guest of a migration check is taken from. */
     private List<HostFacts> guestHosts(MigrationCheckRequest.Guest guest) {
-        if (guest.cpuXml() != null) {
+        if (guest.cpuXml() != null || guest.domainXml() != null) {
             return guest.sourceHost() == null ? List.of() : List.of(host("guest.sourceHost", guest.sourceHost()));
         }
         if (guest.aggregate() != null) {
@@ -329,17 +390,23 @@ public class FleetService {
                 Objects.requireNonNull(guest.hostModelOf() != null ? guest.hostModelOf() : guest.hostPassthroughOf())));
     }
 
-    private GuestToCheck guestToCheck(MigrationCheckRequest.Guest guest, CpuEngine engine) {
-        if (guest.cpuXml() != null) {
+    private GuestToCheck guestToCheck(
+            MigrationCheckRequest.Guest guest, @Nullable GuestDomain domain, CpuEngine engine) {
+        if (guest.cpuXml() != null || domain != null) {
+            String field = domain != null ? "guest.domainXml" : "guest.cpuXml";
             CpuDefinition cpu;
-            try {
-                cpu = CpuDefinition.parse(guest.cpuXml());
-            } catch (MalformedXmlException e) {
-                throw new InvalidRequestException("guest.cpuXml", e.getMessage());
+            if (domain != null) {
+                cpu = Objects.requireNonNull(domain.cpu()); // domain(…) refuses a domain without one
+            } else {
+                try {
+                    cpu = CpuDefinition.parse(Objects.requireNonNull(guest.cpuXml()));
+                } catch (MalformedXmlException e) {
+                    throw new InvalidRequestException(field, e.getMessage());
+                }
             }
             List<FieldProblem> tooMany = new ArrayList<>();
             if (!limits.checkFeatures(
-                    tooMany, "guest.cpuXml.features", cpu.features().size())) {
+                    tooMany, field + ".features", cpu.features().size())) {
                 throw new InvalidRequestException(tooMany);
             }
             boolean hostMode = cpu.mode() != null && !cpu.mode().equals("custom");
@@ -350,16 +417,17 @@ public class FleetService {
                                 + "the host it runs on: name that host, or use hostModelOf / hostPassthroughOf");
             }
             if (!hostMode && cpu.model() == null && cpu.arch() == null) {
-                throw new InvalidRequestException("guest.cpuXml", "the <cpu> names no CPU model");
+                throw new InvalidRequestException(field, "the <cpu> names no CPU model");
             }
             CpuDescription source = guest.sourceHost() == null
                     ? null
                     : guestView(readWith(host("guest.sourceHost", guest.sourceHost()), engine), engine);
             return new GuestToCheck(
-                    "guest.cpuXml",
-                    cpu.mode() == null
-                            ? "custom " + cpu.model()
-                            : cpu.mode() + (cpu.model() == null ? "" : " " + cpu.model()),
+                    field,
+                    (domain != null && domain.name() != null ? "domain " + domain.name() + ": " : "")
+                            + (cpu.mode() == null
+                                    ? "custom " + cpu.model()
+                                    : cpu.mode() + (cpu.model() == null ? "" : " " + cpu.model())),
                     t -> engine.migrationCheck().check(cpu, source, t));
         }
         if (guest.aggregate() != null) {

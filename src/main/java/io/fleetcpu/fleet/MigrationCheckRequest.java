@@ -8,10 +8,11 @@ import org.jspecify.annotations.Nullable;
 public record MigrationCheckRequest(
         @Nullable Guest guest, @Nullable Target target) {
 
-    /** Exactly one of the four. */
+    /** Exactly one of the five. */
     @Schema(
             name = "MigrationGuest",
-            description = "The guest's CPU: exactly one of cpuXml, aggregate, hostModelOf, " + "hostPassthroughOf")
+            description =
+                    "The guest's CPU: exactly one of cpuXml, domainXml, aggregate, hostModelOf, " + "hostPassthroughOf")
     public record Guest(
             @Schema(
                     description = "a libvirt <cpu> element, as in the guest's domain XML; at most 1000 <feature> "
@@ -19,7 +20,17 @@ public record MigrationCheckRequest(
             @Nullable
             String cpuXml,
 
-            @Schema(description = "with cpuXml in host-model or host-passthrough mode: the host the guest runs on now")
+            @Schema(
+                    description = "the guest's whole domain XML (virsh dumpxml): its <cpu> is read as cpuXml, "
+                            + "<os><type machine=…> as machineType and <cpu><maxphysaddr> as physAddrBits (mode "
+                            + "'emulate': its bits; 'passthrough': sourceHost's, at most its limit), so leave those "
+                            + "two out; nothing else in it is read")
+            @Nullable
+            String domainXml,
+
+            @Schema(
+                    description = "with cpuXml or domainXml in host-model or host-passthrough mode: the host the "
+                            + "guest runs on now")
             @Nullable
             String sourceHost,
 

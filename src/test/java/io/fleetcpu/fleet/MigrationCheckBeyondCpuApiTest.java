@@ -123,6 +123,86 @@ class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
                         .startsWith("host build-1 gives at most 46 physical address bits; " + "the guest sees 48"));
     }
 
+    @Test
+    void aGuestsDomainXmlGivesItsCpuMachineTypeAndAddressBits() {
+        assertThat(post("/hosts", emulatedEpycAgentRegistration("beyond-cpu")).status())
+                .isEqualTo(201);
+        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("beyond-cpu");
+        qemu11.put("hostname", "build-3");
+        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
+        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
+        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+        // a guest running on this machine: pc-q35-7.2, a custom EPYC, 46 address bits
+        String running = hostData("domain-epyc-tcg-running.xml");
+        String wider = running.replace("bits='46'", "bits='49'");
+
+        JsonNode fits = checkAggregate(Map.of("domainXml", running));
+        JsonNode tooWide = checkAggregate(Map.of("domainXml", wider));
+
+        assertThat(fits.get("guest").asString()).startsWith("domain fleetcpu-capture: custom EPYC");
+        assertThat(fits.get("compatible").asBoolean()).as(fits.toString()).isTrue();
+        assertThat(tooWide.get("compatible").asBoolean()).isFalse();
+        for (JsonNode target : tooWide.get("targets")) {
+            assertThat(texts(target.get("blockers")))
+                    .singleElement()
+                    .satisfies(b -> assertThat(b)
+                            .endsWith("gives at most 48 physical address bits; the guest sees 49, "
+                                    + "so memory mapped above the host's limit would crash it there"));
+        }
+    }
+
+    @Test
+    void aDomainXmlThatSaysTooLittleOrClashesIsRefusedNamingTheField() {
+        register();
+        String running = hostData("domain-epyc-tcg-running.xml");
+        Map<String, Object> both = new HashMap<>(Map.of("domainXml", running, "machineType", "pc-q35-7.2"));
+        both.put("physAddrBits", 46);
+
+        Answer clash = post("/migrations/check", Map.of("guest", both, "target", Map.of("host", KVM_HOST)));
+        Answer noCpu = post(
+                "/migrations/check",
+                Map.of(
+                        "guest",
+                        Map.of("domainXml", running.replaceAll("(?s)<cpu .*</cpu>", "")),
+                        "target",
+                        Map.of("host", KVM_HOST)));
+        Answer alias = post(
+                "/migrations/check",
+                Map.of(
+                        "guest",
+                        Map.of("domainXml", running.replace("machine='pc-q35-7.2'", "machine='q35'")),
+                        "target",
+                        Map.of("host", KVM_HOST)));
+        Answer malformed = post(
+                "/migrations/check",
+                Map.of("guest", Map.of("domainXml", "<domain><cpu>"), "target", Map.of("host", KVM_HOST)));
+        Answer twoGuests = post(
+                "/migrations/check",
+                Map.of(
+                        "guest",
+                        Map.of("domainXml", running, "hostModelOf", KVM_HOST),
+                        "target",
+                        Map.of("host", KVM_HOST)));
+
+        assertProblem(clash, 422);
+        assertThat(errorFields(clash)).containsExactlyInAnyOrder("guest.machineType", "guest.physAddrBits");
+        assertThat(errorFor(clash, "guest.machineType")).startsWith("guest.domainXml says it");
+        assertProblem(noCpu, 422);
+        assertThat(errorFor(noCpu, "guest.domainXml")).startsWith("the domain has no <cpu>");
+        assertProblem(alias, 422);
+        assertThat(errorFor(alias, "guest.domainXml")).startsWith("'q35' is not a versioned machine type");
+        assertProblem(malformed, 422);
+        assertThat(errorFields(malformed)).containsExactly("guest.domainXml");
+        assertProblem(twoGuests, 422);
+        assertThat(errorFor(twoGuests, "guest")).contains("domainXml");
+    }
+
+    private JsonNode checkAggregate(Map<String, Object> guest) {
+        Answer answer = post("/migrations/check", Map.of("guest", guest, "target", Map.of("aggregate", "beyond-cpu")));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
+    }
+
     private void register() {
         assertThat(post("/hosts", agentRegistration("beyond-cpu")).status()).isEqualTo(201);
     }

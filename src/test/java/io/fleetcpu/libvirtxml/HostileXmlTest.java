@@ -23,7 +23,8 @@ class HostileXmlTest {
         return Stream.of(
                 new Reader("capabilities", "capabilities", HostCapabilities::parse),
                 new Reader("domcapabilities", "domainCapabilities", DomainCapabilities::parse),
-                new Reader("cpu", "cpu", CpuDefinition::parse));
+                new Reader("cpu", "cpu", CpuDefinition::parse),
+                new Reader("domain", "domain", GuestDomain::parse));
     }
 
     static Stream<Arguments> readersAndHostileDocuments() {
@@ -113,8 +114,9 @@ class HostileXmlTest {
     @ParameterizedTest
     @MethodSource("readers")
     void wrongRootIsRefused(Reader reader) {
-        assertThatThrownBy(() -> reader.parse().apply("<domain type='kvm'/>"))
+        String other = reader.root().equals("domain") ? "cpu" : "domain";
+        assertThatThrownBy(() -> reader.parse().apply("<" + other + " type='kvm'/>"))
                 .isInstanceOf(MalformedXmlException.class)
-                .hasMessage(reader.document() + ": root element is <domain>, expected <" + reader.root() + ">");
+                .hasMessage(reader.document() + ": root element is <" + other + ">, expected <" + reader.root() + ">");
     }
 }
