@@ -15,10 +15,14 @@ import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.guest.GuestFeatures;
+import io.fleetcpu.policy.migration.GuestPlatform;
+import io.fleetcpu.policy.migration.MigrationContract;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
@@ -30,7 +34,14 @@ import org.springframework.stereotype.Service;
 public class GuestCpuService {
 
     /** Admission answers are a few bytes each, one per version of an aggregate and kind of CPU. */
-    private final AnswerCache<AnswerKey, Optional<AdmissionCheck.BelowBaseline>> admissions = new AnswerCache<>(20_000);
+    private final AnswerCache<AnswerKey, Admission> admissions = new AnswerCache<>(20_000);
+
+    /**
+     * What a host of one kind meets when it joins: the CPU its fellow members run and what of it the kind lacks, and
+     * what their guests run with beyond the CPU (null when it has no fellow members).
+     */
+    private record Admission(
+            String guestCpu, List<String> missing, @Nullable GuestPlatform platform) {}
 
     private final AggregateService aggregates;
     private final Engines engines;
@@ -76,17 +87,23 @@ public class GuestCpuService {
      * @param kind the id of the host's kind ({@code host.kind().id()})
      */
     public Optional<AdmissionCheck.BelowBaseline> belowBaseline(String aggregateId, HostFacts host, String kind) {
-        return admissions.get(new AnswerKey(aggregates.version(aggregateId), "admission " + kind), () -> {
-            GuestCpuOutcome theirs = guestCpuWithoutOne(aggregateId, kind);
-            List<String> missing = missingOn(theirs, host);
-            return missing.isEmpty()
-                    ? Optional.empty()
-                    : Optional.of(new AdmissionCheck.BelowBaseline(aggregateId, theirs.describe(), missing));
-        });
+        Admission admission = admissions.get(
+                new AnswerKey(aggregates.version(aggregateId), "admission " + kind),
+                () -> admissionOf(aggregateId, host, kind));
+        List<String> blockers = admission.platform() == null
+                ? List.of()
+                : admission.platform().blockers(host.hostname(), host.migration());
+        return admission.missing().isEmpty() && blockers.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new AdmissionCheck.BelowBaseline(
+                        aggregateId, admission.guestCpu(), admission.missing(), blockers));
     }
 
-    /** The aggregate's members' kinds but one host of the given kind: what the host's fellow members run. */
-    private GuestCpuOutcome guestCpuWithoutOne(String aggregateId, String kindId) {
+    /**
+     * What the host's fellow members run (the aggregate's members' kinds but one host of the host's kind), and what
+     * of it a host of this kind cannot give.
+     */
+    private Admission admissionOf(String aggregateId, HostFacts host, String kindId) {
         AggregateSnapshot snapshot = aggregates.counts(aggregateId);
         Map<String, CpuKindFacts> others = new TreeMap<>();
         for (KindMembers kind : snapshot.kinds()) {
@@ -94,7 +111,32 @@ public class GuestCpuService {
                 others.put(kind.kindId(), kind.facts());
             }
         }
-        return guestCpu(snapshot.policy(), others, KindLabels.of(List.of()));
+        GuestCpuOutcome theirs = guestCpu(snapshot.policy(), others, KindLabels.of(List.of()));
+        GuestPlatform platform = others.isEmpty()
+                ? null
+                : migrationContract(snapshot.policy(), others, Map.of(), KindLabels.of(List.of()))
+                        .guestPlatform();
+        return new Admission(theirs.describe(), missingOn(theirs, host), platform);
+    }
+
+    /**
+     * The migration contract of hosts of these kinds under the policy: what their guests are started with beyond the
+     * CPU, its notes naming the kinds as the labels do, in the order recommended-cpu lists kinds (most hosts first).
+     *
+     * @param hosts how many hosts each kind has
+     */
+    static MigrationContract migrationContract(
+            CpuPolicy policy, Map<String, CpuKindFacts> kinds, Map<String, Integer> hosts, KindLabels labels) {
+        return MigrationContract.of(
+                kinds.entrySet().stream()
+                        .sorted(Comparator.comparingInt(
+                                        (Map.Entry<String, CpuKindFacts> k) -> hosts.getOrDefault(k.getKey(), 0))
+                                .reversed()
+                                .thenComparing(Map.Entry::getKey))
+                        .map(k -> new MigrationContract.Member(
+                                labels.name(k.getKey()), k.getValue().migration()))
+                        .toList(),
+                policy.machineType());
     }
 
     /**

@@ -2,13 +2,16 @@ package io.fleetcpu.aggregates;
 
 import io.fleetcpu.aggregates.internal.AggregateSnapshot;
 import io.fleetcpu.aggregates.internal.KindTally;
+import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostRecords;
 import io.fleetcpu.hosts.HostRegistration;
 import io.fleetcpu.hosts.HostReport;
 import io.fleetcpu.hosts.KindLabels;
+import io.fleetcpu.policy.CpuPolicy;
 import io.fleetcpu.policy.guest.GuestCpu;
+import io.fleetcpu.policy.migration.MigrationContract;
 import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.InvalidRequestException;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
@@ -157,13 +160,29 @@ public class WhatIfService {
                 blocking.add(new RecommendedCpuView.BelowBaseline(labels.name(kind), missing));
             }
         }
+        MigrationContract contractBefore = contract(snapshot.policy(), now, labels);
+        MigrationContract contractAfter = contract(snapshot.policy(), after, labels);
+        List<WhatIfView.PlatformBlockingHost> platformBlocking = new ArrayList<>();
+        if (contractBefore != null) {
+            for (String kind : after.counts().keySet()) {
+                List<String> blockers = contractBefore
+                        .guestPlatform()
+                        .blockers(
+                                labels.name(kind),
+                                Objects.requireNonNull(after.facts(kind)).migration());
+                if (!blockers.isEmpty()) {
+                    platformBlocking.add(new WhatIfView.PlatformBlockingHost(labels.name(kind), blockers));
+                }
+            }
+        }
         return new WhatIfView(
                 aggregateId,
-                side(now.counts(), labels, before),
-                side(after.counts(), labels, then),
+                side(now.counts(), labels, before, contractBefore),
+                side(after.counts(), labels, then, contractAfter),
                 gained,
                 lost,
-                blocking);
+                blocking,
+                platformBlocking);
     }
 
     private static @Nullable UUID uuidOrNull(@Nullable String text) {
@@ -174,7 +193,17 @@ public class WhatIfService {
         }
     }
 
-    private static WhatIfView.Side side(Map<String, Integer> kinds, KindLabels labels, GuestCpuOutcome outcome) {
+    /** The migration contract of one side's hosts; null without hosts. */
+    private static @Nullable MigrationContract contract(CpuPolicy policy, KindTally side, KindLabels labels) {
+        Map<String, CpuKindFacts> kinds = side.kinds();
+        return kinds.isEmpty() ? null : GuestCpuService.migrationContract(policy, kinds, side.counts(), labels);
+    }
+
+    private static WhatIfView.Side side(
+            Map<String, Integer> kinds,
+            KindLabels labels,
+            GuestCpuOutcome outcome,
+            @Nullable MigrationContract contract) {
         GuestCpu cpu = outcome.cpu();
         return new WhatIfView.Side(
                 kinds.values().stream().mapToInt(Integer::intValue).sum(),
@@ -188,6 +217,7 @@ public class WhatIfService {
                         ? List.of()
                         : cpu.features().stream()
                                 .map(RecommendedCpuView.Feature::of)
-                                .toList());
+                                .toList(),
+                contract == null ? null : MigrationContractView.of(contract));
     }
 }

@@ -20,7 +20,21 @@ public record WhatIfView(
         @Schema(
                 description = "hosts of the changed aggregate that cannot run today's CPU: guests running now could "
                         + "not migrate onto them")
-        List<RecommendedCpuView.BelowBaseline> blockingHosts) {
+        List<RecommendedCpuView.BelowBaseline> blockingHosts,
+
+        @Schema(
+                description = "hosts of the changed aggregate that cannot take guests started with today's migration "
+                        + "contract (a machine type they do not offer, fewer address bits): guests running now could "
+                        + "not migrate onto them, and the contract after is lower")
+        List<PlatformBlockingHost> platformBlockingHosts) {
+
+    /** Hosts of one kind that cannot take guests started with today's migration contract. */
+    @Schema(
+            name = "WhatIfPlatformBlockingHost",
+            description = "Hosts of one kind, named by the first of them, that guests started with today's migration "
+                    + "contract cannot move to, with why (as a migration check's blockers say it)")
+    public record PlatformBlockingHost(
+            @Schema(example = "compute-17 (+3 alike)") String host, List<String> blockers) {}
 
     /** Hosts of one kind of CPU on one side of the change. */
     @Schema(name = "WhatIfKind", description = "Hosts of one kind of CPU, named by the first of them")
@@ -44,5 +58,11 @@ public record WhatIfView(
 
             @Schema(example = "custom") @Nullable String mode,
             @Schema(example = "Haswell-noTSX") @Nullable String model,
-            List<RecommendedCpuView.Feature> features) {}
+            List<RecommendedCpuView.Feature> features,
+
+            @Schema(
+                    description = "what guests are started with beyond the CPU on this side, as recommended-cpu says "
+                            + "it; null without hosts")
+            @Nullable
+            MigrationContractView migrationContract) {}
 }

@@ -25,6 +25,7 @@ import io.fleetcpu.policy.grouping.Strategy;
 import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.guest.GuestLevels;
 import io.fleetcpu.policy.guest.MicroarchitectureLevel;
+import io.fleetcpu.policy.migration.GuestPlatform;
 import io.fleetcpu.policy.migration.MachineTypeFamily;
 import io.fleetcpu.policy.migration.MigrationCheckRefusedException;
 import io.fleetcpu.policy.migration.MigrationFacts;

@@ -14,6 +14,8 @@ public interface AdmissionCheck {
     /**
      * @param guestCpu the CPU the aggregate's other hosts run, in short
      * @param missingFeatures its features this host lacks
+     * @param blockers what else stops guests of the other hosts from moving here: a machine type of their migration
+     *     contract this host does not offer, fewer address bits than they get (as a migration check says it)
      */
-    record BelowBaseline(String aggregate, String guestCpu, List<String> missingFeatures) {}
+    record BelowBaseline(String aggregate, String guestCpu, List<String> missingFeatures, List<String> blockers) {}
 }

@@ -78,8 +78,9 @@ public record HostView(
         Map<String, String> documents,
 
         @Schema(
-                description = "aggregates whose other hosts run a CPU this host cannot: guests could not migrate onto "
-                        + "it (shown on single-host answers)")
+                description = "aggregates whose other hosts run a CPU this host cannot (missingFeatures), or start "
+                        + "guests with a machine type or address bits it cannot give (blockers, from their migration "
+                        + "contract): guests could not migrate onto it (shown on single-host answers)")
         @Nullable
         List<AdmissionCheck.BelowBaseline> belowBaseline,
 

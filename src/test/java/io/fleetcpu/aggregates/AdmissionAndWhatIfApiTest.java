@@ -54,6 +54,54 @@ class AdmissionAndWhatIfApiTest extends ApiAssertions {
     }
 
     @Test
+    void aHostThatCannotGiveTheOthersMachineTypeIsFlaggedAndWhatIfSaysSoFirst() {
+        // the aggregate's one host runs QEMU 11.1: its guests start with pc-q35-11.1
+        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("qemus");
+        qemu11.put("hostname", "build-3");
+        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
+        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
+        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+        JsonNode contractNow = get("/aggregates/qemus/recommended-cpu").json().get("migrationContract");
+        Map<String, Object> qemu7 = emulatedEpycAgentRegistration("qemus");
+        String machineTypeBlocker = "host build-2 does not offer machine type pc-q35-11.1 (its QEMU 7 offers at "
+                + "newest pc-q35-7.2 and pc-i440fx-7.2): QEMU cannot start the guest's device model there";
+
+        // what-if, nothing written: the QEMU 7.2 host lowers the contract
+        JsonNode whatIf = post("/aggregates/qemus/what-if", Map.of("addReports", List.of(qemu7)))
+                .json();
+
+        assertThat(whatIf.get("before").get("migrationContract"))
+                .as("today's contract, as recommended-cpu says it")
+                .isEqualTo(contractNow);
+        assertThat(whatIf.get("after")
+                        .get("migrationContract")
+                        .get("machineType")
+                        .asString())
+                .isEqualTo("pc-q35-7.2");
+        assertThat(whatIf.get("blockingHosts")).as("its CPU is the same").isEmpty();
+        JsonNode platform = whatIf.get("platformBlockingHosts");
+        assertThat(platform).hasSize(1);
+        assertThat(platform.get(0).get("host").asString()).isEqualTo("build-2");
+        assertThat(texts(platform.get(0).get("blockers"))).containsExactly(machineTypeBlocker);
+        assertThat(get("/aggregates/qemus/recommended-cpu").json().get("migrationContract"))
+                .isEqualTo(contractNow);
+
+        // it registers all the same, and its answer says what it cannot give
+        Answer admitted = post("/hosts", qemu7);
+        assertThat(admitted.status()).isEqualTo(201);
+        JsonNode flag = admitted.json().get("belowBaseline").get(0);
+        assertThat(flag.get("aggregate").asString()).isEqualTo("qemus");
+        assertThat(flag.get("missingFeatures")).isEmpty();
+        assertThat(texts(flag.get("blockers"))).containsExactly(machineTypeBlocker);
+        assertThat(get("/aggregates/qemus/recommended-cpu")
+                        .json()
+                        .get("migrationContract")
+                        .get("machineType")
+                        .asString())
+                .isEqualTo("pc-q35-7.2");
+    }
+
+    @Test
     void whatIfShowsTheCostOfAddingAHostAndWritesNothing() {
         twoHaswells();
         Map<String, Object> ivy = registration(IVY, "ivy-1", List.of("east"), IVY_BRIDGE);

@@ -141,6 +141,11 @@ public record MigrationContract(
         return chosen;
     }
 
+    /** What guests started under this contract run with beyond their CPU. */
+    public GuestPlatform guestPlatform() {
+        return new GuestPlatform(machineType, physAddrBits);
+    }
+
     /** What the hosts make of the machine type a policy pins. */
     private static void pinned(List<Member> members, String pinned, List<String> notes) {
         List<String> lacking = new ArrayList<>();

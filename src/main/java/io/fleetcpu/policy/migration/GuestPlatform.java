@@ -1,21 +1,21 @@
-package io.fleetcpu.fleet;
+package io.fleetcpu.policy.migration;
 
-import io.fleetcpu.policy.migration.MigrationContract;
-import io.fleetcpu.policy.migration.MigrationFacts;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a guest of a migration check runs with beyond its CPU, and what of it a target host cannot take.
+ * What a guest runs with beyond its CPU, and what of it a host cannot take: a migration check's guest, or the guests
+ * an aggregate's migration contract starts ({@link MigrationContract#guestPlatform()}).
  *
  * @param machineType the versioned machine type it runs with; null when not given
  * @param physAddrBits the physical address bits it sees; null when not given
  */
-record GuestPlatform(@Nullable String machineType, @Nullable Integer physAddrBits) {
+public record GuestPlatform(
+        @Nullable String machineType, @Nullable Integer physAddrBits) {
 
     /** What stops the guest from moving to a host with these facts; empty when nothing known does. */
-    List<String> blockers(String host, MigrationFacts target) {
+    public List<String> blockers(String host, MigrationFacts target) {
         List<String> blockers = new ArrayList<>();
         List<String> offered = target.machineTypes();
         if (machineType != null && offered != null && !offered.contains(machineType)) {
@@ -32,7 +32,7 @@ record GuestPlatform(@Nullable String machineType, @Nullable Integer physAddrBit
     }
 
     /** What the guest asked that a host with these facts did not report. */
-    List<String> unchecked(MigrationFacts target) {
+    public List<String> unchecked(MigrationFacts target) {
         List<String> unchecked = new ArrayList<>();
         if (machineType != null && target.machineTypes() == null) {
             unchecked.add("machine type " + machineType + ": the host reported no machine types");
