@@ -11,18 +11,21 @@ import java.util.regex.Pattern;
 
 /**
  * The families of x86 machine types guests are started with, whose versioned members ({@code pc-q35-7.2},
- * {@code pc-i440fx-9.2}) keep a guest's device model fixed across QEMU releases. The moving aliases ({@code q35},
- * {@code pc}) are not members: they name another version after an upgrade.
+ * {@code pc-i440fx-9.2}, RHEL's {@code pc-q35-rhel9.6.0}, a bug-fix {@code pc-q35-4.0.1}) keep a guest's device model
+ * fixed across QEMU releases. The moving aliases ({@code q35}, {@code pc}) are not members: they name another
+ * version after an upgrade. An upstream QEMU offers no RHEL type and a RHEL one no upstream type, so the two never
+ * need comparing.
  */
 public enum MachineTypeFamily {
-    Q35(Pattern.compile("pc-q35-(\\d{1,4})\\.(\\d{1,3})")),
-    I440FX(Pattern.compile("pc-i440fx-(\\d{1,4})\\.(\\d{1,3})"));
+    Q35(Pattern.compile("pc-q35-(?:rhel)?(\\d{1,4})\\.(\\d{1,3})(?:\\.(\\d{1,3}))?")),
+    I440FX(Pattern.compile("pc-i440fx-(?:rhel)?(\\d{1,4})\\.(\\d{1,3})(?:\\.(\\d{1,3}))?"));
 
     /**
      * A versioned machine type of any family as QEMU names them: a family, a dash, and a version ({@code pc-q35-7.2},
      * {@code pc-i440fx-2.12}, {@code virt-9.2}).
      */
-    private static final Pattern ANY_VERSIONED = Pattern.compile("[a-z][a-z0-9-]{0,40}-\\d{1,4}\\.\\d{1,3}");
+    private static final Pattern ANY_VERSIONED =
+            Pattern.compile("[a-z][a-z0-9-]{0,40}-(?:rhel)?\\d{1,4}\\.\\d{1,3}(?:\\.\\d{1,3})?");
 
     private final Pattern versioned;
 
@@ -79,12 +82,13 @@ public enum MachineTypeFamily {
         return versioned;
     }
 
-    /** A member's version as a number to sort by: {@code pc-q35-7.2} → 7,002. */
+    /** A member's version as a number to sort by: {@code pc-q35-7.2} → 7,002,000; {@code pc-q35-rhel9.6.0} → 9,006,000. */
     private long version(String machineType) {
         Matcher m = versioned.matcher(machineType);
         if (!m.matches()) {
             throw new IllegalArgumentException(machineType + " is not a versioned " + operatorName() + " machine type");
         }
-        return Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2));
+        long patch = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+        return (Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2))) * 1000 + patch;
     }
 }
