@@ -28,20 +28,7 @@ public record CpuPolicy(
         @Nullable MicroarchitectureLevel minimumLevel,
         @Nullable String machineType) {
 
-    /** A policy that pins no machine type. */
-    public CpuPolicy(
-            Goal goal,
-            Nested nested,
-            boolean strict,
-            MitigationMode mitigations,
-            List<String> disabledMitigations,
-            @Nullable String minimumModel,
-            @Nullable String pinnedModel,
-            @Nullable MicroarchitectureLevel minimumLevel) {
-        this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, minimumLevel, null);
-    }
-
-    /** A policy without a minimum level. */
+    /** A policy without a minimum level, pinning no machine type. */
     public CpuPolicy(
             Goal goal,
             Nested nested,
@@ -50,7 +37,7 @@ public record CpuPolicy(
             List<String> disabledMitigations,
             @Nullable String minimumModel,
             @Nullable String pinnedModel) {
-        this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, null);
+        this(goal, nested, strict, mitigations, disabledMitigations, minimumModel, pinnedModel, null, null);
     }
 
     public static final CpuPolicy DEFAULT = of(Goal.MIGRATION, Nested.OFF);

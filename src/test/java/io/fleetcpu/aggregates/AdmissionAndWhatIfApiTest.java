@@ -56,11 +56,8 @@ class AdmissionAndWhatIfApiTest extends ApiAssertions {
     @Test
     void aHostThatCannotGiveTheOthersMachineTypeIsFlaggedAndWhatIfSaysSoFirst() {
         // the aggregate's one host runs QEMU 11.1: its guests start with pc-q35-11.1
-        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("qemus");
-        qemu11.put("hostname", "build-3");
-        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
-        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
-        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+        assertThat(post("/hosts", emulatedEpycQemu11Registration("qemus")).status())
+                .isEqualTo(201);
         JsonNode contractNow = get("/aggregates/qemus/recommended-cpu").json().get("migrationContract");
         Map<String, Object> qemu7 = emulatedEpycAgentRegistration("qemus");
         String machineTypeBlocker = "host build-2 does not offer machine type pc-q35-11.1 (its QEMU 7 offers at "

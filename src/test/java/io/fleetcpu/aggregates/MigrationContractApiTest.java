@@ -39,11 +39,9 @@ class MigrationContractApiTest extends ApiAssertions {
         assertThat(post("/hosts", emulatedEpycAgentRegistration("contract-qemus"))
                         .status())
                 .isEqualTo(201);
-        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("contract-qemus");
-        qemu11.put("hostname", "build-3");
-        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
-        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
-        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+        assertThat(post("/hosts", emulatedEpycQemu11Registration("contract-qemus"))
+                        .status())
+                .isEqualTo(201);
 
         JsonNode answer = get("/aggregates/contract-qemus/recommended-cpu").json();
         JsonNode contract = answer.get("migrationContract");
@@ -89,11 +87,9 @@ class MigrationContractApiTest extends ApiAssertions {
         assertThat(post("/hosts", emulatedEpycAgentRegistration("contract-pinned"))
                         .status())
                 .isEqualTo(201);
-        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("contract-pinned");
-        qemu11.put("hostname", "build-3");
-        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
-        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
-        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+        assertThat(post("/hosts", emulatedEpycQemu11Registration("contract-pinned"))
+                        .status())
+                .isEqualTo(201);
 
         JsonNode answer = get("/aggregates/contract-pinned/recommended-cpu").json();
         JsonNode contract = answer.get("migrationContract");

@@ -104,11 +104,8 @@ class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
     @Test
     void anAggregatesGuestRunsWithItsContract() {
         register();
-        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("qemus");
-        qemu11.put("hostname", "build-3");
-        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
-        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
-        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+        assertThat(post("/hosts", emulatedEpycQemu11Registration("qemus")).status())
+                .isEqualTo(201);
 
         // the aggregate of the QEMU 11 host alone: pc-q35-11.1 and 48 bits, which the QEMU 7.2 KVM host cannot give
         JsonNode answer = post(
@@ -127,11 +124,8 @@ class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
     void aGuestsDomainXmlGivesItsCpuMachineTypeAndAddressBits() {
         assertThat(post("/hosts", emulatedEpycAgentRegistration("beyond-cpu")).status())
                 .isEqualTo(201);
-        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("beyond-cpu");
-        qemu11.put("hostname", "build-3");
-        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
-        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
-        assertThat(post("/hosts", qemu11).status()).isEqualTo(201);
+        assertThat(post("/hosts", emulatedEpycQemu11Registration("beyond-cpu")).status())
+                .isEqualTo(201);
         // a guest running on this machine: pc-q35-7.2, a custom EPYC, 46 address bits
         String running = hostData("domain-epyc-tcg-running.xml");
         String wider = running.replace("bits='46'", "bits='49'");
@@ -158,31 +152,11 @@ class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
         Map<String, Object> both = new HashMap<>(Map.of("domainXml", running, "machineType", "pc-q35-7.2"));
         both.put("physAddrBits", 46);
 
-        Answer clash = post("/migrations/check", Map.of("guest", both, "target", Map.of("host", KVM_HOST)));
-        Answer noCpu = post(
-                "/migrations/check",
-                Map.of(
-                        "guest",
-                        Map.of("domainXml", running.replaceAll("(?s)<cpu .*</cpu>", "")),
-                        "target",
-                        Map.of("host", KVM_HOST)));
-        Answer alias = post(
-                "/migrations/check",
-                Map.of(
-                        "guest",
-                        Map.of("domainXml", running.replace("machine='pc-q35-7.2'", "machine='q35'")),
-                        "target",
-                        Map.of("host", KVM_HOST)));
-        Answer malformed = post(
-                "/migrations/check",
-                Map.of("guest", Map.of("domainXml", "<domain><cpu>"), "target", Map.of("host", KVM_HOST)));
-        Answer twoGuests = post(
-                "/migrations/check",
-                Map.of(
-                        "guest",
-                        Map.of("domainXml", running, "hostModelOf", KVM_HOST),
-                        "target",
-                        Map.of("host", KVM_HOST)));
+        Answer clash = askKvmHost(both);
+        Answer noCpu = askKvmHost(Map.of("domainXml", running.replaceAll("(?s)<cpu .*</cpu>", "")));
+        Answer alias = askKvmHost(Map.of("domainXml", running.replace("machine='pc-q35-7.2'", "machine='q35'")));
+        Answer malformed = askKvmHost(Map.of("domainXml", "<domain><cpu>"));
+        Answer twoGuests = askKvmHost(Map.of("domainXml", running, "hostModelOf", KVM_HOST));
 
         assertProblem(clash, 422);
         assertThat(errorFields(clash)).containsExactlyInAnyOrder("guest.machineType", "guest.physAddrBits");
@@ -208,8 +182,13 @@ class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
     }
 
     private JsonNode check(Map<String, Object> guest) {
-        Answer answer = post("/migrations/check", Map.of("guest", guest, "target", Map.of("host", KVM_HOST)));
+        Answer answer = askKvmHost(guest);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return answer.json();
+    }
+
+    /** Whether this guest can move to the KVM host. */
+    private Answer askKvmHost(Map<String, Object> guest) {
+        return post("/migrations/check", Map.of("guest", guest, "target", Map.of("host", KVM_HOST)));
     }
 }

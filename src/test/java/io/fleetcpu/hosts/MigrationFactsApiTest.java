@@ -54,10 +54,7 @@ class MigrationFactsApiTest extends ApiAssertions {
     @Test
     void anEmulatedHostHasNoTscAndQemu11OffersOtherMachineTypes() {
         Map<String, Object> qemu7 = emulatedEpycAgentRegistration("lab");
-        Map<String, Object> qemu11 = emulatedEpycAgentRegistration("lab");
-        qemu11.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
-        qemu11.put("hostname", "build-3");
-        qemu11.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
+        Map<String, Object> qemu11 = emulatedEpycQemu11Registration("lab");
         JsonNode seven = post("/hosts", qemu7).json();
         JsonNode eleven = post("/hosts", qemu11).json();
 

@@ -1023,7 +1023,8 @@ class PolicyRecommenderTest {
                 p.disabledMitigations(),
                 p.minimumModel(),
                 p.pinnedModel(),
-                level);
+                level,
+                p.machineType());
     }
 
     private static CpuPolicy pinned(CpuPolicy p, String model) {

@@ -267,6 +267,18 @@ public abstract class ApiTest {
                 "7.2.22");
     }
 
+    /**
+     * What the agent sends for the same AMD machine through libvirt 12.8 and QEMU 11.1 (build-3: machine types
+     * pc-q35-5.2 to pc-q35-11.1, those up to 8.1 deprecated, 48 address bits), into one aggregate.
+     */
+    protected static Map<String, Object> emulatedEpycQemu11Registration(String aggregate) {
+        Map<String, Object> body = emulatedEpycAgentRegistration(aggregate);
+        body.put("hostname", "build-3");
+        body.put("capabilitiesXml", hostData("capabilities-epyc-tcg-libvirt-12.8-host.xml"));
+        body.put("versions", Map.of("libvirt", "12.8.0", "qemu", "11.1.3"));
+        return body;
+    }
+
     /** @param documents the host's capabilities, domain capabilities and hypervisor CPU, files of hostdata */
     private static Map<String, Object> agentRegistration(
             String hostname, String aggregate, List<String> documents, Map<String, Object> kernel, String qemu) {
