@@ -1,0 +1,117 @@
+package io.fleetcpu.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetcpu.libvirtxml.HostCapabilities;
+import io.fleetcpu.testing.ApiTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The agent's own jar, {@code target/fleetcpu-agent.jar}, as compute nodes run it: built by {@code package}, so run
+ * by {@code verify} (failsafe) after it. It holds the agent and its libraries only, and registers this machine (the
+ * real libvirtd at {@code qemu:///system}) with a service started here exactly as the service jar's {@code agent}
+ * command does.
+ */
+class AgentJarIT extends ApiTest {
+
+    private static final Path JAR = Path.of("target", "fleetcpu-agent.jar");
+    private static final String LIBVIRT = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theJarHoldsTheAgentAndNoServiceParts() throws IOException {
+        assertThat(JAR).exists();
+        assertThat(Files.size(JAR)).as("the budget for compute nodes").isLessThanOrEqualTo(15L * 1024 * 1024);
+        List<String> names = new ArrayList<>();
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            Enumeration<? extends ZipEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                names.add(entries.nextElement().getName());
+            }
+            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo(AgentMain.class.getName());
+        }
+        assertThat(names)
+                .contains("io/fleetcpu/agent/AgentCommand.class", "org/libvirt/Connect.class")
+                .noneMatch(n -> n.startsWith("org/springframework/boot/") || n.startsWith("org/hibernate/"))
+                .noneMatch(n -> n.startsWith("io/fleetcpu/aggregates/") || n.startsWith("io/fleetcpu/hosts/"))
+                .noneMatch(n -> n.endsWith(".txz"));
+    }
+
+    @Test
+    void itPrintsWhatTheServiceJarsAgentPrintsAndRegistersThisMachine() throws Exception {
+        Run help = java("--help");
+        assertThat(help.exit()).as(help.errors()).isZero();
+        assertThat(help.output()).startsWith("Usage: agent ");
+
+        // the same registration as the agent inside the service jar builds, from the same libvirtd
+        Run dryRun = java("--dry-run", "--libvirt-uri", LIBVIRT, "--aggregate", "agent-jar");
+        assertThat(dryRun.exit()).as(dryRun.errors()).isZero();
+        JsonNode printed = JSON.readTree(dryRun.output());
+        assertThat(printed.get("capabilitiesXml").asString()).contains("<capabilities>");
+        assertThat(printed.get("versions").get("agent").asString()).isNotBlank();
+
+        Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        Run register = java(
+                "--server",
+                uri("").toString(),
+                "--token-file",
+                token.toString(),
+                "--aggregate",
+                "agent-jar",
+                "--libvirt-uri",
+                LIBVIRT,
+                "--deadline",
+                "60s");
+        assertThat(register.exit()).as(register.errors()).isZero();
+        assertThat(register.output()).contains("registered: HTTP 201");
+
+        String uuid = HostCapabilities.parse(printed.get("capabilitiesXml").asString())
+                .hostUuid()
+                .toString();
+        JsonNode host = get("/hosts/" + uuid).json();
+        assertThat(host.get("aggregates").toString()).isEqualTo("[\"agent-jar\"]");
+        assertThat(host.get("hostname").asString())
+                .isEqualTo(printed.get("hostname").asString());
+        assertThat(host.get("cpuView").asString()).isEqualTo("hypervisor");
+        assertThat(host.get("versions").get("agent").asString())
+                .isEqualTo(printed.get("versions").get("agent").asString());
+    }
+
+    private record Run(int exit, String output, String errors) {}
+
+    /** {@code java -jar target/fleetcpu-agent.jar ...} in a process of its own. */
+    private Run java(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(arguments));
+        Path output = dir.resolve("output-" + System.nanoTime());
+        Path errors = dir.resolve("errors-" + System.nanoTime());
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(output.toFile())
+                .redirectError(errors.toFile())
+                .start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the agent did not finish in 120 s: " + command);
+        }
+        return new Run(
+                process.exitValue(),
+                Files.readString(output, StandardCharsets.UTF_8),
+                Files.readString(errors, StandardCharsets.UTF_8));
+    }
+}
