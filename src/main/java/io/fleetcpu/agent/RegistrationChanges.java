@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What the service says a registration changed (the {@code registration} of its answer), as lines for the operator's
  * journal: aggregates created (a misspelt name shows up here), joined and left, the ones an operator put the host in,
- * and whether the CPU changed.
+ * and whether the CPU changed; or that nothing changed.
  */
 final class RegistrationChanges {
 
@@ -50,6 +50,15 @@ final class RegistrationChanges {
             lines.add("CPU facts changed" + (isUuid(id) ? " (GET /hosts/" + id + "/history shows how)" : ""));
         } else if (changes.path("factsChanged").asBoolean(false)) {
             lines.add("host facts changed (CPU unchanged)");
+        }
+        boolean changed = !changes.path("createdAggregates").isEmpty()
+                || !changes.path("joined").isEmpty()
+                || !changes.path("left").isEmpty()
+                || changes.path("cpuChanged").asBoolean(false)
+                || changes.path("factsChanged").asBoolean(false);
+        if (!changed) {
+            // a report of the timer or the path unit on a host where nothing happened: the usual case
+            lines.add("nothing changed since the last report");
         }
         return List.copyOf(lines);
     }

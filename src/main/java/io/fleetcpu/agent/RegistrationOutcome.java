@@ -29,7 +29,7 @@ public sealed interface RegistrationOutcome {
 
         @Override
         public String message() {
-            return "registered: HTTP " + status + (status == 201 ? " (new host)" : " (known host, updated)")
+            return "registered: HTTP " + status + (status == 201 ? " (new host)" : " (known host)")
                     + (location == null ? "" : " at " + location)
                     + (attempts > 1 ? " after " + attempts + " tries" : "");
         }

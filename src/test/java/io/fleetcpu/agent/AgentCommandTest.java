@@ -183,7 +183,7 @@ class AgentCommandTest {
     }
 
     @Test
-    void anAnswerWithoutChangesPrintsTheRegistrationAlone() throws IOException {
+    void anAnswerWithoutChangesSaysNothingChanged() throws IOException {
         Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
         try (FakeFleetcpuServer server = new FakeFleetcpuServer(n -> Answer.json(
                 200,
@@ -195,9 +195,10 @@ class AgentCommandTest {
 
             assertThat(exit).isEqualTo(ExitStatus.REGISTERED);
             assertThat(out.toString().lines().toList())
-                    .singleElement()
-                    .asString()
-                    .contains("registered: HTTP 200");
+                    .hasSize(2)
+                    .satisfies(lines -> assertThat(lines.get(0)).contains("registered: HTTP 200 (known host)"))
+                    .satisfies(lines -> assertThat(lines.get(1))
+                            .isEqualTo("fleetcpu agent: nothing changed since the last report"));
         }
     }
 
@@ -215,7 +216,7 @@ class AgentCommandTest {
             int exit = run("--root", host.path().toString());
 
             assertThat(exit).as(err.toString()).isEqualTo(ExitStatus.REGISTERED);
-            assertThat(out.toString()).contains("registered: HTTP 200 (known host, updated)");
+            assertThat(out.toString()).contains("registered: HTTP 200 (known host)");
             assertThat(libvirtUris).containsExactly("qemu+ssh://compute-17/system");
             assertThat(server.received()).singleElement().satisfies(request -> {
                 assertThat(request.header("Authorization")).isEqualTo("Bearer from-env");
