@@ -8,6 +8,8 @@ COPY .mvn .mvn
 RUN ./mvnw --batch-mode --no-transfer-progress dependency:go-offline
 COPY src src
 COPY db db
+# package also makes the agent's jar and Debian package, from packaging/ (not in the image)
+COPY packaging packaging
 RUN ./mvnw --batch-mode --no-transfer-progress -Dmaven.test.skip package
 
 FROM eclipse-temurin:17-jre
