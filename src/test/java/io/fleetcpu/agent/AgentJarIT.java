@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.libvirtxml.HostCapabilities;
 import io.fleetcpu.testing.ApiTest;
+import io.fleetcpu.testing.ProgramRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
@@ -54,19 +55,19 @@ class AgentJarIT extends ApiTest {
 
     @Test
     void itPrintsWhatTheServiceJarsAgentPrintsAndRegistersThisMachine() throws Exception {
-        Run help = java("--help");
+        ProgramRun help = java("--help");
         assertThat(help.exit()).as(help.errors()).isZero();
         assertThat(help.output()).startsWith("Usage: agent ");
 
         // the same registration as the agent inside the service jar builds, from the same libvirtd
-        Run dryRun = java("--dry-run", "--libvirt-uri", LIBVIRT, "--aggregate", "agent-jar");
+        ProgramRun dryRun = java("--dry-run", "--libvirt-uri", LIBVIRT, "--aggregate", "agent-jar");
         assertThat(dryRun.exit()).as(dryRun.errors()).isZero();
         JsonNode printed = JSON.readTree(dryRun.output());
         assertThat(printed.get("capabilitiesXml").asString()).contains("<capabilities>");
         assertThat(printed.get("versions").get("agent").asString()).isNotBlank();
 
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        Run register = java(
+        ProgramRun register = java(
                 "--server",
                 uri("").toString(),
                 "--token-file",
@@ -92,26 +93,11 @@ class AgentJarIT extends ApiTest {
                 .isEqualTo(printed.get("versions").get("agent").asString());
     }
 
-    private record Run(int exit, String output, String errors) {}
-
-    /** {@code java -jar target/fleetcpu-agent.jar ...} in a process of its own. */
-    private Run java(String... arguments) throws IOException, InterruptedException {
+    /** {@code java -jar target/fleetcpu-agent.jar ...}, as a compute node runs it. */
+    private ProgramRun java(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(arguments));
-        Path output = dir.resolve("output-" + System.nanoTime());
-        Path errors = dir.resolve("errors-" + System.nanoTime());
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(output.toFile())
-                .redirectError(errors.toFile())
-                .start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the agent did not finish in 120 s: " + command);
-        }
-        return new Run(
-                process.exitValue(),
-                Files.readString(output, StandardCharsets.UTF_8),
-                Files.readString(errors, StandardCharsets.UTF_8));
+        return ProgramRun.of(command, Map.of(), dir, Duration.ofMinutes(2));
     }
 }

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetcpu.testing.ApiTest;
+import io.fleetcpu.testing.ProgramRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -35,10 +34,10 @@ class AgentPackageIT extends ApiTest {
     void thePackageHoldsTheAgentItsUnitsAndItsSettingsAsAConffile() throws Exception {
         assumeTrue(onPath("dpkg-deb"), "no dpkg-deb here (not a Debian system)");
 
-        Run fields =
+        ProgramRun fields =
                 run(List.of("dpkg-deb", "--field", DEB.toString(), "Package", "Architecture", "Depends"), Map.of());
-        Run contents = run(List.of("dpkg-deb", "--contents", DEB.toString()), Map.of());
-        Run conffiles = run(List.of("dpkg-deb", "--info", DEB.toString(), "conffiles"), Map.of());
+        ProgramRun contents = run(List.of("dpkg-deb", "--contents", DEB.toString()), Map.of());
+        ProgramRun conffiles = run(List.of("dpkg-deb", "--info", DEB.toString(), "conffiles"), Map.of());
 
         assertThat(fields.output())
                 .contains("Package: fleetcpu-agent")
@@ -61,7 +60,7 @@ class AgentPackageIT extends ApiTest {
         assumeTrue(
                 "root".equals(System.getProperty("user.name")) && onPath("apt-get"), "installing needs root and apt");
 
-        Run install = run(
+        ProgramRun install = run(
                 List.of("apt-get", "install", "-y", "-q", "--reinstall", "--no-install-recommends", "./" + DEB),
                 Map.of("DEBIAN_FRONTEND", "noninteractive"));
         assertThat(install.exit()).as(install.output() + install.errors()).isZero();
@@ -72,7 +71,7 @@ class AgentPackageIT extends ApiTest {
         assertThat(Files.readString(Path.of("/lib/systemd/system/fleetcpu-agent.service")))
                 .contains("ExecStart=/usr/bin/fleetcpu-agent $FLEETCPU_AGENT_OPTIONS");
         if (onPath("systemd-analyze")) {
-            Run verify = run(
+            ProgramRun verify = run(
                     List.of(
                             "systemd-analyze",
                             "verify",
@@ -98,8 +97,8 @@ class AgentPackageIT extends ApiTest {
                 token.toString(),
                 "FLEETCPU_LIBVIRT_URI",
                 LIBVIRT);
-        Run first = run(List.of("/usr/bin/fleetcpu-agent"), settings);
-        Run again = run(List.of("/usr/bin/fleetcpu-agent"), settings);
+        ProgramRun first = run(List.of("/usr/bin/fleetcpu-agent"), settings);
+        ProgramRun again = run(List.of("/usr/bin/fleetcpu-agent"), settings);
 
         assertThat(first.exit()).as(first.errors()).isZero();
         assertThat(first.output()).contains("registered: HTTP 201 (new host)", "joined aggregate 'installed-agent'");
@@ -113,24 +112,9 @@ class AgentPackageIT extends ApiTest {
         assertThat(get("/hosts/" + uuid).json().get("updatedAt")).isEqualTo(host.get("updatedAt"));
     }
 
-    private record Run(int exit, String output, String errors) {}
-
-    private Run run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
-        Path output = dir.resolve("output-" + System.nanoTime());
-        Path errors = dir.resolve("errors-" + System.nanoTime());
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
-                .redirectOutput(output.toFile())
-                .redirectError(errors.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(300, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("did not finish in 300 s: " + command);
-        }
-        return new Run(
-                process.exitValue(),
-                Files.readString(output, StandardCharsets.UTF_8),
-                Files.readString(errors, StandardCharsets.UTF_8));
+    private ProgramRun run(List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        return ProgramRun.of(command, environment, dir, Duration.ofMinutes(5));
     }
 
     private static boolean onPath(String program) {
