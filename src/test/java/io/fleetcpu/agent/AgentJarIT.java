@@ -21,14 +21,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The agent's own jar, {@code target/fleetcpu-agent.jar}, as compute nodes run it: built by {@code package}, so run
- * by {@code verify} (failsafe) after it. It holds the agent and its libraries only, and registers this machine (the
- * real libvirtd at {@code qemu:///system}) with a service started here exactly as the service jar's {@code agent}
- * command does.
+ * by {@code verify} (failsafe) after it. It holds the agent and its libraries only, starts on its own, and registers
+ * this machine (the real libvirtd at {@code qemu:///system}: skipped where none answers, required in CI) with a
+ * service started here exactly as the service jar's {@code agent} command does.
  */
 class AgentJarIT extends ApiTest {
 
     private static final Path JAR = Path.of("target", "fleetcpu-agent.jar");
-    private static final String LIBVIRT = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
+    private static final String LIBVIRT = ThisMachine.LIBVIRT_URI;
 
     @TempDir
     Path dir;
@@ -54,10 +54,19 @@ class AgentJarIT extends ApiTest {
     }
 
     @Test
-    void itPrintsWhatTheServiceJarsAgentPrintsAndRegistersThisMachine() throws Exception {
+    void itStartsWithoutTheServiceJar() throws Exception {
         ProgramRun help = java("--help");
+        ProgramRun version = java("--version");
+
         assertThat(help.exit()).as(help.errors()).isZero();
-        assertThat(help.output()).startsWith("Usage: agent ");
+        assertThat(help.output()).startsWith("Usage: agent ").contains("--server=URL", "--dry-run");
+        assertThat(version.exit()).as(version.errors()).isZero();
+        assertThat(version.output()).startsWith("fleetcpu agent ");
+    }
+
+    @Test
+    void itRegistersThisMachine() throws Exception {
+        ThisMachine.assumeLibvirtd();
 
         // the same registration as the agent inside the service jar builds, from the same libvirtd
         ProgramRun dryRun = java("--dry-run", "--libvirt-uri", LIBVIRT, "--aggregate", "agent-jar");

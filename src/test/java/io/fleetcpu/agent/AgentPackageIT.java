@@ -18,14 +18,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * The agent's Debian package, {@code target/fleetcpu-agent.deb}, as compute nodes get it: what it holds, read with
  * {@code dpkg-deb}; and installed on this machine ({@code apt-get install ./target/fleetcpu-agent.deb}, which needs
- * root and apt: skipped elsewhere, required in CI), the installed agent registering this machine with a service
+ * root, apt and a libvirtd: skipped elsewhere, required in CI), the installed agent registering this machine with a service
  * started here as its systemd unit runs it (the settings of /etc/fleetcpu/agent.env in its environment), then
  * reporting again, as the timer would, with nothing changed.
  */
 class AgentPackageIT extends ApiTest {
 
     private static final Path DEB = Path.of("target", "fleetcpu-agent.deb");
-    private static final String LIBVIRT = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
+    private static final String LIBVIRT = ThisMachine.LIBVIRT_URI;
 
     @TempDir
     Path dir;
@@ -59,6 +59,7 @@ class AgentPackageIT extends ApiTest {
     void theInstalledAgentRegistersThisMachineAndReportsAgainWithNothingChanged() throws Exception {
         assumeTrue(
                 "root".equals(System.getProperty("user.name")) && onPath("apt-get"), "installing needs root and apt");
+        ThisMachine.assumeLibvirtd();
 
         ProgramRun install = run(
                 List.of("apt-get", "install", "-y", "-q", "--reinstall", "--no-install-recommends", "./" + DEB),

@@ -1,10 +1,7 @@
 package io.fleetcpu.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fleetcpu.agent.libvirt.LibvirtConnection;
-import io.fleetcpu.agent.libvirt.LibvirtException;
 import io.fleetcpu.catalog.BundledMap;
 import io.fleetcpu.catalog.CpuMapDigest;
 import io.fleetcpu.libvirtxml.CpuDefinition;
@@ -39,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  */
 class AgentRegistersThisMachineTest extends ApiTest {
 
-    private static final String URI = System.getProperty("fleetcpu.libvirt.qemu.uri", "qemu:///system");
+    private static final String URI = ThisMachine.LIBVIRT_URI;
     private static final Set<String> QEMU_DRIVER_FILTERS = Set.of("cmt", "mbm_total", "mbm_local", "osxsave", "ospke");
 
     @TempDir
@@ -47,7 +44,7 @@ class AgentRegistersThisMachineTest extends ApiTest {
 
     @Test
     void storedHostMatchesWhatVirshSays() throws IOException {
-        assumeLibvirtd();
+        ThisMachine.assumeLibvirtd();
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
 
         int exit = registerThisMachine(token);
@@ -107,7 +104,7 @@ class AgentRegistersThisMachineTest extends ApiTest {
      */
     @Test
     void theAgentUploadsItsLibvirtsCpuMapOnceAndTheHostIsReadWithIt() throws IOException {
-        assumeLibvirtd();
+        ThisMachine.assumeLibvirtd();
         Path token = Files.writeString(dir.resolve("token"), AGENT_TOKEN + "\n");
         Map<String, byte[]> files = CpuMapFiles.patched(BundledMap.LIBVIRT_12_8, "this machine's distribution");
         Path map = CpuMapFiles.write(files, dir.resolve("cpu_map"));
@@ -128,14 +125,6 @@ class AgentRegistersThisMachineTest extends ApiTest {
                 .isZero();
         assertThat(second.toString()).doesNotContain("uploaded").contains("registered: HTTP 200");
         assertThat(get("/catalogs").json().toString()).contains(digest);
-    }
-
-    private static void assumeLibvirtd() {
-        try (LibvirtConnection probe = LibvirtConnection.open(URI)) {
-            // reachable: from here on a failure is a failure
-        } catch (LibvirtException | LinkageError e) {
-            assumeTrue(false, "no libvirtd at " + URI + ": " + e.getMessage());
-        }
     }
 
     /** The agent's own run against this service with this cpu_map directory; what it prints goes to {@code out}. */
