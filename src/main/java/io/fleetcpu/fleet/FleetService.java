@@ -231,6 +231,7 @@ public class FleetService {
         GuestDomain domain = guest.domainXml() == null ? null : domain(guest.domainXml());
         GuestToCheck toCheck = guestToCheck(guest, domain, engine);
         GuestPlatform platform = guestPlatform(guest, domain);
+        List<String> notSaid = whatTheDomainDoesNotSay(domain, guest.sourceHost());
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : targets) {
             HostFacts read = readWith(t.facts(), engine);
@@ -261,7 +262,7 @@ public class FleetService {
                     verdict.result().name().toLowerCase(java.util.Locale.ROOT),
                     verdict.compatible() && blockers.isEmpty(),
                     blockers,
-                    platform.unchecked(t.facts().migration()),
+                    concat(platform.unchecked(t.facts().migration()), notSaid),
                     verdict.missingFeatures(),
                     verdict.forbiddenButPresent(),
                     blockers.isEmpty()
@@ -353,6 +354,22 @@ public class FleetService {
             return own;
         }
         return Math.min(own, limit);
+    }
+
+    /** What of the guest a domain XML leaves to a host the request does not name, so no target can be checked for. */
+    private static List<String> whatTheDomainDoesNotSay(@Nullable GuestDomain domain, @Nullable String sourceHost) {
+        GuestDomain.MaxPhysAddr max = domain == null ? null : domain.maxPhysAddr();
+        if (max != null && max.mode().equals("passthrough") && sourceHost == null) {
+            return List.of("physical address bits: the guest's <maxphysaddr mode='passthrough'> gives it those of the "
+                    + "host it runs on; name that host as sourceHost to check them");
+        }
+        return List.of();
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     /** Target hosts of one kind: one host, or an aggregate's hosts of the kind. */

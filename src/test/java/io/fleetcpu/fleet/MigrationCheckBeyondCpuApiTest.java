@@ -146,6 +146,22 @@ class MigrationCheckBeyondCpuApiTest extends ApiAssertions {
     }
 
     @Test
+    void passthroughBitsOfAHostNotNamedAreSaidUnchecked() {
+        register();
+        String passthrough = hostData("domain-epyc-tcg-running.xml")
+                .replace("<maxphysaddr mode='emulate' bits='46'/>", "<maxphysaddr mode='passthrough'/>");
+
+        JsonNode unnamed = check(Map.of("domainXml", passthrough));
+
+        JsonNode target = unnamed.get("targets").get(0);
+        assertThat(texts(target.get("unchecked")))
+                .containsExactly(
+                        "physical address bits: the guest's <maxphysaddr mode='passthrough'> gives it those of "
+                                + "the host it runs on; name that host as sourceHost to check them");
+        assertThat(texts(target.get("blockers"))).noneMatch(b -> b.contains("address bits"));
+    }
+
+    @Test
     void aDomainXmlThatSaysTooLittleOrClashesIsRefusedNamingTheField() {
         register();
         String running = hostData("domain-epyc-tcg-running.xml");
