@@ -28,7 +28,6 @@ import tools.jackson.databind.JsonNode;
 class AgentJarIT extends ApiTest {
 
     private static final Path JAR = Path.of("target", "fleetcpu-agent.jar");
-    private static final String LIBVIRT = ThisMachine.LIBVIRT_URI;
 
     @TempDir
     Path dir;
@@ -69,7 +68,7 @@ class AgentJarIT extends ApiTest {
         ThisMachine.assumeLibvirtd();
 
         // the same registration as the agent inside the service jar builds, from the same libvirtd
-        ProgramRun dryRun = java("--dry-run", "--libvirt-uri", LIBVIRT, "--aggregate", "agent-jar");
+        ProgramRun dryRun = java("--dry-run", "--libvirt-uri", ThisMachine.LIBVIRT_URI, "--aggregate", "agent-jar");
         assertThat(dryRun.exit()).as(dryRun.errors()).isZero();
         JsonNode printed = JSON.readTree(dryRun.output());
         assertThat(printed.get("capabilitiesXml").asString()).contains("<capabilities>");
@@ -84,7 +83,7 @@ class AgentJarIT extends ApiTest {
                 "--aggregate",
                 "agent-jar",
                 "--libvirt-uri",
-                LIBVIRT,
+                ThisMachine.LIBVIRT_URI,
                 "--deadline",
                 "60s");
         assertThat(register.exit()).as(register.errors()).isZero();

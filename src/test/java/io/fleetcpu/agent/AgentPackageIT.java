@@ -25,7 +25,6 @@ import tools.jackson.databind.JsonNode;
 class AgentPackageIT extends ApiTest {
 
     private static final Path DEB = Path.of("target", "fleetcpu-agent.deb");
-    private static final String LIBVIRT = ThisMachine.LIBVIRT_URI;
 
     @TempDir
     Path dir;
@@ -97,7 +96,7 @@ class AgentPackageIT extends ApiTest {
                 "FLEETCPU_TOKEN_FILE",
                 token.toString(),
                 "FLEETCPU_LIBVIRT_URI",
-                LIBVIRT);
+                ThisMachine.LIBVIRT_URI);
         ProgramRun first = run(List.of("/usr/bin/fleetcpu-agent"), settings);
         ProgramRun again = run(List.of("/usr/bin/fleetcpu-agent"), settings);
 
