@@ -60,9 +60,15 @@ class AgentPackageIT extends ApiTest {
                 "root".equals(System.getProperty("user.name")) && onPath("apt-get"), "installing needs root and apt");
         ThisMachine.assumeLibvirtd();
 
-        ProgramRun install = run(
-                List.of("apt-get", "install", "-y", "-q", "--reinstall", "--no-install-recommends", "./" + DEB),
-                Map.of("DEBIAN_FRONTEND", "noninteractive"));
+        List<String> installCommand =
+                List.of("apt-get", "install", "-y", "-q", "--reinstall", "--no-install-recommends", "./" + DEB);
+        Map<String, String> noQuestions = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        ProgramRun install = run(installCommand, noQuestions);
+        if (install.exit() != 0) {
+            // a machine whose package lists were never fetched cannot find a dependency it lacks (a JRE of its own)
+            run(List.of("apt-get", "update", "-q"), noQuestions);
+            install = run(installCommand, noQuestions);
+        }
         assertThat(install.exit()).as(install.output() + install.errors()).isZero();
         assertThat(Files.mismatch(
                         Path.of("/usr/share/fleetcpu-agent/fleetcpu-agent.jar"), Path.of("target/fleetcpu-agent.jar")))
