@@ -16,8 +16,6 @@ import io.fleetcpu.policy.PolicyConflictException;
 import io.fleetcpu.policy.baseline.BaselineRefusedException;
 import io.fleetcpu.policy.guest.GuestFeatures;
 import io.fleetcpu.policy.migration.GuestPlatform;
-import io.fleetcpu.policy.migration.MigrationContract;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,29 +112,9 @@ public class GuestCpuService {
         GuestCpuOutcome theirs = guestCpu(snapshot.policy(), others, KindLabels.of(List.of()));
         GuestPlatform platform = others.isEmpty()
                 ? null
-                : migrationContract(snapshot.policy(), others, Map.of(), KindLabels.of(List.of()))
+                : RecommendationService.migrationContract(snapshot.policy(), others, Map.of(), KindLabels.of(List.of()))
                         .guestPlatform();
         return new Admission(theirs.describe(), missingOn(theirs, host), platform);
-    }
-
-    /**
-     * The migration contract of hosts of these kinds under the policy: what their guests are started with beyond the
-     * CPU, its notes naming the kinds as the labels do, in the order recommended-cpu lists kinds (most hosts first).
-     *
-     * @param hosts how many hosts each kind has
-     */
-    static MigrationContract migrationContract(
-            CpuPolicy policy, Map<String, CpuKindFacts> kinds, Map<String, Integer> hosts, KindLabels labels) {
-        return MigrationContract.of(
-                kinds.entrySet().stream()
-                        .sorted(Comparator.comparingInt(
-                                        (Map.Entry<String, CpuKindFacts> k) -> hosts.getOrDefault(k.getKey(), 0))
-                                .reversed()
-                                .thenComparing(Map.Entry::getKey))
-                        .map(k -> new MigrationContract.Member(
-                                labels.name(k.getKey()), k.getValue().migration()))
-                        .toList(),
-                policy.machineType());
     }
 
     /**

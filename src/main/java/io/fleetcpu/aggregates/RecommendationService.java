@@ -6,6 +6,7 @@ import io.fleetcpu.aggregates.internal.AnswerCache;
 import io.fleetcpu.aggregates.internal.AnswerKey;
 import io.fleetcpu.aggregates.internal.Engines;
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.KindLabels;
 import io.fleetcpu.hosts.KindMembers;
@@ -28,6 +29,7 @@ import io.fleetcpu.policy.render.Rendering;
 import io.fleetcpu.system.ComputeGate;
 import io.fleetcpu.system.ConflictException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -149,8 +150,7 @@ public class RecommendationService {
         }
         CpuEngine engine = engines.engine(Engines.facts(snapshot.kinds()).values());
         List<KindView> kinds = KindView.of(aggregateId, snapshot.kinds(), catalogs);
-        MigrationContract contract =
-                migrationContract(snapshot.kinds(), labels, snapshot.policy().machineType());
+        MigrationContract contract = migrationContract(snapshot.kinds(), labels, snapshot.policy());
         Map<String, KubevirtNodeLabels.Node> nodes = engines.kubevirtNodes(snapshot.kinds());
         Set<String> obsolete = Set.copyOf(KubevirtNodeLabels.obsoleteFor(recommendation.cpu()));
         NovaCpuModels nova = novaCpuModels(engine, snapshot.kinds(), recommendation.cpu());
@@ -238,7 +238,7 @@ public class RecommendationService {
             PolicyRecommendation recommendation = computed.recommendation().renamed(labels);
             GuestCpu cpu = recommendation.cpu();
             CpuEngine engine = engines.engine(computed.catalog());
-            MigrationContract contract = migrationContract(kinds, labels, policy.machineType());
+            MigrationContract contract = migrationContract(kinds, labels, policy);
             return new KindsRecommendation(
                     recommendation,
                     MigrationContractView.of(contract),
@@ -254,15 +254,36 @@ public class RecommendationService {
     }
 
     /** The migration contract of these kinds, in the order and under the names the answer's kinds have. */
-    private static MigrationContract migrationContract(
-            List<KindMembers> kinds, KindLabels labels, @Nullable String pinnedMachineType) {
+    private static MigrationContract migrationContract(List<KindMembers> kinds, KindLabels labels, CpuPolicy policy) {
+        Map<String, CpuKindFacts> facts = new HashMap<>();
+        Map<String, Integer> hosts = new HashMap<>();
+        for (KindMembers kind : kinds) {
+            facts.put(kind.kindId(), kind.facts());
+            hosts.put(kind.kindId(), kind.hosts());
+        }
+        return migrationContract(policy, facts, hosts, labels);
+    }
+
+    /**
+     * The migration contract of hosts of these kinds under the policy: what their guests are started with beyond the
+     * CPU, its notes naming the kinds as the labels do, in the order recommended-cpu lists kinds
+     * ({@link KindView#ORDER}: most hosts first). Admission and what-if take theirs from here too, so that they say
+     * what recommended-cpu says of the same hosts.
+     *
+     * @param hosts how many hosts each kind has
+     */
+    static MigrationContract migrationContract(
+            CpuPolicy policy, Map<String, CpuKindFacts> kinds, Map<String, Integer> hosts, KindLabels labels) {
         return MigrationContract.of(
-                kinds.stream()
-                        .sorted(KindView.ORDER)
+                kinds.entrySet().stream()
+                        .sorted(Comparator.comparingInt(
+                                        (Map.Entry<String, CpuKindFacts> k) -> hosts.getOrDefault(k.getKey(), 0))
+                                .reversed()
+                                .thenComparing(Map.Entry::getKey))
                         .map(k -> new MigrationContract.Member(
-                                labels.name(k.kindId()), k.facts().migration()))
+                                labels.name(k.getKey()), k.getValue().migration()))
                         .toList(),
-                pinnedMachineType);
+                policy.machineType());
     }
 
     /** The models every kind of CPU of the aggregate can run, and the features all give guests, for nova. */

@@ -196,7 +196,7 @@ public class WhatIfService {
     /** The migration contract of one side's hosts; null without hosts. */
     private static @Nullable MigrationContract contract(CpuPolicy policy, KindTally side, KindLabels labels) {
         Map<String, CpuKindFacts> kinds = side.kinds();
-        return kinds.isEmpty() ? null : GuestCpuService.migrationContract(policy, kinds, side.counts(), labels);
+        return kinds.isEmpty() ? null : RecommendationService.migrationContract(policy, kinds, side.counts(), labels);
     }
 
     private static WhatIfView.Side side(

@@ -132,9 +132,13 @@ class RecommendationsBootTest extends ApiTest {
                 .isTrue();
         if (cpu.hasNonNull("qemuCpu")) {
             String qemuCpu = cpu.get("qemuCpu").asString();
-            QemuLaunch.Outcome qemu = QemuLaunch.start(List.of(), accel, qemuCpu, machineType);
-            System.out.println("boot-proof: goal " + label + ": -machine " + machineType + " -cpu " + qemuCpu
-                    + " (accel " + accel + ") -> " + qemu);
+            // what an operator pastes: format=qemu's arguments, the contract's -machine and qemuCpu
+            String pasted = get("/aggregates/boot-proof/recommended-cpu?format=qemu")
+                    .body()
+                    .strip();
+            assertThat(pasted).isEqualTo("-machine " + machineType + " -cpu " + qemuCpu);
+            QemuLaunch.Outcome qemu = QemuLaunch.startWith(List.of(), accel, List.of(pasted.split(" ")));
+            System.out.println("boot-proof: goal " + label + ": " + pasted + " (accel " + accel + ") -> " + qemu);
             assertThat(qemu.started()).as("goal %s: %s", label, qemu).isTrue();
         }
         return mode;

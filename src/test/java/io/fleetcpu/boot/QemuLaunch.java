@@ -50,26 +50,26 @@ public final class QemuLaunch {
 
     /** The same with this {@code -machine}. */
     public static Outcome start(List<String> prefix, String accel, String cpuArgument, String machine) {
-        String cpu = accel.equals("tcg") && (cpuArgument.equals("host") || cpuArgument.startsWith("host,"))
-                ? "max" + cpuArgument.substring(4)
-                : cpuArgument;
+        return startWith(prefix, accel, List.of("-machine", machine, "-cpu", cpuArgument));
+    }
+
+    /**
+     * QEMU started with these arguments as an operator pastes them ({@code format=qemu}: {@code -machine … -cpu …}),
+     * plus what any start here needs (the accelerator, memory, no devices, no display).
+     */
+    public static Outcome startWith(List<String> prefix, String accel, List<String> arguments) {
+        List<String> given = new ArrayList<>(arguments);
+        int cpuAt = given.indexOf("-cpu") + 1;
+        if (cpuAt > 0 && cpuAt < given.size()) {
+            String cpuArgument = given.get(cpuAt);
+            if (accel.equals("tcg") && (cpuArgument.equals("host") || cpuArgument.startsWith("host,"))) {
+                given.set(cpuAt, "max" + cpuArgument.substring(4));
+            }
+        }
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(
-                "qemu-system-x86_64",
-                "-machine",
-                machine,
-                "-accel",
-                accel,
-                "-m",
-                "64",
-                "-cpu",
-                cpu,
-                "-nodefaults",
-                "-display",
-                "none",
-                "-S",
-                "-qmp",
-                "stdio"));
+        command.add("qemu-system-x86_64");
+        command.addAll(given);
+        command.addAll(List.of("-accel", accel, "-m", "64", "-nodefaults", "-display", "none", "-S", "-qmp", "stdio"));
         Process process = null;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
