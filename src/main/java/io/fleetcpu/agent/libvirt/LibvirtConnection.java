@@ -2,6 +2,8 @@ package io.fleetcpu.agent.libvirt;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -145,6 +147,61 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
                     message == null ? "virConnectCompareCPU failed" : message, lib.virGetLastErrorCode());
         }
         return result;
+    }
+
+    /**
+     * A domain as libvirt describes it: its XML ({@code virsh dumpxml}), and whether it runs.
+     *
+     * @param xml the whole document; callers keep only what they need of it (never disks, networks or metadata)
+     */
+    public record Domain(String xml, boolean running) {}
+
+    /**
+     * The connection's domains, running and defined, at most {@code max} of them ({@code virConnectListAllDomains},
+     * then {@code virDomainGetXMLDesc} of each); in libvirt's order.
+     *
+     * @return the domains, and how many there were in all (more than {@code max} when some were left out)
+     */
+    public Domains domains(int max) {
+        PointerByReference array = new PointerByReference();
+        int count = lib.virConnectListAllDomains(handle(), array, 0);
+        if (count < 0) {
+            String message = lib.virGetLastErrorMessage();
+            throw new LibvirtException(
+                    message == null ? "virConnectListAllDomains failed" : message, lib.virGetLastErrorCode());
+        }
+        Pointer domains = array.getValue();
+        List<Domain> read = new ArrayList<>(Math.min(count, max));
+        try {
+            for (int i = 0; i < count; i++) {
+                Pointer domain = domains.getPointer((long) i * Native.POINTER_SIZE);
+                if (read.size() < max) {
+                    try {
+                        read.add(new Domain(
+                                takeString(lib.virDomainGetXMLDesc(domain, 0), "virDomainGetXMLDesc"),
+                                lib.virDomainIsActive(domain) == 1));
+                    } catch (LibvirtException goneMeanwhile) {
+                        // undefined between the listing and this read: it is no longer a guest of the host
+                    }
+                }
+            }
+        } finally {
+            for (int i = 0; i < count; i++) {
+                lib.virDomainFree(domains.getPointer((long) i * Native.POINTER_SIZE));
+            }
+            if (domains != null) {
+                Native.free(Pointer.nativeValue(domains));
+            }
+        }
+        return new Domains(read, count);
+    }
+
+    /** Some of a connection's domains, and how many it has. */
+    public record Domains(List<Domain> read, int total) {
+
+        public Domains {
+            read = List.copyOf(read);
+        }
     }
 
     private static int flags(boolean expandFeatures, boolean migratable) {

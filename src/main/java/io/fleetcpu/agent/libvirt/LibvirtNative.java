@@ -4,6 +4,7 @@ import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,6 +59,22 @@ public interface LibvirtNative extends Library {
             int flags);
 
     int virConnectCompareCPU(Pointer conn, String xmlDesc, int flags);
+
+    /**
+     * Every domain of the connection, running and defined ({@code flags} 0): {@code domains} receives an array of
+     * {@code virDomainPtr} that the caller frees (each with {@link #virDomainFree}, the array with
+     * {@link Native#free}); returns how many, or -1.
+     */
+    int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
+
+    /** {@code virsh dumpxml} of a domain ({@code flags} 0: the running definition of a running one); freed by the caller. */
+    @Nullable
+    Pointer virDomainGetXMLDesc(Pointer domain, int flags);
+
+    /** 1 running, 0 not, -1 error. */
+    int virDomainIsActive(Pointer domain);
+
+    int virDomainFree(Pointer domain);
 
     @Nullable
     Pointer virConnectGetDomainCapabilities(
