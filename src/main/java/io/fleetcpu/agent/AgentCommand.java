@@ -128,6 +128,15 @@ public final class AgentCommand implements Callable<Integer> {
     Path cpuMapDirectory;
 
     @Option(
+            names = "--max-guests",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "report at most this many of the host's domains (their CPU and machine type as configured, "
+                    + "never disks, networks or metadata); 0 reports none (env FLEETCPU_MAX_GUESTS; default: "
+                    + "${DEFAULT-VALUE})")
+    int maxGuests;
+
+    @Option(
             names = "--root",
             paramLabel = "DIR",
             defaultValue = "/",
@@ -185,6 +194,10 @@ public final class AgentCommand implements Callable<Integer> {
         URI serverUri = dryRun && blank(server) ? null : serverUri();
         String token = dryRun ? null : token();
         RetrySchedule schedule = schedule();
+        if (maxGuests < 0) {
+            throw new ParameterException(
+                    spec.commandLine(), "--max-guests is " + maxGuests + ": give 0 (report no guests) or more");
+        }
 
         verbose(err, "reading the kernel's facts under " + root);
         KernelFacts kernel =
@@ -204,8 +217,15 @@ public final class AgentCommand implements Callable<Integer> {
                     err,
                     "cpu_map " + map.digest() + " (" + map.files().size() + " x86 files of " + cpuMapDirectory + ")");
         }
+        Registration.Guests guests = host.guests();
+        if (guests != null) {
+            verbose(
+                    err,
+                    guests.domains().size() + " of the host's " + guests.total() + " domains reported (--max-guests "
+                            + maxGuests + ")");
+        }
         Registration registration =
-                Registration.of(host, kernel, aggregateNames, agentVersion, map == null ? null : map.digest());
+                Registration.of(host, kernel, aggregateNames, agentVersion, map == null ? null : map.digest(), guests);
 
         JsonMapper json = JsonMapper.builder()
                 .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -341,7 +361,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     private LibvirtFacts readLibvirt() {
         try {
-            return libvirt.read(libvirtUri);
+            return libvirt.read(libvirtUri, maxGuests);
         } catch (LibvirtException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             boolean named = message.contains(libvirtUri);

@@ -21,7 +21,8 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
             "--hostname", "FLEETCPU_HOSTNAME",
             "--libvirt-uri", "FLEETCPU_LIBVIRT_URI",
             "--deadline", "FLEETCPU_DEADLINE",
-            "--cpu-map", "FLEETCPU_CPU_MAP");
+            "--cpu-map", "FLEETCPU_CPU_MAP",
+            "--max-guests", "FLEETCPU_MAX_GUESTS");
 
     private final Map<String, String> environment;
 

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param qemuVersion           e.g. {@code 7.2.0}, or null
  * @param hostUuid              libvirt's host UUID ({@code /capabilities/host/uuid})
  * @param notes                 why a field is null, or which fallback was taken; shown with {@code --verbose}
+ * @param guests                the host's domains as configured; null when none were asked for
  */
 public record LibvirtFacts(
         String capabilitiesXml,
@@ -25,7 +26,8 @@ public record LibvirtFacts(
         String libvirtVersion,
         @Nullable String qemuVersion,
         String hostUuid,
-        java.util.List<String> notes) {
+        java.util.List<String> notes,
+        Registration.@Nullable Guests guests) {
 
     public LibvirtFacts {
         notes = notes == null ? java.util.List.of() : java.util.List.copyOf(notes);

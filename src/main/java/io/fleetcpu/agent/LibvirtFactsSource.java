@@ -7,8 +7,9 @@ import io.fleetcpu.agent.libvirt.LibvirtException;
 public interface LibvirtFactsSource {
 
     /**
-     * @param uri a libvirt connection URI, e.g. {@code qemu:///system}
+     * @param uri       a libvirt connection URI, e.g. {@code qemu:///system}
+     * @param maxGuests the most domains to report; 0 reports none (and leaves {@link LibvirtFacts#guests()} null)
      * @throws LibvirtException when libvirt cannot be loaded, reached, or cannot answer
      */
-    LibvirtFacts read(String uri);
+    LibvirtFacts read(String uri, int maxGuests);
 }

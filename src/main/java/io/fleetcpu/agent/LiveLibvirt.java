@@ -2,6 +2,8 @@ package io.fleetcpu.agent;
 
 import io.fleetcpu.agent.libvirt.LibvirtHostFacts;
 import io.fleetcpu.agent.libvirt.LibvirtHostReader;
+import java.util.ArrayList;
+import java.util.List;
 
 /** libvirt itself, through {@link LibvirtHostReader}; libvirt.so is loaded only when a host is really read. */
 final class LiveLibvirt implements LibvirtFactsSource {
@@ -11,8 +13,10 @@ final class LiveLibvirt implements LibvirtFactsSource {
     private LiveLibvirt() {}
 
     @Override
-    public LibvirtFacts read(String uri) {
-        LibvirtHostFacts facts = new LibvirtHostReader().read(uri);
+    public LibvirtFacts read(String uri, int maxGuests) {
+        LibvirtHostFacts facts = new LibvirtHostReader().read(uri, maxGuests);
+        List<String> notes = new ArrayList<>(facts.notes());
+        Registration.Guests guests = facts.domains() == null ? null : GuestInventory.of(facts.domains(), notes);
         return new LibvirtFacts(
                 facts.capabilitiesXml(),
                 facts.domainCapabilitiesXml(),
@@ -22,6 +26,7 @@ final class LiveLibvirt implements LibvirtFactsSource {
                 facts.libvirtVersion(),
                 facts.qemuVersion(),
                 facts.hostUuid().toString(),
-                facts.notes());
+                notes,
+                guests);
     }
 }

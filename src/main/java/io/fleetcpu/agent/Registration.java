@@ -3,6 +3,7 @@ package io.fleetcpu.agent;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fleetcpu.policy.NestedState;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,8 @@ public record Registration(
         @Nullable String hypervisorCpuXml,
         Kernel kernel,
         Versions versions,
-        @Nullable String cpuMap) {
+        @Nullable String cpuMap,
+        @Nullable Guests guests) {
 
     /** @param nested written as its word ({@link NestedState#wireName()}, Jackson's {@code @JsonValue}) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,13 +37,50 @@ public record Registration(
     public record Versions(
             String libvirt, @Nullable String qemu, @Nullable String agent) {}
 
+    /**
+     * The host's domains, running and defined, as configured: compact, never disks, networks or metadata.
+     *
+     * @param total   how many domains the host has; more than {@code domains} when the agent's cap left some out
+     * @param domains at most the agent's {@code --max-guests} of them
+     */
+    public record Guests(int total, List<Guest> domains) {
+
+        public Guests {
+            domains = List.copyOf(domains);
+        }
+    }
+
+    /**
+     * One domain.
+     *
+     * @param machineType {@code <os><type machine>}, as libvirt stored it at define time (a versioned type)
+     * @param cpu         its {@code <cpu>}; null when it has none (QEMU's default model)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Guest(
+            String name,
+            String uuid,
+            boolean running,
+            @Nullable String machineType,
+            @Nullable GuestCpu cpu) {}
+
+    /**
+     * A guest's {@code <cpu>}: its mode, match, model and the policy of each listed feature.
+     *
+     * @param features feature name to policy ({@code require}, {@code disable}...), in the definition's order
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GuestCpu(
+            String mode, @Nullable String match, @Nullable String model, Map<String, String> features) {}
+
     /** @param cpuMap the digest of the host's libvirt's cpu_map ({@link HostCpuMap}), or null when it has none */
     public static Registration of(
             LibvirtFacts libvirt,
             KernelFacts kernel,
             List<String> aggregates,
             @Nullable String agentVersion,
-            @Nullable String cpuMap) {
+            @Nullable String cpuMap,
+            @Nullable Guests guests) {
         return new Registration(
                 libvirt.hostUuid(),
                 kernel.hostname(),
@@ -53,7 +92,8 @@ public record Registration(
                 libvirt.hypervisorCpuXml(),
                 new Kernel(kernel.release(), kernel.kvmModule(), kernel.nested(), kernel.virtualizationFlag()),
                 new Versions(libvirt.libvirtVersion(), libvirt.qemuVersion(), agentVersion),
-                cpuMap);
+                cpuMap,
+                guests);
     }
 
     /** The same registration without a cpu_map: the service reads the host with the map of its libvirt version. */
@@ -69,6 +109,7 @@ public record Registration(
                 hypervisorCpuXml,
                 kernel,
                 versions,
-                null);
+                null,
+                guests);
     }
 }

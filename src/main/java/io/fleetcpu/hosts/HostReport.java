@@ -2,6 +2,7 @@ package io.fleetcpu.hosts;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,7 +72,68 @@ public record HostReport(
                         + "bundled map of its libvirt version",
                 example = "3f2a9c1e0b7d5a8e4c6f1b2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f")
         @Nullable
-        String cpuMap) {
+        String cpuMap,
+
+        @Schema(
+                description = "the host's domains, running and defined, as configured (virsh dumpxml --inactive): "
+                        + "the set replaces the one the last registration reported. Left out, the host reports no "
+                        + "guests and those reported before are forgotten. Guest names and UUIDs are tenant data: "
+                        + "only viewers and operators read them (GET /aggregates/{id}/guests)")
+        @Nullable
+        ReportedGuests guests) {
+
+    /** The host's domains, at most the agent's cap of them. */
+    @Schema(
+            description = "The host's domains: how many it has, and at most 1000 of them "
+                    + "(fleetcpu.request.max-guests-per-host; the agent's --max-guests)")
+    public record ReportedGuests(
+            @Schema(
+                    description = "how many domains the host has; more than domains lists when the agent's cap "
+                            + "left some out",
+                    example = "3")
+            @Nullable
+            Integer total,
+
+            @Schema(description = "the domains reported") @Nullable
+            List<ReportedGuest> domains) {}
+
+    /** One domain: who it is and how it is configured to run; never disks, networks or metadata. */
+    @Schema(description = "A domain: its name, UUID, whether it runs, its machine type and its <cpu>")
+    public record ReportedGuest(
+            @Schema(description = "<name>", example = "instance-0000002a") @Nullable
+            String name,
+
+            @Schema(description = "<uuid>", example = "0f3c2b9e-1d47-4c1e-9a55-3e2b8f6d7a10") @Nullable
+            String uuid,
+
+            @Schema(description = "whether the domain runs now (else it is defined and shut off)") @Nullable
+            Boolean running,
+
+            @Schema(description = "<os><type machine>: the versioned machine type", example = "pc-q35-7.2") @Nullable
+            String machineType,
+
+            @Schema(description = "its <cpu>; left out when the domain has none (QEMU's default model, qemu64)")
+            @Nullable
+            ReportedGuestCpu cpu) {}
+
+    /** A domain's {@code <cpu>}. */
+    @Schema(description = "A domain's <cpu> as configured: mode, match, model and each listed feature's policy")
+    public record ReportedGuestCpu(
+            @Schema(description = "custom, host-model, host-passthrough or maximum", example = "custom") @Nullable
+            String mode,
+
+            @Schema(description = "minimum, exact or strict; left out when not written", example = "exact") @Nullable
+            String match,
+
+            @Schema(description = "<model>", example = "EPYC-Rome") @Nullable
+            String model,
+
+            @Schema(
+                    description = "feature name to policy (force, require, optional, disable, forbid); at most 1000 "
+                            + "(fleetcpu.request.max-features-per-cpu)",
+                    example = "{\"x2apic\": \"require\", \"svm\": \"disable\"}")
+            @Nullable
+            Map<String, String> features) {}
 
     /** A CPU described without libvirt documents, in libvirt's names. */
     @Schema(description = "A CPU in libvirt's words: a named model from the catalog plus features")

@@ -28,9 +28,14 @@ public record RegistrationChanges(
         boolean factsChanged,
 
         @Schema(description = "the host's CPU facts changed; the change is recorded in GET /hosts/{id}/history")
-        boolean cpuChanged) {
+        boolean cpuChanged,
+
+        @Schema(
+                description = "the guests reported differ from those the last registration reported (or one of "
+                        + "the two reported none); false for a new host")
+        boolean guestsChanged) {
 
     /** A report equal to the stored one. */
     public static final RegistrationChanges NONE =
-            new RegistrationChanges(List.of(), List.of(), List.of(), false, false);
+            new RegistrationChanges(List.of(), List.of(), List.of(), false, false, false);
 }

@@ -4,11 +4,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a live migration needs of a guest's domain XML ({@code virsh dumpxml}): its CPU, the machine type it was
- * started with, and the physical address bits it sees. Everything else in the document (devices, memory, …) is not
+ * What a live migration needs of a guest's domain XML ({@code virsh dumpxml}): who it is, its CPU, the machine type
+ * it was started with, and the physical address bits it sees. Everything else in the document (devices, memory, …) is not
  * read.
  *
  * @param name          {@code <name>}
+ * @param uuid          {@code <uuid>}
  * @param arch          {@code <os><type arch>}
  * @param machineType   {@code <os><type machine>}: the versioned type libvirt expanded an alias to at start
  * @param cpu           {@code <cpu>} as written (a guest CPU names no arch: libvirt refuses {@code <arch>} beside
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record GuestDomain(
         @Nullable String name,
+        @Nullable String uuid,
         @Nullable String arch,
         @Nullable String machineType,
         @Nullable CpuDefinition cpu,
@@ -39,6 +41,7 @@ public record GuestDomain(
     public static GuestDomain parse(String xml) {
         XmlElement domain = XmlElement.root(DOCUMENT, xml, "domain");
         String name = domain.optionalChildText("name").orElse(null);
+        String uuid = domain.optionalChildText("uuid").orElse(null);
         XmlElement type = domain.optionalChild("os")
                 .flatMap(os -> os.optionalChild("type"))
                 .orElse(null);
@@ -55,7 +58,7 @@ public record GuestDomain(
                     .map(GuestDomain::readMaxPhysAddr)
                     .orElse(null);
         }
-        return new GuestDomain(name, arch, machine, cpu, maxPhysAddr);
+        return new GuestDomain(name, uuid, arch, machine, cpu, maxPhysAddr);
     }
 
     private static MaxPhysAddr readMaxPhysAddr(XmlElement element) {

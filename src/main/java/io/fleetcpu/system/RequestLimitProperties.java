@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxFeaturesPerCpu features (listed and disabled) one CPU description may name
  * @param maxWhatIfHosts entries in each list of a what-if (addHosts, addReports, removeHosts)
  * @param maxMachineTypes machine types one host's capabilities may list for its arch (QEMU 11.1 lists 42, QEMU 7.2 60)
+ * @param maxGuestsPerHost guests (domains) one registration may report; the agent's {@code --max-guests} caps what it
+ *     sends at the same number by default
  */
 @ConfigurationProperties("fleetcpu.request")
 public record RequestLimitProperties(
@@ -31,7 +33,8 @@ public record RequestLimitProperties(
         @DefaultValue("100") int maxAggregatesPerHost,
         @DefaultValue("1000") int maxFeaturesPerCpu,
         @DefaultValue("1000") int maxWhatIfHosts,
-        @DefaultValue("1000") int maxMachineTypes) {
+        @DefaultValue("1000") int maxMachineTypes,
+        @DefaultValue("1000") int maxGuestsPerHost) {
 
     /** Adds a problem naming the field and the limit when {@code count} things are more than {@code limit}. */
     public static boolean checkCount(
@@ -52,6 +55,10 @@ public record RequestLimitProperties(
     }
 
     /** Within the limit of machine types one host may list. */
+    public boolean checkGuests(List<FieldProblem> problems, String field, int count) {
+        return checkCount(problems, field, count, maxGuestsPerHost, "guests", "max-guests-per-host");
+    }
+
     public boolean checkMachineTypes(List<FieldProblem> problems, String field, int count) {
         return checkCount(problems, field, count, maxMachineTypes, "machine types", "max-machine-types");
     }

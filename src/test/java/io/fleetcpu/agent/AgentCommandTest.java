@@ -32,7 +32,8 @@ class AgentCommandTest {
             "9.0.0",
             "7.2.0",
             UUID,
-            List.of());
+            List.of(),
+            null);
 
     @TempDir
     Path dir;
@@ -61,7 +62,7 @@ class AgentCommandTest {
 
     private int run(String... args) {
         return run(
-                uri -> {
+                (uri, maxGuests) -> {
                     libvirtUris.add(uri);
                     return HASWELL;
                 },
@@ -352,7 +353,7 @@ class AgentCommandTest {
     @Test
     void anUnreachableLibvirtIsOneClearLineAndExitThree() {
         int exit = run(
-                uri -> {
+                (uri, maxGuests) -> {
                     throw new LibvirtException("Failed to connect socket to '/var/run/libvirt/libvirt-sock': "
                             + "No such file or directory");
                 },
@@ -372,7 +373,7 @@ class AgentCommandTest {
     @Test
     void anUnknownCpuModelIsOneClearLineAndExitThree() {
         int exit = run(
-                uri -> {
+                (uri, maxGuests) -> {
                     throw new LibvirtException(
                             uri + ": the host CPU in its capabilities has no model, so libvirt cannot "
                                     + "expand its features");
@@ -391,7 +392,7 @@ class AgentCommandTest {
     @Test
     void verboseAddsTheStackTrace() {
         int exit = run(
-                uri -> {
+                (uri, maxGuests) -> {
                     throw new LibvirtException("cannot connect");
                 },
                 "--dry-run",

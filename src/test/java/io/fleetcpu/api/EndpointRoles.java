@@ -74,6 +74,8 @@ abstract class EndpointRoles extends ApiAssertions {
         table.put("DELETE /aggregates/{id}", OPERATORS);
         table.put("GET /aggregates/{id}/baseline", reads);
         table.put("GET /aggregates/{id}/history", reads);
+        // guest names and UUIDs are tenant data: never open
+        table.put("GET /aggregates/{id}/guests", READERS);
         table.put("PUT /aggregates/{id}/hosts/{hostId}", OPERATORS);
         table.put("DELETE /aggregates/{id}/hosts/{hostId}", OPERATORS);
         table.put("GET /aggregates/{id}/recommended-cpu", reads);

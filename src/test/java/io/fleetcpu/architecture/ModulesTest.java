@@ -32,6 +32,7 @@ class ModulesTest {
                         "cpumodels",
                         "dashboard",
                         "fleet",
+                        "guests",
                         "history",
                         "hosts",
                         "libvirtxml",

@@ -55,7 +55,7 @@ public abstract class ApiTest {
     private int port;
 
     @Autowired
-    private JdbcTemplate jdbc;
+    protected JdbcTemplate jdbc;
 
     @BeforeEach
     void emptyDatabase() {

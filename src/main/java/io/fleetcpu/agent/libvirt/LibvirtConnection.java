@@ -150,7 +150,8 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
     }
 
     /**
-     * A domain as libvirt describes it: its XML ({@code virsh dumpxml}), and whether it runs.
+     * A domain as libvirt describes it: its persistent definition ({@code virsh dumpxml --inactive}: the CPU and
+     * machine type as configured, not as expanded at start), and whether it runs.
      *
      * @param xml the whole document; callers keep only what they need of it (never disks, networks or metadata)
      */
@@ -158,7 +159,7 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
 
     /**
      * The connection's domains, running and defined, at most {@code max} of them ({@code virConnectListAllDomains},
-     * then {@code virDomainGetXMLDesc} of each); in libvirt's order.
+     * then {@code virDomainGetXMLDesc} of each with {@code VIR_DOMAIN_XML_INACTIVE}); in libvirt's order.
      *
      * @return the domains, and how many there were in all (more than {@code max} when some were left out)
      */
@@ -178,7 +179,9 @@ public final class LibvirtConnection implements AutoCloseable, CpuQueries {
                 if (read.size() < max) {
                     try {
                         read.add(new Domain(
-                                takeString(lib.virDomainGetXMLDesc(domain, 0), "virDomainGetXMLDesc"),
+                                takeString(
+                                        lib.virDomainGetXMLDesc(domain, LibvirtNative.VIR_DOMAIN_XML_INACTIVE),
+                                        "virDomainGetXMLDesc"),
                                 lib.virDomainIsActive(domain) == 1));
                     } catch (LibvirtException goneMeanwhile) {
                         // undefined between the listing and this read: it is no longer a guest of the host

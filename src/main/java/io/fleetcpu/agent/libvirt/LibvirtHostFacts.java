@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param libvirtVersion        the daemon's libvirt, e.g. {@code 9.0.0}
  * @param qemuVersion           the hypervisor's version when it is QEMU, e.g. {@code 7.2.0}; null for other drivers
  * @param notes                 why fields are null, or which fallback was taken, one sentence each
+ * @param domains               the connection's domains as configured, at most the cap asked for; null when none
+ *                              were asked for
  */
 public record LibvirtHostFacts(
         UUID hostUuid,
@@ -37,7 +39,8 @@ public record LibvirtHostFacts(
         @Nullable String hypervisorCpuXml,
         String libvirtVersion,
         @Nullable String qemuVersion,
-        List<String> notes) {
+        List<String> notes,
+        LibvirtConnection.@Nullable Domains domains) {
 
     public LibvirtHostFacts {
         Objects.requireNonNull(hostUuid, "hostUuid");

@@ -29,14 +29,29 @@ public final class LibvirtHostReader {
      * @throws LibvirtException when libvirt cannot be loaded or reached, or cannot describe this host
      */
     public LibvirtHostFacts read(String uri) {
+        return read(uri, 0);
+    }
+
+    /**
+     * @param uri       e.g. {@code qemu:///system}
+     * @param maxGuests the most domains to read as well (their definitions as configured); 0 reads none
+     * @throws LibvirtException when libvirt cannot be loaded or reached, or cannot describe this host
+     */
+    public LibvirtHostFacts read(String uri, int maxGuests) {
         HypervisorIdentity identity = HypervisorIdentity.read(uri);
         try (LibvirtConnection libvirt = LibvirtConnection.open(uri)) {
-            return describe(identity, libvirt);
+            LibvirtConnection.Domains domains = maxGuests > 0 ? libvirt.domains(maxGuests) : null;
+            return describe(identity, libvirt, domains);
         }
     }
 
     /** The facts from what libvirt-java said and what the C API answers; a seam for tests. */
     static LibvirtHostFacts describe(HypervisorIdentity identity, CpuQueries libvirt) {
+        return describe(identity, libvirt, null);
+    }
+
+    private static LibvirtHostFacts describe(
+            HypervisorIdentity identity, CpuQueries libvirt, LibvirtConnection.@Nullable Domains domains) {
         String uri = identity.uri();
         List<String> notes = new ArrayList<>();
         HostCapabilities caps = readCapabilities(identity);
@@ -86,7 +101,8 @@ public final class LibvirtHostReader {
                 hypervisorCpu,
                 identity.libvirtVersion(),
                 qemuVersion,
-                notes);
+                notes,
+                domains);
     }
 
     private static HostCapabilities readCapabilities(HypervisorIdentity identity) {

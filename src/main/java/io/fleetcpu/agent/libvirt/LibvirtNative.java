@@ -65,6 +65,9 @@ public interface LibvirtNative extends Library {
      * {@code virDomainPtr} that the caller frees (each with {@link #virDomainFree}, the array with
      * {@link Native#free}); returns how many, or -1.
      */
+    /** {@code virDomainGetXMLDesc} flag: the persistent definition, as configured, of a running domain too. */
+    int VIR_DOMAIN_XML_INACTIVE = 2;
+
     int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
 
     /** {@code virsh dumpxml} of a domain ({@code flags} 0: the running definition of a running one); freed by the caller. */

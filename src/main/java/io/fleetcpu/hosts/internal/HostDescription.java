@@ -4,6 +4,7 @@ import io.fleetcpu.hosts.CpuKindFacts;
 import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.HostGuests;
 import io.fleetcpu.hosts.KernelFacts;
 import io.fleetcpu.hosts.SoftwareVersions;
 import io.fleetcpu.policy.migration.MigrationFacts;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param guestModels from the domain capabilities, when the agent sent them
  * @param catalog the catalog the CPU was read with, chosen by the host's libvirt version
  * @param migration what the capabilities and versions say beyond the CPU
+ * @param guests the host's guests as reported; null when the report has none
  */
 record HostDescription(
         UUID id,
@@ -30,7 +32,8 @@ record HostDescription(
         @Nullable SoftwareVersions versions,
         Documents documents,
         String catalog,
-        MigrationFacts migration) {
+        MigrationFacts migration,
+        @Nullable HostGuests guests) {
 
     /** The kind of CPU the host reports. */
     CpuKindFacts kind() {
@@ -55,7 +58,9 @@ record HostDescription(
                 .append('\n')
                 .append(kernel.release())
                 .append('\n')
-                .append(versions);
+                .append(versions)
+                .append('\n')
+                .append(guests);
         for (String document : new String[] {
             documents.capabilitiesXml(),
             documents.domainCapabilitiesXml(),
@@ -68,10 +73,15 @@ record HostDescription(
                     .append(':')
                     .append(document);
         }
+        return sha256(text.toString());
+    }
+
+    /** SHA-256 of the text's UTF-8 bytes, in hexadecimal. */
+    static String sha256(String text) {
         try {
             return java.util.HexFormat.of()
                     .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -7,6 +7,7 @@ import io.fleetcpu.catalog.FeatureSet;
 import io.fleetcpu.hosts.GuestModels;
 import io.fleetcpu.hosts.HostCpu;
 import io.fleetcpu.hosts.HostCpu.CpuSource;
+import io.fleetcpu.hosts.HostGuests;
 import io.fleetcpu.hosts.HostReport;
 import io.fleetcpu.hosts.KernelFacts;
 import io.fleetcpu.hosts.SoftwareVersions;
@@ -79,10 +80,12 @@ class HostReportReader {
 
     private final Catalogs catalogs;
     private final RequestLimitProperties limits;
+    private final GuestReportReader guests;
 
     HostReportReader(Catalogs catalogs, RequestLimitProperties limits) {
         this.catalogs = catalogs;
         this.limits = limits;
+        this.guests = new GuestReportReader(limits);
     }
 
     HostDescription read(HostReport report) {
@@ -141,6 +144,7 @@ class HostReportReader {
         KernelFacts kernel = readKernel(problems, report.kernel());
         checkVersions(problems, report.versions());
         MigrationFacts migration = readMigration(problems, capabilities, report.versions());
+        HostGuests hostGuests = guests.read(problems, report.guests());
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -170,7 +174,8 @@ class HostReportReader {
                         report.migratableCpuXml(),
                         report.hypervisorCpuXml()),
                 catalog.name(),
-                migration);
+                migration,
+                hostGuests);
     }
 
     /**
@@ -264,8 +269,7 @@ class HostReportReader {
         }
     }
 
-    private static void checkOneOf(
-            List<FieldProblem> problems, String field, @Nullable String value, List<String> allowed) {
+    static void checkOneOf(List<FieldProblem> problems, String field, @Nullable String value, List<String> allowed) {
         if (value != null && !allowed.contains(value)) {
             problems.add(new FieldProblem(field, "'" + value + "' is not one of " + allowed));
         }
@@ -496,8 +500,7 @@ class HostReportReader {
     }
 
     /** The same for a value inside a field (a document), which {@code what} names. */
-    private static void checkText(
-            List<FieldProblem> problems, String field, String what, @Nullable String value, int max) {
+    static void checkText(List<FieldProblem> problems, String field, String what, @Nullable String value, int max) {
         if (value == null) {
             return;
         }

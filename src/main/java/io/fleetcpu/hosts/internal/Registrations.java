@@ -45,6 +45,7 @@ class Registrations implements HostRegistration {
     private final AggregateCountLocks countLocks;
     private final HostViews views;
     private final RegistrationOutcomes outcomes;
+    private final StoredGuests guests;
 
     /**
      * Registrations of one known host take turns on its row (locked for the write). Two registrations of one new
@@ -71,7 +72,8 @@ class Registrations implements HostRegistration {
             AgentBinding binding,
             AggregateCountLocks countLocks,
             HostViews views,
-            RegistrationOutcomes outcomes) {
+            RegistrationOutcomes outcomes,
+            StoredGuests guests) {
         this.hosts = hosts;
         this.reader = reader;
         this.events = events;
@@ -85,6 +87,7 @@ class Registrations implements HostRegistration {
         this.countLocks = countLocks;
         this.views = views;
         this.outcomes = outcomes;
+        this.guests = guests;
     }
 
     @Override
@@ -154,6 +157,7 @@ class Registrations implements HostRegistration {
                     before, after, List.copyOf(new TreeSet<>(aggregatesBefore)), List.copyOf(aggregatesAfter), now));
         }
         binding.claim(host, registrant);
+        boolean guestsChanged = guests.replace(description.id(), description.guests(), now);
         Host.Changes changes =
                 host.describe(description, kindRows.findById(kindId).orElseThrow(), digest, now);
         // Written when the transaction commits, last: the host's memberships and kind lock its aggregates' counts.
@@ -165,7 +169,8 @@ class Registrations implements HostRegistration {
                         changes.left(),
                         createdAggregates,
                         !created && changes.factsChanged(),
-                        !created && cpuChanged));
+                        !created && cpuChanged,
+                        !created && guestsChanged));
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Which {@link Access} each request needs. Reads are open unless {@code fleetcpu.security.reads-need-credential}
- * closes them; health and the OpenAPI document stay open always. The POSTs that only ask a question (what-if,
+ * closes them; health and the OpenAPI document stay open always, reads of tenant data (the guests' names) never are. The POSTs that only ask a question (what-if,
  * migration checks) are reads: they write nothing, so they are as open as the GETs (the dashboard asks the same
  * what-if with a GET form). Registering a host, and uploading its libvirt's cpu_map, need the agent's access; every
  * other change (and any request this table does not know) is the operator's.
@@ -34,6 +34,9 @@ public class AccessRules {
 
     private static final List<PathPattern> REGISTRATION = patterns("/hosts");
 
+    /** Reads of tenant data (guest names and UUIDs): a viewer's or operator's, even while other reads are open. */
+    private static final List<PathPattern> TENANT_DATA = patterns("/aggregates/{id}/guests");
+
     /** The agent uploads its libvirt's cpu_map when the service does not hold it. */
     private static final List<PathPattern> MAP_UPLOAD = patterns("/cpu-maps/{digest}");
 
@@ -56,6 +59,9 @@ public class AccessRules {
      * @param container the request's path within the application
      */
     Access needed(String method, PathContainer container) {
+        if (READS.contains(method) && !"OPTIONS".equals(method) && matches(TENANT_DATA, container)) {
+            return Access.READ;
+        }
         if (READS.contains(method)) {
             return !readsNeedCredential || "OPTIONS".equals(method) || matches(ALWAYS_OPEN, container)
                     ? Access.OPEN
@@ -69,6 +75,11 @@ public class AccessRules {
             return Access.REGISTER;
         }
         return Access.OPERATE;
+    }
+
+    /** Whether the path reads tenant data, which needs a credential even while reads are open. */
+    public boolean tenantData(String path) {
+        return matches(TENANT_DATA, PathContainer.parsePath(path));
     }
 
     private static boolean matches(List<PathPattern> patterns, PathContainer path) {

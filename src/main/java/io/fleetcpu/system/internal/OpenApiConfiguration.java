@@ -113,8 +113,9 @@ public class OpenApiConfiguration {
                     if (operation.getResponses() == null) {
                         operation.setResponses(new ApiResponses());
                     }
-                    // The questions (what-if, migration checks) are POSTs that read: as open as the GETs.
-                    if (!READS.contains(entry.getKey())
+                    // The questions (what-if, migration checks) are POSTs that read: as open as the GETs. Reads of
+                    // tenant data never are.
+                    if ((!READS.contains(entry.getKey()) || access.tenantData(path.getKey()))
                             && access.needed(entry.getKey().name(), path.getKey()) != Access.OPEN) {
                         if (operation.getSecurity() == null
                                 || operation.getSecurity().isEmpty()) {
