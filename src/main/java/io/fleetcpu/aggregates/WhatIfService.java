@@ -37,6 +37,7 @@ public class WhatIfService {
     private final GuestCpuService guestCpus;
     private final ComputeGate gate;
     private final RequestLimitProperties limits;
+    private final StrandedGuests stranded;
 
     WhatIfService(
             AggregateService aggregates,
@@ -45,7 +46,8 @@ public class WhatIfService {
             FleetCensus census,
             GuestCpuService guestCpus,
             ComputeGate gate,
-            RequestLimitProperties limits) {
+            RequestLimitProperties limits,
+            StrandedGuests stranded) {
         this.aggregates = aggregates;
         this.hosts = hosts;
         this.registration = registration;
@@ -53,6 +55,7 @@ public class WhatIfService {
         this.guestCpus = guestCpus;
         this.gate = gate;
         this.limits = limits;
+        this.stranded = stranded;
     }
 
     /**
@@ -60,6 +63,11 @@ public class WhatIfService {
      * Every what-if is a computation of its own (no two ask the same), so it takes its turn at the gate whole.
      */
     public WhatIfView whatIf(String aggregateId, WhatIfRequest request) {
+        return whatIf(aggregateId, request, false);
+    }
+
+    /** @param nameGuests whether the stranded guests are named (the caller may read tenant data) */
+    public WhatIfView whatIf(String aggregateId, WhatIfRequest request, boolean nameGuests) {
         List<FieldProblem> tooMany = new ArrayList<>();
         checkSize(tooMany, "addHosts", request.addHosts());
         checkSize(tooMany, "addReports", request.addReports());
@@ -67,7 +75,7 @@ public class WhatIfService {
         if (!tooMany.isEmpty()) {
             throw new InvalidRequestException(tooMany);
         }
-        return gate.run(() -> compute(aggregateId, request));
+        return gate.run(() -> compute(aggregateId, request, nameGuests));
     }
 
     private void checkSize(List<FieldProblem> problems, String field, @Nullable List<?> entries) {
@@ -77,7 +85,7 @@ public class WhatIfService {
         }
     }
 
-    private WhatIfView compute(String aggregateId, WhatIfRequest request) {
+    private WhatIfView compute(String aggregateId, WhatIfRequest request, boolean nameGuests) {
         AggregateSnapshot snapshot = aggregates.snapshot(aggregateId);
         List<FieldProblem> problems = new ArrayList<>();
         List<HostFacts> added = new ArrayList<>();
@@ -182,7 +190,8 @@ public class WhatIfService {
                 gained,
                 lost,
                 blocking,
-                platformBlocking);
+                platformBlocking,
+                stranded.stranded(aggregateId, added, removed.keySet(), nameGuests));
     }
 
     private static @Nullable UUID uuidOrNull(@Nullable String text) {

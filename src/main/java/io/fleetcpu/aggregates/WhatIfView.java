@@ -2,6 +2,7 @@ package io.fleetcpu.aggregates;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** What a change of an aggregate's hosts would do to its recommended CPU. */
@@ -26,7 +27,49 @@ public record WhatIfView(
                 description = "hosts of the changed aggregate that cannot take guests started with today's migration "
                         + "contract (a machine type they do not offer, fewer address bits): guests running now could "
                         + "not migrate onto them, and the contract after is lower")
-        List<PlatformBlockingHost> platformBlockingHosts) {
+        List<PlatformBlockingHost> platformBlockingHosts,
+
+        @Schema(
+                description = "the guests the change would strand: those on hosts that stay that could not move to "
+                        + "a host it adds, and those on hosts it takes out that could move to no host left")
+        Stranded strandedGuests) {
+
+    /** The guests a change would strand. */
+    @Schema(
+            name = "WhatIfStrandedGuests",
+            description = "Guests the change would strand, as the hosts' agents last reported them")
+    public record Stranded(
+            @Schema(description = "how many") int count,
+
+            @Schema(
+                    description = "true when the guests' names and UUIDs are left out: they are tenant data, for a "
+                            + "viewer's or operator's token")
+            boolean namesWithheld,
+
+            List<StrandedGuest> guests) {}
+
+    /** One guest a change would strand, and why. */
+    @Schema(name = "WhatIfStrandedGuest", description = "A guest the change would strand, and why")
+    public record StrandedGuest(
+            @Schema(description = "left out without a viewer's or operator's token") @Nullable
+            String name,
+
+            @Schema(description = "left out without a viewer's or operator's token") @Nullable
+            UUID uuid,
+
+            @Schema(description = "the host it is on") String hostname,
+
+            boolean running,
+
+            @Schema(description = "its CPU in short", example = "custom EPYC-Rome +x2apic")
+            String cpu,
+
+            @Nullable String machineType,
+
+            @Schema(
+                    description = "why it would be stranded",
+                    example = "cannot move to added host compute-9: the target host lacks features sse4a")
+            String why) {}
 
     /** Hosts of one kind that cannot take guests started with today's migration contract. */
     @Schema(

@@ -9,6 +9,7 @@ import io.fleetcpu.aggregates.WhatIfRequest;
 import io.fleetcpu.aggregates.WhatIfService;
 import io.fleetcpu.fleet.FleetService;
 import io.fleetcpu.fleet.GroupingView;
+import io.fleetcpu.guests.GuestInventoryService;
 import io.fleetcpu.history.HistoryService;
 import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.system.ConflictException;
@@ -58,6 +59,7 @@ class DashboardController {
     private final WhatIfService whatIfs;
     private final FleetService fleet;
     private final HistoryService history;
+    private final GuestInventoryService guests;
 
     DashboardController(
             FleetCensus census,
@@ -66,7 +68,8 @@ class DashboardController {
             AnswerRenderings renderings,
             WhatIfService whatIfs,
             FleetService fleet,
-            HistoryService history) {
+            HistoryService history,
+            GuestInventoryService guests) {
         this.census = census;
         this.aggregates = aggregates;
         this.recommendations = recommendations;
@@ -74,6 +77,7 @@ class DashboardController {
         this.whatIfs = whatIfs;
         this.fleet = fleet;
         this.history = history;
+        this.guests = guests;
     }
 
     @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
@@ -124,6 +128,7 @@ class DashboardController {
             page.addObject("renderings", renderings(answer.value()));
             page.addObject("matrix", attempt(() -> recommendations.featureMatrix(id)));
         }
+        page.addObject("guests", attempt(() -> guests.inventory(id)));
         page.addObject("history", history.latestOfAggregate(id, HISTORY_SHOWN));
         page.addObject("add", add == null ? "" : add);
         page.addObject("remove", remove == null ? "" : remove);

@@ -7,7 +7,7 @@
 @NullMarked
 @ApplicationModule(
         displayName = "Web dashboard",
-        allowedDependencies = {"aggregates", "fleet", "history", "hosts", "policy", "system"})
+        allowedDependencies = {"aggregates", "fleet", "guests", "history", "hosts", "policy", "system"})
 package io.fleetcpu.dashboard;
 
 import org.jspecify.annotations.NullMarked;

@@ -232,6 +232,43 @@ public class FleetService {
         GuestToCheck toCheck = guestToCheck(guest, domain, engine);
         GuestPlatform platform = guestPlatform(guest, domain);
         List<String> notSaid = whatTheDomainDoesNotSay(domain, guest.sourceHost());
+        List<MigrationCheckView.TargetVerdict> verdicts =
+                judge(toCheck, platform, notSaid, passthrough, targets, engine);
+        return new MigrationCheckView(
+                toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible), verdicts);
+    }
+
+    /**
+     * Whether a guest with this {@code <cpu>} and machine type, running on {@code sourceHost} (for host-model and
+     * host-passthrough), could move to each of these hosts: the verdicts of {@link #check} for them, one per host.
+     *
+     * @throws InvalidRequestException naming {@code guest.cpuXml} or {@code guest.machineType} when the check refuses
+     *     the guest (a mode that does not migrate, a model no catalog knows, an alias for a machine type)
+     * @throws ConflictException when a target cannot be judged
+     */
+    public List<MigrationCheckView.TargetVerdict> checkGuest(
+            String cpuXml, @Nullable String machineType, @Nullable UUID sourceHost, List<HostFacts> targets) {
+        var guest = new MigrationCheckRequest.Guest(
+                cpuXml, null, sourceHost == null ? null : sourceHost.toString(), null, null, null, machineType, null);
+        List<HostFacts> involved = new ArrayList<>(targets);
+        involved.addAll(guestHosts(guest));
+        CpuEngine engine = engine(involved);
+        return judge(
+                guestToCheck(guest, null, engine),
+                guestPlatform(guest, null),
+                List.of(),
+                false,
+                targets.stream().map(Target::of).toList(),
+                engine);
+    }
+
+    private List<MigrationCheckView.TargetVerdict> judge(
+            GuestToCheck toCheck,
+            GuestPlatform platform,
+            List<String> notSaid,
+            boolean passthrough,
+            List<Target> targets,
+            CpuEngine engine) {
         List<MigrationCheckView.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : targets) {
             HostFacts read = readWith(t.facts(), engine);
@@ -270,8 +307,7 @@ public class FleetService {
                             : verdict.reason() + " Beyond the CPU the move is blocked: " + String.join("; ", blockers)
                                     + "."));
         }
-        return new MigrationCheckView(
-                toCheck.name(), verdicts.stream().allMatch(MigrationCheckView.TargetVerdict::compatible), verdicts);
+        return verdicts;
     }
 
     /** A guest's domain XML, with a CPU to check. */

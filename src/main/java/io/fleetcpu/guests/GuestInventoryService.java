@@ -1,8 +1,6 @@
 package io.fleetcpu.guests;
 
 import io.fleetcpu.aggregates.RecommendationService;
-import io.fleetcpu.fleet.FleetService;
-import io.fleetcpu.fleet.MigrationCheckRequest;
 import io.fleetcpu.fleet.MigrationCheckView;
 import io.fleetcpu.hosts.GuestRecords;
 import io.fleetcpu.hosts.GuestRecords.MemberGuests;
@@ -10,9 +8,7 @@ import io.fleetcpu.hosts.HostGuest;
 import io.fleetcpu.policy.guest.GuestConfiguration;
 import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.policy.guest.GuestFeatures;
-import io.fleetcpu.policy.migration.MachineTypeFamily;
 import io.fleetcpu.system.ConflictException;
-import io.fleetcpu.system.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
@@ -34,12 +28,12 @@ public class GuestInventoryService {
 
     private final GuestRecords guests;
     private final RecommendationService recommendations;
-    private final FleetService fleet;
+    private final GuestMigrationChecks checks;
 
-    GuestInventoryService(GuestRecords guests, RecommendationService recommendations, FleetService fleet) {
+    GuestInventoryService(GuestRecords guests, RecommendationService recommendations, GuestMigrationChecks checks) {
         this.guests = guests;
         this.recommendations = recommendations;
-        this.fleet = fleet;
+        this.checks = checks;
     }
 
     /** @throws io.fleetcpu.system.NotFoundException when there is no such aggregate */
@@ -60,7 +54,7 @@ public class GuestInventoryService {
                 .add(m));
 
         Map<GuestConfiguration, Integer> ids = configurationIds(members);
-        Map<CheckKey, Checked> checks = new HashMap<>();
+        Map<GuestMigrationChecks.Key, GuestMigrationChecks.Checked> checked = new HashMap<>();
         int[] perConfigurationGuests = new int[ids.size()];
         int[] perConfigurationRunning = new int[ids.size()];
         int[] perConfigurationStuck = new int[ids.size()];
@@ -77,9 +71,9 @@ public class GuestInventoryService {
             for (HostGuest guest : member.guests().guests()) {
                 GuestConfiguration configuration = guest.configuration();
                 int id = Objects.requireNonNull(ids.get(configuration));
-                CheckKey key = CheckKey.of(configuration, member);
-                Checked checked = checks.computeIfAbsent(key, k -> check(aggregateId, k));
-                List<GuestInventoryView.Stuck> stuck = stuck(checked.verdicts(), member, membersByKind);
+                var verdicts = checked.computeIfAbsent(
+                        GuestMigrationChecks.Key.of(configuration, member), k -> checks.againstMembers(aggregateId, k));
+                List<GuestInventoryView.Stuck> stuck = stuck(verdicts.verdicts(), member, membersByKind);
                 perConfigurationGuests[id]++;
                 if (guest.running()) {
                     perConfigurationRunning[id]++;
@@ -87,8 +81,8 @@ public class GuestInventoryService {
                         perConfigurationStuck[id]++;
                     }
                 }
-                if (checked.problem() != null) {
-                    notChecked[id] = checked.problem();
+                if (verdicts.problem() != null) {
+                    notChecked[id] = verdicts.problem();
                 }
                 listed.add(new GuestInventoryView.Guest(
                         guest.name(),
@@ -155,73 +149,6 @@ public class GuestInventoryService {
             }
         }
         return ids;
-    }
-
-    /**
-     * What is checked once: a configuration, and for the host modes the kind of host it runs on (one of them stands
-     * for all, as the source).
-     */
-    private record CheckKey(
-            GuestConfiguration configuration,
-            @Nullable String sourceKind,
-            @Nullable UUID source) {
-
-        static CheckKey of(GuestConfiguration configuration, MemberGuests member) {
-            boolean fromHost = configuration.mode() != null
-                    && (configuration.mode().equals("host-model")
-                            || configuration.mode().equals("host-passthrough"));
-            return fromHost
-                    ? new CheckKey(configuration, member.kindId(), member.hostId())
-                    : new CheckKey(configuration, null, null);
-        }
-
-        @Override
-        public boolean equals(@Nullable Object o) {
-            return o instanceof CheckKey k
-                    && k.configuration.equals(configuration)
-                    && Objects.equals(k.sourceKind, sourceKind);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(configuration, sourceKind);
-        }
-    }
-
-    /** The verdict per member kind, or why there is none (and then no verdicts). */
-    private record Checked(
-            List<MigrationCheckView.TargetVerdict> verdicts,
-            @Nullable String problem) {}
-
-    private Checked check(String aggregateId, CheckKey key) {
-        GuestConfiguration c = key.configuration();
-        String machineType = c.machineType() == null
-                        || MachineTypeFamily.whyNotVersioned(c.machineType()).isPresent()
-                ? null
-                : c.machineType();
-        var request = new MigrationCheckRequest(
-                new MigrationCheckRequest.Guest(
-                        c.cpuXml(),
-                        null,
-                        key.source() == null ? null : key.source().toString(),
-                        null,
-                        null,
-                        null,
-                        machineType,
-                        null),
-                new MigrationCheckRequest.Target(null, aggregateId));
-        try {
-            return new Checked(fleet.check(request).targets(), null);
-        } catch (InvalidRequestException e) {
-            return new Checked(
-                    List.of(),
-                    e.problems().stream()
-                            .map(p -> p.problem() == null ? p.field() : p.problem())
-                            .reduce((a, b) -> a + "; " + b)
-                            .orElse("the migration check refused it"));
-        } catch (ConflictException e) {
-            return new Checked(List.of(), e.getMessage());
-        }
     }
 
     /** The member kinds a guest cannot go to, with their hosts other than its own. */

@@ -72,7 +72,7 @@ public record GuestInventoryView(
 
             @Schema(
                     description = "custom, host-model, host-passthrough or maximum; left out for a domain without "
-                            + "<cpu> (QEMU's default model, checked as qemu64)")
+                            + "<cpu> (QEMU's default model, which cannot be checked: see notChecked)")
             @Nullable
             String mode,
 

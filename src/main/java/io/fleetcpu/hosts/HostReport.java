@@ -112,8 +112,7 @@ public record HostReport(
             @Schema(description = "<os><type machine>: the versioned machine type", example = "pc-q35-7.2") @Nullable
             String machineType,
 
-            @Schema(description = "its <cpu>; left out when the domain has none (QEMU's default model, qemu64)")
-            @Nullable
+            @Schema(description = "its <cpu>; left out when the domain has none (QEMU's default model)") @Nullable
             ReportedGuestCpu cpu) {}
 
     /** A domain's {@code <cpu>}. */

@@ -2,7 +2,10 @@ package io.fleetcpu.metrics;
 
 import io.fleetcpu.aggregates.AggregateFigures;
 import io.fleetcpu.catalog.CpuCatalog;
+import io.fleetcpu.guests.GuestInventoryService;
+import io.fleetcpu.guests.GuestInventoryView;
 import io.fleetcpu.hosts.FleetCensus;
+import io.fleetcpu.system.NotFoundException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,8 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The fleet's gauges, read from numbers the service keeps: hosts counted by kind (cpu_kind_hosts, kept by database
- * triggers) and the aggregates' kept recommended-cpu answers. {@link #refreshIfDue()} reads them again before a
- * scrape, at most every {@code fleetcpu.metrics.refresh-interval}; a scrape never reads the host table. Labels are
+ * triggers), the aggregates' kept recommended-cpu answers and their guest inventories. {@link #refreshIfDue()} reads
+ * them again before a scrape, at most every {@code fleetcpu.metrics.refresh-interval}; a scrape that comes sooner
+ * reads nothing. Labels are
  * bounded: vendor and model are the catalog's (anything else is "other"), aggregates at most
  * {@code fleetcpu.metrics.max-aggregates}, no host is named.
  */
@@ -39,6 +43,7 @@ class FleetMetrics {
 
     private final FleetCensus census;
     private final AggregateFigures aggregates;
+    private final GuestInventoryService guests;
     private final CpuCatalog catalog;
     private final MetricsProperties properties;
     private final Clock clock;
@@ -52,12 +57,14 @@ class FleetMetrics {
     FleetMetrics(
             FleetCensus census,
             AggregateFigures aggregates,
+            GuestInventoryService guests,
             CpuCatalog catalog,
             MetricsProperties properties,
             Clock clock,
             MeterRegistry meters) {
         this.census = census;
         this.aggregates = aggregates;
+        this.guests = guests;
         this.catalog = catalog;
         this.properties = properties;
         this.clock = clock;
@@ -100,6 +107,20 @@ class FleetMetrics {
                 meters,
                 "fleetcpu.aggregate.nested.hosts.to.fix",
                 "Hosts with vmx/svm whose kvm module does not (or may not) allow nesting");
+        perAggregate.put(
+                "fleetcpu.aggregate.guests",
+                MultiGauge.builder("fleetcpu.aggregate.guests")
+                        .description("Guests on the aggregate's hosts by CPU (mode and model; a model the catalog "
+                                + "does not know is other) and machine type, as the agents reported them")
+                        .register(meters));
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.guests.not.on.recommendation",
+                "Guests configured with another CPU than the aggregate's recommended one (the rollout still to do)");
+        aggregateGauge(
+                meters,
+                "fleetcpu.aggregate.guests.cannot.migrate",
+                "Running guests that could not live-migrate to at least one member of the aggregate");
         answerCounters(meters, "recommended-cpu", false);
         answerCounters(meters, "baseline", true);
         refreshFailures = Counter.builder("fleetcpu.metrics.refresh.failures")
@@ -173,6 +194,7 @@ class FleetMetrics {
         set("fleetcpu.aggregate.nested.provided", figures, f -> f.nestedProvided() ? 1 : 0);
         set("fleetcpu.aggregate.nested.ready.hosts", figures, AggregateFigures.Figures::nestedReadyHosts);
         set("fleetcpu.aggregate.nested.hosts.to.fix", figures, AggregateFigures.Figures::nestedHostsToFix);
+        refreshGuests(figures);
         fleet = new Fleet(
                 kinds.size(),
                 figures.total(),
@@ -184,7 +206,55 @@ class FleetMetrics {
         for (AggregateFigures.Figures aggregate : figures.aggregates()) {
             rows.add(MultiGauge.Row.of(Tags.of("aggregate", aggregate.aggregate()), value.applyAsInt(aggregate)));
         }
-        Objects.requireNonNull(perAggregate.get(gauge), gauge).register(rows, true); // registered in the constructor
+        gauge(gauge).register(rows, true);
+    }
+
+    /** The guest gauges of each aggregate with gauges, from its inventory; an aggregate deleted meanwhile has none. */
+    private void refreshGuests(AggregateFigures.Fleet figures) {
+        List<MultiGauge.Row<?>> configurations = new ArrayList<>();
+        List<MultiGauge.Row<?>> notOnRecommendation = new ArrayList<>();
+        List<MultiGauge.Row<?>> cannotMigrate = new ArrayList<>();
+        for (AggregateFigures.Figures aggregate : figures.aggregates()) {
+            GuestInventoryView inventory;
+            try {
+                inventory = guests.inventory(aggregate.aggregate());
+            } catch (NotFoundException e) {
+                continue;
+            }
+            Map<Tags, Integer> byCpu = new java.util.LinkedHashMap<>();
+            for (GuestInventoryView.Configuration c : inventory.configurations()) {
+                Tags tags = Tags.of(
+                        "aggregate",
+                        aggregate.aggregate(),
+                        "cpu",
+                        cpuLabel(c),
+                        "machine_type",
+                        c.machineType() == null ? "unknown" : c.machineType());
+                byCpu.merge(tags, c.guests(), Integer::sum);
+            }
+            byCpu.forEach((tags, count) -> configurations.add(MultiGauge.Row.of(tags, count)));
+            Tags tags = Tags.of("aggregate", aggregate.aggregate());
+            notOnRecommendation.add(MultiGauge.Row.of(tags, inventory.summary().notOnRecommendation()));
+            cannotMigrate.add(MultiGauge.Row.of(tags, inventory.summary().cannotMigrate()));
+        }
+        gauge("fleetcpu.aggregate.guests").register(configurations, true);
+        gauge("fleetcpu.aggregate.guests.not.on.recommendation").register(notOnRecommendation, true);
+        gauge("fleetcpu.aggregate.guests.cannot.migrate").register(cannotMigrate, true);
+    }
+
+    /** Mode and model; the catalog's models are the only model values. */
+    private String cpuLabel(GuestInventoryView.Configuration c) {
+        if (c.mode() == null) {
+            return "default";
+        }
+        if (c.model() == null) {
+            return c.mode();
+        }
+        return c.mode() + " " + (catalog.model(c.model()).isPresent() ? c.model() : "other");
+    }
+
+    private MultiGauge gauge(String name) {
+        return Objects.requireNonNull(perAggregate.get(name), name); // registered in the constructor
     }
 
     /** The catalog's vendors are the only values: a CPU of an architecture the catalog does not cover is "other". */

@@ -6,7 +6,7 @@
 @NullMarked
 @ApplicationModule(
         displayName = "Fleet metrics",
-        allowedDependencies = {"aggregates", "catalog", "hosts"})
+        allowedDependencies = {"aggregates", "catalog", "guests", "hosts", "system"})
 package io.fleetcpu.metrics;
 
 import org.jspecify.annotations.NullMarked;

@@ -39,20 +39,7 @@ class RecommendationsBootTest extends ApiTest {
     @Test
     void everyRecommendationForThisMachineStarts() throws IOException {
         assumeLibvirtd();
-        Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        assertThat(AgentCommand.run(
-                        "--server",
-                        uri("").toString(),
-                        "--aggregate",
-                        "boot-proof",
-                        "--token-file",
-                        token.toString(),
-                        "--libvirt-uri",
-                        URI,
-                        "--deadline",
-                        "60s"))
-                .as("agent exit code")
-                .isZero();
+        assertThat(registerThisMachine()).as("agent exit code").isZero();
         String hostId = get("/hosts?aggregate=boot-proof")
                 .json()
                 .get("items")
@@ -123,7 +110,8 @@ class RecommendationsBootTest extends ApiTest {
         if (!mode.equals("host-passthrough")) {
             assertThat(libvirtXml).contains("<maxphysaddr mode='emulate' bits='" + bits + "'/>");
         }
-        GuestBoot.Outcome boot = GuestBoot.boot(URI, domainType, libvirtXml, machineType);
+        GuestBoot.Outcome boot = GuestBoot.boot(
+                URI, domainType, libvirtXml, machineType, name -> assertTheAgentReportsTheGuest(name, machineType));
         System.out.println("boot-proof: goal " + label + ": " + mode
                 + (cpu.hasNonNull("model") ? " " + cpu.get("model").asString() : "") + " " + cpu.get("features")
                 + ", machine " + machineType + ", " + bits + " address bits -> " + boot);
@@ -142,6 +130,61 @@ class RecommendationsBootTest extends ApiTest {
             assertThat(qemu.started()).as("goal %s: %s", label, qemu).isTrue();
         }
         return mode;
+    }
+
+    /** Runs the agent on this machine's libvirtd into aggregate boot-proof; its exit code. */
+    private int registerThisMachine() {
+        Path token;
+        try {
+            token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return AgentCommand.run(
+                "--server",
+                uri("").toString(),
+                "--aggregate",
+                "boot-proof",
+                "--token-file",
+                token.toString(),
+                "--libvirt-uri",
+                URI,
+                "--deadline",
+                "60s");
+    }
+
+    /**
+     * The agent, run again while the guest runs, reports it with its host: the aggregate's inventory lists it as
+     * running the recommended CPU, with the machine type it was defined with.
+     */
+    private void assertTheAgentReportsTheGuest(String domainName, String machineType) {
+        assertThat(registerThisMachine()).as("agent exit code").isZero();
+        Answer answer = get("/aggregates/boot-proof/guests", "Authorization", "Bearer " + VIEWER_TOKEN);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode inventory = answer.json();
+        JsonNode guest = null;
+        for (JsonNode listed : inventory.get("guests")) {
+            if (listed.get("name").asString().equals(domainName)) {
+                guest = listed;
+            }
+        }
+        assertThat(guest).as("%s in %s", domainName, inventory).isNotNull();
+        assertThat(guest.get("running").asBoolean()).isTrue();
+        assertThat(guest.get("onRecommendation").asBoolean())
+                .as("defined with format=libvirt's <cpu>: %s", inventory)
+                .isTrue();
+        JsonNode configuration = null;
+        for (JsonNode c : inventory.get("configurations")) {
+            if (c.get("id").asInt() == guest.get("configuration").asInt()) {
+                configuration = c;
+            }
+        }
+        assertThat(configuration).isNotNull();
+        assertThat(configuration.get("machineType").asString()).isEqualTo(machineType);
+        System.out.println("boot-proof: the agent reports " + domainName + " ("
+                + configuration.get("cpu").asString()
+                + ", " + machineType + ") on the recommended CPU; "
+                + inventory.get("summary"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.fleetcpu.boot;
 
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -32,6 +33,15 @@ public final class GuestBoot {
 
     /** The same, with this machine type in {@code <os><type machine=…>} (null: libvirt's default). */
     public static Outcome boot(String uri, String domainType, String cpuXml, @Nullable String machineType) {
+        return boot(uri, domainType, cpuXml, machineType, name -> {});
+    }
+
+    /**
+     * The same; {@code whileRunning} is given the domain's name while it runs (when it started), before it is
+     * destroyed.
+     */
+    public static Outcome boot(
+            String uri, String domainType, String cpuXml, @Nullable String machineType, Consumer<String> whileRunning) {
         String name = PREFIX + UUID.randomUUID().toString().substring(0, 8);
         String xml = "<domain type='" + domainType + "'>\n  <name>" + name + "</name>\n"
                 + "  <memory unit='MiB'>64</memory>\n  <vcpu>1</vcpu>\n"
@@ -44,7 +54,11 @@ public final class GuestBoot {
             connect = new Connect(uri, false);
             domain = connect.domainDefineXML(xml);
             domain.create();
-            return new Outcome(domain.isActive() == 1, "domain defined but not running");
+            boolean running = domain.isActive() == 1;
+            if (running) {
+                whileRunning.accept(name);
+            }
+            return new Outcome(running, "domain defined but not running");
         } catch (LibvirtException e) {
             return new Outcome(false, e.getMessage());
         } finally {

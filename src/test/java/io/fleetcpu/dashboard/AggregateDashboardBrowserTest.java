@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.aggregates.OutputFormat;
 import io.fleetcpu.testing.BrowserTest;
+import io.fleetcpu.testing.GuestReports;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -43,6 +44,31 @@ class AggregateDashboardBrowserTest extends BrowserTest {
             Answer answer = post("/hosts", host);
             assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         }
+    }
+
+    @Test
+    void theGuestsSectionCountsWhatTheInventoryCountsAndNamesNoGuest() {
+        Map<String, Object> withGuests = GuestReports.withGuests(
+                registration(HSW_1, "hsw-1", List.of("east"), HASWELL), GuestReports.epycGuests(), 2);
+        assertThat(post("/hosts", withGuests).status()).isEqualTo(200);
+        JsonNode inventory = get("/aggregates/east/guests", "Authorization", "Bearer " + VIEWER_TOKEN)
+                .json();
+
+        open("/dashboard/aggregates/east");
+
+        JsonNode summary = inventory.get("summary");
+        assertThat(find("#guests-summary").getText())
+                .startsWith(summary.get("guests").asInt() + " guests ("
+                        + summary.get("running").asInt() + " running) reported by 1 of 3 hosts.")
+                .contains("On the recommended CPU: 0 of 2.")
+                .endsWith("Running guests that cannot migrate to some member: "
+                        + summary.get("cannotMigrate").asInt() + ".");
+        List<WebElement> rows = find("#guests-table").findElements(By.cssSelector("tbody tr"));
+        assertThat(rows).hasSize(inventory.get("configurations").size());
+        JsonNode first = inventory.get("configurations").get(0);
+        assertThat(rows.get(0).findElement(By.cssSelector("th")).getText())
+                .isEqualTo(first.get("cpu").asString());
+        assertThat(find("#guests").getText()).doesNotContain("tenant-");
     }
 
     @Test

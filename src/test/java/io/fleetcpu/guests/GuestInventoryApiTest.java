@@ -1,8 +1,14 @@
 package io.fleetcpu.guests;
 
+import static io.fleetcpu.testing.GuestReports.cpuOf;
+import static io.fleetcpu.testing.GuestReports.domain;
+import static io.fleetcpu.testing.GuestReports.epycGuests;
+import static io.fleetcpu.testing.GuestReports.qemu64Guest;
+import static io.fleetcpu.testing.GuestReports.withGuests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetcpu.testing.ApiAssertions;
+import io.fleetcpu.testing.GuestReports;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +23,9 @@ import tools.jackson.databind.JsonNode;
  */
 class GuestInventoryApiTest extends ApiAssertions {
 
-    private static final String EPYC_GUEST = "6a1b0c2d-0000-4000-8000-000000000001";
-    private static final String QEMU64_GUEST = "6a1b0c2d-0000-4000-8000-000000000002";
-    private static final String SHUT_OFF = "6a1b0c2d-0000-4000-8000-000000000003";
+    private static final String EPYC_GUEST = GuestReports.EPYC_GUEST;
+    private static final String QEMU64_GUEST = GuestReports.QEMU64_GUEST;
+    private static final String SHUT_OFF = GuestReports.SHUT_OFF;
 
     @Test
     void theInventorySaysWhatRunsWhereAndWhichGuestCannotMigrateAndWhy() {
@@ -52,7 +58,10 @@ class GuestInventoryApiTest extends ApiAssertions {
         JsonNode defaultCpu =
                 configuration(inventory, shutOff.get("configuration").asInt());
         assertThat(defaultCpu.has("mode")).as("no <cpu>: QEMU's default").isFalse();
-        assertThat(defaultCpu.get("cpu").asString()).isEqualTo("QEMU's default (qemu64)");
+        assertThat(defaultCpu.get("cpu").asString()).isEqualTo("no <cpu> (QEMU's default model)");
+        assertThat(defaultCpu.get("notChecked").asString())
+                .startsWith("the domain has no <cpu>: QEMU gives it its default model");
+        assertThat(summary.get("notChecked").asInt()).isEqualTo(1);
 
         JsonNode epycConfiguration =
                 configuration(inventory, epyc.get("configuration").asInt());
@@ -65,10 +74,10 @@ class GuestInventoryApiTest extends ApiAssertions {
     @Test
     void guestsConfiguredWithTheRecommendationCountAsRolledOut() {
         // the emulated EPYC host twice: through Debian's libvirt 9.0 (build-2) and through libvirt 12.8 (build-3)
-        assertThat(post("/hosts", emulatedOrKvm(emulatedEpycAgentRegistration("epyc"), epycGuests(), 2))
+        assertThat(post("/hosts", withGuests(emulatedEpycAgentRegistration("epyc"), epycGuests(), 2))
                         .status())
                 .isEqualTo(201);
-        assertThat(post("/hosts", emulatedOrKvm(emulatedEpycQemu11Registration("epyc"), List.of(), 0))
+        assertThat(post("/hosts", withGuests(emulatedEpycQemu11Registration("epyc"), List.of(), 0))
                         .status())
                 .isEqualTo(201);
         Answer answer = get("/aggregates/epyc/recommended-cpu");
@@ -90,10 +99,10 @@ class GuestInventoryApiTest extends ApiAssertions {
                 .forEach(f ->
                         features.put(f.get("name").asString(), f.get("policy").asString()));
         cpu.put("features", features);
-        Map<String, Object> build3 = emulatedOrKvm(
+        Map<String, Object> build3 = withGuests(
                 emulatedEpycQemu11Registration("epyc"),
                 List.of(
-                        domain(QEMU64_GUEST, "tenant-qemu64", true, "pc-q35-7.2", cpuOf("custom", "qemu64", Map.of())),
+                        qemu64Guest(),
                         domain("6a1b0c2d-0000-4000-8000-000000000004", "tenant-new", true, "pc-q35-7.2", cpu)),
                 2);
         Answer registered = post("/hosts", build3);
@@ -193,12 +202,7 @@ class GuestInventoryApiTest extends ApiAssertions {
     @Test
     void aDeletedHostTakesItsGuestsAlong() {
         registerBoth();
-        String build2 = get("/hosts?aggregate=mixed").json().get("items").findValues("id").stream()
-                .map(JsonNode::asString)
-                .filter(id ->
-                        get("/hosts/" + id).json().get("hostname").asString().equals("build-2"))
-                .findFirst()
-                .orElseThrow();
+        String build2 = GuestReports.hostIdOf(get("/hosts?aggregate=mixed").json(), "build-2");
 
         assertThat(delete("/hosts/" + build2).status()).isEqualTo(204);
 
@@ -208,12 +212,66 @@ class GuestInventoryApiTest extends ApiAssertions {
                 .isEqualTo(1L);
     }
 
+    @Test
+    void whatIfListsTheGuestsAChangeWouldStrandNamingThemOnlyToAViewer() {
+        assertThat(post("/hosts", withGuests(agentRegistration("intel"), List.of(qemu64Guest()), 1))
+                        .status())
+                .isEqualTo(201);
+        assertThat(post("/hosts", withGuests(emulatedEpycAgentRegistration("amd"), epycGuests(), 2))
+                        .status())
+                .isEqualTo(201);
+        String intelHost = memberIds("intel").get(0);
+        Map<String, Object> addIntel = Map.of("addHosts", List.of(intelHost));
+
+        JsonNode named = post("/aggregates/amd/what-if", addIntel, "Authorization", "Bearer " + VIEWER_TOKEN)
+                .json()
+                .get("strandedGuests");
+        JsonNode anonymous = send(builder("/aggregates/amd/what-if")
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(addIntel))))
+                .json()
+                .get("strandedGuests");
+
+        assertThat(named.get("count").asInt())
+                .as("the EPYC guest could not move to the Intel host; the shut-off one has no <cpu> to check")
+                .isEqualTo(1);
+        assertThat(named.get("namesWithheld").asBoolean()).isFalse();
+        JsonNode epyc = named.get("guests").get(0);
+        assertThat(epyc.get("name").asString()).isEqualTo("tenant-epyc");
+        assertThat(epyc.get("hostname").asString()).isEqualTo("build-2");
+        assertThat(epyc.get("why").asString())
+                .startsWith("cannot move to added host build-1: ")
+                .contains("sse4a");
+        assertThat(anonymous.get("count").asInt()).isEqualTo(1);
+        assertThat(anonymous.get("namesWithheld").asBoolean()).isTrue();
+        assertThat(anonymous.get("guests").get(0).has("name")).isFalse();
+        assertThat(anonymous.get("guests").get(0).has("uuid")).isFalse();
+        assertThat(anonymous.get("guests").get(0).get("why").asString())
+                .isEqualTo(epyc.get("why").asString());
+    }
+
+    @Test
+    void aHostTakenOutStrandsTheGuestsNoHostLeftCanTake() {
+        registerBoth();
+        String epycHost = GuestReports.hostIdOf(get("/hosts?aggregate=mixed").json(), "build-2");
+
+        JsonNode stranded = post("/aggregates/mixed/what-if", Map.of("removeHosts", List.of(epycHost)))
+                .json()
+                .get("strandedGuests");
+
+        assertThat(stranded.get("guests").findValues("name").stream().map(JsonNode::asString))
+                .as("the shut-off guest has no <cpu> to check: %s", stranded)
+                .containsExactly("tenant-epyc");
+        assertThat(stranded.get("guests").get(0).get("why").asString())
+                .startsWith("its host leaves and no host left can take it (build-1: ");
+    }
+
     // ---- the hosts and their guests ----------------------------------------------------------------------------
 
     private void registerBoth() {
         assertThat(post(
                                 "/hosts",
-                                emulatedOrKvm(
+                                withGuests(
                                         agentRegistration("mixed"),
                                         List.of(domain(
                                                 QEMU64_GUEST,
@@ -227,52 +285,8 @@ class GuestInventoryApiTest extends ApiAssertions {
         assertThat(post("/hosts", build2(epycGuests())).status()).isEqualTo(201);
     }
 
-    /** build-2's guests: the EPYC guest as libvirt 9.0 defined it on this emulated host, and a shut-off one. */
-    private static List<Map<String, Object>> epycGuests() {
-        Map<String, String> features = new LinkedHashMap<>();
-        for (String disabled : List.of("x2apic", "svm", "monitor", "vme", "rdseed", "sha-ni", "xsavec")) {
-            features.put(disabled, "disable");
-        }
-        return List.of(
-                domain(EPYC_GUEST, "tenant-epyc", true, "pc-q35-7.2", cpuOf("custom", "EPYC", features)),
-                domain(SHUT_OFF, "tenant-stopped", false, null, null));
-    }
-
     private static Map<String, Object> build2(List<Map<String, Object>> domains) {
-        return emulatedOrKvm(emulatedEpycAgentRegistration("mixed"), domains, domains.size() + 1);
-    }
-
-    private static Map<String, Object> emulatedOrKvm(
-            Map<String, Object> registration, List<Map<String, Object>> domains, int total) {
-        Map<String, Object> guests = new LinkedHashMap<>();
-        guests.put("total", total);
-        guests.put("domains", domains);
-        registration.put("guests", guests);
-        return registration;
-    }
-
-    private static Map<String, Object> domain(
-            String uuid, String name, boolean running, String machineType, Map<String, Object> cpu) {
-        Map<String, Object> domain = new LinkedHashMap<>();
-        domain.put("name", name);
-        domain.put("uuid", uuid);
-        domain.put("running", running);
-        if (machineType != null) {
-            domain.put("machineType", machineType);
-        }
-        if (cpu != null) {
-            domain.put("cpu", cpu);
-        }
-        return domain;
-    }
-
-    private static Map<String, Object> cpuOf(String mode, String model, Map<String, String> features) {
-        Map<String, Object> cpu = new LinkedHashMap<>();
-        cpu.put("mode", mode);
-        cpu.put("match", "exact");
-        cpu.put("model", model);
-        cpu.put("features", features);
-        return cpu;
+        return withGuests(emulatedEpycAgentRegistration("mixed"), domains, domains.size() + 1);
     }
 
     private JsonNode inventory(String aggregate) {

@@ -98,7 +98,8 @@ class HostApiTest extends ApiAssertions {
         assertThat(second.json().path("registration"))
                 .as("what the second changed")
                 .isEqualTo(JSON.readTree("""
-                {"joined": [], "left": [], "createdAggregates": [], "factsChanged": false, "cpuChanged": false}
+                {"joined": [], "left": [], "createdAggregates": [], "factsChanged": false, "cpuChanged": false,
+                 "guestsChanged": false}
                 """));
         JsonNode stored = get("/hosts/" + id).json();
         assertThat(stored.has("registration"))

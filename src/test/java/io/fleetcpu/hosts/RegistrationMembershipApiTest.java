@@ -147,7 +147,8 @@ class RegistrationMembershipApiTest extends ApiAssertions {
         assertThat(created.path("registration").path("cpuChanged").asBoolean()).isFalse();
         JsonNode same = register(List.of());
         assertThat(same.path("registration")).isEqualTo(JSON.readTree("""
-                {"joined": [], "left": [], "createdAggregates": [], "factsChanged": false, "cpuChanged": false}
+                {"joined": [], "left": [], "createdAggregates": [], "factsChanged": false, "cpuChanged": false,
+                 "guestsChanged": false}
                 """));
         JsonNode changed = register(List.of(), SKYLAKE);
         assertThat(changed.path("registration").path("factsChanged").asBoolean())

@@ -10,6 +10,8 @@ import io.fleetcpu.aggregates.WhatIfRequest;
 import io.fleetcpu.aggregates.WhatIfService;
 import io.fleetcpu.aggregates.WhatIfView;
 import io.fleetcpu.policy.baseline.LibvirtDriver;
+import io.fleetcpu.system.Access;
+import io.fleetcpu.system.Credential;
 import io.fleetcpu.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -31,6 +33,7 @@ import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -266,8 +269,11 @@ class AggregateAnswerController {
                     + "or an inline host that would not register; 'errors' names each")
     WhatIfView whatIf(
             @Parameter(description = "the aggregate's id") @PathVariable String id,
-            @RequestBody WhatIfRequest request) {
-        return whatIfs.whatIf(id, request);
+            @RequestBody WhatIfRequest request,
+            @Parameter(hidden = true) @RequestAttribute(name = Credential.ATTRIBUTE, required = false) @Nullable
+                    Credential caller) {
+        // the stranded guests' names are tenant data: only for a token that may read them
+        return whatIfs.whatIf(id, request, caller != null && caller.role().may(Access.READ));
     }
 
     @GetMapping(path = "/{id}/baseline", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * are one configuration: they migrate alike and a rollout moves them together.
  *
  * @param mode        {@code custom}, {@code host-model}, {@code host-passthrough} or {@code maximum}; null when the
- *                    domain has no {@code <cpu>}, so QEMU gives it its default model ({@link #QEMU_DEFAULT_MODEL})
+ *                    domain has no {@code <cpu>}: QEMU gives it its default model (qemu64 on x86-64), whose features
+ *                    it drops silently where the host lacks them, and libvirt checks nothing
  * @param match       {@code <cpu match>}, or null when not written
  * @param model       {@code <model>}, or null when not written
  * @param features    feature name to policy, sorted by name
@@ -30,9 +31,6 @@ public record GuestConfiguration(
         SortedMap<String, FeaturePolicy> features,
         @Nullable String machineType) {
 
-    /** What QEMU gives an x86-64 guest whose domain has no {@code <cpu>}. */
-    public static final String QEMU_DEFAULT_MODEL = "qemu64";
-
     public GuestConfiguration {
         features = new TreeMap<>(Objects.requireNonNull(features, "features"));
         if (mode == null && (match != null || model != null || !features.isEmpty())) {
@@ -40,10 +38,19 @@ public record GuestConfiguration(
         }
     }
 
-    /** The {@code <cpu>} element this configuration is checked as; QEMU's default model for a guest without one. */
+    /** Whether the domain has a {@code <cpu>}: without one, nothing about its CPU can be checked. */
+    public boolean hasCpu() {
+        return mode != null;
+    }
+
+    /**
+     * The {@code <cpu>} element as configured.
+     *
+     * @throws IllegalStateException for a domain without one ({@link #hasCpu()})
+     */
     public String cpuXml() {
         if (mode == null) {
-            return "<cpu><model>" + QEMU_DEFAULT_MODEL + "</model></cpu>";
+            throw new IllegalStateException("the domain has no <cpu>");
         }
         StringBuilder xml =
                 new StringBuilder("<cpu mode='").append(escape(mode)).append('\'');
@@ -65,7 +72,7 @@ public record GuestConfiguration(
     /** The CPU in operators' words: {@code custom EPYC-Rome +x2apic -svm}, {@code host-model}, ... */
     public String describeCpu() {
         if (mode == null) {
-            return "QEMU's default (" + QEMU_DEFAULT_MODEL + ")";
+            return "no <cpu> (QEMU's default model)";
         }
         List<String> words = new ArrayList<>();
         words.add(mode);

@@ -152,7 +152,9 @@ final class ServiceUnderFuzz implements AutoCloseable {
             "cpu_kind_hosts",
             "cpu_event",
             "cpu_event_change",
-            "cpu_event_aggregate");
+            "cpu_event_aggregate",
+            "host_guests",
+            "guest");
     /** Each table's row count and a digest of its rows' contents, in one statement (one snapshot). */
     private static final String FINGERPRINT = String.join(
             " || ' ' || ",
