@@ -2,6 +2,7 @@ package io.fleetcpu.aggregates;
 
 import io.fleetcpu.aggregates.internal.AggregateVersion;
 import io.fleetcpu.policy.PolicyRecommendation;
+import io.fleetcpu.policy.guest.GuestCpu;
 import io.fleetcpu.system.ConflictException;
 import io.fleetcpu.system.NotFoundException;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,9 +34,13 @@ public class AggregateFigures {
      * @param nestedProvided whether guests get vmx/svm
      * @param nestedReadyHosts hosts with the flag and nested enabled in their kvm module
      * @param nestedHostsToFix hosts with the flag whose kvm module does not (or may not) allow nesting
+     * @param version changes with everything the aggregate's answers depend on (its policy, members and their kinds)
+     * @param cpu the recommended guest CPU; null when none can be recommended
      */
     public record Figures(
             String aggregate,
+            String version,
+            @Nullable GuestCpu cpu,
             boolean answered,
             int hosts,
             int hostsBelowBaseline,
@@ -81,19 +87,32 @@ public class AggregateFigures {
     }
 
     private Figures figures(AggregateVersion version) {
-        RecommendedCpuView view;
+        String versionText = version.created().toEpochMilli() + "/" + version.policy() + "/" + version.members();
+        RecommendationService.Answer answer;
         try {
-            view = recommendations.recommendedCpuForMetrics(version).view();
+            answer = recommendations.recommendedCpuForMetrics(version);
         } catch (ConflictException refused) {
             // No CPU for it (no hosts, no common model, a policy that cannot be met): its hosts are still counted.
             return new Figures(
-                    version.aggregate(), false, aggregates.hostCount(version.aggregate()), 0, 0, false, 0, 0);
+                    version.aggregate(),
+                    versionText,
+                    null,
+                    false,
+                    aggregates.hostCount(version.aggregate()),
+                    0,
+                    0,
+                    false,
+                    0,
+                    0);
         } catch (NotFoundException gone) {
-            return new Figures(version.aggregate(), false, 0, 0, 0, false, 0, 0);
+            return new Figures(version.aggregate(), versionText, null, false, 0, 0, 0, false, 0, 0);
         }
+        RecommendedCpuView view = answer.view();
         PolicyRecommendation.NestedReport nested = view.nested();
         return new Figures(
                 version.aggregate(),
+                versionText,
+                answer.cpu(),
                 true,
                 view.hostCount(),
                 hostsOf(

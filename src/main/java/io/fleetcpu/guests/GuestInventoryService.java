@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
@@ -39,15 +40,34 @@ public class GuestInventoryService {
     /** @throws io.fleetcpu.system.NotFoundException when there is no such aggregate */
     public GuestInventoryView inventory(String aggregateId) {
         List<MemberGuests> members = guests.guestsIn(aggregateId);
-        GuestCpu recommended = null;
-        String recommendedText = null;
-        String problem = null;
         try {
-            recommended = recommendations.recommendedCpu(aggregateId, false).cpu();
-            recommendedText = GuestFeatures.describe(recommended);
+            return inventory(
+                    aggregateId,
+                    members,
+                    recommendations.recommendedCpu(aggregateId, false).cpu(),
+                    null);
         } catch (ConflictException e) {
-            problem = e.getMessage();
+            return inventory(aggregateId, members, null, e.getMessage());
         }
+    }
+
+    /**
+     * The same, with the recommended CPU the caller read (the metrics, which read answers without counting them).
+     *
+     * @param recommended null when the aggregate has none
+     * @throws io.fleetcpu.system.NotFoundException when there is no such aggregate
+     */
+    public GuestInventoryView inventory(String aggregateId, @Nullable GuestCpu recommended) {
+        return inventory(
+                aggregateId,
+                guests.guestsIn(aggregateId),
+                recommended,
+                recommended == null ? "the aggregate has no recommended CPU" : null);
+    }
+
+    private GuestInventoryView inventory(
+            String aggregateId, List<MemberGuests> members, @Nullable GuestCpu recommended, @Nullable String problem) {
+        String recommendedText = recommended == null ? null : GuestFeatures.describe(recommended);
         Map<String, List<MemberGuests>> membersByKind = new HashMap<>();
         members.forEach(m -> membersByKind
                 .computeIfAbsent(m.kindId(), k -> new ArrayList<>())

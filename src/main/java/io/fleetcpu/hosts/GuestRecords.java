@@ -1,6 +1,8 @@
 package io.fleetcpu.hosts;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +15,12 @@ public interface GuestRecords {
      * @throws io.fleetcpu.system.NotFoundException when there is no such aggregate
      */
     List<MemberGuests> guestsIn(String aggregateId);
+
+    /**
+     * For each of these aggregates with members, a digest of its members and the guests they reported: equal
+     * digests, equal guests on equal members. One statement, which reads no host row.
+     */
+    Map<String, String> guestVersions(Collection<String> aggregateIds);
 
     /**
      * A member host and its guests.

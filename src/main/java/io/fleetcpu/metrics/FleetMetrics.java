@@ -5,6 +5,7 @@ import io.fleetcpu.catalog.CpuCatalog;
 import io.fleetcpu.guests.GuestInventoryService;
 import io.fleetcpu.guests.GuestInventoryView;
 import io.fleetcpu.hosts.FleetCensus;
+import io.fleetcpu.hosts.GuestRecords;
 import io.fleetcpu.system.NotFoundException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -44,6 +45,12 @@ class FleetMetrics {
     private final FleetCensus census;
     private final AggregateFigures aggregates;
     private final GuestInventoryService guests;
+    private final GuestRecords guestRecords;
+    /** Each listed aggregate's guest inventory, as of its answers' version and its guests' digest. */
+    private Map<String, KeptInventory> inventories = new TreeMap<>();
+
+    private record KeptInventory(String version, GuestInventoryView inventory) {}
+
     private final CpuCatalog catalog;
     private final MetricsProperties properties;
     private final Clock clock;
@@ -58,6 +65,7 @@ class FleetMetrics {
             FleetCensus census,
             AggregateFigures aggregates,
             GuestInventoryService guests,
+            GuestRecords guestRecords,
             CpuCatalog catalog,
             MetricsProperties properties,
             Clock clock,
@@ -65,6 +73,7 @@ class FleetMetrics {
         this.census = census;
         this.aggregates = aggregates;
         this.guests = guests;
+        this.guestRecords = guestRecords;
         this.catalog = catalog;
         this.properties = properties;
         this.clock = clock;
@@ -209,18 +218,32 @@ class FleetMetrics {
         gauge(gauge).register(rows, true);
     }
 
-    /** The guest gauges of each aggregate with gauges, from its inventory; an aggregate deleted meanwhile has none. */
+    /**
+     * The guest gauges of each aggregate with gauges, from its inventory, read again only for an aggregate whose
+     * answers' version or guests changed; an aggregate deleted meanwhile has none.
+     */
     private void refreshGuests(AggregateFigures.Fleet figures) {
         List<MultiGauge.Row<?>> configurations = new ArrayList<>();
         List<MultiGauge.Row<?>> notOnRecommendation = new ArrayList<>();
         List<MultiGauge.Row<?>> cannotMigrate = new ArrayList<>();
+        Map<String, String> guestVersions = guestRecords.guestVersions(figures.aggregates().stream()
+                .map(AggregateFigures.Figures::aggregate)
+                .toList());
+        Map<String, KeptInventory> read = new TreeMap<>();
         for (AggregateFigures.Figures aggregate : figures.aggregates()) {
+            String version = aggregate.version() + "/" + guestVersions.getOrDefault(aggregate.aggregate(), "");
+            KeptInventory last = inventories.get(aggregate.aggregate());
             GuestInventoryView inventory;
-            try {
-                inventory = guests.inventory(aggregate.aggregate());
-            } catch (NotFoundException e) {
-                continue;
+            if (last != null && last.version().equals(version)) {
+                inventory = last.inventory();
+            } else {
+                try {
+                    inventory = guests.inventory(aggregate.aggregate(), aggregate.cpu());
+                } catch (NotFoundException e) {
+                    continue;
+                }
             }
+            read.put(aggregate.aggregate(), new KeptInventory(version, inventory));
             Map<Tags, Integer> byCpu = new java.util.LinkedHashMap<>();
             for (GuestInventoryView.Configuration c : inventory.configurations()) {
                 Tags tags = Tags.of(
@@ -237,6 +260,7 @@ class FleetMetrics {
             notOnRecommendation.add(MultiGauge.Row.of(tags, inventory.summary().notOnRecommendation()));
             cannotMigrate.add(MultiGauge.Row.of(tags, inventory.summary().cannotMigrate()));
         }
+        inventories = read;
         gauge("fleetcpu.aggregate.guests").register(configurations, true);
         gauge("fleetcpu.aggregate.guests.not.on.recommendation").register(notOnRecommendation, true);
         gauge("fleetcpu.aggregate.guests.cannot.migrate").register(cannotMigrate, true);

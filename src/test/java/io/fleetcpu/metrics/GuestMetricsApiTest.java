@@ -45,5 +45,14 @@ class GuestMetricsApiTest extends ScrapingApiTest {
                 .as("the shut-off guest without <cpu> or machine type")
                 .isEqualTo(1.0);
         assertThat(get("/actuator/prometheus").body()).as("no guest is named").doesNotContain("tenant-");
+
+        // the EPYC host's guests go away: its next report has none, and the next scrape says so
+        assertThat(post("/hosts", withGuests(emulatedEpycAgentRegistration("mixed"), List.of(), 0))
+                        .status())
+                .isEqualTo(200);
+        PrometheusScrape after = scrape();
+        assertThat(after.value("fleetcpu_aggregate_guests_cannot_migrate", "aggregate", "mixed"))
+                .isZero();
+        assertThat(after.of("fleetcpu_aggregate_guests")).hasSize(1);
     }
 }

@@ -8,6 +8,7 @@ import io.fleetcpu.system.NotFoundException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +152,22 @@ class StoredGuests implements GuestRecords {
                         m.kindId(),
                         m.total() == null ? null : new HostGuests(m.total(), m.guests())))
                 .toList();
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Map<String, String> guestVersions(Collection<String> aggregateIds) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        if (aggregateIds.isEmpty()) {
+            return versions;
+        }
+        jdbc.sql("select m.aggregate_id, md5(string_agg(m.host_id::text || ':' || coalesce(g.digest, '-'), ','"
+                        + " order by m.host_id)) from aggregate_host m left join host_guests g on g.host_id = m.host_id"
+                        + " where m.aggregate_id = any(:ids) group by m.aggregate_id")
+                .param("ids", aggregateIds.toArray(String[]::new))
+                .query((rs, n) -> versions.put(rs.getString(1), rs.getString(2)))
+                .list();
+        return versions;
     }
 
     private record Member(
