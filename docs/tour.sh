@@ -413,6 +413,14 @@ step 200 "every event since the tour started" \
   curl -s "$FLEETCPU/events?since=$SINCE"
 says 'compute-18'
 
+# ---- Guests -----------------------------------------------------------------------------------------------------
+
+step 200 "the guests on haswell-east's hosts (tenant data: a viewer's or operator's token)" \
+  curl -s -H "$AUTH" "$FLEETCPU/aggregates/haswell-east/guests"
+has summary
+has configurations
+has guests
+
 # ---- Configuration for each consumer ----------------------------------------------------------------------------
 
 step 200 "for nova.conf" \

@@ -76,6 +76,7 @@ class AgentPackageIT extends ApiTest {
                 .isEqualTo(-1L);
         assertThat(Files.readString(Path.of("/lib/systemd/system/fleetcpu-agent.service")))
                 .contains("ExecStart=/usr/bin/fleetcpu-agent $FLEETCPU_AGENT_OPTIONS");
+        assertTheLauncherRunsTheAgent();
         if (onPath("systemd-analyze")) {
             ProgramRun verify = run(
                     List.of(
@@ -116,6 +117,13 @@ class AgentPackageIT extends ApiTest {
                 .contains("registered: HTTP 200 (known host)")
                 .contains("fleetcpu agent: nothing changed since the last report");
         assertThat(get("/hosts/" + uuid).json().get("updatedAt")).isEqualTo(host.get("updatedAt"));
+    }
+
+    /** The launcher runs the installed agent, which prints its options, --max-guests among them. */
+    private void assertTheLauncherRunsTheAgent() throws IOException, InterruptedException {
+        ProgramRun help = run(List.of("/usr/bin/fleetcpu-agent", "--help"), Map.of());
+        assertThat(help.exit()).isZero();
+        assertThat(help.output()).startsWith("Usage: agent ").contains("--max-guests");
     }
 
     private ProgramRun run(List<String> command, Map<String, String> environment)
