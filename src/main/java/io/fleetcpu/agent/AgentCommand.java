@@ -163,8 +163,21 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** Runs {@code agent} with these arguments against the real host; returns the exit code. */
     public static int run(String... args) {
-        return commandLine(new AgentCommand(LiveLibvirt.INSTANCE, Clock.systemUTC(), Sleeper.REAL), System.getenv())
-                .execute(args);
+        return runAs(SERVICE_JAR_COMMAND, args);
+    }
+
+    /** How the service jar's command is started; its help and usage errors name it so. */
+    public static final String SERVICE_JAR_COMMAND = "java -jar fleetcpu.jar agent";
+
+    /**
+     * The same, named as its user starts it: {@code fleetcpu-agent} (the package's launcher) or the service jar's
+     * {@link #SERVICE_JAR_COMMAND}, in its help's usage line and in the hint of a usage error.
+     */
+    public static int runAs(String commandName, String... args) {
+        CommandLine commandLine =
+                commandLine(new AgentCommand(LiveLibvirt.INSTANCE, Clock.systemUTC(), Sleeper.REAL), System.getenv());
+        commandLine.setCommandName(commandName);
+        return commandLine.execute(args);
     }
 
     /**
@@ -387,7 +400,7 @@ public final class AgentCommand implements Callable<Integer> {
         PrintWriter err = commandLine.getErr();
         err.println("fleetcpu agent: " + e.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("Try 'java -jar fleetcpu.jar agent --help' for the options.");
+        err.println("Try '" + commandLine.getCommandName() + " --help' for the options.");
         err.flush();
         return ExitStatus.USAGE;
     }

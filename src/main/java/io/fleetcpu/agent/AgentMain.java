@@ -10,6 +10,6 @@ public final class AgentMain {
     private AgentMain() {}
 
     public static void main(String[] args) {
-        System.exit(AgentCommand.run(args));
+        System.exit(AgentCommand.runAs("fleetcpu-agent", args));
     }
 }

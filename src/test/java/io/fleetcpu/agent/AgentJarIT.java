@@ -58,7 +58,7 @@ class AgentJarIT extends ApiTest {
         ProgramRun version = java("--version");
 
         assertThat(help.exit()).as(help.errors()).isZero();
-        assertThat(help.output()).startsWith("Usage: agent ").contains("--server=URL", "--dry-run");
+        assertThat(help.output()).startsWith("Usage: fleetcpu-agent ").contains("--server=URL", "--dry-run");
         assertThat(version.exit()).as(version.errors()).isZero();
         assertThat(version.output()).startsWith("fleetcpu agent ");
     }

@@ -123,7 +123,7 @@ class AgentPackageIT extends ApiTest {
     private void assertTheLauncherRunsTheAgent() throws IOException, InterruptedException {
         ProgramRun help = run(List.of("/usr/bin/fleetcpu-agent", "--help"), Map.of());
         assertThat(help.exit()).isZero();
-        assertThat(help.output()).startsWith("Usage: agent ").contains("--max-guests");
+        assertThat(help.output()).startsWith("Usage: fleetcpu-agent ").contains("--max-guests");
     }
 
     private ProgramRun run(List<String> command, Map<String, String> environment)
