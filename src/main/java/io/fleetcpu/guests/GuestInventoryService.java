@@ -2,8 +2,10 @@ package io.fleetcpu.guests;
 
 import io.fleetcpu.aggregates.RecommendationService;
 import io.fleetcpu.fleet.MigrationCheckView;
+import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.GuestRecords;
 import io.fleetcpu.hosts.GuestRecords.MemberGuests;
+import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostGuest;
 import io.fleetcpu.policy.guest.GuestConfiguration;
 import io.fleetcpu.policy.guest.GuestCpu;
@@ -21,8 +23,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * An aggregate's guest inventory. Each configuration is checked once per kind of CPU it runs on (host-model and
- * host-passthrough take their CPU from the host) against every member kind, with the fleet's migration check: the
- * answer {@code POST /migrations/check} gives for the guest's own {@code <cpu>} and machine type.
+ * host-passthrough take their CPU from the host) against every member kind, read once per inventory, with the fleet's
+ * migration check: the answer {@code POST /migrations/check} gives for the guest's own {@code <cpu>} and machine type.
  */
 @Service
 public class GuestInventoryService {
@@ -30,11 +32,17 @@ public class GuestInventoryService {
     private final GuestRecords guests;
     private final RecommendationService recommendations;
     private final GuestMigrationChecks checks;
+    private final FleetCensus census;
 
-    GuestInventoryService(GuestRecords guests, RecommendationService recommendations, GuestMigrationChecks checks) {
+    GuestInventoryService(
+            GuestRecords guests,
+            RecommendationService recommendations,
+            GuestMigrationChecks checks,
+            FleetCensus census) {
         this.guests = guests;
         this.recommendations = recommendations;
         this.checks = checks;
+        this.census = census;
     }
 
     /** @throws io.fleetcpu.system.NotFoundException when there is no such aggregate */
@@ -68,10 +76,15 @@ public class GuestInventoryService {
     private GuestInventoryView inventory(
             String aggregateId, List<MemberGuests> members, @Nullable GuestCpu recommended, @Nullable String problem) {
         String recommendedText = recommended == null ? null : GuestFeatures.describe(recommended);
+        // every member kind is a target, read once for all configurations; its hosts are named once
+        List<HostFacts> targets = GuestMigrationChecks.targets(census.kindsIn(aggregateId, true));
         Map<String, List<MemberGuests>> membersByKind = new HashMap<>();
         members.forEach(m -> membersByKind
                 .computeIfAbsent(m.kindId(), k -> new ArrayList<>())
                 .add(m));
+        Map<String, List<String>> hostnamesByKind = new HashMap<>();
+        membersByKind.forEach((kind, ofKind) -> hostnamesByKind.put(
+                kind, ofKind.stream().map(MemberGuests::hostname).toList()));
 
         Map<GuestConfiguration, Integer> ids = configurationIds(members);
         Map<GuestMigrationChecks.Key, GuestMigrationChecks.Checked> checked = new HashMap<>();
@@ -79,6 +92,8 @@ public class GuestInventoryService {
         int[] perConfigurationRunning = new int[ids.size()];
         int[] perConfigurationStuck = new int[ids.size()];
         String[] notChecked = new String[ids.size()];
+        boolean[] onRecommendation = new boolean[ids.size()];
+        ids.forEach((c, id) -> onRecommendation[id] = recommended != null && c.runs(recommended));
         List<GuestInventoryView.Guest> listed = new ArrayList<>();
         int reporting = 0;
         int omitted = 0;
@@ -92,8 +107,9 @@ public class GuestInventoryService {
                 GuestConfiguration configuration = guest.configuration();
                 int id = Objects.requireNonNull(ids.get(configuration));
                 var verdicts = checked.computeIfAbsent(
-                        GuestMigrationChecks.Key.of(configuration, member), k -> checks.againstMembers(aggregateId, k));
-                List<GuestInventoryView.Stuck> stuck = stuck(verdicts.verdicts(), member, membersByKind);
+                        GuestMigrationChecks.Key.of(configuration, member), k -> checks.against(k, targets));
+                List<GuestInventoryView.Stuck> stuck =
+                        stuck(verdicts.verdicts(), member, membersByKind, hostnamesByKind);
                 perConfigurationGuests[id]++;
                 if (guest.running()) {
                     perConfigurationRunning[id]++;
@@ -111,7 +127,7 @@ public class GuestInventoryService {
                         member.hostname(),
                         guest.running(),
                         id,
-                        recommended != null && configuration.runs(recommended),
+                        onRecommendation[id],
                         stuck));
             }
         }
@@ -132,7 +148,7 @@ public class GuestInventoryService {
                     c.machineType(),
                     perConfigurationGuests[id],
                     perConfigurationRunning[id],
-                    recommended != null && c.runs(recommended),
+                    onRecommendation[id],
                     perConfigurationStuck[id],
                     notChecked[id]));
         }
@@ -175,16 +191,20 @@ public class GuestInventoryService {
     private static List<GuestInventoryView.Stuck> stuck(
             List<MigrationCheckView.TargetVerdict> verdicts,
             MemberGuests member,
-            Map<String, List<MemberGuests>> membersByKind) {
+            Map<String, List<MemberGuests>> membersByKind,
+            Map<String, List<String>> hostnamesByKind) {
         List<GuestInventoryView.Stuck> stuck = new ArrayList<>();
         for (MigrationCheckView.TargetVerdict verdict : verdicts) {
             if (verdict.compatible()) {
                 continue;
             }
-            List<String> hosts = membersByKind.getOrDefault(verdict.kind(), List.of()).stream()
-                    .filter(m -> !m.hostId().equals(member.hostId()))
-                    .map(MemberGuests::hostname)
-                    .toList();
+            // the hosts of the guest's own kind but its own; of any other kind, all of them (named once)
+            List<String> hosts = verdict.kind().equals(member.kindId())
+                    ? membersByKind.getOrDefault(verdict.kind(), List.of()).stream()
+                            .filter(m -> !m.hostId().equals(member.hostId()))
+                            .map(MemberGuests::hostname)
+                            .toList()
+                    : hostnamesByKind.getOrDefault(verdict.kind(), List.of());
             if (!hosts.isEmpty()) {
                 stuck.add(new GuestInventoryView.Stuck(
                         verdict.kind(), hosts, verdict.reason(), verdict.missingFeatures(), verdict.blockers()));

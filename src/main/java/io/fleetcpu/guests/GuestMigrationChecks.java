@@ -1,10 +1,11 @@
 package io.fleetcpu.guests;
 
 import io.fleetcpu.fleet.FleetService;
-import io.fleetcpu.fleet.MigrationCheckRequest;
 import io.fleetcpu.fleet.MigrationCheckView.TargetVerdict;
 import io.fleetcpu.hosts.GuestRecords.MemberGuests;
 import io.fleetcpu.hosts.HostFacts;
+import io.fleetcpu.hosts.KindLabels;
+import io.fleetcpu.hosts.KindMembers;
 import io.fleetcpu.policy.guest.GuestConfiguration;
 import io.fleetcpu.policy.migration.MachineTypeFamily;
 import io.fleetcpu.system.ConflictException;
@@ -67,24 +68,13 @@ class GuestMigrationChecks {
             + "the features a host lacks, and libvirt checks nothing, so where it can go cannot be told; give it a "
             + "<cpu> (the aggregate's recommended one)";
 
-    /** Against each kind of the aggregate's members. */
-    Checked againstMembers(String aggregateId, Key key) {
-        GuestConfiguration c = key.configuration();
-        if (!c.hasCpu()) {
-            return new Checked(List.of(), NO_CPU);
-        }
-        var request = new MigrationCheckRequest(
-                new MigrationCheckRequest.Guest(
-                        c.cpuXml(),
-                        null,
-                        key.source() == null ? null : key.source().toString(),
-                        null,
-                        null,
-                        null,
-                        versionedMachineType(c),
-                        null),
-                new MigrationCheckRequest.Target(null, aggregateId));
-        return checked(() -> fleet.check(request).targets());
+    /**
+     * Kinds of hosts as targets, each named as answers name kinds (its first host, and how many more are alike), so
+     * that a verdict's blockers read as those of {@code POST /migrations/check} with an aggregate as the target.
+     */
+    static List<HostFacts> targets(List<KindMembers> kinds) {
+        KindLabels labels = KindLabels.of(kinds);
+        return kinds.stream().map(k -> k.asHost(labels.name(k.kindId()))).toList();
     }
 
     /** Against each of these hosts. */

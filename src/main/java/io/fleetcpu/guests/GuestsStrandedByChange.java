@@ -3,11 +3,12 @@ package io.fleetcpu.guests;
 import io.fleetcpu.aggregates.StrandedGuests;
 import io.fleetcpu.aggregates.WhatIfView;
 import io.fleetcpu.fleet.MigrationCheckView.TargetVerdict;
+import io.fleetcpu.hosts.FleetCensus;
 import io.fleetcpu.hosts.GuestRecords;
 import io.fleetcpu.hosts.GuestRecords.MemberGuests;
 import io.fleetcpu.hosts.HostFacts;
 import io.fleetcpu.hosts.HostGuest;
-import io.fleetcpu.hosts.HostRecords;
+import io.fleetcpu.hosts.KindMembers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,12 +30,12 @@ import org.springframework.stereotype.Service;
 class GuestsStrandedByChange implements StrandedGuests {
 
     private final GuestRecords guests;
-    private final HostRecords hosts;
+    private final FleetCensus census;
     private final GuestMigrationChecks checks;
 
-    GuestsStrandedByChange(GuestRecords guests, HostRecords hosts, GuestMigrationChecks checks) {
+    GuestsStrandedByChange(GuestRecords guests, FleetCensus census, GuestMigrationChecks checks) {
         this.guests = guests;
-        this.hosts = hosts;
+        this.census = census;
         this.checks = checks;
     }
 
@@ -43,23 +44,14 @@ class GuestsStrandedByChange implements StrandedGuests {
             String aggregateId, List<HostFacts> added, Set<UUID> removed, boolean nameGuests) {
         List<MemberGuests> members = guests.guestsIn(aggregateId);
         Verdicts verdicts = new Verdicts();
-        List<UUID> staying = members.stream()
-                .map(MemberGuests::hostId)
-                .filter(id -> !removed.contains(id))
-                .toList();
-        Map<UUID, HostFacts> stayingFacts = new HashMap<>();
+        List<HostFacts> staying = GuestMigrationChecks.targets(stayingKinds(aggregateId, members, removed));
         List<WhatIfView.StrandedGuest> stranded = new ArrayList<>();
         for (MemberGuests member : members) {
             if (member.guests() == null) {
                 continue;
             }
             boolean leaves = removed.contains(member.hostId());
-            List<HostFacts> targets = new ArrayList<>();
-            if (leaves) {
-                for (UUID id : staying) {
-                    targets.add(stayingFacts.computeIfAbsent(id, hosts::facts));
-                }
-            }
+            List<HostFacts> targets = new ArrayList<>(leaves ? staying : List.of());
             added.stream().filter(h -> !member.hostId().equals(h.id())).forEach(targets::add);
             for (HostGuest guest : member.guests().guests()) {
                 GuestMigrationChecks.Key key = GuestMigrationChecks.Key.of(guest.configuration(), member);
@@ -77,6 +69,33 @@ class GuestsStrandedByChange implements StrandedGuests {
             }
         }
         return new WhatIfView.Stranded(stranded.size(), !nameGuests, stranded);
+    }
+
+    /**
+     * The member kinds after the change takes hosts out: each kind with the hosts of it that stay, named by the first
+     * of them (the census's kinds, counted down from the members; no host is read).
+     */
+    private List<KindMembers> stayingKinds(String aggregateId, List<MemberGuests> members, Set<UUID> removed) {
+        Map<String, List<KindMembers.HostRef>> stayingByKind = new HashMap<>();
+        for (MemberGuests member : members) {
+            if (!removed.contains(member.hostId())) {
+                stayingByKind
+                        .computeIfAbsent(member.kindId(), k -> new ArrayList<>())
+                        .add(new KindMembers.HostRef(member.hostId(), member.hostname()));
+            }
+        }
+        List<KindMembers> kinds = new ArrayList<>();
+        for (KindMembers kind : census.kindsIn(aggregateId, false)) {
+            List<KindMembers.HostRef> stay = stayingByKind.get(kind.kindId());
+            if (stay != null) {
+                kinds.add(new KindMembers(
+                        kind.kindId(),
+                        kind.facts(),
+                        stay.size(),
+                        stay.subList(0, Math.min(stay.size(), KindMembers.EXAMPLES))));
+            }
+        }
+        return kinds;
     }
 
     /** Why a guest whose host stays could not move to the added hosts; null when it could move to each. */

@@ -39,8 +39,12 @@ public record CpuDefinition(
         @Nullable CpuTopology topology,
         List<CpuFeature> features) {
 
-    static final List<String> MODES = List.of("custom", "host-model", "host-passthrough", "maximum");
-    static final List<String> MATCHES = List.of("minimum", "exact", "strict");
+    /** The values of {@code <cpu mode>} libvirt takes. */
+    public static final List<String> MODES = List.of("custom", "host-model", "host-passthrough", "maximum");
+
+    /** The values of {@code <cpu match>} libvirt takes. */
+    public static final List<String> MATCHES = List.of("minimum", "exact", "strict");
+
     static final List<String> FALLBACKS = List.of("allow", "forbid");
 
     private static final String DOCUMENT = "cpu";

@@ -3,6 +3,7 @@ package io.fleetcpu.hosts.internal;
 import io.fleetcpu.hosts.HostGuest;
 import io.fleetcpu.hosts.HostGuests;
 import io.fleetcpu.hosts.HostReport;
+import io.fleetcpu.libvirtxml.CpuDefinition;
 import io.fleetcpu.libvirtxml.FeaturePolicy;
 import io.fleetcpu.policy.guest.GuestConfiguration;
 import io.fleetcpu.system.InvalidRequestException.FieldProblem;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,10 +28,8 @@ final class GuestReportReader {
     /** The guest table's columns. */
     private static final int MAX_MACHINE_TYPE = 64;
 
-    private static final int MAX_MODEL = 64;
-    private static final List<String> MODES = List.of("custom", "host-model", "host-passthrough", "maximum");
-    private static final List<String> MATCHES = List.of("minimum", "exact", "strict");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
+    private static final List<String> MODES = CpuDefinition.MODES;
+    private static final List<String> MATCHES = CpuDefinition.MATCHES;
 
     private final RequestLimitProperties limits;
 
@@ -127,15 +125,15 @@ final class GuestReportReader {
         }
         HostReportReader.checkOneOf(problems, field + ".match", cpu.match(), MATCHES);
         if (cpu.model() != null
-                && (cpu.model().length() > MAX_MODEL
-                        || !NAME.matcher(cpu.model()).matches())) {
+                && (cpu.model().length() > HostReportReader.MAX_MODEL
+                        || !HostReportReader.FEATURE.matcher(cpu.model()).matches())) {
             problems.add(new FieldProblem(field + ".model", "'" + cpu.model() + "' is not a CPU model name"));
         }
         Map<String, String> features = cpu.features() == null ? Map.of() : cpu.features();
         TreeMap<String, FeaturePolicy> policies = new TreeMap<>();
         if (limits.checkFeatures(problems, field + ".features", features.size())) {
             for (Map.Entry<String, String> feature : features.entrySet()) {
-                if (!NAME.matcher(feature.getKey()).matches()) {
+                if (!HostReportReader.FEATURE.matcher(feature.getKey()).matches()) {
                     problems.add(new FieldProblem(
                             field + ".features", "'" + feature.getKey() + "' is not a CPU feature name"));
                     break;

@@ -71,12 +71,13 @@ class HostReportReader {
     /** The widths of the host table's columns. */
     private static final int MAX_VENDOR = 32;
 
-    private static final int MAX_MODEL = 64;
+    static final int MAX_MODEL = 64;
     private static final int MAX_MICROCODE = 32;
     private static final int MAX_VERSION = 64;
     private static final List<String> KVM_MODULES = List.of("kvm_intel", "kvm_amd");
     private static final List<String> VIRTUALIZATION_FLAGS = List.of("vmx", "svm");
-    private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
+    /** A CPU feature's or model's name as libvirt's maps spell them. */
+    static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}");
 
     private final Catalogs catalogs;
     private final RequestLimitProperties limits;
